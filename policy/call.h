@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * A notified system call as the policy sees it: the raw notification plus
+ * whatever the supervisor decoded from the target (paths, socket address,
+ * executable). The supervisor fills only what the policy asks for
+ * (policy_needs()), because reading target memory is the expensive part.
+ *
+ * Every decoded field is a copy made by the supervisor; nothing here points
+ * into the target.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#define POLICY_CALL_MAX_PATHS 2
+
+struct policy_call {
+        int nr;            /* syscall number, native architecture */
+        uint32_t arch;     /* AUDIT_ARCH_* from seccomp_data */
+        uint64_t args[6];  /* raw arguments */
+        pid_t pid;         /* caller, in the supervisor's pid namespace */
+
+        /* Decoded on demand; valid only where the matching have_* is set. */
+        bool have_paths;
+        unsigned n_paths; /* path arguments found, absolute, '\0'-terminated */
+        const char *paths[POLICY_CALL_MAX_PATHS];
+
+        bool have_addr;
+        struct sockaddr_storage addr; /* connect, bind, sendto destination */
+        socklen_t addr_len;
+
+        bool have_exe;
+        const char *exe; /* /proc/PID/exe of the caller; NULL if unreadable */
+
+        bool have_uid;
+        uid_t uid; /* real uid of the caller */
+};
+
+/* What a decision needs beyond the raw notification. */
+enum policy_need {
+        POLICY_NEED_PATHS = 1u << 0,
+        POLICY_NEED_ADDR = 1u << 1,
+        POLICY_NEED_EXE = 1u << 2,
+        POLICY_NEED_UID = 1u << 3,
+};
