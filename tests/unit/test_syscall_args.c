@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include <cmocka.h>
+#include <seccomp.h>
+
+#include "syscall_args.h"
+
+/*
+ * Syscalls newer than the libseccomp release we build against, which does
+ * not know their names yet; for these a newer libseccomp must still agree.
+ */
+static const char *const newer_than_libseccomp[] = {
+    "setxattrat",     "getxattrat",   "listxattrat",  "removexattrat",
+    "open_tree_attr", "file_getattr", "file_setattr",
+};
+
+static bool is_newer_than_libseccomp(const char *name)
+{
+        for (size_t i = 0; i < sizeof(newer_than_libseccomp) / sizeof(newer_than_libseccomp[0]);
+             i++)
+                if (strcmp(name, newer_than_libseccomp[i]) == 0)
+                        return true;
+        return false;
+}
+
+static void test_every_name_resolves_to_its_number(void **state)
+{
+        size_t n;
+        const struct syscall_desc *table = syscall_desc_table(&n);
+
+        assert_true(n > 80);
+        for (size_t i = 0; i < n; i++) {
+                int nr = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X86_64, table[i].name);
+
+                if (nr == __NR_SCMP_ERROR && is_newer_than_libseccomp(table[i].name)) {
+                        /* Still in the x86_64 range released after libseccomp's table. */
+                        assert_in_range(table[i].nr, 463, 511);
+                        continue;
+                }
+                if (nr != table[i].nr)
+                        fail_msg("%s: table says %d, libseccomp says %d", table[i].name,
+                                 table[i].nr, nr);
+        }
+}
+
+static void test_table_is_ordered_and_every_entry_is_found(void **state)
+{
+        size_t n;
+        const struct syscall_desc *table = syscall_desc_table(&n);
+
+        for (size_t i = 1; i < n; i++)
+                if (table[i - 1].nr >= table[i].nr)
+                        fail_msg("%s (%d) before %s (%d)", table[i - 1].name, table[i - 1].nr,
+                                 table[i].name, table[i].nr);
+        for (size_t i = 0; i < n; i++)
+                assert_ptr_equal(syscall_desc_get(table[i].nr), &table[i]);
+}
+
+static void test_calls_without_special_arguments_have_no_entry(void **state)
+{
+        assert_null(syscall_desc_get(__NR_read));
+        assert_null(syscall_desc_get(__NR_getpid));
+        assert_null(syscall_desc_get(-1));
+        assert_null(syscall_desc_get(100000));
+}
+
+static bool index_is(int8_t index, const struct syscall_desc *d, enum arg_kind kind)
+{
+        return index >= 0 && index < d->nargs && d->kinds[index] == kind;
+}
+
+/*
+ * Every path index points at an ARG_PATH, every dirfd index at an ARG_DIRFD,
+ * and conversely every ARG_PATH and ARG_DIRFD argument is one of the paths,
+ * so kinds[] and paths[] cannot drift apart.
+ */
+static void test_indexes_agree_with_kinds(void **state)
+{
+        size_t n;
+        const struct syscall_desc *table = syscall_desc_table(&n);
+
+        for (size_t i = 0; i < n; i++) {
+                const struct syscall_desc *d = &table[i];
+
+                if (d->nargs > 6 || d->n_paths > 2)
+                        fail_msg("%s: nargs %u, n_paths %u", d->name, d->nargs, d->n_paths);
+                for (unsigned a = d->nargs; a < 6; a++)
+                        if (d->kinds[a] != ARG_INT)
+                                fail_msg("%s: kind set past nargs at %u", d->name, a);
+                for (unsigned p = 0; p < d->n_paths; p++) {
+                        if (!index_is(d->paths[p].path_index, d, ARG_PATH))
+                                fail_msg("%s: path %u index %d", d->name, p,
+                                         d->paths[p].path_index);
+                        if (d->paths[p].dirfd_index != -1 &&
+                            !index_is(d->paths[p].dirfd_index, d, ARG_DIRFD))
+                                fail_msg("%s: dirfd %u index %d", d->name, p,
+                                         d->paths[p].dirfd_index);
+                }
+                for (unsigned a = 0; a < d->nargs; a++) {
+                        bool listed = false;
+
+                        if (d->kinds[a] != ARG_PATH && d->kinds[a] != ARG_DIRFD)
+                                continue;
+                        for (unsigned p = 0; p < d->n_paths; p++)
+                                listed = listed || d->paths[p].path_index == (int8_t)a ||
+                                         d->paths[p].dirfd_index == (int8_t)a;
+                        if (!listed)
+                                fail_msg("%s: argument %u is a path or dirfd but not in paths[]",
+                                         d->name, a);
+                }
+                if (d->sockaddr_index == -1) {
+                        assert_int_equal(d->socklen_index, -1);
+                } else {
+                        assert_true(index_is(d->sockaddr_index, d, ARG_SOCKADDR));
+                        assert_true(index_is(d->socklen_index, d, ARG_SOCKLEN));
+                }
+        }
+}
+
+static const struct syscall_desc *get(int nr)
+{
+        const struct syscall_desc *d = syscall_desc_get(nr);
+
+        assert_non_null(d);
+        return d;
+}
+
+static void test_path_arguments_of_particular_calls(void **state)
+{
+        const struct syscall_desc *d;
+
+        d = get(__NR_openat);
+        assert_int_equal(d->n_paths, 1);
+        assert_int_equal(d->paths[0].path_index, 1);
+        assert_int_equal(d->paths[0].dirfd_index, 0);
+        assert_int_equal(d->kinds[2], ARG_OPEN_FLAGS);
+
+        d = get(__NR_open);
+        assert_int_equal(d->paths[0].path_index, 0);
+        assert_int_equal(d->paths[0].dirfd_index, -1);
+
+        d = get(__NR_renameat2);
+        assert_int_equal(d->n_paths, 2);
+        assert_int_equal(d->paths[0].path_index, 1);
+        assert_int_equal(d->paths[0].dirfd_index, 0);
+        assert_int_equal(d->paths[1].path_index, 3);
+        assert_int_equal(d->paths[1].dirfd_index, 2);
+
+        /* Only the link is a path; its target is a string stored verbatim. */
+        d = get(__NR_symlink);
+        assert_int_equal(d->n_paths, 1);
+        assert_int_equal(d->paths[0].path_index, 1);
+        assert_int_equal(d->kinds[0], ARG_STRING);
+        d = get(__NR_symlinkat);
+        assert_int_equal(d->paths[0].path_index, 2);
+        assert_int_equal(d->paths[0].dirfd_index, 1);
+
+        /* Only the mount point is a path. */
+        d = get(__NR_mount);
+        assert_int_equal(d->n_paths, 1);
+        assert_int_equal(d->paths[0].path_index, 1);
+
+        d = get(452);
+        assert_string_equal(d->name, "fchmodat2");
+        assert_int_equal(d->kinds[3], ARG_AT_FLAGS);
+
+        d = get(__NR_fanotify_mark);
+        assert_int_equal(d->paths[0].path_index, 4);
+        assert_int_equal(d->paths[0].dirfd_index, 3);
+
+        d = get(__NR_execve);
+        assert_int_equal(d->kinds[1], ARG_STRING_ARRAY);
+}
+
+static void test_socket_arguments(void **state)
+{
+        const struct syscall_desc *d;
+
+        d = get(__NR_connect);
+        assert_int_equal(d->sockaddr_index, 1);
+        assert_int_equal(d->socklen_index, 2);
+        d = get(__NR_bind);
+        assert_int_equal(d->sockaddr_index, 1);
+        assert_int_equal(d->socklen_index, 2);
+        d = get(__NR_sendto);
+        assert_int_equal(d->sockaddr_index, 4);
+        assert_int_equal(d->socklen_index, 5);
+        d = get(__NR_socket);
+        assert_int_equal(d->kinds[0], ARG_SOCKET_FAMILY);
+        assert_int_equal(d->kinds[1], ARG_SOCKET_TYPE);
+        assert_int_equal(get(__NR_clone)->kinds[0], ARG_CLONE_FLAGS);
+        assert_int_equal(get(__NR_ioctl)->kinds[1], ARG_IOCTL_REQ);
+        assert_int_equal(get(__NR_prctl)->kinds[0], ARG_PRCTL_OPTION);
+        assert_int_equal(get(__NR_openat2)->kinds[2], ARG_OPEN_HOW);
+        assert_int_equal(get(__NR_mount)->kinds[3], ARG_MOUNT_FLAGS);
+        assert_non_null(syscall_desc_get(__NR_personality));
+}
+
+static void test_format_open_flags(void **state)
+{
+        char buf[256];
+
+        assert_int_equal(
+            syscall_format_open_flags(O_WRONLY | O_CREAT | O_CLOEXEC, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "O_WRONLY|O_CREAT|O_CLOEXEC");
+        assert_int_equal(syscall_format_open_flags(O_RDONLY, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "O_RDONLY");
+        assert_int_equal(syscall_format_open_flags(O_RDWR | O_TRUNC | O_APPEND, buf, sizeof(buf)),
+                         0);
+        assert_string_equal(buf, "O_RDWR|O_TRUNC|O_APPEND");
+}
+
+/* O_SYNC contains O_DSYNC and O_TMPFILE contains O_DIRECTORY: each is named once. */
+static void test_format_open_flags_composites(void **state)
+{
+        char buf[256];
+
+        assert_int_equal(syscall_format_open_flags(O_RDWR | O_TMPFILE, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "O_RDWR|O_TMPFILE");
+        assert_int_equal(syscall_format_open_flags(O_WRONLY | O_SYNC, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "O_WRONLY|O_SYNC");
+        assert_int_equal(syscall_format_open_flags(O_DSYNC | O_DIRECTORY, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "O_RDONLY|O_DSYNC|O_DIRECTORY");
+        /* The kernel's O_LARGEFILE bit, which glibc defines as 0 on x86_64. */
+        assert_int_equal(syscall_format_open_flags(0100000, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "O_RDONLY|O_LARGEFILE");
+}
+
+static void test_format_open_flags_shows_unknown_bits(void **state)
+{
+        char buf[256];
+
+        assert_int_equal(syscall_format_open_flags(O_CREAT | 0x80000000u, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "O_RDONLY|O_CREAT|0x80000000");
+        assert_int_equal(syscall_format_open_flags(3, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "O_ACCMODE");
+}
+
+static void test_format_truncates_and_terminates(void **state)
+{
+        char buf[12];
+
+        memset(buf, 'x', sizeof(buf));
+        assert_int_equal(
+            syscall_format_open_flags(O_WRONLY | O_CREAT | O_CLOEXEC, buf, sizeof(buf)), -ENOSPC);
+        assert_string_equal(buf, "O_WRONLY|O_");
+
+        memset(buf, 'x', sizeof(buf));
+        assert_int_equal(syscall_format_mode(0644, buf, 3), -ENOSPC);
+        assert_string_equal(buf, "06");
+
+        memset(buf, 'x', sizeof(buf));
+        assert_int_equal(syscall_format_socket_family(AF_NETLINK, buf, 4), -ENOSPC);
+        assert_string_equal(buf, "AF_");
+
+        /* With no room at all, nothing is written. */
+        memset(buf, 'x', sizeof(buf));
+        assert_int_equal(syscall_format_clone_flags(CLONE_VM, buf, 0), -ENOSPC);
+        assert_int_equal(buf[0], 'x');
+
+        /* An exact fit is not a truncation. */
+        assert_int_equal(syscall_format_socket_family(AF_INET, buf, sizeof("AF_INET")), 0);
+        assert_string_equal(buf, "AF_INET");
+}
+
+static void test_format_mode(void **state)
+{
+        char buf[32];
+
+        assert_int_equal(syscall_format_mode(0644, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "0644");
+        assert_int_equal(syscall_format_mode(04755, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "04755");
+        assert_int_equal(syscall_format_mode(0, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "0000");
+        assert_int_equal(syscall_format_mode(0100600, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "0100600");
+}
+
+static void test_format_socket_family(void **state)
+{
+        char buf[32];
+
+        assert_int_equal(syscall_format_socket_family(AF_INET, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "AF_INET");
+        assert_int_equal(syscall_format_socket_family(AF_UNIX, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "AF_UNIX");
+        assert_int_equal(syscall_format_socket_family(AF_INET6, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "AF_INET6");
+        assert_int_equal(syscall_format_socket_family(AF_NETLINK, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "AF_NETLINK");
+        assert_int_equal(syscall_format_socket_family(4242, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "4242");
+}
+
+static void test_format_socket_type(void **state)
+{
+        char buf[64];
+
+        assert_int_equal(syscall_format_socket_type(SOCK_STREAM | SOCK_CLOEXEC, buf, sizeof(buf)),
+                         0);
+        assert_string_equal(buf, "SOCK_STREAM|SOCK_CLOEXEC");
+        assert_int_equal(
+            syscall_format_socket_type(SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, buf, sizeof(buf)),
+            0);
+        assert_string_equal(buf, "SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC");
+        assert_int_equal(syscall_format_socket_type(SOCK_RAW, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "SOCK_RAW");
+        assert_int_equal(syscall_format_socket_type(9 | 0x100, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "9|0x100");
+}
+
+static void test_format_clone_flags(void **state)
+{
+        char buf[256];
+
+        assert_int_equal(syscall_format_clone_flags(CLONE_VM | CLONE_FS | CLONE_FILES | SIGCHLD,
+                                                    buf, sizeof(buf)),
+                         0);
+        assert_string_equal(buf, "CLONE_VM|CLONE_FS|CLONE_FILES|SIGCHLD");
+        assert_int_equal(syscall_format_clone_flags(CLONE_NEWUSER | CLONE_NEWNS, buf, sizeof(buf)),
+                         0);
+        assert_string_equal(buf, "CLONE_NEWNS|CLONE_NEWUSER");
+        assert_int_equal(syscall_format_clone_flags(SIGCHLD, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "SIGCHLD");
+        assert_int_equal(syscall_format_clone_flags(0, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "0");
+        assert_int_equal(
+            syscall_format_clone_flags(CLONE_THREAD | 0x100000000ull, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "CLONE_THREAD|0x100000000");
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_every_name_resolves_to_its_number),
+            cmocka_unit_test(test_table_is_ordered_and_every_entry_is_found),
+            cmocka_unit_test(test_calls_without_special_arguments_have_no_entry),
+            cmocka_unit_test(test_indexes_agree_with_kinds),
+            cmocka_unit_test(test_path_arguments_of_particular_calls),
+            cmocka_unit_test(test_socket_arguments),
+            cmocka_unit_test(test_format_open_flags),
+            cmocka_unit_test(test_format_open_flags_composites),
+            cmocka_unit_test(test_format_open_flags_shows_unknown_bits),
+            cmocka_unit_test(test_format_truncates_and_terminates),
+            cmocka_unit_test(test_format_mode),
+            cmocka_unit_test(test_format_socket_family),
+            cmocka_unit_test(test_format_socket_type),
+            cmocka_unit_test(test_format_clone_flags),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
