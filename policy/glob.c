@@ -166,6 +166,15 @@ struct state_set {
         uint64_t entered[STATE_WORDS];
 };
 
+/*
+ * Words of the bitmaps in use for a pattern of plen bytes. Only these are
+ * cleared and scanned, so short patterns, the usual case, stay cheap.
+ */
+static size_t state_words(size_t plen)
+{
+        return plen / 64 + 1;
+}
+
 static bool bit_test(const uint64_t *bits, size_t i)
 {
         return (bits[i / 64] >> (i % 64)) & 1;
@@ -218,9 +227,12 @@ static void state_enter(const char *p, size_t plen, struct state_set *set, size_
 static void states_step(const char *p, size_t plen, const struct state_set *cur,
                         struct state_set *next, unsigned char c)
 {
-        memset(next, 0, sizeof(*next));
+        size_t words = state_words(plen);
 
-        for (size_t w = 0; w < STATE_WORDS; w++) {
+        memset(next->live, 0, words * sizeof(next->live[0]));
+        memset(next->entered, 0, words * sizeof(next->entered[0]));
+
+        for (size_t w = 0; w < words; w++) {
                 for (uint64_t bits = cur->live[w]; bits != 0; bits &= bits - 1) {
                         size_t s = w * 64 + (size_t)__builtin_ctzll(bits);
                         struct class_scan scan;
@@ -259,9 +271,9 @@ static void states_step(const char *p, size_t plen, const struct state_set *cur,
         }
 }
 
-static bool states_empty(const struct state_set *set)
+static bool states_empty(const struct state_set *set, size_t plen)
 {
-        for (size_t w = 0; w < STATE_WORDS; w++)
+        for (size_t w = 0; w < state_words(plen); w++)
                 if (set->live[w] != 0)
                         return false;
         return true;
@@ -285,7 +297,7 @@ bool path_glob_match(const char *pattern, const char *path)
                 struct state_set *swap;
 
                 states_step(pattern, plen, cur, next, (unsigned char)*c);
-                if (states_empty(next))
+                if (states_empty(next, plen))
                         return false;
                 swap = cur;
                 cur = next;
