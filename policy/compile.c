@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Turning a loaded profile into a kernel filter with libseccomp, the way
+ * runc and crun do it, so a profile means the same thing under scmp-super
+ * as under the runtimes.
+ */
+#include "policy.h"
+
+#include <errno.h>
+#include <linux/filter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef __NR_execve
+#include <sys/syscall.h>
+#endif
+
+/* Above this many rules the binary tree pays for itself (measured in
+ * bench/: Docker's default profile has about 350). */
+#define BINARY_TREE_THRESHOLD 32
+
+static uint32_t scmp_action(enum policy_kernel_action action, uint32_t ret_data)
+{
+        switch (action) {
+        case KACT_ALLOW:
+                return SCMP_ACT_ALLOW;
+        case KACT_ERRNO:
+                return SCMP_ACT_ERRNO(ret_data);
+        case KACT_KILL_THREAD:
+                return SCMP_ACT_KILL_THREAD;
+        case KACT_KILL_PROCESS:
+                return SCMP_ACT_KILL_PROCESS;
+        case KACT_TRAP:
+                return SCMP_ACT_TRAP;
+        case KACT_LOG:
+                return SCMP_ACT_LOG;
+        case KACT_TRACE:
+                return SCMP_ACT_TRACE(ret_data);
+        case KACT_NOTIFY:
+                return SCMP_ACT_NOTIFY;
+        }
+        return SCMP_ACT_KILL_PROCESS;
+}
+
+static struct scmp_arg_cmp to_scmp_cond(const struct policy_arg_cond *c)
+{
+        return (struct scmp_arg_cmp){
+            .arg = c->index, .op = c->op, .datum_a = c->value, .datum_b = c->value_two};
+}
+
+static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
+                    const struct scmp_arg_cmp *conds)
+{
+        int r = seccomp_rule_add_array(ctx, action, nr, n, conds);
+        /* libseccomp refuses a rule whose action is the default (runc skips
+         * those too), and -EEXIST means an identical rule is already in. */
+        if (r == -EACCES || r == -EEXIST)
+                return 0;
+        return r;
+}
+
+int policy_compile(const struct policy *p, const struct policy_compile_opts *opts,
+                   scmp_filter_ctx *ret_ctx, struct policy_error *err)
+{
+        uint32_t def = scmp_action(p->default_action, p->default_ret_data);
+        scmp_filter_ctx ctx;
+        size_t n_rules = 0;
+        int r;
+
+        ctx = seccomp_init(def);
+        if (!ctx) {
+                snprintf(err->message, sizeof(err->message),
+                         "%s: libseccomp could not create a filter", p->source);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < p->n_arches; i++) {
+                r = seccomp_arch_add(ctx, p->arches[i]);
+                if (r < 0 && r != -EEXIST) {
+                        snprintf(err->message, sizeof(err->message), "%s: architecture %#x: %s",
+                                 p->source, p->arches[i], strerror(-r));
+                        goto fail;
+                }
+        }
+        /* We set no_new_privs ourselves, and know our own bad-arch wishes:
+         * anything not listed is killed, as runtimes do. */
+        (void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+
+        for (size_t i = 0; i < p->n_entries; i++) {
+                const struct policy_entry *e = &p->entries[i];
+                uint32_t action = scmp_action(e->action, e->ret_data);
+                struct scmp_arg_cmp conds[6];
+                unsigned n_conds = 0;
+
+                if (e->n_args > 6 && !e->args_are_alternatives) {
+                        snprintf(err->message, sizeof(err->message),
+                                 "%s: syscalls[%zu]: more than six argument conditions", p->source,
+                                 e->source_index);
+                        r = -EINVAL;
+                        goto fail;
+                }
+                if (!e->args_are_alternatives)
+                        for (size_t a = 0; a < e->n_args; a++)
+                                conds[n_conds++] = to_scmp_cond(&e->args[a]);
+
+                for (size_t k = 0; k < e->n_nrs; k++) {
+                        int nr = e->nrs[k];
+                        if (opts && opts->notify_execve && nr == __NR_execve)
+                                continue; /* decided by the supervisor, see below */
+                        r = 0;
+                        if (e->args_are_alternatives) {
+                                /* Several conditions on one argument: each its
+                                 * own rule, OR-ed, as runc does. */
+                                for (size_t a = 0; a < e->n_args && r >= 0; a++) {
+                                        struct scmp_arg_cmp one = to_scmp_cond(&e->args[a]);
+                                        r = add_rule(ctx, action, nr, 1, &one);
+                                        n_rules++;
+                                }
+                        } else {
+                                r = add_rule(ctx, action, nr, n_conds, conds);
+                                n_rules++;
+                        }
+                        if (r < 0) {
+                                const char *name =
+                                    seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
+                                snprintf(err->message, sizeof(err->message),
+                                         "%s: syscalls[%zu]: libseccomp refused the rule for %s: "
+                                         "%s (is another entry giving %s a different action?)",
+                                         p->source, e->source_index, name ? name : "?",
+                                         strerror(-r), name ? name : "it");
+                                free((void *)name);
+                                goto fail;
+                        }
+                }
+        }
+
+        if (opts && opts->notify_execve) {
+                r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, __NR_execve, 0);
+                if (r < 0 && r != -EACCES) {
+                        snprintf(err->message, sizeof(err->message),
+                                 "%s: could not route execve to the supervisor: %s", p->source,
+                                 strerror(-r));
+                        goto fail;
+                }
+        }
+
+        if (opts && opts->notify_unlisted && p->default_action != KACT_NOTIFY) {
+                for (int nr = 0; nr <= p->max_nr; nr++) {
+                        const char *name =
+                            seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
+                        if (!name)
+                                continue;
+                        free((void *)name);
+                        if (policy_names_syscall(p, nr) ||
+                            (opts->notify_execve && nr == __NR_execve))
+                                continue;
+                        r = add_rule(ctx, SCMP_ACT_NOTIFY, nr, 0, NULL);
+                        if (r < 0) {
+                                snprintf(err->message, sizeof(err->message),
+                                         "%s: could not notify syscall %d: %s", p->source, nr,
+                                         strerror(-r));
+                                goto fail;
+                        }
+                        n_rules++;
+                }
+        }
+
+        int tree = opts ? opts->binary_tree : -1;
+        if (tree == 1 || (tree < 0 && n_rules >= BINARY_TREE_THRESHOLD))
+                (void)seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+
+        *ret_ctx = ctx;
+        return 0;
+fail:
+        seccomp_release(ctx);
+        return r < 0 ? r : -EINVAL;
+}
+
+int policy_export_bpf(scmp_filter_ctx ctx, struct policy_bpf *ret_bpf, struct policy_error *err)
+{
+        struct stat st;
+        void *buf = NULL;
+        int fd, r;
+
+        /* libseccomp 2.5 exports only to a file descriptor. */
+        fd = memfd_create("scmp-super-bpf", MFD_CLOEXEC);
+        if (fd < 0) {
+                r = -errno;
+                snprintf(err->message, sizeof(err->message), "memfd_create: %s", strerror(-r));
+                return r;
+        }
+        r = seccomp_export_bpf(ctx, fd);
+        if (r < 0) {
+                snprintf(err->message, sizeof(err->message),
+                         "libseccomp could not generate the filter: %s", strerror(-r));
+                goto out;
+        }
+        if (fstat(fd, &st) < 0 || st.st_size <= 0 ||
+            st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
+            st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+                r = -E2BIG;
+                snprintf(
+                    err->message, sizeof(err->message),
+                    "the compiled filter has %lld bytes, more than the kernel's %d instructions",
+                    (long long)st.st_size, BPF_MAXINSNS);
+                goto out;
+        }
+        buf = malloc((size_t)st.st_size);
+        if (!buf) {
+                r = -ENOMEM;
+                goto out;
+        }
+        if (pread(fd, buf, (size_t)st.st_size, 0) != st.st_size) {
+                r = -EIO;
+                snprintf(err->message, sizeof(err->message), "reading back the filter failed");
+                free(buf);
+                goto out;
+        }
+        ret_bpf->insns = buf;
+        ret_bpf->len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter));
+        r = 0;
+out:
+        close(fd);
+        return r;
+}
+
+void policy_bpf_free(struct policy_bpf *bpf)
+{
+        free(bpf->insns);
+        bpf->insns = NULL;
+        bpf->len = 0;
+}

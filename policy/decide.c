@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Deciding a notified call: the supervisor's rules, first match wins, and
+ * the profile's kernel-side rules evaluated in user space for the calls the
+ * kernel hands over although the profile decides them (execve after the
+ * launcher's own exec).
+ */
+#include "policy.h"
+
+#include <string.h>
+
+#include "glob.h"
+
+static bool cond_holds(const struct policy_arg_cond *c, const uint64_t args[6])
+{
+        uint64_t v = args[c->index];
+        switch (c->op) {
+        case SCMP_CMP_NE:
+                return v != c->value;
+        case SCMP_CMP_LT:
+                return v < c->value;
+        case SCMP_CMP_LE:
+                return v <= c->value;
+        case SCMP_CMP_EQ:
+                return v == c->value;
+        case SCMP_CMP_GE:
+                return v >= c->value;
+        case SCMP_CMP_GT:
+                return v > c->value;
+        case SCMP_CMP_MASKED_EQ:
+                return (v & c->value) == c->value_two;
+        default:
+                return false;
+        }
+}
+
+static bool entry_matches(const struct policy_entry *e, const uint64_t args[6])
+{
+        if (e->n_args == 0)
+                return true;
+        if (e->args_are_alternatives) {
+                for (size_t i = 0; i < e->n_args; i++)
+                        if (cond_holds(&e->args[i], args))
+                                return true;
+                return false;
+        }
+        for (size_t i = 0; i < e->n_args; i++)
+                if (!cond_holds(&e->args[i], args))
+                        return false;
+        return true;
+}
+
+static bool entry_names(const struct policy_entry *e, int nr)
+{
+        for (size_t i = 0; i < e->n_nrs; i++)
+                if (e->nrs[i] == nr)
+                        return true;
+        return false;
+}
+
+bool policy_names_syscall(const struct policy *p, int nr)
+{
+        for (size_t i = 0; i < p->n_entries; i++)
+                if (entry_names(&p->entries[i], nr))
+                        return true;
+        return false;
+}
+
+enum policy_kernel_action policy_kernel_decide(const struct policy *p, int nr,
+                                               const uint64_t args[6], uint32_t *ret_data)
+{
+        for (size_t i = 0; i < p->n_entries; i++) {
+                const struct policy_entry *e = &p->entries[i];
+                if (entry_names(e, nr) && entry_matches(e, args)) {
+                        *ret_data = e->ret_data;
+                        return e->action;
+                }
+        }
+        *ret_data = p->default_ret_data;
+        return p->default_action;
+}
+
+unsigned policy_needs(const struct policy *p, int nr)
+{
+        if (nr < 0 || nr > p->max_nr || !p->needs)
+                return 0;
+        return p->needs[nr];
+}
+
+/*
+ * A call with two paths (rename, link) must not slip through an allow rule
+ * on the strength of one harmless path: allow and log rules need every path
+ * to match, while deny, kill and prompt rules need only one. A path that
+ * could not be read matches no allow rule and every deny rule, so a target
+ * cannot dodge a deny by handing over a bad pointer.
+ */
+static bool paths_match(const struct policy_rule *rule, const struct policy_call *call)
+{
+        bool permissive = rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG;
+        if (!call->have_paths || call->n_paths == 0)
+                return false;
+        for (unsigned i = 0; i < call->n_paths; i++) {
+                bool hit = false;
+                if (!call->paths[i])
+                        hit = !permissive;
+                else
+                        for (size_t g = 0; g < rule->n_path_globs && !hit; g++)
+                                hit = path_glob_match(rule->path_globs[g], call->paths[i]);
+                if (permissive && !hit)
+                        return false;
+                if (!permissive && hit)
+                        return true;
+        }
+        return permissive;
+}
+
+static bool rule_matches(const struct policy_rule *rule, const struct policy_call *call)
+{
+        for (size_t i = 0; i < rule->n_args; i++)
+                if (!cond_holds(&rule->args[i], call->args))
+                        return false;
+        if (rule->n_path_globs && !paths_match(rule, call))
+                return false;
+        if (rule->addr) {
+                bool permissive = rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG;
+                /* Unreadable (have_addr unset): only deny-like rules match.
+                 * No address given (addr_len 0, sendto on a connected
+                 * socket): no address rule matches. */
+                if (!call->have_addr) {
+                        if (permissive)
+                                return false;
+                } else if (!netaddr_match(rule->addr, (const struct sockaddr *)&call->addr,
+                                          call->addr_len)) {
+                        return false;
+                }
+        }
+        if (rule->exe_glob &&
+            (!call->have_exe || !call->exe || !path_glob_match(rule->exe_glob, call->exe)))
+                return false;
+        if (rule->have_uid && (!call->have_uid || call->uid != rule->uid))
+                return false;
+        return true;
+}
+
+void policy_decide(const struct policy *p, const struct policy_call *call,
+                   struct policy_decision *ret)
+{
+        if (call->nr >= 0 && call->nr <= p->max_nr && p->rule_start) {
+                for (uint32_t k = p->rule_start[call->nr]; k < p->rule_start[call->nr + 1]; k++) {
+                        const struct policy_rule *rule = &p->rules[p->rule_index[k]];
+                        if (rule_matches(rule, call)) {
+                                ret->verdict = rule->verdict;
+                                ret->errno_value = rule->errno_value;
+                                ret->rule = rule;
+                                return;
+                        }
+                }
+        }
+        ret->verdict = p->default_verdict;
+        ret->errno_value = p->default_errno;
+        ret->rule = NULL;
+}

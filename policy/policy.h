@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The profile: an OCI / Docker / Podman seccomp profile, loaded unchanged,
+ * plus scmp-super's "supervisor" extension with user-space rules for the
+ * calls the kernel filter notifies.
+ *
+ * This is a pure library: it reads the profile file and nothing else, never
+ * prints, and reports every problem through struct policy_error with the
+ * file, line, column and JSON path of the offending value.
+ */
+
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "call.h"
+#include "netaddr.h"
+
+#define POLICY_ERROR_MAX 1024
+
+struct policy_error {
+        char message[POLICY_ERROR_MAX]; /* "p.json:14:9: syscalls[2].args[0].op: ..." */
+};
+
+/* The kernel-side actions of the OCI format, in SCMP_ACT_* terms. */
+enum policy_kernel_action {
+        KACT_ALLOW,
+        KACT_ERRNO,
+        KACT_KILL_THREAD,
+        KACT_KILL_PROCESS,
+        KACT_TRAP,
+        KACT_LOG,
+        KACT_TRACE,
+        KACT_NOTIFY,
+};
+
+struct policy_arg_cond {
+        unsigned index; /* 0..5 */
+        uint64_t value;
+        uint64_t value_two;
+        enum scmp_compare op;
+};
+
+/* One syscalls[] entry that survived includes/excludes. */
+struct policy_entry {
+        size_t source_index; /* position in syscalls[] */
+        int *nrs;            /* native syscall numbers, groups expanded */
+        size_t n_nrs;
+        enum policy_kernel_action action;
+        uint32_t ret_data; /* errno for ERRNO, message for TRACE */
+        struct policy_arg_cond *args;
+        size_t n_args;
+        bool args_are_alternatives; /* several conditions on one index: OR, as runc does */
+};
+
+/* What the supervisor does with a notified call. */
+enum policy_verdict {
+        VERDICT_ALLOW,
+        VERDICT_DENY,
+        VERDICT_KILL,
+        VERDICT_LOG, /* allow and record */
+        VERDICT_PROMPT,
+};
+
+struct policy_rule {
+        size_t source_index; /* position in supervisor.rules[] */
+        char *comment;
+        int *nrs; /* NULL = every notified syscall */
+        size_t n_nrs;
+        struct policy_arg_cond *args;
+        size_t n_args;
+        char **path_globs; /* NULL = paths not examined */
+        size_t n_path_globs;
+        struct netaddr_match *addr; /* NULL = address not examined */
+        char *exe_glob;
+        bool have_uid;
+        uid_t uid;
+        enum policy_verdict verdict;
+        int errno_value; /* for VERDICT_DENY */
+        unsigned needs;  /* POLICY_NEED_* */
+};
+
+/* Facts about the machine the target will run on, for includes/excludes. */
+struct policy_env {
+        uint64_t caps_bounding; /* bit N = capability N in the bounding set */
+        unsigned kernel_major, kernel_minor;
+        const char *go_arch; /* "amd64" */
+};
+
+struct policy {
+        char *source; /* file name, or "<built-in default>" */
+
+        enum policy_kernel_action default_action;
+        uint32_t default_ret_data;
+        uint32_t *arches; /* SCMP_ARCH_* besides the native one */
+        size_t n_arches;
+        unsigned flags; /* SECCOMP_FILTER_FLAG_* asked for */
+        char *listener_path;
+        char *listener_metadata;
+
+        struct policy_entry *entries;
+        size_t n_entries;
+
+        /* Names this architecture does not know, skipped as runtimes do. */
+        char **skipped;
+        size_t n_skipped;
+        /* Things that are not errors but deserve a word (unknown fields). */
+        char **warnings;
+        size_t n_warnings;
+
+        /* The supervisor extension. */
+        bool have_supervisor;
+        struct policy_rule *rules;
+        size_t n_rules;
+        enum policy_verdict default_verdict;
+        int default_errno;
+        unsigned prompt_timeout_ms;
+
+        /* Rule lookup by syscall number: rule indexes for nr are
+         * rule_index[rule_start[nr] .. rule_start[nr + 1]). */
+        int max_nr;
+        uint32_t *rule_start;
+        uint32_t *rule_index;
+        uint8_t *needs; /* POLICY_NEED_* per nr */
+};
+
+/* The text of the built-in default profile. */
+extern const char policy_default_profile[];
+
+int policy_load_file(const char *path, const struct policy_env *env, struct policy **ret_policy,
+                     struct policy_error *err);
+int policy_load_buffer(const char *text, size_t len, const char *name, const struct policy_env *env,
+                       struct policy **ret_policy, struct policy_error *err);
+void policy_free(struct policy *policy);
+
+/* Options for turning a policy into a kernel filter. */
+struct policy_compile_opts {
+        bool notify_execve;   /* route execve to the supervisor (the launcher's exec) */
+        bool notify_unlisted; /* every syscall no entry names is notified (trace) */
+        int binary_tree;      /* -1 auto, 0 off, 1 on */
+};
+
+struct policy_bpf {
+        void *insns; /* struct sock_filter[] */
+        unsigned short len;
+};
+
+int policy_compile(const struct policy *policy, const struct policy_compile_opts *opts,
+                   scmp_filter_ctx *ret_ctx, struct policy_error *err);
+int policy_export_bpf(scmp_filter_ctx ctx, struct policy_bpf *ret_bpf, struct policy_error *err);
+void policy_bpf_free(struct policy_bpf *bpf);
+
+/* The kernel-side action the profile gives a call, evaluated in user space.
+ * Used where the supervisor sees a call the kernel filter would otherwise
+ * have decided itself (execve after the launcher's exec, trace mode). */
+enum policy_kernel_action policy_kernel_decide(const struct policy *policy, int nr,
+                                               const uint64_t args[6], uint32_t *ret_data);
+/* True if some entry names nr (whatever its conditions). */
+bool policy_names_syscall(const struct policy *policy, int nr);
+
+struct policy_decision {
+        enum policy_verdict verdict;
+        int errno_value;
+        const struct policy_rule *rule; /* NULL: the supervisor default */
+};
+
+/* What policy_decide() needs decoded for a call to nr. */
+unsigned policy_needs(const struct policy *policy, int nr);
+/* First matching rule wins; the default when none matches. */
+void policy_decide(const struct policy *policy, const struct policy_call *call,
+                   struct policy_decision *ret_decision);
+
+const char *policy_kernel_action_name(enum policy_kernel_action action);
+const char *policy_verdict_name(enum policy_verdict verdict);
+int policy_parse_verdict(const char *name, enum policy_verdict *ret_verdict);
