@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scmp-super run: load and compile the profile, fork the launcher, and
+ * supervise it until it exits. Everything that can fail is checked before
+ * the fork, so the command never starts under a profile that did not load.
+ */
+#include "commands.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "env.h"
+#include "launcher.h"
+#include "supervisor.h"
+
+extern char **environ;
+
+static void run_usage(FILE *out)
+{
+        fputs("Usage: scmp-super run [OPTIONS] [--] COMMAND [ARGS...]\n"
+              "\n"
+              "Run COMMAND under a seccomp filter built from a profile. The kernel decides\n"
+              "what the profile decides; calls the profile marks SCMP_ACT_NOTIFY come to\n"
+              "this process, which applies the profile's \"supervisor\" rules to each one.\n"
+              "\n"
+              "Options:\n"
+              "  -p, --policy FILE   OCI / Docker / Podman seccomp profile, with optional\n"
+              "                      \"supervisor\" rules (default: the built-in profile,\n"
+              "                      see 'scmp-super check --print-default')\n"
+              "  -l, --log FILE      append one JSON line per supervisor decision to FILE\n"
+              "  -s, --summary       print counts per syscall and decision at exit\n"
+              "  -v, --verbose       report skipped syscall names and other details\n"
+              "  -h, --help          show this help\n"
+              "\n"
+              "Exit status: the command's own, or 128+N if signal N killed it;\n"
+              "125 if scmp-super itself failed (bad profile, bad options), 126 if\n"
+              "COMMAND could not be executed, 127 if COMMAND was not found.\n"
+              "SIGINT, SIGTERM and SIGHUP sent to scmp-super are passed on to COMMAND.\n",
+              out);
+}
+
+int cmd_run(int argc, char **argv)
+{
+        static const struct option options[] = {
+            {"policy", required_argument, NULL, 'p'}, {"log", required_argument, NULL, 'l'},
+            {"summary", no_argument, NULL, 's'},      {"verbose", no_argument, NULL, 'v'},
+            {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+        };
+        const char *policy_path = NULL, *log_path = NULL;
+        struct supervisor_options sopts = {0};
+        struct policy_compile_opts copts = {.notify_execve = true, .binary_tree = -1};
+        struct policy *policy = NULL;
+        struct policy_error err;
+        scmp_filter_ctx ctx = NULL;
+        struct policy_bpf bpf = {0};
+        struct supervisor sup;
+        bool sup_ready = false;
+        char exec_path[PATH_MAX];
+        sigset_t mask, old_mask;
+        int sv[2] = {-1, -1}, sigfd = -1, opt, r, status = 125;
+        pid_t child;
+
+        optind = 1;
+        while ((opt = getopt_long(argc, argv, "+p:l:svh", options, NULL)) != -1) {
+                switch (opt) {
+                case 'p':
+                        policy_path = optarg;
+                        break;
+                case 'l':
+                        log_path = optarg;
+                        break;
+                case 's':
+                        sopts.summary = true;
+                        break;
+                case 'v':
+                        sopts.verbose = true;
+                        break;
+                case 'h':
+                        run_usage(stdout);
+                        return 0;
+                default:
+                        fputs("Try 'scmp-super run --help'.\n", stderr);
+                        return 125;
+                }
+        }
+        if (optind >= argc) {
+                fputs("scmp-super run: no command given (scmp-super run [--policy FILE] -- COMMAND "
+                      "[ARGS...])\n",
+                      stderr);
+                return 125;
+        }
+
+        r = env_load_policy(policy_path, &policy, &err);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s\n", err.message);
+                fputs("scmp-super: the command was not started\n", stderr);
+                return 125;
+        }
+        for (size_t i = 0; i < policy->n_warnings; i++)
+                fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
+        if (sopts.verbose)
+                for (size_t i = 0; i < policy->n_skipped; i++)
+                        fprintf(stderr,
+                                "scmp-super: %s: syscall \"%s\" is unknown on this architecture, "
+                                "skipped\n",
+                                policy->source, policy->skipped[i]);
+
+        r = policy_compile(policy, &copts, &ctx, &err);
+        if (r == 0)
+                r = policy_export_bpf(ctx, &bpf, &err);
+        if (ctx)
+                seccomp_release(ctx);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s\n", err.message);
+                fputs("scmp-super: the command was not started\n", stderr);
+                goto out;
+        }
+
+        r = launcher_find_command(argv[optind], exec_path, sizeof(exec_path));
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s: %s\n", argv[optind],
+                        r == -ENOENT ? "command not found" : strerror(-r));
+                status = r == -ENOENT ? 127 : 126;
+                goto out;
+        }
+
+        if (log_path) {
+                int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+                if (fd < 0 || !(sopts.log = fdopen(fd, "a"))) {
+                        fprintf(stderr, "scmp-super: --log %s: %s\n", log_path, strerror(errno));
+                        if (fd >= 0)
+                                close(fd);
+                        goto out;
+                }
+                setvbuf(sopts.log, NULL, _IOFBF, 1 << 16);
+        }
+
+        /* The signals we forward, and SIGCHLD, arrive through a signalfd;
+         * blocked before the fork so none is lost in between. */
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGHUP);
+        if (sigprocmask(SIG_BLOCK, &mask, &old_mask) < 0 ||
+            (sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+                fprintf(stderr, "scmp-super: signalfd: %s\n", strerror(errno));
+                goto out;
+        }
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+                fprintf(stderr, "scmp-super: socketpair: %s\n", strerror(errno));
+                goto out;
+        }
+
+        r = supervisor_init(&sup, policy, &sopts);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: starting the supervisor: %s\n", strerror(-r));
+                goto out;
+        }
+        sup_ready = true;
+
+        fflush(NULL);
+        child = fork();
+        if (child < 0) {
+                fprintf(stderr, "scmp-super: fork: %s\n", strerror(errno));
+                goto out;
+        }
+        if (child == 0) {
+                struct launch_spec spec = {
+                    .exec_path = exec_path,
+                    .argv = argv + optind,
+                    .envp = environ,
+                    .bpf = bpf,
+                    .filter_flags = policy->flags,
+                    .sock = sv[1],
+                    .sigmask = &old_mask,
+                    .metadata = policy->listener_metadata,
+                };
+                close(sv[0]);
+                launcher_child(&spec);
+        }
+        close(sv[1]);
+        sv[1] = -1;
+
+        /* The launcher's message comes before the command runs, so a
+         * blocking read is right here: nothing else needs serving yet. */
+        struct agent_message msg;
+        char why[256];
+        r = agent_receive(sv[0], &msg, why, sizeof(why));
+        if (r < 0) {
+                /* The launcher said why on stderr and exited 125. */
+                supervisor_watch_child(&sup, child, sigfd);
+                supervisor_run(&sup);
+                status = sup.child_exited && sup.child_status != 0 ? sup.child_status : 125;
+                goto out;
+        }
+        r = supervisor_add_target(&sup, &msg, true);
+        agent_message_clear(&msg);
+        if (r == 0)
+                r = supervisor_watch_child(&sup, child, sigfd);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s\n", uv_strerror(r));
+                kill(child, SIGKILL);
+                goto out;
+        }
+        if (sopts.verbose && !sup.sync_wakeup)
+                fputs("scmp-super: this kernel has no synchronous wake-up (Linux < 6.6)\n", stderr);
+
+        supervisor_run(&sup);
+        status = sup.child_status;
+        if (sopts.summary)
+                supervisor_print_summary(&sup, stderr);
+out:
+        if (sup_ready)
+                supervisor_close(&sup);
+        if (sopts.log)
+                fclose(sopts.log);
+        if (sv[0] >= 0)
+                close(sv[0]);
+        if (sv[1] >= 0)
+                close(sv[1]);
+        if (sigfd >= 0)
+                close(sigfd);
+        policy_bpf_free(&bpf);
+        policy_free(policy);
+        return status;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Why a second thread: the listener fd exists only once the filter is
+ * loaded, and from then on every system call of the loading thread passes
+ * the user's filter, which need not allow sendmsg. Filters belong to the
+ * thread that loads them, so a helper thread started before the load stays
+ * unfiltered and sends the fd; the filtered thread goes straight to execve,
+ * which the filter hands to the supervisor. By the time the supervisor
+ * answers it has the fd, and the exec (de_thread) ends the helper. The user's
+ * profile therefore needs no entry for scmp-super itself.
+ */
+#include "launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "notif.h"
+
+static struct {
+        const struct launch_spec *spec;
+        _Atomic int listener; /* -1 until the filtered thread has loaded */
+} launch = {.listener = -1};
+
+__attribute__((noreturn)) static void die_setup(const char *what, int error)
+{
+        dprintf(STDERR_FILENO, "scmp-super: launcher: %s: %s\n", what, strerror(error));
+        /* exit_group from an unfiltered context; the filtered thread never
+         * gets here. */
+        syscall(SYS_exit_group, 125);
+        __builtin_unreachable();
+}
+
+static void *send_listener(void *unused)
+{
+        const struct launch_spec *spec = launch.spec;
+        char *msg = agent_format_message(getpid(), spec->metadata, NULL, NULL);
+        int fd;
+
+        if (!msg)
+                die_setup("formatting the agent message", ENOMEM);
+        /* The load takes microseconds; the filtered thread cannot signal us
+         * with a system call of its own, only through memory. */
+        while ((fd = atomic_load(&launch.listener)) < 0)
+                sched_yield();
+        int r = agent_send(spec->sock, msg, &fd, 1);
+        if (r < 0)
+                die_setup("sending the listener to the supervisor", -r);
+        /* Closing our end tells the supervisor the message is complete. */
+        close(spec->sock);
+        free(msg);
+        /* Wait to be ended by the exec. */
+        for (;;)
+                pause();
+        return NULL;
+}
+
+void launcher_child(const struct launch_spec *spec)
+{
+        struct sock_fprog prog = {.len = spec->bpf.len, .filter = spec->bpf.insns};
+        pthread_t helper;
+        unsigned flags;
+        long fd;
+        int r;
+
+        launch.spec = spec;
+
+        /* no_new_privs: required to load a filter without CAP_SYS_ADMIN, and
+         * it means a setuid or file-capability program started under us
+         * runs without the extra privileges. */
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                die_setup("prctl(PR_SET_NO_NEW_PRIVS)", errno);
+
+        r = pthread_create(&helper, NULL, send_listener, NULL);
+        if (r != 0)
+                die_setup("starting the helper thread", r);
+
+        if (sigprocmask(SIG_SETMASK, spec->sigmask, NULL) < 0)
+                die_setup("restoring the signal mask", errno);
+
+        /* TSYNC would filter the helper thread too; the command starts
+         * single-threaded at exec anyway, so it changes nothing for it. */
+        flags = (spec->filter_flags & ~(unsigned)SECCOMP_FILTER_FLAG_TSYNC) |
+                SECCOMP_FILTER_FLAG_NEW_LISTENER;
+        fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+        if (fd < 0 && errno == EINVAL && (flags & SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)) {
+                /* Linux < 5.19 does not know this flag; nothing depends on it. */
+                flags &= ~(unsigned)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+                fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+        }
+        if (fd < 0)
+                die_setup("loading the seccomp filter", errno);
+
+        /* From here on, no library calls: only the store and the execve. */
+        atomic_store(&launch.listener, (int)fd);
+        syscall(SYS_execve, spec->exec_path, spec->argv, spec->envp);
+
+        /* The exec failed after the supervisor allowed it (a race with the
+         * file, or ENOEXEC): 127 or 126, as the shell does. A profile may
+         * refuse even exit_group; then a trap ends the process, which needs
+         * no system call. */
+        syscall(SYS_exit_group, errno == ENOENT ? 127 : 126);
+        __builtin_trap();
+}
+
+static int check_executable(const char *path)
+{
+        struct stat st;
+        if (stat(path, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EACCES;
+        if (access(path, X_OK) < 0)
+                return -errno;
+        return 0;
+}
+
+int launcher_find_command(const char *name, char *buf, size_t size)
+{
+        if (name[0] == '\0')
+                return -ENOENT;
+        if (strchr(name, '/')) {
+                if (strlen(name) >= size)
+                        return -ENAMETOOLONG;
+                strcpy(buf, name);
+                return check_executable(buf);
+        }
+        const char *path = getenv("PATH");
+        if (!path || !*path)
+                path = "/usr/local/bin:/usr/bin:/bin";
+        bool denied = false;
+        for (const char *p = path; p;) {
+                const char *colon = strchr(p, ':');
+                size_t dirlen = colon ? (size_t)(colon - p) : strlen(p);
+                int n = snprintf(buf, size, "%.*s%s%s", (int)dirlen, p, dirlen ? "/" : "", name);
+                if (n > 0 && (size_t)n < size) {
+                        int r = check_executable(buf);
+                        if (r == 0)
+                                return 0;
+                        if (r == -EACCES)
+                                denied = true;
+                }
+                p = colon ? colon + 1 : NULL;
+        }
+        return denied ? -EACCES : -ENOENT;
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The launcher: the child side of `scmp-super run`. Everything that can fail
+ * is done before the filter is loaded; after it, the only system call the
+ * filtered thread makes is the execve of the command, which the filter
+ * routes to the supervisor and the supervisor allows exactly once.
+ */
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "policy.h"
+
+struct launch_spec {
+        const char *exec_path; /* resolved absolute or relative path to execve */
+        char **argv;
+        char **envp;
+        struct policy_bpf bpf;   /* the compiled filter */
+        unsigned filter_flags;   /* SECCOMP_FILTER_FLAG_* besides NEW_LISTENER */
+        int sock;                /* our end of the socketpair to the supervisor */
+        const sigset_t *sigmask; /* the mask to restore before exec */
+        const char *metadata;    /* listenerMetadata for the agent message */
+};
+
+/* Never returns. Exits 125 on a setup failure, after writing why to stderr. */
+__attribute__((noreturn)) void launcher_child(const struct launch_spec *spec);
+
+/* PATH lookup as env(1) does. Returns 0 and the path in buf, -ENOENT when
+ * nothing is found, -EACCES when something is found but not executable. */
+int launcher_find_command(const char *name, char *buf, size_t size);

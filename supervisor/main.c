@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* scmp-super: one binary, several personalities. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd_groups.h"
+#include "commands.h"
+
+#ifndef SCMP_SUPER_VERSION
+#define SCMP_SUPER_VERSION "0.1.0"
+#endif
+
+static void usage(FILE *out)
+{
+        fputs("Usage: scmp-super COMMAND [OPTIONS]\n"
+              "\n"
+              "A seccomp user-notification supervisor: the kernel decides what a profile\n"
+              "decides, and calls the profile marks SCMP_ACT_NOTIFY come to scmp-super,\n"
+              "which decides them per call on arguments, paths, addresses and the caller.\n"
+              "\n"
+              "Commands:\n"
+              "  run [--policy FILE] -- CMD [ARGS...]   run CMD under a profile\n"
+              "  check [--policy FILE]                  validate and summarise a profile\n"
+              "  groups [NAME]                          list syscall groups (@basic-io, ...)\n"
+              "  help                                   show this help\n"
+              "  version                                show the version\n"
+              "\n"
+              "Profiles are OCI / Docker / Podman seccomp JSON, loaded unchanged, plus an\n"
+              "optional \"supervisor\" object of user-space rules. 'scmp-super COMMAND --help'\n"
+              "describes each command.\n",
+              out);
+}
+
+int main(int argc, char **argv)
+{
+        if (argc < 2) {
+                usage(stderr);
+                return 2;
+        }
+        const char *cmd = argv[1];
+        if (strcmp(cmd, "run") == 0)
+                return cmd_run(argc - 1, argv + 1);
+        if (strcmp(cmd, "check") == 0)
+                return cmd_check(argc - 1, argv + 1);
+        if (strcmp(cmd, "groups") == 0)
+                return cmd_groups(argc - 1, argv + 1);
+        if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+                usage(stdout);
+                return 0;
+        }
+        if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+                printf("scmp-super %s\n", SCMP_SUPER_VERSION);
+                return 0;
+        }
+        fprintf(stderr, "scmp-super: unknown command \"%s\" (try 'scmp-super help')\n", cmd);
+        return 2;
+}

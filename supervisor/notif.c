@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+#include "notif.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int notif_buffers_init(struct notif_buffers *bufs)
+{
+        struct seccomp_notif_sizes sizes;
+
+        if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+                return -errno;
+        bufs->req_size = sizes.seccomp_notif > sizeof(struct seccomp_notif)
+                             ? sizes.seccomp_notif
+                             : sizeof(struct seccomp_notif);
+        bufs->resp_size = sizes.seccomp_notif_resp > sizeof(struct seccomp_notif_resp)
+                              ? sizes.seccomp_notif_resp
+                              : sizeof(struct seccomp_notif_resp);
+        bufs->req = calloc(1, bufs->req_size);
+        bufs->resp = calloc(1, bufs->resp_size);
+        if (!bufs->req || !bufs->resp) {
+                notif_buffers_free(bufs);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+void notif_buffers_free(struct notif_buffers *bufs)
+{
+        free(bufs->req);
+        free(bufs->resp);
+        bufs->req = NULL;
+        bufs->resp = NULL;
+}
+
+int notif_receive(int listener, struct notif_buffers *bufs)
+{
+        memset(bufs->req, 0, bufs->req_size);
+        for (;;) {
+                if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, bufs->req) == 0)
+                        return 0;
+                if (errno != EINTR)
+                        return -errno;
+        }
+}
+
+static int respond(int listener, struct notif_buffers *bufs)
+{
+        for (;;) {
+                if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, bufs->resp) == 0)
+                        return 0;
+                if (errno != EINTR)
+                        return -errno;
+        }
+}
+
+int notif_respond_continue(int listener, struct notif_buffers *bufs, uint64_t id)
+{
+        memset(bufs->resp, 0, bufs->resp_size);
+        bufs->resp->id = id;
+        bufs->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+        return respond(listener, bufs);
+}
+
+int notif_respond_errno(int listener, struct notif_buffers *bufs, uint64_t id, int error)
+{
+        memset(bufs->resp, 0, bufs->resp_size);
+        bufs->resp->id = id;
+        bufs->resp->error = -error;
+        return respond(listener, bufs);
+}
+
+int notif_id_valid(int listener, uint64_t id)
+{
+        if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
+                return 0;
+        return -errno;
+}
+
+bool notif_set_sync_wakeup(int listener)
+{
+        return ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) ==
+               0;
+}

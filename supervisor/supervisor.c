@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: MIT */
+#include "supervisor.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "decision_log.h"
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
+
+static void free_names(struct supervisor *sup)
+{
+        if (!sup->names)
+                return;
+        for (int nr = 0; nr <= sup->counts_max_nr; nr++)
+                free(sup->names[nr]);
+        free(sup->names);
+        sup->names = NULL;
+}
+
+const char *supervisor_syscall_name(const struct supervisor *sup, int nr)
+{
+        if (nr < 0 || nr > sup->counts_max_nr || !sup->names[nr])
+                return "?";
+        return sup->names[nr];
+}
+
+int supervisor_init(struct supervisor *sup, const struct policy *policy,
+                    const struct supervisor_options *opts)
+{
+        int r;
+
+        memset(sup, 0, sizeof(*sup));
+        sup->policy = policy;
+        sup->opts = *opts;
+        sup->sigfd = -1;
+        sup->child = -1;
+        r = notif_buffers_init(&sup->bufs);
+        if (r < 0)
+                return r;
+        sup->counts_max_nr = policy->max_nr;
+        sup->counts = calloc((size_t)policy->max_nr + 1, sizeof(*sup->counts));
+        if (!sup->counts) {
+                notif_buffers_free(&sup->bufs);
+                return -ENOMEM;
+        }
+        sup->names = calloc((size_t)policy->max_nr + 1, sizeof(*sup->names));
+        if (!sup->names) {
+                free(sup->counts);
+                notif_buffers_free(&sup->bufs);
+                return -ENOMEM;
+        }
+        for (int nr = 0; nr <= policy->max_nr; nr++)
+                sup->names[nr] = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
+        r = uv_loop_init(&sup->loop);
+        if (r < 0) {
+                free_names(sup);
+                free(sup->counts);
+                notif_buffers_free(&sup->bufs);
+                return r;
+        }
+        return 0;
+}
+
+static void target_free(struct target *t)
+{
+        free(t->id);
+        free(t);
+}
+
+static void on_target_closed(uv_handle_t *handle)
+{
+        struct target *t = container_of((uv_poll_t *)handle, struct target, poll);
+        close(t->listener);
+        target_free(t);
+}
+
+static void target_close(struct target *t)
+{
+        struct supervisor *sup = t->sup;
+        if (t->closing)
+                return;
+        t->closing = true;
+        for (struct target **p = &sup->targets; *p; p = &(*p)->next)
+                if (*p == t) {
+                        *p = t->next;
+                        break;
+                }
+        sup->n_targets--;
+        uv_close((uv_handle_t *)&t->poll, on_target_closed);
+}
+
+static void count(struct supervisor *sup, int nr, enum policy_verdict verdict)
+{
+        if (nr >= 0 && nr <= sup->counts_max_nr)
+                sup->counts[nr][verdict]++;
+}
+
+/* Kills the process the notification came from. The tgid is read while the
+ * notification is still pending and checked again after the pidfd exists,
+ * so the signal cannot reach a process that reused the pid. */
+static void kill_caller(struct target *t, pid_t tid, uint64_t id)
+{
+        char path[64];
+        pid_t tgid = tid;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", tid);
+        f = fopen(path, "re");
+        if (f) {
+                char line[256];
+                while (fgets(line, sizeof(line), f))
+                        if (sscanf(line, "Tgid: %d", &tgid) == 1)
+                                break;
+                fclose(f);
+        }
+        int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+        if (pidfd < 0)
+                return;
+        if (notif_id_valid(t->listener, id) == 0)
+                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        close(pidfd);
+}
+
+static int respond(struct target *t, uint64_t id, const struct policy_call *call,
+                   enum policy_verdict verdict, int error)
+{
+        struct supervisor *sup = t->sup;
+        int r;
+
+        switch (verdict) {
+        case VERDICT_ALLOW:
+        case VERDICT_LOG:
+                r = notif_respond_continue(t->listener, &sup->bufs, id);
+                break;
+        case VERDICT_KILL:
+                kill_caller(t, call->pid, id);
+                r = notif_respond_errno(t->listener, &sup->bufs, id, EPERM);
+                break;
+        case VERDICT_DENY:
+        case VERDICT_PROMPT:
+        default:
+                r = notif_respond_errno(t->listener, &sup->bufs, id, error > 0 ? error : EPERM);
+                break;
+        }
+        /* ENOENT: the caller died or its call was interrupted meanwhile. */
+        return r == -ENOENT ? 0 : r;
+}
+
+/* The profile decides execve itself in the kernel; we see it only because
+ * the launcher needs its own exec routed to us. Apply what the kernel would
+ * have done. */
+static void decide_kernel_side(struct supervisor *sup, const struct policy_call *call,
+                               struct policy_decision *d)
+{
+        uint32_t data;
+        enum policy_kernel_action action =
+            policy_kernel_decide(sup->policy, call->nr, call->args, &data);
+        d->rule = NULL;
+        d->errno_value = 0;
+        switch (action) {
+        case KACT_ALLOW:
+        case KACT_LOG:
+                d->verdict = VERDICT_ALLOW;
+                break;
+        case KACT_ERRNO:
+                d->verdict = VERDICT_DENY;
+                d->errno_value = (int)data;
+                break;
+        case KACT_TRACE:
+                /* With no tracer attached the kernel fails the call. */
+                d->verdict = VERDICT_DENY;
+                d->errno_value = ENOSYS;
+                break;
+        case KACT_KILL_THREAD:
+        case KACT_KILL_PROCESS:
+        case KACT_TRAP:
+                d->verdict = VERDICT_KILL;
+                break;
+        case KACT_NOTIFY:
+                policy_decide(sup->policy, call, d);
+                return;
+        }
+        sup->kernel_decided++;
+}
+
+static void handle_notification(struct target *t)
+{
+        struct supervisor *sup = t->sup;
+        struct seccomp_notif *req = sup->bufs.req;
+        struct policy_call call;
+        struct policy_decision d;
+        int r;
+
+        r = notif_receive(t->listener, &sup->bufs);
+        if (r == -ENOENT || r == -EINTR)
+                return;
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: receiving a notification: %s\n", strerror(-r));
+                target_close(t);
+                return;
+        }
+
+        memset(&call, 0, sizeof(call));
+        call.nr = req->data.nr;
+        call.arch = req->data.arch;
+        call.pid = (pid_t)req->pid;
+        memcpy(call.args, req->data.args, sizeof(call.args));
+
+        if (t->launcher_exec_pending && call.pid == t->pid && call.nr == __NR_execve) {
+                /* Our own exec of the command: allowed exactly once. */
+                t->launcher_exec_pending = false;
+                r = notif_respond_continue(t->listener, &sup->bufs, req->id);
+                if (r < 0 && r != -ENOENT)
+                        fprintf(stderr, "scmp-super: answering the launcher's exec: %s\n",
+                                strerror(-r));
+                return;
+        }
+
+        bool notified_by_profile = true;
+        if (call.nr == __NR_execve) {
+                uint32_t data;
+                notified_by_profile =
+                    policy_kernel_decide(sup->policy, call.nr, call.args, &data) == KACT_NOTIFY;
+        }
+
+        unsigned needs = notified_by_profile ? policy_needs(sup->policy, call.nr) : 0;
+        if (sup->opts.log)
+                needs |= POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE;
+        if (needs) {
+                r = target_decode_call(t->listener, req->id, &call, needs, &sup->scratch);
+                if (r == -ENOENT)
+                        return; /* gone: nothing to answer */
+                if (r < 0) {
+                        /* Could not read the target: decide with what we have;
+                         * allow rules that need the data will not match. */
+                        call.have_paths = call.have_addr = false;
+                        call.n_paths = 0;
+                }
+        }
+
+        if (notified_by_profile)
+                policy_decide(sup->policy, &call, &d);
+        else
+                decide_kernel_side(sup, &call, &d);
+
+        if (d.verdict == VERDICT_PROMPT) {
+                /* Prompting is not built yet: a prompt is answered as its
+                 * timeout would be, deny once (documented in the README). */
+                d.verdict = VERDICT_DENY;
+        }
+
+        count(sup, call.nr, d.verdict);
+        t->decided++;
+        if (sup->opts.log)
+                decision_log_write(sup->opts.log, t, &call, &d);
+
+        r = respond(t, req->id, &call, d.verdict, d.errno_value);
+        if (r < 0)
+                fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+}
+
+static void on_listener(uv_poll_t *handle, int status, int events)
+{
+        struct target *t = container_of(handle, struct target, poll);
+
+        if (status < 0 || (events & UV_DISCONNECT)) {
+                /* POLLHUP: no task uses the filter any more. RECV would block,
+                 * so stop without calling it. */
+                target_close(t);
+                return;
+        }
+        if (events & UV_READABLE)
+                handle_notification(t);
+}
+
+int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher)
+{
+        struct target *t = calloc(1, sizeof(*t));
+        int r;
+
+        if (!t)
+                return -ENOMEM;
+        t->sup = sup;
+        t->listener = msg->seccomp_fd;
+        t->pid = msg->pid;
+        t->launcher_exec_pending = launcher;
+        if (msg->id && msg->id[0]) {
+                t->id = strdup(msg->id);
+                if (!t->id) {
+                        free(t);
+                        return -ENOMEM;
+                }
+        }
+        r = uv_poll_init(&sup->loop, &t->poll, t->listener);
+        if (r < 0) {
+                target_free(t);
+                return r;
+        }
+        msg->seccomp_fd = -1;
+        sup->sync_wakeup = notif_set_sync_wakeup(t->listener);
+        r = uv_poll_start(&t->poll, UV_READABLE | UV_DISCONNECT, on_listener);
+        t->next = sup->targets;
+        sup->targets = t;
+        sup->n_targets++;
+        if (r < 0) {
+                target_close(t);
+                return r;
+        }
+        return 0;
+}
+
+static void stop_everything(struct supervisor *sup)
+{
+        if (sup->stopping)
+                return;
+        sup->stopping = true;
+        while (sup->targets)
+                target_close(sup->targets);
+        if (sup->signal_poll_open) {
+                sup->signal_poll_open = false;
+                uv_close((uv_handle_t *)&sup->signal_poll, NULL);
+        }
+        if (sup->flush_timer_open) {
+                sup->flush_timer_open = false;
+                uv_close((uv_handle_t *)&sup->flush_timer, NULL);
+        }
+}
+
+static void reap_child(struct supervisor *sup)
+{
+        int status;
+        pid_t p = waitpid(sup->child, &status, WNOHANG);
+        if (p != sup->child)
+                return;
+        sup->child_exited = true;
+        if (WIFEXITED(status))
+                sup->child_status = WEXITSTATUS(status);
+        else if (WIFSIGNALED(status))
+                sup->child_status = 128 + WTERMSIG(status);
+        else
+                sup->child_status = 125;
+        stop_everything(sup);
+}
+
+static void on_signal(uv_poll_t *handle, int status, int events)
+{
+        struct supervisor *sup = container_of(handle, struct supervisor, signal_poll);
+        struct signalfd_siginfo si;
+
+        if (status < 0)
+                return;
+        while (read(sup->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+                if (si.ssi_signo == SIGCHLD) {
+                        reap_child(sup);
+                        continue;
+                }
+                if (sup->child_exited)
+                        continue;
+                /* A terminal's ^C reaches the whole foreground process group,
+                 * the child included; forwarding it would deliver it twice. */
+                if (si.ssi_code == SI_KERNEL && getpgid(sup->child) == getpgrp())
+                        continue;
+                kill(sup->child, (int)si.ssi_signo);
+        }
+        /* A SIGCHLD can be merged with one we already consumed. */
+        if (!sup->child_exited)
+                reap_child(sup);
+}
+
+static void on_flush_timer(uv_timer_t *timer)
+{
+        struct supervisor *sup = container_of(timer, struct supervisor, flush_timer);
+        if (sup->opts.log)
+                fflush(sup->opts.log);
+}
+
+int supervisor_watch_child(struct supervisor *sup, pid_t child, int sigfd)
+{
+        int r;
+
+        sup->child = child;
+        sup->sigfd = sigfd;
+        r = uv_poll_init(&sup->loop, &sup->signal_poll, sigfd);
+        if (r < 0)
+                return r;
+        sup->signal_poll_open = true;
+        r = uv_poll_start(&sup->signal_poll, UV_READABLE, on_signal);
+        if (r < 0)
+                return r;
+        if (sup->opts.log) {
+                /* The log is block-buffered for speed; flush it every second
+                 * so a reader following it is never far behind. */
+                r = uv_timer_init(&sup->loop, &sup->flush_timer);
+                if (r < 0)
+                        return r;
+                sup->flush_timer_open = true;
+                r = uv_timer_start(&sup->flush_timer, on_flush_timer, 1000, 1000);
+                if (r < 0)
+                        return r;
+                uv_unref((uv_handle_t *)&sup->flush_timer);
+        }
+        /* The child may have exited before we watched. */
+        reap_child(sup);
+        return 0;
+}
+
+int supervisor_run(struct supervisor *sup)
+{
+        return uv_run(&sup->loop, UV_RUN_DEFAULT);
+}
+
+void supervisor_close(struct supervisor *sup)
+{
+        stop_everything(sup);
+        uv_run(&sup->loop, UV_RUN_DEFAULT);
+        int r = uv_loop_close(&sup->loop);
+        if (r != 0)
+                fprintf(stderr, "scmp-super: internal error: event loop did not close: %s\n",
+                        uv_strerror(r));
+        if (sup->opts.log)
+                fflush(sup->opts.log);
+        notif_buffers_free(&sup->bufs);
+        free_names(sup);
+        free(sup->counts);
+        sup->counts = NULL;
+}
+
+struct summary_row {
+        const char *name;
+        int nr;
+};
+
+static int compare_rows(const void *a, const void *b)
+{
+        const struct summary_row *x = a, *y = b;
+        return strcmp(x->name, y->name);
+}
+
+void supervisor_print_summary(const struct supervisor *sup, FILE *out)
+{
+        static const enum policy_verdict order[] = {VERDICT_ALLOW, VERDICT_LOG, VERDICT_DENY,
+                                                    VERDICT_KILL};
+        struct summary_row *rows = calloc((size_t)sup->counts_max_nr + 1, sizeof(*rows));
+        size_t n = 0;
+        uint64_t totals[5] = {0};
+
+        if (!rows)
+                return;
+        for (int nr = 0; nr <= sup->counts_max_nr; nr++) {
+                uint64_t sum = 0;
+                for (int v = 0; v < 5; v++) {
+                        sum += sup->counts[nr][v];
+                        totals[v] += sup->counts[nr][v];
+                }
+                if (!sum)
+                        continue;
+                rows[n].name = supervisor_syscall_name(sup, nr);
+                rows[n].nr = nr;
+                n++;
+        }
+        qsort(rows, n, sizeof(*rows), compare_rows);
+        fprintf(out, "scmp-super: summary of supervisor decisions\n");
+        fprintf(out, "  %-24s %10s %10s %10s %10s\n", "syscall", "allow", "log", "deny", "kill");
+        for (size_t i = 0; i < n; i++) {
+                fprintf(out, "  %-24s", rows[i].name);
+                for (size_t v = 0; v < 4; v++)
+                        fprintf(out, " %10llu",
+                                (unsigned long long)sup->counts[rows[i].nr][order[v]]);
+                fputc('\n', out);
+        }
+        fprintf(out, "  %-24s", "total");
+        for (size_t v = 0; v < 4; v++)
+                fprintf(out, " %10llu", (unsigned long long)totals[order[v]]);
+        fputc('\n', out);
+        free(rows);
+}

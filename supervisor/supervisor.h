@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The event-loop supervisor: one uv_poll_t per listener fd, each
+ * notification received, decided against the policy and answered. Decisions
+ * that need time (a prompt) complete later through supervisor_complete(),
+ * while the loop keeps answering everything else.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include "agent.h"
+#include "notif.h"
+#include "policy.h"
+#include "target.h"
+
+struct supervisor;
+struct decision_log;
+
+struct target {
+        uv_poll_t poll; /* first: handle memory is freed in its close callback */
+        struct supervisor *sup;
+        struct target *next;
+        int listener;
+        pid_t pid;
+        char *id; /* container id from the agent message, or NULL */
+        /* The launcher's own execve is still to come: the first execve of
+         * pid is allowed whatever the profile says about execve. */
+        bool launcher_exec_pending;
+        bool closing;
+        uint64_t decided;
+};
+
+struct supervisor_options {
+        FILE *log;    /* JSON lines, or NULL */
+        bool summary; /* counts per syscall and decision at exit */
+        bool verbose;
+};
+
+struct supervisor {
+        uv_loop_t loop;
+        const struct policy *policy;
+        struct supervisor_options opts;
+        struct notif_buffers bufs;
+        struct target_scratch scratch;
+        struct target *targets;
+        size_t n_targets;
+        bool sync_wakeup;
+
+        /* Native syscall names by number, resolved once. */
+        char **names;
+        /* Counts per syscall number and verdict, for --summary. */
+        uint64_t (*counts)[5];
+        int counts_max_nr;
+        uint64_t kernel_decided; /* execve decided on the profile's kernel rules */
+
+        /* run: the direct child and its fate. */
+        pid_t child;
+        bool child_exited;
+        int child_status; /* exit code per the documented convention */
+        int sigfd;
+        uv_poll_t signal_poll;
+        bool signal_poll_open;
+        uv_timer_t flush_timer;
+        bool flush_timer_open;
+        bool stopping;
+};
+
+int supervisor_init(struct supervisor *sup, const struct policy *policy,
+                    const struct supervisor_options *opts);
+
+/* Takes over msg->seccomp_fd. launcher: the target is our own launcher,
+ * whose first execve is ours. */
+int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher);
+
+/* Watches child (forwarding SIGINT, SIGTERM, SIGHUP to it) and stops the loop
+ * once it has exited. sigfd is a signalfd for those signals and SIGCHLD. */
+int supervisor_watch_child(struct supervisor *sup, pid_t child, int sigfd);
+
+int supervisor_run(struct supervisor *sup);
+/* Closes every handle and the loop; insists the loop closes cleanly. */
+void supervisor_close(struct supervisor *sup);
+
+void supervisor_print_summary(const struct supervisor *sup, FILE *out);
+/* The native name of nr, or "?" */
+const char *supervisor_syscall_name(const struct supervisor *sup, int nr);
