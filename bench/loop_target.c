@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * loop_target: the program every benchmark row runs. It makes the same system
+ * call N times in each of T threads and prints one line with the cost per
+ * call, so that bare runs, kernel filters, the reference supervisor, strace
+ * and scmp-super are all measured on exactly the same code.
+ *
+ *   loop_target [--threads T] [--calls N] [--warmup W] [--syscall NAME] [--path P]
+ *
+ * Output (stdout, one line, key=value):
+ *   loop_target syscall=getppid threads=1 calls=200000 ns_per_call=61.3 wall_ns_per_call=61.3
+ *
+ * ns_per_call is the latency a caller sees: each thread times its own loop
+ * with CLOCK_MONOTONIC and the per-thread means are averaged. wall_ns_per_call
+ * is the throughput view: wall time from the first start to the last end,
+ * divided by every call made. With one thread the two are the same.
+ *
+ * The program exits with status 1 if any call failed, because a call that is
+ * denied is not the call being measured and its timing would be meaningless.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_PATH "/dev/null"
+
+/*
+ * The calls the target can make. All are harmless when they really run, so
+ * the same row can be measured with and without a filter. personality-query
+ * asks for the current persona (0xffffffff changes nothing); Docker's profile
+ * allows it only through an argument comparison, so the kernel cannot answer
+ * it from its per-syscall allow cache and must run the filter.
+ */
+enum call_kind {
+        CALL_GETPPID,
+        CALL_GETPID,
+        CALL_GETUID,
+        CALL_GETGID,
+        CALL_SCHED_YIELD,
+        CALL_UNAME,
+        CALL_FACCESSAT2_PATH,
+        CALL_PERSONALITY_QUERY,
+        CALL_OPENAT_PATH,
+};
+
+static const struct {
+        const char *name;
+        enum call_kind kind;
+} call_names[] = {
+    {"getppid", CALL_GETPPID},
+    {"getpid", CALL_GETPID},
+    {"getuid", CALL_GETUID},
+    {"getgid", CALL_GETGID},
+    {"sched_yield", CALL_SCHED_YIELD},
+    {"uname", CALL_UNAME},
+    {"faccessat2-path", CALL_FACCESSAT2_PATH},
+    {"personality-query", CALL_PERSONALITY_QUERY},
+    {"openat-path", CALL_OPENAT_PATH},
+};
+
+struct options {
+        unsigned threads;
+        unsigned long calls;
+        unsigned long warmup;
+        enum call_kind kind;
+        const char *kind_name;
+        const char *path;
+};
+
+struct worker {
+        pthread_t thread;
+        const struct options *options;
+        pthread_barrier_t *barrier;
+        struct timespec start, end;
+        unsigned long failures;
+        int first_errno;
+};
+
+static void usage(FILE *out)
+{
+        fprintf(out, "usage: loop_target [--threads T] [--calls N] [--warmup W] "
+                     "[--syscall NAME] [--path P]\n  NAME:");
+        for (size_t i = 0; i < sizeof(call_names) / sizeof(call_names[0]); i++)
+                fprintf(out, " %s", call_names[i].name);
+        fprintf(
+            out,
+            "\n  --path is the file openat-path opens and faccessat2-path checks (default %s)\n",
+            DEFAULT_PATH);
+}
+
+static int parse_ulong(const char *text, unsigned long min, unsigned long max,
+                       unsigned long *ret_value)
+{
+        char *end;
+        unsigned long value;
+
+        errno = 0;
+        value = strtoul(text, &end, 10);
+        if (errno != 0 || end == text || *end != '\0' || text[0] == '-')
+                return -EINVAL;
+        if (value < min || value > max)
+                return -ERANGE;
+        *ret_value = value;
+        return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *ret_options)
+{
+        struct options o = {
+            .threads = 1,
+            .calls = 100000,
+            .warmup = 1000,
+            .kind = CALL_GETPPID,
+            .kind_name = "getppid",
+            .path = DEFAULT_PATH,
+        };
+
+        for (int i = 1; i < argc; i++) {
+                const char *arg = argv[i];
+                const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+                unsigned long number;
+
+                if (strcmp(arg, "--help") == 0) {
+                        usage(stdout);
+                        exit(0);
+                }
+                if (value == NULL)
+                        return -EINVAL;
+                i++;
+                if (strcmp(arg, "--threads") == 0) {
+                        if (parse_ulong(value, 1, 1024, &number) < 0)
+                                return -EINVAL;
+                        o.threads = (unsigned)number;
+                } else if (strcmp(arg, "--calls") == 0) {
+                        if (parse_ulong(value, 1, ULONG_MAX / 1024, &o.calls) < 0)
+                                return -EINVAL;
+                } else if (strcmp(arg, "--warmup") == 0) {
+                        if (parse_ulong(value, 0, ULONG_MAX / 1024, &o.warmup) < 0)
+                                return -EINVAL;
+                } else if (strcmp(arg, "--syscall") == 0) {
+                        size_t k;
+
+                        for (k = 0; k < sizeof(call_names) / sizeof(call_names[0]); k++)
+                                if (strcmp(value, call_names[k].name) == 0)
+                                        break;
+                        if (k == sizeof(call_names) / sizeof(call_names[0]))
+                                return -EINVAL;
+                        o.kind = call_names[k].kind;
+                        o.kind_name = call_names[k].name;
+                } else if (strcmp(arg, "--path") == 0) {
+                        o.path = value;
+                } else {
+                        return -EINVAL;
+                }
+        }
+        *ret_options = o;
+        return 0;
+}
+
+/* One call; returns 0 or the errno the kernel gave. */
+static int make_call(const struct options *o)
+{
+        struct utsname name;
+        long ret;
+
+        switch (o->kind) {
+        case CALL_GETPPID:
+                ret = syscall(SYS_getppid);
+                break;
+        case CALL_GETPID:
+                ret = syscall(SYS_getpid);
+                break;
+        case CALL_GETUID:
+                ret = syscall(SYS_getuid);
+                break;
+        case CALL_GETGID:
+                ret = syscall(SYS_getgid);
+                break;
+        case CALL_SCHED_YIELD:
+                ret = syscall(SYS_sched_yield);
+                break;
+        case CALL_UNAME:
+                ret = syscall(SYS_uname, &name);
+                break;
+        case CALL_FACCESSAT2_PATH:
+                ret = syscall(SYS_faccessat2, AT_FDCWD, o->path, F_OK, 0);
+                break;
+        case CALL_PERSONALITY_QUERY:
+                ret = syscall(SYS_personality, 0xffffffffUL);
+                break;
+        case CALL_OPENAT_PATH:
+                ret = syscall(SYS_openat, AT_FDCWD, o->path, O_RDONLY | O_CLOEXEC);
+                if (ret >= 0) {
+                        close((int)ret);
+                        ret = 0;
+                }
+                break;
+        default:
+                return EINVAL;
+        }
+        return ret < 0 ? errno : 0;
+}
+
+static void *worker_run(void *data)
+{
+        struct worker *w = data;
+        const struct options *o = w->options;
+
+        /* Warm-up calls fault in the code and let a supervisor settle before
+         * the clock starts; their failures count like any other. */
+        for (unsigned long i = 0; i < o->warmup; i++) {
+                int err = make_call(o);
+
+                if (err != 0 && w->failures++ == 0)
+                        w->first_errno = err;
+        }
+        pthread_barrier_wait(w->barrier);
+        clock_gettime(CLOCK_MONOTONIC, &w->start);
+        for (unsigned long i = 0; i < o->calls; i++) {
+                int err = make_call(o);
+
+                if (err != 0 && w->failures++ == 0)
+                        w->first_errno = err;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &w->end);
+        return NULL;
+}
+
+static int64_t timespec_ns(const struct timespec *t)
+{
+        return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+        struct options o;
+        struct worker *workers;
+        pthread_barrier_t barrier;
+        int64_t first_start = INT64_MAX, last_end = INT64_MIN;
+        double latency_sum = 0;
+        unsigned long failures = 0;
+        int first_errno = 0;
+
+        if (parse_options(argc, argv, &o) < 0) {
+                usage(stderr);
+                return 2;
+        }
+
+        workers = calloc(o.threads, sizeof(*workers));
+        if (workers == NULL) {
+                perror("loop_target: calloc");
+                return 1;
+        }
+        pthread_barrier_init(&barrier, NULL, o.threads);
+        for (unsigned t = 0; t < o.threads; t++) {
+                workers[t].options = &o;
+                workers[t].barrier = &barrier;
+        }
+
+        /* Thread 0 is the main thread, so one-thread runs create no thread at
+         * all and stay comparable with the simplest possible program. */
+        for (unsigned t = 1; t < o.threads; t++) {
+                int err = pthread_create(&workers[t].thread, NULL, worker_run, &workers[t]);
+
+                if (err != 0) {
+                        fprintf(stderr, "loop_target: pthread_create: %s\n", strerror(err));
+                        return 1;
+                }
+        }
+        worker_run(&workers[0]);
+        for (unsigned t = 1; t < o.threads; t++)
+                pthread_join(workers[t].thread, NULL);
+
+        for (unsigned t = 0; t < o.threads; t++) {
+                int64_t start = timespec_ns(&workers[t].start);
+                int64_t end = timespec_ns(&workers[t].end);
+
+                if (start < first_start)
+                        first_start = start;
+                if (end > last_end)
+                        last_end = end;
+                latency_sum += (double)(end - start) / (double)o.calls;
+                if (workers[t].failures != 0 && failures == 0)
+                        first_errno = workers[t].first_errno;
+                failures += workers[t].failures;
+        }
+        pthread_barrier_destroy(&barrier);
+        free(workers);
+
+        if (failures != 0) {
+                fprintf(stderr, "loop_target: %lu of %lu calls to %s failed, first with %s\n",
+                        failures, (o.calls + o.warmup) * o.threads, o.kind_name,
+                        strerror(first_errno));
+                return 1;
+        }
+        printf("loop_target syscall=%s threads=%u calls=%lu ns_per_call=%.1f "
+               "wall_ns_per_call=%.1f\n",
+               o.kind_name, o.threads, o.calls, latency_sum / o.threads,
+               (double)(last_end - first_start) / ((double)o.calls * o.threads));
+        return 0;
+}
