@@ -205,7 +205,7 @@ int cmd_run(int argc, char **argv)
                 status = sup.child_exited && sup.child_status != 0 ? sup.child_status : 125;
                 goto out;
         }
-        r = supervisor_add_target(&sup, &msg, true);
+        r = supervisor_add_target(&sup, &msg, true, NULL);
         agent_message_clear(&msg);
         if (r == 0)
                 r = supervisor_watch_child(&sup, child, sigfd);

@@ -82,12 +82,38 @@ static void on_target_closed(uv_handle_t *handle)
         target_free(t);
 }
 
+static void pending_free(struct pending_call *pc)
+{
+        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
+                free(pc->paths[i]);
+        free(pc->exe);
+        free(pc);
+}
+
+static void pending_unlink(struct pending_call *pc)
+{
+        for (struct pending_call **p = &pc->target->pending; *p; p = &(*p)->next)
+                if (*p == pc) {
+                        *p = pc->next;
+                        break;
+                }
+}
+
 static void target_close(struct target *t)
 {
         struct supervisor *sup = t->sup;
         if (t->closing)
                 return;
         t->closing = true;
+        /* Their callers will see ENOSYS once the listener is closed, or are
+         * already gone; the deciders just have to forget them. */
+        while (t->pending) {
+                struct pending_call *pc = t->pending;
+                t->pending = pc->next;
+                if (sup->hooks.cancel)
+                        sup->hooks.cancel(sup->hooks.ctx, pc);
+                pending_free(pc);
+        }
         for (struct target **p = &sup->targets; *p; p = &(*p)->next)
                 if (*p == t) {
                         *p = t->next;
@@ -157,12 +183,12 @@ static int respond(struct target *t, uint64_t id, const struct policy_call *call
 /* The profile decides execve itself in the kernel; we see it only because
  * the launcher needs its own exec routed to us. Apply what the kernel would
  * have done. */
-static void decide_kernel_side(struct supervisor *sup, const struct policy_call *call,
-                               struct policy_decision *d)
+static void decide_kernel_side(struct supervisor *sup, const struct policy *policy,
+                               const struct policy_call *call, struct policy_decision *d)
 {
         uint32_t data;
         enum policy_kernel_action action =
-            policy_kernel_decide(sup->policy, call->nr, call->args, &data);
+            policy_kernel_decide(policy, call->nr, call->args, &data);
         d->rule = NULL;
         d->errno_value = 0;
         switch (action) {
@@ -185,10 +211,84 @@ static void decide_kernel_side(struct supervisor *sup, const struct policy_call 
                 d->verdict = VERDICT_KILL;
                 break;
         case KACT_NOTIFY:
-                policy_decide(sup->policy, call, d);
+                policy_decide(policy, call, d);
                 return;
         }
         sup->kernel_decided++;
+}
+
+/* Counts, logs and answers a decided call. */
+static void finish(struct target *t, uint64_t id, const struct policy_call *call,
+                   const struct policy_decision *d)
+{
+        struct supervisor *sup = t->sup;
+        count(sup, call->nr, d->verdict);
+        t->decided++;
+        if (sup->opts.log)
+                decision_log_write(sup->opts.log, t, call, d);
+        int r = respond(t, id, call, d->verdict, d->errno_value);
+        if (r < 0)
+                fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+}
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+        if (!s)
+                return NULL;
+        char *copy = strdup(s);
+        if (!copy)
+                *failed = true;
+        return copy;
+}
+
+static int start_prompt(struct target *t, uint64_t id, const struct policy_call *call,
+                        const struct policy_decision *d)
+{
+        struct supervisor *sup = t->sup;
+        struct pending_call *pc = calloc(1, sizeof(*pc));
+        bool failed = false;
+
+        if (!pc)
+                return -ENOMEM;
+        pc->target = t;
+        pc->id = id;
+        pc->call = *call;
+        pc->decision = *d;
+        for (unsigned i = 0; i < call->n_paths && i < POLICY_CALL_MAX_PATHS; i++) {
+                pc->paths[i] = dup_or_null(call->paths[i], &failed);
+                pc->call.paths[i] = pc->paths[i];
+        }
+        pc->exe = dup_or_null(call->have_exe ? call->exe : NULL, &failed);
+        pc->call.exe = pc->exe;
+        if (failed) {
+                pending_free(pc);
+                return -ENOMEM;
+        }
+        pc->next = t->pending;
+        t->pending = pc;
+        int r = sup->hooks.prompt(sup->hooks.ctx, pc);
+        if (r < 0) {
+                pending_unlink(pc);
+                pending_free(pc);
+        }
+        return r;
+}
+
+int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, int error)
+{
+        struct target *t = pc->target;
+        struct policy_decision d = pc->decision;
+
+        d.verdict = verdict == VERDICT_PROMPT ? VERDICT_DENY : verdict;
+        d.errno_value = error;
+        pending_unlink(pc);
+        count(t->sup, pc->call.nr, d.verdict);
+        t->decided++;
+        if (t->sup->opts.log)
+                decision_log_write(t->sup->opts.log, t, &pc->call, &d);
+        int r = respond(t, pc->id, &pc->call, d.verdict, d.errno_value);
+        pending_free(pc);
+        return r;
 }
 
 static void handle_notification(struct target *t)
@@ -224,14 +324,16 @@ static void handle_notification(struct target *t)
                 return;
         }
 
+        const struct policy *policy = t->policy;
         bool notified_by_profile = true;
         if (call.nr == __NR_execve) {
                 uint32_t data;
                 notified_by_profile =
-                    policy_kernel_decide(sup->policy, call.nr, call.args, &data) == KACT_NOTIFY;
+                    policy_kernel_decide(policy, call.nr, call.args, &data) == KACT_NOTIFY;
         }
 
-        unsigned needs = notified_by_profile ? policy_needs(sup->policy, call.nr) : 0;
+        unsigned needs = notified_by_profile ? policy_needs(policy, call.nr) : 0;
+        needs |= sup->hooks.extra_needs;
         if (sup->opts.log)
                 needs |= POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE;
         if (needs) {
@@ -247,24 +349,20 @@ static void handle_notification(struct target *t)
         }
 
         if (notified_by_profile)
-                policy_decide(sup->policy, &call, &d);
+                policy_decide(policy, &call, &d);
         else
-                decide_kernel_side(sup, &call, &d);
+                decide_kernel_side(sup, policy, &call, &d);
+        if (sup->hooks.observe)
+                sup->hooks.observe(sup->hooks.ctx, t, &call, &d);
 
         if (d.verdict == VERDICT_PROMPT) {
-                /* Prompting is not built yet: a prompt is answered as its
-                 * timeout would be, deny once (documented in the README). */
+                if (sup->hooks.prompt && start_prompt(t, req->id, &call, &d) == 0)
+                        return;
+                /* Nobody to ask: a prompt is answered as its timeout would
+                 * be, deny once with the rule's errno (documented). */
                 d.verdict = VERDICT_DENY;
         }
-
-        count(sup, call.nr, d.verdict);
-        t->decided++;
-        if (sup->opts.log)
-                decision_log_write(sup->opts.log, t, &call, &d);
-
-        r = respond(t, req->id, &call, d.verdict, d.errno_value);
-        if (r < 0)
-                fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+        finish(t, req->id, &call, &d);
 }
 
 static void on_listener(uv_poll_t *handle, int status, int events)
@@ -281,7 +379,8 @@ static void on_listener(uv_poll_t *handle, int status, int events)
                 handle_notification(t);
 }
 
-int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher)
+int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
+                          const struct policy *policy)
 {
         struct target *t = calloc(1, sizeof(*t));
         int r;
@@ -289,6 +388,7 @@ int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, boo
         if (!t)
                 return -ENOMEM;
         t->sup = sup;
+        t->policy = policy ? policy : sup->policy;
         t->listener = msg->seccomp_fd;
         t->pid = msg->pid;
         t->launcher_exec_pending = launcher;

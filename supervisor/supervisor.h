@@ -20,20 +20,57 @@
 #include "target.h"
 
 struct supervisor;
-struct decision_log;
+struct pending_call;
 
 struct target {
         uv_poll_t poll; /* first: handle memory is freed in its close callback */
         struct supervisor *sup;
         struct target *next;
+        const struct policy *policy; /* the policy this target runs under */
         int listener;
         pid_t pid;
-        char *id; /* container id from the agent message, or NULL */
+        char *id;                     /* container id from the agent message, or NULL */
+        struct pending_call *pending; /* calls waiting for an asynchronous decision */
         /* The launcher's own execve is still to come: the first execve of
          * pid is allowed whatever the profile says about execve. */
         bool launcher_exec_pending;
         bool closing;
         uint64_t decided;
+};
+
+/*
+ * A notified call whose decision is not made yet (a prompt). The target's
+ * thread stays blocked in the kernel until supervisor_complete() answers;
+ * everything else keeps being served meanwhile. The decoded strings are
+ * copies owned by the pending call, since the decode scratch is reused.
+ */
+struct pending_call {
+        struct target *target;
+        struct pending_call *next;
+        uint64_t id;
+        struct policy_call call;
+        struct policy_decision decision; /* the rule (or default) that asked */
+        char *paths[POLICY_CALL_MAX_PATHS];
+        char *exe;
+        void *userdata; /* the decider's own state */
+};
+
+/* Ways for other parts of the program to take part in decisions. */
+struct supervisor_hooks {
+        void *ctx;
+        /* Decoding wanted for every call, beyond what the rules need. */
+        unsigned extra_needs;
+        /* Sees every call after decoding, with the policy's decision in *d,
+         * and may change it (trace mode allows and records). */
+        void (*observe)(void *ctx, struct target *t, const struct policy_call *call,
+                        struct policy_decision *d);
+        /* The decision is "prompt": return 0 to take the pending call and
+         * answer it later with supervisor_complete(), or a negative errno to
+         * let the documented fallback (deny once) apply now. */
+        int (*prompt)(void *ctx, struct pending_call *pc);
+        /* The pending call is gone (its target closed); forget it. The
+         * supervisor frees it after this returns. */
+        void (*cancel)(void *ctx, struct pending_call *pc);
 };
 
 struct supervisor_options {
@@ -44,8 +81,9 @@ struct supervisor_options {
 
 struct supervisor {
         uv_loop_t loop;
-        const struct policy *policy;
+        const struct policy *policy; /* the default for new targets */
         struct supervisor_options opts;
+        struct supervisor_hooks hooks;
         struct notif_buffers bufs;
         struct target_scratch scratch;
         struct target *targets;
@@ -75,8 +113,14 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
                     const struct supervisor_options *opts);
 
 /* Takes over msg->seccomp_fd. launcher: the target is our own launcher,
- * whose first execve is ours. */
-int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher);
+ * whose first execve is ours. policy NULL: the supervisor's default. */
+int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
+                          const struct policy *policy);
+
+/* Answers a pending call (and frees it). verdict is ALLOW, LOG, DENY (with
+ * error) or KILL. Returns 0 or a negative errno; -ENOENT (the caller died or
+ * was interrupted meanwhile) is not an error and is returned as 0. */
+int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, int error);
 
 /* Watches child (forwarding SIGINT, SIGTERM, SIGHUP to it) and stops the loop
  * once it has exited. sigfd is a signalfd for those signals and SIGCHLD. */
