@@ -319,7 +319,9 @@ int target_read_exe(pid_t pid, char *buf, size_t size)
         return 0;
 }
 
-/* Reads up to size-1 (size >= 1) bytes of /proc/PID/<name>, terminated; *ret_len is what was read.
+/*
+ * Reads up to size-1 bytes (size >= 1) of /proc/PID/<name>, terminated;
+ * *ret_len is what was read, *ret_truncated whether the file was longer.
  */
 static int read_proc_file(pid_t pid, const char *name, char *buf, size_t size, size_t *ret_len,
                           bool *ret_truncated)
