@@ -650,7 +650,7 @@ static int eval_filter(struct loader *l, const cJSON *filter, bool include, bool
 
         const cJSON *min_kernel = cJSON_GetObjectItemCaseSensitive(filter, "minKernel");
         if (min_kernel && !cJSON_IsNull(min_kernel)) {
-                unsigned major, minor;
+                unsigned major = 0, minor = 0;
                 path_push_key(l, "minKernel");
                 if (!cJSON_IsString(min_kernel) ||
                     parse_kernel_version(min_kernel->valuestring, &major, &minor) < 0)
@@ -1303,6 +1303,46 @@ static int build_rule_index(struct policy *p)
         return 0;
 }
 
+/* One syscall, two unconditional actions: libseccomp refuses the second and
+ * runc fails the container, so a profile like that would work nowhere else.
+ * Say so here, with both places, rather than let the first silently win. */
+static int check_conflicts(struct loader *l)
+{
+        const struct policy *p = l->policy;
+        for (size_t j = 1; j < p->n_entries; j++) {
+                const struct policy_entry *b = &p->entries[j];
+                if (b->n_args)
+                        continue;
+                for (size_t i = 0; i < j; i++) {
+                        const struct policy_entry *a = &p->entries[i];
+                        if (a->n_args || (a->action == b->action && a->ret_data == b->ret_data))
+                                continue;
+                        for (size_t x = 0; x < b->n_nrs; x++)
+                                for (size_t y = 0; y < a->n_nrs; y++) {
+                                        if (a->nrs[y] != b->nrs[x])
+                                                continue;
+                                        const char *name = seccomp_syscall_resolve_num_arch(
+                                            seccomp_arch_native(), b->nrs[x]);
+                                        char copy[64];
+                                        snprintf(copy, sizeof(copy), "%s", name ? name : "?");
+                                        free((void *)name);
+                                        path_push_key(l, "syscalls");
+                                        path_push_index(l, b->source_index);
+                                        int r = fail(l,
+                                                     "%s already has %s in syscalls[%zu]; a "
+                                                     "syscall takes one unconditional action "
+                                                     "(remove it from one of the two entries)",
+                                                     copy, policy_kernel_action_name(a->action),
+                                                     a->source_index);
+                                        path_pop(l);
+                                        path_pop(l);
+                                        return r;
+                                }
+                }
+        }
+        return 0;
+}
+
 static int parse_profile(struct loader *l, const cJSON *root)
 {
         static const char *const known[] = {"defaultAction", "defaultErrnoRet",  "defaultErrno",
@@ -1426,6 +1466,9 @@ static int parse_profile(struct loader *l, const cJSON *root)
                 if (r < 0)
                         return r;
         }
+
+        if ((r = check_conflicts(l)) < 0)
+                return r;
 
         const cJSON *sup = cJSON_GetObjectItemCaseSensitive(root, "supervisor");
         if (sup && !cJSON_IsNull(sup)) {

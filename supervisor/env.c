@@ -11,7 +11,15 @@ void env_detect(struct policy_env *env)
         FILE *f;
 
         memset(env, 0, sizeof(*env));
+#if defined(__x86_64__)
         env->go_arch = "amd64";
+#elif defined(__aarch64__)
+        env->go_arch = "arm64";
+#elif defined(__i386__)
+        env->go_arch = "386";
+#else
+        env->go_arch = "unknown";
+#endif
         if (uname(&u) == 0)
                 sscanf(u.release, "%u.%u", &env->kernel_major, &env->kernel_minor);
         f = fopen("/proc/self/status", "re");
