@@ -97,8 +97,10 @@ unsigned policy_needs(const struct policy *p, int nr)
 static bool paths_match(const struct policy_rule *rule, const struct policy_call *call)
 {
         bool permissive = rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG;
-        if (!call->have_paths || call->n_paths == 0)
-                return false;
+        if (!call->have_paths)
+                return !permissive; /* could not be decoded at all */
+        if (call->n_paths == 0)
+                return false; /* the call takes no path */
         for (unsigned i = 0; i < call->n_paths; i++) {
                 bool hit = false;
                 if (!call->paths[i])

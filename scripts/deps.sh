@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs what scmp-super needs to build and test, on Debian 12, only when
+# something is missing (apt-get update is slow and needs the network).
+set -eu
+
+BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmocka-dev"
+# The tests run real programs and real container runtimes, and load
+# Docker's and Podman's default profiles from their Debian packages.
+TEST="python3 git strace tmux util-linux busybox-static crun runc clang-format
+golang-github-docker-docker-dev golang-github-containers-common-dev"
+
+case "${1:-build}" in
+build) wanted="$BUILD" ;;
+test) wanted="$BUILD $TEST" ;;
+*) echo "usage: scripts/deps.sh [build|test]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $wanted; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+                missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "scmp-super: installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+        SUDO=""
+elif command -v sudo >/dev/null; then
+        SUDO="sudo"
+else
+        echo "scmp-super: need root (or sudo) to install:$missing" >&2
+        exit 1
+fi
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
