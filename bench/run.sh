@@ -193,6 +193,10 @@ row b_2t ns a_2t - scmp 20000 "scmp-super, 2 target threads" -- \
         $SCMP_SUPER run --policy "$PROFILES/notify-getppid.json" -- $LOOP $T2
 row strace ns "b|a" ge:15 - 5000 "strace -f -e trace=getppid" -- \
         strace -f -e trace=getppid -o /dev/null $LOOP $T
+# strace at its best: tracer and tracee on one CPU never wait for a wake-up
+# on the other, which on this virtual machine can cost tens of microseconds.
+row strace_1cpu ns "b|a" - - 5000 "strace -f, tracer and target on one CPU" -- \
+        taskset -c 0 strace -f -e trace=getppid -o /dev/null $LOOP $T
 
 row bare_open ns - - - 200000 "bare openat /dev/null + close, no filter" -- \
         $LOOP $T --syscall openat-path
@@ -253,6 +257,9 @@ run_ns_row() {
         local id=$1 calls cmd out value
         calls=$(scaled_calls "${CALLS[$id]}")
         cmd=${CMD[$id]//@CALLS@/$calls}
+        # Row d appends a line per call; a fresh file keeps every repetition
+        # alike and /tmp small.
+        rm -f "$WORK/scmp.log"
         if out=$(eval "timeout -k 5 120 $cmd" 2>>"$WORK/$id.log"); then
                 value=$(sed -n 's/^loop_target .* ns_per_call=\([0-9.]*\) .*/\1/p' <<<"$out")
                 if [[ -n $value ]]; then
@@ -328,11 +335,14 @@ median() { # file -> median of its numbers
                 END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# The spread, (max - min) / median, says how far to trust a median: a row
-# whose repetitions disagree by more than the difference being looked at
-# needs more repetitions or a quieter machine.
+# The spread, the interquartile range over the median, says how far to trust
+# a median: a row whose repetitions disagree by more than the difference
+# being looked at needs more repetitions or a quieter machine. Quartiles are
+# the plain order statistics (2nd and 6th of 7), which is enough here.
 spread() {
-        sort -g "$1" | awk -v m="$2" '{ v[NR] = $1 } END { printf "%.0f%%", (v[NR] - v[1]) / m * 100 }'
+        sort -g "$1" | awk -v m="$2" '{ v[NR] = $1 }
+                END { lo = int((NR + 1) / 4); if (lo < 1) lo = 1
+                      printf "%.0f%%", (v[NR + 1 - lo] - v[lo]) / m * 100 }'
 }
 
 declare -A MED SPREAD
@@ -345,11 +355,25 @@ done
 
 ref_mode=$(sed -n 's/^ref_supervisor mode=\([a-z-]*\).*/\1/p' "$WORK/a.log" 2>/dev/null | head -1)
 
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+machine="$(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
+versions="libseccomp $(pkg-config --modversion libseccomp 2>/dev/null || echo '?')"
+versions+=", $(strace -V 2>/dev/null | head -1 | sed 's/ -- version//')"
+source=$(git -C "$SOURCE_DIR" describe --always --dirty 2>/dev/null || echo unknown)
+versions+=", source $source"
+settings="reps=$REPS threads=$THREADS scale=$SCALE pin=${PIN:-none}"
+settings+=", reference supervisor mode: ${ref_mode:-?}"
 if ((MARKDOWN)); then
-        printf '| row | median | spread | ref | vs ref | goal | result |\n'
+        printf -- '- machine: %s\n- software: %s\n- run: %s\n\n' "$machine" "$versions" "$settings"
+else
+        printf 'machine: %s\nsoftware: %s\nrun: %s\n\n' "$machine" "$versions" "$settings"
+fi
+
+if ((MARKDOWN)); then
+        printf '| row | median | IQR | ref | vs ref | goal | result |\n'
         printf '|---|---:|---:|---|---:|---|---|\n'
 else
-        printf '%-54s %10s %6s  %-12s %9s  %-9s %s\n' row median spread ref "vs ref" goal result
+        printf '%-54s %10s %6s  %-12s %9s  %-9s %s\n' row median IQR ref "vs ref" goal result
 fi
 
 status=0
