@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <linux/audit.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -59,6 +60,10 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
         }
         for (int nr = 0; nr <= policy->max_nr; nr++)
                 sup->names[nr] = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
+        sup->native_audit_arch = AUDIT_ARCH_X86_64;
+#if !defined(__x86_64__)
+        sup->native_audit_arch = 0; /* only native calls are translated as is */
+#endif
         r = uv_loop_init(&sup->loop);
         if (r < 0) {
                 free_names(sup);
@@ -291,6 +296,30 @@ int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, in
         return r;
 }
 
+/*
+ * Rules are indexed by native syscall number, but a 32-bit (x86) or x32
+ * caller's numbers mean other calls: i386's 5 is open, x86-64's 5 is fstat.
+ * Translate by name, once per number, before any rule sees the call.
+ */
+static int native_nr(struct supervisor *sup, uint32_t arch, int nr)
+{
+        if (arch == sup->native_audit_arch)
+                return nr;
+        int slot = arch == AUDIT_ARCH_I386 ? 0 : 1;
+        int index = nr & ~0x40000000; /* __X32_SYSCALL_BIT */
+        if (index < 0 || index >= COMPAT_MAX_NR)
+                return -1;
+        int16_t *cached = &sup->compat_nr[slot][index];
+        if (*cached == 0) {
+                uint32_t scmp_arch = arch == AUDIT_ARCH_I386 ? SCMP_ARCH_X86 : SCMP_ARCH_X32;
+                char *name = seccomp_syscall_resolve_num_arch(scmp_arch, nr);
+                int native = name ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
+                free(name);
+                *cached = (int16_t)(native < 0 ? -1 : native + 1);
+        }
+        return *cached < 0 ? -1 : *cached - 1;
+}
+
 static void handle_notification(struct target *t)
 {
         struct supervisor *sup = t->sup;
@@ -309,8 +338,16 @@ static void handle_notification(struct target *t)
         }
 
         memset(&call, 0, sizeof(call));
-        call.nr = req->data.nr;
+        call.nr = native_nr(sup, req->data.arch, req->data.nr);
         call.arch = req->data.arch;
+        if (call.nr < 0) {
+                /* A 32-bit or x32 call with no native counterpart: no rule
+                 * can speak of it, so it is refused. */
+                r = notif_respond_errno(t->listener, &sup->bufs, req->id, ENOSYS);
+                if (r < 0 && r != -ENOENT)
+                        fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+                return;
+        }
         call.pid = (pid_t)req->pid;
         memcpy(call.args, req->data.args, sizeof(call.args));
 

@@ -90,6 +90,11 @@ struct supervisor {
         size_t n_targets;
         bool sync_wakeup;
 
+        /* Native numbers of x86 (0) and x32 (1) calls, plus one; 0 = not
+         * looked up yet, -1 = none. */
+#define COMPAT_MAX_NR 1024
+        uint32_t native_audit_arch;
+        int16_t compat_nr[2][COMPAT_MAX_NR];
         /* Native syscall names by number, resolved once. */
         char **names;
         /* Counts per syscall number and verdict, for --summary. */
