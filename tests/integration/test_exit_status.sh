@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# scmp-super run exits with the command's status, 128+N when signal N
+# killed it, 127 when the command is not found, 126 when it cannot be
+# executed, and 125 when scmp-super itself fails, in which case the command
+# never starts.
+. "$(dirname "$0")/lib.sh"
+
+P=$(profile allow_all)
+
+run_try "$P" exit 0
+expect "exit 0 is passed on" 0 ""
+
+run_try "$P" exit 3
+expect "exit 3 is passed on" 3 ""
+
+run_try "$P" exit 255
+expect "exit 255 is passed on" 255 ""
+
+run_try "$P" mkdir "$TMP/made" -- exit 42
+expect "a supervised call, then exit 42" 42 "mkdir: OK"
+
+run_try "$P" kill-self TERM
+expect "killed by SIGTERM: 143" 143 ""
+
+run_try "$P" kill-self KILL
+expect "killed by SIGKILL: 137" 137 ""
+
+run_try "$P" kill-self SEGV
+expect "killed by SIGSEGV: 139" 139 ""
+
+run_sup run --policy "$P" -- "$TMP/no-such-command"
+assert_exit "a path that does not exist: 127" 127
+assert_contains "a path that does not exist: says so" "not found" "$ERR"
+
+run_sup run --policy "$P" -- no-such-command-anywhere-x7q
+assert_exit "a name not on PATH: 127" 127
+assert_contains "a name not on PATH: says so" "command not found" "$ERR"
+
+printf '#!/bin/sh\necho ran\n' >"$TMP/not-executable"
+chmod 644 "$TMP/not-executable"
+run_sup run --policy "$P" -- "$TMP/not-executable"
+assert_exit "a file without the x bit: 126" 126
+assert_eq "a file without the x bit: nothing ran" "" "$OUT"
+
+mkdir "$TMP/a-directory"
+run_sup run --policy "$P" -- "$TMP/a-directory"
+assert_exit "a directory: 126" 126
+
+# A file with the x bit that the kernel cannot execute: the launcher's
+# execve fails with ENOEXEC after the supervisor allowed it.
+printf '\177ELF garbage' >"$TMP/bad-elf"
+chmod 755 "$TMP/bad-elf"
+run_sup run --policy "$P" -- "$TMP/bad-elf"
+assert_exit "an executable file in no known format: 126" 126
+
+# The status of a shell command line, through sh.
+run_sup run --policy "$P" -- /bin/sh -c 'exit 7'
+assert_exit "sh -c 'exit 7': 7" 7
+
+# 125 and the command never ran. The target would create a marker file;
+# its absence proves the command was not started.
+MARKER=$TMP/marker
+marker_state()
+{
+        if [ -e "$MARKER" ]; then echo "marker created"; else echo "no marker"; fi
+}
+check_refused()
+{
+        local name=$1
+        shift
+        rm -f "$MARKER"
+        run_sup run "$@" -- "$TRY" open "$MARKER" wronly,creat
+        assert_exit "$name: 125" 125
+        assert_eq "$name: the command never ran" "no marker" "$(marker_state)"
+        assert_eq "$name: nothing on stdout" "" "$OUT"
+}
+
+# The marker check means something only if the target does create it.
+run_sup run --policy "$P" -- "$TRY" open "$MARKER" wronly,creat
+expect "the marker command, with a good profile" 0 "open: OK"
+assert_eq "the marker command creates the marker" "marker created" "$(marker_state)"
+
+echo '{ "defaultAction": "SCMP_ACT_ALLOW", ' >"$TMP/truncated.json"
+check_refused "a profile that is not valid JSON" --policy "$TMP/truncated.json"
+assert_contains "a profile that is not valid JSON: the error names the file" \
+        "truncated.json:" "$ERR"
+
+printf '{\n  "defaultAction": "SCMP_ACT_ALOW"\n}\n' >"$TMP/bad-action.json"
+check_refused "an unknown defaultAction" --policy "$TMP/bad-action.json"
+assert_contains "an unknown defaultAction: file:line:col and the field" \
+        "bad-action.json:2:" "$ERR"
+assert_contains "an unknown defaultAction: names the value" "SCMP_ACT_ALOW" "$ERR"
+
+cat >"$TMP/bad-errno.json" <<'JSON'
+{
+	"defaultAction": "SCMP_ACT_ALLOW",
+	"syscalls": [ { "names": ["mkdir"], "action": "SCMP_ACT_NOTIFY" } ],
+	"supervisor": { "rules": [ { "syscalls": ["mkdir"], "action": "deny", "errno": "EPREM" } ] }
+}
+JSON
+check_refused "an unknown errno name in a rule" --policy "$TMP/bad-errno.json"
+assert_contains "an unknown errno name in a rule: the JSON path" "rules[0].errno" "$ERR"
+
+cat >"$TMP/bad-glob.json" <<'JSON'
+{
+	"defaultAction": "SCMP_ACT_ALLOW",
+	"syscalls": [ { "names": ["openat"], "action": "SCMP_ACT_NOTIFY" } ],
+	"supervisor": { "rules": [ { "syscalls": ["openat"], "path": "relative/*", "action": "allow" } ] }
+}
+JSON
+check_refused "a path glob that is not absolute" --policy "$TMP/bad-glob.json"
+
+cat >"$TMP/bad-syscall-rule.json" <<'JSON'
+{
+	"defaultAction": "SCMP_ACT_ALLOW",
+	"syscalls": [ { "names": ["openat"], "action": "SCMP_ACT_NOTIFY" } ],
+	"supervisor": { "rules": [ { "syscalls": ["openat"], "action": "permit" } ] }
+}
+JSON
+check_refused "an unknown rule action" --policy "$TMP/bad-syscall-rule.json"
+
+check_refused "a profile file that does not exist" --policy "$TMP/missing.json"
+check_refused "an unknown option" --policy "$P" --no-such-option
+check_refused "an empty profile file" --policy /dev/null
+
+run_sup run --policy "$P"
+assert_exit "no command at all: 125" 125
+
+run_sup run --help
+assert_exit "--help: 0" 0
+assert_contains "--help: describes the exit statuses" "125" "$OUT"
+
+finish
