@@ -120,7 +120,8 @@ require_file()
 run_sup()
 {
         LAST_CMD="scmp-super $*"
-        timeout -k 5 "$HANG_LIMIT" "$SCMP_SUPER" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+        (cd "${RUN_CWD:-.}" &&
+                exec timeout -k 5 "$HANG_LIMIT" "$SCMP_SUPER" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null)
         STATUS=$?
         OUT=$(cat "$TMP/out")
         ERR=$(cat "$TMP/err")
@@ -135,6 +136,23 @@ run_try()
         local profile=$1
         shift
         run_sup run --policy "$profile" -- "$TRY" "$@"
+}
+
+# run_try_in DIR PROFILE VERB ARGS...: run_try with DIR as the cwd.
+run_try_in()
+{
+        local RUN_CWD=$1
+        shift
+        run_try "$@"
+}
+
+# repeat_line N LINE: LINE printed N times, to compare with $OUT.
+repeat_line()
+{
+        local i
+        for ((i = 0; i < $1; i++)); do
+                printf '%s\n' "$2"
+        done
 }
 
 # assert_eq NAME EXPECTED ACTUAL
