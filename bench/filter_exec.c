@@ -8,7 +8,7 @@
  *   filter_exec --profile FILE [--binary-tree] [--native-only] [--print-pfc]
  *               [-- CMD [ARG...]]
  *
- * --allow-one NAME  the reference supervisor's five-instruction filter, with
+ * --allow-one NAME  the reference supervisor's six-instruction filter, with
  *                   SECCOMP_RET_ALLOW where it has SECCOMP_RET_USER_NOTIF:
  *                   the cost of having a filter at all.
  * --profile FILE    a Docker/OCI profile compiled with libseccomp.

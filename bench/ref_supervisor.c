@@ -5,7 +5,7 @@
  *
  *   ref_supervisor [--syscall NAME] [--plain] [--path-glob GLOB] -- CMD [ARG...]
  *
- * The child installs a five-instruction filter that returns
+ * The child installs a six-instruction filter that returns
  * SECCOMP_RET_USER_NOTIF for one system call (getppid by default) and
  * SECCOMP_RET_ALLOW for everything else, asks for a listener with
  * SECCOMP_FILTER_FLAG_NEW_LISTENER, hands the listener to the parent over a
@@ -33,6 +33,7 @@
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -279,6 +280,14 @@ static int decide_path(int listener, const struct seccomp_notif *req, const stru
         return EACCES;
 }
 
+/* True once no task uses the filter (POLLHUP, Linux 5.8 and later). */
+static bool listener_hung_up(int listener)
+{
+        struct pollfd pfd = {.fd = listener, .events = POLLIN};
+
+        return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP);
+}
+
 static void *notification_loop(void *data)
 {
         struct supervisor *s = data;
@@ -311,8 +320,18 @@ static void *notification_loop(void *data)
                 /* RECV fails with EINVAL on a buffer that is not all zeroes. */
                 memset(req, 0, req_size);
                 if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
-                        if (errno == EINTR || errno == ENOENT)
+                        if (errno == EINTR)
                                 continue;
+                        /* ENOENT: a caller was killed before we got its
+                         * notification, or (Linux 6.6 and later) no task
+                         * uses the filter any more. Only the second hangs
+                         * the listener up, and then there is nothing left to
+                         * answer. */
+                        if (errno == ENOENT) {
+                                if (listener_hung_up(s->listener))
+                                        break;
+                                continue;
+                        }
                         perror("ref_supervisor: SECCOMP_IOCTL_NOTIF_RECV");
                         kill(s->child, SIGKILL);
                         break;
@@ -394,8 +413,8 @@ int main(int argc, char **argv)
                 return 1;
         }
 
-        /* The loop thread blocks in RECV for good once the target is gone (a
-         * blocking RECV is not woken by the filter losing its last user), so
+        /* Before Linux 6.6 a blocking RECV is not woken when the filter loses
+         * its last user, so the loop thread cannot be relied on to finish:
          * the main thread waits for the target and then ends the process. */
         while (waitpid(s.child, &status, 0) < 0) {
                 if (errno != EINTR) {
