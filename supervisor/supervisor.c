@@ -320,6 +320,12 @@ static int native_nr(struct supervisor *sup, uint32_t arch, int nr)
         return *cached < 0 ? -1 : *cached - 1;
 }
 
+void supervisor_discard(struct pending_call *pc)
+{
+        pending_unlink(pc);
+        pending_free(pc);
+}
+
 static void handle_notification(struct target *t)
 {
         struct supervisor *sup = t->sup;

@@ -127,6 +127,11 @@ int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, boo
  * was interrupted meanwhile) is not an error and is returned as 0. */
 int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, int error);
 
+/* Forgets a pending call without answering, counting or logging it (and
+ * frees it): for a call whose notification is no longer valid because its
+ * caller died or was interrupted, so no decision was ever applied. */
+void supervisor_discard(struct pending_call *pc);
+
 /* Watches child (forwarding SIGINT, SIGTERM, SIGHUP to it) and stops the loop
  * once it has exited. sigfd is a signalfd for those signals and SIGCHLD. */
 int supervisor_watch_child(struct supervisor *sup, pid_t child, int sigfd);
