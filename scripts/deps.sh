@@ -8,11 +8,15 @@ BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmock
 # Docker's and Podman's default profiles from their Debian packages.
 TEST="python3 git strace tmux util-linux busybox-static crun runc clang-format
 golang-github-docker-docker-dev golang-github-containers-common-dev"
+# scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the
+# static analyser.
+FUZZ="clang libclang-rt-14-dev clang-tidy"
 
 case "${1:-build}" in
 build) wanted="$BUILD" ;;
 test) wanted="$BUILD $TEST" ;;
-*) echo "usage: scripts/deps.sh [build|test]" >&2; exit 2 ;;
+fuzz) wanted="$BUILD $TEST $FUZZ" ;;
+*) echo "usage: scripts/deps.sh [build|test|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=""
