@@ -21,6 +21,8 @@
 #include "netaddr.h"
 
 #define POLICY_ERROR_MAX 1024
+/* Native syscall numbers are below this (x86-64 is near 470). */
+#define POLICY_MAX_NR 1023
 
 struct policy_error {
         char message[POLICY_ERROR_MAX]; /* "p.json:14:9: syscalls[2].args[0].op: ..." */
@@ -93,6 +95,9 @@ struct policy_env {
 
 struct policy {
         char *source; /* file name, or "<built-in default>" */
+        char *text;   /* the profile as read, for cache keys */
+        size_t text_len;
+        struct policy_env env; /* what includes/excludes were evaluated against */
 
         enum policy_kernel_action default_action;
         uint32_t default_ret_data;

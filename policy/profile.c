@@ -174,8 +174,19 @@ static int get_u64(struct loader *l, const cJSON *item, uint64_t max, uint64_t *
 {
         if (!cJSON_IsNumber(item))
                 return fail(l, "expected a non-negative integer, found %s", json_type_name(item));
-        long off = jsonpos_locate(l->text, l->len, &l->path, 0);
         uint64_t v;
+        /* Below 2^53 a double holds every integer exactly, so only larger
+         * values (and fractions, for the message) need the source text;
+         * finding it walks the document, which adds up over a profile. */
+        if (item->valuedouble >= 0 && item->valuedouble < 9007199254740992.0 &&
+            item->valuedouble == (double)(uint64_t)item->valuedouble) {
+                v = (uint64_t)item->valuedouble;
+                if (v > max)
+                        return fail(l, "%" PRIu64 " is out of range (0 to %" PRIu64 ")", v, max);
+                *ret = v;
+                return 0;
+        }
+        long off = jsonpos_locate(l->text, l->len, &l->path, 0);
         if (off >= 0) {
                 const char *p = l->text + off;
                 char *end;
@@ -1251,14 +1262,10 @@ static int parse_supervisor(struct loader *l, const cJSON *sup)
  * that can match, in profile order. */
 static int build_rule_index(struct policy *p)
 {
-        int max_nr = 0;
-        for (int nr = 0; nr < 1024; nr++) {
-                const char *name = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
-                if (name) {
-                        max_nr = nr;
-                        free((void *)name);
-                }
-        }
+        /* Native syscall numbers stay below this on every architecture
+         * Linux supports (x86-64 is near 470); asking libseccomp for the
+         * exact top would resolve a thousand names at every start. */
+        int max_nr = POLICY_MAX_NR;
         for (size_t i = 0; i < p->n_rules; i++)
                 for (size_t j = 0; j < p->rules[i].n_nrs; j++)
                         if (p->rules[i].nrs[j] > max_nr)
@@ -1513,13 +1520,21 @@ int policy_load_buffer(const char *text, size_t len, const char *name, const str
                 cJSON_Delete(root);
                 return -ENOMEM;
         }
+        p->env = *env;
         p->default_verdict = VERDICT_DENY;
         p->default_errno = EPERM;
         p->prompt_timeout_ms = 30000;
         p->source = strdup(name);
+        /* Kept as the key of the compiled-filter cache (supervisor/bpf_cache.c). */
+        p->text = malloc(len + 1);
+        if (p->text) {
+                memcpy(p->text, text, len);
+                p->text[len] = '\0';
+                p->text_len = len;
+        }
         l.policy = p;
 
-        r = p->source ? parse_profile(&l, root) : -ENOMEM;
+        r = p->source && p->text ? parse_profile(&l, root) : -ENOMEM;
         cJSON_Delete(root);
         if (r < 0) {
                 if (r == -ENOMEM && !err->message[0])
@@ -1591,6 +1606,7 @@ void policy_free(struct policy *p)
         if (!p)
                 return;
         free(p->source);
+        free(p->text);
         free(p->arches);
         free(p->listener_path);
         free(p->listener_metadata);

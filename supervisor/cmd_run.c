@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "bpf_cache.h"
 #include "env.h"
 #include "launcher.h"
 #include "supervisor.h"
@@ -61,7 +62,6 @@ int cmd_run(int argc, char **argv)
         struct policy_compile_opts copts = {.notify_execve = true, .binary_tree = -1};
         struct policy *policy = NULL;
         struct policy_error err;
-        scmp_filter_ctx ctx = NULL;
         struct policy_bpf bpf = {0};
         struct supervisor sup;
         bool sup_ready = false;
@@ -115,11 +115,7 @@ int cmd_run(int argc, char **argv)
                                 "skipped\n",
                                 policy->source, policy->skipped[i]);
 
-        r = policy_compile(policy, &copts, &ctx, &err);
-        if (r == 0)
-                r = policy_export_bpf(ctx, &bpf, &err);
-        if (ctx)
-                seccomp_release(ctx);
+        r = bpf_cache_build(policy, &copts, &bpf, NULL, &err);
         if (r < 0) {
                 fprintf(stderr, "scmp-super: %s\n", err.message);
                 fputs("scmp-super: the command was not started\n", stderr);

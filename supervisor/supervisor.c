@@ -26,11 +26,15 @@ static void free_names(struct supervisor *sup)
         sup->names = NULL;
 }
 
+/* Resolved on first use: resolving every number at start costs a
+ * millisecond, and a run sees a few dozen syscalls. */
 const char *supervisor_syscall_name(const struct supervisor *sup, int nr)
 {
-        if (nr < 0 || nr > sup->counts_max_nr || !sup->names[nr])
+        if (nr < 0 || nr > sup->counts_max_nr)
                 return "?";
-        return sup->names[nr];
+        if (!sup->names[nr])
+                sup->names[nr] = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
+        return sup->names[nr] ? sup->names[nr] : "?";
 }
 
 int supervisor_init(struct supervisor *sup, const struct policy *policy,
@@ -58,8 +62,6 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
                 notif_buffers_free(&sup->bufs);
                 return -ENOMEM;
         }
-        for (int nr = 0; nr <= policy->max_nr; nr++)
-                sup->names[nr] = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
         sup->native_audit_arch = AUDIT_ARCH_X86_64;
 #if !defined(__x86_64__)
         sup->native_audit_arch = 0; /* only native calls are translated as is */
