@@ -254,3 +254,15 @@ finish()
         fi
         exit 0
 }
+
+# json_edit FILE PYTHON: prints FILE's JSON after running the Python
+# statements PYTHON on it as p, e.g. 'p["defaultAction"] = "SCMP_ACT_LOG"'.
+json_edit()
+{
+        python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+exec(sys.argv[2])
+json.dump(p, sys.stdout, indent=1)
+' "$1" "$2"
+}
