@@ -82,37 +82,116 @@ static void close_all(int *fds, size_t n)
                 }
 }
 
-int agent_receive(int sock, struct agent_message *ret, char *errbuf, size_t errlen)
+void agent_reader_init(struct agent_reader *reader)
 {
-        int fds[AGENT_MAX_FDS];
-        size_t n_fds = 0, len = 0, cap = 4096;
-        char *text = malloc(cap + 1);
-        bool truncated_fds = false;
-        int r;
+        memset(reader, 0, sizeof(*reader));
+        for (size_t i = 0; i < AGENT_MAX_FDS; i++)
+                reader->fds[i] = -1;
+}
 
-        if (!text)
-                return -ENOMEM;
+void agent_reader_clear(struct agent_reader *reader)
+{
+        close_all(reader->fds, reader->n_fds);
+        free(reader->text);
+        agent_reader_init(reader);
+}
+
+/* Advances the scan over the bytes that arrived since the last call. Returns
+ * 1 when the object is complete, 0 when more is needed, -EBADMSG when the
+ * text does not start with '{'. */
+static int scan_for_end(struct agent_reader *reader)
+{
+        for (; reader->scanned < reader->len; reader->scanned++) {
+                char c = reader->text[reader->scanned];
+                if (!reader->started) {
+                        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+                                continue;
+                        if (c != '{')
+                                return -EBADMSG;
+                        reader->started = true;
+                        reader->depth = 1;
+                        continue;
+                }
+                if (reader->in_string) {
+                        if (reader->escaped)
+                                reader->escaped = false;
+                        else if (c == '\\')
+                                reader->escaped = true;
+                        else if (c == '"')
+                                reader->in_string = false;
+                        continue;
+                }
+                switch (c) {
+                case '"':
+                        reader->in_string = true;
+                        break;
+                case '{':
+                case '[':
+                        reader->depth++;
+                        break;
+                case '}':
+                case ']':
+                        /* Mismatched kinds are left for the parser to
+                         * reject; only the count decides where it ends. */
+                        if (--reader->depth == 0) {
+                                reader->end = reader->scanned + 1;
+                                reader->scanned++;
+                                return 1;
+                        }
+                        break;
+                default:
+                        break;
+                }
+        }
+        return 0;
+}
+
+static void take_fds(struct agent_reader *reader, struct msghdr *msg)
+{
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+                if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+                        continue;
+                size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (size_t i = 0; i < count; i++) {
+                        int fd;
+                        memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                        if (reader->n_fds < AGENT_MAX_FDS) {
+                                reader->fds[reader->n_fds++] = fd;
+                        } else {
+                                close(fd);
+                                reader->truncated_fds = true;
+                        }
+                }
+        }
+        if (msg->msg_flags & MSG_CTRUNC)
+                reader->truncated_fds = true;
+}
+
+int agent_reader_read(struct agent_reader *reader, int sock, char *errbuf, size_t errlen)
+{
+        if (reader->end)
+                return 1;
         for (;;) {
                 union {
                         char buf[CMSG_SPACE(sizeof(int) * AGENT_MAX_FDS)];
                         struct cmsghdr align;
                 } control;
-                if (len == cap) {
-                        if (cap >= AGENT_MAX_MESSAGE) {
+                if (reader->len == reader->cap) {
+                        if (reader->cap >= AGENT_MAX_MESSAGE) {
                                 snprintf(errbuf, errlen, "message larger than %u bytes",
                                          AGENT_MAX_MESSAGE);
-                                r = -EMSGSIZE;
-                                goto fail;
+                                return -EMSGSIZE;
                         }
-                        cap *= 2;
-                        char *grown = realloc(text, cap + 1);
+                        size_t cap = reader->cap ? reader->cap * 2 : 4096;
+                        char *grown = realloc(reader->text, cap + 1);
                         if (!grown) {
-                                r = -ENOMEM;
-                                goto fail;
+                                snprintf(errbuf, errlen, "out of memory");
+                                return -ENOMEM;
                         }
-                        text = grown;
+                        reader->text = grown;
+                        reader->cap = cap;
                 }
-                struct iovec iov = {text + len, cap - len};
+                struct iovec iov = {reader->text + reader->len, reader->cap - reader->len};
                 struct msghdr msg = {.msg_iov = &iov,
                                      .msg_iovlen = 1,
                                      .msg_control = control.buf,
@@ -120,55 +199,76 @@ int agent_receive(int sock, struct agent_message *ret, char *errbuf, size_t errl
                 ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
                 if (n < 0 && errno == EINTR)
                         continue;
-                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-                        struct pollfd pfd = {.fd = sock, .events = POLLIN};
-                        /* The socket is non-blocking in the daemon; a peer
-                         * that stalls mid-message for 5 s is dropped. */
-                        int pr = poll(&pfd, 1, 5000);
-                        if (pr == 0) {
-                                snprintf(errbuf, errlen, "peer stalled mid-message");
-                                r = -ETIMEDOUT;
-                                goto fail;
-                        }
-                        continue;
-                }
+                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                        return 0;
                 if (n < 0) {
-                        r = -errno;
+                        int r = -errno;
                         snprintf(errbuf, errlen, "recvmsg: %s", strerror(-r));
-                        goto fail;
+                        return r;
                 }
-                for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-                        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-                                continue;
-                        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                        for (size_t i = 0; i < count; i++) {
-                                int fd;
-                                memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-                                if (n_fds < AGENT_MAX_FDS)
-                                        fds[n_fds++] = fd;
-                                else
-                                        close(fd);
-                        }
+                take_fds(reader, &msg);
+                if (reader->truncated_fds) {
+                        snprintf(errbuf, errlen, "more descriptors than the %d a message may carry",
+                                 AGENT_MAX_FDS);
+                        return -EMSGSIZE;
                 }
-                if (msg.msg_flags & MSG_CTRUNC)
-                        truncated_fds = true;
-                if (n == 0)
-                        break;
-                len += (size_t)n;
+                if (n == 0) {
+                        snprintf(errbuf, errlen, "%s",
+                                 reader->len == 0
+                                     ? "connection closed before a message arrived"
+                                     : "connection closed in the middle of the message");
+                        return -EBADMSG;
+                }
+                reader->len += (size_t)n;
+                int r = scan_for_end(reader);
+                if (r == -EBADMSG) {
+                        snprintf(errbuf, errlen, "not a JSON object");
+                        return r;
+                }
+                if (r == 1)
+                        return 1;
         }
-        if (truncated_fds) {
-                snprintf(errbuf, errlen, "more descriptors than the %d a message may carry",
-                         AGENT_MAX_FDS);
-                r = -EMSGSIZE;
-                goto fail;
+}
+
+int agent_reader_finish(struct agent_reader *reader, struct agent_message *ret, char *errbuf,
+                        size_t errlen)
+{
+        if (!reader->end) {
+                snprintf(errbuf, errlen, "the message is not complete");
+                return -EBADMSG;
         }
-        text[len] = '\0';
-        r = agent_parse(text, len, fds, n_fds, ret, errbuf, errlen);
-        free(text);
+        int r =
+            agent_parse(reader->text, reader->end, reader->fds, reader->n_fds, ret, errbuf, errlen);
+        /* agent_parse took every descriptor, kept or closed. */
+        reader->n_fds = 0;
         return r;
-fail:
-        close_all(fds, n_fds);
-        free(text);
+}
+
+int agent_receive(int sock, struct agent_message *ret, char *errbuf, size_t errlen)
+{
+        struct agent_reader reader;
+        int r;
+
+        agent_reader_init(&reader);
+        while ((r = agent_reader_read(&reader, sock, errbuf, errlen)) == 0) {
+                struct pollfd pfd = {.fd = sock, .events = POLLIN};
+                /* Only a non-blocking socket gets here; a peer that stalls
+                 * mid-message for 5 s is dropped. */
+                int pr = poll(&pfd, 1, 5000);
+                if (pr == 0) {
+                        snprintf(errbuf, errlen, "peer stalled mid-message");
+                        r = -ETIMEDOUT;
+                        break;
+                }
+                if (pr < 0 && errno != EINTR) {
+                        r = -errno;
+                        snprintf(errbuf, errlen, "poll: %s", strerror(-r));
+                        break;
+                }
+        }
+        if (r == 1)
+                r = agent_reader_finish(&reader, ret, errbuf, errlen);
+        agent_reader_clear(&reader);
         return r;
 }
 
