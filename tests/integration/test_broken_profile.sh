@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# A profile with a mistake stops scmp-super before the command starts:
+# exit status 125, a message with file:line:col and the JSON path, and the
+# command never ran (it would have created a marker file). Names a kernel
+# does not know are skipped, as runtimes do, and the command runs.
+. "$(dirname "$0")/lib.sh"
+
+MARKER=$TMP/marker
+N=0
+
+# refused NAME EXPECTED_IN_MESSAGE: the profile on stdin must be refused.
+refused()
+{
+        local name=$1 needle=$2 file
+        N=$((N + 1))
+        file=$TMP/broken-$N.json
+        cat >"$file"
+        rm -f "$MARKER"
+        run_sup run --policy "$file" -- "$TRY" open "$MARKER" wronly,creat
+        assert_exit "$name: 125" 125
+        assert_eq "$name: the command never ran" "no marker" \
+                "$([ -e "$MARKER" ] && echo "marker created" || echo "no marker")"
+        assert_contains "$name: the message names the file and place" "broken-$N.json:" "$ERR"
+        assert_contains "$name: the message says what is wrong" "$needle" "$ERR"
+        assert_contains "$name: and that the command was not started" "not started" "$ERR"
+}
+
+# The marker command does create the marker when the profile is good.
+run_try "$PROFILES/allow_all.json" open "$MARKER" wronly,creat
+expect "the marker command under a good profile" 0 "open: OK"
+[ -e "$MARKER" ] && pass "the marker command creates the marker" ||
+        fail "the marker command creates the marker"
+
+refused "an unknown defaultAction" 'defaultAction: unknown action "SCMP_ACT_ALOW"' <<'JSON'
+{
+  "defaultAction": "SCMP_ACT_ALOW"
+}
+JSON
+assert_contains "an unknown defaultAction: line 2" "broken-$N.json:2:" "$ERR"
+
+refused "errnoRet with SCMP_ACT_ALLOW" "syscalls[0].errnoRet" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["getpid"], "action": "SCMP_ACT_ALLOW", "errnoRet": 1 } ] }
+JSON
+
+refused "an argument index out of range" "syscalls[0].args[0].index" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["getpid"], "action": "SCMP_ACT_ERRNO",
+                  "args": [ { "index": 6, "value": 1, "op": "SCMP_CMP_EQ" } ] } ] }
+JSON
+
+refused "an unknown comparison operator" 'SCMP_CMP_EQUAL' <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["getpid"], "action": "SCMP_ACT_ERRNO",
+                  "args": [ { "index": 0, "value": 1, "op": "SCMP_CMP_EQUAL" } ] } ] }
+JSON
+
+refused "a missing defaultAction" "defaultAction" <<'JSON'
+{ "syscalls": [] }
+JSON
+
+refused "an array instead of an object" "object" <<'JSON'
+[]
+JSON
+
+refused "a missing comma" "not valid JSON" <<'JSON'
+{
+  "defaultAction": "SCMP_ACT_ALLOW"
+  "syscalls": []
+}
+JSON
+assert_contains "a missing comma: points at line 3" "broken-$N.json:3:" "$ERR"
+
+# cJSON stops at the end of the first value unless told to insist on the
+# end of the text; runc and Docker refuse such a file.
+refused "JSON followed by more text" "JSON" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW" } and then some
+JSON
+
+refused "an unknown errno name in a rule" "supervisor.rules[0].errno" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["mkdir"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "rules": [ { "syscalls": ["mkdir"], "action": "deny", "errno": "EPREM" } ] } }
+JSON
+
+refused "an unknown rule action" "supervisor.rules[0].action" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["openat"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "rules": [ { "syscalls": ["openat"], "action": "permit" } ] } }
+JSON
+
+refused "a path glob that is not absolute" "supervisor.rules[0].path" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["openat"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "rules": [ { "syscalls": ["openat"], "path": "relative/*", "action": "allow" } ] } }
+JSON
+
+refused "a path glob with an unterminated class" "supervisor.rules[0].path" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["openat"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "rules": [ { "syscalls": ["openat"], "path": "/etc/[ab", "action": "allow" } ] } }
+JSON
+
+refused "a CIDR prefix over 32" "supervisor.rules[0].address.cidr" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["connect"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "rules": [ { "syscalls": ["connect"], "address": { "cidr": "10.0.0.0/33" },
+                               "action": "deny" } ] } }
+JSON
+
+refused "an unknown syscall group in a rule" "@no-such-group" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["connect"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "rules": [ { "syscalls": ["@no-such-group"], "action": "deny" } ] } }
+JSON
+
+refused "a negative uid" "supervisor.rules[0].uid" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["connect"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "rules": [ { "syscalls": ["connect"], "uid": -1, "action": "deny" } ] } }
+JSON
+
+refused "an unknown supervisor defaultAction" "supervisor.defaultAction" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "supervisor": { "defaultAction": "maybe" } }
+JSON
+
+# A syscall name this kernel or libseccomp does not know is skipped (as
+# runc does), and --verbose says so.
+cat >"$TMP/unknown-name.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["no_such_syscall_xyz", "getppid"], "action": "SCMP_ACT_ERRNO",
+                  "errnoRet": 122 } ] }
+JSON
+run_sup run --policy "$TMP/unknown-name.json" --verbose -- "$TRY" syscall getppid
+expect "an unknown syscall name is skipped; the rest of the entry applies" 0 "syscall: EDQUOT"
+assert_contains "--verbose names the skipped syscall" "no_such_syscall_xyz" "$ERR"
+
+finish
