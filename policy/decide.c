@@ -107,7 +107,9 @@ static bool paths_match(const struct policy_rule *rule, const struct policy_call
                         hit = !permissive;
                 else
                         for (size_t g = 0; g < rule->n_path_globs && !hit; g++)
-                                hit = path_glob_match(rule->path_globs[g], call->paths[i]);
+                                hit = rule->path_is_literal[g]
+                                          ? strcmp(rule->path_globs[g], call->paths[i]) == 0
+                                          : path_glob_match(rule->path_globs[g], call->paths[i]);
                 if (permissive && !hit)
                         return false;
                 if (!permissive && hit)

@@ -75,7 +75,8 @@ struct policy_rule {
         size_t n_nrs;
         struct policy_arg_cond *args;
         size_t n_args;
-        char **path_globs; /* NULL = paths not examined */
+        char **path_globs;     /* NULL = paths not examined */
+        bool *path_is_literal; /* no wildcard: compared with strcmp */
         size_t n_path_globs;
         struct netaddr_match *addr; /* NULL = address not examined */
         char *exe_glob;

@@ -957,7 +957,8 @@ static int parse_path_globs(struct loader *l, const cJSON *item, struct policy_r
         if (n == 0)
                 return fail(l, "empty list of path globs (remove \"path\" to match any path)");
         rule->path_globs = calloc(n, sizeof(char *));
-        if (!rule->path_globs)
+        rule->path_is_literal = calloc(n, sizeof(bool));
+        if (!rule->path_globs || !rule->path_is_literal)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 const cJSON *g = cJSON_IsArray(item) ? cJSON_GetArrayItem(item, (int)i) : item;
@@ -976,6 +977,7 @@ static int parse_path_globs(struct loader *l, const cJSON *item, struct policy_r
                 rule->path_globs[i] = strdup(g->valuestring);
                 if (!rule->path_globs[i])
                         return -ENOMEM;
+                rule->path_is_literal[i] = strpbrk(g->valuestring, "*?[\\") == NULL;
                 rule->n_path_globs++;
         }
         return 0;
@@ -1056,6 +1058,7 @@ static void rule_clear(struct policy_rule *rule)
         for (size_t i = 0; i < rule->n_path_globs; i++)
                 free(rule->path_globs[i]);
         free(rule->path_globs);
+        free(rule->path_is_literal);
         if (rule->addr) {
                 netaddr_match_free(rule->addr);
                 free(rule->addr);
