@@ -121,6 +121,8 @@ static void target_close(struct target *t)
                         sup->hooks.cancel(sup->hooks.ctx, pc);
                 pending_free(pc);
         }
+        if (sup->target_closed)
+                sup->target_closed(t);
         for (struct target **p = &sup->targets; *p; p = &(*p)->next)
                 if (*p == t) {
                         *p = t->next;
@@ -231,6 +233,7 @@ static void finish(struct target *t, uint64_t id, const struct policy_call *call
         struct supervisor *sup = t->sup;
         count(sup, call->nr, d->verdict);
         t->decided++;
+        t->decided_by_verdict[d->verdict]++;
         if (sup->opts.log)
                 decision_log_write(sup->opts.log, t, call, d);
         int r = respond(t, id, call, d->verdict, d->errno_value);
@@ -291,6 +294,7 @@ int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, in
         pending_unlink(pc);
         count(t->sup, pc->call.nr, d.verdict);
         t->decided++;
+        t->decided_by_verdict[d.verdict]++;
         if (t->sup->opts.log)
                 decision_log_write(t->sup->opts.log, t, &pc->call, &d);
         int r = respond(t, pc->id, &pc->call, d.verdict, d.errno_value);
@@ -427,6 +431,13 @@ static void on_listener(uv_poll_t *handle, int status, int events)
 int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
                           const struct policy *policy)
 {
+        return supervisor_add_target_owned(sup, msg, launcher, policy, NULL, NULL);
+}
+
+int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *msg, bool launcher,
+                                const struct policy *policy, void *owner,
+                                struct target **ret_target)
+{
         struct target *t = calloc(1, sizeof(*t));
         int r;
 
@@ -459,6 +470,9 @@ int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, boo
                 target_close(t);
                 return r;
         }
+        t->owner = owner;
+        if (ret_target)
+                *ret_target = t;
         return 0;
 }
 

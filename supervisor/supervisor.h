@@ -36,6 +36,8 @@ struct target {
         bool launcher_exec_pending;
         bool closing;
         uint64_t decided;
+        uint64_t decided_by_verdict[5]; /* indexed by enum policy_verdict */
+        void *owner;                    /* the adder's own state (the daemon's) */
 };
 
 /*
@@ -84,6 +86,9 @@ struct supervisor {
         const struct policy *policy; /* the default for new targets */
         struct supervisor_options opts;
         struct supervisor_hooks hooks;
+        /* Called once for every target as it closes, before it is freed,
+         * so its owner can drop what it kept for it (owner may be NULL). */
+        void (*target_closed)(struct target *t);
         struct notif_buffers bufs;
         struct target_scratch scratch;
         struct target *targets;
@@ -121,6 +126,10 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
  * whose first execve is ours. policy NULL: the supervisor's default. */
 int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
                           const struct policy *policy);
+/* The same, and on success sets t->owner = owner and *ret_target. */
+int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *msg, bool launcher,
+                                const struct policy *policy, void *owner,
+                                struct target **ret_target);
 
 /* Answers a pending call (and frees it). verdict is ALLOW, LOG, DENY (with
  * error) or KILL. Returns 0 or a negative errno; -ENOENT (the caller died or
