@@ -16,7 +16,10 @@ set -u
 
 TRY=$BUILD_DIR/tests/try
 PROFILES=$SOURCE_DIR/tests/integration/profiles
+# Used by the scripts that source this file.
+# shellcheck disable=SC2034
 DOCKER_PROFILE=/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json
+# shellcheck disable=SC2034
 PODMAN_PROFILE=/usr/share/gocode/src/github.com/containers/common/pkg/seccomp/seccomp.json
 
 # A command that has not finished after this many seconds is a hang, and is

@@ -29,8 +29,8 @@ refused()
 # The marker command does create the marker when the profile is good.
 run_try "$PROFILES/allow_all.json" open "$MARKER" wronly,creat
 expect "the marker command under a good profile" 0 "open: OK"
-[ -e "$MARKER" ] && pass "the marker command creates the marker" ||
-        fail "the marker command creates the marker"
+assert_eq "the marker command creates the marker" "marker created" \
+        "$([ -e "$MARKER" ] && echo "marker created" || echo "no marker")"
 
 refused "an unknown defaultAction" 'defaultAction: unknown action "SCMP_ACT_ALOW"' <<'JSON'
 {

@@ -31,6 +31,7 @@ run_programs()
         local name=$1 p=$2 dir=$TMP/$1
 
         mkdir "$dir"
+        # shellcheck disable=SC2016 # expanded by the shell under test
         run_sup run --policy "$p" -- /bin/sh -c 'echo "$((6 * 7))" | tr 4 x; ls / >/dev/null; exit 2'
         expect "$name: sh -c with a pipe and ls" 2 "x2"
 

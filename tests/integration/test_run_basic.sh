@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # "$..." in single quotes is for the shell under test
 # SPDX-License-Identifier: MIT
 # scmp-super run as a command wrapper: the built-in default profile, what
 # the command inherits (arguments, environment, cwd, stdin and stdout,
@@ -24,7 +25,8 @@ run_sup run --policy "$SOURCE_DIR/examples/default.json" -- "$TRY" connect 192.0
 expect "examples/default.json, the same profile as a file" 0 "connect: EPERM
 connect: ECONNREFUSED"
 
-# What the command inherits.
+# What the command inherits. The single-quoted "$..." are for the shell
+# under test to expand, or not.
 P=$(profile allow_all)
 run_sup run --policy "$P" -- /bin/sh -c 'printf "[%s]" "$@"' sh "a b" "" 'c"d' '$e'
 expect "arguments arrive unchanged, empty and spaced ones too" 0 '[a b][][c"d][$e]'

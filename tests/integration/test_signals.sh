@@ -21,7 +21,7 @@ start_bg()
         BG_PID=$!
         exec {BG_FD}<"$TMP/fifo"
         LAST_CMD="setsid scmp-super run --policy $P -- try $*"
-        OUT= ERR= STATUS=running
+        OUT="" ERR="" STATUS=running
 }
 
 # read_line: the next line the command printed, in LINE ("EOF" at the
