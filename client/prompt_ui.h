@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The prompt as a person sees it on a terminal, shared by the supervisor's
+ * own terminal front end (`run --prompt tty`) and `scmp-super prompt`:
+ * both render a protocol request (docs/PROTOCOL.md) with the same words and
+ * take the same single-key answers.
+ *
+ *   a  allow once          A  allow for this session
+ *   d  deny once           D  deny for this session
+ *   k  kill the caller     f  save a rule for good: then a, d or k, then a
+ *                             scope (1 exactly this, 2 this directory, ...)
+ *   Esc goes back from the second and third steps.
+ *
+ * Everything the target supplied (paths, command line, argv, executable) is
+ * passed through prompt_ui_sanitize() before it reaches a terminal.
+ */
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/*
+ * Copies in to out (size bytes, always terminated when size > 0) so that it
+ * is safe to print on a terminal: control characters (C0, DEL, C1), bytes
+ * that are not valid UTF-8 and the Unicode controls that reorder text
+ * (bidirectional overrides and isolates) are written as "\xNN" or
+ * "\u{NNNN}", and '\' as "\\". Printable UTF-8 is kept. Returns the length
+ * of the result; when it did not fit, the result is cut at a character
+ * boundary and ends in "...".
+ */
+size_t prompt_ui_sanitize(const char *in, char *out, size_t size);
+
+/*
+ * Writes the request as a block of lines: caller (pid, executable, command
+ * line, container), the call and its decoded arguments, the rule that asked
+ * and what a timeout does. queued is how many other prompts wait behind it.
+ */
+void prompt_ui_render(FILE *out, const cJSON *request, size_t queued);
+
+enum prompt_ui_step {
+        PROMPT_UI_MAIN,
+        PROMPT_UI_FOREVER_DECISION,
+        PROMPT_UI_FOREVER_SCOPE,
+};
+
+/* The state of one person answering one request. */
+struct prompt_ui {
+        const cJSON *request;
+        enum prompt_ui_step step;
+        char decision[8]; /* chosen at the forever step */
+};
+
+/* An answer, in the protocol's words. pattern points into the request. */
+struct prompt_ui_answer {
+        uint64_t id;
+        const char *decision; /* "allow", "deny", "kill" */
+        const char *scope;    /* "once", "session", "forever" */
+        const char *pattern;  /* NULL: exactly this call */
+};
+
+void prompt_ui_start(struct prompt_ui *ui, const cJSON *request);
+
+/*
+ * Feeds one key. Returns 1 with *ret_answer when the answer is complete, 0
+ * when the key moved to another step (show the choices again), -1 when the
+ * key means nothing here.
+ */
+int prompt_ui_key(struct prompt_ui *ui, int key, struct prompt_ui_answer *ret_answer);
+
+/*
+ * The line of choices for the current step, ending in the seconds left
+ * (from the request's deadline and now_unix_ms) and "> ".
+ */
+void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, char *buf, size_t size);
+
+/* "allowed once", "denied for the session with EACCES", "killed", ... for
+ * a "resolved" message or an answer; *by is filled from the message. */
+void prompt_ui_describe_resolution(const cJSON *resolved, char *buf, size_t size);
+
+/* The current time in milliseconds since the epoch, as deadlines count. */
+int64_t prompt_ui_now_ms(void);

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+#include "scmp_client.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long a send may wait for the supervisor to read. */
+#define SEND_TIMEOUT_MS 5000
+
+struct scmp_client {
+        int fd;
+        char *buf;
+        size_t start;   /* first byte not yet handed out */
+        size_t scanned; /* bytes from start already known to hold no newline */
+        size_t len, cap;
+        bool eof;
+};
+
+int scmp_client_socket_dir(char *buf, size_t size)
+{
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
+        int n;
+
+        if (xdg && xdg[0] == '/')
+                n = snprintf(buf, size, "%s/scmp-super", xdg);
+        else
+                n = snprintf(buf, size, "/tmp/scmp-super-%u", (unsigned)getuid());
+        return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int connect_path(const char *path, int *ret_fd)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        int fd;
+
+        if (strlen(path) >= sizeof(sa.sun_path))
+                return -ENAMETOOLONG;
+        strcpy(sa.sun_path, path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return -errno;
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
+int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
+{
+        char dir[4096], path[4096 + 256];
+        size_t found = 0, used = 0;
+        struct dirent *de;
+        DIR *d;
+        int r;
+
+        r = scmp_client_socket_dir(dir, sizeof(dir));
+        if (r < 0)
+                return r;
+        d = opendir(dir);
+        if (!d) {
+                snprintf(err, err_size, "no supervisor is listening (%s: %s)", dir,
+                         strerror(errno));
+                return -ENOENT;
+        }
+        err[0] = '\0';
+        while ((de = readdir(d))) {
+                size_t n = strlen(de->d_name);
+                int fd;
+                if (n < 6 || strcmp(de->d_name + n - 5, ".sock") != 0)
+                        continue;
+                snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+                /* A socket left by a supervisor that crashed refuses us. */
+                if (connect_path(path, &fd) < 0)
+                        continue;
+                close(fd);
+                if (found++ == 0 && strlen(path) < size)
+                        snprintf(buf, size, "%s", path);
+                int w = snprintf(err + used, err_size > used ? err_size - used : 0, "%s%s",
+                                 used ? ", " : "several supervisors are listening: ", path);
+                if (w > 0)
+                        used += (size_t)w;
+        }
+        closedir(d);
+        if (found == 0) {
+                snprintf(err, err_size, "no supervisor is listening in %s", dir);
+                return -ENOENT;
+        }
+        if (found > 1)
+                return -EEXIST;
+        return strlen(buf) + 1 <= size ? 0 : -ENAMETOOLONG;
+}
+
+int scmp_client_connect(const char *path, struct scmp_client **ret_client)
+{
+        struct scmp_client *c;
+        int fd, r;
+
+        r = connect_path(path, &fd);
+        if (r < 0)
+                return r;
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        c = calloc(1, sizeof(*c));
+        if (!c) {
+                close(fd);
+                return -ENOMEM;
+        }
+        c->fd = fd;
+        *ret_client = c;
+        return 0;
+}
+
+void scmp_client_close(struct scmp_client *c)
+{
+        if (!c)
+                return;
+        close(c->fd);
+        free(c->buf);
+        free(c);
+}
+
+int scmp_client_fd(const struct scmp_client *c)
+{
+        return c->fd;
+}
+
+static bool has_line(struct scmp_client *c)
+{
+        return memchr(c->buf + c->start + c->scanned, '\n', c->len - c->start - c->scanned) != NULL;
+}
+
+int scmp_client_read(struct scmp_client *c)
+{
+        if (c->start > 0) {
+                memmove(c->buf, c->buf + c->start, c->len - c->start);
+                c->len -= c->start;
+                c->start = 0;
+        }
+        while (!c->eof) {
+                if (c->len - c->start - c->scanned > 0 && has_line(c))
+                        return 0; /* let the caller take it first */
+                if (c->len >= SCMP_CLIENT_LINE_MAX)
+                        return -EMSGSIZE;
+                if (c->cap - c->len < 4096) {
+                        size_t cap = c->cap ? c->cap * 2 : 8192;
+                        if (cap > SCMP_CLIENT_LINE_MAX + 1)
+                                cap = SCMP_CLIENT_LINE_MAX + 1;
+                        char *buf = realloc(c->buf, cap);
+                        if (!buf)
+                                return -ENOMEM;
+                        c->buf = buf;
+                        c->cap = cap;
+                }
+                ssize_t n = recv(c->fd, c->buf + c->len, c->cap - c->len - 1, 0);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                        return 0;
+                if (n < 0)
+                        return -errno;
+                if (n == 0) {
+                        c->eof = true;
+                        break;
+                }
+                c->len += (size_t)n;
+        }
+        return c->len > c->start && has_line(c) ? 0 : -EPIPE;
+}
+
+const char *scmp_client_next_line(struct scmp_client *c)
+{
+        if (!c->buf || c->len == c->start)
+                return NULL;
+        char *from = c->buf + c->start + c->scanned;
+        char *nl = memchr(from, '\n', c->len - c->start - c->scanned);
+        if (!nl) {
+                c->scanned = c->len - c->start;
+                return NULL;
+        }
+        char *line = c->buf + c->start;
+        *nl = '\0';
+        c->start = (size_t)(nl - c->buf) + 1;
+        c->scanned = 0;
+        return line;
+}
+
+int scmp_client_next_message(struct scmp_client *c, cJSON **ret_msg)
+{
+        const char *line = scmp_client_next_line(c);
+        cJSON *msg;
+
+        if (!line)
+                return 0;
+        msg = cJSON_Parse(line);
+        if (!cJSON_IsObject(msg)) {
+                cJSON_Delete(msg);
+                return -EBADMSG;
+        }
+        *ret_msg = msg;
+        return 1;
+}
+
+static int64_t monotonic_ms(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int scmp_client_wait_message(struct scmp_client *c, int timeout_ms, cJSON **ret_msg)
+{
+        int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
+
+        for (;;) {
+                int r = scmp_client_next_message(c, ret_msg);
+                if (r != 0)
+                        return r;
+                r = scmp_client_read(c);
+                if (r < 0)
+                        return r;
+                r = scmp_client_next_message(c, ret_msg);
+                if (r != 0)
+                        return r;
+                int wait = -1;
+                if (deadline >= 0) {
+                        int64_t left = deadline - monotonic_ms();
+                        if (left <= 0)
+                                return 0;
+                        wait = (int)left;
+                }
+                struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+                r = poll(&pfd, 1, wait);
+                if (r < 0 && errno != EINTR)
+                        return -errno;
+        }
+}
+
+int scmp_client_send_line(struct scmp_client *c, const char *line, size_t len)
+{
+        int64_t deadline = monotonic_ms() + SEND_TIMEOUT_MS;
+        char *msg = malloc(len + 1);
+        size_t done = 0;
+        int r = 0;
+
+        if (!msg)
+                return -ENOMEM;
+        memcpy(msg, line, len);
+        msg[len] = '\n';
+        while (done < len + 1) {
+                /* MSG_NOSIGNAL: a supervisor that went away is an error
+                 * here, not a SIGPIPE. */
+                ssize_t n = send(c->fd, msg + done, len + 1 - done, MSG_NOSIGNAL);
+                if (n >= 0) {
+                        done += (size_t)n;
+                        continue;
+                }
+                if (errno == EINTR)
+                        continue;
+                if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                        r = -errno;
+                        break;
+                }
+                int64_t left = deadline - monotonic_ms();
+                if (left <= 0) {
+                        r = -ETIMEDOUT;
+                        break;
+                }
+                struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
+                poll(&pfd, 1, (int)left);
+        }
+        free(msg);
+        return r;
+}
+
+int scmp_client_send(struct scmp_client *c, const cJSON *msg)
+{
+        char *text = cJSON_PrintUnformatted(msg);
+        int r;
+
+        if (!text)
+                return -ENOMEM;
+        r = scmp_client_send_line(c, text, strlen(text));
+        cJSON_free(text);
+        return r;
+}
+
+int scmp_client_reply(struct scmp_client *c, uint64_t id, const char *decision, const char *scope,
+                      const char *errno_name, const char *pattern)
+{
+        cJSON *msg = cJSON_CreateObject();
+        int r = -ENOMEM;
+
+        if (!msg || !cJSON_AddNumberToObject(msg, "v", SCMP_CLIENT_PROTOCOL_VERSION) ||
+            !cJSON_AddStringToObject(msg, "type", "reply") ||
+            !cJSON_AddNumberToObject(msg, "id", (double)id) ||
+            !cJSON_AddStringToObject(msg, "decision", decision) ||
+            !cJSON_AddStringToObject(msg, "scope", scope ? scope : "once") ||
+            (errno_name && !cJSON_AddStringToObject(msg, "errno", errno_name)) ||
+            (pattern && !cJSON_AddStringToObject(msg, "pattern", pattern)))
+                goto out;
+        r = scmp_client_send(c, msg);
+out:
+        cJSON_Delete(msg);
+        return r;
+}
