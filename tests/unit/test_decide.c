@@ -1,0 +1,757 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Deciding calls: the supervisor's rules (first match wins, the default when
+ * none does) and the profile's kernel-side entries evaluated in user space.
+ *
+ * Profiles are written with single quotes, turned into JSON by json().
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+
+#include <cmocka.h>
+
+#include "policy.h"
+
+static const struct policy_env env = {.caps_bounding = (UINT64_C(1) << 41) - 1,
+                                      .kernel_major = 6,
+                                      .kernel_minor = 18,
+                                      .go_arch = "amd64"};
+
+static struct policy *load(const char *text)
+{
+        char *doc = strdup(text);
+        struct policy *p = NULL;
+        struct policy_error err;
+
+        assert_non_null(doc);
+        for (char *c = doc; *c; c++)
+                if (*c == '\'')
+                        *c = '"';
+        if (policy_load_buffer(doc, strlen(doc), "p.json", &env, &p, &err) < 0)
+                fail_msg("%s", err.message);
+        free(doc);
+        return p;
+}
+
+/* A profile whose supervisor section is {'defaultAction': 'deny', 'rules': [RULES]}. */
+#define RULES(rules)                                                                               \
+        "{'defaultAction': 'SCMP_ACT_NOTIFY', 'supervisor': {'defaultAction': 'deny', "            \
+        "'rules': [" rules "]}}"
+
+static struct policy_call call_nr(int nr)
+{
+        return (struct policy_call){.nr = nr, .arch = 0xc000003e /* AUDIT_ARCH_X86_64 */};
+}
+
+static struct policy_call call_paths(int nr, const char *a, const char *b, unsigned n)
+{
+        struct policy_call c = call_nr(nr);
+
+        c.have_paths = true;
+        c.n_paths = n;
+        c.paths[0] = a;
+        c.paths[1] = b;
+        return c;
+}
+
+static struct policy_call call_inet(int nr, const char *ip, uint16_t port)
+{
+        struct policy_call c = call_nr(nr);
+        struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(port)};
+
+        assert_int_equal(inet_pton(AF_INET, ip, &in.sin_addr), 1);
+        c.have_addr = true;
+        memcpy(&c.addr, &in, sizeof(in));
+        c.addr_len = sizeof(in);
+        return c;
+}
+
+static struct policy_call call_inet6(int nr, const char *ip, uint16_t port)
+{
+        struct policy_call c = call_nr(nr);
+        struct sockaddr_in6 in6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+
+        assert_int_equal(inet_pton(AF_INET6, ip, &in6.sin6_addr), 1);
+        c.have_addr = true;
+        memcpy(&c.addr, &in6, sizeof(in6));
+        c.addr_len = sizeof(in6);
+        return c;
+}
+
+static struct policy_call call_unix(int nr, const char *path)
+{
+        struct policy_call c = call_nr(nr);
+        struct sockaddr_un un = {.sun_family = AF_UNIX};
+
+        assert_true(strlen(path) < sizeof(un.sun_path));
+        strcpy(un.sun_path, path);
+        c.have_addr = true;
+        memcpy(&c.addr, &un, sizeof(un));
+        c.addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+        return c;
+}
+
+static struct policy_decision decide(const struct policy *p, const struct policy_call *c)
+{
+        struct policy_decision d;
+
+        memset(&d, 0xa5, sizeof(d));
+        policy_decide(p, c, &d);
+        return d;
+}
+
+/* Asserts the decision came from rule number index (-1: the default). */
+static void assert_decided(const struct policy *p, const struct policy_call *c,
+                           enum policy_verdict verdict, int errno_value, int index)
+{
+        struct policy_decision d = decide(p, c);
+
+        assert_int_equal(d.verdict, verdict);
+        if (verdict == VERDICT_DENY)
+                assert_int_equal(d.errno_value, errno_value);
+        if (index < 0)
+                assert_null(d.rule);
+        else
+                assert_ptr_equal(d.rule, &p->rules[index]);
+}
+
+#define DEFAULT -1
+
+/* Order and the per-syscall index */
+
+static void test_first_matching_rule_wins(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['openat'], 'path': '/etc/**', 'action': "
+                                      "'deny', 'errno': 'EACCES'},"
+                                      "{'syscalls': ['openat'], 'path': '/etc/hosts', 'action': "
+                                      "'allow'},"
+                                      "{'syscalls': ['openat'], 'action': 'allow'}"));
+        struct policy_call c = call_paths(__NR_openat, "/etc/hosts", NULL, 1);
+
+        /* The narrower allow comes later, so the deny wins. */
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 0);
+        c = call_paths(__NR_openat, "/tmp/x", NULL, 1);
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 2);
+        policy_free(p);
+}
+
+static void test_no_matching_rule_gives_the_default(void **state)
+{
+        struct policy *p =
+            load("{'defaultAction': 'SCMP_ACT_NOTIFY', 'supervisor': "
+                 "{'defaultAction': 'deny', 'defaultErrno': 'EROFS', 'rules': "
+                 "[{'syscalls': ['openat'], 'path': '/tmp/**', 'action': 'allow'}]}}");
+        struct policy_call c = call_paths(__NR_openat, "/etc/passwd", NULL, 1);
+
+        assert_decided(p, &c, VERDICT_DENY, EROFS, DEFAULT);
+        policy_free(p);
+
+        p = load("{'defaultAction': 'SCMP_ACT_NOTIFY', 'supervisor': {'defaultAction': 'log'}}");
+        c = call_nr(__NR_getppid);
+        assert_decided(p, &c, VERDICT_LOG, 0, DEFAULT);
+        policy_free(p);
+
+        /* No supervisor section at all: deny with EPERM. */
+        p = load("{'defaultAction': 'SCMP_ACT_NOTIFY'}");
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        policy_free(p);
+}
+
+static void test_rule_for_openat_does_not_apply_to_mkdir(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['openat'], 'action': 'allow'}"));
+        struct policy_call c = call_paths(__NR_mkdir, "/tmp/x", NULL, 1);
+
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.nr = __NR_openat;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        policy_free(p);
+}
+
+static void test_rule_without_syscalls_applies_to_every_call(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['openat'], 'action': 'deny', 'errno': 2},"
+                                      "{'action': 'log'}"));
+        struct policy_call c = call_nr(__NR_mkdir);
+
+        assert_decided(p, &c, VERDICT_LOG, 0, 1);
+        c.nr = __NR_getppid;
+        assert_decided(p, &c, VERDICT_LOG, 0, 1);
+        c.nr = __NR_openat;
+        assert_decided(p, &c, VERDICT_DENY, ENOENT, 0);
+        policy_free(p);
+}
+
+static void test_catch_all_rule_keeps_its_place_in_the_order(void **state)
+{
+        /* The index per syscall must not move rules that name no syscall
+         * behind those that do. */
+        struct policy *p = load(RULES("{'action': 'log'},"
+                                      "{'syscalls': ['openat'], 'action': 'kill'}"));
+        struct policy_call c = call_nr(__NR_openat);
+
+        assert_decided(p, &c, VERDICT_LOG, 0, 0);
+        policy_free(p);
+}
+
+static void test_group_rules_apply_to_each_member(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['@chown'], 'action': 'prompt'}"));
+        struct policy_call c = call_nr(__NR_fchownat);
+
+        assert_decided(p, &c, VERDICT_PROMPT, 0, 0);
+        c.nr = __NR_lchown;
+        assert_decided(p, &c, VERDICT_PROMPT, 0, 0);
+        c.nr = __NR_chmod;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        policy_free(p);
+}
+
+static void test_numbers_outside_the_table_get_the_default(void **state)
+{
+        struct policy *p = load("{'defaultAction': 'SCMP_ACT_NOTIFY', 'supervisor': "
+                                "{'defaultAction': 'allow', 'rules': [{'action': 'kill'}]}}");
+        struct policy_call c = call_nr(-1);
+
+        assert_decided(p, &c, VERDICT_ALLOW, 0, DEFAULT);
+        c.nr = p->max_nr + 1;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, DEFAULT);
+        c.nr = 1 << 30;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, DEFAULT);
+        c.nr = p->max_nr;
+        assert_decided(p, &c, VERDICT_KILL, 0, 0);
+        policy_free(p);
+}
+
+/* Paths */
+
+static void test_allow_rule_needs_every_path_to_match(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['renameat2'], 'path': '/tmp/**', 'action': "
+                                      "'allow'}"));
+        struct policy_call c = call_paths(__NR_renameat2, "/tmp/a", "/tmp/b", 2);
+
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c = call_paths(__NR_renameat2, "/tmp/a", "/etc/passwd", 2);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c = call_paths(__NR_renameat2, "/etc/passwd", "/tmp/a", 2);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        policy_free(p);
+}
+
+static void test_log_rule_is_permissive_like_allow(void **state)
+{
+        struct policy *p = load(RULES("{'path': '/tmp/**', 'action': 'log'}"));
+        struct policy_call c = call_paths(__NR_renameat2, "/tmp/a", "/etc/passwd", 2);
+
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c = call_paths(__NR_renameat2, "/tmp/a", "/tmp/b", 2);
+        assert_decided(p, &c, VERDICT_LOG, 0, 0);
+        policy_free(p);
+}
+
+static void test_deny_kill_and_prompt_rules_need_one_path_to_match(void **state)
+{
+        static const char *const actions[] = {"deny", "kill", "prompt"};
+        static const enum policy_verdict verdicts[] = {VERDICT_DENY, VERDICT_KILL, VERDICT_PROMPT};
+
+        for (size_t i = 0; i < 3; i++) {
+                char text[512];
+                snprintf(text, sizeof(text),
+                         "{'defaultAction': 'SCMP_ACT_NOTIFY', 'supervisor': {'defaultAction': "
+                         "'allow', 'rules': [{'path': ['/etc/**', '/root/**'], 'action': '%s'}]}}",
+                         actions[i]);
+                struct policy *p = load(text);
+                struct policy_call c = call_paths(__NR_renameat2, "/tmp/a", "/etc/passwd", 2);
+                assert_decided(p, &c, verdicts[i], EPERM, 0);
+                c = call_paths(__NR_renameat2, "/root/x", "/tmp/a", 2);
+                assert_decided(p, &c, verdicts[i], EPERM, 0);
+                c = call_paths(__NR_renameat2, "/tmp/a", "/tmp/b", 2);
+                assert_decided(p, &c, VERDICT_ALLOW, 0, DEFAULT);
+                policy_free(p);
+        }
+}
+
+static void test_unreadable_path_matches_deny_rules_not_allow_rules(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['openat'], 'path': '/**', 'action': 'allow'},"
+                                      "{'syscalls': ['openat'], 'path': '/etc/**', 'action': "
+                                      "'deny', 'errno': 'EACCES'},"
+                                      "{'syscalls': ['openat'], 'action': 'log'}"));
+        struct policy_call c = call_paths(__NR_openat, NULL, NULL, 1);
+
+        /* The first rule would match any path, but an unreadable one is not any path;
+         * the deny rule takes it. */
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
+        c = call_paths(__NR_renameat2, "/tmp/a", NULL, 2);
+        c.nr = __NR_openat;
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
+        c = call_paths(__NR_openat, "/usr/lib/x", NULL, 1);
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        policy_free(p);
+}
+
+static void test_undecoded_paths_match_deny_rules_and_pathless_calls_none(void **state)
+{
+        struct policy *p = load(RULES("{'path': '/**', 'action': 'allow'},"
+                                      "{'path': '/**', 'action': 'deny', 'errno': 'EACCES'},"
+                                      "{'action': 'log'}"));
+        struct policy_call c = call_nr(__NR_openat);
+
+        /* Paths that could not be decoded at all are treated as unreadable. */
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
+        /* A call that takes no path matches no path rule either way. */
+        c = call_paths(__NR_getppid, NULL, NULL, 0);
+        assert_decided(p, &c, VERDICT_LOG, 0, 2);
+        policy_free(p);
+}
+
+static void test_path_globs_follow_glob_rules(void **state)
+{
+        struct policy *p = load(RULES("{'path': ['/etc/*.conf', '/home/*/.ssh/**'], 'action': "
+                                      "'deny'}, {'action': 'allow'}"));
+        struct policy_call c = call_paths(__NR_openat, "/etc/resolv.conf", NULL, 1);
+
+        assert_decided(p, &c, VERDICT_DENY, EPERM, 0);
+        c.paths[0] = "/etc/ssl/openssl.conf";
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
+        c.paths[0] = "/home/u/.ssh/id_ed25519";
+        assert_decided(p, &c, VERDICT_DENY, EPERM, 0);
+        c.paths[0] = "/home/u/ssh/x";
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
+        policy_free(p);
+}
+
+/* Addresses */
+
+static void test_address_rule_matches_family_cidr_and_port(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['connect'], 'address': {'family': 'inet', "
+                                      "'cidr': '10.0.0.0/8', 'port': 80}, 'action': 'allow'}"));
+        struct policy_call c = call_inet(__NR_connect, "10.1.2.3", 80);
+
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c = call_inet(__NR_connect, "10.255.255.255", 80);
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c = call_inet(__NR_connect, "10.1.2.3", 81);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c = call_inet(__NR_connect, "11.0.0.1", 80);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c = call_inet6(__NR_connect, "::1", 80);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        /* IPv4 traffic over an IPv6 socket is IPv4 traffic. */
+        c = call_inet6(__NR_connect, "::ffff:10.9.8.7", 80);
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        policy_free(p);
+}
+
+static void test_address_rule_matches_inet6_prefixes(void **state)
+{
+        struct policy *p = load(RULES("{'address': {'cidr': 'fd00::/8'}, 'action': 'deny', "
+                                      "'errno': 'ENETUNREACH'}, {'action': 'allow'}"));
+        struct policy_call c = call_inet6(__NR_connect, "fd12:3456::1", 443);
+
+        assert_decided(p, &c, VERDICT_DENY, ENETUNREACH, 0);
+        c = call_inet6(__NR_connect, "fe80::1", 443);
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
+        c = call_inet(__NR_connect, "10.0.0.1", 443);
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
+        policy_free(p);
+}
+
+static void test_address_rule_matches_unix_socket_globs(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['connect'], 'address': {'unix': "
+                                      "'/run/*.sock'}, 'action': 'allow'}"));
+        struct policy_call c = call_unix(__NR_connect, "/run/docker.sock");
+
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c = call_unix(__NR_connect, "/run/user/1000/bus");
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c = call_inet(__NR_connect, "127.0.0.1", 80);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        policy_free(p);
+}
+
+static void test_unreadable_address_matches_deny_rules_not_allow_rules(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['connect'], 'address': {'family': 'any'}, "
+                                      "'action': 'allow'},"
+                                      "{'syscalls': ['connect'], 'address': {'family': 'inet', "
+                                      "'port': 25}, 'action': 'deny', 'errno': 'ECONNREFUSED'},"
+                                      "{'syscalls': ['connect'], 'action': 'log'}"));
+        struct policy_call c = call_nr(__NR_connect);
+
+        c.have_addr = false;
+        assert_decided(p, &c, VERDICT_DENY, ECONNREFUSED, 1);
+        policy_free(p);
+}
+
+static void test_absent_address_matches_no_address_rule(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['sendto'], 'address': {'family': 'any'}, "
+                                      "'action': 'allow'},"
+                                      "{'syscalls': ['sendto'], 'address': {'family': 'any'}, "
+                                      "'action': 'deny'},"
+                                      "{'syscalls': ['sendto'], 'action': 'log'}"));
+        struct policy_call c = call_nr(__NR_sendto);
+
+        /* sendto on a connected socket: read fine, but there is none. */
+        c.have_addr = true;
+        c.addr_len = 0;
+        assert_decided(p, &c, VERDICT_LOG, 0, 2);
+        policy_free(p);
+}
+
+/* Executable and uid */
+
+static void test_exe_rule_matches_the_callers_executable(void **state)
+{
+        struct policy *p = load(RULES("{'exe': '/usr/bin/*', 'action': 'allow'},"
+                                      "{'exe': '/**', 'action': 'deny', 'errno': 'EACCES'},"
+                                      "{'action': 'log'}"));
+        struct policy_call c = call_nr(__NR_openat);
+
+        c.have_exe = true;
+        c.exe = "/usr/bin/curl";
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c.exe = "/usr/bin/x/y";
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
+        c.exe = "/bin/sh";
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
+        /* Not decoded, or unreadable: no exe rule applies. */
+        c.exe = NULL;
+        assert_decided(p, &c, VERDICT_LOG, 0, 2);
+        c.have_exe = false;
+        c.exe = "/usr/bin/curl";
+        assert_decided(p, &c, VERDICT_LOG, 0, 2);
+        policy_free(p);
+}
+
+static void test_uid_rule_matches_the_callers_uid(void **state)
+{
+        struct policy *p = load(RULES("{'uid': 0, 'action': 'deny', 'errno': 'EPERM'},"
+                                      "{'uid': 1000, 'action': 'allow'}"));
+        struct policy_call c = call_nr(__NR_openat);
+
+        c.have_uid = true;
+        c.uid = 0;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, 0);
+        c.uid = 1000;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
+        c.uid = 1001;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.have_uid = false;
+        c.uid = 1000;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        policy_free(p);
+}
+
+static void test_all_conditions_of_a_rule_must_hold(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['openat'], 'path': '/tmp/**', 'exe': "
+                                      "'/usr/bin/*', 'uid': 1000, 'args': [{'index': 2, 'value': "
+                                      "0, 'op': 'SCMP_CMP_EQ'}], 'action': 'allow'}"));
+        struct policy_call c = call_paths(__NR_openat, "/tmp/x", NULL, 1);
+
+        c.have_exe = true;
+        c.exe = "/usr/bin/cat";
+        c.have_uid = true;
+        c.uid = 1000;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c.args[2] = 1;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.args[2] = 0;
+        c.uid = 0;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.uid = 1000;
+        c.exe = "/bin/cat";
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.exe = "/usr/bin/cat";
+        c.paths[0] = "/var/x";
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        policy_free(p);
+}
+
+/* Argument conditions */
+
+struct op_case {
+        const char *op;
+        uint64_t value, value_two;
+        uint64_t arg;
+        bool holds;
+};
+
+static const struct op_case op_cases[] = {
+    {"SCMP_CMP_NE", 10, 0, 9, true},
+    {"SCMP_CMP_NE", 10, 0, 10, false},
+    {"SCMP_CMP_LT", 10, 0, 9, true},
+    {"SCMP_CMP_LT", 10, 0, 10, false},
+    {"SCMP_CMP_LE", 10, 0, 10, true},
+    {"SCMP_CMP_LE", 10, 0, 11, false},
+    {"SCMP_CMP_EQ", 10, 0, 10, true},
+    {"SCMP_CMP_EQ", 10, 0, 11, false},
+    {"SCMP_CMP_GE", 10, 0, 10, true},
+    {"SCMP_CMP_GE", 10, 0, 9, false},
+    {"SCMP_CMP_GT", 10, 0, 11, true},
+    {"SCMP_CMP_GT", 10, 0, 10, false},
+    {"SCMP_CMP_MASKED_EQ", 0xff00, 0x1200, 0x1234, true},
+    {"SCMP_CMP_MASKED_EQ", 0xff00, 0x1200, 0x3412, false},
+    /* Comparisons are unsigned and 64 bits wide. */
+    {"SCMP_CMP_EQ", UINT64_MAX, 0, UINT64_MAX, true},
+    {"SCMP_CMP_EQ", UINT64_MAX, 0, 0xffffffff, false},
+    {"SCMP_CMP_GT", 1, 0, UINT64_MAX, true},
+    {"SCMP_CMP_LT", UINT64_C(0x100000000), 0, 0xffffffff, true},
+    {"SCMP_CMP_LT", UINT64_C(0x100000000), 0, UINT64_C(0x100000001), false},
+    {"SCMP_CMP_MASKED_EQ", UINT64_C(0xff00000000000000), UINT64_C(0x8000000000000000),
+     UINT64_C(0x80000000000000ff), true},
+};
+
+static void test_rule_args_use_each_operator(void **state)
+{
+        for (size_t i = 0; i < sizeof(op_cases) / sizeof(op_cases[0]); i++) {
+                const struct op_case *oc = &op_cases[i];
+                char text[512];
+                snprintf(text, sizeof(text),
+                         RULES("{'syscalls': ['getppid'], 'args': [{'index': 3, 'value': %llu, "
+                               "'valueTwo': %llu, 'op': '%s'}], 'action': 'allow'}"),
+                         (unsigned long long)oc->value, (unsigned long long)oc->value_two, oc->op);
+                struct policy *p = load(text);
+                struct policy_call c = call_nr(__NR_getppid);
+                c.args[3] = oc->arg;
+                struct policy_decision d = decide(p, &c);
+                if ((d.verdict == VERDICT_ALLOW) != oc->holds)
+                        fail_msg("case %zu: %s %#llx against %#llx should %s", i, oc->op,
+                                 (unsigned long long)oc->arg, (unsigned long long)oc->value,
+                                 oc->holds ? "hold" : "not hold");
+                policy_free(p);
+        }
+}
+
+static void test_rule_args_on_several_indexes_all_hold(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['socket'], 'args': [{'index': 0, 'value': "
+                                      "2, 'op': 'SCMP_CMP_EQ'}, {'index': 1, 'value': 3, 'op': "
+                                      "'SCMP_CMP_EQ'}], 'action': 'allow'}"));
+        struct policy_call c = call_nr(__NR_socket);
+
+        c.args[0] = 2;
+        c.args[1] = 3;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c.args[1] = 1;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.args[0] = 10;
+        c.args[1] = 3;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        policy_free(p);
+}
+
+/* The kernel-side entries, evaluated in user space */
+
+static void test_kernel_decide_takes_the_first_matching_entry(void **state)
+{
+        struct policy *p =
+            load("{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 38, 'syscalls': ["
+                 "{'names': ['getppid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 5, 'args': "
+                 "[{'index': 0, 'value': 1, 'op': 'SCMP_CMP_EQ'}]},"
+                 "{'names': ['getppid'], 'action': 'SCMP_ACT_TRACE', 'errnoRet': 9, 'args': "
+                 "[{'index': 0, 'value': 1, 'op': 'SCMP_CMP_LE'}]},"
+                 "{'names': ['getppid', 'getpid'], 'action': 'SCMP_ACT_ALLOW'}]}");
+        uint64_t args[6] = {1};
+        uint32_t data = 12345;
+
+        assert_int_equal(policy_kernel_decide(p, __NR_getppid, args, &data), KACT_ERRNO);
+        assert_int_equal(data, 5);
+        args[0] = 0;
+        assert_int_equal(policy_kernel_decide(p, __NR_getppid, args, &data), KACT_TRACE);
+        assert_int_equal(data, 9);
+        args[0] = 2;
+        assert_int_equal(policy_kernel_decide(p, __NR_getppid, args, &data), KACT_ALLOW);
+        assert_int_equal(policy_kernel_decide(p, __NR_getpid, args, &data), KACT_ALLOW);
+        policy_free(p);
+}
+
+static void test_kernel_decide_default_for_unnamed_calls(void **state)
+{
+        struct policy *p =
+            load("{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 38, "
+                 "'syscalls': [{'names': ['getppid'], 'action': 'SCMP_ACT_ALLOW'}]}");
+        const uint64_t args[6] = {0};
+        uint32_t data = 0;
+
+        assert_int_equal(policy_kernel_decide(p, __NR_mkdir, args, &data), KACT_ERRNO);
+        assert_int_equal(data, 38);
+        assert_int_equal(policy_kernel_decide(p, -1, args, &data), KACT_ERRNO);
+        assert_int_equal(policy_kernel_decide(p, 100000, args, &data), KACT_ERRNO);
+        policy_free(p);
+
+        p = load("{'defaultAction': 'SCMP_ACT_KILL_PROCESS', 'syscalls': [{'names': ['getppid'], "
+                 "'action': 'SCMP_ACT_NOTIFY', 'args': [{'index': 0, 'value': 7, 'op': "
+                 "'SCMP_CMP_EQ'}]}]}");
+        assert_int_equal(policy_kernel_decide(p, __NR_getppid, args, &data), KACT_KILL_PROCESS);
+        policy_free(p);
+}
+
+static void test_kernel_decide_alternatives_are_or(void **state)
+{
+        struct policy *p =
+            load("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['personality'], "
+                 "'action': 'SCMP_ACT_ERRNO', 'errnoRet': 22, 'args': ["
+                 "{'index': 0, 'value': 1, 'op': 'SCMP_CMP_EQ'},"
+                 "{'index': 0, 'value': 2, 'op': 'SCMP_CMP_EQ'},"
+                 "{'index': 1, 'value': 3, 'op': 'SCMP_CMP_EQ'}]}]}");
+        uint64_t args[6] = {0};
+        uint32_t data = 0;
+
+        assert_true(p->entries[0].args_are_alternatives);
+        args[0] = 1;
+        assert_int_equal(policy_kernel_decide(p, __NR_personality, args, &data), KACT_ERRNO);
+        assert_int_equal(data, 22);
+        args[0] = 2;
+        assert_int_equal(policy_kernel_decide(p, __NR_personality, args, &data), KACT_ERRNO);
+        args[0] = 0;
+        args[1] = 3;
+        assert_int_equal(policy_kernel_decide(p, __NR_personality, args, &data), KACT_ERRNO);
+        args[1] = 0;
+        assert_int_equal(policy_kernel_decide(p, __NR_personality, args, &data), KACT_ALLOW);
+        policy_free(p);
+}
+
+static void test_kernel_decide_conditions_on_distinct_indexes_are_and(void **state)
+{
+        struct policy *p =
+            load("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['socket'], "
+                 "'action': 'SCMP_ACT_ERRNO', 'errnoRet': 97, 'args': ["
+                 "{'index': 0, 'value': 16, 'op': 'SCMP_CMP_EQ'},"
+                 "{'index': 2, 'value': 9, 'op': 'SCMP_CMP_EQ'}]}]}");
+        uint64_t args[6] = {16, 3, 9};
+        uint32_t data = 0;
+
+        assert_int_equal(policy_kernel_decide(p, __NR_socket, args, &data), KACT_ERRNO);
+        assert_int_equal(data, 97);
+        args[2] = 0;
+        assert_int_equal(policy_kernel_decide(p, __NR_socket, args, &data), KACT_ALLOW);
+        args[0] = 2;
+        args[2] = 9;
+        assert_int_equal(policy_kernel_decide(p, __NR_socket, args, &data), KACT_ALLOW);
+        policy_free(p);
+}
+
+static void test_kernel_decide_uses_each_operator(void **state)
+{
+        for (size_t i = 0; i < sizeof(op_cases) / sizeof(op_cases[0]); i++) {
+                const struct op_case *oc = &op_cases[i];
+                char text[512];
+                snprintf(text, sizeof(text),
+                         "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+                         "['getppid'], 'action': 'SCMP_ACT_LOG', 'args': [{'index': 5, 'value': "
+                         "%llu, 'valueTwo': %llu, 'op': '%s'}]}]}",
+                         (unsigned long long)oc->value, (unsigned long long)oc->value_two, oc->op);
+                struct policy *p = load(text);
+                uint64_t args[6] = {0, 0, 0, 0, 0, oc->arg};
+                uint32_t data;
+                enum policy_kernel_action a = policy_kernel_decide(p, __NR_getppid, args, &data);
+                if ((a == KACT_LOG) != oc->holds)
+                        fail_msg("case %zu: %s %#llx against %#llx should %s", i, oc->op,
+                                 (unsigned long long)oc->arg, (unsigned long long)oc->value,
+                                 oc->holds ? "hold" : "not hold");
+                policy_free(p);
+        }
+}
+
+static void test_names_syscall_ignores_conditions(void **state)
+{
+        struct policy *p =
+            load("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['personality'], "
+                 "'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': 1, 'op': "
+                 "'SCMP_CMP_EQ'}]}, {'names': ['chown32'], 'action': 'SCMP_ACT_ERRNO'}]}");
+
+        assert_true(policy_names_syscall(p, __NR_personality));
+        assert_false(policy_names_syscall(p, __NR_chown));
+        assert_false(policy_names_syscall(p, -1));
+        policy_free(p);
+}
+
+/* What the supervisor must decode */
+
+static void test_needs_are_per_syscall(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['openat', 'renameat2'], 'path': '/etc/**', "
+                                      "'action': 'deny'},"
+                                      "{'syscalls': ['connect'], 'address': {'port': 53}, "
+                                      "'action': 'allow'},"
+                                      "{'syscalls': ['openat'], 'uid': 0, 'action': 'allow'}"));
+
+        assert_int_equal(policy_needs(p, __NR_openat), POLICY_NEED_PATHS | POLICY_NEED_UID);
+        assert_int_equal(policy_needs(p, __NR_renameat2), POLICY_NEED_PATHS);
+        assert_int_equal(policy_needs(p, __NR_connect), POLICY_NEED_ADDR);
+        assert_int_equal(policy_needs(p, __NR_mkdir), 0);
+        assert_int_equal(policy_needs(p, -1), 0);
+        assert_int_equal(policy_needs(p, p->max_nr + 1), 0);
+        policy_free(p);
+}
+
+static void test_catch_all_rule_needs_apply_to_every_syscall(void **state)
+{
+        struct policy *p = load(RULES("{'exe': '/usr/bin/*', 'action': 'allow'},"
+                                      "{'syscalls': ['connect'], 'address': {'port': 53}, "
+                                      "'action': 'allow'}"));
+
+        assert_int_equal(policy_needs(p, __NR_mkdir), POLICY_NEED_EXE);
+        assert_int_equal(policy_needs(p, __NR_connect), POLICY_NEED_EXE | POLICY_NEED_ADDR);
+        policy_free(p);
+
+        p = load("{'defaultAction': 'SCMP_ACT_NOTIFY'}");
+        assert_int_equal(policy_needs(p, __NR_openat), 0);
+        policy_free(p);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_first_matching_rule_wins),
+            cmocka_unit_test(test_no_matching_rule_gives_the_default),
+            cmocka_unit_test(test_rule_for_openat_does_not_apply_to_mkdir),
+            cmocka_unit_test(test_rule_without_syscalls_applies_to_every_call),
+            cmocka_unit_test(test_catch_all_rule_keeps_its_place_in_the_order),
+            cmocka_unit_test(test_group_rules_apply_to_each_member),
+            cmocka_unit_test(test_numbers_outside_the_table_get_the_default),
+            cmocka_unit_test(test_allow_rule_needs_every_path_to_match),
+            cmocka_unit_test(test_log_rule_is_permissive_like_allow),
+            cmocka_unit_test(test_deny_kill_and_prompt_rules_need_one_path_to_match),
+            cmocka_unit_test(test_unreadable_path_matches_deny_rules_not_allow_rules),
+            cmocka_unit_test(test_undecoded_paths_match_deny_rules_and_pathless_calls_none),
+            cmocka_unit_test(test_path_globs_follow_glob_rules),
+            cmocka_unit_test(test_address_rule_matches_family_cidr_and_port),
+            cmocka_unit_test(test_address_rule_matches_inet6_prefixes),
+            cmocka_unit_test(test_address_rule_matches_unix_socket_globs),
+            cmocka_unit_test(test_unreadable_address_matches_deny_rules_not_allow_rules),
+            cmocka_unit_test(test_absent_address_matches_no_address_rule),
+            cmocka_unit_test(test_exe_rule_matches_the_callers_executable),
+            cmocka_unit_test(test_uid_rule_matches_the_callers_uid),
+            cmocka_unit_test(test_all_conditions_of_a_rule_must_hold),
+            cmocka_unit_test(test_rule_args_use_each_operator),
+            cmocka_unit_test(test_rule_args_on_several_indexes_all_hold),
+            cmocka_unit_test(test_kernel_decide_takes_the_first_matching_entry),
+            cmocka_unit_test(test_kernel_decide_default_for_unnamed_calls),
+            cmocka_unit_test(test_kernel_decide_alternatives_are_or),
+            cmocka_unit_test(test_kernel_decide_conditions_on_distinct_indexes_are_and),
+            cmocka_unit_test(test_kernel_decide_uses_each_operator),
+            cmocka_unit_test(test_names_syscall_ignores_conditions),
+            cmocka_unit_test(test_needs_are_per_syscall),
+            cmocka_unit_test(test_catch_all_rule_needs_apply_to_every_syscall),
+        };
+
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
