@@ -69,6 +69,43 @@ expect "connect to an abstract name outside the glob" 0 "connect: ECONNABORTED"
 run_try "$P" connect "unix:@$TMP/ok/a.sock"
 expect "an abstract name never matches a path glob" 0 "connect: ECONNABORTED"
 
+# A unix socket path names a file as any path does, and must be matched
+# as one: relative to the caller's cwd, with "." , ".." and "//" folded.
+# Otherwise a deny rule followed by a broader allow (the usual "every
+# local socket but this one") is dodged by spelling the path differently.
+mkdir "$TMP/secret"
+"$TRY" bind "unix:$TMP/secret/s.sock" >/dev/null
+UNIX_DENY=$(write_profile unix-deny <<'JSON'
+{
+	"defaultAction": "SCMP_ACT_ALLOW",
+	"syscalls": [ { "names": ["connect", "bind", "sendto"], "action": "SCMP_ACT_NOTIFY" } ],
+	"supervisor": { "defaultAction": "deny", "rules": [
+		{ "syscalls": ["connect", "bind", "sendto"], "address": { "unix": "@TMP@/secret/*" },
+		  "action": "deny", "errno": "EKEYREJECTED" },
+		{ "syscalls": ["connect", "bind", "sendto"], "address": { "family": "unix" }, "action": "allow" }
+	] }
+}
+JSON
+)
+run_try_in "$TMP" "$UNIX_DENY" connect "unix:$TMP/secret/s.sock"
+expect "unix deny rule: the absolute path" 0 "connect: EKEYREJECTED"
+run_try_in "$TMP" "$UNIX_DENY" connect "unix:$TMP/ok/a.sock"
+expect "unix deny rule: another socket is allowed" 0 "connect: ECONNREFUSED"
+run_try_in "$TMP" "$UNIX_DENY" connect "unix:secret/s.sock"
+expect "unix deny rule: a path relative to the cwd" 0 "connect: EKEYREJECTED"
+run_try_in "$TMP/ok" "$UNIX_DENY" connect "unix:../secret/s.sock"
+expect "unix deny rule: '../' from another directory" 0 "connect: EKEYREJECTED"
+run_try_in "$TMP" "$UNIX_DENY" connect "unix:$TMP//secret/s.sock"
+expect "unix deny rule: '//' in the path" 0 "connect: EKEYREJECTED"
+run_try_in "$TMP" "$UNIX_DENY" connect "unix:$TMP/./secret/s.sock"
+expect "unix deny rule: '/./' in the path" 0 "connect: EKEYREJECTED"
+run_try_in "$TMP" "$UNIX_DENY" connect "unix:$TMP/ok/../secret/s.sock"
+expect "unix deny rule: '/ok/../' in the path" 0 "connect: EKEYREJECTED"
+run_try_in "$TMP" "$UNIX_DENY" bind "unix:secret/new.sock"
+expect "unix deny rule: bind to a relative path" 0 "bind: EKEYREJECTED"
+assert_eq "unix deny rule: the refused relative bind created nothing" absent \
+        "$([ -e "$TMP/secret/new.sock" ] && echo present || echo absent)"
+
 # bind.
 run_try "$P" bind 127.0.0.1:0
 expect "bind to loopback" 0 "bind: OK"
