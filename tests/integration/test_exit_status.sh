@@ -87,6 +87,15 @@ assert_contains "a profile that is not valid JSON: the error names the file" \
         "truncated.json:" "$ERR"
 
 # More broken profiles, each with its message, are in test_broken_profile.sh.
+# The kernel allows one listener per filter chain, so a second scmp-super
+# inside the first cannot load its filter: the launcher's failure is 125
+# too, before the command runs.
+rm -f "$MARKER"
+run_sup run --policy "$P" -- "$SCMP_SUPER" run --policy "$P" -- "$TRY" open "$MARKER" wronly,creat
+assert_exit "scmp-super under scmp-super: 125" 125
+assert_eq "scmp-super under scmp-super: the command never ran" "no marker" "$(marker_state)"
+assert_contains "scmp-super under scmp-super: the launcher says what failed" "seccomp filter" "$ERR"
+
 check_refused "a profile file that does not exist" --policy "$TMP/missing.json"
 check_refused "an unknown option" --policy "$P" --no-such-option
 check_refused "an empty profile file" --policy /dev/null
