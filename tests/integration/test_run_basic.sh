@@ -45,6 +45,7 @@ LAST_CMD="scmp-super run -- sh -c 'echo to-stderr >&2'"
 ERR=$(timeout "$HANG_LIMIT" "$SCMP_SUPER" run --policy "$P" -- sh -c 'echo to-stderr >&2' 2>&1 >/dev/null)
 STATUS=$?
 assert_eq "stderr is the command's" "to-stderr" "$ERR"
+assert_exit "stderr is the command's: exit status" 0
 
 # The command is scmp-super's child, and its only one.
 run_sup run --policy "$P" -- "$TRY" ids
@@ -71,6 +72,36 @@ expect "8 threads and 4 processes making notified calls at once" 0 \
         "$(repeat_line 12 "getppid-loop: OK")"
 assert_eq "the supervisor allowed all 8*2000 + 4*2000" "24000" \
         "$(awk '$1 == "getppid" { print $2 }' "$TMP/err")"
+
+# Every call notified: the supervisor carries the whole program, its exits,
+# signal returns, threads, forks and execs included.
+ALL=$(write_profile notify-all <<'JSON'
+{
+	"defaultAction": "SCMP_ACT_NOTIFY",
+	"supervisor": { "defaultAction": "allow", "rules": [
+		{ "syscalls": ["openat"], "path": "@TMP@/hidden/**", "action": "deny", "errno": "ENOENT" } ] }
+}
+JSON
+)
+mkdir "$TMP/hidden"
+echo secret >"$TMP/hidden/f"
+run_sup run --policy "$ALL" -- /bin/sh -c "echo start; cat '$TMP/hidden/f'; ls / | grep -c . >/dev/null; echo end"
+assert_out "every call notified: a shell pipeline runs, the rule still denies" "start
+end"
+assert_exit "every call notified: the shell's status" 0
+assert_contains "every call notified: cat saw the rule's ENOENT" "No such file or directory" "$ERR"
+run_sup run --policy "$ALL" -- "$(command -v /usr/bin/python3 || command -v python3)" -c '
+import os, signal, threading
+signal.signal(signal.SIGUSR1, lambda *a: print("handled"))
+os.kill(os.getpid(), signal.SIGUSR1)
+t = threading.Thread(target=print, args=("thread",)); t.start(); t.join()
+pid = os.fork()
+if pid == 0:
+    os._exit(4)
+print("child", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))'
+expect "every call notified: python with a signal handler, a thread and a fork" 0 "handled
+thread
+child 4"
 
 # A command whose children outlive it: scmp-super returns when the command
 # exits; a child that keeps calls coming does not hold it.
