@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: MIT
 # Sourced by every tests/integration/test_*.sh. Runs the real scmp-super
 # binary on the helper program "try" and checks what came out: each check
