@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_daemon.h"
 #include "cmd_groups.h"
 #include "commands.h"
 
@@ -21,6 +22,8 @@ static void usage(FILE *out)
               "Commands:\n"
               "  run [--policy FILE] -- CMD [ARGS...]   run CMD under a profile\n"
               "  check [--policy FILE]                  validate and summarise a profile\n"
+              "  daemon --socket PATH [OPTIONS]         serve runc, crun and run --connect\n"
+              "  status [--control PATH]                what a running daemon serves\n"
               "  groups [NAME]                          list syscall groups (@basic-io, ...)\n"
               "  help                                   show this help\n"
               "  version                                show the version\n"
@@ -44,6 +47,10 @@ int main(int argc, char **argv)
                 return cmd_check(argc - 1, argv + 1);
         if (strcmp(cmd, "groups") == 0)
                 return cmd_groups(argc - 1, argv + 1);
+        if (strcmp(cmd, "daemon") == 0)
+                return cmd_daemon(argc - 1, argv + 1);
+        if (strcmp(cmd, "status") == 0)
+                return cmd_status(argc - 1, argv + 1);
         if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
                 usage(stdout);
                 return 0;

@@ -1,0 +1,1164 @@
+/* SPDX-License-Identifier: MIT */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "supervisor.h"
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
+
+#define LAUNCHER_KEY  "scmp-super-launcher"
+#define LISTENER_LINK "anon_inode:seccomp notify"
+
+/* A connection that has not finished sending its message. */
+struct daemon_conn {
+        uv_poll_t poll; /* first: the memory is freed once both handles closed */
+        uv_timer_t deadline;
+        struct daemon *daemon;
+        struct daemon_conn *next;
+        int fd;
+        pid_t peer_pid;
+        uid_t peer_uid;
+        unsigned handles_open;
+        bool closing;
+        struct agent_reader reader;
+};
+
+/* A profile a target switched away from at a reload while it had prompts
+ * waiting: their rules point into it, so it lives until they are answered. */
+struct retained {
+        struct stored_profile *profile;
+        struct retained *next;
+};
+
+/* What the daemon keeps for each target it serves (target->owner). */
+struct daemon_target {
+        struct daemon *daemon;
+        struct stored_profile *profile;
+        struct retained *retained;
+        bool launcher;
+        pid_t peer_pid;
+        uid_t peer_uid;
+        time_t since;
+};
+
+struct daemon {
+        struct supervisor sup;
+        bool sup_ready;
+        struct daemon_options opts;
+        struct profile_store store;
+
+        int listen_fd;
+        char *socket_path; /* ours to remove at exit, or NULL */
+        dev_t socket_dev;
+        ino_t socket_ino;
+        uv_poll_t listen_poll;
+        bool listen_open;
+        uv_timer_t accept_pause;
+        bool accept_pause_open;
+
+        struct daemon_conn *conns;
+        size_t n_conns;
+
+        uv_signal_t signals[3];
+        size_t n_signals_open;
+        uv_timer_t flush_timer;
+        bool flush_timer_open;
+        uv_check_t sweep;
+        bool sweep_open;
+        size_t n_retained;
+
+        FILE *log;
+        bool stopping;
+        time_t started;
+        uint64_t served, refused;
+};
+
+/* Event lines go to stderr (the journal, under systemd), one write each. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+        char line[2048];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "scmp-super: %s\n", line);
+}
+
+/* Text a peer sent, made safe for a log line: control and non-ASCII bytes
+ * become '?', so a peer cannot forge lines or move a terminal's cursor. */
+static const char *printable(const char *s, char *buf, size_t size)
+{
+        size_t j = 0;
+
+        if (!s)
+                return "-";
+        for (size_t i = 0; s[i] && j + 1 < size; i++) {
+                unsigned char c = (unsigned char)s[i];
+                buf[j++] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+        }
+        buf[j] = '\0';
+        return buf;
+}
+
+/* "container ID (pid P)" or "pid P", for log lines. */
+static const char *describe(const char *id, pid_t pid, char *buf, size_t size)
+{
+        char safe[160];
+        if (id && *id)
+                snprintf(buf, size, "container %s (pid %d)", printable(id, safe, sizeof(safe)),
+                         pid);
+        else
+                snprintf(buf, size, "pid %d", pid);
+        return buf;
+}
+
+int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *errbuf,
+                          size_t errlen)
+{
+        struct daemon_metadata md = {.launcher = false};
+        bool have_policy = false, have_launcher = false;
+        char safe[160];
+
+        if (text && strlen(text) > DAEMON_MAX_METADATA) {
+                snprintf(errbuf, errlen, "listenerMetadata longer than %d bytes",
+                         DAEMON_MAX_METADATA);
+                return -EINVAL;
+        }
+        for (const char *p = text; p && *p;) {
+                const char *semi = strchr(p, ';');
+                size_t len = semi ? (size_t)(semi - p) : strlen(p);
+                char item[DAEMON_MAX_METADATA + 1];
+                memcpy(item, p, len);
+                item[len] = '\0';
+                p = semi ? semi + 1 : NULL;
+
+                /* Blanks around an item are not part of it. */
+                char *start = item, *end = item + len;
+                while (*start == ' ' || *start == '\t')
+                        start++;
+                while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+                        *--end = '\0';
+                if (*start == '\0')
+                        continue;
+                char *eq = strchr(start, '=');
+                if (!eq) {
+                        snprintf(errbuf, errlen,
+                                 "listenerMetadata item \"%s\" is not key=value (say "
+                                 "\"policy=NAME\")",
+                                 printable(start, safe, sizeof(safe)));
+                        return -EINVAL;
+                }
+                *eq = '\0';
+                const char *key = start, *value = eq + 1;
+                if (strcmp(key, "policy") == 0) {
+                        if (have_policy) {
+                                snprintf(errbuf, errlen, "listenerMetadata names \"policy\" twice");
+                                return -EINVAL;
+                        }
+                        if (!profile_name_valid(value)) {
+                                snprintf(errbuf, errlen,
+                                         "listenerMetadata policy \"%s\" is not a profile name "
+                                         "(letters, digits, '.', '_', '-'; not starting with '.')",
+                                         printable(value, safe, sizeof(safe)));
+                                return -EINVAL;
+                        }
+                        snprintf(md.policy, sizeof(md.policy), "%s", value);
+                        have_policy = true;
+                } else if (strcmp(key, LAUNCHER_KEY) == 0) {
+                        if (have_launcher) {
+                                snprintf(errbuf, errlen, "listenerMetadata names \"%s\" twice",
+                                         LAUNCHER_KEY);
+                                return -EINVAL;
+                        }
+                        if (strcmp(value, "1") != 0 && strcmp(value, "0") != 0) {
+                                snprintf(errbuf, errlen, "listenerMetadata %s must be 0 or 1",
+                                         LAUNCHER_KEY);
+                                return -EINVAL;
+                        }
+                        md.launcher = value[0] == '1';
+                        have_launcher = true;
+                } else {
+                        snprintf(errbuf, errlen,
+                                 "listenerMetadata key \"%s\" is unknown (known: policy, %s)",
+                                 printable(key, safe, sizeof(safe)), LAUNCHER_KEY);
+                        return -EINVAL;
+                }
+        }
+        *ret = md;
+        return 0;
+}
+
+/* ---- sockets ---------------------------------------------------------- */
+
+static int check_listening_socket(int fd)
+{
+        int value;
+        socklen_t len = sizeof(value);
+
+        if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &value, &len) < 0 || !value)
+                return -EINVAL;
+        len = sizeof(value);
+        if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &value, &len) < 0 || value != AF_UNIX)
+                return -EINVAL;
+        len = sizeof(value);
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &value, &len) < 0 || value != SOCK_STREAM)
+                return -EINVAL;
+        return 0;
+}
+
+int daemon_inherited_sockets(int *ret_agent, int *ret_control, char *errbuf, size_t errlen)
+{
+        const char *pid_text = getenv("LISTEN_PID"), *fds_text = getenv("LISTEN_FDS");
+        const char *names = getenv("LISTEN_FDNAMES");
+        int agent = -1, control = -1, r = 0;
+        char *end;
+
+        if (!pid_text || !fds_text)
+                goto done;
+        errno = 0;
+        long pid = strtol(pid_text, &end, 10);
+        if (errno || *end || pid != getpid())
+                goto done; /* meant for another process */
+        long n = strtol(fds_text, &end, 10);
+        if (errno || *end || n < 1 || n > 2) {
+                snprintf(errbuf, errlen, "LISTEN_FDS=%s: expected 1 or 2 sockets", fds_text);
+                r = -EINVAL;
+                goto done;
+        }
+        for (int i = 0; i < n; i++) {
+                int fd = 3 + i;
+                /* The i-th name of "agent:control", if names were given. */
+                const char *name = names;
+                for (int k = 0; name && k < i; k++) {
+                        name = strchr(name, ':');
+                        if (name)
+                                name++;
+                }
+                bool is_control =
+                    name && strncmp(name, "control", 7) == 0 && (name[7] == '\0' || name[7] == ':');
+                if (check_listening_socket(fd) < 0) {
+                        snprintf(errbuf, errlen,
+                                 "inherited fd %d is not a listening unix stream socket", fd);
+                        r = -EINVAL;
+                        goto done;
+                }
+                if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
+                    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+                        r = -errno;
+                        snprintf(errbuf, errlen, "inherited fd %d: %s", fd, strerror(-r));
+                        goto done;
+                }
+                if (is_control || (agent >= 0 && control < 0))
+                        control = fd;
+                else
+                        agent = fd;
+        }
+done:
+        unsetenv("LISTEN_PID");
+        unsetenv("LISTEN_FDS");
+        unsetenv("LISTEN_FDNAMES");
+        if (r < 0)
+                return r;
+        *ret_agent = agent;
+        *ret_control = control;
+        return 0;
+}
+
+/*
+ * Creates a listening unix socket at path, readable and writable by our
+ * user only (created under umask 0177, so there is no moment when others
+ * could connect) unless mode says otherwise. A socket file left behind by a
+ * daemon that died is replaced, but only when nothing listens on it: two
+ * daemons must not share a path.
+ */
+static int listen_unix(const char *path, mode_t mode, int *ret_fd, struct stat *ret_st,
+                       char *errbuf, size_t errlen)
+{
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        struct stat st;
+        int fd, r;
+
+        if (strlen(path) >= sizeof(addr.sun_path)) {
+                snprintf(errbuf, errlen, "%s: longer than the %zu bytes a socket path may have",
+                         path, sizeof(addr.sun_path) - 1);
+                return -ENAMETOOLONG;
+        }
+        strcpy(addr.sun_path, path);
+        if (lstat(path, &st) == 0) {
+                if (!S_ISSOCK(st.st_mode)) {
+                        snprintf(errbuf, errlen, "%s: exists and is not a socket", path);
+                        return -EEXIST;
+                }
+                int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                if (probe < 0) {
+                        r = -errno;
+                        snprintf(errbuf, errlen, "socket: %s", strerror(-r));
+                        return r;
+                }
+                r = connect(probe, (struct sockaddr *)&addr, sizeof(addr)) == 0 ? 0 : -errno;
+                close(probe);
+                if (r == 0) {
+                        snprintf(errbuf, errlen, "%s: another process is listening on it", path);
+                        return -EADDRINUSE;
+                }
+                if (r != -ECONNREFUSED) {
+                        snprintf(errbuf, errlen, "%s: cannot tell whether it is in use: %s", path,
+                                 strerror(-r));
+                        return r;
+                }
+                if (unlink(path) < 0 && errno != ENOENT) {
+                        r = -errno;
+                        snprintf(errbuf, errlen, "%s: removing the stale socket: %s", path,
+                                 strerror(-r));
+                        return r;
+                }
+        }
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0) {
+                r = -errno;
+                snprintf(errbuf, errlen, "socket: %s", strerror(-r));
+                return r;
+        }
+        mode_t old_umask = umask(0177);
+        r = bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 ? 0 : -errno;
+        umask(old_umask);
+        if (r == 0 && mode && chmod(path, mode) < 0)
+                r = -errno;
+        if (r == 0 && listen(fd, SOMAXCONN) < 0)
+                r = -errno;
+        if (r == 0 && stat(path, &st) < 0)
+                r = -errno;
+        if (r < 0) {
+                snprintf(errbuf, errlen, "%s: %s", path, strerror(-r));
+                close(fd);
+                return r;
+        }
+        *ret_fd = fd;
+        *ret_st = st;
+        return 0;
+}
+
+/* Removes the socket file we created, unless someone replaced it since. */
+static void remove_socket_file(const char *path, dev_t dev, ino_t ino)
+{
+        struct stat st;
+        if (path && lstat(path, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+                unlink(path);
+}
+
+/* ---- connections ------------------------------------------------------ */
+
+static void on_conn_handle_closed(uv_handle_t *handle)
+{
+        struct daemon_conn *c = handle->data;
+        if (--c->handles_open > 0)
+                return;
+        close(c->fd);
+        agent_reader_clear(&c->reader);
+        free(c);
+}
+
+static void conn_close(struct daemon_conn *c)
+{
+        struct daemon *d = c->daemon;
+
+        if (c->closing)
+                return;
+        c->closing = true;
+        for (struct daemon_conn **p = &d->conns; *p; p = &(*p)->next)
+                if (*p == c) {
+                        *p = c->next;
+                        break;
+                }
+        d->n_conns--;
+        uv_close((uv_handle_t *)&c->poll, on_conn_handle_closed);
+        uv_close((uv_handle_t *)&c->deadline, on_conn_handle_closed);
+}
+
+/* A one-line answer for our own launchers, so `run --connect` can say why
+ * its command did not start. Runtimes are never written to: crun's
+ * connection is shared with the container process. */
+static void conn_reply(struct daemon_conn *c, bool ok, const char *error)
+{
+        cJSON *reply = cJSON_CreateObject();
+        char *text;
+
+        if (!reply)
+                return;
+        cJSON_AddBoolToObject(reply, "ok", ok);
+        if (error)
+                cJSON_AddStringToObject(reply, "error", error);
+        text = cJSON_PrintUnformatted(reply);
+        cJSON_Delete(reply);
+        if (!text)
+                return;
+        size_t len = strlen(text);
+        text[len] = '\n';
+        /* A few bytes into an empty socket buffer: cannot block, and a peer
+         * that is gone only costs us an error we ignore. */
+        (void)!send(c->fd, text, len + 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        free(text);
+}
+
+static void conn_refuse(struct daemon_conn *c, const char *who, const char *why, bool reply)
+{
+        c->daemon->refused++;
+        if (who)
+                say("refused %s (from pid %d, uid %u): %s; its listener is closed, so its notified "
+                    "calls fail with ENOSYS",
+                    who, c->peer_pid, c->peer_uid, why);
+        else
+                say("refused a message from pid %d, uid %u: %s", c->peer_pid, c->peer_uid, why);
+        if (reply)
+                conn_reply(c, false, why);
+        conn_close(c);
+}
+
+static int check_listener(int fd, char *errbuf, size_t errlen)
+{
+        char path[64], link[128], safe[128];
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        n = readlink(path, link, sizeof(link) - 1);
+        if (n < 0) {
+                snprintf(errbuf, errlen, "cannot inspect the descriptor: %s", strerror(errno));
+                return -errno;
+        }
+        link[n] = '\0';
+        if (strcmp(link, LISTENER_LINK) != 0) {
+                snprintf(errbuf, errlen,
+                         "the descriptor named \"seccompFd\" is %s, not a seccomp listener",
+                         printable(link, safe, sizeof(safe)));
+                return -EINVAL;
+        }
+        return 0;
+}
+
+static void serve_message(struct daemon_conn *c, struct agent_message *msg)
+{
+        struct daemon *d = c->daemon;
+        struct daemon_metadata md;
+        struct daemon_target *rec;
+        struct stored_profile *profile;
+        struct target *t;
+        char who[256], why[512], safe[2][64];
+        int r;
+
+        describe(msg->id, msg->pid, who, sizeof(who));
+        r = check_listener(msg->seccomp_fd, why, sizeof(why));
+        if (r < 0) {
+                conn_refuse(c, who, why, false);
+                return;
+        }
+        r = daemon_parse_metadata(msg->metadata, &md, why, sizeof(why));
+        if (r < 0) {
+                conn_refuse(c, who, why, false);
+                return;
+        }
+        profile = profile_store_find(&d->store, md.policy);
+        if (!profile) {
+                if (d->store.dir)
+                        snprintf(why, sizeof(why), "no profile \"%s\" (no %s/%s.json)", md.policy,
+                                 d->store.dir, md.policy);
+                else
+                        snprintf(why, sizeof(why),
+                                 "no profile \"%s\" (the daemon has only the default; see "
+                                 "--policy-dir)",
+                                 md.policy);
+                conn_refuse(c, who, why, md.launcher);
+                return;
+        }
+        rec = calloc(1, sizeof(*rec));
+        if (!rec) {
+                conn_refuse(c, who, "out of memory", md.launcher);
+                return;
+        }
+        rec->daemon = d;
+        rec->profile = stored_profile_ref(profile);
+        rec->launcher = md.launcher;
+        rec->peer_pid = c->peer_pid;
+        rec->peer_uid = c->peer_uid;
+        rec->since = time(NULL);
+        r = supervisor_add_target_owned(&d->sup, msg, md.launcher, profile->policy, rec, &t);
+        if (r < 0) {
+                stored_profile_unref(rec->profile);
+                free(rec);
+                snprintf(why, sizeof(why), "cannot watch its listener: %s", strerror(-r));
+                conn_refuse(c, who, why, md.launcher);
+                return;
+        }
+        d->served++;
+        say("serving %s with profile \"%s\" (%s)%s; ociVersion %s, status %s, from pid %d, uid %u",
+            who, profile->name, profile->source, md.launcher ? " as a scmp-super launcher" : "",
+            printable(msg->oci_version, safe[0], sizeof(safe[0])),
+            printable(msg->status, safe[1], sizeof(safe[1])), c->peer_pid, c->peer_uid);
+        if (md.launcher)
+                conn_reply(c, true, NULL);
+}
+
+static void on_conn_readable(uv_poll_t *handle, int status, int events)
+{
+        struct daemon_conn *c = container_of(handle, struct daemon_conn, poll);
+        struct agent_message msg;
+        char why[256];
+        int r;
+
+        if (status < 0) {
+                snprintf(why, sizeof(why), "%s", uv_strerror(status));
+                conn_refuse(c, NULL, why, false);
+                return;
+        }
+        r = agent_reader_read(&c->reader, c->fd, why, sizeof(why));
+        if (r == 0)
+                return;
+        if (r > 0)
+                r = agent_reader_finish(&c->reader, &msg, why, sizeof(why));
+        if (r < 0) {
+                conn_refuse(c, NULL, why, false);
+                return;
+        }
+        serve_message(c, &msg);
+        agent_message_clear(&msg);
+        conn_close(c);
+}
+
+static void on_conn_deadline(uv_timer_t *timer)
+{
+        struct daemon_conn *c = container_of(timer, struct daemon_conn, deadline);
+        char why[128];
+
+        snprintf(why, sizeof(why), "no complete message within %u ms (%zu bytes arrived)",
+                 c->daemon->opts.message_timeout_ms, c->reader.len);
+        conn_refuse(c, NULL, why, false);
+}
+
+static void conn_open(struct daemon *d, int fd)
+{
+        struct daemon_conn *c = calloc(1, sizeof(*c));
+        struct ucred cred = {.pid = 0, .uid = (uid_t)-1};
+        socklen_t len = sizeof(cred);
+        int r;
+
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+        if (!c) {
+                say("refused a connection from pid %d: out of memory", cred.pid);
+                close(fd);
+                return;
+        }
+        c->daemon = d;
+        c->fd = fd;
+        c->peer_pid = cred.pid;
+        c->peer_uid = cred.uid;
+        agent_reader_init(&c->reader);
+        r = uv_poll_init(&d->sup.loop, &c->poll, fd);
+        if (r < 0) {
+                say("refused a connection from pid %d: %s", cred.pid, uv_strerror(r));
+                close(fd);
+                free(c);
+                return;
+        }
+        c->poll.data = c;
+        c->handles_open = 1;
+        uv_timer_init(&d->sup.loop, &c->deadline);
+        c->deadline.data = c;
+        c->handles_open = 2;
+        c->next = d->conns;
+        d->conns = c;
+        d->n_conns++;
+        if (d->opts.verbose)
+                say("connection from pid %d, uid %u", cred.pid, cred.uid);
+        r = uv_poll_start(&c->poll, UV_READABLE, on_conn_readable);
+        if (r == 0)
+                r = uv_timer_start(&c->deadline, on_conn_deadline, d->opts.message_timeout_ms, 0);
+        if (r < 0)
+                conn_refuse(c, NULL, uv_strerror(r), false);
+}
+
+static void on_listen(uv_poll_t *handle, int status, int events);
+
+static void on_accept_pause_over(uv_timer_t *timer)
+{
+        struct daemon *d = container_of(timer, struct daemon, accept_pause);
+        if (d->listen_open && !d->stopping)
+                uv_poll_start(&d->listen_poll, UV_READABLE, on_listen);
+}
+
+/* Out of descriptors or memory: the socket stays readable, so polling it
+ * again at once would spin. Wait a second for targets to go. */
+static void pause_accepting(struct daemon *d, int error)
+{
+        say("accepting a connection: %s; pausing for a second", strerror(error));
+        uv_poll_stop(&d->listen_poll);
+        uv_timer_start(&d->accept_pause, on_accept_pause_over, 1000, 0);
+}
+
+static void on_listen(uv_poll_t *handle, int status, int events)
+{
+        struct daemon *d = container_of(handle, struct daemon, listen_poll);
+
+        if (status < 0) {
+                pause_accepting(d, -status);
+                return;
+        }
+        for (;;) {
+                int fd = accept4(d->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+                if (fd < 0) {
+                        if (errno == EINTR || errno == ECONNABORTED)
+                                continue;
+                        if (errno != EAGAIN && errno != EWOULDBLOCK)
+                                pause_accepting(d, errno);
+                        return;
+                }
+                if (d->n_conns >= DAEMON_MAX_HANDSHAKES) {
+                        struct ucred cred = {.pid = 0};
+                        socklen_t len = sizeof(cred);
+                        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+                        say("refused a connection from pid %d: %d connections are still sending "
+                            "their message",
+                            cred.pid, DAEMON_MAX_HANDSHAKES);
+                        d->refused++;
+                        close(fd);
+                        continue;
+                }
+                conn_open(d, fd);
+        }
+}
+
+/* ---- targets and profiles --------------------------------------------- */
+
+static void release_retained(struct daemon *d, struct daemon_target *rec)
+{
+        while (rec->retained) {
+                struct retained *node = rec->retained;
+                rec->retained = node->next;
+                stored_profile_unref(node->profile);
+                free(node);
+                d->n_retained--;
+        }
+}
+
+static void on_target_closed(struct target *t)
+{
+        struct daemon_target *rec = t->owner;
+        char who[256];
+
+        if (!rec)
+                return;
+        struct daemon *d = rec->daemon;
+        const uint64_t *n = t->decided_by_verdict;
+        say("%s %s after %llu decisions (allow %llu, log %llu, deny %llu, kill %llu)",
+            describe(t->id, t->pid, who, sizeof(who)),
+            d->stopping ? "released at shutdown" : "gone", (unsigned long long)t->decided,
+            (unsigned long long)n[VERDICT_ALLOW], (unsigned long long)n[VERDICT_LOG],
+            (unsigned long long)n[VERDICT_DENY], (unsigned long long)n[VERDICT_KILL]);
+        release_retained(d, rec);
+        stored_profile_unref(rec->profile);
+        free(rec);
+        t->owner = NULL;
+}
+
+/* Once a target's prompts are all answered, the profiles it left at a
+ * reload can go. Runs after every loop iteration; costs nothing while no
+ * profile is retained. */
+static void on_sweep(uv_check_t *check)
+{
+        struct daemon *d = container_of(check, struct daemon, sweep);
+
+        if (d->n_retained == 0)
+                return;
+        for (struct target *t = d->sup.targets; t; t = t->next) {
+                struct daemon_target *rec = t->owner;
+                if (rec && rec->retained && !t->pending)
+                        release_retained(d, rec);
+        }
+}
+
+static void switch_profile(struct daemon *d, struct target *t, struct daemon_target *rec,
+                           struct stored_profile *fresh)
+{
+        if (t->pending) {
+                struct retained *node = malloc(sizeof(*node));
+                if (!node)
+                        return; /* keep deciding with the old one */
+                node->profile = rec->profile;
+                node->next = rec->retained;
+                rec->retained = node;
+                d->n_retained++;
+        } else {
+                stored_profile_unref(rec->profile);
+        }
+        rec->profile = stored_profile_ref(fresh);
+        t->policy = fresh->policy;
+}
+
+static void report_reload(void *ctx, const char *message)
+{
+        say("%s", message);
+}
+
+static int open_log(const char *path, FILE **ret_log)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+        FILE *f;
+
+        if (fd < 0)
+                return -errno;
+        f = fdopen(fd, "a");
+        if (!f) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        setvbuf(f, NULL, _IOFBF, 1 << 16);
+        *ret_log = f;
+        return 0;
+}
+
+void daemon_reload(struct daemon *d)
+{
+        size_t switched = 0;
+        int failed;
+
+        if (d->stopping)
+                return;
+        failed = profile_store_reload(&d->store, report_reload, d);
+        for (struct target *t = d->sup.targets; t; t = t->next) {
+                struct daemon_target *rec = t->owner;
+                if (!rec)
+                        continue;
+                struct stored_profile *fresh = profile_store_find(&d->store, rec->profile->name);
+                if (!fresh || fresh == rec->profile)
+                        continue;
+                switch_profile(d, t, rec, fresh);
+                switched++;
+        }
+        d->sup.policy = profile_store_find(&d->store, NULL)->policy;
+        if (d->opts.log_path) {
+                FILE *fresh_log;
+                int r = open_log(d->opts.log_path, &fresh_log);
+                if (r < 0) {
+                        say("reload: --log %s: %s; still writing to the file opened before",
+                            d->opts.log_path, strerror(-r));
+                } else {
+                        fclose(d->log);
+                        d->log = fresh_log;
+                        d->sup.opts.log = fresh_log;
+                }
+        }
+        if (failed >= 0)
+                say("reloaded %zu profiles (%d kept their previous version); %zu live targets "
+                    "now use the new versions",
+                    d->store.n_profiles, failed, switched);
+}
+
+/* ---- signals, timers, life cycle ---------------------------------------- */
+
+static void on_flush_timer(uv_timer_t *timer)
+{
+        struct daemon *d = container_of(timer, struct daemon, flush_timer);
+        if (d->log)
+                fflush(d->log);
+}
+
+static void on_signal(uv_signal_t *handle, int signum)
+{
+        struct daemon *d = handle->data;
+        if (signum == SIGHUP) {
+                say("SIGHUP: reloading profiles");
+                daemon_reload(d);
+                return;
+        }
+        say("%s: stopping", strsignal(signum));
+        daemon_stop(d);
+}
+
+static void on_listen_closed(uv_handle_t *handle)
+{
+        struct daemon *d = container_of((uv_poll_t *)handle, struct daemon, listen_poll);
+        close(d->listen_fd);
+        d->listen_fd = -1;
+}
+
+/* Closes the daemon's own handles; the targets are the supervisor's. */
+static void close_handles(struct daemon *d)
+{
+        if (d->listen_open) {
+                d->listen_open = false;
+                uv_close((uv_handle_t *)&d->listen_poll, on_listen_closed);
+        } else if (d->listen_fd >= 0) {
+                close(d->listen_fd);
+                d->listen_fd = -1;
+        }
+        if (d->socket_path) {
+                remove_socket_file(d->socket_path, d->socket_dev, d->socket_ino);
+                free(d->socket_path);
+                d->socket_path = NULL;
+        }
+        if (d->accept_pause_open) {
+                d->accept_pause_open = false;
+                uv_close((uv_handle_t *)&d->accept_pause, NULL);
+        }
+        while (d->conns)
+                conn_close(d->conns);
+        for (; d->n_signals_open > 0; d->n_signals_open--)
+                uv_close((uv_handle_t *)&d->signals[d->n_signals_open - 1], NULL);
+        if (d->flush_timer_open) {
+                d->flush_timer_open = false;
+                uv_close((uv_handle_t *)&d->flush_timer, NULL);
+        }
+        if (d->sweep_open) {
+                d->sweep_open = false;
+                uv_close((uv_handle_t *)&d->sweep, NULL);
+        }
+}
+
+void daemon_stop(struct daemon *d)
+{
+        if (d->stopping)
+                return;
+        d->stopping = true;
+        say("closing %zu targets; their notified calls fail with ENOSYS from now on",
+            d->sup.n_targets);
+        close_handles(d);
+        uv_stop(&d->sup.loop);
+}
+
+int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, char *errbuf,
+               size_t errlen)
+{
+        static const int signums[] = {SIGHUP, SIGINT, SIGTERM};
+        struct supervisor_options sopts = {.verbose = opts->verbose};
+        struct policy_error err;
+        struct daemon *d = calloc(1, sizeof(*d));
+        struct stat st;
+        int r;
+
+        if (!d) {
+                snprintf(errbuf, errlen, "out of memory");
+                return -ENOMEM;
+        }
+        d->opts = *opts;
+        if (!d->opts.message_timeout_ms)
+                d->opts.message_timeout_ms = DAEMON_MESSAGE_TIMEOUT_MS;
+        d->listen_fd = -1;
+        d->started = time(NULL);
+
+        r = profile_store_open(&d->store, opts->policy_path, opts->policy_dir, &err);
+        if (r < 0) {
+                snprintf(errbuf, errlen, "%s", err.message);
+                goto fail;
+        }
+        for (size_t i = 0; i < d->store.n_profiles; i++) {
+                const struct stored_profile *p = d->store.profiles[i];
+                for (size_t w = 0; w < p->policy->n_warnings; w++)
+                        say("warning: %s", p->policy->warnings[w]);
+        }
+        if (opts->log_path) {
+                r = open_log(opts->log_path, &d->log);
+                if (r < 0) {
+                        snprintf(errbuf, errlen, "--log %s: %s", opts->log_path, strerror(-r));
+                        goto fail;
+                }
+                sopts.log = d->log;
+        }
+        r = supervisor_init(&d->sup, profile_store_find(&d->store, NULL)->policy, &sopts);
+        if (r < 0) {
+                snprintf(errbuf, errlen, "starting the supervisor: %s", strerror(-r));
+                goto fail;
+        }
+        d->sup_ready = true;
+        d->sup.target_closed = on_target_closed;
+
+        if (opts->listen_fd >= 0) {
+                d->listen_fd = opts->listen_fd;
+        } else {
+                r = listen_unix(opts->socket_path, opts->socket_mode, &d->listen_fd, &st, errbuf,
+                                errlen);
+                if (r < 0)
+                        goto fail;
+                d->socket_path = strdup(opts->socket_path);
+                d->socket_dev = st.st_dev;
+                d->socket_ino = st.st_ino;
+        }
+        r = uv_poll_init(&d->sup.loop, &d->listen_poll, d->listen_fd);
+        if (r < 0) {
+                snprintf(errbuf, errlen, "watching the socket: %s", uv_strerror(r));
+                goto fail;
+        }
+        d->listen_open = true;
+        uv_timer_init(&d->sup.loop, &d->accept_pause);
+        d->accept_pause_open = true;
+        for (size_t i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
+                uv_signal_init(&d->sup.loop, &d->signals[i]);
+                d->signals[i].data = d;
+                d->n_signals_open++;
+                r = uv_signal_start(&d->signals[i], on_signal, signums[i]);
+                if (r < 0) {
+                        snprintf(errbuf, errlen, "signal %d: %s", signums[i], uv_strerror(r));
+                        goto fail;
+                }
+        }
+        uv_check_init(&d->sup.loop, &d->sweep);
+        d->sweep_open = true;
+        uv_check_start(&d->sweep, on_sweep);
+        uv_unref((uv_handle_t *)&d->sweep);
+        if (d->log) {
+                /* The log is block-buffered; flushed every second so a reader
+                 * following it is never far behind. */
+                uv_timer_init(&d->sup.loop, &d->flush_timer);
+                d->flush_timer_open = true;
+                uv_timer_start(&d->flush_timer, on_flush_timer, 1000, 1000);
+                uv_unref((uv_handle_t *)&d->flush_timer);
+        }
+        r = uv_poll_start(&d->listen_poll, UV_READABLE, on_listen);
+        if (r < 0) {
+                snprintf(errbuf, errlen, "watching the socket: %s", uv_strerror(r));
+                goto fail;
+        }
+        *ret_daemon = d;
+        return 0;
+fail:
+        daemon_free(d);
+        return r < 0 ? r : -EINVAL;
+}
+
+int daemon_run(struct daemon *d)
+{
+        char profiles[512] = "";
+        size_t used = 0;
+
+        for (size_t i = 0; i < d->store.n_profiles && used < sizeof(profiles); i++)
+                used += (size_t)snprintf(profiles + used, sizeof(profiles) - used, "%s%s",
+                                         i ? ", " : "", d->store.profiles[i]->name);
+        say("listening on %s with profiles %s (default: %s)",
+            d->opts.socket_path ? d->opts.socket_path : "an inherited socket", profiles,
+            profile_store_find(&d->store, NULL)->source);
+        uv_run(&d->sup.loop, UV_RUN_DEFAULT);
+        return 0;
+}
+
+void daemon_free(struct daemon *d)
+{
+        if (!d)
+                return;
+        if (!d->stopping) {
+                d->stopping = true;
+                close_handles(d);
+        }
+        if (d->sup_ready) {
+                /* Closes every target (on_target_closed drops what we kept
+                 * for each) and runs the loop until every handle is gone. */
+                supervisor_close(&d->sup);
+        } else if (d->listen_fd >= 0) {
+                close(d->listen_fd);
+        }
+        if (d->log)
+                fclose(d->log);
+        profile_store_close(&d->store);
+        free(d->socket_path);
+        free(d);
+}
+
+/* ---- status ----------------------------------------------------------- */
+
+static void add_time(cJSON *obj, const char *key, time_t when)
+{
+        char text[32];
+        struct tm tm;
+        gmtime_r(&when, &tm);
+        strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        cJSON_AddStringToObject(obj, key, text);
+}
+
+static cJSON *target_status(struct daemon *d, struct target *t)
+{
+        struct daemon_target *rec = t->owner;
+        cJSON *obj = cJSON_CreateObject(), *decided, *pending;
+
+        if (!obj)
+                return NULL;
+        cJSON_AddNumberToObject(obj, "pid", t->pid);
+        if (t->id)
+                cJSON_AddStringToObject(obj, "container", t->id);
+        else
+                cJSON_AddNullToObject(obj, "container");
+        if (rec) {
+                cJSON_AddStringToObject(obj, "policy", rec->profile->name);
+                cJSON_AddStringToObject(obj, "source", rec->profile->source);
+                cJSON_AddBoolToObject(obj, "launcher", rec->launcher);
+                add_time(obj, "since", rec->since);
+        }
+        decided = cJSON_AddObjectToObject(obj, "decided");
+        if (decided) {
+                cJSON_AddNumberToObject(decided, "allow",
+                                        (double)t->decided_by_verdict[VERDICT_ALLOW]);
+                cJSON_AddNumberToObject(decided, "log", (double)t->decided_by_verdict[VERDICT_LOG]);
+                cJSON_AddNumberToObject(decided, "deny",
+                                        (double)t->decided_by_verdict[VERDICT_DENY]);
+                cJSON_AddNumberToObject(decided, "kill",
+                                        (double)t->decided_by_verdict[VERDICT_KILL]);
+                cJSON_AddNumberToObject(decided, "total", (double)t->decided);
+        }
+        pending = cJSON_AddArrayToObject(obj, "pending");
+        for (struct pending_call *pc = t->pending; pending && pc; pc = pc->next) {
+                cJSON *call = cJSON_CreateObject();
+                if (!call)
+                        break;
+                cJSON_AddNumberToObject(call, "pid", pc->call.pid);
+                cJSON_AddStringToObject(call, "syscall",
+                                        supervisor_syscall_name(&d->sup, pc->call.nr));
+                cJSON *paths = cJSON_AddArrayToObject(call, "paths");
+                for (unsigned i = 0; paths && i < pc->call.n_paths && i < POLICY_CALL_MAX_PATHS;
+                     i++)
+                        cJSON_AddItemToArray(paths, pc->paths[i] ? cJSON_CreateString(pc->paths[i])
+                                                                 : cJSON_CreateNull());
+                cJSON_AddItemToArray(pending, call);
+        }
+        return obj;
+}
+
+cJSON *daemon_status(struct daemon *d)
+{
+        cJSON *root = cJSON_CreateObject(), *targets, *profiles;
+
+        if (!root)
+                return NULL;
+        cJSON_AddStringToObject(root, "type", "status");
+        cJSON_AddNumberToObject(root, "pid", getpid());
+        add_time(root, "since", d->started);
+        cJSON_AddNumberToObject(root, "served", (double)d->served);
+        cJSON_AddNumberToObject(root, "refused", (double)d->refused);
+        cJSON_AddNumberToObject(root, "connections", (double)d->n_conns);
+        profiles = cJSON_AddArrayToObject(root, "profiles");
+        for (size_t i = 0; profiles && i < d->store.n_profiles; i++) {
+                cJSON *p = cJSON_CreateObject();
+                if (!p)
+                        break;
+                cJSON_AddStringToObject(p, "name", d->store.profiles[i]->name);
+                cJSON_AddStringToObject(p, "source", d->store.profiles[i]->source);
+                cJSON_AddItemToArray(profiles, p);
+        }
+        targets = cJSON_AddArrayToObject(root, "targets");
+        for (struct target *t = d->sup.targets; targets && t; t = t->next) {
+                cJSON *obj = target_status(d, t);
+                if (obj)
+                        cJSON_AddItemToArray(targets, obj);
+        }
+        return root;
+}
+
+/* ---- the client side of the control socket ------------------------------ */
+
+#define CONTROL_REPLY_MAX  (64u << 20)
+#define CONTROL_TIMEOUT_MS 10000
+
+int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
+                           size_t errlen)
+{
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        char *buf = NULL;
+        size_t len = 0, cap = 0;
+        int fd, r;
+
+        if (strlen(path) >= sizeof(addr.sun_path)) {
+                snprintf(errbuf, errlen, "socket path too long");
+                return -ENAMETOOLONG;
+        }
+        strcpy(addr.sun_path, path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+                r = -errno;
+                snprintf(errbuf, errlen, "cannot connect: %s", strerror(-r));
+                goto out;
+        }
+        size_t request_len = strlen(request);
+        for (size_t sent = 0; sent <= request_len;) {
+                /* The request line, then its newline. */
+                const char *p = sent < request_len ? request + sent : "\n";
+                size_t n_left = sent < request_len ? request_len - sent : 1;
+                ssize_t n = send(fd, p, n_left, MSG_NOSIGNAL);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = -errno;
+                        snprintf(errbuf, errlen, "sending the request: %s", strerror(-r));
+                        goto out;
+                }
+                sent += (size_t)n;
+        }
+        for (;;) {
+                struct pollfd pfd = {.fd = fd, .events = POLLIN};
+                int pr = poll(&pfd, 1, CONTROL_TIMEOUT_MS);
+                if (pr < 0 && errno == EINTR)
+                        continue;
+                if (pr <= 0) {
+                        r = pr == 0 ? -ETIMEDOUT : -errno;
+                        snprintf(errbuf, errlen, "no reply: %s", strerror(-r));
+                        goto out;
+                }
+                if (len + 4096 + 1 > cap) {
+                        if (cap >= CONTROL_REPLY_MAX) {
+                                r = -EMSGSIZE;
+                                snprintf(errbuf, errlen, "reply larger than %u bytes",
+                                         CONTROL_REPLY_MAX);
+                                goto out;
+                        }
+                        size_t grown_cap = cap ? cap * 2 : 65536;
+                        char *grown = realloc(buf, grown_cap);
+                        if (!grown) {
+                                r = -ENOMEM;
+                                snprintf(errbuf, errlen, "out of memory");
+                                goto out;
+                        }
+                        buf = grown;
+                        cap = grown_cap;
+                }
+                ssize_t n = recv(fd, buf + len, cap - len - 1, 0);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = -errno;
+                        snprintf(errbuf, errlen, "reading the reply: %s", strerror(-r));
+                        goto out;
+                }
+                char *newline = memchr(buf + len, '\n', (size_t)n);
+                len += (size_t)n;
+                if (newline) {
+                        *newline = '\0';
+                        break;
+                }
+                if (n == 0) {
+                        r = -ECONNRESET;
+                        snprintf(errbuf, errlen,
+                                 "the daemon closed the connection without a "
+                                 "reply");
+                        goto out;
+                }
+        }
+        *ret_reply = buf;
+        buf = NULL;
+        r = 0;
+out:
+        if (fd >= 0)
+                close(fd);
+        free(buf);
+        return r;
+}

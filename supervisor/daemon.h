@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The daemon: one supervisor for many targets. It listens on a unix socket
+ * for OCI seccomp agent messages, from runc and crun (the socket is the
+ * linux.seccomp.listenerPath of their containers) and from `scmp-super run
+ * --connect` launchers, and serves every listener it receives on one event
+ * loop, each with the profile its listenerMetadata names.
+ *
+ * A slow or hostile client cannot stall the loop: messages are read
+ * incrementally as they arrive, each connection has a size limit and a
+ * deadline, and the number of connections still sending is bounded. A
+ * message the daemon cannot serve (malformed, not a seccomp listener, an
+ * unknown profile) is refused with a log line, and the listener it carried
+ * is closed: the target's notified calls then fail with ENOSYS, so a
+ * refusal fails closed.
+ *
+ * Signals: SIGHUP reloads every profile (live targets switch to the new
+ * version of theirs) and reopens the decision log; SIGINT and SIGTERM stop
+ * accepting, close every target and end daemon_run() with 0.
+ */
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "profile_store.h"
+
+#define DAEMON_MESSAGE_TIMEOUT_MS 5000
+/* Connections that have not finished sending their message. */
+#define DAEMON_MAX_HANDSHAKES 128
+#define DAEMON_MAX_METADATA   4096
+
+struct daemon_options {
+        const char *socket_path;  /* where to listen; may be NULL with listen_fd */
+        int listen_fd;            /* an inherited listening socket, or -1 */
+        mode_t socket_mode;       /* 0: 0600 */
+        const char *policy_path;  /* the default profile, or NULL */
+        const char *policy_dir;   /* named profiles DIR/NAME.json, or NULL */
+        const char *control_path; /* the control socket, or NULL */
+        int control_fd;           /* an inherited control socket, or -1 */
+        const char *log_path;     /* JSON lines, one per decision, or NULL */
+        unsigned message_timeout_ms;
+        bool verbose;
+};
+
+/* What a target's listenerMetadata asks for. */
+struct daemon_metadata {
+        char policy[PROFILE_NAME_MAX + 1]; /* "" for the default */
+        bool launcher;                     /* scmp-super-launcher=1 */
+};
+
+/*
+ * Parses listenerMetadata: items "key=value" separated by ';', blanks
+ * around items ignored. Keys: "policy" (a profile name) and
+ * "scmp-super-launcher" ("1" or "0"). NULL or empty metadata asks for
+ * nothing. Anything else (an unknown key, an item without '=', a name that
+ * is not a profile name, a key given twice) is an error, so that a typo
+ * cannot quietly select the default profile. Returns 0 or -EINVAL with the
+ * reason in errbuf.
+ */
+int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *errbuf,
+                          size_t errlen);
+
+/*
+ * The listening sockets systemd passed (LISTEN_PID, LISTEN_FDS,
+ * LISTEN_FDNAMES): the one named "control" becomes *ret_control, the first
+ * other one *ret_agent; -1 where none. Unsets the variables so children do
+ * not see them. Returns 0, or -EINVAL when the passed fds are not listening
+ * unix stream sockets.
+ */
+int daemon_inherited_sockets(int *ret_agent, int *ret_control, char *errbuf, size_t errlen);
+
+struct daemon;
+
+/* Loads the profiles, creates the sockets and the loop. */
+int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, char *errbuf,
+               size_t errlen);
+
+/* Serves until SIGINT or SIGTERM; returns the exit status (0). */
+int daemon_run(struct daemon *d);
+
+/* Closes every target (their notified calls now fail with ENOSYS),
+ * connection and socket, and frees d. */
+void daemon_free(struct daemon *d);
+
+/*
+ * The daemon's state for `scmp-super status`: {"type":"status","pid":N,
+ * "targets":[{"pid","container","policy","source","launcher","decided":
+ * {"allow","log","deny","kill"},"pending":[...]}],...}. Caller frees.
+ */
+cJSON *daemon_status(struct daemon *d);
+
+/* The same as a signal would: reload profiles, or stop. */
+void daemon_reload(struct daemon *d);
+void daemon_stop(struct daemon *d);
+
+/*
+ * The client side of the control socket: sends one request line, returns
+ * the reply line (without its newline; caller frees). Waits at most 10 s.
+ */
+int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
+                           size_t errlen);
