@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT */
+/* The prompt broker, with a fake supervisor backend that records answers:
+ * coalescing, deadlines, dead callers, session and forever answers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "env.h"
+#include "prompt.h"
+#include "prompt_ui.h"
+
+#define TIMEOUT_MS 5000
+#define MAX_EVENTS 64
+
+struct answered {
+        uint64_t id;
+        enum policy_verdict verdict;
+        int error;
+};
+
+struct fixture {
+        struct supervisor sup;
+        struct policy *policy;
+        struct target target;
+        struct prompt_broker *broker;
+        struct prompt_frontend fe;
+        /* What the fake backend saw. */
+        struct answered answers[MAX_EVENTS];
+        size_t n_answers;
+        uint64_t discarded[MAX_EVENTS];
+        size_t n_discarded;
+        uint64_t dead[MAX_EVENTS];
+        size_t n_dead;
+        /* What the fake front end saw. */
+        uint64_t added[MAX_EVENTS];
+        size_t n_added;
+        char resolved_by[MAX_EVENTS][32];
+        uint64_t resolved_id[MAX_EVENTS];
+        size_t n_resolved;
+        uint64_t next_notif_id;
+        char profile[64];
+};
+
+static struct fixture *current;
+
+static void free_call(struct pending_call *pc)
+{
+        free(pc);
+}
+
+static int fake_complete(struct pending_call *pc, enum policy_verdict verdict, int error)
+{
+        assert_true(current->n_answers < MAX_EVENTS);
+        current->answers[current->n_answers++] = (struct answered){pc->id, verdict, error};
+        free_call(pc);
+        return 0;
+}
+
+static void fake_discard(struct pending_call *pc)
+{
+        current->discarded[current->n_discarded++] = pc->id;
+        free_call(pc);
+}
+
+static int fake_id_valid(struct pending_call *pc)
+{
+        for (size_t i = 0; i < current->n_dead; i++)
+                if (current->dead[i] == pc->id)
+                        return -ENOENT;
+        return 0;
+}
+
+static int fake_decode(struct pending_call *pc, struct policy_call *call, unsigned needs,
+                       struct target_scratch *scratch)
+{
+        fail_msg("the tests give every call decoded already");
+        return -EIO;
+}
+
+static const struct prompt_backend fake_backend = {
+    .complete = fake_complete,
+    .discard = fake_discard,
+    .id_valid = fake_id_valid,
+    .decode = fake_decode,
+};
+
+static void on_added(struct prompt_frontend *fe, struct prompt *p)
+{
+        current->added[current->n_added++] = prompt_id(p);
+}
+
+static void on_resolved(struct prompt_frontend *fe, struct prompt *p,
+                        const struct prompt_resolution *res)
+{
+        snprintf(current->resolved_by[current->n_resolved], 32, "%s", res->by);
+        current->resolved_id[current->n_resolved++] = prompt_id(p);
+}
+
+static const struct prompt_frontend_ops fake_frontend = {
+    .added = on_added,
+    .resolved = on_resolved,
+};
+
+static int setup(void **state)
+{
+        static const char profile[] =
+            "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"openat\"],"
+            "\"action\":\"SCMP_ACT_NOTIFY\"}],\"supervisor\":{\"defaultAction\":\"allow\","
+            "\"rules\":[{\"path\":\"/ask/**\",\"action\":\"prompt\",\"errno\":\"EACCES\"}]}}";
+        struct fixture *f = calloc(1, sizeof(*f));
+        struct policy_env env;
+        struct policy_error err;
+        struct supervisor_options opts = {0};
+
+        assert_non_null(f);
+        env_detect(&env);
+        if (policy_load_buffer(profile, strlen(profile), "test", &env, &f->policy, &err) < 0)
+                fail_msg("%s", err.message);
+        assert_int_equal(supervisor_init(&f->sup, f->policy, &opts), 0);
+        f->target.sup = &f->sup;
+        f->target.listener = -1;
+        f->target.pid = getpid();
+        f->target.policy = f->policy;
+        snprintf(f->profile, sizeof(f->profile), "/tmp/test_prompt.XXXXXX");
+        int fd = mkstemp(f->profile);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, profile, strlen(profile)), (ssize_t)strlen(profile));
+        close(fd);
+        struct prompt_broker_options bopts = {
+            .timeout_ms = TIMEOUT_MS,
+            .profile_path = f->profile,
+            .backend = &fake_backend,
+        };
+        assert_int_equal(prompt_broker_new(&f->sup, &bopts, &f->broker), 0);
+        f->fe.ops = &fake_frontend;
+        prompt_broker_add_frontend(f->broker, &f->fe);
+        current = f;
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        struct fixture *f = *state;
+        prompt_broker_remove_frontend(f->broker, &f->fe);
+        prompt_broker_close(f->broker);
+        supervisor_close(&f->sup);
+        policy_free(f->policy);
+        unlink(f->profile);
+        free(f);
+        current = NULL;
+        return 0;
+}
+
+/* A call to openat(path, flags) waiting in the kernel, as the supervisor
+ * hands it to the prompt hook. */
+static struct pending_call *waiting_open(struct fixture *f, const char *path, uint64_t flags)
+{
+        struct pending_call *pc = calloc(1, sizeof(*pc));
+        assert_non_null(pc);
+        pc->target = &f->target;
+        pc->id = ++f->next_notif_id;
+        pc->call.nr = __NR_openat;
+        pc->call.arch = 0xc000003e; /* AUDIT_ARCH_X86_64 */
+        pc->call.pid = getpid();
+        pc->call.args[0] = (uint64_t)(int64_t)AT_FDCWD;
+        pc->call.args[1] = 0x1000 + pc->id; /* the pointer differs per call */
+        pc->call.args[2] = flags;
+        pc->call.have_paths = true;
+        pc->call.n_paths = 1;
+        pc->call.paths[0] = path;
+        pc->call.have_addr = true;
+        pc->call.have_exe = true;
+        pc->call.exe = "/usr/bin/test-target";
+        policy_decide(f->policy, &pc->call, &pc->decision);
+        assert_int_equal(pc->decision.verdict, VERDICT_PROMPT);
+        return pc;
+}
+
+static int hand_over(struct fixture *f, struct pending_call *pc)
+{
+        return f->sup.hooks.prompt(f->sup.hooks.ctx, pc);
+}
+
+static uint64_t first_id(struct fixture *f)
+{
+        struct prompt *p = prompt_broker_first(f->broker);
+        assert_non_null(p);
+        return prompt_id(p);
+}
+
+static int answer(struct fixture *f, uint64_t id, const char *decision, const char *scope,
+                  const char *errno_name, const char *pattern)
+{
+        char err[256] = "";
+        return prompt_broker_answer(f->broker, id, decision, scope, errno_name, pattern, "tty", err,
+                                    sizeof(err));
+}
+
+static void identical_calls_share_one_prompt_and_one_answer(void **state)
+{
+        struct fixture *f = *state;
+        for (int i = 0; i < 3; i++)
+                assert_int_equal(hand_over(f, waiting_open(f, "/ask/file", O_RDONLY)), 0);
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+        assert_int_equal(f->n_added, 1);
+        assert_int_equal(prompt_waiting(prompt_broker_first(f->broker)), 3);
+        assert_int_equal(answer(f, first_id(f), "allow", "once", NULL, NULL), 0);
+        assert_int_equal(f->n_answers, 3);
+        for (size_t i = 0; i < 3; i++)
+                assert_int_equal(f->answers[i].verdict, VERDICT_ALLOW);
+        assert_int_equal(prompt_broker_count(f->broker), 0);
+        assert_int_equal(f->n_resolved, 1);
+        assert_string_equal(f->resolved_by[0], "tty");
+}
+
+static void different_calls_queue_in_order(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/a", O_RDONLY));
+        hand_over(f, waiting_open(f, "/ask/b", O_RDONLY));
+        hand_over(f, waiting_open(f, "/ask/a", O_WRONLY)); /* other flags: another question */
+        assert_int_equal(prompt_broker_count(f->broker), 3);
+        struct prompt *p = prompt_broker_first(f->broker);
+        assert_string_equal(
+            cJSON_GetStringValue(cJSON_GetArrayItem(
+                cJSON_GetObjectItemCaseSensitive(
+                    cJSON_GetObjectItemCaseSensitive(prompt_request(p), "decoded"), "paths"),
+                0)),
+            "/ask/a");
+        assert_int_equal(prompt_id(prompt_next(p)), f->added[1]);
+        assert_int_equal(answer(f, f->added[1], "deny", "once", NULL, NULL), 0);
+        assert_int_equal(f->n_answers, 1);
+        assert_int_equal(f->answers[0].verdict, VERDICT_DENY);
+        assert_int_equal(f->answers[0].error, EACCES); /* the asking rule's errno */
+        assert_int_equal(prompt_broker_count(f->broker), 2);
+}
+
+static void request_describes_the_call(void **state)
+{
+        struct fixture *f = *state;
+        int64_t before = prompt_ui_now_ms();
+        hand_over(f, waiting_open(f, "/ask/notes.txt", O_RDONLY | O_CLOEXEC));
+        cJSON *req = prompt_request(prompt_broker_first(f->broker));
+        char *text = cJSON_PrintUnformatted(req);
+        assert_non_null(strstr(text, "\"v\":1,\"type\":\"request\""));
+        assert_non_null(strstr(text, "\"syscall\":\"openat\""));
+        assert_non_null(strstr(text, "\"flags\":\"O_RDONLY|O_CLOEXEC\""));
+        assert_non_null(strstr(text, "\"source\":\"supervisor.rules[0]\""));
+        assert_non_null(strstr(text, "\"timeout\":{\"decision\":\"deny\",\"errno\":\"EACCES\"}"));
+        assert_non_null(strstr(text, "\"exe\":\"/usr/bin/test-target\""));
+        assert_non_null(strstr(text, "\"forever\":true"));
+        assert_non_null(strstr(text, "\"pattern\":\"/ask/*.txt\""));
+        cJSON_free(text);
+        double deadline = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(req, "deadline"));
+        assert_true(deadline >= (double)(before + TIMEOUT_MS));
+        assert_true(deadline <= (double)(before + TIMEOUT_MS + 2000));
+        const cJSON *target = cJSON_GetObjectItemCaseSensitive(req, "target");
+        assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(target, "pid")),
+                         getpid());
+        assert_non_null(
+            strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(target, "cmdline")),
+                   "test_prompt"));
+}
+
+static void timeout_denies_once_and_asks_again(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/t", O_RDONLY));
+        uint64_t id = first_id(f);
+        uint64_t now = uv_now(&f->sup.loop);
+        prompt_broker_tick_at(f->broker, now + TIMEOUT_MS / 2);
+        assert_int_equal(f->n_answers, 0);
+        prompt_broker_tick_at(f->broker, now + TIMEOUT_MS + 1);
+        assert_int_equal(f->n_answers, 1);
+        assert_int_equal(f->answers[0].verdict, VERDICT_DENY);
+        assert_int_equal(f->answers[0].error, EACCES);
+        assert_string_equal(f->resolved_by[0], "timeout");
+        /* No lasting rule: the same call is asked about again. */
+        hand_over(f, waiting_open(f, "/ask/t", O_RDONLY));
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+        assert_int_not_equal(first_id(f), id);
+        assert_int_equal(f->n_answers, 1);
+}
+
+static void dead_caller_makes_its_prompt_disappear(void **state)
+{
+        struct fixture *f = *state;
+        struct pending_call *a = waiting_open(f, "/ask/x", O_RDONLY);
+        struct pending_call *b = waiting_open(f, "/ask/x", O_RDONLY);
+        uint64_t a_id = a->id, b_id = b->id;
+        hand_over(f, a);
+        hand_over(f, b);
+        hand_over(f, waiting_open(f, "/ask/other", O_RDONLY));
+        f->dead[f->n_dead++] = a_id;
+        prompt_broker_tick_at(f->broker, uv_now(&f->sup.loop));
+        /* One of two identical callers died: the prompt stays. */
+        assert_int_equal(prompt_broker_count(f->broker), 2);
+        assert_int_equal(f->n_discarded, 1);
+        assert_int_equal(f->discarded[0], a_id);
+        f->dead[f->n_dead++] = b_id;
+        prompt_broker_tick_at(f->broker, uv_now(&f->sup.loop));
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+        assert_int_equal(f->n_resolved, 1);
+        assert_string_equal(f->resolved_by[0], "caller-died");
+        assert_int_equal(f->n_answers, 0); /* nothing was answered for them */
+}
+
+static void cancelled_calls_leave_the_prompt(void **state)
+{
+        struct fixture *f = *state;
+        struct pending_call *a = waiting_open(f, "/ask/c", O_RDONLY);
+        struct pending_call *b = waiting_open(f, "/ask/c", O_RDONLY);
+        hand_over(f, a);
+        hand_over(f, b);
+        /* The target closed: the supervisor cancels, then frees, each call. */
+        f->sup.hooks.cancel(f->sup.hooks.ctx, a);
+        free_call(a);
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+        f->sup.hooks.cancel(f->sup.hooks.ctx, b);
+        free_call(b);
+        assert_int_equal(prompt_broker_count(f->broker), 0);
+        assert_string_equal(f->resolved_by[0], "caller-died");
+}
+
+static void session_answer_applies_without_asking(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/s", O_RDONLY));
+        assert_int_equal(answer(f, first_id(f), "deny", "session", "ENOENT", NULL), 0);
+        assert_int_equal(f->answers[0].error, ENOENT);
+        hand_over(f, waiting_open(f, "/ask/s", O_RDONLY));
+        assert_int_equal(prompt_broker_count(f->broker), 0);
+        assert_int_equal(f->n_answers, 2);
+        assert_int_equal(f->answers[1].verdict, VERDICT_DENY);
+        assert_int_equal(f->answers[1].error, ENOENT);
+        assert_int_equal(f->n_added, 1);
+        /* Another path is another question. */
+        hand_over(f, waiting_open(f, "/ask/s2", O_RDONLY));
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+}
+
+static void session_pattern_answers_the_prompts_it_covers(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/d/a", O_RDONLY));
+        hand_over(f, waiting_open(f, "/ask/d/b", O_RDONLY));
+        hand_over(f, waiting_open(f, "/ask/e/c", O_RDONLY));
+        assert_int_equal(answer(f, first_id(f), "allow", "session", NULL, "/ask/d/*"), 0);
+        assert_int_equal(f->n_answers, 2);
+        assert_int_equal(f->answers[1].verdict, VERDICT_ALLOW);
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+        assert_string_equal(f->resolved_by[1], "session");
+}
+
+static void bad_answers_leave_the_prompt_waiting(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/b", O_RDONLY));
+        uint64_t id = first_id(f);
+        assert_int_equal(answer(f, id, "maybe", "once", NULL, NULL), -EINVAL);
+        assert_int_equal(answer(f, id, "allow", "always", NULL, NULL), -EINVAL);
+        assert_int_equal(answer(f, id, "allow", "once", "EACCES", NULL), -EINVAL);
+        assert_int_equal(answer(f, id, "deny", "once", "ENOTANERRNO", NULL), -EINVAL);
+        assert_int_equal(answer(f, id, "allow", "once", NULL, "/ask/*"), -EINVAL);
+        assert_int_equal(answer(f, id, "allow", "session", NULL, "/elsewhere/*"), -EINVAL);
+        assert_int_equal(answer(f, id + 100, "allow", "once", NULL, NULL), -ENOENT);
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+        assert_int_equal(f->n_answers, 0);
+        /* The first answer wins; a second one finds nothing. */
+        assert_int_equal(answer(f, id, "kill", "once", NULL, NULL), 0);
+        assert_int_equal(f->answers[0].verdict, VERDICT_KILL);
+        assert_int_equal(answer(f, id, "allow", "once", NULL, NULL), -ENOENT);
+        assert_int_equal(f->n_answers, 1);
+}
+
+static void forever_answer_is_saved_and_holds_now(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/keep", O_RDONLY));
+        assert_int_equal(answer(f, first_id(f), "allow", "forever", NULL, NULL), 0);
+        struct policy_env env;
+        struct policy_error err;
+        struct policy *saved = NULL;
+        env_detect(&env);
+        if (policy_load_file(f->profile, &env, &saved, &err) < 0)
+                fail_msg("%s", err.message);
+        assert_int_equal(saved->n_rules, 2);
+        assert_string_equal(saved->rules[0].path_globs[0], "/ask/keep");
+        assert_string_equal(saved->rules[0].exe_glob, "/usr/bin/test-target");
+        assert_int_equal(saved->rules[0].verdict, VERDICT_ALLOW);
+        policy_free(saved);
+        hand_over(f, waiting_open(f, "/ask/keep", O_RDONLY));
+        assert_int_equal(prompt_broker_count(f->broker), 0);
+        assert_int_equal(f->n_answers, 2);
+}
+
+static void close_denies_what_still_waits(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/z", O_RDONLY));
+        prompt_broker_remove_frontend(f->broker, &f->fe);
+        prompt_broker_close(f->broker);
+        assert_int_equal(f->n_answers, 1);
+        assert_int_equal(f->answers[0].verdict, VERDICT_DENY);
+        assert_int_equal(f->answers[0].error, EACCES);
+        assert_null(f->sup.hooks.prompt);
+        /* teardown closes again: closing twice is harmless. */
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_setup_teardown(identical_calls_share_one_prompt_and_one_answer, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(different_calls_queue_in_order, setup, teardown),
+            cmocka_unit_test_setup_teardown(request_describes_the_call, setup, teardown),
+            cmocka_unit_test_setup_teardown(timeout_denies_once_and_asks_again, setup, teardown),
+            cmocka_unit_test_setup_teardown(dead_caller_makes_its_prompt_disappear, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(cancelled_calls_leave_the_prompt, setup, teardown),
+            cmocka_unit_test_setup_teardown(session_answer_applies_without_asking, setup, teardown),
+            cmocka_unit_test_setup_teardown(session_pattern_answers_the_prompts_it_covers, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(bad_answers_leave_the_prompt_waiting, setup, teardown),
+            cmocka_unit_test_setup_teardown(forever_answer_is_saved_and_holds_now, setup, teardown),
+            cmocka_unit_test_setup_teardown(close_denies_what_still_waits, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
