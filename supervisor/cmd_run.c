@@ -16,10 +16,12 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "agent.h"
 #include "bpf_cache.h"
+#include "daemon.h"
 #include "env.h"
 #include "launcher.h"
 #include "supervisor.h"
@@ -41,6 +43,10 @@ static void run_usage(FILE *out)
               "  -l, --log FILE      append one JSON line per supervisor decision to FILE\n"
               "  -s, --summary       print counts per syscall and decision at exit\n"
               "  -v, --verbose       report skipped syscall names and other details\n"
+              "      --connect PATH  have the daemon listening on PATH supervise COMMAND\n"
+              "                      (scmp-super daemon); the profile's kernel part is\n"
+              "                      loaded here, the daemon decides notified calls with\n"
+              "                      the profile the listenerMetadata names, or its default\n"
               "  -h, --help          show this help\n"
               "\n"
               "Exit status: the command's own, or 128+N if signal N killed it;\n"
@@ -53,11 +59,17 @@ static void run_usage(FILE *out)
 int cmd_run(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"policy", required_argument, NULL, 'p'}, {"log", required_argument, NULL, 'l'},
-            {"summary", no_argument, NULL, 's'},      {"verbose", no_argument, NULL, 'v'},
-            {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+            {"policy", required_argument, NULL, 'p'},
+            {"log", required_argument, NULL, 'l'},
+            {"summary", no_argument, NULL, 's'},
+            {"verbose", no_argument, NULL, 'v'},
+            {"help", no_argument, NULL, 'h'},
+            {"connect", required_argument, NULL, 'C'},
+            {NULL, 0, NULL, 0},
         };
-        const char *policy_path = NULL, *log_path = NULL;
+        const char *policy_path = NULL, *log_path = NULL, *connect_path = NULL;
+        char *metadata = NULL;
+        int child_pidfd = -1;
         struct supervisor_options sopts = {0};
         struct policy_compile_opts copts = {.notify_execve = true, .binary_tree = -1};
         struct policy *policy = NULL;
@@ -85,6 +97,9 @@ int cmd_run(int argc, char **argv)
                 case 'v':
                         sopts.verbose = true;
                         break;
+                case 'C':
+                        connect_path = optarg;
+                        break;
                 case 'h':
                         run_usage(stdout);
                         return 0;
@@ -97,6 +112,14 @@ int cmd_run(int argc, char **argv)
                 fputs("scmp-super run: no command given (scmp-super run [--policy FILE] -- COMMAND "
                       "[ARGS...])\n",
                       stderr);
+                return 125;
+        }
+
+        if (connect_path && (log_path || sopts.summary)) {
+                fputs(
+                    "scmp-super run: with --connect the daemon decides, and its --log and "
+                    "'scmp-super status' report the decisions; --log and --summary do not apply\n",
+                    stderr);
                 return 125;
         }
 
@@ -154,7 +177,23 @@ int cmd_run(int argc, char **argv)
                 goto out;
         }
 
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+        if (connect_path) {
+                /* The launcher sends its listener to the daemon on a
+                 * connection we keep a copy of, to read the daemon's answer. */
+                char why[256];
+                r = daemon_connect(connect_path, &sv[0], why, sizeof(why));
+                if (r < 0) {
+                        fprintf(stderr, "scmp-super: --connect %s: %s\n", connect_path, why);
+                        goto out;
+                }
+                sv[1] = fcntl(sv[0], F_DUPFD_CLOEXEC, 3);
+                metadata = daemon_launcher_metadata(policy->listener_metadata);
+                if (sv[1] < 0 || !metadata) {
+                        fprintf(stderr, "scmp-super: --connect %s: %s\n", connect_path,
+                                strerror(sv[1] < 0 ? errno : ENOMEM));
+                        goto out;
+                }
+        } else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
                 fprintf(stderr, "scmp-super: socketpair: %s\n", strerror(errno));
                 goto out;
         }
@@ -181,13 +220,33 @@ int cmd_run(int argc, char **argv)
                     .filter_flags = policy->flags,
                     .sock = sv[1],
                     .sigmask = &old_mask,
-                    .metadata = policy->listener_metadata,
+                    .metadata = metadata ? metadata : policy->listener_metadata,
                 };
                 close(sv[0]);
                 launcher_child(&spec);
         }
         close(sv[1]);
         sv[1] = -1;
+
+        if (connect_path) {
+                /* The daemon supervises; we pass signals on and wait. */
+                char why[256];
+                child_pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+                r = daemon_launcher_answer(sv[0], child_pidfd, 30000, why, sizeof(why));
+                bool refused = r < 0 && r != -ECHILD;
+                if (refused) {
+                        /* Its exec would fail with ENOSYS; say why instead. */
+                        fprintf(stderr,
+                                "scmp-super: the daemon at %s did not take the command: %s\n",
+                                connect_path, why);
+                        kill(child, SIGKILL);
+                }
+                r = supervisor_watch_child(&sup, child, sigfd);
+                if (r == 0)
+                        supervisor_run(&sup);
+                status = !refused && r == 0 && sup.child_exited ? sup.child_status : 125;
+                goto out;
+        }
 
         /* The launcher's message comes before the command runs, so a
          * blocking read is right here: nothing else needs serving yet. */
@@ -228,6 +287,9 @@ out:
                 close(sv[1]);
         if (sigfd >= 0)
                 close(sigfd);
+        if (child_pidfd >= 0)
+                close(child_pidfd);
+        free(metadata);
         policy_bpf_free(&bpf);
         policy_free(policy);
         return status;
