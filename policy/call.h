@@ -19,10 +19,10 @@
 #define POLICY_CALL_MAX_PATHS 2
 
 struct policy_call {
-        int nr;            /* syscall number, native architecture */
-        uint32_t arch;     /* AUDIT_ARCH_* from seccomp_data */
-        uint64_t args[6];  /* raw arguments */
-        pid_t pid;         /* caller, in the supervisor's pid namespace */
+        int nr;           /* syscall number, native architecture */
+        uint32_t arch;    /* AUDIT_ARCH_* from seccomp_data */
+        uint64_t args[6]; /* raw arguments */
+        pid_t pid;        /* caller, in the supervisor's pid namespace */
 
         /* Decoded on demand; valid only where the matching have_* is set. */
         bool have_paths;
@@ -32,6 +32,10 @@ struct policy_call {
         bool have_addr;
         struct sockaddr_storage addr; /* connect, bind, sendto destination */
         socklen_t addr_len;
+        /* For a unix socket path: the path made absolute against the
+         * caller's cwd and root, and normalised, as file paths are; NULL
+         * when the address is no path socket or could not be resolved. */
+        const char *unix_path;
 
         bool have_exe;
         const char *exe; /* /proc/PID/exe of the caller; NULL if unreadable */

@@ -8,6 +8,7 @@
 #include "policy.h"
 
 #include <string.h>
+#include <sys/un.h>
 
 #include "glob.h"
 
@@ -118,6 +119,31 @@ static bool paths_match(const struct policy_rule *rule, const struct policy_call
         return permissive;
 }
 
+/*
+ * Unreadable (have_addr unset): only deny-like rules match. No address given
+ * (addr_len 0, sendto on a connected socket): no address rule matches. A
+ * unix socket path is matched in its resolved form (call->unix_path), so
+ * "../x.sock" and "/run//x.sock" cannot slip past a rule for "/run/x.sock".
+ */
+static bool addr_matches(const struct netaddr_match *m, const struct policy_call *call,
+                         bool permissive)
+{
+        const struct sockaddr *sa = (const struct sockaddr *)&call->addr;
+
+        if (!call->have_addr)
+                return !permissive;
+        if (m->unix_glob && call->addr_len > sizeof(sa_family_t) && sa->sa_family == AF_UNIX &&
+            ((const struct sockaddr_un *)sa)->sun_path[0] != '\0') {
+                if ((m->family != AF_UNSPEC && m->family != AF_UNIX) || m->have_prefix ||
+                    m->port >= 0)
+                        return false;
+                if (!call->unix_path)
+                        return !permissive;
+                return path_glob_match(m->unix_glob, call->unix_path);
+        }
+        return netaddr_match(m, sa, call->addr_len);
+}
+
 static bool rule_matches(const struct policy_rule *rule, const struct policy_call *call)
 {
         for (size_t i = 0; i < rule->n_args; i++)
@@ -127,16 +153,8 @@ static bool rule_matches(const struct policy_rule *rule, const struct policy_cal
                 return false;
         if (rule->addr) {
                 bool permissive = rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG;
-                /* Unreadable (have_addr unset): only deny-like rules match.
-                 * No address given (addr_len 0, sendto on a connected
-                 * socket): no address rule matches. */
-                if (!call->have_addr) {
-                        if (permissive)
-                                return false;
-                } else if (!netaddr_match(rule->addr, (const struct sockaddr *)&call->addr,
-                                          call->addr_len)) {
+                if (!addr_matches(rule->addr, call, permissive))
                         return false;
-                }
         }
         if (rule->exe_glob &&
             (!call->have_exe || !call->exe || !path_glob_match(rule->exe_glob, call->exe)))

@@ -1313,6 +1313,59 @@ static int build_rule_index(struct policy *p)
         return 0;
 }
 
+static bool kernel_notifies(const struct policy *p, int nr)
+{
+        bool named = false;
+        for (size_t i = 0; i < p->n_entries; i++)
+                for (size_t k = 0; k < p->entries[i].n_nrs; k++)
+                        if (p->entries[i].nrs[k] == nr) {
+                                if (p->entries[i].action == KACT_NOTIFY)
+                                        return true;
+                                named = true;
+                        }
+        return !named && p->default_action == KACT_NOTIFY;
+}
+
+/* A rule for a syscall the kernel filter never hands over can never apply;
+ * that is almost always a mistake in the profile, so say so. */
+static int warn_dead_rules(struct loader *l)
+{
+        const struct policy *p = l->policy;
+        for (size_t i = 0; i < p->n_rules; i++) {
+                const struct policy_rule *rule = &p->rules[i];
+                for (size_t k = 0; k < rule->n_nrs; k++) {
+                        if (kernel_notifies(p, rule->nrs[k]))
+                                continue;
+                        const char *name =
+                            seccomp_syscall_resolve_num_arch(seccomp_arch_native(), rule->nrs[k]);
+                        char where[128];
+                        unsigned line = 1, col = 1;
+                        path_push_key(l, "supervisor");
+                        path_push_key(l, "rules");
+                        path_push_index(l, i);
+                        path_push_key(l, "syscalls");
+                        long off = jsonpos_locate(l->text, l->len, &l->path, 0);
+                        if (off >= 0)
+                                jsonpos_line_col(l->text, (size_t)off, &line, &col);
+                        struct jsonpos_path rel = {.depth = 0};
+                        for (size_t d = l->path_base; d < l->path.depth; d++)
+                                rel.seg[rel.depth++] = l->path.seg[d];
+                        jsonpos_format(&rel, where, sizeof(where));
+                        for (int d = 0; d < 4; d++)
+                                path_pop(l);
+                        int r = add_string(&l->policy->warnings, &l->policy->n_warnings,
+                                           "%s:%u:%u: %s: %s is never notified by the kernel "
+                                           "filter, so this rule cannot apply to it (add it to "
+                                           "an SCMP_ACT_NOTIFY entry)",
+                                           l->name, line, col, where, name ? name : "?");
+                        free((void *)name);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
 /* One syscall, two unconditional actions: libseccomp refuses the second and
  * runc fails the container, so a profile like that would work nowhere else.
  * Say so here, with both places, rather than let the first silently win. */
@@ -1488,6 +1541,8 @@ static int parse_profile(struct loader *l, const cJSON *root)
                 if (r < 0)
                         return r;
         }
+        if ((r = warn_dead_rules(l)) < 0)
+                return r;
         return build_rule_index(p);
 }
 
@@ -1506,6 +1561,22 @@ int policy_load_buffer(const char *text, size_t len, const char *name, const str
                 return -EINVAL;
         }
         root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+        if (root && end) {
+                /* One JSON value, then only white space: "{...} and more"
+                 * is a broken file, not a profile with a comment. */
+                while (end < text + len && strchr(" \t\r\n", *end))
+                        end++;
+                if (end < text + len) {
+                        unsigned line = 1, col = 1;
+                        jsonpos_line_col(text, (size_t)(end - text), &line, &col);
+                        snprintf(err->message, sizeof(err->message),
+                                 "%s:%u:%u: text after the end of the profile (a profile is one "
+                                 "JSON object)",
+                                 name, line, col);
+                        cJSON_Delete(root);
+                        return -EINVAL;
+                }
+        }
         if (!root) {
                 unsigned line = 1, col = 1;
                 const char *at = end ? end : cJSON_GetErrorPtr();

@@ -156,36 +156,6 @@ static void print_summary(FILE *out, const struct policy *p)
         free(nrs);
 }
 
-/* Rules that name syscalls the kernel never hands to the supervisor are
- * dead: say so, since it is almost always a mistake in the profile. */
-static void warn_dead_rules(FILE *out, const struct policy *p)
-{
-        char name[64];
-        static const uint64_t zero[6];
-        for (size_t i = 0; i < p->n_rules; i++) {
-                const struct policy_rule *r = &p->rules[i];
-                for (size_t k = 0; k < r->n_nrs; k++) {
-                        uint32_t data;
-                        int nr = r->nrs[k];
-                        bool notified =
-                            p->default_action == KACT_NOTIFY && !policy_names_syscall(p, nr);
-                        for (size_t e = 0; e < p->n_entries && !notified; e++)
-                                for (size_t j = 0; j < p->entries[e].n_nrs; j++)
-                                        if (p->entries[e].nrs[j] == nr &&
-                                            p->entries[e].action == KACT_NOTIFY)
-                                                notified = true;
-                        (void)data;
-                        (void)zero;
-                        if (!notified)
-                                fprintf(out,
-                                        "%s: warning: supervisor.rules[%zu]: %s is never notified "
-                                        "by the kernel filter, so this rule cannot apply to it "
-                                        "(add it to an SCMP_ACT_NOTIFY entry)\n",
-                                        p->source, i, nr_name(nr, name, sizeof(name)));
-                }
-        }
-}
-
 int cmd_check(int argc, char **argv)
 {
         static const struct option options[] = {
@@ -258,7 +228,6 @@ int cmd_check(int argc, char **argv)
                         "%s: %zu syscall name%s unknown on this architecture skipped (--verbose "
                         "lists them)\n",
                         policy->source, policy->n_skipped, policy->n_skipped == 1 ? "" : "s");
-        warn_dead_rules(stderr, policy);
         if (!quiet)
                 print_summary(stdout, policy);
         puts("policy OK");

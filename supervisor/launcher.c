@@ -101,6 +101,11 @@ void launcher_child(const struct launch_spec *spec)
                 flags &= ~(unsigned)SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
                 fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
         }
+        if (fd < 0 && errno == EBUSY)
+                die_setup("loading the seccomp filter (this process already runs under a "
+                          "seccomp user-notification supervisor, and the kernel allows one "
+                          "listener per process; run scmp-super outside it)",
+                          EBUSY);
         if (fd < 0)
                 die_setup("loading the seccomp filter", errno);
 

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "syscall_args.h"
@@ -492,9 +493,34 @@ static int decode_paths(struct policy_call *call, const struct syscall_desc *des
         return 0;
 }
 
-static int decode_addr(struct policy_call *call, const struct syscall_desc *desc)
+/*
+ * A unix socket path is a file path like any other: relative to the
+ * caller's cwd, with "." and ".." and "//" in it. Matching sun_path as
+ * written would let "../secret/s.sock" past a rule for "/srv/secret/..."
+ */
+static void resolve_unix_path(struct policy_call *call, struct target_scratch *scratch)
+{
+        const struct sockaddr_un *sun = (const struct sockaddr_un *)&call->addr;
+        size_t max = call->addr_len - offsetof(struct sockaddr_un, sun_path);
+        char raw[sizeof(sun->sun_path) + 1];
+
+        if (call->addr_len <= offsetof(struct sockaddr_un, sun_path) ||
+            sun->sun_family != AF_UNIX || sun->sun_path[0] == '\0')
+                return; /* unnamed or abstract: no path */
+        if (max > sizeof(sun->sun_path))
+                max = sizeof(sun->sun_path);
+        memcpy(raw, sun->sun_path, max);
+        raw[max] = '\0';
+        if (target_resolve_path(call->pid, AT_FDCWD, raw, scratch->unix_path,
+                                sizeof(scratch->unix_path)) == 0)
+                call->unix_path = scratch->unix_path;
+}
+
+static int decode_addr(struct policy_call *call, const struct syscall_desc *desc,
+                       struct target_scratch *scratch)
 {
         call->addr_len = 0;
+        call->unix_path = NULL;
         memset(&call->addr, 0, sizeof(call->addr));
 
         if (desc != NULL && desc->sockaddr_index >= 0) {
@@ -507,6 +533,7 @@ static int decode_addr(struct policy_call *call, const struct syscall_desc *desc
 
                         if (r == 0) {
                                 call->addr_len = (socklen_t)len;
+                                resolve_unix_path(call, scratch);
                         } else if (r == -EFAULT) {
                                 memset(&call->addr, 0, sizeof(call->addr));
                         } else {
@@ -549,7 +576,7 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                                 return r;
                 }
                 if (needs & POLICY_NEED_ADDR) {
-                        r = decode_addr(call, desc);
+                        r = decode_addr(call, desc, scratch);
                         if (r < 0)
                                 return r;
                 }

@@ -101,6 +101,7 @@ struct target_scratch {
         char paths[POLICY_CALL_MAX_PATHS][PATH_MAX];
         char raw[PATH_MAX];
         char exe[PATH_MAX];
+        char unix_path[PATH_MAX];
 };
 
 /*
