@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # SPDX-License-Identifier: MIT
 # Sourced by tests/integration/test_daemon_*.sh after lib.sh: starting and
 # stopping a daemon, waiting for what it logs, and containers for runc and
