@@ -5,6 +5,7 @@
 
 #include "cmd_daemon.h"
 #include "cmd_groups.h"
+#include "cmd_trace.h"
 #include "commands.h"
 
 #ifndef SCMP_SUPER_VERSION
@@ -22,6 +23,9 @@ static void usage(FILE *out)
               "Commands:\n"
               "  run [--policy FILE] -- CMD [ARGS...]   run CMD under a profile\n"
               "  check [--policy FILE]                  validate and summarise a profile\n"
+              "  trace [--policy BASE] [--output NEW] -- CMD [ARGS...]\n"
+              "                                         record what CMD needs beyond BASE\n"
+              "  profile merge|diff A.json B.json       combine or compare profiles\n"
               "  daemon --socket PATH [OPTIONS]         serve runc, crun and run --connect\n"
               "  status [--control PATH]                what a running daemon serves\n"
               "  groups [NAME]                          list syscall groups (@basic-io, ...)\n"
@@ -51,6 +55,10 @@ int main(int argc, char **argv)
                 return cmd_daemon(argc - 1, argv + 1);
         if (strcmp(cmd, "status") == 0)
                 return cmd_status(argc - 1, argv + 1);
+        if (strcmp(cmd, "trace") == 0)
+                return cmd_trace(argc - 1, argv + 1);
+        if (strcmp(cmd, "profile") == 0)
+                return cmd_profile(argc - 1, argv + 1);
         if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
                 usage(stdout);
                 return 0;
