@@ -156,9 +156,16 @@ static bool rule_matches(const struct policy_rule *rule, const struct policy_cal
                 if (!addr_matches(rule->addr, call, permissive))
                         return false;
         }
-        if (rule->exe_glob &&
-            (!call->have_exe || !call->exe || !path_glob_match(rule->exe_glob, call->exe)))
-                return false;
+        if (rule->exe_glob) {
+                /* An unreadable executable, like an unreadable path, fails
+                 * allow rules and meets deny rules. */
+                if (!call->have_exe || !call->exe) {
+                        if (rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG)
+                                return false;
+                } else if (!path_glob_match(rule->exe_glob, call->exe)) {
+                        return false;
+                }
+        }
         if (rule->have_uid && (!call->have_uid || call->uid != rule->uid))
                 return false;
         return true;

@@ -114,9 +114,14 @@ struct policy {
         /* Names this architecture does not know, skipped as runtimes do. */
         char **skipped;
         size_t n_skipped;
-        /* Things that are not errors but deserve a word (unknown fields). */
+        /* Things that are not errors but deserve a word (unknown fields,
+         * rules that can never apply). */
         char **warnings;
         size_t n_warnings;
+        /* Finer points a reader of the profile may want (entries shadowed by
+         * earlier ones): shown by check, and by run with --verbose. */
+        char **notes;
+        size_t n_notes;
 
         /* The supervisor extension. */
         bool have_supervisor;

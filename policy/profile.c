@@ -41,8 +41,37 @@ struct loader {
         struct policy *policy;
         struct policy_error *err;
         struct jsonpos_path path;
-        size_t path_base; /* depth of the seccomp object inside the document */
+        size_t path_base;         /* depth of the seccomp object inside the document */
+        bool has_nonint_literals; /* some number has '.', 'e' or 'E' */
 };
+
+/* One pass over the text, outside strings: does any number literal carry a
+ * fraction or an exponent? */
+static bool scan_nonint_literals(const char *text, size_t len)
+{
+        bool in_string = false, in_number = false;
+        for (size_t i = 0; i < len; i++) {
+                char c = text[i];
+                if (in_string) {
+                        if (c == '\\')
+                                i++;
+                        else if (c == '"')
+                                in_string = false;
+                        continue;
+                }
+                if (c == '"') {
+                        in_string = true;
+                        in_number = false;
+                } else if ((c >= '0' && c <= '9') || c == '-') {
+                        in_number = true;
+                } else if (in_number && (c == '.' || c == 'e' || c == 'E')) {
+                        return true;
+                } else {
+                        in_number = false;
+                }
+        }
+        return false;
+}
 
 static void path_push_key(struct loader *l, const char *key)
 {
@@ -65,28 +94,48 @@ static void path_pop(struct loader *l)
 
 /* Formats "file:line:col: path: message" for the value at the current path,
  * or at its key when at_key is set. Always returns -EINVAL. */
+/*
+ * Finds the line and column of the value at the current path (or of its
+ * key), and formats the path from the seccomp object down, which is what
+ * the user knows the profile by. A member that is missing cannot be found;
+ * then the place is that of the object it is missing from.
+ */
+static void locate_current(struct loader *l, int at_key, unsigned *ret_line, unsigned *ret_col,
+                           char *where, size_t where_size)
+{
+        struct jsonpos_path shown = l->path;
+        long off = -1;
+
+        if (shown.depth > JSONPOS_MAX_DEPTH)
+                shown.depth = JSONPOS_MAX_DEPTH;
+        struct jsonpos_path probe = shown;
+        for (;;) {
+                off = jsonpos_locate(l->text, l->len, &probe, at_key);
+                if (off >= 0 || probe.depth == 0)
+                        break;
+                probe.depth--;
+                at_key = 0;
+        }
+        *ret_line = *ret_col = 1;
+        if (off >= 0)
+                jsonpos_line_col(l->text, (size_t)off, ret_line, ret_col);
+
+        struct jsonpos_path rel = {.depth = 0};
+        for (size_t d = l->path_base; d < shown.depth; d++)
+                rel.seg[rel.depth++] = shown.seg[d];
+        jsonpos_format(&rel, where, where_size);
+}
+
+/* Formats "file:line:col: path: message" for the value at the current path,
+ * or at its key when at_key is set. Always returns -EINVAL. */
 __attribute__((format(printf, 3, 4))) static int fail_at(struct loader *l, int at_key,
                                                          const char *fmt, ...)
 {
         char where[256], what[700];
-        struct jsonpos_path shown = l->path;
-        unsigned line = 1, col = 1;
-        long off;
+        unsigned line, col;
         va_list ap;
 
-        if (shown.depth > JSONPOS_MAX_DEPTH)
-                shown.depth = JSONPOS_MAX_DEPTH;
-        off = jsonpos_locate(l->text, l->len, &shown, at_key);
-        if (off >= 0)
-                jsonpos_line_col(l->text, (size_t)off, &line, &col);
-
-        /* Show the path from the seccomp object down, which is what the
-         * user knows the profile by. */
-        struct jsonpos_path rel = {.depth = 0};
-        for (size_t d = l->path_base; d < shown.depth; d++)
-                rel.seg[rel.depth++] = shown.seg[d];
-        jsonpos_format(&rel, where, sizeof(where));
-
+        locate_current(l, at_key, &line, &col, where, sizeof(where));
         va_start(ap, fmt);
         vsnprintf(what, sizeof(what), fmt, ap);
         va_end(ap);
@@ -135,12 +184,9 @@ static int warn_unknown_keys(struct loader *l, const cJSON *obj, const char *con
                 if (ok)
                         continue;
                 char where[256];
-                unsigned line = 1, col = 1;
+                unsigned line, col;
                 path_push_key(l, item->string);
-                long off = jsonpos_locate(l->text, l->len, &l->path, 1);
-                if (off >= 0)
-                        jsonpos_line_col(l->text, (size_t)off, &line, &col);
-                jsonpos_format(&l->path, where, sizeof(where));
+                locate_current(l, 1, &line, &col, where, sizeof(where));
                 path_pop(l);
                 if (add_string(&l->policy->warnings, &l->policy->n_warnings,
                                "%s:%u:%u: %s: unknown field, ignored", l->name, line, col,
@@ -176,9 +222,12 @@ static int get_u64(struct loader *l, const cJSON *item, uint64_t max, uint64_t *
                 return fail(l, "expected a non-negative integer, found %s", json_type_name(item));
         uint64_t v;
         /* Below 2^53 a double holds every integer exactly, so only larger
-         * values (and fractions, for the message) need the source text;
-         * finding it walks the document, which adds up over a profile. */
-        if (item->valuedouble >= 0 && item->valuedouble < 9007199254740992.0 &&
+         * values need the source text, unless the document writes some
+         * number with a fraction or an exponent ("1e3" is no integer to
+         * Go's JSON either); finding the text walks the document, which
+         * adds up over a profile. */
+        if (!l->has_nonint_literals && item->valuedouble >= 0 &&
+            item->valuedouble < 9007199254740992.0 &&
             item->valuedouble == (double)(uint64_t)item->valuedouble) {
                 v = (uint64_t)item->valuedouble;
                 if (v > max)
@@ -1033,12 +1082,16 @@ static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule 
         }
         const cJSON *unix_glob = cJSON_GetObjectItemCaseSensitive(obj, "unix");
         if (unix_glob) {
+                const char *reason = NULL;
                 path_push_key(l, "unix");
                 if (!cJSON_IsString(unix_glob))
                         r = fail(l, "expected a socket path glob such as \"/run/*.sock\" or "
                                     "\"@abstract-*\"");
                 else if (rule->addr->family != AF_UNSPEC && rule->addr->family != AF_UNIX)
                         r = fail(l, "a unix path with a non-unix family");
+                else if (netaddr_validate_unix_glob(unix_glob->valuestring, &reason) < 0)
+                        r = fail(l, "bad socket path glob \"%s\": %s", unix_glob->valuestring,
+                                 reason);
                 path_pop(l);
                 if (r < 0)
                         return r;
@@ -1092,6 +1145,9 @@ static int parse_verdict_field(struct loader *l, const cJSON *obj, const char *k
                                  "an errno goes only with \"deny\" (or \"prompt\", for a timeout)");
                 else
                         r = parse_errno_value(l, e, ret_errno);
+                if (r == 0 && *ret_errno == 0)
+                        r = fail(l, "errno 0 would tell the caller its call succeeded (use "
+                                    "\"allow\", or an errno from 1 to 4095)");
                 path_pop(l);
         }
         return r;
@@ -1339,18 +1395,12 @@ static int warn_dead_rules(struct loader *l)
                         const char *name =
                             seccomp_syscall_resolve_num_arch(seccomp_arch_native(), rule->nrs[k]);
                         char where[128];
-                        unsigned line = 1, col = 1;
+                        unsigned line, col;
                         path_push_key(l, "supervisor");
                         path_push_key(l, "rules");
                         path_push_index(l, i);
                         path_push_key(l, "syscalls");
-                        long off = jsonpos_locate(l->text, l->len, &l->path, 0);
-                        if (off >= 0)
-                                jsonpos_line_col(l->text, (size_t)off, &line, &col);
-                        struct jsonpos_path rel = {.depth = 0};
-                        for (size_t d = l->path_base; d < l->path.depth; d++)
-                                rel.seg[rel.depth++] = l->path.seg[d];
-                        jsonpos_format(&rel, where, sizeof(where));
+                        locate_current(l, 0, &line, &col, where, sizeof(where));
                         for (int d = 0; d < 4; d++)
                                 path_pop(l);
                         int r = add_string(&l->policy->warnings, &l->policy->n_warnings,
@@ -1366,41 +1416,52 @@ static int warn_dead_rules(struct loader *l)
         return 0;
 }
 
-/* One syscall, two unconditional actions: libseccomp refuses the second and
- * runc fails the container, so a profile like that would work nowhere else.
- * Say so here, with both places, rather than let the first silently win. */
-static int check_conflicts(struct loader *l)
+/*
+ * One syscall, two unconditional actions in two entries: libseccomp keeps the
+ * first rule and quietly drops the second, so runc, crun and we all give the
+ * first entry's action. Docker's and Podman's defaults rely on that when a
+ * capability is missing. Worth a warning all the same, since a reader of the
+ * profile may expect the later entry to win.
+ */
+static int warn_shadowed_entries(struct loader *l)
 {
         const struct policy *p = l->policy;
         for (size_t j = 1; j < p->n_entries; j++) {
                 const struct policy_entry *b = &p->entries[j];
                 if (b->n_args)
                         continue;
-                for (size_t i = 0; i < j; i++) {
-                        const struct policy_entry *a = &p->entries[i];
-                        if (a->n_args || (a->action == b->action && a->ret_data == b->ret_data))
+                for (size_t x = 0; x < b->n_nrs; x++) {
+                        const struct policy_entry *a = NULL;
+                        for (size_t i = 0; i < j && !a; i++) {
+                                const struct policy_entry *c = &p->entries[i];
+                                if (c->n_args ||
+                                    (c->action == b->action && c->ret_data == b->ret_data))
+                                        continue;
+                                for (size_t y = 0; y < c->n_nrs && !a; y++)
+                                        if (c->nrs[y] == b->nrs[x])
+                                                a = c;
+                        }
+                        if (!a)
                                 continue;
-                        for (size_t x = 0; x < b->n_nrs; x++)
-                                for (size_t y = 0; y < a->n_nrs; y++) {
-                                        if (a->nrs[y] != b->nrs[x])
-                                                continue;
-                                        const char *name = seccomp_syscall_resolve_num_arch(
-                                            seccomp_arch_native(), b->nrs[x]);
-                                        char copy[64];
-                                        snprintf(copy, sizeof(copy), "%s", name ? name : "?");
-                                        free((void *)name);
-                                        path_push_key(l, "syscalls");
-                                        path_push_index(l, b->source_index);
-                                        int r = fail(l,
-                                                     "%s already has %s in syscalls[%zu]; a "
-                                                     "syscall takes one unconditional action "
-                                                     "(remove it from one of the two entries)",
-                                                     copy, policy_kernel_action_name(a->action),
-                                                     a->source_index);
-                                        path_pop(l);
-                                        path_pop(l);
-                                        return r;
-                                }
+                        const char *name =
+                            seccomp_syscall_resolve_num_arch(seccomp_arch_native(), b->nrs[x]);
+                        char where[128];
+                        unsigned line, col;
+                        path_push_key(l, "syscalls");
+                        path_push_index(l, b->source_index);
+                        locate_current(l, 0, &line, &col, where, sizeof(where));
+                        path_pop(l);
+                        path_pop(l);
+                        int r = add_string(&l->policy->notes, &l->policy->n_notes,
+                                           "%s:%u:%u: %s: %s keeps %s from syscalls[%zu], the "
+                                           "first entry naming it; this entry's %s does not "
+                                           "apply to it",
+                                           l->name, line, col, where, name ? name : "?",
+                                           policy_kernel_action_name(a->action), a->source_index,
+                                           policy_kernel_action_name(b->action));
+                        free((void *)name);
+                        if (r < 0)
+                                return r;
                 }
         }
         return 0;
@@ -1530,7 +1591,7 @@ static int parse_profile(struct loader *l, const cJSON *root)
                         return r;
         }
 
-        if ((r = check_conflicts(l)) < 0)
+        if ((r = warn_shadowed_entries(l)) < 0)
                 return r;
 
         const cJSON *sup = cJSON_GetObjectItemCaseSensitive(root, "supervisor");
@@ -1549,7 +1610,12 @@ static int parse_profile(struct loader *l, const cJSON *root)
 int policy_load_buffer(const char *text, size_t len, const char *name, const struct policy_env *env,
                        struct policy **ret_policy, struct policy_error *err)
 {
-        struct loader l = {.name = name, .text = text, .len = len, .env = env, .err = err};
+        struct loader l = {.name = name,
+                           .text = text,
+                           .len = len,
+                           .env = env,
+                           .err = err,
+                           .has_nonint_literals = scan_nonint_literals(text, len)};
         const char *end = NULL;
         cJSON *root;
         int r;
@@ -1635,7 +1701,12 @@ int policy_load_file(const char *path, const struct policy_env *env, struct poli
                          strerror(-r));
                 return r;
         }
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        if (fstat(fd, &st) < 0) {
+                r = -errno;
+                snprintf(err->message, sizeof(err->message), "%s: %s", path, strerror(-r));
+                goto out;
+        }
+        if (!S_ISREG(st.st_mode)) {
                 r = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
                 snprintf(err->message, sizeof(err->message), "%s: not a regular file", path);
                 goto out;
@@ -1695,6 +1766,9 @@ void policy_free(struct policy *p)
         for (size_t i = 0; i < p->n_warnings; i++)
                 free(p->warnings[i]);
         free(p->warnings);
+        for (size_t i = 0; i < p->n_notes; i++)
+                free(p->notes[i]);
+        free(p->notes);
         for (size_t i = 0; i < p->n_rules; i++)
                 rule_clear(&p->rules[i]);
         free(p->rules);

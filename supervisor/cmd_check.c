@@ -218,6 +218,8 @@ int cmd_check(int argc, char **argv)
         }
         for (size_t i = 0; i < policy->n_warnings; i++)
                 fprintf(stderr, "warning: %s\n", policy->warnings[i]);
+        for (size_t i = 0; i < policy->n_notes; i++)
+                fprintf(stderr, "note: %s\n", policy->notes[i]);
         if (verbose)
                 for (size_t i = 0; i < policy->n_skipped; i++)
                         fprintf(stderr,

@@ -99,6 +99,9 @@ static struct policy_call call_unix(int nr, const char *path)
         c.have_addr = true;
         memcpy(&c.addr, &un, sizeof(un));
         c.addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+        /* The supervisor resolves the path as it does file paths; here it
+         * is already absolute and normal. */
+        c.unix_path = path;
         return c;
 }
 
@@ -384,6 +387,23 @@ static void test_address_rule_matches_unix_socket_globs(void **state)
         policy_free(p);
 }
 
+static void test_unix_globs_see_the_resolved_path_not_sun_path(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['connect'], 'address': {'unix': "
+                                      "'/srv/secret/*'}, 'action': 'deny', 'errno': 'EACCES'},"
+                                      "{'syscalls': ['connect'], 'address': {'unix': '/srv/**'}, "
+                                      "'action': 'allow'}"));
+        struct policy_call c = call_unix(__NR_connect, "../secret/s.sock");
+
+        /* What the target wrote, relative to its cwd /srv/ok ... */
+        c.unix_path = "/srv/secret/s.sock"; /* ... and what it names. */
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 0);
+        /* Unresolvable: deny rules meet it, allow rules do not. */
+        c.unix_path = NULL;
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 0);
+        policy_free(p);
+}
+
 static void test_unreadable_address_matches_deny_rules_not_allow_rules(void **state)
 {
         struct policy *p = load(RULES("{'syscalls': ['connect'], 'address': {'family': 'any'}, "
@@ -430,12 +450,13 @@ static void test_exe_rule_matches_the_callers_executable(void **state)
         assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
         c.exe = "/bin/sh";
         assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
-        /* Not decoded, or unreadable: no exe rule applies. */
+        /* Not decoded, or unreadable: allow rules do not apply, deny rules
+         * do, as for paths and addresses. */
         c.exe = NULL;
-        assert_decided(p, &c, VERDICT_LOG, 0, 2);
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
         c.have_exe = false;
         c.exe = "/usr/bin/curl";
-        assert_decided(p, &c, VERDICT_LOG, 0, 2);
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
         policy_free(p);
 }
 
@@ -736,6 +757,7 @@ int main(void)
             cmocka_unit_test(test_address_rule_matches_family_cidr_and_port),
             cmocka_unit_test(test_address_rule_matches_inet6_prefixes),
             cmocka_unit_test(test_address_rule_matches_unix_socket_globs),
+            cmocka_unit_test(test_unix_globs_see_the_resolved_path_not_sun_path),
             cmocka_unit_test(test_unreadable_address_matches_deny_rules_not_allow_rules),
             cmocka_unit_test(test_absent_address_matches_no_address_rule),
             cmocka_unit_test(test_exe_rule_matches_the_callers_executable),

@@ -991,9 +991,9 @@ static void test_trailing_text_after_the_profile_is_an_error(void **state)
          * first of them. */
         assert_refused_with("{'defaultAction': 'SCMP_ACT_ALLOW'}\n"
                             "{'defaultAction': 'SCMP_ACT_KILL'}\n",
-                            "p.json:2:1: not valid JSON here", NULL);
-        assert_refused_with("{'defaultAction': 'SCMP_ACT_ALLOW'} x", "p.json:1:38: not valid JSON",
-                            NULL);
+                            "p.json:2:1: text after the end of the profile", NULL);
+        assert_refused_with("{'defaultAction': 'SCMP_ACT_ALLOW'} x",
+                            "p.json:1:37: text after the end of the profile", NULL);
 }
 
 static void test_nul_bytes_are_refused(void **state)
