@@ -81,6 +81,16 @@ struct daemon {
         bool sweep_open;
         size_t n_retained;
 
+        /* The control socket, for status (see the section below). */
+        int control_fd;
+        char *control_path; /* ours to remove at exit, or NULL */
+        dev_t control_dev;
+        ino_t control_ino;
+        uv_pipe_t control;
+        bool control_open;
+        struct status_client *status_clients;
+        size_t n_status_clients;
+
         FILE *log;
         bool stopping;
         time_t started;
@@ -797,9 +807,13 @@ static void on_listen_closed(uv_handle_t *handle)
         d->listen_fd = -1;
 }
 
+static int control_start(struct daemon *d, char *errbuf, size_t errlen);
+static void control_stop(struct daemon *d);
+
 /* Closes the daemon's own handles; the targets are the supervisor's. */
 static void close_handles(struct daemon *d)
 {
+        control_stop(d);
         if (d->listen_open) {
                 d->listen_open = false;
                 uv_close((uv_handle_t *)&d->listen_poll, on_listen_closed);
@@ -859,6 +873,7 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
         if (!d->opts.message_timeout_ms)
                 d->opts.message_timeout_ms = DAEMON_MESSAGE_TIMEOUT_MS;
         d->listen_fd = -1;
+        d->control_fd = -1;
         d->started = time(NULL);
 
         r = profile_store_open(&d->store, opts->policy_path, opts->policy_dir, &err);
@@ -928,6 +943,11 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                 uv_timer_start(&d->flush_timer, on_flush_timer, 1000, 1000);
                 uv_unref((uv_handle_t *)&d->flush_timer);
         }
+        if (opts->control_path || opts->control_fd >= 0) {
+                r = control_start(d, errbuf, errlen);
+                if (r < 0)
+                        goto fail;
+        }
         r = uv_poll_start(&d->listen_poll, UV_READABLE, on_listen);
         if (r < 0) {
                 snprintf(errbuf, errlen, "watching the socket: %s", uv_strerror(r));
@@ -970,6 +990,8 @@ void daemon_free(struct daemon *d)
         } else if (d->listen_fd >= 0) {
                 close(d->listen_fd);
         }
+        if (d->control_fd >= 0)
+                close(d->control_fd); /* never handed to the loop */
         if (d->log)
                 fclose(d->log);
         profile_store_close(&d->store);
@@ -1070,6 +1092,20 @@ cJSON *daemon_status(struct daemon *d)
 #define CONTROL_REPLY_MAX  (64u << 20)
 #define CONTROL_TIMEOUT_MS 10000
 
+static bool is_announcement(const char *line)
+{
+        static const char *const types[] = {"hello", "request", "resolved"};
+        cJSON *msg = cJSON_Parse(line);
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
+        bool found = false;
+
+        for (size_t i = 0; cJSON_IsString(type) && i < sizeof(types) / sizeof(types[0]); i++)
+                if (strcmp(type->valuestring, types[i]) == 0)
+                        found = true;
+        cJSON_Delete(msg);
+        return found;
+}
+
 int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
                            size_t errlen)
 {
@@ -1139,12 +1175,21 @@ int daemon_control_request(const char *path, const char *request, char **ret_rep
                         snprintf(errbuf, errlen, "reading the reply: %s", strerror(-r));
                         goto out;
                 }
-                char *newline = memchr(buf + len, '\n', (size_t)n);
                 len += (size_t)n;
-                if (newline) {
+                /* A control socket may greet first ("hello") and announce
+                 * prompts ("request", "resolved") to every client; the
+                 * reply is the first line of any other type. */
+                char *line = buf, *newline;
+                while ((newline = memchr(line, '\n', len - (size_t)(line - buf)))) {
                         *newline = '\0';
-                        break;
+                        if (!is_announcement(line)) {
+                                memmove(buf, line, (size_t)(newline - line) + 1);
+                                goto done;
+                        }
+                        line = newline + 1;
                 }
+                len -= (size_t)(line - buf);
+                memmove(buf, line, len);
                 if (n == 0) {
                         r = -ECONNRESET;
                         snprintf(errbuf, errlen,
@@ -1153,6 +1198,7 @@ int daemon_control_request(const char *path, const char *request, char **ret_rep
                         goto out;
                 }
         }
+done:
         *ret_reply = buf;
         buf = NULL;
         r = 0;
@@ -1271,4 +1317,247 @@ int daemon_launcher_answer(int fd, int child_pidfd, unsigned timeout_ms, char *e
         }
         cJSON_Delete(reply);
         return r;
+}
+
+/* ---- the control socket: status ----------------------------------------- */
+
+/*
+ * One JSON request per line, one JSON reply per line (docs/PROTOCOL.md):
+ * {"type":"status"} gets daemon_status(). Only root and our own uid may
+ * connect (SO_PEERCRED), whatever the socket's mode. A line longer than
+ * STATUS_LINE_MAX ends the connection, and so does a client that leaves
+ * more than STATUS_OUTPUT_MAX bytes of replies unread, so no client can make
+ * the daemon buffer without bound.
+ */
+#define STATUS_LINE_MAX    (64u << 10)
+#define STATUS_OUTPUT_MAX  (16u << 20)
+#define STATUS_MAX_CLIENTS 16
+
+struct status_client {
+        uv_pipe_t pipe; /* first: freed in its close callback */
+        struct daemon *daemon;
+        struct status_client *next;
+        bool closing;
+        size_t len;
+        char line[STATUS_LINE_MAX + 1];
+};
+
+struct status_write {
+        uv_write_t req;
+        char text[];
+};
+
+static void on_status_client_closed(uv_handle_t *handle)
+{
+        free(container_of((uv_pipe_t *)handle, struct status_client, pipe));
+}
+
+static void status_client_close(struct status_client *c)
+{
+        struct daemon *d = c->daemon;
+
+        if (c->closing)
+                return;
+        c->closing = true;
+        for (struct status_client **p = &d->status_clients; *p; p = &(*p)->next)
+                if (*p == c) {
+                        *p = c->next;
+                        break;
+                }
+        d->n_status_clients--;
+        uv_close((uv_handle_t *)&c->pipe, on_status_client_closed);
+}
+
+static void on_status_written(uv_write_t *req, int status)
+{
+        free(container_of(req, struct status_write, req));
+}
+
+static void status_send(struct status_client *c, cJSON *msg)
+{
+        char *text = msg ? cJSON_PrintUnformatted(msg) : NULL;
+        struct status_write *w = NULL;
+        size_t len;
+
+        cJSON_Delete(msg);
+        if (!text || uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > STATUS_OUTPUT_MAX)
+                goto fail;
+        len = strlen(text);
+        w = malloc(sizeof(*w) + len + 1);
+        if (!w)
+                goto fail;
+        memcpy(w->text, text, len);
+        w->text[len] = '\n';
+        free(text);
+        uv_buf_t buf = uv_buf_init(w->text, (unsigned)(len + 1));
+        if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &buf, 1, on_status_written) < 0) {
+                free(w);
+                status_client_close(c);
+        }
+        return;
+fail:
+        free(text);
+        status_client_close(c);
+}
+
+static cJSON *status_error(const char *message)
+{
+        cJSON *msg = cJSON_CreateObject();
+        if (msg) {
+                cJSON_AddNumberToObject(msg, "v", 1);
+                cJSON_AddStringToObject(msg, "type", "error");
+                cJSON_AddStringToObject(msg, "message", message);
+        }
+        return msg;
+}
+
+static void status_handle_line(struct status_client *c, const char *line, size_t len)
+{
+        cJSON *req = cJSON_ParseWithLength(line, len);
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(req, "type");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "v");
+
+        if (!cJSON_IsObject(req))
+                status_send(c, status_error("not a JSON object (one message per line)"));
+        else if (v && (!cJSON_IsNumber(v) || v->valuedouble != 1))
+                status_send(c, status_error("protocol version is not supported (this is 1)"));
+        else if (!cJSON_IsString(type))
+                status_send(c, status_error("a message needs \"type\""));
+        else if (strcmp(type->valuestring, "status") == 0) {
+                cJSON *reply = daemon_status(c->daemon);
+                if (reply)
+                        cJSON_AddNumberToObject(reply, "v", 1);
+                status_send(c, reply);
+        } else
+                status_send(c, status_error("unknown message type (this socket answers "
+                                            "\"status\")"));
+        cJSON_Delete(req);
+}
+
+static void on_status_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
+{
+        struct status_client *c = container_of((uv_pipe_t *)handle, struct status_client, pipe);
+        *buf = uv_buf_init(c->line + c->len, (unsigned)(STATUS_LINE_MAX + 1 - c->len));
+}
+
+static void on_status_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
+{
+        struct status_client *c = container_of((uv_pipe_t *)stream, struct status_client, pipe);
+        size_t start = 0;
+
+        if (nread < 0) {
+                status_client_close(c);
+                return;
+        }
+        size_t scanned = c->len;
+        c->len += (size_t)nread;
+        for (size_t i = scanned; i < c->len && !c->closing; i++) {
+                if (c->line[i] != '\n')
+                        continue;
+                if (i > start)
+                        status_handle_line(c, c->line + start, i - start);
+                start = i + 1;
+        }
+        if (c->closing)
+                return;
+        memmove(c->line, c->line + start, c->len - start);
+        c->len -= start;
+        if (c->len > STATUS_LINE_MAX) {
+                say("control: a request from a client is longer than %u bytes; disconnecting",
+                    STATUS_LINE_MAX);
+                status_client_close(c);
+        }
+}
+
+static void on_status_connection(uv_stream_t *server, int status)
+{
+        struct daemon *d = container_of((uv_pipe_t *)server, struct daemon, control);
+        struct status_client *c;
+        struct ucred cred = {.uid = (uid_t)-1};
+        socklen_t len = sizeof(cred);
+        uv_os_fd_t fd;
+
+        if (status < 0 || d->stopping)
+                return;
+        c = malloc(sizeof(*c));
+        if (!c)
+                return;
+        memset(c, 0, offsetof(struct status_client, line));
+        c->daemon = d;
+        if (uv_pipe_init(&d->sup.loop, &c->pipe, 0) < 0) {
+                free(c);
+                return;
+        }
+        c->next = d->status_clients;
+        d->status_clients = c;
+        d->n_status_clients++;
+        if (uv_accept(server, (uv_stream_t *)&c->pipe) < 0 ||
+            uv_fileno((uv_handle_t *)&c->pipe, &fd) < 0 ||
+            getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+                status_client_close(c);
+                return;
+        }
+        if (cred.uid != 0 && cred.uid != geteuid()) {
+                char why[128];
+                snprintf(why, sizeof(why), "permission denied: only uid %u and root may ask",
+                         (unsigned)geteuid());
+                say("control: refused pid %d, uid %u: not root or uid %u", cred.pid, cred.uid,
+                    (unsigned)geteuid());
+                status_send(c, status_error(why));
+                status_client_close(c);
+                return;
+        }
+        if (d->n_status_clients > STATUS_MAX_CLIENTS) {
+                status_send(c, status_error("too many clients"));
+                status_client_close(c);
+                return;
+        }
+        if (uv_read_start((uv_stream_t *)&c->pipe, on_status_alloc, on_status_read) < 0)
+                status_client_close(c);
+}
+
+static int control_start(struct daemon *d, char *errbuf, size_t errlen)
+{
+        struct stat st;
+        int r;
+
+        if (d->opts.control_fd >= 0) {
+                d->control_fd = d->opts.control_fd;
+        } else {
+                r = listen_unix(d->opts.control_path, 0, &d->control_fd, &st, errbuf, errlen);
+                if (r < 0)
+                        return r;
+                d->control_path = strdup(d->opts.control_path);
+                d->control_dev = st.st_dev;
+                d->control_ino = st.st_ino;
+        }
+        r = uv_pipe_init(&d->sup.loop, &d->control, 0);
+        if (r == 0) {
+                d->control_open = true;
+                r = uv_pipe_open(&d->control, d->control_fd);
+        }
+        if (r == 0) {
+                d->control_fd = -1; /* the pipe owns it now */
+                r = uv_listen((uv_stream_t *)&d->control, 16, on_status_connection);
+        }
+        if (r < 0) {
+                snprintf(errbuf, errlen, "control socket: %s", uv_strerror(r));
+                return r;
+        }
+        return 0;
+}
+
+static void control_stop(struct daemon *d)
+{
+        while (d->status_clients)
+                status_client_close(d->status_clients);
+        if (d->control_open) {
+                d->control_open = false;
+                uv_close((uv_handle_t *)&d->control, NULL);
+        }
+        if (d->control_path) {
+                remove_socket_file(d->control_path, d->control_dev, d->control_ino);
+                free(d->control_path);
+                d->control_path = NULL;
+        }
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Misbehaving clients of the daemon's agent socket, for test_daemon_serve.sh.
+
+    daemon_client.py MODE SOCKET [ARGS]
+
+Each mode connects, sends something the daemon must refuse, then waits
+(at most 30 s) for the daemon to close the connection and prints what it
+saw: "closed" when the daemon closed it. A mode never needs a real seccomp
+listener: where a descriptor is wanted, a pipe stands in for one.
+"""
+import json
+import os
+import socket
+import sys
+import time
+
+
+def connect(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    return s
+
+
+def send_with_fds(s, data, fds):
+    s.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                        b"".join(fd.to_bytes(4, sys.byteorder) for fd in fds))] if fds else [])
+
+
+def wait_closed(s, limit=30.0):
+    """Reads until end of file; True if the daemon closed within limit."""
+    s.settimeout(limit)
+    try:
+        while s.recv(65536):
+            pass
+    except (ConnectionResetError, BrokenPipeError):
+        pass
+    except socket.timeout:
+        return False
+    return True
+
+
+def message(fd_names, pid=None, metadata=""):
+    return json.dumps({
+        "ociVersion": "1.0.2",
+        "fds": fd_names,
+        "pid": pid or os.getpid(),
+        "metadata": metadata,
+        "state": {"ociVersion": "1.0.2", "id": "misbehaving", "status": "creating",
+                  "pid": pid or os.getpid(), "bundle": "/nonexistent"},
+    }).encode()
+
+
+def main():
+    mode, path = sys.argv[1], sys.argv[2]
+    if mode == "flood":
+        # Opens N connections that each send half a message and stall; says
+        # how many the daemon closed at once (beyond its limit) while it
+        # keeps the others waiting for their deadline.
+        n = int(sys.argv[3])
+        conns = []
+        for _ in range(n):
+            s = connect(path)
+            s.send(b"{")
+            conns.append(s)
+        # The daemon refuses the excess as it accepts them; give it until
+        # the count stops changing for half a second (bounded by 10 s).
+        deadline = time.monotonic() + 10
+        closed, last_change, last = 0, time.monotonic(), -1
+        while time.monotonic() < deadline:
+            closed = 0
+            for s in conns:
+                s.setblocking(False)
+                try:
+                    if s.recv(1) == b"":
+                        closed += 1
+                except BlockingIOError:
+                    pass
+                except ConnectionResetError:
+                    closed += 1
+            if closed != last:
+                last, last_change = closed, time.monotonic()
+            elif time.monotonic() - last_change > 0.5:
+                break
+            time.sleep(0.02)
+        print("closed-at-once %d" % closed)
+        for s in conns:
+            s.close()
+        return
+    s = connect(path)
+    r, w = os.pipe()
+    try:
+        if mode == "garbage":
+            s.send(b"GET / HTTP/1.0\r\n\r\n")
+        elif mode == "nofds":
+            s.send(message(["seccompFd"]))
+        elif mode == "wrongname":
+            send_with_fds(s, message(["listenerFd"]), [w])
+        elif mode == "notlistener":
+            send_with_fds(s, message(["seccompFd"]), [w])
+        elif mode == "manyfds":
+            send_with_fds(s, message(["seccompFd"] * 17), [w] * 17)
+        elif mode == "big":
+            # 2 MiB that never ends the object; the daemon stops reading at
+            # its limit and closes, which ends our sending with an error.
+            send_with_fds(s, b"{\"x\":\"", [w])
+            chunk = b"a" * 65536
+            try:
+                for _ in range(32):
+                    s.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+        elif mode == "stall":
+            # Half a message, then nothing: the daemon must not wait on us.
+            s.send(b"{\"ociVersion\":")
+            with open(sys.argv[3], "w") as f:
+                f.write("connected\n")
+        else:
+            sys.exit("unknown mode " + mode)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    print("closed" if wait_closed(s) else "still open")
+
+
+if __name__ == "__main__":
+    main()
