@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The control socket: a unix stream socket where clients (`scmp-super
+ * prompt`, or any program using client/scmp_client.h) see the waiting
+ * prompts and answer them. The protocol is newline-delimited JSON, version
+ * 1, described in docs/PROTOCOL.md.
+ *
+ * Only our own uid (or root) may answer: the peer's credentials
+ * (SO_PEERCRED) are checked on every connection, and anyone else gets an
+ * error line and is disconnected, whatever the socket's file mode. The
+ * socket is created 0600 under umask 077, by default in a 0700 directory we
+ * own.
+ *
+ * Every client is sent a "hello" and then each waiting request; new
+ * requests and resolutions are sent to all. A line from a client longer
+ * than CONTROL_LINE_MAX ends its connection (so memory per client stays
+ * bounded); a line that is not a valid message gets an error line and the
+ * connection stays. A client that stops reading is disconnected once
+ * CONTROL_OUTPUT_MAX bytes wait for it, so nobody can make the supervisor
+ * buffer without bound or stall.
+ */
+
+#include <stddef.h>
+#include <uv.h>
+
+#include "prompt.h"
+
+#define CONTROL_LINE_MAX    (64u << 10)
+#define CONTROL_OUTPUT_MAX  (4u << 20)
+#define CONTROL_MAX_CLIENTS 64
+
+struct control_server;
+
+/*
+ * The default socket path for this process: DIR/PID.sock, where DIR is
+ * $XDG_RUNTIME_DIR/scmp-super, or /tmp/scmp-super-UID without
+ * XDG_RUNTIME_DIR (scmp_client_socket_dir()). DIR is created 0700 if
+ * needed, and refused (with a reason in err) if it is not a directory we
+ * own that only we can enter.
+ */
+int control_default_path(char *buf, size_t size, char *err, size_t err_size);
+
+/*
+ * Listens on path and joins b as a front end. A socket file left at path by
+ * a process that is gone is replaced; one somebody listens on, or a file that
+ * is not a socket, is an error. The handles do not keep the loop alive.
+ */
+int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *path,
+                         struct control_server **ret_server, char *err, size_t err_size);
+
+const char *control_server_path(const struct control_server *s);
+
+/*
+ * Leaves the broker, disconnects every client, closes the socket and
+ * removes its file. Memory is freed by the close callbacks, so the loop
+ * must run once more.
+ */
+void control_server_stop(struct control_server *s);
