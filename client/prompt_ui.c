@@ -299,7 +299,8 @@ int prompt_ui_key(struct prompt_ui *ui, int key, struct prompt_ui_answer *ret)
         return -1;
 }
 
-void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, char *buf, size_t size)
+void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, size_t queued, char *buf,
+                       size_t size)
 {
         double deadline =
             cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(ui->request, "deadline"));
@@ -350,7 +351,10 @@ void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, char *bu
                 break;
         }
         }
-        ADD("  (%lds)> ", left);
+        if (queued)
+                ADD("  (%lds, %zu more waiting)> ", left, queued);
+        else
+                ADD("  (%lds)> ", left);
 #undef ADD
 }
 

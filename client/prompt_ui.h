@@ -73,9 +73,11 @@ int prompt_ui_key(struct prompt_ui *ui, int key, struct prompt_ui_answer *ret_an
 
 /*
  * The line of choices for the current step, ending in the seconds left
- * (from the request's deadline and now_unix_ms) and "> ".
+ * (from the request's deadline and now_unix_ms), how many other prompts are
+ * queued when any are, and "> ".
  */
-void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, char *buf, size_t size);
+void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, size_t queued, char *buf,
+                       size_t size);
 
 /* "allowed once", "denied for the session with EACCES", "killed", ... for
  * a "resolved" message or an answer; *by is filled from the message. */

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+#include "prompt_tty.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "prompt_ui.h"
+
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
+
+/* Erase the current line: carriage return, then clear to its end. */
+#define CLEAR_LINE "\r\033[K"
+
+struct prompt_tty {
+        uv_poll_t poll; /* first: freed in its close callback */
+        struct prompt_frontend fe;
+        struct prompt_broker *broker;
+        int fd;
+        struct termios saved;
+        bool raw;     /* our input mode is set; saved holds the person's */
+        bool reading; /* the poll watches for keys */
+        bool stopping;
+        uint64_t shown; /* id of the prompt on screen, 0 for none */
+        struct prompt_ui ui;
+};
+
+/* Writes what the terminal takes now; a terminal that is not reading must
+ * not stall the supervisor, so the rest is dropped. */
+static void tty_write(struct prompt_tty *t, const char *s, size_t len)
+{
+        while (len > 0) {
+                ssize_t n = write(t->fd, s, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return;
+                s += n;
+                len -= (size_t)n;
+        }
+}
+
+static void tty_puts(struct prompt_tty *t, const char *s)
+{
+        tty_write(t, s, strlen(s));
+}
+
+static bool in_foreground(const struct prompt_tty *t)
+{
+        return tcgetpgrp(t->fd) == getpgrp();
+}
+
+static void on_key(uv_poll_t *handle, int status, int events);
+
+static void start_reading(struct prompt_tty *t)
+{
+        if (t->reading || t->stopping || !in_foreground(t))
+                return;
+        if (!t->raw) {
+                struct termios raw;
+                if (tcgetattr(t->fd, &t->saved) < 0)
+                        return;
+                raw = t->saved;
+                /* Keys one by one, not echoed; ISIG stays so ^C still
+                 * reaches the command as the person expects. */
+                raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+                raw.c_cc[VMIN] = 1;
+                raw.c_cc[VTIME] = 0;
+                if (tcsetattr(t->fd, TCSANOW, &raw) < 0)
+                        return;
+                t->raw = true;
+        }
+        if (uv_poll_start(&t->poll, UV_READABLE, on_key) == 0)
+                t->reading = true;
+}
+
+static void stop_reading(struct prompt_tty *t)
+{
+        if (t->reading) {
+                uv_poll_stop(&t->poll);
+                t->reading = false;
+        }
+        if (t->raw) {
+                tcsetattr(t->fd, TCSANOW, &t->saved);
+                t->raw = false;
+        }
+}
+
+static struct prompt *shown_prompt(struct prompt_tty *t)
+{
+        return t->shown ? prompt_broker_find(t->broker, t->shown) : NULL;
+}
+
+/* Redraws the line of choices under the shown prompt. */
+static void show_choices(struct prompt_tty *t)
+{
+        char line[2048];
+        size_t queued = prompt_broker_count(t->broker);
+
+        if (!shown_prompt(t))
+                return;
+        prompt_ui_choices(&t->ui, prompt_ui_now_ms(), queued ? queued - 1 : 0, line, sizeof(line));
+        tty_puts(t, CLEAR_LINE);
+        tty_puts(t, line);
+}
+
+/* Shows the oldest prompt, if any, or gives the terminal back. */
+static void show_next(struct prompt_tty *t)
+{
+        struct prompt *p = prompt_broker_first(t->broker);
+        char *text = NULL;
+        size_t len = 0;
+
+        if (!p) {
+                t->shown = 0;
+                stop_reading(t);
+                return;
+        }
+        t->shown = prompt_id(p);
+        prompt_ui_start(&t->ui, prompt_request(p));
+        FILE *out = open_memstream(&text, &len);
+        if (out) {
+                prompt_ui_render(out, prompt_request(p), prompt_broker_count(t->broker) - 1);
+                fclose(out);
+                tty_puts(t, CLEAR_LINE);
+                tty_write(t, text, len);
+        }
+        free(text);
+        start_reading(t);
+        /* Keys typed before the question was on screen are not answers. */
+        if (t->raw)
+                tcflush(t->fd, TCIFLUSH);
+        show_choices(t);
+}
+
+static void on_added(struct prompt_frontend *fe, struct prompt *p)
+{
+        struct prompt_tty *t = container_of(fe, struct prompt_tty, fe);
+        if (!shown_prompt(t))
+                show_next(t);
+        else
+                show_choices(t); /* the queued count changed */
+}
+
+static void on_resolved(struct prompt_frontend *fe, struct prompt *p,
+                        const struct prompt_resolution *res)
+{
+        struct prompt_tty *t = container_of(fe, struct prompt_tty, fe);
+        char text[256], line[320];
+        cJSON *msg;
+
+        if (prompt_id(p) != t->shown) {
+                show_choices(t);
+                return;
+        }
+        msg = cJSON_CreateObject();
+        if (msg) {
+                cJSON_AddStringToObject(msg, "by", res->by);
+                if (res->answered) {
+                        cJSON_AddStringToObject(msg, "decision", policy_verdict_name(res->verdict));
+                        cJSON_AddStringToObject(msg, "scope", prompt_scope_name(res->scope));
+                }
+                prompt_ui_describe_resolution(msg, text, sizeof(text));
+                cJSON_Delete(msg);
+                snprintf(line, sizeof(line), CLEAR_LINE "=> request %llu: %s\n",
+                         (unsigned long long)prompt_id(p), text);
+                tty_puts(t, line);
+        }
+        t->shown = 0;
+        show_next(t);
+}
+
+static void on_tick(struct prompt_frontend *fe)
+{
+        struct prompt_tty *t = container_of(fe, struct prompt_tty, fe);
+        if (!shown_prompt(t))
+                return;
+        /* Back in the foreground (fg after a suspend): start listening. */
+        start_reading(t);
+        show_choices(t);
+}
+
+static const struct prompt_frontend_ops tty_ops = {
+    .added = on_added,
+    .resolved = on_resolved,
+    .tick = on_tick,
+};
+
+static void handle_key(struct prompt_tty *t, int key)
+{
+        struct prompt_ui_answer a;
+        char err[512], line[600];
+
+        int r = prompt_ui_key(&t->ui, key, &a);
+        if (r < 0)
+                return;
+        if (r == 0) {
+                show_choices(t);
+                return;
+        }
+        uint64_t id = t->shown;
+        r = prompt_broker_answer(t->broker, a.id, a.decision, a.scope, NULL, a.pattern, "tty", err,
+                                 sizeof(err));
+        if (r < 0 && t->shown == id) {
+                /* The prompt stays: say why and ask again. */
+                snprintf(line, sizeof(line), CLEAR_LINE "   cannot do that: %s\n", err);
+                tty_puts(t, line);
+                prompt_ui_start(&t->ui, t->ui.request);
+                show_choices(t);
+        }
+}
+
+static void on_key(uv_poll_t *handle, int status, int events)
+{
+        struct prompt_tty *t = container_of(handle, struct prompt_tty, poll);
+        unsigned char keys[64];
+        ssize_t n;
+
+        if (status < 0) {
+                stop_reading(t);
+                return;
+        }
+        n = read(t->fd, keys, sizeof(keys));
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+                return;
+        if (n <= 0) {
+                /* EIO: we were put in the background (SIGTTIN is blocked),
+                 * or the terminal hung up. Listen again at the next tick. */
+                stop_reading(t);
+                return;
+        }
+        for (ssize_t i = 0; i < n && t->shown && !t->stopping; i++) {
+                uint64_t before = t->shown;
+                handle_key(t, keys[i]);
+                /* A new question is on screen: the rest was typed before it. */
+                if (t->shown != before)
+                        break;
+        }
+}
+
+static void on_closed(uv_handle_t *handle)
+{
+        struct prompt_tty *t = container_of((uv_poll_t *)handle, struct prompt_tty, poll);
+        close(t->fd);
+        free(t);
+}
+
+int prompt_tty_start(struct prompt_broker *b, uv_loop_t *loop, struct prompt_tty **ret_tty,
+                     char *err, size_t err_size)
+{
+        struct prompt_tty *t;
+        int fd, r;
+
+        /* O_NOCTTY: never become the terminal's owner by opening it;
+         * O_NONBLOCK applies to our open file description only. */
+        fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+                r = -errno;
+                snprintf(err, err_size, "/dev/tty: %s", strerror(-r));
+                return r;
+        }
+        t = calloc(1, sizeof(*t));
+        if (!t) {
+                close(fd);
+                snprintf(err, err_size, "out of memory");
+                return -ENOMEM;
+        }
+        t->fd = fd;
+        t->broker = b;
+        t->fe.ops = &tty_ops;
+        r = uv_poll_init(loop, &t->poll, fd);
+        if (r < 0) {
+                snprintf(err, err_size, "/dev/tty: %s", uv_strerror(r));
+                close(fd);
+                free(t);
+                return r;
+        }
+        uv_unref((uv_handle_t *)&t->poll);
+        prompt_broker_add_frontend(b, &t->fe);
+        if (prompt_broker_first(b))
+                show_next(t);
+        *ret_tty = t;
+        return 0;
+}
+
+void prompt_tty_stop(struct prompt_tty *t)
+{
+        if (!t || t->stopping)
+                return;
+        t->stopping = true;
+        prompt_broker_remove_frontend(t->broker, &t->fe);
+        if (t->shown)
+                tty_puts(t, CLEAR_LINE);
+        t->shown = 0;
+        stop_reading(t);
+        uv_close((uv_handle_t *)&t->poll, on_closed);
+}
