@@ -24,6 +24,7 @@
 #include "daemon.h"
 #include "env.h"
 #include "launcher.h"
+#include "prompt_setup.h"
 #include "supervisor.h"
 
 extern char **environ;
@@ -47,6 +48,16 @@ static void run_usage(FILE *out)
               "                      (scmp-super daemon); the profile's kernel part is\n"
               "                      loaded here, the daemon decides notified calls with\n"
               "                      the profile the listenerMetadata names, or its default\n"
+              "      --prompt MODE   who answers calls the profile says to ask about:\n"
+              "                      tty (this terminal, and the control socket), socket\n"
+              "                      (the control socket only: 'scmp-super prompt'), or\n"
+              "                      none (deny once, as a timeout would); the default is\n"
+              "                      tty when a terminal is attached, else socket\n"
+              "      --prompt-timeout SECONDS\n"
+              "                      deadline of each prompt (default: the profile's\n"
+              "                      supervisor.promptTimeout, 30 s)\n"
+              "      --control PATH  the control socket (default:\n"
+              "                      $XDG_RUNTIME_DIR/scmp-super/PID.sock)\n"
               "  -h, --help          show this help\n"
               "\n"
               "Exit status: the command's own, or 128+N if signal N killed it;\n"
@@ -54,6 +65,24 @@ static void run_usage(FILE *out)
               "COMMAND could not be executed, 127 if COMMAND was not found.\n"
               "SIGINT, SIGTERM and SIGHUP sent to scmp-super are passed on to COMMAND.\n",
               out);
+}
+
+/* Long options without a short form. */
+enum {
+        OPT_PROMPT = 0x100,
+        OPT_PROMPT_TIMEOUT,
+        OPT_CONTROL,
+};
+
+static int parse_seconds(const char *text, unsigned *ret_ms)
+{
+        char *end = NULL;
+        errno = 0;
+        double v = strtod(text, &end);
+        if (errno || end == text || *end || !(v > 0) || v > 86400)
+                return -EINVAL;
+        *ret_ms = v * 1000 < 1 ? 1 : (unsigned)(v * 1000);
+        return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -65,6 +94,9 @@ int cmd_run(int argc, char **argv)
             {"verbose", no_argument, NULL, 'v'},
             {"help", no_argument, NULL, 'h'},
             {"connect", required_argument, NULL, 'C'},
+            {"prompt", required_argument, NULL, OPT_PROMPT},
+            {"prompt-timeout", required_argument, NULL, OPT_PROMPT_TIMEOUT},
+            {"control", required_argument, NULL, OPT_CONTROL},
             {NULL, 0, NULL, 0},
         };
         const char *policy_path = NULL, *log_path = NULL, *connect_path = NULL;
@@ -77,6 +109,8 @@ int cmd_run(int argc, char **argv)
         struct policy_bpf bpf = {0};
         struct supervisor sup;
         bool sup_ready = false;
+        struct prompt_config pcfg = {.mode = PROMPT_MODE_AUTO};
+        struct prompting *prompting = NULL;
         char exec_path[PATH_MAX];
         sigset_t mask, old_mask;
         int sv[2] = {-1, -1}, sigfd = -1, opt, r, status = 125;
@@ -99,6 +133,26 @@ int cmd_run(int argc, char **argv)
                         break;
                 case 'C':
                         connect_path = optarg;
+                        break;
+                case OPT_PROMPT:
+                        if (prompt_mode_parse(optarg, &pcfg.mode) < 0) {
+                                fprintf(stderr,
+                                        "scmp-super run: --prompt %s: use tty, socket or none\n",
+                                        optarg);
+                                return 125;
+                        }
+                        break;
+                case OPT_PROMPT_TIMEOUT:
+                        if (parse_seconds(optarg, &pcfg.timeout_ms) < 0) {
+                                fprintf(stderr,
+                                        "scmp-super run: --prompt-timeout %s: expected seconds "
+                                        "above 0 and at most 86400\n",
+                                        optarg);
+                                return 125;
+                        }
+                        break;
+                case OPT_CONTROL:
+                        pcfg.control_path = optarg;
                         break;
                 case 'h':
                         run_usage(stdout);
@@ -205,6 +259,17 @@ int cmd_run(int argc, char **argv)
         }
         sup_ready = true;
 
+        if (!connect_path) {
+                char why[512];
+                pcfg.profile_path = policy_path;
+                r = prompting_start(&sup, policy, &pcfg, &prompting, why, sizeof(why));
+                if (r < 0) {
+                        fprintf(stderr, "scmp-super: %s\n", why);
+                        fputs("scmp-super: the command was not started\n", stderr);
+                        goto out;
+                }
+        }
+
         fflush(NULL);
         child = fork();
         if (child < 0) {
@@ -277,6 +342,7 @@ int cmd_run(int argc, char **argv)
         if (sopts.summary)
                 supervisor_print_summary(&sup, stderr);
 out:
+        prompting_stop(prompting);
         if (sup_ready)
                 supervisor_close(&sup);
         if (sopts.log)

@@ -2,6 +2,7 @@
 #include "prompt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -334,6 +335,15 @@ static cJSON *read_argv(const struct policy_call *call)
         return argv;
 }
 
+/* Whether an open-like call creates a file (so its mode argument counts). */
+static bool opens_to_create(const struct syscall_desc *desc, const struct policy_call *call)
+{
+        for (unsigned i = 0; i < desc->nargs && i < 6; i++)
+                if (desc->kinds[i] == ARG_OPEN_FLAGS)
+                        return (call->args[i] & (O_CREAT | __O_TMPFILE)) != 0;
+        return true; /* mkdir, chmod, mknod: the mode is the point */
+}
+
 /* The protocol's "decoded" object: what the arguments mean. */
 static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
 {
@@ -363,6 +373,9 @@ static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
                         r = syscall_format_open_flags(call->args[i], text, sizeof(text));
                         break;
                 case ARG_MODE:
+                        /* A mode means something only when a file is made. */
+                        if (!opens_to_create(desc, call))
+                                break;
                         key = "mode";
                         r = syscall_format_mode(call->args[i], text, sizeof(text));
                         break;
