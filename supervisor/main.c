@@ -5,6 +5,7 @@
 
 #include "cmd_daemon.h"
 #include "cmd_groups.h"
+#include "cmd_prompt.h"
 #include "cmd_trace.h"
 #include "commands.h"
 
@@ -28,6 +29,7 @@ static void usage(FILE *out)
               "  profile merge|diff A.json B.json       combine or compare profiles\n"
               "  daemon --socket PATH [OPTIONS]         serve runc, crun and run --connect\n"
               "  status [--control PATH]                what a running daemon serves\n"
+              "  prompt [--socket PATH] [--json]        answer a running supervisor's prompts\n"
               "  groups [NAME]                          list syscall groups (@basic-io, ...)\n"
               "  help                                   show this help\n"
               "  version                                show the version\n"
@@ -55,6 +57,8 @@ int main(int argc, char **argv)
                 return cmd_daemon(argc - 1, argv + 1);
         if (strcmp(cmd, "status") == 0)
                 return cmd_status(argc - 1, argv + 1);
+        if (strcmp(cmd, "prompt") == 0)
+                return cmd_prompt(argc - 1, argv + 1);
         if (strcmp(cmd, "trace") == 0)
                 return cmd_trace(argc - 1, argv + 1);
         if (strcmp(cmd, "profile") == 0)
