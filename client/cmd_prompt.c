@@ -187,12 +187,15 @@ struct session {
 static void show_choices(struct session *s)
 {
         char line[2048];
+        size_t width = prompt_ui_terminal_width(STDOUT_FILENO);
         if (!s->shown)
                 return;
+        if (width > sizeof(line))
+                width = sizeof(line);
         if (s->answered)
-                snprintf(line, sizeof(line), "(sent, waiting for the supervisor)");
+                snprintf(line, width, "(sent, waiting for the supervisor)");
         else
-                prompt_ui_choices(&s->ui, prompt_ui_now_ms(), s->n - 1, line, sizeof(line));
+                prompt_ui_choices(&s->ui, prompt_ui_now_ms(), s->n - 1, line, width);
         fputs(CLEAR_LINE, stdout);
         fputs(line, stdout);
         fflush(stdout);
@@ -290,8 +293,10 @@ static int handle_keys(struct session *s)
         for (ssize_t i = 0; i < n && s->shown && !s->answered; i++) {
                 struct prompt_ui_answer a;
                 int r = prompt_ui_key(&s->ui, keys[i], &a);
-                if (r == 0)
+                if (r == 0) {
+                        prompt_ui_render_step(stdout, &s->ui);
                         show_choices(s);
+                }
                 if (r != 1)
                         continue;
                 if (scmp_client_reply(s->c, a.id, a.decision, a.scope, NULL, a.pattern) < 0)

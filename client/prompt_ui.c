@@ -3,10 +3,19 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 
 /* Enough for a path of PATH_MAX bytes with every byte escaped. */
 #define SANITIZED_MAX (4096 * 4 + 16)
+
+size_t prompt_ui_terminal_width(int fd)
+{
+        struct winsize ws;
+        if (ioctl(fd, TIOCGWINSZ, &ws) < 0 || ws.ws_col < 20)
+                return 80;
+        return ws.ws_col;
+}
 
 int64_t prompt_ui_now_ms(void)
 {
@@ -148,8 +157,11 @@ void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
                 fprintf(out, " (%zu more waiting)", queued);
         fputs(" ---\n", out);
 
-        fprintf(out, "  %-9s pid %.0f", "caller",
-                cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(target, "pid")));
+        double pid = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(target, "pid"));
+        double tgid = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(target, "tgid"));
+        fprintf(out, "  %-9s pid %.0f", "caller", pid);
+        if (tgid > 0 && tgid != pid)
+                fprintf(out, " (a thread of %.0f)", tgid);
         fputs("  ", out);
         put_safe(out, exe ? exe : "(executable unknown)");
         fputc('\n', out);
@@ -198,13 +210,36 @@ void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
         if (waiting > 1)
                 fprintf(out, "  %-9s %.0f identical calls\n", "waiting", waiting);
         if (timeout) {
-                fprintf(out, "  %-9s ", "no answer");
+                fprintf(out, "  %-9s ", "timeout");
                 put_safe(out, string_of(timeout, "decision"));
                 if ((s = string_of(timeout, "errno"))) {
                         fputs(" with ", out);
                         put_safe(out, s);
                 }
-                fputs(", once\n", out);
+                fputs(" once, if nobody answers in time\n", out);
+        }
+}
+
+void prompt_ui_render_step(FILE *out, const struct prompt_ui *ui)
+{
+        const cJSON *scope;
+        int i = 0;
+
+        if (ui->step != PROMPT_UI_FOREVER_SCOPE)
+                return;
+        fputc('\n', out);
+        cJSON_ArrayForEach(scope, cJSON_GetObjectItemCaseSensitive(ui->request, "scopes"))
+        {
+                const char *pattern = string_of(scope, "pattern");
+                if (++i > 9)
+                        break;
+                fprintf(out, "  [%d] ", i);
+                put_safe(out, string_of(scope, "label"));
+                if (pattern) {
+                        fputs(": ", out);
+                        put_safe(out, pattern);
+                }
+                fputc('\n', out);
         }
 }
 
@@ -308,8 +343,7 @@ void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, size_t q
         long left = left_ms > 0 ? (long)((left_ms + 999) / 1000) : 0;
         size_t used = 0;
         int n = 0;
-        char safe[512];
-        const cJSON *scope;
+        int n_scopes = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(ui->request, "scopes"));
 
 #define ADD(...)                                                                                   \
         do {                                                                                       \
@@ -325,36 +359,22 @@ void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, size_t q
         buf[0] = '\0';
         switch (ui->step) {
         case PROMPT_UI_MAIN:
-                ADD("[a]llow once  [A]llow session  [d]eny once  [D]eny session  [k]ill");
+                ADD("[a]llow [A]llow session [d]eny [D]eny session [k]ill");
                 if (can_save(ui))
-                        ADD("  [f]orever");
+                        ADD(" [f]orever");
                 break;
         case PROMPT_UI_FOREVER_DECISION:
-                ADD("save a rule for good: [a]llow  [d]eny  [k]ill  [Esc] back");
+                ADD("save a rule for good: [a]llow [d]eny [k]ill [Esc] back");
                 break;
-        case PROMPT_UI_FOREVER_SCOPE: {
-                int i = 0;
-                ADD("%s for good:", ui->decision);
-                cJSON_ArrayForEach(scope, cJSON_GetObjectItemCaseSensitive(ui->request, "scopes"))
-                {
-                        const char *pattern = string_of(scope, "pattern");
-                        if (++i > 9)
-                                break;
-                        prompt_ui_sanitize(string_of(scope, "label"), safe, sizeof(safe));
-                        ADD("  [%d] %s", i, safe);
-                        if (pattern) {
-                                prompt_ui_sanitize(pattern, safe, sizeof(safe));
-                                ADD(" %s", safe);
-                        }
-                }
-                ADD("  [Esc] back");
+        case PROMPT_UI_FOREVER_SCOPE:
+                ADD("%s for good: which scope? [1-%d] [Esc] back", ui->decision,
+                    n_scopes > 9 ? 9 : n_scopes);
                 break;
-        }
         }
         if (queued)
-                ADD("  (%lds, %zu more waiting)> ", left, queued);
+                ADD(" (%lds, %zu more)> ", left, queued);
         else
-                ADD("  (%lds)> ", left);
+                ADD(" (%lds)> ", left);
 #undef ADD
 }
 
@@ -382,6 +402,13 @@ void prompt_ui_describe_resolution(const cJSON *msg, char *buf, size_t size)
         char safe_e[32] = "";
         if (e)
                 prompt_ui_sanitize(e, safe_e, sizeof(safe_e));
-        snprintf(buf, size, "%s %s%s%s%s (%s)", verb, how, e ? " with " : "", safe_e, "",
-                 by && strcmp(by, "timeout") == 0 ? "no answer in time" : safe_by);
+        if (by && strcmp(by, "timeout") == 0)
+                snprintf(buf, size, "%s %s%s%s: nobody answered in time", verb, how,
+                         e ? " with " : "", safe_e);
+        else if (by && strcmp(by, "session") == 0)
+                snprintf(buf, size, "%s%s%s by a rule just made for the session", verb,
+                         e ? " with " : "", safe_e);
+        else
+                snprintf(buf, size, "%s %s%s%s, by %s", verb, how, e ? " with " : "", safe_e,
+                         safe_by);
 }

@@ -65,6 +65,13 @@ struct prompt_ui_answer {
 void prompt_ui_start(struct prompt_ui *ui, const cJSON *request);
 
 /*
+ * The lines a step shows above its choices, if any (the numbered scopes
+ * of the last step of "forever"); call when prompt_ui_key() moved to
+ * another step. The first line it writes starts a new line.
+ */
+void prompt_ui_render_step(FILE *out, const struct prompt_ui *ui);
+
+/*
  * Feeds one key. Returns 1 with *ret_answer when the answer is complete, 0
  * when the key moved to another step (show the choices again), -1 when the
  * key means nothing here.
@@ -82,6 +89,10 @@ void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, size_t q
 /* "allowed once", "denied for the session with EACCES", "killed", ... for
  * a "resolved" message or an answer; *by is filled from the message. */
 void prompt_ui_describe_resolution(const cJSON *resolved, char *buf, size_t size);
+
+/* The width of the terminal on fd in columns (80 when it cannot say), so a
+ * line of choices can be cut to fit: a line that wraps cannot be redrawn. */
+size_t prompt_ui_terminal_width(int fd);
 
 /* The current time in milliseconds since the epoch, as deadlines count. */
 int64_t prompt_ui_now_ms(void);

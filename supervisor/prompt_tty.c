@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "errnos.h"
 #include "prompt_ui.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -105,7 +106,9 @@ static void show_choices(struct prompt_tty *t)
 
         if (!shown_prompt(t))
                 return;
-        prompt_ui_choices(&t->ui, prompt_ui_now_ms(), queued ? queued - 1 : 0, line, sizeof(line));
+        size_t width = prompt_ui_terminal_width(t->fd);
+        prompt_ui_choices(&t->ui, prompt_ui_now_ms(), queued ? queued - 1 : 0, line,
+                          width < sizeof(line) ? width : sizeof(line));
         tty_puts(t, CLEAR_LINE);
         tty_puts(t, line);
 }
@@ -163,8 +166,11 @@ static void on_resolved(struct prompt_frontend *fe, struct prompt *p,
         if (msg) {
                 cJSON_AddStringToObject(msg, "by", res->by);
                 if (res->answered) {
+                        const char *e = errno_to_name(res->errno_value);
                         cJSON_AddStringToObject(msg, "decision", policy_verdict_name(res->verdict));
                         cJSON_AddStringToObject(msg, "scope", prompt_scope_name(res->scope));
+                        if (res->verdict == VERDICT_DENY && e)
+                                cJSON_AddStringToObject(msg, "errno", e);
                 }
                 prompt_ui_describe_resolution(msg, text, sizeof(text));
                 cJSON_Delete(msg);
@@ -201,6 +207,15 @@ static void handle_key(struct prompt_tty *t, int key)
         if (r < 0)
                 return;
         if (r == 0) {
+                char *text = NULL;
+                size_t len = 0;
+                FILE *out = open_memstream(&text, &len);
+                if (out) {
+                        prompt_ui_render_step(out, &t->ui);
+                        fclose(out);
+                        tty_write(t, text, len);
+                }
+                free(text);
                 show_choices(t);
                 return;
         }
