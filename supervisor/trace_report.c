@@ -594,10 +594,10 @@ int trace_report_github(const struct trace_recorder *rec, const struct trace_run
                 fputs("::notice::scmp-super trace: no syscalls outside the profile\n", out);
 
         if (summary) {
-                fputs("### scmp-super trace: `", summary);
+                fputs("### scmp-super trace: ", summary);
                 markdown_escape(summary, command ? command : "?");
                 fprintf(summary,
-                        "`\n\n%" PRIu64 " calls to %zu syscalls; **%zu not in %s**. The command "
+                        "\n\n%" PRIu64 " calls to %zu syscalls; **%zu not in %s**. The command "
                         "exited with status %d.\n\n",
                         rec->total, trace_recorder_count(rec, false), n,
                         run->base ? "the base profile" : "a base profile (none given)",
