@@ -1499,8 +1499,12 @@ static void on_status_connection(uv_stream_t *server, int status)
         }
         if (cred.uid != 0 && cred.uid != geteuid()) {
                 char why[128];
-                snprintf(why, sizeof(why), "permission denied: only uid %u and root may ask",
-                         (unsigned)geteuid());
+                if (geteuid() == 0)
+                        snprintf(why, sizeof(why), "permission denied: only root may ask");
+                else
+                        snprintf(why, sizeof(why),
+                                 "permission denied: only uid %u and root may ask",
+                                 (unsigned)geteuid());
                 say("control: refused pid %d, uid %u: not root or uid %u", cred.pid, cred.uid,
                     (unsigned)geteuid());
                 status_send(c, status_error(why));

@@ -1,0 +1,217 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The daemon against clients that misbehave: garbage, missing or misnamed
+# descriptors, a descriptor that is no seccomp listener, too many
+# descriptors, 2 MiB messages, a client that stalls mid-message, a flood of
+# stalled connections, and listenerMetadata it does not understand. Each is
+# refused with a log line saying why, and the daemon goes on serving. Also
+# the sockets: permissions, a stale socket file, a live one, and sockets
+# passed by systemd (LISTEN_FDS).
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=daemon_lib.sh
+. "$(dirname "$0")/daemon_lib.sh"
+
+require_cmd python3 setpriv
+
+CLIENT=$SOURCE_DIR/tests/integration/daemon_client.py
+# Another user cannot run a python3 under root's home (pyenv).
+SYSTEM_PYTHON=/usr/bin/python3
+require_file "$SYSTEM_PYTHON"
+TIMEOUT_MS=3000
+
+mkdir -p "$TMP/profiles" "$TMP/t"
+cat >"$TMP/profiles/default.json" <<EOF
+{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}],
+  "supervisor": {"defaultAction": "deny", "defaultErrno": "EROFS"}
+}
+EOF
+PROFILE=$TMP/profiles/default.json
+
+# served NAME: a launcher is still served correctly.
+served()
+{
+        run_sup run --connect "$SOCK" --policy "$PROFILE" -- "$TRY" mkdir "$TMP/t/x"
+        expect "$1" 0 "mkdir: EROFS"
+}
+
+# refused NAME MODE REASON: the client MODE is refused with REASON logged.
+refused()
+{
+        local name=$1 mode=$2 reason=$3 out
+        out=$(timeout -k 5 "$HANG_LIMIT" python3 "$CLIENT" "$mode" "$SOCK" 2>&1)
+        assert_eq "$name: the daemon closes the connection" closed "$out"
+        if wait_log "$reason"; then
+                pass "$name: refused with a log line"
+        else
+                fail "$name: refused with a log line" "expected: $reason" "$(daemon_details)"
+        fi
+        if daemon_alive; then
+                pass "$name: the daemon is still running"
+        else
+                fail "$name: the daemon is still running" "$(daemon_details)"
+        fi
+}
+
+start_daemon --policy-dir "$TMP/profiles" --control "$CONTROL" \
+        --message-timeout "$TIMEOUT_MS" || finish
+
+refused "garbage" garbage "refused a message from pid" &&
+        assert_contains "garbage: the reason" "not a JSON object" "$(cat "$DAEMON_ERR")"
+refused "no descriptors" nofds '"fds" names 1 descriptors but 0 arrived'
+refused "a misnamed descriptor" wrongname 'no descriptor named "seccompFd"'
+refused "a descriptor that is no listener" notlistener 'is pipe:['
+assert_contains "no listener: the log says what it was instead" \
+        'not a seccomp listener' "$(cat "$DAEMON_ERR")"
+refused "17 descriptors" manyfds 'more descriptors than the 16 a message may carry'
+refused "a 2 MiB message" big 'message larger than 1048576 bytes'
+served "after the malformed messages a launcher is served"
+
+# A client that stalls mid-message does not hold up anyone else.
+python3 "$CLIENT" stall "$SOCK" "$TMP/stall-ready" >"$TMP/stall-out" 2>&1 &
+stall=$!
+wait_for 10 test -s "$TMP/stall-ready" || fail "the stalling client connected"
+served "a launcher is served while another client stalls"
+if kill -0 "$stall" 2>/dev/null && ! has_line "$DAEMON_ERR" "no complete message within"; then
+        pass "the stalled connection was still waiting for its deadline meanwhile"
+else
+        fail "the stalled connection was still waiting for its deadline meanwhile" \
+                "$(daemon_details)"
+fi
+if wait_log "no complete message within $TIMEOUT_MS ms (14 bytes arrived)"; then
+        pass "the stalled client is refused at its deadline"
+else
+        fail "the stalled client is refused at its deadline" "$(daemon_details)"
+fi
+wait "$stall"
+assert_eq "the stalled client sees the connection closed" closed "$(cat "$TMP/stall-out")"
+
+# A flood of stalled connections: beyond 128 waiting, the rest are closed at
+# once; the daemon still serves.
+flood=$(timeout -k 5 "$HANG_LIMIT" python3 "$CLIENT" flood "$SOCK" 140)
+assert_eq "a flood beyond 128 waiting connections is closed at once" "closed-at-once 12" "$flood"
+assert_eq "each connection over the limit is logged" 12 \
+        "$(count_lines "$DAEMON_ERR" "128 connections are still sending their message")"
+served "after the flood a launcher is served"
+
+# listenerMetadata the daemon does not understand refuses the target.
+metadata_refused()
+{
+        local name=$1 metadata=$2 reason=$3
+        python3 -c '
+import json, sys
+p = json.load(open(sys.argv[1])); p["listenerMetadata"] = sys.argv[2]
+json.dump(p, open(sys.argv[3], "w"))' "$PROFILE" "$metadata" "$TMP/meta.json"
+        run_sup run --connect "$SOCK" --policy "$TMP/meta.json" -- "$TRY" mkdir "$TMP/t/m"
+        assert_exit "$name: run --connect fails" 125
+        assert_contains "$name: run says the daemon did not take it" \
+                "did not take the command" "$ERR"
+        if wait_log "$reason"; then
+                pass "$name: the daemon logs why"
+        else
+                fail "$name: the daemon logs why" "expected: $reason" "$(daemon_details)"
+        fi
+}
+metadata_refused "a misspelt key" "polcy=default" 'listenerMetadata key "polcy" is unknown'
+metadata_refused "a path as profile name" "policy=../profiles/default" \
+        'listenerMetadata policy "../profiles/default" is not a profile name'
+metadata_refused "an item without =" "default" 'item "default" is not key=value'
+metadata_refused "an unknown profile" "policy=web" 'no profile "web"'
+assert_contains "an unknown profile: run relays the daemon's reason" 'no profile "web"' "$ERR"
+served "after refused metadata a launcher is served"
+
+# The sockets.
+assert_eq "the agent socket is 0600" 600 "$(stat -c %a "$SOCK")"
+assert_eq "the control socket is 0600" 600 "$(stat -c %a "$CONTROL")"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SYSTEM_PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+except PermissionError:
+    print("EACCES")' "$CONTROL" 2>&1)
+assert_eq "another user cannot connect to the control socket" EACCES "$out"
+chmod 666 "$CONTROL"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$SYSTEM_PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+# The refusal comes as soon as the daemon accepts, before any request.
+print(s.makefile().readline().strip())' "$CONTROL" 2>&1)
+case "$out" in
+*'"type":"error","message":"permission denied'*)
+        pass "even through a loosened mode, another uid is refused (SO_PEERCRED)" ;;
+*) fail "even through a loosened mode, another uid is refused (SO_PEERCRED)" "got: $out" ;;
+esac
+
+"$SCMP_SUPER" daemon --socket "$SOCK" --policy "$PROFILE" >"$TMP/second.out" 2>&1
+second=$?
+assert_eq "a second daemon on a live socket exits 1" 1 "$second"
+assert_contains "a second daemon says someone listens there" \
+        "another process is listening on it" "$(cat "$TMP/second.out")"
+served "the first daemon is undisturbed"
+
+stop_daemon KILL
+if [ -S "$SOCK" ]; then
+        pass "a killed daemon leaves its socket file behind"
+else
+        fail "a killed daemon leaves its socket file behind" "no $SOCK"
+fi
+start_daemon --policy-dir "$TMP/profiles" --socket-mode 0660 &&
+        pass "a new daemon replaces the stale socket file"
+served "the new daemon serves on the replaced socket"
+assert_eq "--socket-mode sets the socket's permissions" 660 "$(stat -c %a "$SOCK")"
+stop_daemon TERM
+assert_eq "the daemon exits 0 on SIGTERM" 0 "$DAEMON_STATUS"
+
+echo "not a socket" >"$TMP/plain"
+"$SCMP_SUPER" daemon --socket "$TMP/plain" --policy "$PROFILE" >"$TMP/plain.out" 2>&1
+assert_eq "a path that is not a socket is not replaced: exit 1" 1 "$?"
+assert_eq "the file is left alone" "not a socket" "$(cat "$TMP/plain")"
+"$SCMP_SUPER" daemon --policy "$PROFILE" >"$TMP/usage.out" 2>&1
+assert_eq "daemon without --socket is a usage error" 2 "$?"
+"$SCMP_SUPER" daemon --socket "$SOCK" --policy-dir "$TMP/nonexistent" >"$TMP/dir.out" 2>&1
+assert_eq "a profile directory that cannot be read stops the start" 1 "$?"
+assert_contains "and says which" "$TMP/nonexistent" "$(cat "$TMP/dir.out")"
+
+# Sockets passed by systemd: LISTEN_FDS=2, named agent and control.
+: >"$DAEMON_ERR"
+python3 - "$SOCK" "$CONTROL" "$SCMP_SUPER" "$PROFILE" 2>>"$DAEMON_ERR" <<'EOF' &
+import os, socket, sys
+agent_path, control_path, binary, profile = sys.argv[1:5]
+sockets = []
+for path in (agent_path, control_path):
+    if os.path.exists(path):
+        os.unlink(path)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(path)
+    s.listen(16)
+    sockets.append(s)
+# Out of the way first, as the sockets themselves may sit on 3 and 4.
+for i, s in enumerate(sockets):
+    os.dup2(s.fileno(), 20 + i)
+    s.close()
+for i in range(len(sockets)):
+    os.dup2(20 + i, 3 + i)  # inheritable, as dup2 makes it
+    os.close(20 + i)
+env = dict(os.environ, LISTEN_PID=str(os.getpid()), LISTEN_FDS="2",
+           LISTEN_FDNAMES="agent:control")
+os.execve(binary, [binary, "daemon", "--policy", profile], env)
+EOF
+DAEMON_PID=$!
+if wait_log "listening on an inherited socket"; then
+        pass "the daemon takes the sockets systemd passes"
+        served "a launcher is served through the inherited socket"
+        "$SCMP_SUPER" status --control "$CONTROL" >"$TMP/status.txt" 2>&1
+        assert_contains "status works through the inherited control socket" \
+                "targets served" "$(cat "$TMP/status.txt")"
+        stop_daemon TERM
+        assert_eq "the socket-activated daemon exits 0 on SIGTERM" 0 "$DAEMON_STATUS"
+else
+        fail "the daemon takes the sockets systemd passes" "$(daemon_details)"
+fi
+
+finish
