@@ -47,6 +47,9 @@ struct control_server {
         size_t n_clients;
         unsigned open_handles; /* freed when the last one has closed */
         bool stopping;
+        /* Answers "status" requests (the daemon's targets), or NULL. */
+        cJSON *(*status)(void *ctx);
+        void *status_ctx;
 };
 
 struct write_req {
@@ -310,6 +313,13 @@ static void handle_line(struct control_client *c, const char *line, size_t len)
                 handle_reply(c, msg);
         } else if (strcmp(type->valuestring, "hello") == 0) {
                 /* Clients may introduce themselves; nothing to do. */
+        } else if (strcmp(type->valuestring, "status") == 0 && c->server->status) {
+                cJSON *reply = c->server->status(c->server->status_ctx);
+                if (!reply || !cJSON_AddNumberToObject(reply, "v", SCMP_CLIENT_PROTOCOL_VERSION))
+                        send_error(c, NULL, "out of memory");
+                else
+                        send_json(c, reply);
+                cJSON_Delete(reply);
         } else {
                 send_error(c, NULL, "unknown message type (a client sends \"reply\")");
         }
@@ -545,6 +555,12 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
         prompt_broker_add_frontend(b, &s->fe);
         *ret_server = s;
         return 0;
+}
+
+void control_server_set_status(struct control_server *s, cJSON *(*status)(void *ctx), void *ctx)
+{
+        s->status = status;
+        s->status_ctx = ctx;
 }
 
 const char *control_server_path(const struct control_server *s)

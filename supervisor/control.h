@@ -53,6 +53,13 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
 const char *control_server_path(const struct control_server *s);
 
 /*
+ * Answers {"type":"status"} with what status(ctx) returns: a JSON object
+ * with "type":"status" (the daemon's targets), which the server sends with
+ * "v" added and then frees. Without it, "status" is an unknown type.
+ */
+void control_server_set_status(struct control_server *s, cJSON *(*status)(void *ctx), void *ctx);
+
+/*
  * Leaves the broker, disconnects every client, closes the socket and
  * removes its file. Memory is freed by the close callbacks, so the loop
  * must run once more.
