@@ -67,7 +67,7 @@ int cmd_daemon(int argc, char **argv)
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
-        struct daemon_options opts = {.listen_fd = -1, .control_fd = -1};
+        struct daemon_options opts = {.listen_fd = -1};
         struct daemon *d;
         char why[1200], *end;
         int opt, r;
@@ -132,7 +132,7 @@ int cmd_daemon(int argc, char **argv)
                 return 2;
         }
 
-        r = daemon_inherited_sockets(&opts.listen_fd, &opts.control_fd, why, sizeof(why));
+        r = daemon_inherited_socket(&opts.listen_fd, why, sizeof(why));
         if (r < 0) {
                 fprintf(stderr, "scmp-super daemon: %s\n", why);
                 return 1;

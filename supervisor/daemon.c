@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "control.h"
+#include "prompt.h"
 #include "supervisor.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -81,15 +83,10 @@ struct daemon {
         bool sweep_open;
         size_t n_retained;
 
-        /* The control socket, for status (see the section below). */
-        int control_fd;
-        char *control_path; /* ours to remove at exit, or NULL */
-        dev_t control_dev;
-        ino_t control_ino;
-        uv_pipe_t control;
-        bool control_open;
-        struct status_client *status_clients;
-        size_t n_status_clients;
+        /* With --control: prompts wait for an answer from the control
+         * socket's clients, which can also ask for status. */
+        struct prompt_broker *broker;
+        struct control_server *control;
 
         FILE *log;
         bool stopping;
@@ -233,11 +230,10 @@ static int check_listening_socket(int fd)
         return 0;
 }
 
-int daemon_inherited_sockets(int *ret_agent, int *ret_control, char *errbuf, size_t errlen)
+int daemon_inherited_socket(int *ret_agent, char *errbuf, size_t errlen)
 {
         const char *pid_text = getenv("LISTEN_PID"), *fds_text = getenv("LISTEN_FDS");
-        const char *names = getenv("LISTEN_FDNAMES");
-        int agent = -1, control = -1, r = 0;
+        int agent = -1, r = 0;
         char *end;
 
         if (!pid_text || !fds_text)
@@ -246,40 +242,26 @@ int daemon_inherited_sockets(int *ret_agent, int *ret_control, char *errbuf, siz
         long pid = strtol(pid_text, &end, 10);
         if (errno || *end || pid != getpid())
                 goto done; /* meant for another process */
-        long n = strtol(fds_text, &end, 10);
-        if (errno || *end || n < 1 || n > 2) {
-                snprintf(errbuf, errlen, "LISTEN_FDS=%s: expected 1 or 2 sockets", fds_text);
+        if (strcmp(fds_text, "1") != 0) {
+                snprintf(errbuf, errlen,
+                         "LISTEN_FDS=%s: expected the agent socket alone (the daemon creates "
+                         "its control socket itself)",
+                         fds_text);
                 r = -EINVAL;
                 goto done;
         }
-        for (int i = 0; i < n; i++) {
-                int fd = 3 + i;
-                /* The i-th name of "agent:control", if names were given. */
-                const char *name = names;
-                for (int k = 0; name && k < i; k++) {
-                        name = strchr(name, ':');
-                        if (name)
-                                name++;
-                }
-                bool is_control =
-                    name && strncmp(name, "control", 7) == 0 && (name[7] == '\0' || name[7] == ':');
-                if (check_listening_socket(fd) < 0) {
-                        snprintf(errbuf, errlen,
-                                 "inherited fd %d is not a listening unix stream socket", fd);
-                        r = -EINVAL;
-                        goto done;
-                }
-                if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
-                    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
-                        r = -errno;
-                        snprintf(errbuf, errlen, "inherited fd %d: %s", fd, strerror(-r));
-                        goto done;
-                }
-                if (is_control || (agent >= 0 && control < 0))
-                        control = fd;
-                else
-                        agent = fd;
+        if (check_listening_socket(3) < 0) {
+                snprintf(errbuf, errlen, "inherited fd 3 is not a listening unix stream socket");
+                r = -EINVAL;
+                goto done;
         }
+        if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0 ||
+            fcntl(3, F_SETFL, fcntl(3, F_GETFL) | O_NONBLOCK) < 0) {
+                r = -errno;
+                snprintf(errbuf, errlen, "inherited fd 3: %s", strerror(-r));
+                goto done;
+        }
+        agent = 3;
 done:
         unsetenv("LISTEN_PID");
         unsetenv("LISTEN_FDS");
@@ -287,7 +269,6 @@ done:
         if (r < 0)
                 return r;
         *ret_agent = agent;
-        *ret_control = control;
         return 0;
 }
 
@@ -807,13 +788,50 @@ static void on_listen_closed(uv_handle_t *handle)
         d->listen_fd = -1;
 }
 
-static int control_start(struct daemon *d, char *errbuf, size_t errlen);
-static void control_stop(struct daemon *d);
+static cJSON *status_for_control(void *ctx)
+{
+        return daemon_status(ctx);
+}
+
+static int control_start(struct daemon *d, char *errbuf, size_t errlen)
+{
+        const struct policy *fallback = profile_store_find(&d->store, NULL)->policy;
+        /* One broker serves every target, so one deadline: the default
+         * profile's promptTimeout. Forever answers cannot be saved: no
+         * single profile file belongs to every target. */
+        struct prompt_broker_options bopts = {.timeout_ms = fallback->prompt_timeout_ms};
+        char why[512];
+        int r;
+
+        r = prompt_broker_new(&d->sup, &bopts, &d->broker);
+        if (r < 0) {
+                snprintf(errbuf, errlen, "starting the prompt broker: %s", strerror(-r));
+                return r;
+        }
+        r = control_server_start(d->broker, &d->sup.loop, d->opts.control_path, &d->control, why,
+                                 sizeof(why));
+        if (r < 0) {
+                d->control = NULL;
+                snprintf(errbuf, errlen, "--control: %s", why);
+                return r;
+        }
+        control_server_set_status(d->control, status_for_control, d);
+        return 0;
+}
 
 /* Closes the daemon's own handles; the targets are the supervisor's. */
 static void close_handles(struct daemon *d)
 {
-        control_stop(d);
+        /* The front end leaves first; then the broker denies what still
+         * waits, as a timeout would, and lets go of the supervisor. */
+        if (d->control) {
+                control_server_stop(d->control);
+                d->control = NULL;
+        }
+        if (d->broker) {
+                prompt_broker_close(d->broker);
+                d->broker = NULL;
+        }
         if (d->listen_open) {
                 d->listen_open = false;
                 uv_close((uv_handle_t *)&d->listen_poll, on_listen_closed);
@@ -873,7 +891,6 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
         if (!d->opts.message_timeout_ms)
                 d->opts.message_timeout_ms = DAEMON_MESSAGE_TIMEOUT_MS;
         d->listen_fd = -1;
-        d->control_fd = -1;
         d->started = time(NULL);
 
         r = profile_store_open(&d->store, opts->policy_path, opts->policy_dir, &err);
@@ -943,7 +960,7 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                 uv_timer_start(&d->flush_timer, on_flush_timer, 1000, 1000);
                 uv_unref((uv_handle_t *)&d->flush_timer);
         }
-        if (opts->control_path || opts->control_fd >= 0) {
+        if (opts->control_path) {
                 r = control_start(d, errbuf, errlen);
                 if (r < 0)
                         goto fail;
@@ -990,8 +1007,6 @@ void daemon_free(struct daemon *d)
         } else if (d->listen_fd >= 0) {
                 close(d->listen_fd);
         }
-        if (d->control_fd >= 0)
-                close(d->control_fd); /* never handed to the loop */
         if (d->log)
                 fclose(d->log);
         profile_store_close(&d->store);
@@ -1069,6 +1084,8 @@ cJSON *daemon_status(struct daemon *d)
         cJSON_AddNumberToObject(root, "served", (double)d->served);
         cJSON_AddNumberToObject(root, "refused", (double)d->refused);
         cJSON_AddNumberToObject(root, "connections", (double)d->n_conns);
+        cJSON_AddNumberToObject(root, "prompts",
+                                d->broker ? (double)prompt_broker_count(d->broker) : 0);
         profiles = cJSON_AddArrayToObject(root, "profiles");
         for (size_t i = 0; profiles && i < d->store.n_profiles; i++) {
                 cJSON *p = cJSON_CreateObject();
@@ -1317,251 +1334,4 @@ int daemon_launcher_answer(int fd, int child_pidfd, unsigned timeout_ms, char *e
         }
         cJSON_Delete(reply);
         return r;
-}
-
-/* ---- the control socket: status ----------------------------------------- */
-
-/*
- * One JSON request per line, one JSON reply per line (docs/PROTOCOL.md):
- * {"type":"status"} gets daemon_status(). Only root and our own uid may
- * connect (SO_PEERCRED), whatever the socket's mode. A line longer than
- * STATUS_LINE_MAX ends the connection, and so does a client that leaves
- * more than STATUS_OUTPUT_MAX bytes of replies unread, so no client can make
- * the daemon buffer without bound.
- */
-#define STATUS_LINE_MAX    (64u << 10)
-#define STATUS_OUTPUT_MAX  (16u << 20)
-#define STATUS_MAX_CLIENTS 16
-
-struct status_client {
-        uv_pipe_t pipe; /* first: freed in its close callback */
-        struct daemon *daemon;
-        struct status_client *next;
-        bool closing;
-        size_t len;
-        char line[STATUS_LINE_MAX + 1];
-};
-
-struct status_write {
-        uv_write_t req;
-        char text[];
-};
-
-static void on_status_client_closed(uv_handle_t *handle)
-{
-        free(container_of((uv_pipe_t *)handle, struct status_client, pipe));
-}
-
-static void status_client_close(struct status_client *c)
-{
-        struct daemon *d = c->daemon;
-
-        if (c->closing)
-                return;
-        c->closing = true;
-        for (struct status_client **p = &d->status_clients; *p; p = &(*p)->next)
-                if (*p == c) {
-                        *p = c->next;
-                        break;
-                }
-        d->n_status_clients--;
-        uv_close((uv_handle_t *)&c->pipe, on_status_client_closed);
-}
-
-static void on_status_written(uv_write_t *req, int status)
-{
-        free(container_of(req, struct status_write, req));
-}
-
-static void status_send(struct status_client *c, cJSON *msg)
-{
-        char *text = msg ? cJSON_PrintUnformatted(msg) : NULL;
-        struct status_write *w = NULL;
-        size_t len;
-
-        cJSON_Delete(msg);
-        if (!text || uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > STATUS_OUTPUT_MAX)
-                goto fail;
-        len = strlen(text);
-        w = malloc(sizeof(*w) + len + 1);
-        if (!w)
-                goto fail;
-        memcpy(w->text, text, len);
-        w->text[len] = '\n';
-        free(text);
-        uv_buf_t buf = uv_buf_init(w->text, (unsigned)(len + 1));
-        if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &buf, 1, on_status_written) < 0) {
-                free(w);
-                status_client_close(c);
-        }
-        return;
-fail:
-        free(text);
-        status_client_close(c);
-}
-
-static cJSON *status_error(const char *message)
-{
-        cJSON *msg = cJSON_CreateObject();
-        if (msg) {
-                cJSON_AddNumberToObject(msg, "v", 1);
-                cJSON_AddStringToObject(msg, "type", "error");
-                cJSON_AddStringToObject(msg, "message", message);
-        }
-        return msg;
-}
-
-static void status_handle_line(struct status_client *c, const char *line, size_t len)
-{
-        cJSON *req = cJSON_ParseWithLength(line, len);
-        const cJSON *type = cJSON_GetObjectItemCaseSensitive(req, "type");
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, "v");
-
-        if (!cJSON_IsObject(req))
-                status_send(c, status_error("not a JSON object (one message per line)"));
-        else if (v && (!cJSON_IsNumber(v) || v->valuedouble != 1))
-                status_send(c, status_error("protocol version is not supported (this is 1)"));
-        else if (!cJSON_IsString(type))
-                status_send(c, status_error("a message needs \"type\""));
-        else if (strcmp(type->valuestring, "status") == 0) {
-                cJSON *reply = daemon_status(c->daemon);
-                if (reply)
-                        cJSON_AddNumberToObject(reply, "v", 1);
-                status_send(c, reply);
-        } else
-                status_send(c, status_error("unknown message type (this socket answers "
-                                            "\"status\")"));
-        cJSON_Delete(req);
-}
-
-static void on_status_alloc(uv_handle_t *handle, size_t suggested, uv_buf_t *buf)
-{
-        struct status_client *c = container_of((uv_pipe_t *)handle, struct status_client, pipe);
-        *buf = uv_buf_init(c->line + c->len, (unsigned)(STATUS_LINE_MAX + 1 - c->len));
-}
-
-static void on_status_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf)
-{
-        struct status_client *c = container_of((uv_pipe_t *)stream, struct status_client, pipe);
-        size_t start = 0;
-
-        if (nread < 0) {
-                status_client_close(c);
-                return;
-        }
-        size_t scanned = c->len;
-        c->len += (size_t)nread;
-        for (size_t i = scanned; i < c->len && !c->closing; i++) {
-                if (c->line[i] != '\n')
-                        continue;
-                if (i > start)
-                        status_handle_line(c, c->line + start, i - start);
-                start = i + 1;
-        }
-        if (c->closing)
-                return;
-        memmove(c->line, c->line + start, c->len - start);
-        c->len -= start;
-        if (c->len > STATUS_LINE_MAX) {
-                say("control: a request from a client is longer than %u bytes; disconnecting",
-                    STATUS_LINE_MAX);
-                status_client_close(c);
-        }
-}
-
-static void on_status_connection(uv_stream_t *server, int status)
-{
-        struct daemon *d = container_of((uv_pipe_t *)server, struct daemon, control);
-        struct status_client *c;
-        struct ucred cred = {.uid = (uid_t)-1};
-        socklen_t len = sizeof(cred);
-        uv_os_fd_t fd;
-
-        if (status < 0 || d->stopping)
-                return;
-        c = malloc(sizeof(*c));
-        if (!c)
-                return;
-        memset(c, 0, offsetof(struct status_client, line));
-        c->daemon = d;
-        if (uv_pipe_init(&d->sup.loop, &c->pipe, 0) < 0) {
-                free(c);
-                return;
-        }
-        c->next = d->status_clients;
-        d->status_clients = c;
-        d->n_status_clients++;
-        if (uv_accept(server, (uv_stream_t *)&c->pipe) < 0 ||
-            uv_fileno((uv_handle_t *)&c->pipe, &fd) < 0 ||
-            getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
-                status_client_close(c);
-                return;
-        }
-        if (cred.uid != 0 && cred.uid != geteuid()) {
-                char why[128];
-                if (geteuid() == 0)
-                        snprintf(why, sizeof(why), "permission denied: only root may ask");
-                else
-                        snprintf(why, sizeof(why),
-                                 "permission denied: only uid %u and root may ask",
-                                 (unsigned)geteuid());
-                say("control: refused pid %d, uid %u: not root or uid %u", cred.pid, cred.uid,
-                    (unsigned)geteuid());
-                status_send(c, status_error(why));
-                status_client_close(c);
-                return;
-        }
-        if (d->n_status_clients > STATUS_MAX_CLIENTS) {
-                status_send(c, status_error("too many clients"));
-                status_client_close(c);
-                return;
-        }
-        if (uv_read_start((uv_stream_t *)&c->pipe, on_status_alloc, on_status_read) < 0)
-                status_client_close(c);
-}
-
-static int control_start(struct daemon *d, char *errbuf, size_t errlen)
-{
-        struct stat st;
-        int r;
-
-        if (d->opts.control_fd >= 0) {
-                d->control_fd = d->opts.control_fd;
-        } else {
-                r = listen_unix(d->opts.control_path, 0, &d->control_fd, &st, errbuf, errlen);
-                if (r < 0)
-                        return r;
-                d->control_path = strdup(d->opts.control_path);
-                d->control_dev = st.st_dev;
-                d->control_ino = st.st_ino;
-        }
-        r = uv_pipe_init(&d->sup.loop, &d->control, 0);
-        if (r == 0) {
-                d->control_open = true;
-                r = uv_pipe_open(&d->control, d->control_fd);
-        }
-        if (r == 0) {
-                d->control_fd = -1; /* the pipe owns it now */
-                r = uv_listen((uv_stream_t *)&d->control, 16, on_status_connection);
-        }
-        if (r < 0) {
-                snprintf(errbuf, errlen, "control socket: %s", uv_strerror(r));
-                return r;
-        }
-        return 0;
-}
-
-static void control_stop(struct daemon *d)
-{
-        while (d->status_clients)
-                status_client_close(d->status_clients);
-        if (d->control_open) {
-                d->control_open = false;
-                uv_close((uv_handle_t *)&d->control, NULL);
-        }
-        if (d->control_path) {
-                remove_socket_file(d->control_path, d->control_dev, d->control_ino);
-                free(d->control_path);
-                d->control_path = NULL;
-        }
 }

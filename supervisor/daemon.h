@@ -39,8 +39,7 @@ struct daemon_options {
         mode_t socket_mode;       /* 0: 0600 */
         const char *policy_path;  /* the default profile, or NULL */
         const char *policy_dir;   /* named profiles DIR/NAME.json, or NULL */
-        const char *control_path; /* the control socket, or NULL */
-        int control_fd;           /* an inherited control socket, or -1 */
+        const char *control_path; /* the control socket (prompts, status), or NULL */
         const char *log_path;     /* JSON lines, one per decision, or NULL */
         unsigned message_timeout_ms;
         bool verbose;
@@ -65,13 +64,12 @@ int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *e
                           size_t errlen);
 
 /*
- * The listening sockets systemd passed (LISTEN_PID, LISTEN_FDS,
- * LISTEN_FDNAMES): the one named "control" becomes *ret_control, the first
- * other one *ret_agent; -1 where none. Unsets the variables so children do
- * not see them. Returns 0, or -EINVAL when the passed fds are not listening
- * unix stream sockets.
+ * The listening socket systemd passed (LISTEN_PID, LISTEN_FDS=1): fd 3,
+ * then *ret_agent, or -1 when none was passed to this process. Unsets the
+ * variables so children do not see them. Returns 0, or -EINVAL when what
+ * was passed is not one listening unix stream socket.
  */
-int daemon_inherited_sockets(int *ret_agent, int *ret_control, char *errbuf, size_t errlen);
+int daemon_inherited_socket(int *ret_agent, char *errbuf, size_t errlen);
 
 struct daemon;
 

@@ -177,41 +177,41 @@ assert_eq "daemon without --socket is a usage error" 2 "$?"
 assert_eq "a profile directory that cannot be read stops the start" 1 "$?"
 assert_contains "and says which" "$TMP/nonexistent" "$(cat "$TMP/dir.out")"
 
-# Sockets passed by systemd: LISTEN_FDS=2, named agent and control.
+# The agent socket passed by systemd (LISTEN_FDS=1); the daemon creates its
+# control socket itself.
 : >"$DAEMON_ERR"
-python3 - "$SOCK" "$CONTROL" "$SCMP_SUPER" "$PROFILE" 2>>"$DAEMON_ERR" <<'EOF' &
+python3 - "$SOCK" "$SCMP_SUPER" "$PROFILE" "$CONTROL" 2>>"$DAEMON_ERR" <<'EOF' &
 import os, socket, sys
-agent_path, control_path, binary, profile = sys.argv[1:5]
-sockets = []
-for path in (agent_path, control_path):
-    if os.path.exists(path):
-        os.unlink(path)
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.bind(path)
-    s.listen(16)
-    sockets.append(s)
-# Out of the way first, as the sockets themselves may sit on 3 and 4.
-for i, s in enumerate(sockets):
-    os.dup2(s.fileno(), 20 + i)
+path, binary, profile, control = sys.argv[1:5]
+if os.path.exists(path):
+    os.unlink(path)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(16)
+if s.fileno() != 3:
+    os.dup2(s.fileno(), 3)  # inheritable, as dup2 makes it
     s.close()
-for i in range(len(sockets)):
-    os.dup2(20 + i, 3 + i)  # inheritable, as dup2 makes it
-    os.close(20 + i)
-env = dict(os.environ, LISTEN_PID=str(os.getpid()), LISTEN_FDS="2",
-           LISTEN_FDNAMES="agent:control")
-os.execve(binary, [binary, "daemon", "--policy", profile], env)
+else:
+    os.set_inheritable(3, True)
+env = dict(os.environ, LISTEN_PID=str(os.getpid()), LISTEN_FDS="1")
+os.execve(binary, [binary, "daemon", "--policy", profile, "--control", control], env)
 EOF
 DAEMON_PID=$!
 if wait_log "listening on an inherited socket"; then
-        pass "the daemon takes the sockets systemd passes"
+        pass "the daemon takes the socket systemd passes"
         served "a launcher is served through the inherited socket"
         "$SCMP_SUPER" status --control "$CONTROL" >"$TMP/status.txt" 2>&1
-        assert_contains "status works through the inherited control socket" \
+        assert_contains "status works alongside the inherited socket" \
                 "targets served" "$(cat "$TMP/status.txt")"
         stop_daemon TERM
         assert_eq "the socket-activated daemon exits 0 on SIGTERM" 0 "$DAEMON_STATUS"
+        if [ -S "$SOCK" ]; then
+                pass "the inherited socket's file is systemd's to remove, not ours"
+        else
+                fail "the inherited socket's file is systemd's to remove, not ours"
+        fi
 else
-        fail "the daemon takes the sockets systemd passes" "$(daemon_details)"
+        fail "the daemon takes the socket systemd passes" "$(daemon_details)"
 fi
 
 finish

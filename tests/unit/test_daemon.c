@@ -2,7 +2,7 @@
 /*
  * The daemon's small decisions: what listenerMetadata asks for (and that
  * anything it does not understand is refused rather than ignored), the
- * metadata a launcher sends, and which inherited sockets systemd passed.
+ * metadata a launcher sends, and the socket systemd passes.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -124,72 +124,77 @@ static void put_socket(int fd, bool listening)
         }
 }
 
-static void set_listen_env(const char *n, const char *names)
+static void set_listen_env(const char *n)
 {
         char pid[32];
         snprintf(pid, sizeof(pid), "%d", getpid());
         setenv("LISTEN_PID", pid, 1);
         setenv("LISTEN_FDS", n, 1);
-        if (names)
-                setenv("LISTEN_FDNAMES", names, 1);
-        else
-                unsetenv("LISTEN_FDNAMES");
 }
 
-static void inherited_sockets_are_taken_by_name(void **state)
+static void the_inherited_socket_is_taken(void **state)
 {
-        int agent, control;
+        int agent = 99;
         char why[256];
 
         put_socket(3, true);
-        put_socket(4, true);
-        set_listen_env("2", "control:agent");
-        assert_int_equal(daemon_inherited_sockets(&agent, &control, why, sizeof(why)), 0);
-        assert_int_equal(control, 3);
-        assert_int_equal(agent, 4);
-        /* Ours now: close-on-exec, and the variables are gone. */
+        set_listen_env("1");
+        assert_int_equal(daemon_inherited_socket(&agent, why, sizeof(why)), 0);
+        assert_int_equal(agent, 3);
+        /* Ours now: close-on-exec, non-blocking, and the variables are gone. */
         assert_true(fcntl(3, F_GETFD) & FD_CLOEXEC);
-        assert_true(fcntl(4, F_GETFL) & O_NONBLOCK);
+        assert_true(fcntl(3, F_GETFL) & O_NONBLOCK);
         assert_null(getenv("LISTEN_FDS"));
         assert_null(getenv("LISTEN_PID"));
         close(3);
-        close(4);
 }
 
-static void one_inherited_socket_is_the_agent_socket(void **state)
+static void without_sockets_there_is_none(void **state)
 {
-        int agent, control;
+        int agent = 99;
         char why[256];
 
-        put_socket(3, true);
-        set_listen_env("1", NULL);
-        assert_int_equal(daemon_inherited_sockets(&agent, &control, why, sizeof(why)), 0);
-        assert_int_equal(agent, 3);
-        assert_int_equal(control, -1);
-        close(3);
+        unsetenv("LISTEN_PID");
+        unsetenv("LISTEN_FDS");
+        assert_int_equal(daemon_inherited_socket(&agent, why, sizeof(why)), 0);
+        assert_int_equal(agent, -1);
 }
 
 static void sockets_for_another_process_are_ignored(void **state)
 {
-        int agent = 99, control = 99;
+        int agent = 99;
         char why[256];
 
         setenv("LISTEN_PID", "1", 1);
         setenv("LISTEN_FDS", "1", 1);
-        assert_int_equal(daemon_inherited_sockets(&agent, &control, why, sizeof(why)), 0);
+        assert_int_equal(daemon_inherited_socket(&agent, why, sizeof(why)), 0);
         assert_int_equal(agent, -1);
-        assert_int_equal(control, -1);
         assert_null(getenv("LISTEN_FDS"));
+}
+
+static void two_sockets_are_refused(void **state)
+{
+        int agent = 99;
+        char why[256];
+
+        put_socket(3, true);
+        put_socket(4, true);
+        set_listen_env("2");
+        assert_int_equal(daemon_inherited_socket(&agent, why, sizeof(why)), -EINVAL);
+        assert_non_null(strstr(why, "LISTEN_FDS=2"));
+        assert_int_equal(agent, 99);
+        close(3);
+        close(4);
 }
 
 static void a_socket_that_does_not_listen_is_refused(void **state)
 {
-        int agent = 99, control = 99;
+        int agent = 99;
         char why[256];
 
         put_socket(3, false);
-        set_listen_env("1", NULL);
-        assert_int_equal(daemon_inherited_sockets(&agent, &control, why, sizeof(why)), -EINVAL);
+        set_listen_env("1");
+        assert_int_equal(daemon_inherited_socket(&agent, why, sizeof(why)), -EINVAL);
         assert_non_null(strstr(why, "fd 3 is not a listening unix stream socket"));
         assert_int_equal(agent, 99);
         close(3);
@@ -205,9 +210,10 @@ int main(void)
             cmocka_unit_test(control_characters_do_not_reach_the_reason),
             cmocka_unit_test(overlong_metadata_is_refused),
             cmocka_unit_test(launcher_metadata_marks_the_launcher_first),
-            cmocka_unit_test(inherited_sockets_are_taken_by_name),
-            cmocka_unit_test(one_inherited_socket_is_the_agent_socket),
+            cmocka_unit_test(the_inherited_socket_is_taken),
+            cmocka_unit_test(without_sockets_there_is_none),
             cmocka_unit_test(sockets_for_another_process_are_ignored),
+            cmocka_unit_test(two_sockets_are_refused),
             cmocka_unit_test(a_socket_that_does_not_listen_is_refused),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
