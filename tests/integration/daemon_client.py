@@ -3,6 +3,7 @@
 """Misbehaving clients of the daemon's agent socket, for test_daemon_serve.sh.
 
     daemon_client.py MODE SOCKET [ARGS]
+    daemon_client.py answer CONTROL_SOCKET CONTAINER READY_FILE DECISION...
 
 Each mode connects, sends something the daemon must refuse, then waits
 (at most 30 s) for the daemon to close the connection and prints what it
@@ -51,8 +52,47 @@ def message(fd_names, pid=None, metadata=""):
     }).encode()
 
 
+def answer(path, container, decisions, ready_file):
+    """Answers the prompts of one target through the control socket.
+
+    Connects, says so in ready_file, then for each request from container
+    ("-" for none) asks for status first (to show the call is pending
+    there), prints what it saw, and replies with the next decision: "allow"
+    or "deny:ERRNO". Ends after the last decision, or after 60 s.
+    """
+    s = connect(path)
+    s.settimeout(60)
+    f = s.makefile("r")
+    with open(ready_file, "w") as ready:
+        ready.write("connected\n")
+    want = None if container == "-" else container
+    while decisions:
+        msg = json.loads(f.readline())
+        if msg.get("type") == "request" and msg["target"]["container"] == want:
+            print("request container=%s syscall=%s" % (container, msg["syscall"]))
+            s.sendall(b'{"v":1,"type":"status"}\n')
+            while True:
+                st = json.loads(f.readline())
+                if st.get("type") == "status":
+                    break
+            for t in st["targets"]:
+                if t["container"] == want:
+                    for call in t["pending"]:
+                        print("pending container=%s syscall=%s paths=%s" %
+                              (container, call["syscall"], ",".join(call["paths"])))
+            decision, _, errno_name = decisions.pop(0).partition(":")
+            reply = {"v": 1, "type": "reply", "id": msg["id"], "decision": decision}
+            if errno_name:
+                reply["errno"] = errno_name
+            s.sendall(json.dumps(reply).encode() + b"\n")
+    print("answered")
+
+
 def main():
     mode, path = sys.argv[1], sys.argv[2]
+    if mode == "answer":
+        answer(path, sys.argv[3], sys.argv[5:], sys.argv[4])
+        return
     if mode == "flood":
         # Opens N connections that each send half a message and stall; says
         # how many the daemon closed at once (beyond its limit) while it

@@ -163,10 +163,46 @@ check_runtime()
         fi
 }
 
-start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" || finish
+cat >"$TMP/profiles/ask.json" <<EOF
+{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{"names": $NOTIFIED, "action": "SCMP_ACT_NOTIFY"}],
+  "supervisor": {"defaultAction": "prompt", "promptTimeout": 60}
+}
+EOF
+
+start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" --control "$CONTROL" || finish
+
+# check_prompt RUNTIME: a container's mkdir waits for a person's answer,
+# given through the control socket, and the request names the container.
+check_prompt()
+{
+        local runtime=$1 name=ask-$1-$$
+        command -v "$runtime" >/dev/null 2>&1 || return
+        python3 "$SOURCE_DIR/tests/integration/daemon_client.py" answer "$CONTROL" "$name" \
+                "$TMP/ready-$name" allow deny:ENOTEMPTY >"$TMP/answer-$name" 2>&1 &
+        local answerer=$!
+        wait_for 10 test -s "$TMP/ready-$name" || fail "$runtime: the answering client connects"
+        make_bundle "$TMP/$name" "$(seccomp_for 'policy=ask')" \
+                'mkdir /tmp/q1 && echo Q1_OK; mkdir /tmp/q2; echo END'
+        run_container "$runtime" "$TMP/$name" "$name"
+        assert_contains "$runtime: a prompt answered allow lets the container's call run" \
+                Q1_OK "$OUT"
+        assert_contains "$runtime: a prompt answered deny fails it with the chosen errno" \
+                "can't create directory '/tmp/q2': Directory not empty" "$OUT"
+        wait "$answerer"
+        assert_eq "$runtime: each request names the container, and status shows it pending" \
+                "request container=$name syscall=mkdir
+pending container=$name syscall=mkdir paths=/tmp/q1
+request container=$name syscall=mkdir
+pending container=$name syscall=mkdir paths=/tmp/q2
+answered" "$(cat "$TMP/answer-$name")"
+}
 
 check_runtime crun
+check_prompt crun
 check_runtime runc
+check_prompt runc
 
 # A container's own process is not a launcher: a profile that denies execve
 # in the supervisor stops the container's first exec, which a launcher's
@@ -179,7 +215,7 @@ cat >"$TMP/profiles/noexec.json" <<'EOF'
 }
 EOF
 kill -HUP "$DAEMON_PID"
-if wait_log 'reloaded 3 profiles'; then
+if wait_log 'reloaded 4 profiles'; then
         name=noexec-crun-$$
         make_bundle "$TMP/$name" \
                 "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"$SOCK\",

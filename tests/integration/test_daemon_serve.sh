@@ -69,6 +69,36 @@ else
         fail "the daemon logs the launcher served and gone" "$(daemon_details)"
 fi
 
+# A prompt for a daemon-served target waits for an answer from a client of
+# the control socket, and shows in status meanwhile.
+cat >"$TMP/profiles/ask.json" <<EOF
+{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "listenerMetadata": "policy=ask",
+  "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOTIFY"}],
+  "supervisor": {"defaultAction": "prompt", "promptTimeout": 60}
+}
+EOF
+kill -HUP "$DAEMON_PID"
+wait_log 'reloaded 2 profiles' || fail "SIGHUP loads a new profile" "$(daemon_details)"
+python3 "$SOURCE_DIR/tests/integration/daemon_client.py" answer "$CONTROL" - \
+        "$TMP/answer-ready" allow deny:ENOTEMPTY >"$TMP/answer.out" 2>&1 &
+answerer=$!
+wait_for 10 test -s "$TMP/answer-ready" || fail "the answering client connects"
+mkdir -p "$TMP/t/ask"
+run_sup run --connect "$SOCK" --policy "$TMP/profiles/ask.json" -- \
+        "$TRY" mkdir "$TMP/t/ask/a" -- mkdir "$TMP/t/ask/b"
+expect "prompts of a daemon-served target are answered through the control socket" 0 \
+        "mkdir: OK
+mkdir: ENOTEMPTY"
+wait "$answerer"
+assert_eq "the client saw each request, and status showed the call pending" \
+        "request container=- syscall=mkdir
+pending container=- syscall=mkdir paths=$TMP/t/ask/a
+request container=- syscall=mkdir
+pending container=- syscall=mkdir paths=$TMP/t/ask/b
+answered" "$(cat "$TMP/answer.out")"
+
 # N launchers at once. Each makes an allowed mkdir, then blocks opening its
 # own FIFO until the test opens it for writing (and writes nothing, so a
 # reader that closes at once costs no SIGPIPE), then makes a denied mkdir.
