@@ -58,7 +58,8 @@ def answer(path, container, decisions, ready_file):
     Connects, says so in ready_file, then for each request from container
     ("-" for none) asks for status first (to show the call is pending
     there), prints what it saw, and replies with the next decision: "allow"
-    or "deny:ERRNO". Ends after the last decision, or after 60 s.
+    or "deny:ERRNO" (once the file $ANSWER_AFTER exists, if that is set).
+    Ends after the last decision, or after 60 s.
     """
     s = connect(path)
     s.settimeout(60)
@@ -80,6 +81,11 @@ def answer(path, container, decisions, ready_file):
                     for call in t["pending"]:
                         print("pending container=%s syscall=%s paths=%s" %
                               (container, call["syscall"], ",".join(call["paths"])))
+            # Hold the answer until the test says so, if it asks to.
+            go = os.environ.get("ANSWER_AFTER")
+            deadline = time.monotonic() + 30
+            while go and not os.path.exists(go) and time.monotonic() < deadline:
+                time.sleep(0.02)
             decision, _, errno_name = decisions.pop(0).partition(":")
             reply = {"v": 1, "type": "reply", "id": msg["id"], "decision": decision}
             if errno_name:

@@ -99,6 +99,35 @@ request container=- syscall=mkdir
 pending container=- syscall=mkdir paths=$TMP/t/ask/b
 answered" "$(cat "$TMP/answer.out")"
 
+# A reload while a prompt waits: the target switches to the new profile,
+# and the waiting call is still answered (its rule lives in the old one).
+ANSWER_AFTER=$TMP/go-answer python3 "$SOURCE_DIR/tests/integration/daemon_client.py" answer \
+        "$CONTROL" - "$TMP/answer-ready2" allow >"$TMP/answer2.out" 2>&1 &
+answerer=$!
+wait_for 10 test -s "$TMP/answer-ready2" || fail "the answering client connects"
+"$SCMP_SUPER" run --connect "$SOCK" --policy "$TMP/profiles/ask.json" -- \
+        "$TRY" mkdir "$TMP/t/ask/c" >"$TMP/out-ask" 2>&1 &
+asking=$!
+wait_for 15 has_line "$TMP/answer2.out" "pending container=-" ||
+        fail "the prompt is pending" "$(cat "$TMP/answer2.out")"
+sed -i 's/"promptTimeout": 60/"promptTimeout": 59/' "$TMP/profiles/ask.json"
+kill -HUP "$DAEMON_PID"
+if wait_log "1 live targets now use the new versions"; then
+        pass "a target with a waiting prompt switches at a reload"
+else
+        fail "a target with a waiting prompt switches at a reload" "$(daemon_details)"
+fi
+touch "$TMP/go-answer"
+wait "$asking"
+assert_eq "the prompt that waited across the reload is still answered" "mkdir: OK" \
+        "$(cat "$TMP/out-ask")"
+wait "$answerer"
+if daemon_alive; then
+        pass "the daemon carries on after answering across a reload"
+else
+        fail "the daemon carries on after answering across a reload" "$(daemon_details)"
+fi
+
 # N launchers at once. Each makes an allowed mkdir, then blocks opening its
 # own FIFO until the test opens it for writing (and writes nothing, so a
 # reader that closes at once costs no SIGPIPE), then makes a denied mkdir.
