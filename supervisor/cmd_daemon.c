@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "daemon.h"
 
@@ -142,6 +143,14 @@ int cmd_daemon(int argc, char **argv)
                       "PATH [--policy-dir DIR])\n",
                       stderr);
                 return 2;
+        }
+        /* Every target holds its listener open, and a node may run
+         * thousands of containers: take the hard limit on descriptors
+         * (the loop uses epoll, which has no FD_SETSIZE ceiling). */
+        struct rlimit nofile;
+        if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+                nofile.rlim_cur = nofile.rlim_max;
+                setrlimit(RLIMIT_NOFILE, &nofile);
         }
         /* Writing to a client that went away must be an error, not death. */
         signal(SIGPIPE, SIG_IGN);
