@@ -880,7 +880,7 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
         struct supervisor_options sopts = {.verbose = opts->verbose};
         struct policy_error err;
         struct daemon *d = calloc(1, sizeof(*d));
-        struct stat st;
+        struct stat st = {0};
         int r;
 
         if (!d) {
