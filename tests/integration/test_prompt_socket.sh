@@ -102,6 +102,7 @@ end_sup
 expect "coalescing: one answer releases all eight" 0 "$(repeat_line 8 "open: OK")"
 
 # --- a flood queues, with a visible count ---------------------------------
+# shellcheck disable=SC2016 # expanded by the inner sh
 start_sup -- sh -c 'for i in 1 2 3 4 5; do "$0" open "$1/ask/$i" & done; wait' "$TRY" "$TMP"
 wait_until "five prompts are queued" test "$(snapshot | jq -s '.[0].pending')" = 5
 snapshot >"$TMP/snap"
@@ -233,6 +234,7 @@ end_sup
 expect "other uid: the prompt was still ours to answer" 0 "open: OK"
 
 # --- nothing stalls: other processes are served while a prompt waits ------
+# shellcheck disable=SC2016 # expanded by the inner sh
 start_sup -- sh -c '"$0" open "$1/ask/s" & "$0" open "$1/free/file" -- open "$1/free/file"
 echo other-finished; wait' "$TRY" "$TMP"
 start_client one
