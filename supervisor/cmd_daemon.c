@@ -37,6 +37,8 @@ static void daemon_usage(FILE *out)
               "  -l, --log FILE            append one JSON line per decision to FILE\n"
               "      --message-timeout MS  refuse a client whose message is not complete\n"
               "                            within MS milliseconds (default 5000)\n"
+              "  -w, --watch               reload, as SIGHUP does, when a file in DIR (or\n"
+              "                            beside FILE) changes, e.g. a ConfigMap volume\n"
               "  -v, --verbose             log every connection\n"
               "  -h, --help                show this help\n"
               "\n"
@@ -65,6 +67,7 @@ int cmd_daemon(int argc, char **argv)
             {"log", required_argument, NULL, 'l'},
             {"message-timeout", required_argument, NULL, OPT_MESSAGE_TIMEOUT},
             {"verbose", no_argument, NULL, 'v'},
+            {"watch", no_argument, NULL, 'w'},
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
@@ -74,7 +77,7 @@ int cmd_daemon(int argc, char **argv)
         int opt, r;
 
         optind = 1;
-        while ((opt = getopt_long(argc, argv, "S:p:d:c:l:vh", options, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, "S:p:d:c:l:vwh", options, NULL)) != -1) {
                 switch (opt) {
                 case 'S':
                         opts.socket_path = optarg;
@@ -119,6 +122,9 @@ int cmd_daemon(int argc, char **argv)
                 }
                 case 'v':
                         opts.verbose = true;
+                        break;
+                case 'w':
+                        opts.watch = true;
                         break;
                 case 'h':
                         daemon_usage(stdout);

@@ -79,6 +79,10 @@ struct daemon {
         size_t n_signals_open;
         uv_timer_t flush_timer;
         bool flush_timer_open;
+        uv_fs_event_t watches[2]; /* the profile directory, --policy's directory */
+        size_t n_watches_open;
+        uv_timer_t watch_settle;
+        bool watch_settle_open;
         uv_check_t sweep;
         bool sweep_open;
         size_t n_retained;
@@ -762,6 +766,77 @@ void daemon_reload(struct daemon *d)
 
 /* ---- signals, timers, life cycle ---------------------------------------- */
 
+static void on_watch_settled(uv_timer_t *timer)
+{
+        struct daemon *d = container_of(timer, struct daemon, watch_settle);
+        say("a profile changed on disk: reloading profiles");
+        daemon_reload(d);
+}
+
+/* Only profiles, and the "..data" link through which a Kubernetes ConfigMap
+ * volume swaps all its files at once, matter: a log file or a socket beside
+ * them must not set off a reload. */
+static bool is_profile_event(const char *filename)
+{
+        size_t len = filename ? strlen(filename) : 0;
+        return !filename || strcmp(filename, "..data") == 0 ||
+               (len > 5 && strcmp(filename + len - 5, ".json") == 0);
+}
+
+/* Writing a file, or a ConfigMap's swap of its ..data link, comes as a
+ * burst of events: reload once it has been quiet for a moment. */
+static void on_watch_event(uv_fs_event_t *handle, const char *filename, int events, int status)
+{
+        struct daemon *d = handle->data;
+        if (status < 0 || d->stopping || !is_profile_event(filename))
+                return;
+        uv_timer_start(&d->watch_settle, on_watch_settled, 250, 0);
+}
+
+static int watch_start(struct daemon *d, char *errbuf, size_t errlen)
+{
+        char *policy_dir = NULL;
+        const char *dirs[2];
+        size_t n = 0;
+        int r = 0;
+
+        if (d->opts.policy_dir)
+                dirs[n++] = d->opts.policy_dir;
+        if (d->opts.policy_path) {
+                policy_dir = strdup(d->opts.policy_path);
+                if (!policy_dir)
+                        return -ENOMEM;
+                char *slash = strrchr(policy_dir, '/');
+                if (!slash)
+                        strcpy(policy_dir, ".");
+                else if (slash == policy_dir)
+                        slash[1] = '\0';
+                else
+                        *slash = '\0';
+                dirs[n++] = policy_dir;
+        }
+        if (n == 0) {
+                snprintf(errbuf, errlen, "--watch needs --policy-dir or --policy");
+                free(policy_dir);
+                return -EINVAL;
+        }
+        uv_timer_init(&d->sup.loop, &d->watch_settle);
+        d->watch_settle_open = true;
+        uv_unref((uv_handle_t *)&d->watch_settle);
+        for (size_t i = 0; i < n && r == 0; i++) {
+                uv_fs_event_init(&d->sup.loop, &d->watches[i]);
+                d->watches[i].data = d;
+                d->n_watches_open++;
+                r = uv_fs_event_start(&d->watches[i], on_watch_event, dirs[i], 0);
+                if (r < 0)
+                        snprintf(errbuf, errlen, "--watch %s: %s", dirs[i], uv_strerror(r));
+                else
+                        uv_unref((uv_handle_t *)&d->watches[i]);
+        }
+        free(policy_dir);
+        return r;
+}
+
 static void on_flush_timer(uv_timer_t *timer)
 {
         struct daemon *d = container_of(timer, struct daemon, flush_timer);
@@ -856,6 +931,12 @@ static void close_handles(struct daemon *d)
                 d->flush_timer_open = false;
                 uv_close((uv_handle_t *)&d->flush_timer, NULL);
         }
+        for (; d->n_watches_open > 0; d->n_watches_open--)
+                uv_close((uv_handle_t *)&d->watches[d->n_watches_open - 1], NULL);
+        if (d->watch_settle_open) {
+                d->watch_settle_open = false;
+                uv_close((uv_handle_t *)&d->watch_settle, NULL);
+        }
         if (d->sweep_open) {
                 d->sweep_open = false;
                 uv_close((uv_handle_t *)&d->sweep, NULL);
@@ -947,6 +1028,11 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                         snprintf(errbuf, errlen, "signal %d: %s", signums[i], uv_strerror(r));
                         goto fail;
                 }
+        }
+        if (opts->watch) {
+                r = watch_start(d, errbuf, errlen);
+                if (r < 0)
+                        goto fail;
         }
         uv_check_init(&d->sup.loop, &d->sweep);
         d->sweep_open = true;

@@ -43,6 +43,9 @@ struct daemon_options {
         const char *log_path;     /* JSON lines, one per decision, or NULL */
         unsigned message_timeout_ms;
         bool verbose;
+        /* Reload when a file in the profile directory (or beside --policy)
+         * changes, as SIGHUP does: a ConfigMap volume is updated in place. */
+        bool watch;
 };
 
 /* What a target's listenerMetadata asks for. */

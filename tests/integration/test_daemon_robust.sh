@@ -214,4 +214,31 @@ else
         fail "the daemon takes the socket systemd passes" "$(daemon_details)"
 fi
 
+# --watch with a directory laid out as a Kubernetes ConfigMap volume: the
+# files are links through "..data", which an update swaps in one rename.
+cm=$TMP/configmap
+mkdir -p "$cm/..v1" "$cm/..v2"
+sed 's/EROFS/EMLINK/' "$PROFILE" >"$cm/..v1/default.json"
+sed 's/EROFS/ENOTEMPTY/' "$PROFILE" >"$cm/..v2/default.json"
+ln -s ..v1 "$cm/..data"
+ln -s ..data/default.json "$cm/default.json"
+start_daemon --policy-dir "$cm" --watch || finish
+served_with()
+{
+        run_sup run --connect "$SOCK" --policy "$PROFILE" -- "$TRY" mkdir "$TMP/t/x"
+        expect "$1" 0 "mkdir: $2"
+}
+served_with "--watch: the ConfigMap's first version decides" EMLINK
+ln -s ..v2 "$cm/..data_tmp"
+mv -T "$cm/..data_tmp" "$cm/..data"
+if wait_log "a profile changed on disk: reloading profiles" && wait_log "reloaded 1 profiles"; then
+        pass "--watch: swapping the ConfigMap's ..data link reloads without a signal"
+else
+        fail "--watch: swapping the ConfigMap's ..data link reloads without a signal" \
+                "$(daemon_details)"
+fi
+served_with "--watch: the ConfigMap's new version decides" ENOTEMPTY
+stop_daemon TERM
+assert_eq "the watching daemon exits 0 on SIGTERM" 0 "$DAEMON_STATUS"
+
 finish
