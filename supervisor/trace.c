@@ -95,12 +95,16 @@ int trace_recorder_init(struct trace_recorder *rec, const struct policy *base, i
                 trace_recorder_free(rec);
                 return -ENOMEM;
         }
+        /* A base that allows whatever it does not list decides every
+         * syscall: nothing can be new under it. */
+        bool allows_rest =
+            base && (base->default_action == KACT_ALLOW || base->default_action == KACT_LOG);
         /* Whether the base names a syscall is asked on every call; a scan of
          * a few hundred entries each time would cost more than the rest of
          * the recording, so it is answered once here. */
         for (int nr = 0; nr <= max_nr; nr++) {
                 rec->names[nr] = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
-                rec->calls[nr].named = base && policy_names_syscall(base, nr);
+                rec->calls[nr].named = base && (allows_rest || policy_names_syscall(base, nr));
         }
         return 0;
 }

@@ -83,7 +83,8 @@ struct trace_strset {
 
 struct trace_syscall {
         uint64_t count; /* 0: never seen */
-        bool named;     /* the base profile names it: not new */
+        bool named;     /* the base decides it (names it, or allows all it does not
+                         * name): not new */
         struct trace_caller *first, *last;
         struct trace_values args[TRACE_MAX_ARGS]; /* per trace_arg_descs() */
         struct trace_strset paths;                /* with record_paths */
@@ -100,14 +101,17 @@ struct trace_recorder {
 
 /*
  * base: the profile the run is measured against, or NULL (then every
- * syscall is new). max_nr: the highest native syscall number to record.
+ * syscall is new). A syscall is new when the base does not name it, unless
+ * the base's defaultAction allows (or logs) what it does not name; then
+ * nothing is. max_nr: the highest native syscall number to record.
  * Returns 0 or -ENOMEM.
  */
 int trace_recorder_init(struct trace_recorder *rec, const struct policy *base, int max_nr,
                         bool record_paths);
 void trace_recorder_free(struct trace_recorder *rec);
 
-/* True if the base profile names nr (in any entry, whatever its conditions). */
+/* True if the base decides nr: an entry names it (whatever its conditions),
+ * or the base allows everything it does not name. */
 bool trace_recorder_named(const struct trace_recorder *rec, int nr);
 
 /* The native name of nr, or NULL. */

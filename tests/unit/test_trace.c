@@ -99,6 +99,28 @@ static void test_syscalls_the_base_names_are_not_new(void **state)
         policy_free(base);
 }
 
+static void test_nothing_is_new_under_a_base_that_allows_the_rest(void **state)
+{
+        static const char *const defaults[] = {"SCMP_ACT_ALLOW", "SCMP_ACT_LOG"};
+        for (size_t i = 0; i < 2; i++) {
+                char text[256];
+                snprintf(text, sizeof(text),
+                         "{\"defaultAction\": \"%s\", \"syscalls\": [{\"names\": "
+                         "[\"keyctl\"], \"action\": \"SCMP_ACT_ERRNO\"}]}",
+                         defaults[i]);
+                struct policy *base = load_profile(text);
+                struct trace_recorder rec;
+                assert_int_equal(trace_recorder_init(&rec, base, MAX_NR, false), 0);
+                assert_true(trace_recorder_named(&rec, __NR_keyctl));
+                assert_true(trace_recorder_named(&rec, __NR_execve));
+                struct policy_call call = make_call(__NR_execve, 1);
+                trace_record(&rec, &call, NULL);
+                assert_int_equal(trace_recorder_count(&rec, true), 0);
+                trace_recorder_free(&rec);
+                policy_free(base);
+        }
+}
+
 static void test_numbers_out_of_range_are_refused(void **state)
 {
         struct trace_recorder rec;
@@ -375,6 +397,7 @@ int main(void)
             cmocka_unit_test(test_counts_calls_per_syscall),
             cmocka_unit_test(test_without_base_every_syscall_is_new),
             cmocka_unit_test(test_syscalls_the_base_names_are_not_new),
+            cmocka_unit_test(test_nothing_is_new_under_a_base_that_allows_the_rest),
             cmocka_unit_test(test_numbers_out_of_range_are_refused),
             cmocka_unit_test(test_first_caller_stays_and_last_follows),
             cmocka_unit_test(test_unknown_caller_is_recorded_as_null),
