@@ -21,6 +21,7 @@
 
 #include "agent.h"
 #include "bpf_cache.h"
+#include "confine.h"
 #include "daemon.h"
 #include "env.h"
 #include "launcher.h"
@@ -331,6 +332,18 @@ int cmd_run(int argc, char **argv)
                 r = supervisor_watch_child(&sup, child, sigfd);
         if (r < 0) {
                 fprintf(stderr, "scmp-super: %s\n", uv_strerror(r));
+                kill(child, SIGKILL);
+                goto out;
+        }
+        /* Setup is over and the command has not run yet (its exec waits for
+         * us): from here on this process only serves it, and confines itself
+         * to that (supervisor/confine.h). Prompting accepts control clients
+         * and writes the profile on "forever" answers. */
+        r = supervisor_confine(prompting ? SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS
+                                         : 0);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: confining the supervisor: %s\n", strerror(-r));
+                fputs("scmp-super: the command was not started\n", stderr);
                 kill(child, SIGKILL);
                 goto out;
         }

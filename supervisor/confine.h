@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The supervisor confines itself once setup is done, as OpenBSD daemons
+ * pledge: a seccomp filter of its own allows the system calls serving
+ * targets needs (the event loop, reading target memory and /proc, answering
+ * notifications, logging, killing a caller, reaping the child) and refuses
+ * every other with EPERM. A bug a hostile target manages to exploit in the
+ * supervisor then still cannot execute a program, start a process, open a
+ * network connection, ptrace, mount, or (without SUPERVISOR_CONFINE_WRITE)
+ * create or write a file.
+ *
+ * Refused calls fail with EPERM rather than kill the supervisor: a call
+ * missing from the list after a library update then degrades one feature
+ * instead of ending supervision (which would leave the target's notified
+ * calls failing with ENOSYS). The attacker gains nothing from the softer
+ * answer, since the call is refused either way.
+ *
+ * The filter is inherited by every process the supervisor forks afterwards,
+ * so confine only after the last fork (run: after the launcher's message).
+ * It applies to every thread (TSYNC) and sets no_new_privs.
+ *
+ * Environment, for debugging:
+ *   SCMP_SUPER_NO_CONFINE=1       skip confinement entirely.
+ *   SCMP_SUPER_CONFINE_REPORT=1   report each refused call on stderr
+ *                                 ("scmp-super: confinement refused syscall
+ *                                 NR") before it fails with EPERM; for
+ *                                 finding what a new feature needs. A value
+ *                                 starting with '/' names a file to append
+ *                                 the lines to instead.
+ */
+
+/* What a caller needs beyond serving targets. */
+enum supervisor_confine_feature {
+        /* Create, write, rename and remove files, and open any file for
+         * writing (prompting writes the profile on "forever" answers and
+         * opens /dev/tty; trace writes its profile). */
+        SUPERVISOR_CONFINE_WRITE = 1u << 0,
+        /* Accept and make socket connections (the control socket, the
+         * daemon's listener). */
+        SUPERVISOR_CONFINE_SOCKETS = 1u << 1,
+};
+
+/*
+ * Installs the filter. Returns 0, 1 when SCMP_SUPER_NO_CONFINE=1 asked not
+ * to (nothing was installed), or a negative errno when the filter could not
+ * be built or loaded (the process is then unchanged).
+ */
+int supervisor_confine(unsigned features);
