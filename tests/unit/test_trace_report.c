@@ -167,7 +167,8 @@ static void test_json_report_follows_the_schema(void **state)
         cJSON *last = cJSON_GetObjectItem(openat, "last");
         assert_int_equal(cJSON_GetObjectItem(last, "pid")->valueint, 200);
         /* Bytes that are not UTF-8, and control characters, become '?'. */
-        assert_string_equal(cJSON_GetObjectItem(last, "exe")->valuestring, "/tmp/bad?" "?<&>");
+        assert_string_equal(cJSON_GetObjectItem(last, "exe")->valuestring, "/tmp/bad?"
+                                                                           "?<&>");
         assert_string_equal(cJSON_GetObjectItem(last, "cmdline")->valuestring,
                             "evil %0A?::error::x, y: z");
         assert_null(cJSON_GetObjectItem(openat, "args"));
