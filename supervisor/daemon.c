@@ -434,8 +434,9 @@ static int check_listener(int fd, char *errbuf, size_t errlen)
         snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
         n = readlink(path, link, sizeof(link) - 1);
         if (n < 0) {
-                snprintf(errbuf, errlen, "cannot inspect the descriptor: %s", strerror(errno));
-                return -errno;
+                int r = -errno;
+                snprintf(errbuf, errlen, "cannot inspect the descriptor: %s", strerror(-r));
+                return r;
         }
         link[n] = '\0';
         if (strcmp(link, LISTENER_LINK) != 0) {
@@ -686,13 +687,13 @@ static void on_sweep(uv_check_t *check)
         }
 }
 
-static void switch_profile(struct daemon *d, struct target *t, struct daemon_target *rec,
+static bool switch_profile(struct daemon *d, struct target *t, struct daemon_target *rec,
                            struct stored_profile *fresh)
 {
         if (t->pending) {
                 struct retained *node = malloc(sizeof(*node));
                 if (!node)
-                        return; /* keep deciding with the old one */
+                        return false; /* keep deciding with the old one */
                 node->profile = rec->profile;
                 node->next = rec->retained;
                 rec->retained = node;
@@ -702,6 +703,7 @@ static void switch_profile(struct daemon *d, struct target *t, struct daemon_tar
         }
         rec->profile = stored_profile_ref(fresh);
         t->policy = fresh->policy;
+        return true;
 }
 
 static void report_reload(void *ctx, const char *message)
@@ -742,8 +744,8 @@ void daemon_reload(struct daemon *d)
                 struct stored_profile *fresh = profile_store_find(&d->store, rec->profile->name);
                 if (!fresh || fresh == rec->profile)
                         continue;
-                switch_profile(d, t, rec, fresh);
-                switched++;
+                if (switch_profile(d, t, rec, fresh))
+                        switched++;
         }
         d->sup.policy = profile_store_find(&d->store, NULL)->policy;
         if (d->opts.log_path) {
