@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hostile: a target that attacks its supervisor. Each verb makes calls a
+ * well-behaved program never would, or makes ordinary calls in numbers and
+ * at moments meant to break bookkeeping, and prints one line per outcome
+ * ("VERB: ENAME", or counts), so a test compares what the target saw with
+ * what the supervisor says it decided.
+ *
+ *   hostile longpath                     openat on a path 3 * PATH_MAX long
+ *   hostile unterminated                 openat on a string that runs into an
+ *                                        unmapped page without a NUL
+ *   hostile unmapped                     openat on NULL, a PROT_NONE page and
+ *                                        a kernel address
+ *   hostile flip N DENIED OTHER          N openat calls on a buffer another
+ *                                        thread flips between two paths
+ *   hostile listener                     counts the seccomp listeners we hold
+ *   hostile storm-threads T N            T threads, N notified calls each
+ *   hostile storm-fork P N               P processes, N notified calls each
+ *   hostile storm-kill P                 P processes calling in a loop, each
+ *                                        SIGKILLed mid-call, then N calls of
+ *                                        our own
+ *   hostile wait-fifo FIFO DENIED        waits for a line on FIFO, then makes
+ *                                        a notified getppid and openat DENIED
+ *   hostile pending PATH                 a thread blocks in mkdir(PATH) (a
+ *                                        prompted call) while the main thread
+ *                                        waits for SIGTERM
+ *   hostile pending-kill PATH            a child blocks in mkdir(PATH); once
+ *                                        it is killed, the parent carries on
+ *
+ * The "notified call" of the storms is getppid, made raw with its first
+ * argument alternating 0 and 1, so a profile can allow one half and deny
+ * the other and the test can check every single answer. Built without
+ * sanitizers (tests/CMakeLists.txt), and every attacking call is a raw
+ * syscall, so nothing between us and the kernel changes what is asked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+__attribute__((noreturn)) static void usage(const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        fputs("hostile: ", stderr);
+        vfprintf(stderr, fmt, ap);
+        fputs("\n", stderr);
+        va_end(ap);
+        exit(1);
+}
+
+/* One line, one write(2): lines from threads and children never mix. */
+__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
+{
+        char line[512];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return;
+        if ((size_t)n > sizeof(line) - 2)
+                n = sizeof(line) - 2;
+        line[n++] = '\n';
+        (void)!write(STDOUT_FILENO, line, (size_t)n);
+}
+
+static const char *errno_name(int e)
+{
+        static __thread char unknown[32];
+        const char *name = strerrorname_np(e);
+
+        if (name)
+                return name;
+        snprintf(unknown, sizeof(unknown), "E%d", e);
+        return unknown;
+}
+
+/* Prints "what: OK" or "what: ENAME" for a raw call's result. */
+static void report(const char *what, long r)
+{
+        if (r >= 0)
+                say("%s: OK", what);
+        else
+                say("%s: %s", what, errno_name(errno));
+}
+
+static long count_arg(const char *s)
+{
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (*s == '\0' || *end != '\0' || v < 0 || v > 1000000)
+                usage("not a count: \"%s\"", s);
+        return v;
+}
+
+static long raw_openat(const void *path)
+{
+        long fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0)
+                close((int)fd);
+        return fd;
+}
+
+static int verb_longpath(char **argv)
+{
+        size_t len = 3 * PATH_MAX;
+        char *path = malloc(len + 1);
+
+        if (!path)
+                usage("out of memory");
+        /* "/tmp/a/a/a/...": a plausible path, just far too long. */
+        path[0] = '/';
+        memcpy(path + 1, "tmp", 3);
+        for (size_t i = 4; i < len; i += 2)
+                memcpy(path + i, "/a", 2);
+        path[len] = '\0';
+        report("longpath", raw_openat(path));
+        free(path);
+        return 0;
+}
+
+/* Two pages, the second PROT_NONE: returns the start of the second. */
+static char *guarded_page(void)
+{
+        long page = sysconf(_SC_PAGESIZE);
+        char *p = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                       -1, 0);
+
+        if (p == MAP_FAILED || mprotect(p + page, (size_t)page, PROT_NONE) < 0)
+                usage("mmap: %s", strerror(errno));
+        return p + page;
+}
+
+static int verb_unterminated(char **argv)
+{
+        char *guard = guarded_page();
+        long page = sysconf(_SC_PAGESIZE);
+        char *start = guard - page;
+
+        /* "/tmp/xxxx...x" up to the last byte before the guard, no NUL. */
+        memset(start, 'x', (size_t)page);
+        memcpy(start, "/tmp/", 5);
+        report("unterminated", raw_openat(start));
+        /* The same, a short string whose NUL is the last readable byte. */
+        char *tail = guard - 8;
+        memcpy(tail, "/tmp/ok", 8);
+        report("terminated-at-edge", raw_openat(tail));
+        return 0;
+}
+
+static int verb_unmapped(char **argv)
+{
+        report("unmapped-null", raw_openat(NULL));
+        report("unmapped-guard", raw_openat(guarded_page()));
+        report("unmapped-kernel", raw_openat((const void *)0xffff888000000000ul));
+        return 0;
+}
+
+static struct {
+        char buf[PATH_MAX];
+        const char *a, *b;
+        atomic_bool stop;
+} flip;
+
+static void *flipper(void *unused)
+{
+        size_t la = strlen(flip.a) + 1, lb = strlen(flip.b) + 1;
+        while (!atomic_load_explicit(&flip.stop, memory_order_relaxed)) {
+                memcpy(flip.buf, flip.a, la);
+                memcpy(flip.buf, flip.b, lb);
+        }
+        return NULL;
+}
+
+/* The race the supervisor cannot win for an allow (documented), and must
+ * not lose for a deny: every call it denies fails. The counts let the test
+ * compare the target's view with the supervisor's log. */
+static int verb_flip(char **argv)
+{
+        long n = count_arg(argv[0]);
+        struct stat denied_st;
+        long denied = 0, opened_denied = 0, opened_other = 0, other = 0;
+        pthread_t t;
+
+        flip.a = argv[1];
+        flip.b = argv[2];
+        if (strlen(flip.a) >= PATH_MAX || strlen(flip.b) >= PATH_MAX)
+                usage("flip: paths too long");
+        if (stat(flip.a, &denied_st) < 0)
+                usage("flip: %s: %s", flip.a, strerror(errno));
+        strcpy(flip.buf, flip.a);
+        if (pthread_create(&t, NULL, flipper, NULL) != 0)
+                usage("flip: pthread_create failed");
+        for (long i = 0; i < n; i++) {
+                long fd = syscall(SYS_openat, AT_FDCWD, flip.buf, O_RDONLY | O_CLOEXEC);
+                struct stat st;
+                if (fd < 0) {
+                        if (errno == EACCES)
+                                denied++;
+                        else
+                                other++;
+                        continue;
+                }
+                if (fstat((int)fd, &st) == 0 && st.st_ino == denied_st.st_ino &&
+                    st.st_dev == denied_st.st_dev)
+                        opened_denied++;
+                else
+                        opened_other++;
+                close((int)fd);
+        }
+        atomic_store(&flip.stop, true);
+        pthread_join(t, NULL);
+        say("flip: calls=%ld denied=%ld opened_denied=%ld opened_other=%ld other=%ld", n, denied,
+            opened_denied, opened_other, other);
+        return 0;
+}
+
+/* n raw getppid calls, odd ones with argument 1: returns how many came
+ * back as expected for a profile that allows 0 and denies 1 with EACCES,
+ * and counts the two kinds of answer. */
+struct storm_counts {
+        long allowed, denied, wrong;
+};
+
+/* getppid is the notified call, so even our own question is asked with an
+ * explicit argument of 0 (libc's getppid() leaves the register as it was). */
+static pid_t parent_pid(void)
+{
+        return (pid_t)syscall(SYS_getppid, 0);
+}
+
+static void storm_calls(long n, pid_t ppid, struct storm_counts *c)
+{
+        for (long i = 0; i < n; i++) {
+                long arg = i & 1;
+                long r = syscall(SYS_getppid, arg);
+                if (arg == 0 && r == ppid)
+                        c->allowed++;
+                else if (arg == 1 && r < 0 && errno == EACCES)
+                        c->denied++;
+                else
+                        c->wrong++;
+        }
+}
+
+struct storm_thread {
+        pthread_t thread;
+        long n;
+        struct storm_counts counts;
+};
+
+static void *storm_thread_main(void *arg)
+{
+        struct storm_thread *st = arg;
+        storm_calls(st->n, parent_pid(), &st->counts);
+        return NULL;
+}
+
+static int verb_storm_threads(char **argv)
+{
+        long t = count_arg(argv[0]), n = count_arg(argv[1]), started = 0;
+        struct storm_thread *threads = calloc((size_t)t, sizeof(*threads));
+        struct storm_counts total = {0};
+
+        if (!threads)
+                usage("out of memory");
+        for (long i = 0; i < t; i++) {
+                threads[i].n = n;
+                if (pthread_create(&threads[i].thread, NULL, storm_thread_main, &threads[i]) != 0)
+                        break;
+                started++;
+        }
+        for (long i = 0; i < started; i++) {
+                pthread_join(threads[i].thread, NULL);
+                total.allowed += threads[i].counts.allowed;
+                total.denied += threads[i].counts.denied;
+                total.wrong += threads[i].counts.wrong;
+        }
+        say("storm-threads: threads=%ld calls=%ld allowed=%ld denied=%ld wrong=%ld", started,
+            started * n, total.allowed, total.denied, total.wrong);
+        free(threads);
+        return 0;
+}
+
+/* Each child reports its counts through a pipe, as one fixed-size record. */
+static int verb_storm_fork(char **argv)
+{
+        long p = count_arg(argv[0]), n = count_arg(argv[1]), started = 0, bad_exits = 0;
+        struct storm_counts total = {0}, c;
+        int fds[2];
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                usage("pipe: %s", strerror(errno));
+        for (long i = 0; i < p; i++) {
+                pid_t pid = fork();
+                if (pid < 0) {
+                        say("storm-fork: fork: %s", errno_name(errno));
+                        break;
+                }
+                if (pid == 0) {
+                        struct storm_counts mine = {0};
+                        close(fds[0]);
+                        storm_calls(n, parent_pid(), &mine);
+                        /* Under PIPE_BUF bytes: the write is atomic. */
+                        _exit(write(fds[1], &mine, sizeof(mine)) == sizeof(mine) ? 0 : 1);
+                }
+                started++;
+        }
+        close(fds[1]);
+        while (read(fds[0], &c, sizeof(c)) == sizeof(c)) {
+                total.allowed += c.allowed;
+                total.denied += c.denied;
+                total.wrong += c.wrong;
+        }
+        for (long i = 0; i < started; i++) {
+                int status;
+                if (wait(&status) < 0)
+                        break;
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                        bad_exits++;
+        }
+        say("storm-fork: processes=%ld calls=%ld allowed=%ld denied=%ld wrong=%ld bad_exits=%ld",
+            started, started * n, total.allowed, total.denied, total.wrong, bad_exits);
+        return 0;
+}
+
+/* Children call forever; each is SIGKILLed once it has made 50 calls, so
+ * most die with a call waiting for, or being given, its answer. Then the
+ * parent checks that the supervisor still answers, correctly. */
+static int verb_storm_kill(char **argv)
+{
+        long p = count_arg(argv[0]), killed = 0;
+        struct storm_counts after = {0};
+
+        for (long i = 0; i < p; i++) {
+                int ready[2];
+                char byte;
+                if (pipe2(ready, O_CLOEXEC) < 0)
+                        usage("pipe: %s", strerror(errno));
+                pid_t pid = fork();
+                if (pid < 0)
+                        usage("fork: %s", strerror(errno));
+                if (pid == 0) {
+                        struct storm_counts mine = {0};
+                        pid_t ppid = parent_pid();
+                        close(ready[0]);
+                        storm_calls(50, ppid, &mine);
+                        (void)!write(ready[1], "x", 1);
+                        for (;;)
+                                storm_calls(1000, ppid, &mine);
+                }
+                close(ready[1]);
+                if (read(ready[0], &byte, 1) == 1 && kill(pid, SIGKILL) == 0)
+                        killed++;
+                close(ready[0]);
+                waitpid(pid, NULL, 0);
+        }
+        storm_calls(1000, parent_pid(), &after);
+        say("storm-kill: killed=%ld then calls=1000 allowed=%ld denied=%ld wrong=%ld", killed,
+            after.allowed, after.denied, after.wrong);
+        return 0;
+}
+
+static int verb_wait_fifo(char **argv)
+{
+        char line[64];
+
+        say("ready");
+        /* Blocks until the test opens the fifo for writing. */
+        int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                usage("%s: %s", argv[0], strerror(errno));
+        (void)!read(fd, line, sizeof(line));
+        close(fd);
+        long r = syscall(SYS_getppid, 0);
+        report("getppid", r);
+        report("open-denied", raw_openat(argv[1]));
+        return 0;
+}
+
+static const char *pending_path;
+
+static void *pending_thread(void *unused)
+{
+        report("mkdir", syscall(SYS_mkdir, pending_path, 0700));
+        return NULL;
+}
+
+static int verb_pending(char **argv)
+{
+        sigset_t set;
+        pthread_t t;
+        int sig;
+
+        pending_path = argv[0];
+        sigemptyset(&set);
+        sigaddset(&set, SIGTERM);
+        /* Blocked before the thread starts, so it inherits the mask and
+         * sigwait below is the only taker. */
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        if (pthread_create(&t, NULL, pending_thread, NULL) != 0)
+                usage("pthread_create failed");
+        say("ready");
+        if (sigwait(&set, &sig) == 0)
+                say("got SIGTERM");
+        pthread_join(t, NULL);
+        return 0;
+}
+
+static int verb_pending_kill(char **argv)
+{
+        int status;
+        pid_t pid = fork();
+
+        if (pid < 0)
+                usage("fork: %s", strerror(errno));
+        if (pid == 0) {
+                say("child: %d", (int)getpid());
+                report("child mkdir", syscall(SYS_mkdir, argv[0], 0700));
+                _exit(0);
+        }
+        if (waitpid(pid, &status, 0) != pid)
+                usage("waitpid: %s", strerror(errno));
+        if (WIFSIGNALED(status))
+                say("child: killed by SIG%s", sigabbrev_np(WTERMSIG(status)));
+        else
+                say("child: exited %d", WEXITSTATUS(status));
+        report("getppid", syscall(SYS_getppid, 0));
+        report("getppid(1)", syscall(SYS_getppid, 1));
+        return 0;
+}
+
+/* A target holding its own listener could answer its own notifications. */
+static int verb_listener(char **argv)
+{
+        char path[64], target[128];
+        int n = 0;
+
+        for (int fd = 0; fd < 1024; fd++) {
+                snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+                ssize_t len = readlink(path, target, sizeof(target) - 1);
+                if (len < 0)
+                        continue;
+                target[len] = '\0';
+                if (strstr(target, "seccomp"))
+                        n++;
+        }
+        say("listener fds: %d", n);
+        return 0;
+}
+
+static const struct {
+        const char *name;
+        int n_args;
+        int (*run)(char **argv);
+} verbs[] = {
+    {"longpath", 0, verb_longpath},
+    {"unterminated", 0, verb_unterminated},
+    {"unmapped", 0, verb_unmapped},
+    {"listener", 0, verb_listener},
+    {"flip", 3, verb_flip},
+    {"storm-threads", 2, verb_storm_threads},
+    {"storm-fork", 2, verb_storm_fork},
+    {"storm-kill", 1, verb_storm_kill},
+    {"wait-fifo", 2, verb_wait_fifo},
+    {"pending", 1, verb_pending},
+    {"pending-kill", 1, verb_pending_kill},
+};
+
+int main(int argc, char **argv)
+{
+        if (argc < 2)
+                usage("usage: hostile VERB [ARGS...] (see tests/helper/hostile.c)");
+        for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+                if (strcmp(argv[1], verbs[i].name) != 0)
+                        continue;
+                if (argc - 2 != verbs[i].n_args)
+                        usage("%s takes %d arguments", verbs[i].name, verbs[i].n_args);
+                return verbs[i].run(argv + 2);
+        }
+        usage("unknown verb \"%s\"", argv[1]);
+}
