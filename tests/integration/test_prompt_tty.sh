@@ -24,6 +24,9 @@ on_exit()
         cleanup
 }
 trap on_exit EXIT
+# A tmux server exits with its last session; one that never ends keeps it
+# up between the sessions the tests start and kill.
+"${TMUX_CMD[@]}" new-session -d -s keep "exec sleep 3600"
 
 # start_tty [RUN OPTIONS...] -- COMMAND...: 'scmp-super run --prompt tty'
 # in a fresh 100x50 tmux session; the command's stdout goes to run.out and
