@@ -482,3 +482,59 @@ int syscall_format_clone_flags(uint64_t flags, char *buf, size_t size)
                 out_append(&o, "0");
         return out_finish(&o);
 }
+
+/* A mode means something only when a file is made: open without O_CREAT or
+ * O_TMPFILE ignores it. mkdir, mknod and chmod always use theirs. */
+static bool makes_a_file(const struct syscall_desc *desc, const uint64_t args[6])
+{
+        for (unsigned i = 0; i < desc->nargs && i < 6; i++)
+                if (desc->kinds[i] == ARG_OPEN_FLAGS)
+                        return (args[i] & (O_CREAT | __O_TMPFILE)) != 0;
+        return true;
+}
+
+int syscall_describe_args(int nr, const uint64_t args[6],
+                          int (*emit)(void *ctx, const char *key, const char *value), void *ctx)
+{
+        const struct syscall_desc *desc = syscall_desc_get(nr);
+        char text[256];
+
+        if (!desc)
+                return 0;
+        for (unsigned i = 0; i < desc->nargs && i < 6; i++) {
+                const char *key = NULL;
+                int r = -1;
+                switch (desc->kinds[i]) {
+                case ARG_OPEN_FLAGS:
+                        key = "flags";
+                        r = syscall_format_open_flags(args[i], text, sizeof(text));
+                        break;
+                case ARG_MODE:
+                        if (!makes_a_file(desc, args))
+                                break;
+                        key = "mode";
+                        r = syscall_format_mode(args[i], text, sizeof(text));
+                        break;
+                case ARG_SOCKET_FAMILY:
+                        key = "family";
+                        r = syscall_format_socket_family(args[i], text, sizeof(text));
+                        break;
+                case ARG_SOCKET_TYPE:
+                        key = "type";
+                        r = syscall_format_socket_type(args[i], text, sizeof(text));
+                        break;
+                case ARG_CLONE_FLAGS:
+                        key = "clone_flags";
+                        r = syscall_format_clone_flags(args[i], text, sizeof(text));
+                        break;
+                default:
+                        break;
+                }
+                if (key && r == 0) {
+                        int stop = emit(ctx, key, text);
+                        if (stop)
+                                return stop;
+                }
+        }
+        return 0;
+}

@@ -80,3 +80,12 @@ int syscall_format_socket_type(uint64_t type, char *buf,
                                size_t size); /* SOCK_STREAM|SOCK_CLOEXEC */
 /* clone(2) flags; the low byte is the exit signal and is shown by name (SIGCHLD). */
 int syscall_format_clone_flags(uint64_t flags, char *buf, size_t size);
+
+/*
+ * The named arguments of a call as text, for logs and prompts: "flags"
+ * (open flags), "mode" (only where a file is made), "family", "type" and
+ * "clone_flags". Calls emit(ctx, key, value) once per argument it can
+ * name; stops and returns what emit returns if that is not 0.
+ */
+int syscall_describe_args(int nr, const uint64_t args[6],
+                          int (*emit)(void *ctx, const char *key, const char *value), void *ctx);

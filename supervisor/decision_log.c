@@ -97,43 +97,10 @@ static void put_time(struct line *l)
         put(l, "Z");
 }
 
-static void put_decoded_args(struct line *l, const struct policy_call *call)
+static int put_named_arg(void *ctx, const char *key, const char *value)
 {
-        const struct syscall_desc *desc = syscall_desc_get(call->nr);
-        char text[256];
-
-        if (!desc)
-                return;
-        for (int i = 0; i < desc->nargs && i < 6; i++) {
-                const char *key = NULL;
-                int r = -1;
-                switch (desc->kinds[i]) {
-                case ARG_OPEN_FLAGS:
-                        key = "flags";
-                        r = syscall_format_open_flags(call->args[i], text, sizeof(text));
-                        break;
-                case ARG_MODE:
-                        key = "mode";
-                        r = syscall_format_mode(call->args[i], text, sizeof(text));
-                        break;
-                case ARG_SOCKET_FAMILY:
-                        key = "family";
-                        r = syscall_format_socket_family(call->args[i], text, sizeof(text));
-                        break;
-                case ARG_SOCKET_TYPE:
-                        key = "type";
-                        r = syscall_format_socket_type(call->args[i], text, sizeof(text));
-                        break;
-                case ARG_CLONE_FLAGS:
-                        key = "clone_flags";
-                        r = syscall_format_clone_flags(call->args[i], text, sizeof(text));
-                        break;
-                default:
-                        break;
-                }
-                if (key && r == 0)
-                        put_key_string(l, key, text);
-        }
+        put_key_string(ctx, key, value);
+        return 0;
 }
 
 void decision_log_write(FILE *out, const struct target *t, const struct policy_call *call,
@@ -184,7 +151,7 @@ void decision_log_write(FILE *out, const struct target *t, const struct policy_c
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
                            sizeof(text)) == 0)
                 put_key_string(l, "address", text);
-        put_decoded_args(l, call);
+        syscall_describe_args(call->nr, call->args, put_named_arg, l);
 
         if (d->rule) {
                 put(l, ",\"rule\":\"supervisor.rules[");
