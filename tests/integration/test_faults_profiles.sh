@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Profiles no one should write: 15 MiB (valid, so it runs), 17 MiB (over
+# the 16 MiB limit), 100000 nested '[', not JSON, binary garbage with and
+# without NUL bytes, empty, truncated, a directory, /dev/zero. Each bad one
+# gets a clear message naming the file, exit status 125, and the command is
+# never started (it would create a file).
+. "$(dirname "$0")/lib.sh"
+
+require_cmd python3 head tr
+MARK=$TMP/started
+
+# refused NAME FILE MESSAGE: the profile FILE is refused with MESSAGE.
+refused()
+{
+        rm -f "$MARK"
+        run_sup run --policy "$2" -- "$TRY" open "$MARK" "wronly|creat"
+        assert_exit "$1: exit status 125" 125
+        assert_contains "$1: says what is wrong" "$3" "$ERR"
+        assert_contains "$1: names the file" "$2" "$ERR"
+        assert_contains "$1: says the command did not start" "the command was not started" "$ERR"
+        if [ -e "$MARK" ]; then
+                fail "$1: the command never ran" "$MARK exists"
+        else
+                pass "$1: the command never ran"
+        fi
+}
+
+# A valid profile padded to SIZE bytes with a long comment.
+padded_profile()
+{
+        python3 - "$1" "$2" <<'EOF2'
+import json, sys
+size, path = int(sys.argv[1]), sys.argv[2]
+p = {"defaultAction": "SCMP_ACT_ALLOW", "comment": ""}
+p["comment"] = "x" * (size - len(json.dumps(p)))
+open(path, "w").write(json.dumps(p))
+EOF2
+}
+
+padded_profile $((15 << 20)) "$TMP/15m.json"
+run_sup run --policy "$TMP/15m.json" -- "$TRY" open "$MARK" "wronly|creat"
+expect "a valid 15 MiB profile loads and runs" 0 "open: OK"
+
+padded_profile $((17 << 20)) "$TMP/17m.json"
+refused "17 MiB" "$TMP/17m.json" "is too large for a profile (the limit is 16 MiB)"
+
+python3 -c 'import sys; sys.stdout.write("[" * 100000)' >"$TMP/nested.json"
+refused "100000 nested '['" "$TMP/nested.json" "nesting deeper than"
+python3 -c 'import sys; sys.stdout.write("{\"a\":" * 50000 + "1" + "}" * 50000)' \
+        >"$TMP/nested-objects.json"
+refused "50000 nested objects" "$TMP/nested-objects.json" "nesting deeper than"
+
+echo "this is not JSON" >"$TMP/text.json"
+refused "not JSON" "$TMP/text.json" "not valid JSON here"
+
+head -c 65536 /dev/urandom >"$TMP/garbage.bin"
+printf '\0' >>"$TMP/garbage.bin"
+refused "binary garbage with NUL bytes" "$TMP/garbage.bin" "contains NUL bytes"
+
+head -c 65536 /dev/urandom | tr -d '\0' >"$TMP/garbage-nonul.bin"
+refused "binary garbage without NUL bytes" "$TMP/garbage-nonul.bin" "not valid JSON here"
+
+: >"$TMP/empty.json"
+refused "empty" "$TMP/empty.json" "not valid JSON here"
+
+require_file "$DOCKER_PROFILE"
+head -c 7000 "$DOCKER_PROFILE" >"$TMP/truncated.json"
+refused "Docker's default profile cut in half" "$TMP/truncated.json" "not valid JSON here"
+
+printf '\xff\xfe{"defaultAction": "SCMP_ACT_ALLOW"}' >"$TMP/bom.json"
+refused "invalid UTF-8 before the JSON" "$TMP/bom.json" "not valid JSON here"
+
+mkdir "$TMP/dir.json"
+refused "a directory" "$TMP/dir.json" "dir.json"
+
+refused "/dev/zero" /dev/zero "/dev/zero"
+
+finish
