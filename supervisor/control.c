@@ -520,6 +520,18 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
         r = clear_stale(path, err, err_size);
         if (r < 0)
                 return r;
+        /* libuv reports a missing directory as EACCES; say what is wrong. */
+        char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+        struct stat st;
+        snprintf(dir, sizeof(dir), "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash && slash != dir) {
+                *slash = '\0';
+                if (stat(dir, &st) < 0)
+                        return fail(err, err_size, -errno, "%s: %s", dir, strerror(errno));
+                if (!S_ISDIR(st.st_mode))
+                        return fail(err, err_size, -ENOTDIR, "%s: not a directory", dir);
+        }
         s = calloc(1, sizeof(*s));
         if (!s || !(s->path = strdup(path))) {
                 free(s);
