@@ -435,8 +435,15 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
                 goto nomem;
         cJSON_AddItemToArray(names, name);
 
+        const struct syscall_desc *desc = syscall_desc_get(call->nr);
         bool has_paths = call->have_paths && call->n_paths > 0;
-        if (has_paths)
+        if (desc && desc->n_paths > 0 && !call->have_paths)
+                /* A 32-bit call, whose paths are not decoded: a rule without
+                 * them would cover every path. */
+                r = fail(err, err_size,
+                         "the paths of this call were not decoded, so no lasting rule can name "
+                         "them (answer once)");
+        else if (has_paths)
                 r = add_paths(rule, call, pattern, err, err_size);
         else if (call_takes_address(call) || call_address(call))
                 r = add_address(rule, call, pattern, err, err_size);

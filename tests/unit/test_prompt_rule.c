@@ -177,6 +177,19 @@ static void unreadable_path_makes_no_lasting_rule(void **state)
         assert_non_null(strstr(err, "could not be read"));
 }
 
+static void undecoded_paths_make_no_lasting_rule(void **state)
+{
+        /* A 32-bit open: the supervisor does not decode its paths. */
+        struct policy_call c = {.nr = __NR_openat, .have_exe = true, .exe = "/bin/x"};
+        char err[256] = "";
+        cJSON *rule = NULL;
+        assert_int_equal(
+            prompt_rule_build(&c, "openat", VERDICT_ALLOW, 0, NULL, NULL, &rule, err, sizeof(err)),
+            -EINVAL);
+        assert_null(rule);
+        assert_non_null(strstr(err, "not decoded"));
+}
+
 static void inet_rule_names_host_and_port_or_a_cidr(void **state)
 {
         struct sockaddr_in in = {.sin_family = AF_INET, .sin_port = htons(443)};
@@ -315,6 +328,7 @@ int main(void)
             cmocka_unit_test(directory_pattern_covers_siblings),
             cmocka_unit_test(pattern_must_cover_the_call),
             cmocka_unit_test(unreadable_path_makes_no_lasting_rule),
+            cmocka_unit_test(undecoded_paths_make_no_lasting_rule),
             cmocka_unit_test(inet_rule_names_host_and_port_or_a_cidr),
             cmocka_unit_test(abstract_unix_socket_rule_is_exact),
             cmocka_unit_test(unreadable_address_makes_no_lasting_rule),
