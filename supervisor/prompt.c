@@ -336,18 +336,17 @@ static cJSON *read_argv(const struct policy_call *call)
 }
 
 /* Whether an open-like call creates a file (so its mode argument counts). */
-static bool opens_to_create(const struct syscall_desc *desc, const struct policy_call *call)
+static int add_named_arg(void *ctx, const char *key, const char *value)
 {
-        for (unsigned i = 0; i < desc->nargs && i < 6; i++)
-                if (desc->kinds[i] == ARG_OPEN_FLAGS)
-                        return (call->args[i] & (O_CREAT | __O_TMPFILE)) != 0;
-        return true; /* mkdir, chmod, mknod: the mode is the point */
+        cJSON *d = ctx;
+        if (!cJSON_GetObjectItemCaseSensitive(d, key))
+                cJSON_AddStringToObject(d, key, value);
+        return 0;
 }
 
 /* The protocol's "decoded" object: what the arguments mean. */
 static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
 {
-        const struct syscall_desc *desc = syscall_desc_get(call->nr);
         cJSON *d = cJSON_CreateObject();
         char text[256];
 
@@ -364,39 +363,7 @@ static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
                            sizeof(text)) == 0)
                 cJSON_AddStringToObject(d, "address", text);
-        for (unsigned i = 0; desc && i < desc->nargs && i < 6; i++) {
-                const char *key = NULL;
-                int r = -1;
-                switch (desc->kinds[i]) {
-                case ARG_OPEN_FLAGS:
-                        key = "flags";
-                        r = syscall_format_open_flags(call->args[i], text, sizeof(text));
-                        break;
-                case ARG_MODE:
-                        /* A mode means something only when a file is made. */
-                        if (!opens_to_create(desc, call))
-                                break;
-                        key = "mode";
-                        r = syscall_format_mode(call->args[i], text, sizeof(text));
-                        break;
-                case ARG_SOCKET_FAMILY:
-                        key = "family";
-                        r = syscall_format_socket_family(call->args[i], text, sizeof(text));
-                        break;
-                case ARG_SOCKET_TYPE:
-                        key = "type";
-                        r = syscall_format_socket_type(call->args[i], text, sizeof(text));
-                        break;
-                case ARG_CLONE_FLAGS:
-                        key = "clone_flags";
-                        r = syscall_format_clone_flags(call->args[i], text, sizeof(text));
-                        break;
-                default:
-                        break;
-                }
-                if (key && r == 0 && !cJSON_GetObjectItemCaseSensitive(d, key))
-                        cJSON_AddStringToObject(d, key, text);
-        }
+        syscall_describe_args(call->nr, call->args, add_named_arg, d);
         if (argv)
                 cJSON_AddItemToObject(d, "argv", cJSON_Duplicate(argv, true));
         return d;
