@@ -57,7 +57,8 @@ struct write_req {
         char data[];
 };
 
-static int fail(char *err, size_t err_size, int r, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t err_size, int r,
+                                                      const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);
@@ -156,7 +157,8 @@ static cJSON *new_message(const char *type)
         return msg;
 }
 
-static void send_error(struct control_client *c, const cJSON *id, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void send_error(struct control_client *c,
+                                                             const cJSON *id, const char *fmt, ...)
 {
         char text[512];
         va_list ap;

@@ -22,7 +22,8 @@
 /* How often the edit is redone when the file keeps changing under us. */
 #define PROFILE_EDIT_ATTEMPTS 3
 
-static int fail(char *err, size_t err_size, int r, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t err_size, int r,
+                                                      const char *fmt, ...)
 {
         va_list ap;
         va_start(ap, fmt);

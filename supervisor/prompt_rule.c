@@ -39,7 +39,8 @@ int prompt_glob_escape(const char *s, char *buf, size_t size)
         return 0;
 }
 
-static int fail(char *err, size_t err_size, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t err_size, const char *fmt,
+                                                      ...)
 {
         va_list ap;
         va_start(ap, fmt);

@@ -47,7 +47,7 @@ struct verb {
 static const struct verb *find_verb(const char *name);
 static int run_verb(int argc, char **argv);
 
-__attribute__((noreturn)) static void usage_error(const char *fmt, ...)
+__attribute__((noreturn, format(printf, 1, 2))) static void usage_error(const char *fmt, ...)
 {
         va_list ap;
 
