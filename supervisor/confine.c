@@ -269,7 +269,14 @@ static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features)
 /* Where report_refused() writes: stderr, or the file the variable names. */
 static int report_fd = STDERR_FILENO;
 
-/* Appends v in base 10 or 16 to buf at *len, leaving room for a newline. */
+/* Appends text to buf at *len, always leaving room for a newline. */
+static void put_text(char *buf, size_t size, size_t *len, const char *text)
+{
+        for (; *text && *len < size - 1; text++)
+                buf[(*len)++] = *text;
+}
+
+/* Appends v in base 10 or 16, as put_text(). */
 static void put_number(char *buf, size_t size, size_t *len, unsigned long long v, unsigned base)
 {
         char digits[24];
@@ -279,7 +286,7 @@ static void put_number(char *buf, size_t size, size_t *len, unsigned long long v
                 digits[n++] = "0123456789abcdef"[v % base];
                 v /= base;
         } while (v && n < (int)sizeof(digits));
-        while (n > 0 && *len < size - 2)
+        while (n > 0 && *len < size - 1)
                 buf[(*len)++] = digits[--n];
 }
 
@@ -288,29 +295,29 @@ static void put_number(char *buf, size_t size, size_t *len, unsigned long long v
  * filter would. Only async-signal-safe calls here. */
 static void report_refused(int sig, siginfo_t *info, void *context)
 {
-        char msg[128] = "scmp-super: confinement refused syscall ";
-        size_t len = strlen(msg);
+        char msg[128];
+        size_t len = 0;
 
+        put_text(msg, sizeof(msg), &len, "scmp-super: confinement refused syscall ");
         put_number(msg, sizeof(msg), &len, (unsigned)info->si_syscall, 10);
 #if defined(__x86_64__)
         greg_t *regs = ((ucontext_t *)context)->uc_mcontext.gregs;
-        memcpy(msg + len, " (0x", 4);
-        len += 4;
+        put_text(msg, sizeof(msg), &len, " (0x");
         put_number(msg, sizeof(msg), &len, (unsigned long long)regs[REG_RDI], 16);
-        memcpy(msg + len, ", 0x", 4);
-        len += 4;
+        put_text(msg, sizeof(msg), &len, ", 0x");
         put_number(msg, sizeof(msg), &len, (unsigned long long)regs[REG_RSI], 16);
-        msg[len++] = ')';
+        put_text(msg, sizeof(msg), &len, ")");
         regs[REG_RAX] = -EPERM;
 #endif
         msg[len++] = '\n';
         (void)!write(report_fd, msg, len);
 }
 
-static bool env_set(const char *name)
+/* The variable's value when it is set to something other than "" or "0". */
+static const char *env_value(const char *name)
 {
         const char *v = getenv(name);
-        return v && *v && strcmp(v, "0") != 0;
+        return v && *v && strcmp(v, "0") != 0 ? v : NULL;
 }
 
 int supervisor_confine(unsigned features)
@@ -319,10 +326,11 @@ int supervisor_confine(unsigned features)
         scmp_filter_ctx ctx;
         int r;
 
-        if (env_set("SCMP_SUPER_NO_CONFINE"))
+        const char *where = env_value("SCMP_SUPER_CONFINE_REPORT");
+
+        if (env_value("SCMP_SUPER_NO_CONFINE"))
                 return 1;
-        if (env_set("SCMP_SUPER_CONFINE_REPORT")) {
-                const char *where = getenv("SCMP_SUPER_CONFINE_REPORT");
+        if (where) {
                 /* A path: append there, where no test captures it. */
                 if (where[0] == '/') {
                         int fd = open(where, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);

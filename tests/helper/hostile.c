@@ -50,7 +50,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-__attribute__((noreturn)) static void usage(const char *fmt, ...)
+__attribute__((noreturn, format(printf, 1, 2))) static void usage(const char *fmt, ...)
 {
         va_list ap;
 
@@ -119,7 +119,7 @@ static long raw_openat(const void *path)
 
 static int verb_longpath(char **argv)
 {
-        size_t len = 3 * PATH_MAX;
+        size_t len = 3 * (size_t)PATH_MAX;
         char *path = malloc(len + 1);
 
         if (!path)
