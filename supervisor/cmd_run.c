@@ -24,11 +24,10 @@
 #include "confine.h"
 #include "daemon.h"
 #include "env.h"
+#include "launch.h"
 #include "launcher.h"
 #include "prompt_setup.h"
 #include "supervisor.h"
-
-extern char **environ;
 
 static void run_usage(FILE *out)
 {
@@ -113,9 +112,8 @@ int cmd_run(int argc, char **argv)
         struct prompt_config pcfg = {.mode = PROMPT_MODE_AUTO};
         struct prompting *prompting = NULL;
         char exec_path[PATH_MAX];
-        sigset_t mask, old_mask;
-        int sv[2] = {-1, -1}, sigfd = -1, opt, r, status = 125;
-        pid_t child;
+        struct launch launch = {.sigfd = -1, .sock = {-1, -1}, .child = -1};
+        int opt, r, status = 125;
 
         optind = 1;
         while ((opt = getopt_long(argc, argv, "+p:l:svh", options, NULL)) != -1) {
@@ -219,37 +217,26 @@ int cmd_run(int argc, char **argv)
                 setvbuf(sopts.log, NULL, _IOFBF, 1 << 16);
         }
 
-        /* The signals we forward, and SIGCHLD, arrive through a signalfd;
-         * blocked before the fork so none is lost in between. */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGCHLD);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        if (sigprocmask(SIG_BLOCK, &mask, &old_mask) < 0 ||
-            (sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
-                fprintf(stderr, "scmp-super: signalfd: %s\n", strerror(errno));
+        if (launch_init(&launch) < 0)
                 goto out;
-        }
 
         if (connect_path) {
                 /* The launcher sends its listener to the daemon on a
                  * connection we keep a copy of, to read the daemon's answer. */
                 char why[256];
-                r = daemon_connect(connect_path, &sv[0], why, sizeof(why));
+                r = daemon_connect(connect_path, &launch.sock[0], why, sizeof(why));
                 if (r < 0) {
                         fprintf(stderr, "scmp-super: --connect %s: %s\n", connect_path, why);
                         goto out;
                 }
-                sv[1] = fcntl(sv[0], F_DUPFD_CLOEXEC, 3);
+                launch.sock[1] = fcntl(launch.sock[0], F_DUPFD_CLOEXEC, 3);
                 metadata = daemon_launcher_metadata(policy->listener_metadata);
-                if (sv[1] < 0 || !metadata) {
+                if (launch.sock[1] < 0 || !metadata) {
                         fprintf(stderr, "scmp-super: --connect %s: %s\n", connect_path,
-                                strerror(sv[1] < 0 ? errno : ENOMEM));
+                                strerror(launch.sock[1] < 0 ? errno : ENOMEM));
                         goto out;
                 }
-        } else if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-                fprintf(stderr, "scmp-super: socketpair: %s\n", strerror(errno));
+        } else if (launch_socketpair(&launch) < 0) {
                 goto out;
         }
 
@@ -271,70 +258,32 @@ int cmd_run(int argc, char **argv)
                 }
         }
 
-        fflush(NULL);
-        child = fork();
-        if (child < 0) {
-                fprintf(stderr, "scmp-super: fork: %s\n", strerror(errno));
+        if (launch_fork(&launch, exec_path, argv + optind, &bpf, policy->flags,
+                        metadata ? metadata : policy->listener_metadata) < 0)
                 goto out;
-        }
-        if (child == 0) {
-                struct launch_spec spec = {
-                    .exec_path = exec_path,
-                    .argv = argv + optind,
-                    .envp = environ,
-                    .bpf = bpf,
-                    .filter_flags = policy->flags,
-                    .sock = sv[1],
-                    .sigmask = &old_mask,
-                    .metadata = metadata ? metadata : policy->listener_metadata,
-                };
-                close(sv[0]);
-                launcher_child(&spec);
-        }
-        close(sv[1]);
-        sv[1] = -1;
 
         if (connect_path) {
                 /* The daemon supervises; we pass signals on and wait. */
                 char why[256];
-                child_pidfd = (int)syscall(SYS_pidfd_open, child, 0);
-                r = daemon_launcher_answer(sv[0], child_pidfd, 30000, why, sizeof(why));
+                child_pidfd = (int)syscall(SYS_pidfd_open, launch.child, 0);
+                r = daemon_launcher_answer(launch.sock[0], child_pidfd, 30000, why, sizeof(why));
                 bool refused = r < 0 && r != -ECHILD;
                 if (refused) {
                         /* Its exec would fail with ENOSYS; say why instead. */
                         fprintf(stderr,
                                 "scmp-super: the daemon at %s did not take the command: %s\n",
                                 connect_path, why);
-                        kill(child, SIGKILL);
+                        kill(launch.child, SIGKILL);
                 }
-                r = supervisor_watch_child(&sup, child, sigfd);
+                r = supervisor_watch_child(&sup, launch.child, launch.sigfd);
                 if (r == 0)
                         supervisor_run(&sup);
                 status = !refused && r == 0 && sup.child_exited ? sup.child_status : 125;
                 goto out;
         }
 
-        /* The launcher's message comes before the command runs, so a
-         * blocking read is right here: nothing else needs serving yet. */
-        struct agent_message msg;
-        char why[256];
-        r = agent_receive(sv[0], &msg, why, sizeof(why));
-        if (r < 0) {
-                /* The launcher said why on stderr and exited 125. */
-                supervisor_watch_child(&sup, child, sigfd);
-                supervisor_run(&sup);
-                status = sup.child_exited && sup.child_status != 0 ? sup.child_status : 125;
+        if (launch_attach(&launch, &sup, &status) < 0)
                 goto out;
-        }
-        r = supervisor_add_target(&sup, &msg, true, NULL);
-        agent_message_clear(&msg);
-        if (r == 0)
-                r = supervisor_watch_child(&sup, child, sigfd);
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s\n", uv_strerror(r));
-                kill(child, SIGKILL);
-                goto out;
-        }
         /* Setup is over and the command has not run yet (its exec waits for
          * us): from here on this process only serves it, and confines itself
          * to that (supervisor/confine.h). Prompting accepts control clients
@@ -344,7 +293,7 @@ int cmd_run(int argc, char **argv)
         if (r < 0) {
                 fprintf(stderr, "scmp-super: confining the supervisor: %s\n", strerror(-r));
                 fputs("scmp-super: the command was not started\n", stderr);
-                kill(child, SIGKILL);
+                kill(launch.child, SIGKILL);
                 goto out;
         }
         if (sopts.verbose && !sup.sync_wakeup)
@@ -360,12 +309,7 @@ out:
                 supervisor_close(&sup);
         if (sopts.log)
                 fclose(sopts.log);
-        if (sv[0] >= 0)
-                close(sv[0]);
-        if (sv[1] >= 0)
-                close(sv[1]);
-        if (sigfd >= 0)
-                close(sigfd);
+        launch_close(&launch);
         if (child_pidfd >= 0)
                 close(child_pidfd);
         free(metadata);

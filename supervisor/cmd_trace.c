@@ -27,22 +27,19 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "agent.h"
+#include "bpf_cache.h"
 #include "env.h"
+#include "launch.h"
 #include "launcher.h"
 #include "supervisor.h"
 #include "trace.h"
 #include "trace_profile.h"
 #include "trace_report.h"
 
-extern char **environ;
 
 /* The highest syscall number recorded: above any x86_64 number, so calls
  * newer than libseccomp's tables are still counted (by number). */
 #define TRACE_MAX_NR 1023
-
-/* Profiles are a few hundred KiB at the most, as the loader insists. */
-#define TRACE_PROFILE_MAX_BYTES (16u << 20)
 
 /* The live count is redrawn at most this often. */
 #define TRACE_LIVE_INTERVAL_MS 200
@@ -193,58 +190,6 @@ static void live_stop(struct tracer *tr)
                 fputs("\r\033[K", stderr);
                 fflush(stderr);
         }
-}
-
-static int read_whole_file(const char *path, char **ret_text, size_t *ret_len,
-                           struct policy_error *err)
-{
-        struct stat st;
-        char *text = NULL;
-        size_t len = 0;
-        int r = 0;
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0) {
-                r = -errno;
-                snprintf(err->message, sizeof(err->message), "%s: cannot open: %s", path,
-                         strerror(-r));
-                return r;
-        }
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-            (uint64_t)st.st_size > TRACE_PROFILE_MAX_BYTES) {
-                snprintf(err->message, sizeof(err->message),
-                         "%s: not a regular file of at most %u MiB", path,
-                         TRACE_PROFILE_MAX_BYTES >> 20);
-                r = -EINVAL;
-                goto out;
-        }
-        text = malloc((size_t)st.st_size + 1);
-        if (!text) {
-                r = -ENOMEM;
-                snprintf(err->message, sizeof(err->message), "%s: out of memory", path);
-                goto out;
-        }
-        while (len < (size_t)st.st_size) {
-                ssize_t n = read(fd, text + len, (size_t)st.st_size - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        r = -errno;
-                        snprintf(err->message, sizeof(err->message), "%s: read failed: %s", path,
-                                 strerror(-r));
-                        goto out;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-        }
-        text[len] = '\0';
-        *ret_text = text;
-        *ret_len = len;
-        text = NULL;
-out:
-        free(text);
-        close(fd);
-        return r;
 }
 
 /* Writes text to path through a temporary file in the same directory, so a
@@ -515,17 +460,13 @@ int cmd_trace(int argc, char **argv)
         struct policy *policy = NULL;
         struct policy_error err;
         struct policy_env env;
-        scmp_filter_ctx ctx = NULL;
         struct policy_bpf bpf = {0};
         struct supervisor sup;
         struct tracer *tr = NULL;
         bool sup_ready = false;
         char exec_path[PATH_MAX];
-        char *base_text = NULL;
-        size_t base_len = 0;
-        sigset_t mask, old_mask;
-        int sv[2] = {-1, -1}, sigfd = -1, opt, r, status = 125;
-        pid_t child;
+        struct launch launch = {.sigfd = -1, .sock = {-1, -1}, .child = -1};
+        int opt, r, status = 125;
 
         optind = 1;
         while ((opt = getopt_long(argc, argv, "+p:o:r:f:qvh", options, NULL)) != -1) {
@@ -587,10 +528,9 @@ int cmd_trace(int argc, char **argv)
 
         env_detect(&env);
         if (o.policy_path) {
-                r = read_whole_file(o.policy_path, &base_text, &base_len, &err);
-                if (r == 0)
-                        r = policy_load_buffer(base_text, base_len, o.policy_path, &env, &policy,
-                                               &err);
+                /* The loaded policy keeps the text: the profile we write is
+                 * that text with entries added. */
+                r = policy_load_file(o.policy_path, &env, &policy, &err);
         } else {
                 r = policy_load_buffer(all_notify_profile, strlen(all_notify_profile),
                                        "<trace: every syscall>", &env, &policy, &err);
@@ -613,11 +553,7 @@ int cmd_trace(int argc, char **argv)
          * show: its unlisted calls are allowed as they are. */
         copts.notify_unlisted =
             policy->default_action != KACT_ALLOW && policy->default_action != KACT_LOG;
-        r = policy_compile(policy, &copts, &ctx, &err);
-        if (r == 0)
-                r = policy_export_bpf(ctx, &bpf, &err);
-        if (ctx)
-                seccomp_release(ctx);
+        r = bpf_cache_build(policy, &copts, &bpf, NULL, &err);
         if (r < 0) {
                 fprintf(stderr, "scmp-super: %s\n", err.message);
                 fputs("scmp-super: the command was not started\n", stderr);
@@ -639,20 +575,8 @@ int cmd_trace(int argc, char **argv)
                 goto out;
         }
 
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGCHLD);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        if (sigprocmask(SIG_BLOCK, &mask, &old_mask) < 0 ||
-            (sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
-                fprintf(stderr, "scmp-super: signalfd: %s\n", strerror(errno));
+        if (launch_init(&launch) < 0 || launch_socketpair(&launch) < 0)
                 goto out;
-        }
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-                fprintf(stderr, "scmp-super: socketpair: %s\n", strerror(errno));
-                goto out;
-        }
 
         r = supervisor_init(&sup, policy, &sopts);
         if (r < 0) {
@@ -665,49 +589,11 @@ int cmd_trace(int argc, char **argv)
         if (o.paths)
                 sup.hooks.extra_needs = POLICY_NEED_PATHS;
 
-        fflush(NULL);
-        child = fork();
-        if (child < 0) {
-                fprintf(stderr, "scmp-super: fork: %s\n", strerror(errno));
+        if (launch_fork(&launch, exec_path, argv + optind, &bpf, policy->flags,
+                        policy->listener_metadata) < 0 ||
+            launch_attach(&launch, &sup, &status) < 0)
                 goto out;
-        }
-        if (child == 0) {
-                struct launch_spec spec = {
-                    .exec_path = exec_path,
-                    .argv = argv + optind,
-                    .envp = environ,
-                    .bpf = bpf,
-                    .filter_flags = policy->flags,
-                    .sock = sv[1],
-                    .sigmask = &old_mask,
-                    .metadata = policy->listener_metadata,
-                };
-                close(sv[0]);
-                launcher_child(&spec);
-        }
-        close(sv[1]);
-        sv[1] = -1;
-
-        struct agent_message msg;
-        char why[256];
-        r = agent_receive(sv[0], &msg, why, sizeof(why));
-        if (r < 0) {
-                /* The launcher said why on stderr and exited 125. */
-                supervisor_watch_child(&sup, child, sigfd);
-                supervisor_run(&sup);
-                status = sup.child_exited && sup.child_status != 0 ? sup.child_status : 125;
-                goto out;
-        }
-        r = supervisor_add_target(&sup, &msg, true, NULL);
-        agent_message_clear(&msg);
-        if (r == 0)
-                r = supervisor_watch_child(&sup, child, sigfd);
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s\n", uv_strerror(r));
-                kill(child, SIGKILL);
-                goto out;
-        }
-        record_first_exec(tr, child, exec_path, argv + optind);
+        record_first_exec(tr, launch.child, exec_path, argv + optind);
 
         tr->live = !o.quiet && isatty(STDERR_FILENO);
         if (tr->live && uv_timer_init(&sup.loop, &tr->live_timer) == 0) {
@@ -721,7 +607,8 @@ int cmd_trace(int argc, char **argv)
 
         supervisor_run(&sup);
         live_stop(tr);
-        status = finish_trace(tr, &o, argv + optind, base_text, base_len, sup.child_status);
+        status = finish_trace(tr, &o, argv + optind, o.policy_path ? policy->text : NULL,
+                              o.policy_path ? policy->text_len : 0, sup.child_status);
 out:
         if (sup_ready)
                 supervisor_close(&sup);
@@ -730,13 +617,7 @@ out:
                 trace_recorder_free(&tr->rec);
                 free(tr);
         }
-        if (sv[0] >= 0)
-                close(sv[0]);
-        if (sv[1] >= 0)
-                close(sv[1]);
-        if (sigfd >= 0)
-                close(sigfd);
-        free(base_text);
+        launch_close(&launch);
         policy_bpf_free(&bpf);
         policy_free(policy);
         return status;

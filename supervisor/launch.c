@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#include "launch.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "launcher.h"
+
+extern char **environ;
+
+int launch_init(struct launch *l)
+{
+        sigset_t mask;
+
+        l->sigfd = -1;
+        l->sock[0] = l->sock[1] = -1;
+        l->child = -1;
+        l->mask_blocked = false;
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGHUP);
+        if (sigprocmask(SIG_BLOCK, &mask, &l->old_mask) < 0)
+                goto fail;
+        l->mask_blocked = true;
+        l->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (l->sigfd < 0)
+                goto fail;
+        return 0;
+fail:
+        fprintf(stderr, "scmp-super: signalfd: %s\n", strerror(errno));
+        return -errno;
+}
+
+int launch_socketpair(struct launch *l)
+{
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, l->sock) < 0) {
+                fprintf(stderr, "scmp-super: socketpair: %s\n", strerror(errno));
+                return -errno;
+        }
+        return 0;
+}
+
+int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
+                unsigned filter_flags, const char *metadata)
+{
+        fflush(NULL);
+        l->child = fork();
+        if (l->child < 0) {
+                fprintf(stderr, "scmp-super: fork: %s\n", strerror(errno));
+                return -errno;
+        }
+        if (l->child == 0) {
+                struct launch_spec spec = {
+                    .exec_path = exec_path,
+                    .argv = argv,
+                    .envp = environ,
+                    .bpf = *bpf,
+                    .filter_flags = filter_flags,
+                    .sock = l->sock[1],
+                    .sigmask = &l->old_mask,
+                    .metadata = metadata,
+                };
+                close(l->sock[0]);
+                launcher_child(&spec);
+        }
+        close(l->sock[1]);
+        l->sock[1] = -1;
+        return 0;
+}
+
+int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status)
+{
+        struct agent_message msg;
+        char why[256];
+        int r;
+
+        /* The launcher's message comes before the command runs, so a
+         * blocking read is right here: nothing else needs serving yet. */
+        r = agent_receive(l->sock[0], &msg, why, sizeof(why));
+        if (r < 0) {
+                /* The launcher said why on stderr and exited 125. */
+                supervisor_watch_child(sup, l->child, l->sigfd);
+                supervisor_run(sup);
+                *ret_status = sup->child_exited && sup->child_status != 0 ? sup->child_status : 125;
+                return r;
+        }
+        r = supervisor_add_target(sup, &msg, true, NULL);
+        agent_message_clear(&msg);
+        if (r == 0)
+                r = supervisor_watch_child(sup, l->child, l->sigfd);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s\n", uv_strerror(r));
+                kill(l->child, SIGKILL);
+                *ret_status = 125;
+        }
+        return r;
+}
+
+void launch_close(struct launch *l)
+{
+        for (int i = 0; i < 2; i++)
+                if (l->sock[i] >= 0) {
+                        close(l->sock[i]);
+                        l->sock[i] = -1;
+                }
+        if (l->sigfd >= 0) {
+                close(l->sigfd);
+                l->sigfd = -1;
+        }
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Starting a command under our own launcher and serving it: the sequence
+ * run and trace share. The order matters: signals are blocked (and read
+ * through a signalfd) before the fork, so none is lost between fork and the
+ * loop; the launcher's message is read before the command runs, since its
+ * exec waits for us.
+ *
+ * Functions print what went wrong on stderr, as commands do, and return a
+ * negative errno.
+ */
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "policy.h"
+#include "supervisor.h"
+
+struct launch {
+        int sigfd;         /* SIGCHLD and the signals passed on to the command */
+        int sock[2];       /* [0] ours, [1] the launcher's end */
+        sigset_t old_mask; /* restored in the child before it execs */
+        bool mask_blocked;
+        pid_t child;
+};
+
+/* Blocks and watches the signals; the socket pair is made by
+ * launch_socketpair(), or the caller puts its own in sock[]. */
+int launch_init(struct launch *l);
+int launch_socketpair(struct launch *l);
+
+/* Forks the launcher (supervisor/launcher.c), which loads bpf and execs
+ * exec_path with argv. The caller's end of the socket stays open. */
+int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
+                unsigned filter_flags, const char *metadata);
+
+/* Receives the launcher's listener and serves it as the command's target,
+ * watching the child. When the launcher failed before sending (it said why
+ * on stderr), serves nothing, waits for the child and sets *ret_status to
+ * what the command's status would be. Returns 0 when the loop should run. */
+int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status);
+
+void launch_close(struct launch *l);
