@@ -15,6 +15,7 @@
 
 #include "env.h"
 #include "jsonpos.h"
+#include "profile_text.h"
 #include "policy.h"
 
 /* The loader refuses larger profiles; this only bounds what we read. */
@@ -154,47 +155,6 @@ static void text_rule(struct text *t, const cJSON *rule, const char *indent, con
         text_puts(t, "}");
 }
 
-/* One level of the file's indentation: a tab, or as many spaces as the
- * least indented line has. */
-static void detect_unit(const char *text, size_t len, char *unit, size_t size)
-{
-        size_t best = 0;
-        for (size_t i = 0; i < len; i++) {
-                if (i > 0 && text[i - 1] != '\n')
-                        continue;
-                if (text[i] == '\t') {
-                        snprintf(unit, size, "\t");
-                        return;
-                }
-                size_t n = 0;
-                while (i + n < len && text[i + n] == ' ')
-                        n++;
-                if (n > 0 && i + n < len && text[i + n] != '\n' && (best == 0 || n < best))
-                        best = n;
-        }
-        if (best == 0 || best >= size)
-                best = 0;
-        if (best == 0) {
-                snprintf(unit, size, "\t");
-                return;
-        }
-        memset(unit, ' ', best);
-        unit[best] = '\0';
-}
-
-/* The leading whitespace of the line holding offset. */
-static void line_indent(const char *text, size_t offset, char *buf, size_t size)
-{
-        size_t start = offset, n = 0;
-        while (start > 0 && text[start - 1] != '\n')
-                start--;
-        while (start + n < offset && (text[start + n] == ' ' || text[start + n] == '\t') &&
-               n + 1 < size)
-                n++;
-        memcpy(buf, text + start, n);
-        buf[n] = '\0';
-}
-
 static bool newline_between(const char *text, size_t from, size_t to)
 {
         for (size_t i = from; i < to; i++)
@@ -208,19 +168,6 @@ static size_t skip_space(const char *text, size_t len, size_t i)
         while (i < len && strchr(" \t\r\n", text[i]) && text[i])
                 i++;
         return i;
-}
-
-/* The object the profile lives in: the root, or linux.seccomp of a whole
- * OCI config (as the loader decides). */
-static cJSON *seccomp_object(cJSON *root, bool *ret_oci)
-{
-        cJSON *linux_obj = cJSON_GetObjectItemCaseSensitive(root, "linux");
-        *ret_oci = false;
-        if (linux_obj && !cJSON_GetObjectItemCaseSensitive(root, "defaultAction")) {
-                *ret_oci = true;
-                return cJSON_GetObjectItemCaseSensitive(linux_obj, "seccomp");
-        }
-        return root;
 }
 
 static void path_init(struct jsonpos_path *p, bool oci)
@@ -244,7 +191,7 @@ static int splice_rule(const char *text, size_t len, cJSON *root, const cJSON *r
         struct text out = {0};
         char unit[16], base[256], indent[256 + 2 * 16];
         bool oci;
-        cJSON *seccomp = seccomp_object(root, &oci);
+        cJSON *seccomp = profile_seccomp_object(root, &oci);
         cJSON *sup = seccomp ? cJSON_GetObjectItemCaseSensitive(seccomp, "supervisor") : NULL;
         if (!cJSON_IsObject(sup))
                 return 1;
@@ -252,7 +199,7 @@ static int splice_rule(const char *text, size_t len, cJSON *root, const cJSON *r
         if (rules && !cJSON_IsArray(rules))
                 return 1;
 
-        detect_unit(text, len, unit, sizeof(unit));
+        profile_text_indent_unit(text, len, unit, sizeof(unit));
         path_init(&path, oci);
         if (rules) {
                 path.seg[path.depth++].key = "rules";
@@ -264,7 +211,7 @@ static int splice_rule(const char *text, size_t len, cJSON *root, const cJSON *r
                         return 1;
                 if (text[first] == ']') {
                         /* An empty array: "[]" becomes the rule on its own lines. */
-                        line_indent(text, (size_t)open, base, sizeof(base));
+                        profile_text_line_indent(text, (size_t)open, base, sizeof(base));
                         snprintf(indent, sizeof(indent), "%s%s", base, unit);
                         text_add(&out, text, (size_t)open + 1);
                         text_puts(&out, "\n");
@@ -275,7 +222,7 @@ static int splice_rule(const char *text, size_t len, cJSON *root, const cJSON *r
                         text_add(&out, text + first, len - (size_t)first);
                 } else if (newline_between(text, (size_t)open, (size_t)first)) {
                         /* Before the first rule, in its indentation. */
-                        line_indent(text, (size_t)first, indent, sizeof(indent));
+                        profile_text_line_indent(text, (size_t)first, indent, sizeof(indent));
                         text_add(&out, text, (size_t)first);
                         text_rule(&out, rule, indent, unit);
                         text_puts(&out, ",\n");
@@ -295,7 +242,7 @@ static int splice_rule(const char *text, size_t len, cJSON *root, const cJSON *r
                 size_t next = skip_space(text, len, (size_t)open + 1);
                 if (next >= len)
                         return 1;
-                line_indent(text, (size_t)open, base, sizeof(base));
+                profile_text_line_indent(text, (size_t)open, base, sizeof(base));
                 snprintf(indent, sizeof(indent), "%s%s%s", base, unit, unit);
                 text_add(&out, text, (size_t)open + 1);
                 if (text[next] == '}' || newline_between(text, (size_t)open, next)) {
@@ -340,13 +287,13 @@ static bool splice_is_exact(const char *text, const cJSON *original, const cJSON
 {
         bool oci, ok = false, had_rules;
         cJSON *root = cJSON_Parse(text);
-        cJSON *orig_seccomp = seccomp_object((cJSON *)original, &oci);
+        cJSON *orig_seccomp = profile_seccomp_object((cJSON *)original, &oci);
         cJSON *orig_sup = cJSON_GetObjectItemCaseSensitive(orig_seccomp, "supervisor");
 
         had_rules = cJSON_GetObjectItemCaseSensitive(orig_sup, "rules") != NULL;
         if (!root)
                 return false;
-        cJSON *seccomp = seccomp_object(root, &oci);
+        cJSON *seccomp = profile_seccomp_object(root, &oci);
         cJSON *sup = seccomp ? cJSON_GetObjectItemCaseSensitive(seccomp, "supervisor") : NULL;
         cJSON *rules = sup ? cJSON_GetObjectItemCaseSensitive(sup, "rules") : NULL;
         if (!cJSON_IsArray(rules) || !cJSON_Compare(cJSON_GetArrayItem(rules, 0), rule, true))
@@ -371,7 +318,7 @@ static int reprint(const cJSON *original, const cJSON *rule, char **ret_text)
 
         if (!root || !copy)
                 goto out;
-        cJSON *seccomp = seccomp_object(root, &oci);
+        cJSON *seccomp = profile_seccomp_object(root, &oci);
         if (!cJSON_IsObject(seccomp)) {
                 r = -EINVAL;
                 goto out;

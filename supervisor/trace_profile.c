@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 
 #include "jsonpos.h"
+#include "profile_text.h"
 #include "trace_report.h"
 
 const char *const trace_implicit_syscalls[] = {
@@ -233,19 +234,6 @@ static int add_arg_entries(const struct trace_recorder *rec, int nr, cJSON *sysc
         return 0;
 }
 
-/* The seccomp object of a document: the root, or linux.seccomp of an OCI
- * config.json, as the loader takes it. */
-static cJSON *seccomp_object(cJSON *root, bool *ret_oci)
-{
-        cJSON *linux_obj = cJSON_GetObjectItemCaseSensitive(root, "linux");
-        *ret_oci = false;
-        if (linux_obj && !cJSON_GetObjectItemCaseSensitive(root, "defaultAction")) {
-                *ret_oci = true;
-                return cJSON_GetObjectItemCaseSensitive(linux_obj, "seccomp");
-        }
-        return root;
-}
-
 static cJSON *complete_profile(const char *command)
 {
         static const char *const sub_arches[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
@@ -362,45 +350,6 @@ static int print_document(const cJSON *root, char **ret_text)
         return 0;
 }
 
-/* One level of the file's indentation: a tab, or as many spaces as the
- * least indented line has. */
-static void detect_unit(const char *text, size_t len, char *unit, size_t size)
-{
-        size_t best = 0;
-        for (size_t i = 0; i < len; i++) {
-                if (i > 0 && text[i - 1] != '\n')
-                        continue;
-                if (text[i] == '\t') {
-                        snprintf(unit, size, "\t");
-                        return;
-                }
-                size_t n = 0;
-                while (i + n < len && text[i + n] == ' ')
-                        n++;
-                if (n > 0 && i + n < len && text[i + n] != '\n' && (best == 0 || n < best))
-                        best = n;
-        }
-        if (best == 0 || best >= size) {
-                snprintf(unit, size, "\t");
-                return;
-        }
-        memset(unit, ' ', best);
-        unit[best] = '\0';
-}
-
-/* The leading blanks of the line holding offset. */
-static void line_indent(const char *text, size_t offset, char *buf, size_t size)
-{
-        size_t start = offset, n = 0;
-        while (start > 0 && text[start - 1] != '\n')
-                start--;
-        while (start + n < offset && (text[start + n] == ' ' || text[start + n] == '\t') &&
-               n + 1 < size)
-                n++;
-        memcpy(buf, text + start, n);
-        buf[n] = '\0';
-}
-
 /* The offset of the bracket closing the array or object opening at open. */
 static long matching_close(const char *text, size_t len, size_t open)
 {
@@ -449,8 +398,8 @@ static int splice_entries(const char *text, size_t len, bool oci, const cJSON *e
                 last--;
         bool empty = last == (size_t)open + 1;
 
-        detect_unit(text, len, unit, sizeof(unit));
-        line_indent(text, (size_t)open, close_indent, sizeof(close_indent));
+        profile_text_indent_unit(text, len, unit, sizeof(unit));
+        profile_text_line_indent(text, (size_t)open, close_indent, sizeof(close_indent));
         if (empty) {
                 snprintf(indent, sizeof(indent), "%s%s", close_indent, unit);
         } else {
@@ -459,7 +408,7 @@ static int splice_entries(const char *text, size_t len, bool oci, const cJSON *e
                 long first = jsonpos_locate(text, len, &path, 0);
                 if (first < 0 || !memchr(text + open, '\n', (size_t)(first - open)))
                         return 1;
-                line_indent(text, (size_t)first, indent, sizeof(indent));
+                profile_text_line_indent(text, (size_t)first, indent, sizeof(indent));
         }
 
         char *buf = NULL;
@@ -609,7 +558,7 @@ int trace_profile_append(const char *text, size_t len, const cJSON *entries, cha
                 r = fail(err, "not valid JSON");
                 goto out;
         }
-        seccomp = seccomp_object(root, &oci);
+        seccomp = profile_seccomp_object(root, &oci);
         if (!cJSON_IsObject(seccomp)) {
                 r = fail(err, "no seccomp object (neither a profile nor an OCI config)");
                 goto out;
@@ -650,7 +599,7 @@ int trace_profile_append(const char *text, size_t len, const cJSON *entries, cha
                 struct jsonpos_path path = {.depth = 0};
                 r = -ENOMEM;
                 if (exact && keep_exact_numbers(exact, text, len, &path) == 0 &&
-                    append_entries(seccomp_object(exact, &oci), entries) == 0)
+                    append_entries(profile_seccomp_object(exact, &oci), entries) == 0)
                         r = print_document(exact, &out);
                 cJSON_Delete(exact);
         }
