@@ -5,7 +5,8 @@
  * descriptors attached. Besides "no crash", it checks the ownership promise:
  * every descriptor that arrived is closed afterwards, except the one kept as
  * the listener, and that one is closed by agent_message_clear(). A leak
- * here would let a hostile runtime exhaust the daemon's descriptors.
+ * here would let a hostile runtime exhaust the daemon's descriptors. A first
+ * byte of 0xf0 or more selects the daemon's listenerMetadata parser instead.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "daemon.h"
 #include "input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -130,13 +132,35 @@ out:
         FUZZ_CHECK(count_fds() == before);
 }
 
+/* The daemon's listenerMetadata ("policy=NAME;scmp-super-launcher=1"),
+ * which arrives inside the agent message. */
+static void parse_metadata(struct fuzz_input *in)
+{
+        struct daemon_metadata meta;
+        char why[256] = "";
+        char *text = malloc(in->left + 1);
+
+        if (!text)
+                return;
+        memcpy(text, in->data, in->left);
+        text[in->left] = '\0';
+        memset(&meta, 0xa5, sizeof(meta));
+        int r = daemon_parse_metadata(text, &meta, why, sizeof(why));
+        FUZZ_CHECK(r == 0 || (r == -EINVAL && why[0] != '\0'));
+        if (r == 0)
+                FUZZ_CHECK(memchr(meta.policy, '\0', sizeof(meta.policy)) != NULL);
+        free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         struct fuzz_input in = {data, size};
         uint8_t mode = fuzz_u8(&in);
         size_t n_fds = (mode >> 1) % (AGENT_MAX_FDS + 1);
 
-        if (mode & 1)
+        if (mode >= 0xf0)
+                parse_metadata(&in);
+        else if (mode & 1)
                 receive_from_socket(&in, n_fds);
         else
                 parse_directly(&in, n_fds);
