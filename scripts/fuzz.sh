@@ -17,7 +17,7 @@ seconds=${FUZZ_SECONDS:-20}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DSCMP_SUPER_FUZZ=ON -DSCMP_SUPER_ASAN=ON -DSCMP_SUPER_UBSAN=ON >/dev/null
-targets=${FUZZ_TARGETS:-$(cd fuzz && ls fuzz_*.c | sed 's/\.c$//')}
+targets=${FUZZ_TARGETS:-$(cd fuzz && for f in fuzz_*.c; do echo "${f%.c}"; done)}
 # shellcheck disable=SC2086
 cmake --build "$build" -j"$(nproc)" --target $targets
 
@@ -41,7 +41,10 @@ for t in $targets; do
                 failed="$failed $t"
         fi
 done
+n_failed=$(echo "$failed" | wc -w)
+n_targets=$(echo "$targets" | wc -w)
 echo "fuzz: $total_runs executions in total" >&2
+echo "fuzz: $((n_targets - n_failed)) passed, $n_failed failed"
 if [ -n "$failed" ]; then
         echo "fuzz: crashes in:$failed" >&2
         exit 1
