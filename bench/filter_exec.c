@@ -5,34 +5,32 @@
  * supervisor.
  *
  *   filter_exec --allow-one NAME -- CMD [ARG...]
- *   filter_exec --profile FILE [--binary-tree] [--native-only] [--print-pfc]
- *               [-- CMD [ARG...]]
+ *   filter_exec --profile FILE [--binary-tree on|off|auto] [--native-only]
+ *               [--print-pfc] [-- CMD [ARG...]]
  *
  * --allow-one NAME  the reference supervisor's six-instruction filter, with
  *                   SECCOMP_RET_ALLOW where it has SECCOMP_RET_USER_NOTIF:
  *                   the cost of having a filter at all.
- * --profile FILE    a Docker/OCI profile compiled with libseccomp.
- * --binary-tree     SCMP_FLTATR_CTL_OPTIMIZE = 2 (a binary search over syscall
- *                   numbers instead of a linear list).
+ * --profile FILE    an OCI / Docker profile compiled by scmp-super's policy
+ *                   library, exactly as `scmp-super run` builds it:
+ *                   policy_load_file() with the facts of this machine
+ *                   (supervisor/env.c), policy_compile(), policy_export_bpf(),
+ *                   then seccomp(2). The one difference: run also routes
+ *                   execve to its supervisor (one more NOTIFY rule), which
+ *                   needs a listener; here there is none, so execve keeps the
+ *                   profile's own action.
+ * --binary-tree M   on, off or auto (struct policy_compile_opts.binary_tree;
+ *                   auto, what run uses, builds the tree above 32 rules).
+ * --native-only     drop the profile's archMap sub-architectures (x86 and
+ *                   x32 on x86-64) before compiling, to see what they cost.
  * --print-pfc       print libseccomp's pseudo-filter code and exit, to see
  *                   where a syscall sits in the filter.
- * --native-only     ignore archMap: a filter for this architecture alone,
- *                   to see what the x86 and x32 sections cost.
  *
- * STAND-IN: the --profile loader below is not scmp-super's policy library.
- * It reads only what shapes the filter's cost: defaultAction, the archMap
- * entry of this architecture, and the SCMP_ACT_ALLOW entries of syscalls[]
- * with their argument conditions. Entries that need a capability or another
- * architecture are left out, as Docker leaves them out for a container
- * without extra capabilities; minKernel and every other action are ignored.
- * It will be replaced by policy_load_file() + policy_compile() once they
- * exist, so that the benchmark measures the filter scmp-super really builds.
+ * One line goes to stderr before the exec, saying what was loaded:
+ *   filter_exec profile=default.json insns=1024 binary_tree=on arches=2
  */
 
-#include <cjson/cJSON.h>
-#include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -44,28 +42,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "env.h"
+#include "policy.h"
+
 #if defined(__x86_64__)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_X86_64
-#define GO_ARCH           "amd64"
-#define SCMP_ARCH_NAME    "SCMP_ARCH_X86_64"
 #elif defined(__aarch64__)
 #define AUDIT_ARCH_NATIVE AUDIT_ARCH_AARCH64
-#define GO_ARCH           "arm64"
-#define SCMP_ARCH_NAME    "SCMP_ARCH_AARCH64"
 #else
-#error "filter_exec: add this architecture's AUDIT_ARCH_*, Go and libseccomp names"
+#error "filter_exec: add the AUDIT_ARCH_* value of this architecture"
 #endif
-
-#define PROFILE_MAX_BYTES (16 * 1024 * 1024)
 
 struct options {
         const char *allow_one;
         const char *profile;
-        bool binary_tree;
+        int binary_tree; /* as struct policy_compile_opts: -1 auto, 0 off, 1 on */
         bool print_pfc;
         bool native_only;
         char **command;
@@ -73,15 +67,27 @@ struct options {
 
 static void usage(FILE *out)
 {
-        fprintf(out,
-                "usage: filter_exec --allow-one NAME -- CMD [ARG...]\n"
-                "       filter_exec --profile FILE [--binary-tree] [--native-only] [--print-pfc] "
-                "[-- CMD [ARG...]]\n");
+        fprintf(out, "usage: filter_exec --allow-one NAME -- CMD [ARG...]\n"
+                     "       filter_exec --profile FILE [--binary-tree on|off|auto] "
+                     "[--native-only] [--print-pfc] [-- CMD [ARG...]]\n");
+}
+
+static int parse_tree(const char *text, int *ret_tree)
+{
+        if (strcmp(text, "on") == 0)
+                *ret_tree = 1;
+        else if (strcmp(text, "off") == 0)
+                *ret_tree = 0;
+        else if (strcmp(text, "auto") == 0)
+                *ret_tree = -1;
+        else
+                return -EINVAL;
+        return 0;
 }
 
 static int parse_options(int argc, char **argv, struct options *ret_options)
 {
-        struct options o = {0};
+        struct options o = {.binary_tree = -1};
         int i;
 
         for (i = 1; i < argc; i++) {
@@ -92,8 +98,9 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
                         o.allow_one = argv[++i];
                 } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
                         o.profile = argv[++i];
-                } else if (strcmp(argv[i], "--binary-tree") == 0) {
-                        o.binary_tree = true;
+                } else if (strcmp(argv[i], "--binary-tree") == 0 && i + 1 < argc) {
+                        if (parse_tree(argv[++i], &o.binary_tree) < 0)
+                                return -EINVAL;
                 } else if (strcmp(argv[i], "--print-pfc") == 0) {
                         o.print_pfc = true;
                 } else if (strcmp(argv[i], "--native-only") == 0) {
@@ -111,6 +118,17 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
         return 0;
 }
 
+static int load_filter(const struct sock_filter *insns, unsigned short len, unsigned flags)
+{
+        struct sock_fprog prog = {.len = len, .filter = (struct sock_filter *)insns};
+
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return -errno;
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) < 0)
+                return -errno;
+        return 0;
+}
+
 static int install_allow_one(const char *name)
 {
         int nr = seccomp_syscall_resolve_name(name);
@@ -118,7 +136,7 @@ static int install_allow_one(const char *name)
         if (nr == __NR_SCMP_ERROR || nr < 0)
                 return -EINVAL;
 
-        struct sock_filter insns[] = {
+        const struct sock_filter insns[] = {
             BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
             BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_NATIVE, 0, 3),
             BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
@@ -126,305 +144,72 @@ static int install_allow_one(const char *name)
             BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
             BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         };
-        struct sock_fprog prog = {
-            .len = sizeof(insns) / sizeof(insns[0]),
-            .filter = insns,
-        };
 
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                return -errno;
-        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-                return -errno;
-        return 0;
+        return load_filter(insns, sizeof(insns) / sizeof(insns[0]), 0);
 }
 
-static int read_file(const char *path, char **ret_text)
+static const char *tree_name(int tree)
 {
-        struct stat st;
-        char *text;
-        size_t have = 0;
-        int fd;
-
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0 || st.st_size < 0 || st.st_size > PROFILE_MAX_BYTES) {
-                int err = errno != 0 ? errno : EFBIG;
-
-                close(fd);
-                return -err;
-        }
-        text = malloc((size_t)st.st_size + 1);
-        if (text == NULL) {
-                close(fd);
-                return -ENOMEM;
-        }
-        while (have < (size_t)st.st_size) {
-                ssize_t n = read(fd, text + have, (size_t)st.st_size - have);
-
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0) {
-                        int err = n < 0 ? errno : EIO;
-
-                        free(text);
-                        close(fd);
-                        return -err;
-                }
-                have += (size_t)n;
-        }
-        close(fd);
-        text[have] = '\0';
-        *ret_text = text;
-        return 0;
+        return tree == 1 ? "on" : tree == 0 ? "off" : "auto";
 }
 
-static bool string_array_contains(const cJSON *array, const char *value)
+/* Loads, compiles and installs the profile, or prints its pseudo-filter
+ * code. Prints what went wrong itself, since the policy library says it
+ * with the file and place. */
+static int install_profile(const struct options *o)
 {
-        const cJSON *item;
-
-        cJSON_ArrayForEach(item, array)
-        {
-                if (cJSON_IsString(item) && strcmp(item->valuestring, value) == 0)
-                        return true;
-        }
-        return false;
-}
-
-static bool array_is_empty(const cJSON *array)
-{
-        return !cJSON_IsArray(array) || cJSON_GetArraySize(array) == 0;
-}
-
-/* Docker's rule for a container without added capabilities on this arch. */
-static bool entry_applies(const cJSON *entry)
-{
-        const cJSON *includes = cJSON_GetObjectItemCaseSensitive(entry, "includes");
-        const cJSON *excludes = cJSON_GetObjectItemCaseSensitive(entry, "excludes");
-        const cJSON *arches;
-
-        if (!array_is_empty(cJSON_GetObjectItemCaseSensitive(includes, "caps")))
-                return false;
-        arches = cJSON_GetObjectItemCaseSensitive(includes, "arches");
-        if (!array_is_empty(arches) && !string_array_contains(arches, GO_ARCH))
-                return false;
-        arches = cJSON_GetObjectItemCaseSensitive(excludes, "arches");
-        if (string_array_contains(arches, GO_ARCH))
-                return false;
-        return true;
-}
-
-static int parse_compare(const char *name, enum scmp_compare *ret_op)
-{
-        static const struct {
-                const char *name;
-                enum scmp_compare op;
-        } ops[] = {
-            {"SCMP_CMP_NE", SCMP_CMP_NE},
-            {"SCMP_CMP_LT", SCMP_CMP_LT},
-            {"SCMP_CMP_LE", SCMP_CMP_LE},
-            {"SCMP_CMP_EQ", SCMP_CMP_EQ},
-            {"SCMP_CMP_GE", SCMP_CMP_GE},
-            {"SCMP_CMP_GT", SCMP_CMP_GT},
-            {"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
-        };
-
-        for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-                if (strcmp(name, ops[i].name) == 0) {
-                        *ret_op = ops[i].op;
-                        return 0;
-                }
-        }
-        return -EINVAL;
-}
-
-static int parse_args(const cJSON *args, struct scmp_arg_cmp *ret_cmps, unsigned *ret_n)
-{
-        const cJSON *arg;
-        unsigned n = 0;
-
-        cJSON_ArrayForEach(arg, args)
-        {
-                const cJSON *index = cJSON_GetObjectItemCaseSensitive(arg, "index");
-                const cJSON *value = cJSON_GetObjectItemCaseSensitive(arg, "value");
-                const cJSON *value_two = cJSON_GetObjectItemCaseSensitive(arg, "valueTwo");
-                const cJSON *op = cJSON_GetObjectItemCaseSensitive(arg, "op");
-                enum scmp_compare cmp;
-
-                if (n == 6 || !cJSON_IsNumber(index) || index->valuedouble < 0 ||
-                    index->valuedouble > 5 || !cJSON_IsString(op) ||
-                    parse_compare(op->valuestring, &cmp) < 0)
-                        return -EINVAL;
-                /* cJSON keeps numbers as doubles, exact up to 2^53; the values
-                 * in Docker's profile (flags, masks, 0xffffffff) all fit. */
-                ret_cmps[n] = (struct scmp_arg_cmp){
-                    .arg = (unsigned)index->valuedouble,
-                    .op = cmp,
-                    .datum_a = cJSON_IsNumber(value) ? (scmp_datum_t)value->valuedouble : 0,
-                    .datum_b = cJSON_IsNumber(value_two) ? (scmp_datum_t)value_two->valuedouble : 0,
-                };
-                n++;
-        }
-        *ret_n = n;
-        return 0;
-}
-
-static int add_entry(scmp_filter_ctx ctx, const cJSON *entry)
-{
-        const cJSON *names = cJSON_GetObjectItemCaseSensitive(entry, "names");
-        const cJSON *name;
-        struct scmp_arg_cmp cmps[6];
-        unsigned n_cmps = 0;
-        bool same_index = true;
+        struct policy_compile_opts copts = {.binary_tree = o->binary_tree};
+        struct policy_bpf bpf = {0};
+        struct policy_env env;
+        struct policy_error err;
+        struct policy *policy = NULL;
+        scmp_filter_ctx ctx = NULL;
+        unsigned flags;
         int r;
 
-        r = parse_args(cJSON_GetObjectItemCaseSensitive(entry, "args"), cmps, &n_cmps);
-        if (r < 0)
+        env_detect(&env);
+        r = policy_load_file(o->profile, &env, &policy, &err);
+        if (r < 0) {
+                fprintf(stderr, "filter_exec: %s\n", err.message);
                 return r;
-        for (unsigned i = 1; i < n_cmps; i++)
-                if (cmps[i].arg != cmps[0].arg)
-                        same_index = false;
-
-        cJSON_ArrayForEach(name, names)
-        {
-                int nr;
-
-                if (!cJSON_IsString(name))
-                        return -EINVAL;
-                nr = seccomp_syscall_resolve_name(name->valuestring);
-                if (nr == __NR_SCMP_ERROR)
-                        continue; /* not a syscall of this architecture */
-                /* Several conditions on one argument are alternatives, as
-                 * runc reads them: one rule per condition. */
-                if (n_cmps > 1 && same_index) {
-                        for (unsigned i = 0; i < n_cmps; i++) {
-                                r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmps[i]);
-                                if (r < 0 && r != -EEXIST)
-                                        return r;
-                        }
-                } else {
-                        r = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, n_cmps, cmps);
-                        if (r < 0 && r != -EEXIST)
-                                return r;
-                }
         }
-        return 0;
-}
-
-static int default_action(const cJSON *profile, uint32_t *ret_action)
-{
-        const cJSON *action = cJSON_GetObjectItemCaseSensitive(profile, "defaultAction");
-        const cJSON *errno_ret = cJSON_GetObjectItemCaseSensitive(profile, "defaultErrnoRet");
-        int err = cJSON_IsNumber(errno_ret) ? errno_ret->valueint : EPERM;
-
-        if (!cJSON_IsString(action))
-                return -EINVAL;
-        if (strcmp(action->valuestring, "SCMP_ACT_ERRNO") == 0)
-                *ret_action = SCMP_ACT_ERRNO((uint32_t)err);
-        else if (strcmp(action->valuestring, "SCMP_ACT_ALLOW") == 0)
-                *ret_action = SCMP_ACT_ALLOW;
-        else if (strcmp(action->valuestring, "SCMP_ACT_KILL") == 0 ||
-                 strcmp(action->valuestring, "SCMP_ACT_KILL_THREAD") == 0)
-                *ret_action = SCMP_ACT_KILL_THREAD;
-        else if (strcmp(action->valuestring, "SCMP_ACT_KILL_PROCESS") == 0)
-                *ret_action = SCMP_ACT_KILL_PROCESS;
-        else if (strcmp(action->valuestring, "SCMP_ACT_LOG") == 0)
-                *ret_action = SCMP_ACT_LOG;
-        else
-                return -EINVAL;
-        return 0;
-}
-
-/* The sub-architectures Docker adds for this one (x86 and x32 on x86-64). */
-static int add_arches(scmp_filter_ctx ctx, const cJSON *profile)
-{
-        const cJSON *map = cJSON_GetObjectItemCaseSensitive(profile, "archMap");
-        const cJSON *entry, *sub;
-
-        cJSON_ArrayForEach(entry, map)
-        {
-                const cJSON *arch = cJSON_GetObjectItemCaseSensitive(entry, "architecture");
-
-                if (!cJSON_IsString(arch) || strcmp(arch->valuestring, SCMP_ARCH_NAME) != 0)
-                        continue;
-                cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(entry, "subArchitectures"))
-                {
-                        char lower[32];
-                        uint32_t token;
-                        size_t len;
-                        int r;
-
-                        if (!cJSON_IsString(sub) ||
-                            strncmp(sub->valuestring, "SCMP_ARCH_", 10) != 0)
-                                return -EINVAL;
-                        /* libseccomp names architectures in lower case: "x86", "x32". */
-                        len = strlen(sub->valuestring + 10);
-                        if (len >= sizeof(lower))
-                                return -EINVAL;
-                        for (size_t i = 0; i <= len; i++)
-                                lower[i] = (char)tolower((unsigned char)sub->valuestring[10 + i]);
-                        token = seccomp_arch_resolve_name(lower);
-                        if (token == 0)
-                                continue; /* unknown to this libseccomp */
-                        r = seccomp_arch_add(ctx, token);
-                        if (r < 0 && r != -EEXIST)
-                                return r;
-                }
-        }
-        return 0;
-}
-
-static int build_profile_filter(const struct options *o, scmp_filter_ctx *ret_ctx)
-{
-        char *text = NULL;
-        cJSON *profile;
-        const cJSON *entry;
-        scmp_filter_ctx ctx;
-        uint32_t action;
-        int r;
-
-        r = read_file(o->profile, &text);
-        if (r < 0)
-                return r;
-        profile = cJSON_Parse(text);
-        free(text);
-        if (profile == NULL)
-                return -EINVAL;
-
-        r = default_action(profile, &action);
-        if (r < 0)
-                goto out;
-        ctx = seccomp_init(action);
-        if (ctx == NULL) {
-                r = -ENOMEM;
+        /* The policy is ours alone and freed below: forgetting its
+         * sub-architectures only shortens what policy_compile() sees. */
+        if (o->native_only)
+                policy->n_arches = 0;
+        r = policy_compile(policy, &copts, &ctx, &err);
+        if (r < 0) {
+                fprintf(stderr, "filter_exec: %s\n", err.message);
                 goto out;
         }
-        r = o->native_only ? 0 : add_arches(ctx, profile);
+        if (o->print_pfc) {
+                r = seccomp_export_pfc(ctx, STDOUT_FILENO);
+                if (r < 0)
+                        fprintf(stderr, "filter_exec: seccomp_export_pfc: %s\n", strerror(-r));
+                goto out;
+        }
+        r = policy_export_bpf(ctx, &bpf, &err);
+        if (r < 0) {
+                fprintf(stderr, "filter_exec: %s\n", err.message);
+                goto out;
+        }
+        /* The launcher drops TSYNC (it has a helper thread) and adds
+         * NEW_LISTENER. None of the listener's flags changes what an allowed
+         * call costs, and a listener nobody reads would make notified calls
+         * hang. */
+        flags = policy->flags &
+                ~(unsigned)(SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_NEW_LISTENER |
+                            SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV);
+        fprintf(stderr, "filter_exec profile=%s insns=%u binary_tree=%s arches=%zu\n", o->profile,
+                bpf.len, tree_name(o->binary_tree), policy->n_arches);
+        r = load_filter(bpf.insns, bpf.len, flags);
         if (r < 0)
-                goto fail;
-        cJSON_ArrayForEach(entry, cJSON_GetObjectItemCaseSensitive(profile, "syscalls"))
-        {
-                const cJSON *act = cJSON_GetObjectItemCaseSensitive(entry, "action");
-
-                if (!cJSON_IsString(act) || strcmp(act->valuestring, "SCMP_ACT_ALLOW") != 0 ||
-                    !entry_applies(entry))
-                        continue;
-                r = add_entry(ctx, entry);
-                if (r < 0)
-                        goto fail;
-        }
-        if (o->binary_tree) {
-                r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-                if (r < 0)
-                        goto fail;
-        }
-        *ret_ctx = ctx;
-        r = 0;
-        goto out;
-fail:
-        seccomp_release(ctx);
+                fprintf(stderr, "filter_exec: loading the filter: %s\n", strerror(-r));
 out:
-        cJSON_Delete(profile);
+        policy_bpf_free(&bpf);
+        if (ctx != NULL)
+                seccomp_release(ctx);
+        policy_free(policy);
         return r;
 }
 
@@ -446,20 +231,9 @@ int main(int argc, char **argv)
                         return 1;
                 }
         } else {
-                scmp_filter_ctx ctx;
-
-                r = build_profile_filter(&o, &ctx);
-                if (r < 0) {
-                        fprintf(stderr, "filter_exec: %s: %s\n", o.profile, strerror(-r));
+                r = install_profile(&o);
+                if (r < 0)
                         return 1;
-                }
-                r = o.print_pfc ? seccomp_export_pfc(ctx, STDOUT_FILENO) : seccomp_load(ctx);
-                seccomp_release(ctx);
-                if (r < 0) {
-                        fprintf(stderr, "filter_exec: %s: %s\n",
-                                o.print_pfc ? "seccomp_export_pfc" : "seccomp_load", strerror(-r));
-                        return 1;
-                }
                 if (o.print_pfc)
                         return 0;
         }

@@ -217,14 +217,14 @@ for s in faccessat2-path:early getpid:late personality-query:worst; do
         row "bare_$where" ns - - - 1000000 "bare $name, no filter" -- $LOOP $T --syscall "$name"
         row "docker_${where}_linear" ns "bare_$where" le:1.2 docker 1000000 \
                 "Docker default, $name ($where), linear" -- \
-                $FEXEC --profile "$DOCKER_PROFILE" -- $LOOP $T --syscall "$name"
+                $FEXEC --profile "$DOCKER_PROFILE" --binary-tree off -- $LOOP $T --syscall "$name"
         row "docker_${where}_tree" ns "bare_$where" le:1.2 docker 1000000 \
                 "Docker default, $name ($where), binary tree" -- \
-                $FEXEC --profile "$DOCKER_PROFILE" --binary-tree -- $LOOP $T --syscall "$name"
+                $FEXEC --profile "$DOCKER_PROFILE" --binary-tree on -- $LOOP $T --syscall "$name"
 done
 
 row true_bare ms - - - - "start-up: /bin/true" -- "$TRUE_BIN"
-row true_docker ms true_bare - docker - "start-up: Docker filter (stand-in) + /bin/true" -- \
+row true_docker ms true_bare - docker - "start-up: Docker filter, no cache + /bin/true" -- \
         $FEXEC --profile "$DOCKER_PROFILE" -- "$TRUE_BIN"
 row true_docker_native ms true_bare - docker - "start-up: same, x86-64 section only" -- \
         $FEXEC --profile "$DOCKER_PROFILE" --native-only -- "$TRUE_BIN"
