@@ -6,6 +6,7 @@
  * and scmp-super are all measured on exactly the same code.
  *
  *   loop_target [--threads T] [--calls N] [--warmup W] [--syscall NAME] [--path P]
+ *               [--parent-status] [--hold]
  *
  * Output (stdout, one line, key=value):
  *   loop_target syscall=getppid threads=1 calls=200000 ns_per_call=61.3 wall_ns_per_call=61.3
@@ -14,6 +15,17 @@
  * with CLOCK_MONOTONIC and the per-thread means are averaged. wall_ns_per_call
  * is the throughput view: wall time from the first start to the last end,
  * divided by every call made. With one thread the two are the same.
+ *
+ * --parent-status adds parent_vmhwm_kib=N parent_vmrss_kib=N to the line:
+ * the peak and current resident set of the parent process, read from
+ * /proc/PPID/status once every call is done. Under a supervisor that runs
+ * the target as its child (scmp-super run, ref_supervisor) this is the
+ * supervisor's memory at the end of the run, read while it is still alive.
+ *
+ * --hold keeps the process alive after the line is printed, until standard
+ * input reaches end of file: the daemon benchmark starts many targets, reads
+ * the daemon's memory while all of them are connected, then releases them by
+ * closing the pipe they read.
  *
  * The program exits with status 1 if any call failed, because a call that is
  * denied is not the call being measured and its timing would be meaningless.
@@ -76,6 +88,8 @@ struct options {
         enum call_kind kind;
         const char *kind_name;
         const char *path;
+        bool parent_status;
+        bool hold;
 };
 
 struct worker {
@@ -93,10 +107,11 @@ static void usage(FILE *out)
                      "[--syscall NAME] [--path P]\n  NAME:");
         for (size_t i = 0; i < sizeof(call_names) / sizeof(call_names[0]); i++)
                 fprintf(out, " %s", call_names[i].name);
-        fprintf(
-            out,
-            "\n  --path is the file openat-path opens and faccessat2-path checks (default %s)\n",
-            DEFAULT_PATH);
+        fprintf(out,
+                "\n  --path is the file openat-path opens and faccessat2-path checks (default %s)\n"
+                "  --parent-status  also print the parent's VmHWM and VmRSS at the end\n"
+                "  --hold           after printing, wait for end of file on standard input\n",
+                DEFAULT_PATH);
 }
 
 static int parse_ulong(const char *text, unsigned long min, unsigned long max,
@@ -134,6 +149,14 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
                 if (strcmp(arg, "--help") == 0) {
                         usage(stdout);
                         exit(0);
+                }
+                if (strcmp(arg, "--parent-status") == 0) {
+                        o.parent_status = true;
+                        continue;
+                }
+                if (strcmp(arg, "--hold") == 0) {
+                        o.hold = true;
+                        continue;
                 }
                 if (value == NULL)
                         return -EINVAL;
@@ -237,6 +260,45 @@ static void *worker_run(void *data)
         return NULL;
 }
 
+/* Reads VmHWM and VmRSS (kB) of process pid from /proc/PID/status. */
+static int read_memory_kib(pid_t pid, unsigned long *ret_hwm, unsigned long *ret_rss)
+{
+        char path[64], line[256];
+        unsigned long hwm = 0, rss = 0;
+        bool have_hwm = false, have_rss = false;
+        FILE *f;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        f = fopen(path, "re");
+        if (f == NULL)
+                return -errno;
+        while (fgets(line, sizeof(line), f) != NULL) {
+                if (sscanf(line, "VmHWM: %lu kB", &hwm) == 1)
+                        have_hwm = true;
+                else if (sscanf(line, "VmRSS: %lu kB", &rss) == 1)
+                        have_rss = true;
+        }
+        fclose(f);
+        if (!have_hwm || !have_rss)
+                return -ENODATA; /* a kernel thread, or a zombie */
+        *ret_hwm = hwm;
+        *ret_rss = rss;
+        return 0;
+}
+
+/* Blocks until standard input reaches end of file (or fails). */
+static void hold_until_released(void)
+{
+        char buf[64];
+
+        for (;;) {
+                ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+
+                if (n == 0 || (n < 0 && errno != EINTR))
+                        return;
+        }
+}
+
 static int64_t timespec_ns(const struct timespec *t)
 {
         return (int64_t)t->tv_sec * 1000000000 + t->tv_nsec;
@@ -305,8 +367,28 @@ int main(int argc, char **argv)
                 return 1;
         }
         printf("loop_target syscall=%s threads=%u calls=%lu ns_per_call=%.1f "
-               "wall_ns_per_call=%.1f\n",
+               "wall_ns_per_call=%.1f",
                o.kind_name, o.threads, o.calls, latency_sum / o.threads,
                (double)(last_end - first_start) / ((double)o.calls * o.threads));
+        if (o.parent_status) {
+                pid_t parent = getppid();
+                unsigned long hwm = 0, rss = 0;
+                int r = read_memory_kib(parent, &hwm, &rss);
+
+                if (r < 0) {
+                        printf("\n");
+                        fprintf(stderr, "loop_target: /proc/%d/status: %s\n", (int)parent,
+                                strerror(-r));
+                        return 1;
+                }
+                printf(" parent_vmhwm_kib=%lu parent_vmrss_kib=%lu", hwm, rss);
+        }
+        printf("\n");
+        if (fflush(stdout) != 0) {
+                perror("loop_target: stdout");
+                return 1;
+        }
+        if (o.hold)
+                hold_until_released();
         return 0;
 }
