@@ -36,7 +36,6 @@
 #include "trace_profile.h"
 #include "trace_report.h"
 
-
 /* The highest syscall number recorded: above any x86_64 number, so calls
  * newer than libseccomp's tables are still counted (by number). */
 #define TRACE_MAX_NR 1023
