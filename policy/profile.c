@@ -1607,6 +1607,24 @@ static int parse_profile(struct loader *l, const cJSON *root)
         return build_rule_index(p);
 }
 
+/*
+ * The offset of a "\u0000" escape, or -1. cJSON ends its C string at the
+ * NUL, so "/etc/\u0000shadow" would load as the rule "/etc/", and a syscall
+ * name would be cut short: refused instead. Escapes are consumed in pairs,
+ * so an escaped backslash followed by "u0000" is not taken for one.
+ */
+static long find_escaped_nul(const char *text, size_t len)
+{
+        for (size_t i = 0; i + 1 < len; i++) {
+                if (text[i] != '\\')
+                        continue;
+                if (text[i + 1] == 'u' && i + 5 < len && memcmp(text + i + 2, "0000", 4) == 0)
+                        return (long)i;
+                i++; /* skip the escaped character */
+        }
+        return -1;
+}
+
 int policy_load_buffer(const char *text, size_t len, const char *name, const struct policy_env *env,
                        struct policy **ret_policy, struct policy_error *err)
 {
@@ -1624,6 +1642,16 @@ int policy_load_buffer(const char *text, size_t len, const char *name, const str
         if (memchr(text, '\0', len)) {
                 snprintf(err->message, sizeof(err->message),
                          "%s: not a JSON profile (it contains NUL bytes)", name);
+                return -EINVAL;
+        }
+        long nul_at = find_escaped_nul(text, len);
+        if (nul_at >= 0) {
+                unsigned line = 1, col = 1;
+                jsonpos_line_col(text, (size_t)nul_at, &line, &col);
+                snprintf(err->message, sizeof(err->message),
+                         "%s:%u:%u: \\u0000 in a string: a NUL would silently cut the name, "
+                         "path or pattern short there",
+                         name, line, col);
                 return -EINVAL;
         }
         root = cJSON_ParseWithLengthOpts(text, len, &end, 0);

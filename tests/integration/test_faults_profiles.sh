@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Profiles no one should write: 15 MiB (valid, so it runs), 17 MiB (over
 # the 16 MiB limit), 100000 nested '[', not JSON, binary garbage with and
-# without NUL bytes, empty, truncated, a directory, /dev/zero. Each bad one
+# without NUL bytes, an escaped NUL in a string, empty, truncated, a
+# directory, /dev/zero. Each bad one
 # gets a clear message naming the file, exit status 125, and the command is
 # never started (it would create a file).
 . "$(dirname "$0")/lib.sh"
@@ -70,6 +71,16 @@ refused "Docker's default profile cut in half" "$TMP/truncated.json" "not valid 
 
 printf '\xff\xfe{"defaultAction": "SCMP_ACT_ALLOW"}' >"$TMP/bom.json"
 refused "invalid UTF-8 before the JSON" "$TMP/bom.json" "not valid JSON here"
+
+# cJSON would end the string at the NUL: the deny rule would cover /etc/
+# instead of /etc/shadow. An escaped backslash before "u0000" is plain text.
+printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["openat"], "action": "SCMP_ACT_NOTIFY"}],\n "supervisor": {"rules": [{"path": "/etc/\\u0000shadow", "action": "deny"}]}}' \
+        >"$TMP/escaped-nul.json"
+refused "a string with an escaped NUL" "$TMP/escaped-nul.json" \
+        "escaped-nul.json:2:42: \u0000 in a string: a NUL would silently cut"
+printf '{"defaultAction": "SCMP_ACT_ALLOW", "comment": "a \\\\u0000 is text"}' >"$TMP/escaped-backslash.json"
+run_sup run --policy "$TMP/escaped-backslash.json" -- "$TRY" open "$MARK" "wronly|creat"
+expect "an escaped backslash before u0000 is plain text" 0 "open: OK"
 
 mkdir "$TMP/dir.json"
 refused "a directory" "$TMP/dir.json" "dir.json"
