@@ -80,7 +80,8 @@ static const char *const always_allowed[] = {
     "kill",
     "tgkill",
     "tkill",
-    /* Reaping the child; forwarding only to our own process group. */
+    /* Reaping the child, and the process-group check before a signal is
+     * passed on to it. */
     "wait4",
     "waitid",
     "getpgid",
@@ -137,7 +138,6 @@ static const char *const always_allowed[] = {
     "sysinfo",
     "getrusage",
     "getrlimit",
-    "prlimit64",
     "getrandom",
     "getcwd",
 };
@@ -256,6 +256,11 @@ static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features)
 #endif
         if (r == 0)
                 r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+
+        /* Reading a resource limit, never setting one (ours or another's). */
+        if (r == 0)
+                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1,
+                                     SCMP_A2(SCMP_CMP_EQ, 0, 0));
 
         /* The kernel reads the request as 32 bits; compare only those, so a
          * sign-extended constant is recognised too. */

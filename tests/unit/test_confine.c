@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -112,6 +113,9 @@ static void check_attacks_refused(void)
         EXPECT(chroot("/") < 0 && errno == EPERM);
         EXPECT(setuid(getuid()) < 0 && errno == EPERM);
         EXPECT(syscall(SYS_openat2, AT_FDCWD, "/", NULL, 0) < 0 && errno == ENOSYS);
+        struct rlimit lim;
+        EXPECT(prlimit(0, RLIMIT_NOFILE, NULL, &lim) == 0);
+        EXPECT(prlimit(0, RLIMIT_NOFILE, &lim, NULL) < 0 && errno == EPERM);
 }
 
 static void confined_default(void)
