@@ -8,7 +8,8 @@
 # default profiles, real agent messages); what the fuzzer learns goes to
 # build-fuzz/corpus/<target>/, so the source tree is never written. A crash
 # leaves its input in build-fuzz/artifacts/ and fails the script; copy it
-# into fuzz/regressions/<target>/ once fixed, where the unit tests replay it.
+# into fuzz/regressions/<target>/ once fixed, where every fuzz run starts
+# from it and the unit tests replay it.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh fuzz
@@ -31,7 +32,7 @@ for t in $targets; do
         # hangs on a hostile input is as broken as one that crashes.
         if "$build/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
                 -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
-                "$build/corpus/$t" "fuzz/corpus/$t" >"$log" 2>&1; then
+                "$build/corpus/$t" "fuzz/corpus/$t" "fuzz/regressions/$t" >"$log" 2>&1; then
                 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
                 echo "   $t: ${runs:-?} executions, no crash" >&2
                 total_runs=$((total_runs + ${runs:-0}))
