@@ -23,6 +23,12 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+/* Linux 6.6; older headers lack it, and the daemon sets it on every new
+ * listener, after confinement. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+
 /* Whether the sanitizers' runtimes are linked in: they need more. */
 #if defined(__SANITIZE_ADDRESS__)
 #define CONFINE_SANITIZED 1
@@ -124,6 +130,10 @@ static const char *const always_allowed[] = {
     "faccessat",
     "faccessat2",
     "process_vm_readv",
+    /* The daemon's --watch of its profile directory: reading only. */
+    "inotify_init1",
+    "inotify_add_watch",
+    "inotify_rm_watch",
     /* Killing a caller without hitting a reused pid (supervisor.c). */
     "pidfd_open",
     "pidfd_send_signal",
@@ -175,9 +185,7 @@ static const unsigned long allowed_ioctls[] = {
     SECCOMP_IOCTL_NOTIF_SEND,
     SECCOMP_IOCTL_NOTIF_ID_VALID,
     SECCOMP_IOCTL_NOTIF_ADDFD,
-#ifdef SECCOMP_IOCTL_NOTIF_SET_FLAGS
     SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-#endif
     FIONBIO,
     FIOCLEX,
     FIONCLEX,
