@@ -102,7 +102,10 @@ int cmd_run(int argc, char **argv)
         const char *policy_path = NULL, *log_path = NULL, *connect_path = NULL;
         char *metadata = NULL;
         int child_pidfd = -1;
-        struct supervisor_options sopts = {0};
+        /* SCMP_SUPER_LANE=0 keeps every notification on the loop thread,
+         * for comparison (bench/). */
+        const char *lane_env = getenv("SCMP_SUPER_LANE");
+        struct supervisor_options sopts = {.fast_lane = !lane_env || strcmp(lane_env, "0") != 0};
         struct policy_compile_opts copts = {.notify_execve = true, .binary_tree = -1};
         struct policy *policy = NULL;
         struct policy_error err;
@@ -191,6 +194,11 @@ int cmd_run(int argc, char **argv)
                                 "skipped\n",
                                 policy->source, policy->skipped[i]);
 
+        /* With chroot, pivot_root and setns routed to us, we know while the
+         * command's root is still ours and resolve paths without reading
+         * it. The daemon (--connect) decides alone and is not told. */
+        copts.notify_root_changes = !connect_path;
+        sopts.root_tracked = copts.notify_root_changes;
         r = bpf_cache_build(policy, &copts, &bpf, NULL, &err);
         if (r < 0) {
                 fprintf(stderr, "scmp-super: %s\n", err.message);

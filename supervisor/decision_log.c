@@ -80,8 +80,8 @@ static void put_key_string(struct line *l, const char *key, const char *value)
 /* "2026-11-22T11:37:28", formatted once a second. */
 static void put_time(struct line *l)
 {
-        static time_t cached_sec = -1;
-        static char cached[32];
+        static _Thread_local time_t cached_sec = -1;
+        static _Thread_local char cached[32];
         struct timespec ts;
 
         clock_gettime(CLOCK_REALTIME, &ts);
@@ -106,9 +106,10 @@ static int put_named_arg(void *ctx, const char *key, const char *value)
 void decision_log_write(FILE *out, const struct target *t, const struct policy_call *call,
                         const struct policy_decision *d)
 {
-        /* One line at a time, on the loop thread: static storage keeps
-         * 64 KiB off the stack and out of the allocator. */
-        static struct line line;
+        /* One line at a time per thread (the loop's, and a lane's):
+         * thread-local storage keeps 64 KiB off the stack and out of the
+         * allocator. */
+        static _Thread_local struct line line;
         struct line *l = &line;
         char text[256];
 

@@ -21,6 +21,7 @@
 
 struct supervisor;
 struct pending_call;
+struct lane;
 
 struct target {
         uv_poll_t poll; /* first: handle memory is freed in its close callback */
@@ -31,6 +32,11 @@ struct target {
         pid_t pid;
         char *id;                     /* container id from the agent message, or NULL */
         struct pending_call *pending; /* calls waiting for an asynchronous decision */
+        struct lane *lane;            /* the thread answering it, if any (supervisor.c) */
+        /* Still in the supervisor's own root directory: nothing has been
+         * allowed to chroot, pivot_root or setns (opts.root_tracked). Read
+         * and written atomically: a lane thread reads it. */
+        bool root_is_ours;
         /* The launcher's own execve is still to come: the first execve of
          * pid is allowed whatever the profile says about execve. */
         bool launcher_exec_pending;
@@ -79,6 +85,10 @@ struct supervisor_options {
         FILE *log;    /* JSON lines, or NULL */
         bool summary; /* counts per syscall and decision at exit */
         bool verbose;
+        bool fast_lane; /* answer a launcher's target from its own thread */
+        /* The launcher's filter routes chroot, pivot_root and setns to us
+         * (policy_compile_opts.notify_root_changes). */
+        bool root_tracked;
 };
 
 struct supervisor {
