@@ -52,6 +52,22 @@ static struct scmp_arg_cmp to_scmp_cond(const struct policy_arg_cond *c)
             .arg = c->index, .op = c->op, .datum_a = c->value, .datum_b = c->value_two};
 }
 
+/* Syscalls the supervisor must see whatever the profile says of them; it
+ * then applies the profile's own action (policy_kernel_decide). */
+static bool forced(const struct policy_compile_opts *opts, int nr)
+{
+        if (!opts)
+                return false;
+        if (opts->notify_execve && nr == __NR_execve)
+                return true;
+        return opts->notify_root_changes && policy_changes_root(nr);
+}
+
+bool policy_changes_root(int nr)
+{
+        return nr == __NR_chroot || nr == __NR_pivot_root || nr == __NR_setns;
+}
+
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
                     const struct scmp_arg_cmp *conds)
 {
@@ -108,7 +124,7 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
 
                 for (size_t k = 0; k < e->n_nrs; k++) {
                         int nr = e->nrs[k];
-                        if (opts && opts->notify_execve && nr == __NR_execve)
+                        if (forced(opts, nr))
                                 continue; /* decided by the supervisor, see below */
                         r = 0;
                         if (e->args_are_alternatives) {
@@ -137,12 +153,14 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
                 }
         }
 
-        if (opts && opts->notify_execve) {
-                r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, __NR_execve, 0);
+        for (int nr = 0; opts && nr <= POLICY_MAX_NR; nr++) {
+                if (!forced(opts, nr))
+                        continue;
+                r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
                 if (r < 0 && r != -EACCES) {
                         snprintf(err->message, sizeof(err->message),
-                                 "%s: could not route execve to the supervisor: %s", p->source,
-                                 strerror(-r));
+                                 "%s: could not route syscall %d to the supervisor: %s", p->source,
+                                 nr, strerror(-r));
                         goto fail;
                 }
         }
@@ -154,8 +172,7 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
                         if (!name)
                                 continue;
                         free((void *)name);
-                        if (policy_names_syscall(p, nr) ||
-                            (opts->notify_execve && nr == __NR_execve))
+                        if (policy_names_syscall(p, nr) || forced(opts, nr))
                                 continue;
                         r = add_rule(ctx, SCMP_ACT_NOTIFY, nr, 0, NULL);
                         if (r < 0) {

@@ -150,7 +150,10 @@ void policy_free(struct policy *policy);
 
 /* Options for turning a policy into a kernel filter. */
 struct policy_compile_opts {
-        bool notify_execve;   /* route execve to the supervisor (the launcher's exec) */
+        bool notify_execve; /* route execve to the supervisor (the launcher's exec) */
+        /* route chroot, pivot_root and setns to the supervisor, so it knows
+         * while the target's root is still its own (and need not read it) */
+        bool notify_root_changes;
         bool notify_unlisted; /* every syscall no entry names is notified (trace) */
         int binary_tree;      /* -1 auto, 0 off, 1 on */
 };
@@ -170,6 +173,9 @@ void policy_bpf_free(struct policy_bpf *bpf);
  * have decided itself (execve after the launcher's exec, trace mode). */
 enum policy_kernel_action policy_kernel_decide(const struct policy *policy, int nr,
                                                const uint64_t args[6], uint32_t *ret_data);
+/* chroot, pivot_root, setns: the calls that can give a process another
+ * root directory. */
+bool policy_changes_root(int nr);
 /* True if some entry names nr (whatever its conditions). */
 bool policy_names_syscall(const struct policy *policy, int nr);
 

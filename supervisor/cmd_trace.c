@@ -552,6 +552,10 @@ int cmd_trace(int argc, char **argv)
          * show: its unlisted calls are allowed as they are. */
         copts.notify_unlisted =
             policy->default_action != KACT_ALLOW && policy->default_action != KACT_LOG;
+        /* As run does: root changes come to us, so paths resolve without
+         * reading the target's root while it is still ours. */
+        copts.notify_root_changes = true;
+        sopts.root_tracked = true;
         r = bpf_cache_build(policy, &copts, &bpf, NULL, &err);
         if (r < 0) {
                 fprintf(stderr, "scmp-super: %s\n", err.message);

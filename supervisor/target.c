@@ -235,7 +235,18 @@ static bool path_under_root(const char *path, const char *root, size_t *ret_offs
         return false;
 }
 
+static int resolve_path(pid_t pid, bool root_is_ours, int dirfd, const char *path, char *buf,
+                        size_t size);
+
 int target_resolve_path(pid_t pid, int dirfd, const char *path, char *buf, size_t size)
+{
+        return resolve_path(pid, false, dirfd, path, buf, size);
+}
+
+/* root_is_ours: the caller knows the target's root is the supervisor's own
+ * (see TARGET_DECODE_ROOT_IS_OURS), which saves reading /proc/PID/root. */
+static int resolve_path(pid_t pid, bool root_is_ours, int dirfd, const char *path, char *buf,
+                        size_t size)
 {
         char root[PATH_MAX];
         char base[PATH_MAX];
@@ -247,9 +258,14 @@ int target_resolve_path(pid_t pid, int dirfd, const char *path, char *buf, size_
         if (strnlen(path, PATH_MAX) >= PATH_MAX)
                 return -ENAMETOOLONG;
 
-        r = read_proc_link(pid, "root", root);
-        if (r < 0)
-                return r == -ENOENT ? -ESRCH : r;
+        if (root_is_ours) {
+                root[0] = '/';
+                root[1] = '\0';
+        } else {
+                r = read_proc_link(pid, "root", root);
+                if (r < 0)
+                        return r == -ENOENT ? -ESRCH : r;
+        }
         if (root[0] != '/')
                 return -ENOENT;
         r = path_append(work, &len, sizeof(work), 0, root);
@@ -456,7 +472,7 @@ static bool null_path_means_dirfd(int nr, int dirfd)
 }
 
 static int decode_paths(struct policy_call *call, const struct syscall_desc *desc,
-                        struct target_scratch *scratch)
+                        struct target_scratch *scratch, bool root_is_ours)
 {
         unsigned n = desc != NULL ? desc->n_paths : 0;
 
@@ -481,8 +497,8 @@ static int decode_paths(struct policy_call *call, const struct syscall_desc *des
                         r = target_read_string(call->pid, addr, scratch->raw, sizeof(scratch->raw));
                 }
                 if (r == 0)
-                        r = target_resolve_path(call->pid, dirfd, scratch->raw, scratch->paths[i],
-                                                sizeof(scratch->paths[i]));
+                        r = resolve_path(call->pid, root_is_ours, dirfd, scratch->raw,
+                                         scratch->paths[i], sizeof(scratch->paths[i]));
                 if (r == 0)
                         call->paths[i] = scratch->paths[i];
                 else if (!is_bad_argument(r))
@@ -498,7 +514,8 @@ static int decode_paths(struct policy_call *call, const struct syscall_desc *des
  * caller's cwd, with "." and ".." and "//" in it. Matching sun_path as
  * written would let "../secret/s.sock" past a rule for "/srv/secret/..."
  */
-static void resolve_unix_path(struct policy_call *call, struct target_scratch *scratch)
+static void resolve_unix_path(struct policy_call *call, struct target_scratch *scratch,
+                              bool root_is_ours)
 {
         const struct sockaddr_un *sun = (const struct sockaddr_un *)&call->addr;
         size_t max = call->addr_len - offsetof(struct sockaddr_un, sun_path);
@@ -511,13 +528,13 @@ static void resolve_unix_path(struct policy_call *call, struct target_scratch *s
                 max = sizeof(sun->sun_path);
         memcpy(raw, sun->sun_path, max);
         raw[max] = '\0';
-        if (target_resolve_path(call->pid, AT_FDCWD, raw, scratch->unix_path,
-                                sizeof(scratch->unix_path)) == 0)
+        if (resolve_path(call->pid, root_is_ours, AT_FDCWD, raw, scratch->unix_path,
+                         sizeof(scratch->unix_path)) == 0)
                 call->unix_path = scratch->unix_path;
 }
 
 static int decode_addr(struct policy_call *call, const struct syscall_desc *desc,
-                       struct target_scratch *scratch)
+                       struct target_scratch *scratch, bool root_is_ours)
 {
         call->addr_len = 0;
         call->unix_path = NULL;
@@ -533,7 +550,7 @@ static int decode_addr(struct policy_call *call, const struct syscall_desc *desc
 
                         if (r == 0) {
                                 call->addr_len = (socklen_t)len;
-                                resolve_unix_path(call, scratch);
+                                resolve_unix_path(call, scratch, root_is_ours);
                         } else if (r == -EFAULT) {
                                 memset(&call->addr, 0, sizeof(call->addr));
                         } else {
@@ -571,12 +588,14 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                 desc = syscall_desc_get(call->nr);
 
                 if (needs & POLICY_NEED_PATHS) {
-                        r = decode_paths(call, desc, scratch);
+                        r = decode_paths(call, desc, scratch,
+                                         (needs & TARGET_DECODE_ROOT_IS_OURS) != 0);
                         if (r < 0)
                                 return r;
                 }
                 if (needs & POLICY_NEED_ADDR) {
-                        r = decode_addr(call, desc, scratch);
+                        r = decode_addr(call, desc, scratch,
+                                        (needs & TARGET_DECODE_ROOT_IS_OURS) != 0);
                         if (r < 0)
                                 return r;
                 }

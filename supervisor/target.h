@@ -133,5 +133,11 @@ struct target_scratch {
  * errno when the target could not be read at all. On error the decoded
  * fields are unspecified and must not be used.
  */
+/* A flag for target_decode_call()'s needs: the caller knows the target's
+ * root directory is the supervisor's own (a run whose filter routes chroot,
+ * pivot_root and setns to the supervisor, none of them allowed yet), so
+ * paths are resolved without reading /proc/PID/root. */
+#define TARGET_DECODE_ROOT_IS_OURS (1u << 16)
+
 int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *call, unsigned needs,
                        struct target_scratch *scratch);
