@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# bench/run.sh: build the benchmark programs, run every row K times and print
-# one table of medians, each with its ratio against a reference measured in
-# the same run. See docs/PERFORMANCE.md for the method and what each row means.
+# bench/run.sh: build the benchmark programs, run every measurement of issue
+# 6 K times, interleaved, and print one table of medians, each with its ratio
+# against a reference measured in the same run. See docs/PERFORMANCE.md for
+# the method and what each row means.
 #
 #   bench/run.sh [--build-dir DIR] [--reps K] [--scale F] [--threads T]
-#                [--pin CPUS] [--markdown] [--keep WORKDIR] [--check]
+#                [--pin CPUS] [--no-trace] [--quick] [--markdown]
+#                [--keep WORKDIR] [--check]
 #
 #   --build-dir DIR  use this CMake build directory (bench programs in
 #                    DIR/bench, scmp-super in DIR); default: configure and
@@ -15,35 +17,43 @@
 #                    interleaved (row 1..n, then again), so slow drift of a
 #                    shared machine hits every row alike.
 #   --scale F        multiply the calls per run (default 1).
-#   --threads T      threads in the target for the per-call rows (default 1).
+#   --threads T      threads in the target for the per-call rows of section 1
+#                    (default 1; section 2 sets its own).
 #   --pin CPUS       run every command under taskset -c CPUS (e.g. 0: the
 #                    supervisor and the target share one CPU).
+#   --no-trace       leave out section 5 (trace mode on gcc and python3).
+#   --quick          3 repetitions at --scale 0.3: a rough table in about a
+#                    minute.
 #   --markdown       print the table as Markdown.
 #   --keep WORKDIR   keep raw values and logs in WORKDIR.
 #   --check          one quick repetition with few calls: does every row run?
-#                    Exits 1 if a row that does not need scmp-super fails.
-#                    Used by ctest; it times nothing worth reading.
+#                    Exits 1 if a row fails. Used by ctest; it times nothing
+#                    worth reading.
 #
-# Rows that need `scmp-super run` print "n/a (scmp-super run not built)" as
-# long as DIR/scmp-super is missing or cannot run /bin/true.
+# Exit status: 0, or 1 if any row FAILED (a call was refused, a supervisor
+# did not answer every call, a command failed); 2 on bad usage or build.
+# Rows that need scmp-super print "n/a (...)" while DIR/scmp-super is missing
+# or cannot run /bin/true.
 
 set -u -o pipefail
 
 SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PROFILES=$SOURCE_DIR/bench/profiles
 DOCKER_PROFILE=${DOCKER_PROFILE:-/usr/share/gocode/src/github.com/docker/docker/profiles/seccomp/default.json}
+COMMAND_LINE="bench/run.sh${*:+ $*}"
 
 BUILD_DIR=
 REPS=7
 SCALE=1
 THREADS=1
 PIN=
+TRACE=1
 MARKDOWN=0
 KEEP=
 CHECK=0
 
 usage() {
-        sed -n '7,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '9,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($#)); do
@@ -53,6 +63,8 @@ while (($#)); do
         --scale) SCALE=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
         --pin) PIN=$2; shift 2 ;;
+        --no-trace) TRACE=0; shift ;;
+        --quick) REPS=3; SCALE=0.3; shift ;;
         --markdown) MARKDOWN=1; shift ;;
         --keep) KEEP=$2; shift 2 ;;
         --check) CHECK=1; shift ;;
@@ -70,11 +82,19 @@ say() { printf '%s\n' "$*" >&2; }
 if [[ -n $KEEP ]]; then
         WORK=$KEEP
         mkdir -p "$WORK"
-        rm -f "$WORK"/*.vals "$WORK"/*.log "$WORK"/*.failed
+        rm -rf "$WORK"/*.vals "$WORK"/*.log "$WORK"/*.failed "$WORK"/cache
 else
         WORK=$(mktemp -d /tmp/scmp-bench.XXXXXX)
         trap 'rm -rf "$WORK"' EXIT
 fi
+WORK=$(cd "$WORK" && pwd)
+chmod 700 "$WORK"
+
+# scmp-super caches compiled filters (supervisor/bpf_cache.c). A cache of
+# this run's own keeps the user's ~/.cache out of it and makes the warm
+# start-up row warm for the right reason: hyperfine's warm-up runs fill it.
+mkdir -m 700 "$WORK/cache"
+export XDG_CACHE_HOME=$WORK/cache
 
 # ---------------------------------------------------------------- building
 
@@ -87,16 +107,17 @@ have_programs() {
         done
 }
 
-# Compiles the three programs without CMake, for when the tree as a whole does
-# not configure (other parts mid-edit); they depend on nothing in the tree.
+# Compiles what can be compiled without CMake, for when the tree as a whole
+# does not configure (other parts mid-edit). filter_exec needs the policy
+# library, so its rows then say FAILED.
 build_standalone() {
         local out=$1 p
         mkdir -p "$out"
-        for p in "${BENCH_PROGRAMS[@]}"; do
+        for p in loop_target ref_supervisor; do
                 # shellcheck disable=SC2046
                 cc -std=gnu11 -O2 -D_GNU_SOURCE -Wall -Wextra -o "$out/$p" \
                         "$SOURCE_DIR/bench/$p.c" \
-                        $(pkg-config --cflags --libs libseccomp libcjson) -pthread || return 1
+                        $(pkg-config --cflags --libs libseccomp) -pthread || return 1
         done
 }
 
@@ -123,7 +144,8 @@ else
                 build_standalone "$BENCH_BIN" || exit 2
         fi
 fi
-have_programs "$BENCH_BIN" || { say "benchmark programs missing in $BENCH_BIN"; exit 2; }
+[[ -x $BENCH_BIN/loop_target && -x $BENCH_BIN/ref_supervisor ]] ||
+        { say "benchmark programs missing in $BENCH_BIN"; exit 2; }
 
 LOOP=$BENCH_BIN/loop_target
 REF=$BENCH_BIN/ref_supervisor
@@ -131,73 +153,97 @@ FEXEC=$BENCH_BIN/filter_exec
 SCMP_SUPER=$BUILD_DIR/scmp-super
 TRUE_BIN=$(command -v true)
 [[ $TRUE_BIN == /* ]] || TRUE_BIN=/bin/true
+GETPPID_PROFILE=$PROFILES/notify-getppid.json
+OPENAT_PROFILE=$PROFILES/notify-openat-path.json
 
 SCMP_OK=0
 SCMP_WHY="n/a (scmp-super run not built)"
 if [[ -x $SCMP_SUPER ]] &&
-        timeout 20 "$SCMP_SUPER" run --policy "$PROFILES/notify-getppid.json" -- "$TRUE_BIN" \
+        timeout 20 "$SCMP_SUPER" run --policy "$GETPPID_PROFILE" -- "$TRUE_BIN" \
                 >"$WORK/scmp-probe.log" 2>&1; then
         SCMP_OK=1
 elif [[ -x $SCMP_SUPER ]]; then
         say "scmp-super exists but 'run' failed on /bin/true: $(tail -1 "$WORK/scmp-probe.log")"
+        SCMP_WHY="n/a (scmp-super run fails on /bin/true)"
 fi
 DOCKER_OK=0
 [[ -r $DOCKER_PROFILE ]] && DOCKER_OK=1
+TRACE_OK=0
+TRACE_WHY="n/a (--no-trace)"
+if ((TRACE)); then
+        TRACE_OK=1
+        for tool in gcc python3 strace; do
+                command -v "$tool" >/dev/null ||
+                        { TRACE_OK=0; TRACE_WHY="n/a ($tool is not installed)"; }
+        done
+fi
 
 # ---------------------------------------------------------------- the rows
 #
 # row ID KIND REF GOAL NEEDS CALLS LABEL -- COMMAND...
-#   KIND   ns (loop_target's ns_per_call) or ms (start-up, wall time)
+#   KIND   ns     loop_target's ns_per_call (latency of one call)
+#          tput   loop_target's wall_ns_per_call, shown as calls/s and the
+#                 wall time of all calls; the ratio is calls/s over the
+#                 reference's calls/s
+#          ms     start-up, wall time of the whole command (hyperfine)
+#          wall   a workload's wall time, timed here
+#          share  (trace - untraced) / (strace - untraced), from the medians
+#                 of the rows named in DERIVED: the share of strace's
+#                 overhead that trace costs
+#          mem    the parent_vmhwm_kib loop_target --parent-status reports
+#          daemon peak RSS of a daemon serving DAEMON_TARGETS targets
 #   REF    the row this one is divided by; "b|a" means b, or a if b is n/a
 #          (the goal is then not judged)
-#   GOAL   le:X (ratio <= X), ge:X (ratio >= X), addms:X (added ms <= X), or -
-#   NEEDS  - or scmp (needs scmp-super run) or docker (needs the Docker profile)
-#   CALLS  calls per thread at --scale 1 ("-" for ms rows); chosen so a run
-#          takes 0.1-0.5 s here
-# The command may use @CALLS@, replaced by the scaled number.
+#   GOAL   le:X (ratio <= X), ge:X (ratio >= X), addms:X (added ms <= X),
+#          mib:X (at most X MiB, absolute), or -
+#   NEEDS  - or scmp (scmp-super run works), docker (the Docker profile is
+#          there), fexec (filter_exec was built), trace (scmp and the tools)
+#   CALLS  calls per thread at --scale 1 ("-" where there are none); chosen
+#          so a run takes 0.1-0.5 s here
+# The command may use @CALLS@, replaced by the scaled number. Set after
+# row(): VERIFY[id] (see verify_answered), ENVS[id] (NAME=VALUE words for
+# the command's environment), DERIVED[id].
 
 ROWS=()
-declare -A KIND REFOF GOAL NEEDS CALLS LABEL CMD
+declare -A KIND REFOF GOAL NEEDS CALLS LABEL CMD VERIFY ENVS DERIVED THREADS_OF SECTION
+
+PIN_PREFIX=()
+[[ -n $PIN ]] && PIN_PREFIX=(taskset -c "$PIN")
 
 row() {
         local id=$1
         KIND[$id]=$2 REFOF[$id]=$3 GOAL[$id]=$4 NEEDS[$id]=$5 CALLS[$id]=$6 LABEL[$id]=$7
+        THREADS_OF[$id]=1
         shift 8 # the seven fields and "--"
-        if [[ -n $PIN ]]; then
-                CMD[$id]=$(printf '%q ' taskset -c "$PIN" "$@")
-        else
-                CMD[$id]=$(printf '%q ' "$@")
-        fi
+        CMD[$id]=$(printf '%q ' "${PIN_PREFIX[@]}" "$@")
+        ROWS+=("$id")
+}
+
+section() {
+        local id="#${#ROWS[@]}"
+        SECTION[$id]=$1
         ROWS+=("$id")
 }
 
 T="--threads $THREADS --calls @CALLS@"
 OPEN_GLOBS=(--path-glob /dev/null --path-glob /etc/ld.so.cache --path-glob '/lib/*' --path-glob '/usr/lib/*')
 
+section "1. Notified round trip (latency per call)"
 row bare ns - - - 1000000 "bare getppid, no filter (floor)" -- $LOOP $T
-row allow ns bare - - 1000000 "getppid under an allow filter (kernel only)" -- \
+row allow ns bare - fexec 1000000 "getppid under an allow filter (kernel only)" -- \
         $FEXEC --allow-one getppid -- $LOOP $T
 row a ns bare - - 100000 "a: ref supervisor, getppid, CONTINUE" -- $REF -- $LOOP $T
 row a_plain ns a - - 10000 "ref supervisor without SYNC_WAKE_UP" -- $REF --plain -- $LOOP $T
 row b ns a le:1.15 scmp 50000 "b: scmp-super, allow rule on getppid" -- \
-        $SCMP_SUPER run --policy "$PROFILES/notify-getppid.json" -- $LOOP $T
+        $SCMP_SUPER run --policy "$GETPPID_PROFILE" -- $LOOP $T
 row d ns a le:1.3 scmp 50000 "d: b with --log FILE" -- \
-        $SCMP_SUPER run --policy "$PROFILES/notify-getppid.json" --log "$WORK/scmp.log" -- $LOOP $T
-# Two target threads against the one-threaded supervisors: calls queue up and
-# the wake-up mode matters more.
-T2="--threads 2 --calls @CALLS@"
-row a_2t ns a - - 50000 "ref supervisor, 2 target threads" -- $REF -- $LOOP $T2
-row a_plain_2t ns a_2t - - 10000 "ref supervisor, 2 target threads, no SYNC_WAKE_UP" -- \
-        $REF --plain -- $LOOP $T2
-row b_2t ns a_2t - scmp 20000 "scmp-super, 2 target threads" -- \
-        $SCMP_SUPER run --policy "$PROFILES/notify-getppid.json" -- $LOOP $T2
-row strace ns "b|a" ge:15 - 5000 "strace -f -e trace=getppid" -- \
+        $SCMP_SUPER run --policy "$GETPPID_PROFILE" --log "$WORK/scmp.log" -- $LOOP $T
+row strace ns "b|a" ge:15 - 5000 "e: strace -f -e trace=getppid (vs b)" -- \
         strace -f -e trace=getppid -o /dev/null $LOOP $T
 # strace at its best: tracer and tracee on one CPU never wait for a wake-up
 # on the other, which on this virtual machine can cost tens of microseconds.
 row strace_1cpu ns "b|a" - - 5000 "strace -f, tracer and target on one CPU" -- \
         taskset -c 0 strace -f -e trace=getppid -o /dev/null $LOOP $T
-
 row bare_open ns - - - 200000 "bare openat /dev/null + close, no filter" -- \
         $LOOP $T --syscall openat-path
 row a_open ns bare_open - - 50000 "ref supervisor, openat, CONTINUE" -- \
@@ -205,13 +251,31 @@ row a_open ns bare_open - - 50000 "ref supervisor, openat, CONTINUE" -- \
 row a_open_path ns a_open - - 50000 "ref supervisor, openat, read path + glob" -- \
         $REF --syscall openat "${OPEN_GLOBS[@]}" -- $LOOP $T --syscall openat-path
 row c ns a_open le:1.5 scmp 20000 "c: scmp-super, path rule on openat" -- \
-        $SCMP_SUPER run --policy "$PROFILES/notify-openat-path.json" -- \
-        $LOOP $T --syscall openat-path
+        $SCMP_SUPER run --policy "$OPENAT_PROFILE" -- $LOOP $T --syscall openat-path
 
-# Docker's default profile, kernel only. faccessat2 sits early in the linear
-# filter, getpid late; both are allowed unconditionally, which the kernel
-# caches per syscall (Linux 5.11), so neither runs the filter. personality
-# has argument rules and comes last: every call runs the whole filter.
+# T target threads against one supervisor: the same number of calls in all,
+# split between the threads, so every row takes about as long. Each run
+# must answer every call: loop_target fails if one call failed, and the
+# supervisor's own count must equal the calls made (verify_answered).
+section "2. Concurrency: T target threads, getppid, throughput"
+CC_TOTAL=100000
+CC_WARMUP=200
+for t in 1 2 8 64; do
+        per=$((CC_TOTAL / t))
+        TC="--threads $t --calls @CALLS@ --warmup $CC_WARMUP"
+        row "cc_a_$t" tput - - - "$per" "ref supervisor, $t target thread(s)" -- $REF -- $LOOP $TC
+        VERIFY[cc_a_$t]=ref THREADS_OF[cc_a_$t]=$t
+        row "cc_b_$t" tput "cc_a_$t" - scmp "$per" "scmp-super, $t target thread(s)" -- \
+                $SCMP_SUPER run --summary --policy "$GETPPID_PROFILE" -- $LOOP $TC
+        VERIFY[cc_b_$t]=summary THREADS_OF[cc_b_$t]=$t
+done
+
+# Docker's default profile, kernel only, compiled by the policy library.
+# faccessat2 sits early in the linear filter, getpid late; both are allowed
+# unconditionally, which the kernel caches per syscall (Linux 5.11), so
+# neither runs the filter. personality has argument rules and comes last:
+# every call runs the whole filter.
+section "3. Kernel only: Docker's default profile compiled by scmp-super"
 for s in faccessat2-path:early getpid:late personality-query:worst; do
         name=${s%%:*} where=${s##*:}
         row "bare_$where" ns - - - 1000000 "bare $name, no filter" -- $LOOP $T --syscall "$name"
@@ -223,21 +287,67 @@ for s in faccessat2-path:early getpid:late personality-query:worst; do
                 $FEXEC --profile "$DOCKER_PROFILE" --binary-tree on -- $LOOP $T --syscall "$name"
 done
 
-row true_bare ms - - - - "start-up: /bin/true" -- "$TRUE_BIN"
-row true_docker ms true_bare - docker - "start-up: Docker filter, no cache + /bin/true" -- \
+section "4. Start-up: Docker's default profile, /bin/true"
+row true_bare ms - - - - "/bin/true" -- "$TRUE_BIN"
+row true_docker ms true_bare - docker - "kernel filter compiled at start + /bin/true" -- \
         $FEXEC --profile "$DOCKER_PROFILE" -- "$TRUE_BIN"
-row true_docker_native ms true_bare - docker - "start-up: same, x86-64 section only" -- \
+row true_docker_native ms true_bare - docker - "same, x86-64 section only" -- \
         $FEXEC --profile "$DOCKER_PROFILE" --native-only -- "$TRUE_BIN"
-row true_ref ms true_bare - - - "start-up: ref supervisor + /bin/true" -- $REF -- "$TRUE_BIN"
-row true_scmp ms true_bare addms:3 scmp - "start-up: scmp-super run --policy default.json" -- \
+row true_ref ms true_bare - - - "ref supervisor + /bin/true" -- $REF -- "$TRUE_BIN"
+row true_scmp_cold ms true_bare addms:3 scmp - "scmp-super run, cold (SCMP_SUPER_CACHE=0)" -- \
         $SCMP_SUPER run --policy "$DOCKER_PROFILE" -- "$TRUE_BIN"
+ENVS[true_scmp_cold]=SCMP_SUPER_CACHE=0
+row true_scmp_warm ms true_bare addms:3 scmp - "scmp-super run, warm (filter cached)" -- \
+        $SCMP_SUPER run --policy "$DOCKER_PROFILE" -- "$TRUE_BIN"
+
+# Real workloads: untraced, under `scmp-super trace` with no base profile
+# (every syscall of the whole tree notified: the worst case) and under
+# `strace -f`. bench/trace.sh has more workloads and the enforcing run.
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
+PY_IMPORTS="import json, ssl, sqlite3, asyncio, decimal, email.mime.multipart, http.client, xml.etree.ElementTree, unittest, argparse, logging, subprocess, tarfile, zipfile, csv, urllib.request"
+GCC_CMD=(gcc -O2 -D_GNU_SOURCE -I"$SOURCE_DIR/policy" -c "$SOURCE_DIR/policy/profile.c" -o "$WORK/profile.o")
+PY_CMD=("$PY" -c "$PY_IMPORTS")
+section "5. Trace mode: scmp-super trace on real workloads"
+for w in gcc py; do
+        if [[ $w == gcc ]]; then
+                cmd=("${GCC_CMD[@]}") what="gcc -O2 -c profile.c"
+        else
+                cmd=("${PY_CMD[@]}") what="python3, 16 imports"
+        fi
+        row "tr_${w}_un" wall - - trace - "$what, untraced" -- "${cmd[@]}"
+        row "tr_${w}_strace" wall "tr_${w}_un" - trace - "$what, strace -f -o /dev/null" -- \
+                strace -f -o /dev/null "${cmd[@]}"
+        row "tr_${w}_trace" wall "tr_${w}_un" le:1.6 trace - "$what, scmp-super trace" -- \
+                $SCMP_SUPER trace -q -o "$WORK/traced.json" -- "${cmd[@]}"
+        row "tr_${w}_vs_strace" wall "tr_${w}_strace" le:0.5 trace - \
+                "$what, scmp-super trace (vs strace)" -- :
+        DERIVED[tr_${w}_vs_strace]="copy tr_${w}_trace"
+        row "tr_${w}_added" share "tr_${w}_strace" le:0.5 trace - \
+                "$what, trace: share of strace's overhead" -- :
+        DERIVED[tr_${w}_added]="tr_${w}_trace tr_${w}_un tr_${w}_strace"
+done
+
+section "6. Memory: supervisor peak RSS (VmHWM)"
+DAEMON_TARGETS=$((CHECK ? 10 : 100))
+row mem_ref mem - - - 20000 "ref supervisor, one target" -- \
+        $REF -- $LOOP --calls @CALLS@ --parent-status
+row mem_one mem mem_ref mib:8 scmp 20000 "scmp-super run, one target, allow rule" -- \
+        $SCMP_SUPER run --policy "$GETPPID_PROFILE" -- $LOOP --calls @CALLS@ --parent-status
+row mem_one_busy mem mem_ref mib:8 scmp 2000 \
+        "scmp-super run, one target, 8 threads, path rule, --log" -- \
+        $SCMP_SUPER run --policy "$OPENAT_PROFILE" --log "$WORK/scmp.log" -- \
+        $LOOP --threads 8 --calls @CALLS@ --syscall openat-path --parent-status
+row mem_daemon daemon mem_one mib:16 scmp 1000 \
+        "scmp-super daemon, $DAEMON_TARGETS targets connected at once" -- :
 
 # ---------------------------------------------------------------- running
 
 available() { # id -> 0 if the row can run
         case ${NEEDS[$1]} in
         scmp) ((SCMP_OK)) ;;
-        docker) ((DOCKER_OK)) ;;
+        docker) ((DOCKER_OK)) && [[ -x $FEXEC ]] ;;
+        fexec) [[ -x $FEXEC ]] ;;
+        trace) ((SCMP_OK && TRACE_OK)) ;;
         *) true ;;
         esac
 }
@@ -245,7 +355,10 @@ available() { # id -> 0 if the row can run
 why_not() {
         case ${NEEDS[$1]} in
         scmp) echo "$SCMP_WHY" ;;
-        docker) echo "n/a (no $DOCKER_PROFILE)" ;;
+        docker) if ((DOCKER_OK)); then echo "n/a (filter_exec not built)"; else
+                echo "n/a (no $DOCKER_PROFILE)"; fi ;;
+        fexec) echo "n/a (filter_exec not built)" ;;
+        trace) if ((SCMP_OK)); then echo "$TRACE_WHY"; else echo "$SCMP_WHY"; fi ;;
         esac
 }
 
@@ -253,79 +366,212 @@ scaled_calls() {
         awk -v c="$1" -v s="$SCALE" 'BEGIN { n = int(c * s); if (n < 100) n = 100; print n }'
 }
 
-run_ns_row() {
-        local id=$1 calls cmd out value
+# Marks a row failed, with the reason shown in the table.
+fail_row() {
+        local id=$1 why=$2
+        [[ -e $WORK/$id.failed ]] || printf '%s\n' "$why" >"$WORK/$id.failed"
+        printf 'FAILED: %s\n' "$why" >>"$WORK/$id.log"
+}
+
+# Every call answered: the supervisor's own count of the calls it answered
+# must be what the target made (warm-up included). loop_target has already
+# checked that every call returned success. $1 row, $2 expected, $3 stderr.
+verify_answered() {
+        local id=$1 want=$2 err=$3 got
+        case ${VERIFY[$id]:-} in
+        ref) got=$(sed -n 's/^ref_supervisor .*notifications=\([0-9]*\).*/\1/p' "$err") ;;
+        summary)
+                # "  getppid   ALLOW LOG DENY KILL": every call allowed, none denied.
+                got=$(awk '$1 == "getppid" && $4 == 0 && $5 == 0 { print $2 }' "$err")
+                ;;
+        *) return 0 ;;
+        esac
+        if [[ $got != "$want" ]]; then
+                fail_row "$id" "supervisor answered ${got:-?} of $want calls"
+                return 1
+        fi
+}
+
+# Runs a loop_target row once; appends the value its KIND asks for.
+run_loop_row() {
+        local id=$1 calls cmd out value field want
         calls=$(scaled_calls "${CALLS[$id]}")
         cmd=${CMD[$id]//@CALLS@/$calls}
-        # Row d appends a line per call; a fresh file keeps every repetition
-        # alike and /tmp small.
+        # Rows with --log append a line per call; a fresh file keeps every
+        # repetition alike and /tmp small.
         rm -f "$WORK/scmp.log"
-        if out=$(eval "timeout -k 5 120 $cmd" 2>>"$WORK/$id.log"); then
-                value=$(sed -n 's/^loop_target .* ns_per_call=\([0-9.]*\) .*/\1/p' <<<"$out")
-                if [[ -n $value ]]; then
-                        echo "$value" >>"$WORK/$id.vals"
-                        return
-                fi
+        if ! out=$(eval "timeout -k 5 120 $cmd" 2>"$WORK/$id.err"); then
+                cat "$WORK/$id.err" >>"$WORK/$id.log"
+                fail_row "$id" "$(grep -m1 -E 'loop_target:|scmp-super:|ref_supervisor:|filter_exec:' "$WORK/$id.err" ||
+                        tail -1 "$WORK/$id.err")"
+                return
         fi
-        echo "$out" >>"$WORK/$id.log"
-        touch "$WORK/$id.failed"
+        cat "$WORK/$id.err" >>"$WORK/$id.log"
+        case ${KIND[$id]} in
+        ns) field=ns_per_call ;;
+        tput) field=wall_ns_per_call ;;
+        mem) field=parent_vmhwm_kib ;;
+        esac
+        value=$(sed -n "s/^loop_target .* $field=\\([0-9.]*\\).*/\\1/p" <<<"$out")
+        if [[ -z $value ]]; then
+                fail_row "$id" "no $field in: $out"
+                return
+        fi
+        want=$((THREADS_OF[$id] * (calls + CC_WARMUP)))
+        verify_answered "$id" "$want" "$WORK/$id.err" || return
+        echo "$value" >>"$WORK/$id.vals"
 }
 
-# Start-up rows: one hyperfine call per repetition for all of them, so they
-# are interleaved with the other rows like everything else.
-STARTUP_RUNS=$((CHECK ? 3 : 20))
-run_ms_rows() {
-        local ids=("$@") cmds=() id i csv=$WORK/startup.csv
-        for id in "${ids[@]}"; do
-                cmds+=("${CMD[$id]}")
+# One timed execution of a workload, in milliseconds. $EPOCHREALTIME costs
+# no process.
+run_wall_row() {
+        local id=$1 start end us
+        start=$EPOCHREALTIME
+        if ! eval "timeout -k 5 300 ${CMD[$id]}" >/dev/null 2>"$WORK/$id.err"; then
+                cat "$WORK/$id.err" >>"$WORK/$id.log"
+                fail_row "$id" "$(tail -1 "$WORK/$id.err")"
+                return
+        fi
+        end=$EPOCHREALTIME
+        us=$((10#${end/./} - 10#${start/./}))
+        printf '%d.%03d\n' $((us / 1000)) $((us % 1000)) >>"$WORK/$id.vals"
+}
+
+# The daemon row: one daemon, DAEMON_TARGETS `run --connect` at once, each
+# target making its calls and then holding its listener open until the
+# pipe it reads is closed. The daemon's VmHWM is read once all of them
+# have exited, which covers the whole time they were connected.
+run_daemon_row() {
+        local id=$1 sock=$WORK/daemon.sock fifo=$WORK/hold calls dpid i k n pid hwm
+        local pids=() failed=0
+        calls=$(scaled_calls "${CALLS[$id]}")
+        rm -f "$sock" "$fifo" "$WORK"/hold.*.out
+        "${PIN_PREFIX[@]}" "$SCMP_SUPER" daemon --socket "$sock" --policy "$GETPPID_PROFILE" \
+                </dev/null >>"$WORK/$id.log" 2>&1 &
+        dpid=$!
+        for ((k = 0; k < 250; k++)); do
+                [[ -S $sock ]] && break
+                sleep 0.02
         done
-        if command -v hyperfine >/dev/null; then
-                if ! hyperfine -N --style none --warmup 3 --runs "$STARTUP_RUNS" \
-                        --export-csv "$csv" "${cmds[@]}" >>"$WORK/hyperfine.log" 2>&1; then
-                        for id in "${ids[@]}"; do
-                                touch "$WORK/$id.failed"
-                        done
-                        return
-                fi
-                # Columns: command,mean,stddev,median,user,system,min,max (seconds).
-                # The command may contain commas, so count from the end.
-                i=0
-                while IFS= read -r line; do
-                        awk -F, '{ printf "%.4f\n", $(NF-4) * 1000 }' <<<"$line" \
-                                >>"$WORK/${ids[$i]}.vals"
-                        i=$((i + 1))
-                done < <(tail -n +2 "$csv")
-        else
-                for id in "${ids[@]}"; do
-                        local t0 t1 k samples=()
-                        for ((k = 0; k < STARTUP_RUNS; k++)); do
-                                t0=$(date +%s%N)
-                                eval "${CMD[$id]}" >/dev/null 2>>"$WORK/$id.log" ||
-                                        touch "$WORK/$id.failed"
-                                t1=$(date +%s%N)
-                                samples+=($(((t1 - t0) / 1000)))
-                        done
-                        printf '%s\n' "${samples[@]}" | sort -n |
-                                awk '{ v[NR] = $1 } END { printf "%.4f\n", v[int((NR + 1) / 2)] / 1000 }' \
-                                        >>"$WORK/$id.vals"
+        if [[ ! -S $sock ]]; then
+                kill "$dpid" 2>/dev/null
+                wait "$dpid" 2>/dev/null
+                fail_row "$id" "the daemon did not create $sock"
+                return
+        fi
+        # Read-write, so that opening it neither blocks here nor in the
+        # targets, and the targets see end of file only when this end closes.
+        mkfifo "$fifo"
+        exec 9<>"$fifo"
+        for ((i = 0; i < DAEMON_TARGETS; i++)); do
+                "${PIN_PREFIX[@]}" "$SCMP_SUPER" run --connect "$sock" --policy "$GETPPID_PROFILE" -- \
+                        "$LOOP" --calls "$calls" --warmup 0 --hold \
+                        <"$fifo" >"$WORK/hold.$i.out" 2>>"$WORK/$id.log" 9>&- &
+                pids+=($!)
+        done
+        # Until every target has made its calls, or one has given up.
+        for ((k = 0; k < 3000; k++)); do
+                n=$(cat "$WORK"/hold.*.out 2>/dev/null | grep -c '^loop_target')
+                ((n == DAEMON_TARGETS)) && break
+                for pid in "${pids[@]}"; do
+                        kill -0 "$pid" 2>/dev/null || { failed=1; break 2; }
                 done
+                sleep 0.02
+        done
+        exec 9>&-
+        for pid in "${pids[@]}"; do
+                wait "$pid" || failed=1
+        done
+        hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$dpid/status" 2>/dev/null)
+        kill -TERM "$dpid" 2>/dev/null
+        wait "$dpid" 2>/dev/null
+        rm -f "$fifo"
+        if ((failed)) || [[ $n != "$DAEMON_TARGETS" ]]; then
+                fail_row "$id" "only $n of $DAEMON_TARGETS targets ran to the end"
+        elif [[ -z $hwm ]]; then
+                fail_row "$id" "no VmHWM for the daemon (pid $dpid)"
+        else
+                echo "$hwm" >>"$WORK/$id.vals"
         fi
 }
 
-say "running ${#ROWS[@]} rows x $REPS repetitions (threads=$THREADS, scale=$SCALE${PIN:+, pinned to CPU $PIN})"
+# Start-up rows: one hyperfine call per row and repetition, so they are
+# interleaved with the other rows like everything else; the value kept is
+# hyperfine's median.
+STARTUP_RUNS=$((CHECK ? 3 : 20))
+run_ms_row() {
+        local id=$1 csv=$WORK/startup.csv t0 t1 k samples=()
+        local envs=()
+        read -r -a envs <<<"${ENVS[$id]:-}"
+        if command -v hyperfine >/dev/null; then
+                # Columns: command,mean,stddev,median,user,system,min,max
+                # (seconds). The command may contain commas: count from the end.
+                if env "${envs[@]}" hyperfine -N --style none --warmup 3 --runs "$STARTUP_RUNS" \
+                        --export-csv "$csv" "${CMD[$id]}" >>"$WORK/$id.log" 2>&1; then
+                        tail -n +2 "$csv" | awk -F, '{ printf "%.4f\n", $(NF-4) * 1000 }' \
+                                >>"$WORK/$id.vals"
+                else
+                        fail_row "$id" "hyperfine: the command failed"
+                fi
+                return
+        fi
+        for ((k = 0; k < STARTUP_RUNS; k++)); do
+                t0=$(date +%s%N)
+                if ! eval "env ${envs[*]} ${CMD[$id]}" >/dev/null 2>>"$WORK/$id.log"; then
+                        fail_row "$id" "the command failed"
+                        return
+                fi
+                t1=$(date +%s%N)
+                samples+=($(((t1 - t0) / 1000)))
+        done
+        printf '%s\n' "${samples[@]}" | sort -n |
+                awk '{ v[NR] = $1 } END { printf "%.4f\n", v[int((NR + 1) / 2)] / 1000 }' \
+                        >>"$WORK/$id.vals"
+}
+
+run_row() {
+        case ${KIND[$1]} in
+        ns | tput | mem) run_loop_row "$1" ;;
+        wall) run_wall_row "$1" ;;
+        ms) run_ms_row "$1" ;;
+        daemon) run_daemon_row "$1" ;;
+        esac
+}
+
+# Warm-up: the page cache, Python's bytecode files, scmp-super's filter
+# cache for the profiles the rows use.
+if ((SCMP_OK && TRACE_OK)); then
+        "${GCC_CMD[@]}" >/dev/null 2>&1
+        "${PY_CMD[@]}" >/dev/null 2>&1
+fi
+
+n_rows=0
+for id in "${ROWS[@]}"; do
+        [[ $id == \#* ]] || n_rows=$((n_rows + 1))
+done
+say "running $n_rows rows x $REPS repetitions (threads=$THREADS, scale=$SCALE${PIN:+, pinned to CPU $PIN})"
+started=$SECONDS
 for ((rep = 1; rep <= REPS; rep++)); do
-        ms_ids=()
         for id in "${ROWS[@]}"; do
+                [[ $id == \#* ]] && continue
+                [[ -n ${DERIVED[$id]:-} ]] && continue
                 available "$id" || continue
                 [[ -e $WORK/$id.failed ]] && continue
-                if [[ ${KIND[$id]} == ns ]]; then
-                        run_ns_row "$id"
-                else
-                        ms_ids+=("$id")
-                fi
+                run_row "$id"
         done
-        ((${#ms_ids[@]})) && run_ms_rows "${ms_ids[@]}"
-        say "  repetition $rep/$REPS done"
+        say "  repetition $rep/$REPS done ($((SECONDS - started)) s)"
+done
+
+# Derived rows take their sources' values; a failed source fails them.
+for id in "${ROWS[@]}"; do
+        [[ -n ${DERIVED[$id]:-} ]] || continue
+        read -r -a src <<<"${DERIVED[$id]}"
+        [[ ${src[0]} == copy ]] && src=("${src[@]:1}")
+        for s in "${src[@]}"; do
+                [[ -e $WORK/$s.failed ]] && fail_row "$id" "row $s failed"
+        done
+        [[ ${DERIVED[$id]} == copy\ * && -s $WORK/${src[0]}.vals ]] &&
+                cp "$WORK/${src[0]}.vals" "$WORK/$id.vals"
 done
 
 # ---------------------------------------------------------------- the table
@@ -342,14 +588,31 @@ median() { # file -> median of its numbers
 spread() {
         sort -g "$1" | awk -v m="$2" '{ v[NR] = $1 }
                 END { lo = int((NR + 1) / 4); if (lo < 1) lo = 1
-                      printf "%.0f%%", (v[NR + 1 - lo] - v[lo]) / m * 100 }'
+                      if (m == 0) { print "-"; exit }
+                      printf "%.0f%%", (v[NR + 1 - lo] - v[lo]) / (m < 0 ? -m : m) * 100 }'
 }
 
-declare -A MED SPREAD
+declare -A MED SPREAD ADDED
 for id in "${ROWS[@]}"; do
+        [[ $id == \#* ]] && continue
         if [[ -s $WORK/$id.vals && ! -e $WORK/$id.failed ]]; then
                 MED[$id]=$(median "$WORK/$id.vals")
                 SPREAD[$id]=$(spread "$WORK/$id.vals" "${MED[$id]}")
+        fi
+done
+# The share of strace's overhead, from the medians: per repetition it would
+# divide by a difference that noise can make zero or negative. Left without
+# a value (FAILED) when strace was not slower than the untraced run.
+for id in "${ROWS[@]}"; do
+        [[ ${KIND[$id]:-} == share && ! -e $WORK/$id.failed ]] || continue
+        read -r -a src <<<"${DERIVED[$id]}"
+        t=${MED[${src[0]}]:-} u=${MED[${src[1]}]:-} st=${MED[${src[2]}]:-}
+        [[ -n $t && -n $u && -n $st ]] || continue
+        ADDED[$id]=$(awk -v t="$t" -v u="$u" 'BEGIN { print t - u }')
+        if awk -v u="$u" -v s="$st" 'BEGIN { exit !(s > u) }'; then
+                MED[$id]=$(awk -v t="$t" -v u="$u" -v s="$st" 'BEGIN { print (t - u) / (s - u) }')
+        else
+                fail_row "$id" "strace -f was not slower than the untraced run"
         fi
 done
 
@@ -359,35 +622,67 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 machine="$(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
 versions="libseccomp $(pkg-config --modversion libseccomp 2>/dev/null || echo '?')"
 versions+=", $(strace -V 2>/dev/null | head -1 | sed 's/ -- version//')"
+versions+=", $(gcc --version 2>/dev/null | head -1), Python $("$PY" -c 'import platform; print(platform.python_version())' 2>/dev/null)"
 source=$(git -C "$SOURCE_DIR" describe --always --dirty 2>/dev/null || echo unknown)
 versions+=", source $source"
-settings="reps=$REPS threads=$THREADS scale=$SCALE pin=${PIN:-none}"
-settings+=", reference supervisor mode: ${ref_mode:-?}"
+settings="reps=$REPS threads=$THREADS scale=$SCALE pin=${PIN:-none} trace=$TRACE"
+settings+=", reference supervisor mode: ${ref_mode:-?}, $((SECONDS - started)) s"
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 if ((MARKDOWN)); then
-        printf -- '- machine: %s\n- software: %s\n- run: %s\n\n' "$machine" "$versions" "$settings"
+        printf -- '- command: `%s`\n- machine: %s\n- software: %s\n- run: %s, load average at the end %s\n\n' \
+                "$COMMAND_LINE" "$machine" "$versions" "$settings" "$load"
 else
-        printf 'machine: %s\nsoftware: %s\nrun: %s\n\n' "$machine" "$versions" "$settings"
+        printf 'command: %s\nmachine: %s\nsoftware: %s\nrun: %s, load average at the end %s\n\n' \
+                "$COMMAND_LINE" "$machine" "$versions" "$settings" "$load"
 fi
 
+FMT='%-58s %22s %6s  %-16s %8s  %-10s %s\n'
 if ((MARKDOWN)); then
         printf '| row | median | IQR | ref | vs ref | goal | result |\n'
         printf '|---|---:|---:|---|---:|---|---|\n'
 else
-        printf '%-54s %10s %6s  %-12s %9s  %-9s %s\n' row median IQR ref "vs ref" goal result
+        # shellcheck disable=SC2059
+        printf "$FMT" row median IQR ref "vs ref" goal result
 fi
 
+# The median as shown: $1 row.
+show_median() {
+        local id=$1 m=${MED[$1]} calls
+        case ${KIND[$id]} in
+        ns) awk -v m="$m" 'BEGIN { printf "%.0f ns", m }' ;;
+        tput)
+                calls=$(($(scaled_calls "${CALLS[$id]}") * THREADS_OF[$id]))
+                awk -v m="$m" -v n="$calls" \
+                        'BEGIN { printf "%.0fk calls/s, %.0f ms", 1e6 / m, m * n / 1e6 }'
+                ;;
+        ms | wall) awk -v m="$m" 'BEGIN { printf(m < 100 ? "%.2f ms" : "%.0f ms", m) }' ;;
+        share) awk -v m="${ADDED[$id]}" 'BEGIN { printf "%+.1f ms", m }' ;;
+        mem | daemon) awk -v m="$m" 'BEGIN { printf "%.1f MiB", m / 1024 }' ;;
+        esac
+}
+
 status=0
+failed_ids=()
 for id in "${ROWS[@]}"; do
+        if [[ $id == \#* ]]; then
+                if ((MARKDOWN)); then
+                        printf '| **%s** | | | | | | |\n' "${SECTION[$id]}"
+                else
+                        printf '%s\n' "${SECTION[$id]}"
+                fi
+                continue
+        fi
         label=${LABEL[$id]} unit=${KIND[$id]}
-        median= ref= ratio= goal= verdict= note=
+        median='' ref='' ratio='' goal='' verdict='' note=''
         if ! available "$id"; then
                 median=n/a note=$(why_not "$id")
-        elif [[ -z ${MED[$id]:-} ]]; then
-                median=FAILED note="log in ${KEEP:-the --keep directory}"
-                [[ ${NEEDS[$id]} == scmp ]] || status=1
+        elif [[ -e $WORK/$id.failed || -z ${MED[$id]:-} ]]; then
+                median=FAILED
+                note="FAILED: $(head -1 "$WORK/$id.failed" 2>/dev/null || echo 'no value')"
+                status=1
+                failed_ids+=("$id")
         else
-                median=$(awk -v m="${MED[$id]}" -v u="$unit" \
-                        'BEGIN { printf(u == "ns" ? "%.0f ns" : "%.2f ms", m) }')
+                median=$(show_median "$id")
         fi
 
         # The reference: the first of "x|y" that has a value.
@@ -395,28 +690,35 @@ for id in "${ROWS[@]}"; do
         for r in ${REFOF[$id]//|/ }; do
                 [[ $r != - && -n ${MED[$r]:-} ]] && { ref=$r; break; }
         done
-        if [[ -n $ref && -n ${MED[$id]:-} ]]; then
-                if [[ $unit == ms ]]; then
-                        ratio=$(awk -v a="${MED[$id]}" -v b="${MED[$ref]}" \
-                                'BEGIN { printf "%+.2f ms", a - b }')
-                else
-                        ratio=$(awk -v a="${MED[$id]}" -v b="${MED[$ref]}" \
-                                'BEGIN { printf "%.2fx", a / b }')
-                fi
+        value=${MED[$id]:-}
+        if [[ -n $ref && -n $value ]]; then
+                case $unit in
+                ms) ratio=$(awk -v a="$value" -v b="${MED[$ref]}" 'BEGIN { printf "%+.2f ms", a - b }') ;;
+                share) ratio=$(awk -v a="$value" 'BEGIN { printf "%.2fx", a }') ;;
+                # Throughput: calls/s over the reference's, so the inverse of
+                # the ratio of wall times per call.
+                tput) ratio=$(awk -v a="$value" -v b="${MED[$ref]}" 'BEGIN { printf "%.2fx", b / a }') ;;
+                *) ratio=$(awk -v a="$value" -v b="${MED[$ref]}" 'BEGIN { printf "%.2fx", a / b }') ;;
+                esac
         fi
         case ${GOAL[$id]} in
         le:*) goal="<= ${GOAL[$id]#le:}x" ;;
         ge:*) goal=">= ${GOAL[$id]#ge:}x" ;;
         addms:*) goal="<= +${GOAL[$id]#addms:} ms" ;;
+        mib:*) goal="<= ${GOAL[$id]#mib:} MiB" ;;
         esac
-        if [[ -n $goal ]]; then
-                if [[ -z $ratio || $ref != "$primary" ]]; then
+        if [[ -n $goal && -n $value ]]; then
+                if [[ ${GOAL[$id]} == mib:* ]]; then
+                        verdict=$(awk -v a="$value" -v x="${GOAL[$id]#mib:}" \
+                                'BEGIN { print a / 1024 <= x ? "pass" : "FAIL" }')
+                elif [[ -z $ratio || $ref != "$primary" ]]; then
                         verdict=n/a
                 else
-                        verdict=$(awk -v a="${MED[$id]}" -v b="${MED[$ref]}" -v g="${GOAL[$id]}" 'BEGIN {
+                        verdict=$(awk -v a="$value" -v b="${MED[$ref]}" -v g="${GOAL[$id]}" -v u="$unit" 'BEGIN {
                                 split(g, p, ":"); x = p[2] + 0
-                                if (p[1] == "le") ok = a / b <= x
-                                else if (p[1] == "ge") ok = a / b >= x
+                                r = (u == "share") ? a : a / b
+                                if (p[1] == "le") ok = r <= x
+                                else if (p[1] == "ge") ok = r >= x
                                 else ok = a - b <= x
                                 print ok ? "pass" : "FAIL" }')
                 fi
@@ -428,14 +730,21 @@ for id in "${ROWS[@]}"; do
                 printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$median" \
                         "${SPREAD[$id]:-}" "$refcell" "$ratio" "$goal" "$verdict"
         else
-                printf '%-54s %10s %6s  %-12s %9s  %-9s %s\n' "$label" "$median" \
-                        "${SPREAD[$id]:-}" "$refcell" "$ratio" "$goal" "$verdict"
+                # shellcheck disable=SC2059
+                printf "$FMT" "$label" "$median" "${SPREAD[$id]:-}" "$refcell" "$ratio" "$goal" \
+                        "$verdict"
         fi
 done
 
-if ((CHECK)); then
-        for id in "${ROWS[@]}"; do
-                [[ -e $WORK/$id.failed ]] && { say "--- $id.log"; tail -5 "$WORK/$id.log" >&2; }
+# A failed row is never a number in the table; say it once more, loudly,
+# with what its log says.
+if ((${#failed_ids[@]})); then
+        say ""
+        say "*** ${#failed_ids[@]} row(s) FAILED: ${failed_ids[*]}"
+        for id in "${failed_ids[@]}"; do
+                say "--- row $id (${LABEL[$id]}), the end of its log:"
+                tail -5 "$WORK/$id.log" >&2
         done
+        [[ -n $KEEP ]] || say "(run with --keep DIR to keep every log)"
 fi
 exit $status
