@@ -248,6 +248,10 @@ static int get_u64(struct loader *l, const cJSON *item, uint64_t max, uint64_t *
                 if (*end == '.' || *end == 'e' || *end == 'E')
                         return fail(l, "expected an integer, found %g", item->valuedouble);
         } else {
+                /* Converting a double at or above 2^64 to an integer is
+                 * undefined behaviour: refuse it first. */
+                if (item->valuedouble >= 18446744073709551616.0)
+                        return fail(l, "%g is larger than 64 bits", item->valuedouble);
                 if (item->valuedouble < 0 ||
                     item->valuedouble != (double)(uint64_t)item->valuedouble)
                         return fail(l, "expected a non-negative integer, found %g",
