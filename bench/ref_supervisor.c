@@ -3,7 +3,7 @@
  * ref_supervisor: the least a seccomp user-notification supervisor can do,
  * and so the limit any real supervisor is measured against on this machine.
  *
- *   ref_supervisor [--syscall NAME] [--plain] [--path-glob GLOB] -- CMD [ARG...]
+ *   ref_supervisor [--syscall NAME] [--plain] [--epoll] [--path-glob GLOB] -- CMD [ARG...]
  *
  * The child installs a six-instruction filter that returns
  * SECCOMP_RET_USER_NOTIF for one system call (getppid by default) and
@@ -14,6 +14,13 @@
  * SECCOMP_USER_NOTIF_FLAG_CONTINUE: no event loop, no policy, no logging.
  *
  * --plain        do not ask for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP.
+ * --epoll        wait in epoll_wait for the listener to become readable
+ *                before every RECV, as an event loop does. The difference
+ *                from the default is what the event-loop model costs in the
+ *                kernel, whatever library runs the loop: one more system call
+ *                per notification, and a wake-up through epoll's wait queue,
+ *                which does not pass on the current-CPU hint that
+ *                SYNC_WAKE_UP gives a task blocked in RECV.
  * --path-glob G  treat argument 1 as a path (openat): read it from the
  *                target's memory, check that the notification is still
  *                valid, and continue only if it matches one of the globs
@@ -23,7 +30,7 @@
  *                globs are tried in order, so put the hot one first.
  *
  * When the target exits, one line goes to stderr:
- *   ref_supervisor mode=sync-wake-up notifications=200512
+ *   ref_supervisor mode=sync-wake-up wait=recv notifications=200512
  * and ref_supervisor exits with the target's status.
  */
 
@@ -44,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -73,6 +81,7 @@ struct options {
         int nr;
         const char *syscall_name;
         bool plain;
+        bool epoll;
         const char *path_globs[MAX_PATH_GLOBS];
         size_t n_path_globs;
         char **command;
@@ -87,8 +96,8 @@ struct supervisor {
 
 static void usage(FILE *out)
 {
-        fprintf(out, "usage: ref_supervisor [--syscall NAME] [--plain] [--path-glob GLOB]... "
-                     "-- CMD [ARG...]\n");
+        fprintf(out, "usage: ref_supervisor [--syscall NAME] [--plain] [--epoll] "
+                     "[--path-glob GLOB]... -- CMD [ARG...]\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *ret_options)
@@ -102,6 +111,8 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
                         break;
                 } else if (strcmp(argv[i], "--plain") == 0) {
                         o.plain = true;
+                } else if (strcmp(argv[i], "--epoll") == 0) {
+                        o.epoll = true;
                 } else if (strcmp(argv[i], "--syscall") == 0 && i + 1 < argc) {
                         o.syscall_name = argv[++i];
                 } else if (strcmp(argv[i], "--path-glob") == 0 && i + 1 < argc) {
@@ -295,6 +306,7 @@ static void *notification_loop(void *data)
         struct seccomp_notif *req;
         struct seccomp_notif_resp *resp;
         size_t req_size, resp_size;
+        int ep = -1;
 
         /* The kernel's structures may be larger than this program's headers
          * know; RECV fails with EINVAL if the buffer is too small. */
@@ -311,11 +323,43 @@ static void *notification_loop(void *data)
         if (req == NULL || resp == NULL) {
                 perror("ref_supervisor: malloc");
                 kill(s->child, SIGKILL);
+                free(req);
+                free(resp);
                 return NULL;
+        }
+        if (s->options->epoll) {
+                /* Level-triggered, as libuv's uv_poll is. */
+                struct epoll_event ev = {.events = EPOLLIN, .data.fd = s->listener};
+
+                ep = epoll_create1(EPOLL_CLOEXEC);
+                if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, s->listener, &ev) < 0) {
+                        perror("ref_supervisor: epoll");
+                        kill(s->child, SIGKILL);
+                        free(req);
+                        free(resp);
+                        return NULL;
+                }
         }
 
         for (;;) {
                 int deny = 0;
+
+                if (ep >= 0) {
+                        struct epoll_event ev;
+                        int n = epoll_wait(ep, &ev, 1, -1);
+
+                        if (n < 0 && errno == EINTR)
+                                continue;
+                        if (n < 0) {
+                                perror("ref_supervisor: epoll_wait");
+                                kill(s->child, SIGKILL);
+                                break;
+                        }
+                        /* POLLHUP without POLLIN: no task uses the filter
+                         * any more, and RECV would block. */
+                        if ((ev.events & EPOLLHUP) && !(ev.events & EPOLLIN))
+                                break;
+                }
 
                 /* RECV fails with EINVAL on a buffer that is not all zeroes. */
                 memset(req, 0, req_size);
@@ -355,6 +399,8 @@ static void *notification_loop(void *data)
                         break;
                 }
         }
+        if (ep >= 0)
+                close(ep);
         free(req);
         free(resp);
         return NULL;
@@ -422,8 +468,8 @@ int main(int argc, char **argv)
                         return 1;
                 }
         }
-        fprintf(stderr, "ref_supervisor mode=%s notifications=%lu\n", mode,
-                __atomic_load_n(&s.notifications, __ATOMIC_RELAXED));
+        fprintf(stderr, "ref_supervisor mode=%s wait=%s notifications=%lu\n", mode,
+                o.epoll ? "epoll" : "recv", __atomic_load_n(&s.notifications, __ATOMIC_RELAXED));
         fflush(stderr);
         if (WIFEXITED(status))
                 _exit(WEXITSTATUS(status));

@@ -238,6 +238,16 @@ row b ns a le:1.15 scmp 50000 "b: scmp-super, allow rule on getppid" -- \
         $SCMP_SUPER run --policy "$GETPPID_PROFILE" -- $LOOP $T
 row d ns a le:1.3 scmp 50000 "d: b with --log FILE" -- \
         $SCMP_SUPER run --policy "$GETPPID_PROFILE" --log "$WORK/scmp.log" -- $LOOP $T
+# Where b's time goes, in the same run: the floor of any supervisor that
+# waits in epoll (as a libuv loop does), b served from the loop instead of
+# its lane thread, and b without its own seccomp filter (its RECV and SEND
+# ioctls then run no filter).
+row a_epoll ns a - - 100000 "ref supervisor waiting in epoll_wait first" -- \
+        $REF --epoll -- $LOOP $T
+row b_loop ns a - scmp 50000 "b on the libuv loop (SCMP_SUPER_LANE=0)" -- \
+        env SCMP_SUPER_LANE=0 $SCMP_SUPER run --policy "$GETPPID_PROFILE" -- $LOOP $T
+row b_noconf ns a - scmp 50000 "b unconfined (SCMP_SUPER_NO_CONFINE=1)" -- \
+        env SCMP_SUPER_NO_CONFINE=1 $SCMP_SUPER run --policy "$GETPPID_PROFILE" -- $LOOP $T
 row strace ns "b|a" ge:15 - 5000 "e: strace -f -e trace=getppid (vs b)" -- \
         strace -f -e trace=getppid -o /dev/null $LOOP $T
 # strace at its best: tracer and tracee on one CPU never wait for a wake-up
