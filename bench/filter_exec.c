@@ -4,13 +4,19 @@
  * The benchmarks use it to measure what a filter costs without any
  * supervisor.
  *
- *   filter_exec --allow-one NAME -- CMD [ARG...]
+ *   filter_exec --allow-one NAME [--read-arg] -- CMD [ARG...]
  *   filter_exec --profile FILE [--binary-tree on|off|auto] [--native-only]
  *               [--print-pfc] [-- CMD [ARG...]]
  *
  * --allow-one NAME  the reference supervisor's six-instruction filter, with
  *                   SECCOMP_RET_ALLOW where it has SECCOMP_RET_USER_NOTIF:
  *                   the cost of having a filter at all.
+ * --read-arg        with --allow-one: load the first argument before
+ *                   allowing NAME. Since Linux 5.11 the kernel skips a filter
+ *                   that allows a syscall whatever its arguments (a per-
+ *                   syscall bitmap worked out at load time); a filter that
+ *                   reads an argument must run on every call. Seven
+ *                   instructions: the least any argument rule costs.
  * --profile FILE    an OCI / Docker profile compiled by scmp-super's policy
  *                   library, exactly as `scmp-super run` builds it:
  *                   policy_load_file() with the facts of this machine
@@ -58,6 +64,7 @@
 
 struct options {
         const char *allow_one;
+        bool read_arg;
         const char *profile;
         int binary_tree; /* as struct policy_compile_opts: -1 auto, 0 off, 1 on */
         bool print_pfc;
@@ -67,7 +74,7 @@ struct options {
 
 static void usage(FILE *out)
 {
-        fprintf(out, "usage: filter_exec --allow-one NAME -- CMD [ARG...]\n"
+        fprintf(out, "usage: filter_exec --allow-one NAME [--read-arg] -- CMD [ARG...]\n"
                      "       filter_exec --profile FILE [--binary-tree on|off|auto] "
                      "[--native-only] [--print-pfc] [-- CMD [ARG...]]\n");
 }
@@ -96,6 +103,8 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
                         break;
                 } else if (strcmp(argv[i], "--allow-one") == 0 && i + 1 < argc) {
                         o.allow_one = argv[++i];
+                } else if (strcmp(argv[i], "--read-arg") == 0) {
+                        o.read_arg = true;
                 } else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc) {
                         o.profile = argv[++i];
                 } else if (strcmp(argv[i], "--binary-tree") == 0 && i + 1 < argc) {
@@ -109,7 +118,7 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
                         return -EINVAL;
                 }
         }
-        if ((o.allow_one == NULL) == (o.profile == NULL))
+        if ((o.allow_one == NULL) == (o.profile == NULL) || (o.read_arg && o.allow_one == NULL))
                 return -EINVAL;
         if (o.print_pfc ? o.profile == NULL : i >= argc)
                 return -EINVAL;
@@ -129,7 +138,7 @@ static int load_filter(const struct sock_filter *insns, unsigned short len, unsi
         return 0;
 }
 
-static int install_allow_one(const char *name)
+static int install_allow_one(const char *name, bool read_arg)
 {
         int nr = seccomp_syscall_resolve_name(name);
 
@@ -144,7 +153,19 @@ static int install_allow_one(const char *name)
             BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
             BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         };
+        const struct sock_filter reading_insns[] = {
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_NATIVE, 0, 4),
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+            BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 2),
+            BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+            BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        };
 
+        if (read_arg)
+                return load_filter(reading_insns, sizeof(reading_insns) / sizeof(reading_insns[0]),
+                                   0);
         return load_filter(insns, sizeof(insns) / sizeof(insns[0]), 0);
 }
 
@@ -224,7 +245,7 @@ int main(int argc, char **argv)
         }
 
         if (o.allow_one != NULL) {
-                r = install_allow_one(o.allow_one);
+                r = install_allow_one(o.allow_one, o.read_arg);
                 if (r < 0) {
                         fprintf(stderr, "filter_exec: --allow-one %s: %s\n", o.allow_one,
                                 strerror(-r));

@@ -296,6 +296,10 @@ for s in faccessat2-path:early getpid:late personality-query:worst; do
                 "Docker default, $name ($where), binary tree" -- \
                 $FEXEC --profile "$DOCKER_PROFILE" --binary-tree on -- $LOOP $T --syscall "$name"
 done
+# The least any filter that must run costs: seven instructions that read an
+# argument, so that the kernel cannot skip them.
+row worst_floor ns bare_worst - fexec 1000000 "personality-query, 7-insn filter reading an argument" -- \
+        $FEXEC --allow-one personality --read-arg -- $LOOP $T --syscall personality-query
 
 section "4. Start-up: Docker's default profile, /bin/true"
 row true_bare ms - - - - "/bin/true" -- "$TRUE_BIN"
