@@ -22,6 +22,10 @@ targets=${FUZZ_TARGETS:-$(cd fuzz && for f in fuzz_*.c; do echo "${f%.c}"; done)
 # shellcheck disable=SC2086
 cmake --build "$build" -j"$(nproc)" --target $targets
 
+# Leaks inside libseccomp itself are not ours to fix (fuzz/lsan.supp).
+LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS
+
 failed=""
 total_runs=0
 for t in $targets; do

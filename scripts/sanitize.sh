@@ -18,6 +18,8 @@ cmake --build "$build" -j"$(nproc)"
 # and keep the stack for the log.
 ASAN_OPTIONS="abort_on_error=0:exitcode=86:detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
-export ASAN_OPTIONS UBSAN_OPTIONS
+# Leaks inside libseccomp itself are not ours to fix (fuzz/lsan.supp).
+LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 cd "$build"
 ctest --output-on-failure -j"${TEST_JOBS:-2}"
