@@ -148,7 +148,9 @@ static int scan_dir(const char *dir, char ***ret_names, size_t *ret_n, struct po
                 free_names(names, n);
                 return r;
         }
-        qsort(names, n, sizeof(*names), compare_names);
+        /* An empty directory leaves names NULL, which qsort may not get. */
+        if (n > 1)
+                qsort(names, n, sizeof(*names), compare_names);
         *ret_names = names;
         *ret_n = n;
         return 0;
