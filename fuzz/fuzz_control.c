@@ -187,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
         uv_timer_init(&sup.loop, &keepalive);
-        uv_timer_start(&keepalive, on_keepalive, 3600 * 1000, 0);
+        uv_timer_start(&keepalive, on_keepalive, UINT64_C(3600) * 1000, 0);
         for (unsigned n = 0; n < (mode & 3u); n++)
                 FUZZ_CHECK(sup.hooks.prompt(sup.hooks.ctx, waiting_open(&target, n)) == 0);
 
