@@ -563,7 +563,20 @@ n_rows=0
 for id in "${ROWS[@]}"; do
         [[ $id == \#* ]] || n_rows=$((n_rows + 1))
 done
+# How busy the machine was with other work: CPU time of every process
+# (/proc/stat) less this script's and its children's (/proc/$$/stat),
+# both in clock ticks, over the run.
+cpu_ticks() { # -> "busy total" for the whole machine
+        awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i
+                           print t - $5 - $6, t; exit }' /proc/stat
+}
+own_ticks() { # -> CPU ticks of this shell and its reaped children
+        awk '{ print $14 + $15 + $16 + $17 }' "/proc/$$/stat"
+}
 say "running $n_rows rows x $REPS repetitions (threads=$THREADS, scale=$SCALE${PIN:+, pinned to CPU $PIN})"
+read -r busy0 total0 < <(cpu_ticks)
+own0=$(own_ticks)
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 started=$SECONDS
 for ((rep = 1; rep <= REPS; rep++)); do
         for id in "${ROWS[@]}"; do
@@ -575,6 +588,10 @@ for ((rep = 1; rep <= REPS; rep++)); do
         done
         say "  repetition $rep/$REPS done ($((SECONDS - started)) s)"
 done
+read -r busy1 total1 < <(cpu_ticks)
+own1=$(own_ticks)
+others=$(awk -v b=$((busy1 - busy0)) -v t=$((total1 - total0)) -v o=$((own1 - own0)) \
+        'BEGIN { x = t > 0 ? (b - o) / t * 100 : 0; printf "%.0f%%", x < 0 ? 0 : x }')
 
 # Derived rows take their sources' values; a failed source fails them.
 for id in "${ROWS[@]}"; do
@@ -641,12 +658,12 @@ source=$(git -C "$SOURCE_DIR" describe --always --dirty 2>/dev/null || echo unkn
 versions+=", source $source"
 settings="reps=$REPS threads=$THREADS scale=$SCALE pin=${PIN:-none} trace=$TRACE"
 settings+=", reference supervisor mode: ${ref_mode:-?}, $((SECONDS - started)) s"
-load=$(cut -d' ' -f1-3 /proc/loadavg)
+load="$load_start at the start, $(cut -d' ' -f1 /proc/loadavg) at the end; other processes used $others of the CPUs"
 if ((MARKDOWN)); then
-        printf -- '- command: `%s`\n- machine: %s\n- software: %s\n- run: %s, load average at the end %s\n\n' \
+        printf -- '- command: `%s`\n- machine: %s\n- software: %s\n- run: %s\n- load: %s\n\n' \
                 "$COMMAND_LINE" "$machine" "$versions" "$settings" "$load"
 else
-        printf 'command: %s\nmachine: %s\nsoftware: %s\nrun: %s, load average at the end %s\n\n' \
+        printf 'command: %s\nmachine: %s\nsoftware: %s\nrun: %s\nload: %s\n\n' \
                 "$COMMAND_LINE" "$machine" "$versions" "$settings" "$load"
 fi
 
