@@ -3,7 +3,7 @@
 # calls decided in the kernel, the rest by the supervisor, per call.
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/deps.sh build
+sh scripts/deps.sh demo
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 echo "== scmp-super check --policy examples/demo.json"

@@ -14,9 +14,10 @@ FUZZ="clang libclang-rt-14-dev clang-tidy"
 
 case "${1:-build}" in
 build) wanted="$BUILD" ;;
+demo) wanted="$BUILD python3" ;; # examples/demo-workload.sh dials out with python3
 test) wanted="$BUILD $TEST" ;;
 fuzz) wanted="$BUILD $TEST $FUZZ" ;;
-*) echo "usage: scripts/deps.sh [build|test|fuzz]" >&2; exit 2 ;;
+*) echo "usage: scripts/deps.sh [build|demo|test|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=""
