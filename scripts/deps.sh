@@ -6,7 +6,7 @@ set -eu
 BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmocka-dev"
 # The tests run real programs and real container runtimes, and load
 # Docker's and Podman's default profiles from their Debian packages.
-TEST="python3 git strace tmux util-linux busybox-static crun runc clang-format
+TEST="python3 git jq strace tmux util-linux busybox-static crun runc clang-format
 golang-github-docker-docker-dev golang-github-containers-common-dev"
 # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the
 # static analyser.
