@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "confine.h"
 #include "daemon.h"
 
 #include <cjson/cJSON.h>
@@ -166,6 +167,15 @@ int cmd_daemon(int argc, char **argv)
         r = daemon_new(&opts, &d, why, sizeof(why));
         if (r < 0) {
                 fprintf(stderr, "scmp-super daemon: %s\n", why);
+                return 1;
+        }
+        /* Set up: from here on the daemon only serves, and confines itself
+         * to that (supervisor/confine.h): it accepts connections, reloads
+         * profiles and may write the log. */
+        r = supervisor_confine(SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super daemon: confining the daemon: %s\n", strerror(-r));
+                daemon_free(d);
                 return 1;
         }
         r = daemon_run(d);

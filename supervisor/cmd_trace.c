@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "bpf_cache.h"
+#include "confine.h"
 #include "env.h"
 #include "launch.h"
 #include "launcher.h"
@@ -596,6 +597,15 @@ int cmd_trace(int argc, char **argv)
                         policy->listener_metadata) < 0 ||
             launch_attach(&launch, &sup, &status) < 0)
                 goto out;
+        /* As run does, once set up; trace writes its report and profile at
+         * the end, hence WRITE. */
+        r = supervisor_confine(SUPERVISOR_CONFINE_WRITE);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: confining the supervisor: %s\n", strerror(-r));
+                fputs("scmp-super: the command was not started\n", stderr);
+                kill(launch.child, SIGKILL);
+                goto out;
+        }
         record_first_exec(tr, launch.child, exec_path, argv + optind);
 
         tr->live = !o.quiet && isatty(STDERR_FILENO);
