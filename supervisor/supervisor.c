@@ -621,7 +621,7 @@ static int lane_start(struct target *t)
         pthread_attr_init(&attr);
         /* Deep enough for the decoders; a default 8 MiB stack would only
          * be reserved address space, but say what we need. */
-        pthread_attr_setstacksize(&attr, 256 * 1024);
+        pthread_attr_setstacksize(&attr, (size_t)256 * 1024);
         r = -pthread_create(&lane->thread, &attr, lane_main, lane);
         pthread_attr_destroy(&attr);
         if (r < 0) {
@@ -644,7 +644,7 @@ static void lane_stop(struct lane *lane)
                         struct timespec deadline;
                         pthread_kill(lane->thread, LANE_WAKE_SIGNAL);
                         clock_gettime(CLOCK_REALTIME, &deadline);
-                        deadline.tv_nsec += 2 * 1000 * 1000;
+                        deadline.tv_nsec += 2L * 1000 * 1000;
                         if (deadline.tv_nsec >= 1000000000) {
                                 deadline.tv_sec++;
                                 deadline.tv_nsec -= 1000000000;
