@@ -333,6 +333,10 @@ for w in gcc py; do
                 strace -f -o /dev/null "${cmd[@]}"
         row "tr_${w}_trace" wall "tr_${w}_un" le:1.6 trace - "$what, scmp-super trace" -- \
                 $SCMP_SUPER trace -q -o "$WORK/traced.json" -- "${cmd[@]}"
+        # Supervisor and target on one CPU: what trace costs without the
+        # cross-CPU wake-ups its event loop is exposed to (see row b_loop).
+        row "tr_${w}_trace_1cpu" wall "tr_${w}_un" - trace - "$what, scmp-super trace on CPU 0" -- \
+                taskset -c 0 $SCMP_SUPER trace -q -o "$WORK/traced.json" -- "${cmd[@]}"
         row "tr_${w}_vs_strace" wall "tr_${w}_strace" le:0.5 trace - \
                 "$what, scmp-super trace (vs strace)" -- :
         DERIVED[tr_${w}_vs_strace]="copy tr_${w}_trace"
