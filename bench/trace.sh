@@ -7,7 +7,9 @@
 # the tool people reach for otherwise; plus `scmp-super run` enforcing the
 # profile the trace wrote. Prints the median of every row and the ratios,
 # all measured in the same run, with repetitions interleaved so drift of a
-# shared machine hits every row alike.
+# shared machine hits every row alike. bench/run.sh measures the gcc -O2 and
+# python3 rows too (its section 5), next to every other benchmark; this
+# script adds the other workloads and the enforcing run.
 #
 #   bench/trace.sh [--build-dir DIR] [--reps K] [--pin CPUS] [--markdown] [--check]
 #
