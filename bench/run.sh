@@ -53,7 +53,7 @@ KEEP=
 CHECK=0
 
 usage() {
-        sed -n '9,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '9,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($#)); do

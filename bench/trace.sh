@@ -38,7 +38,7 @@ MARKDOWN=0
 CHECK=0
 
 usage() {
-        sed -n '12,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '14,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($#)); do
