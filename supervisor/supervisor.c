@@ -2,6 +2,7 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -535,7 +536,17 @@ static void *lane_main(void *arg)
 
         while (!atomic_load(&lane->stop)) {
                 int r = notif_receive(t->listener, &lane->bufs);
-                if (r == -EINTR || r == -ENOENT)
+                if (r == -ENOENT) {
+                        /* A caller that went away, or (Linux 6.6 on) no task
+                         * left on the filter at all, when RECV fails at once
+                         * every time: leave then, or this thread would spin
+                         * until the loop sees the hang-up. */
+                        struct pollfd pfd = {.fd = t->listener, .events = POLLIN};
+                        if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
+                                break;
+                        continue;
+                }
+                if (r == -EINTR)
                         continue;
                 if (r < 0) {
                         fprintf(stderr, "scmp-super: receiving a notification: %s\n", strerror(-r));
