@@ -93,7 +93,7 @@ static void path_pop(struct loader *l)
 }
 
 /* Formats "file:line:col: path: message" for the value at the current path,
- * or at its key when at_key is set. Always returns -EINVAL. */
+ * or at its key when at_key is set. */
 /*
  * Finds the line and column of the value at the current path (or of its
  * key), and formats the path from the seccomp object down, which is what
@@ -127,9 +127,9 @@ static void locate_current(struct loader *l, int at_key, unsigned *ret_line, uns
 }
 
 /* Formats "file:line:col: path: message" for the value at the current path,
- * or at its key when at_key is set. Always returns -EINVAL. */
-__attribute__((format(printf, 3, 4))) static int fail_at(struct loader *l, int at_key,
-                                                         const char *fmt, ...)
+ * or at its key when at_key is set. */
+__attribute__((format(printf, 3, 4))) static void report_at(struct loader *l, int at_key,
+                                                            const char *fmt, ...)
 {
         char where[256], what[700];
         unsigned line, col;
@@ -146,10 +146,12 @@ __attribute__((format(printf, 3, 4))) static int fail_at(struct loader *l, int a
         else
                 snprintf(l->err->message, sizeof(l->err->message), "%s:%u:%u: %s", l->name, line,
                          col, what);
-        return -EINVAL;
 }
 
-#define fail(l, ...) fail_at(l, 0, __VA_ARGS__)
+/* Both evaluate to -EINVAL where the reader (and the static analyser, which
+ * does not follow variadic calls) can see it. */
+#define fail_at(l, at_key, ...) (report_at(l, at_key, __VA_ARGS__), -EINVAL)
+#define fail(l, ...)            fail_at(l, 0, __VA_ARGS__)
 
 static int add_string(char ***list, size_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
