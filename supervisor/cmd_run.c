@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "bpf_cache.h"
 #include "confine.h"
 #include "daemon.h"
 #include "env.h"
@@ -185,34 +184,17 @@ int cmd_run(int argc, char **argv)
                 fputs("scmp-super: the command was not started\n", stderr);
                 return 125;
         }
-        for (size_t i = 0; i < policy->n_warnings; i++)
-                fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
-        if (sopts.verbose)
-                for (size_t i = 0; i < policy->n_skipped; i++)
-                        fprintf(stderr,
-                                "scmp-super: %s: syscall \"%s\" is unknown on this architecture, "
-                                "skipped\n",
-                                policy->source, policy->skipped[i]);
+        launch_report_policy(policy, sopts.verbose);
 
         /* With chroot, pivot_root and setns routed to us, we know while the
          * command's root is still ours and resolve paths without reading
          * it. The daemon (--connect) decides alone and is not told. */
         copts.notify_root_changes = !connect_path;
         sopts.root_tracked = copts.notify_root_changes;
-        r = bpf_cache_build(policy, &copts, &bpf, NULL, &err);
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s\n", err.message);
-                fputs("scmp-super: the command was not started\n", stderr);
+        status = launch_prepare(policy, &copts, argv[optind], &bpf, exec_path, sizeof(exec_path));
+        if (status != 0)
                 goto out;
-        }
-
-        r = launcher_find_command(argv[optind], exec_path, sizeof(exec_path));
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s: %s\n", argv[optind],
-                        r == -ENOENT ? "command not found" : strerror(-r));
-                status = r == -ENOENT ? 127 : 126;
-                goto out;
-        }
+        status = 125;
 
         if (log_path) {
                 int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);

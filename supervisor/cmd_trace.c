@@ -27,7 +27,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "bpf_cache.h"
 #include "confine.h"
 #include "env.h"
 #include "launch.h"
@@ -540,14 +539,7 @@ int cmd_trace(int argc, char **argv)
                 fputs("scmp-super: the command was not started\n", stderr);
                 goto out;
         }
-        for (size_t i = 0; i < policy->n_warnings; i++)
-                fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
-        if (o.verbose)
-                for (size_t i = 0; i < policy->n_skipped; i++)
-                        fprintf(stderr,
-                                "scmp-super: %s: syscall \"%s\" is unknown on this architecture, "
-                                "skipped\n",
-                                policy->source, policy->skipped[i]);
+        launch_report_policy(policy, o.verbose);
 
         /* A base that allows what it does not list has nothing unknown to
          * show: its unlisted calls are allowed as they are. */
@@ -557,20 +549,10 @@ int cmd_trace(int argc, char **argv)
          * reading the target's root while it is still ours. */
         copts.notify_root_changes = true;
         sopts.root_tracked = true;
-        r = bpf_cache_build(policy, &copts, &bpf, NULL, &err);
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s\n", err.message);
-                fputs("scmp-super: the command was not started\n", stderr);
+        status = launch_prepare(policy, &copts, argv[optind], &bpf, exec_path, sizeof(exec_path));
+        if (status != 0)
                 goto out;
-        }
-
-        r = launcher_find_command(argv[optind], exec_path, sizeof(exec_path));
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s: %s\n", argv[optind],
-                        r == -ENOENT ? "command not found" : strerror(-r));
-                status = r == -ENOENT ? 127 : 126;
-                goto out;
-        }
+        status = 125;
 
         tr = calloc(1, sizeof(*tr));
         if (!tr || trace_recorder_init(&tr->rec, o.policy_path ? policy : NULL, TRACE_MAX_NR,

@@ -9,9 +9,44 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "bpf_cache.h"
 #include "launcher.h"
 
 extern char **environ;
+
+void launch_report_policy(const struct policy *policy, bool verbose)
+{
+        for (size_t i = 0; i < policy->n_warnings; i++)
+                fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
+        if (!verbose)
+                return;
+        for (size_t i = 0; i < policy->n_notes; i++)
+                fprintf(stderr, "scmp-super: note: %s\n", policy->notes[i]);
+        for (size_t i = 0; i < policy->n_skipped; i++)
+                fprintf(stderr,
+                        "scmp-super: %s: syscall \"%s\" is unknown on this architecture, skipped\n",
+                        policy->source, policy->skipped[i]);
+}
+
+int launch_prepare(const struct policy *policy, const struct policy_compile_opts *copts,
+                   const char *command, struct policy_bpf *ret_bpf, char *exec_path,
+                   size_t exec_path_size)
+{
+        struct policy_error err;
+        int r = bpf_cache_build(policy, copts, ret_bpf, NULL, &err);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s\n", err.message);
+                fputs("scmp-super: the command was not started\n", stderr);
+                return 125;
+        }
+        r = launcher_find_command(command, exec_path, exec_path_size);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s: %s\n", command,
+                        r == -ENOENT ? "command not found" : strerror(-r));
+                return r == -ENOENT ? 127 : 126;
+        }
+        return 0;
+}
 
 int launch_init(struct launch *l)
 {

@@ -27,6 +27,17 @@ struct launch {
         pid_t child;
 };
 
+/* Says on stderr what the loaded policy wants said: its warnings, and with
+ * verbose its notes and the syscall names this architecture skipped. */
+void launch_report_policy(const struct policy *policy, bool verbose);
+
+/* Compiles the filter (through the cache, supervisor/bpf_cache.h) and finds
+ * command on PATH. Returns 0, or the exit status run and trace then use
+ * (125 the filter, 127 not found, 126 not executable) after saying why. */
+int launch_prepare(const struct policy *policy, const struct policy_compile_opts *copts,
+                   const char *command, struct policy_bpf *ret_bpf, char *exec_path,
+                   size_t exec_path_size);
+
 /* Blocks and watches the signals; the socket pair is made by
  * launch_socketpair(), or the caller puts its own in sock[]. */
 int launch_init(struct launch *l);
