@@ -272,7 +272,8 @@ static void handle_message(struct session *s, cJSON *msg)
                 fputs(CLEAR_LINE, stdout);
                 fflush(stdout);
                 say_error(msg);
-                if (s->shown && id_of(msg) == s->shown) {
+                /* The request on screen is always queue[0]. */
+                if (s->shown && s->n > 0 && id_of(msg) == s->shown) {
                         /* Our answer was refused: ask again. */
                         s->answered = false;
                         prompt_ui_start(&s->ui, s->queue[0]);
