@@ -94,14 +94,11 @@ size_t prompt_ui_sanitize(const char *in, char *out, size_t size)
                 if (*s == '\\') {
                         ok = emit(out, size, &used, "\\\\", 2);
                         n = 1;
-                } else if (*s < 0x20 || *s == 0x7f) {
-                        snprintf(esc, sizeof(esc), "\\x%02x", *s);
-                        ok = emit(out, size, &used, esc, 4);
-                        n = 1;
-                } else if (*s < 0x80) {
+                } else if (*s >= 0x20 && *s < 0x7f) {
                         ok = emit(out, size, &used, (const char *)s, 1);
                         n = 1;
-                } else if ((n = utf8_decode(s, &cp)) == 0) {
+                } else if (*s < 0x80 || (n = utf8_decode(s, &cp)) == 0) {
+                        /* A control character, or a byte that does not start UTF-8. */
                         snprintf(esc, sizeof(esc), "\\x%02x", *s);
                         ok = emit(out, size, &used, esc, 4);
                         n = 1;
