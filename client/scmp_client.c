@@ -79,7 +79,7 @@ int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
         err[0] = '\0';
         while ((de = readdir(d))) {
                 size_t n = strlen(de->d_name);
-                int fd;
+                int fd = -1;
                 if (n < 6 || strcmp(de->d_name + n - 5, ".sock") != 0)
                         continue;
                 snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
@@ -107,7 +107,7 @@ int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
 int scmp_client_connect(const char *path, struct scmp_client **ret_client)
 {
         struct scmp_client *c;
-        int fd, r;
+        int fd = -1, r;
 
         r = connect_path(path, &fd);
         if (r < 0)
