@@ -749,7 +749,7 @@ void daemon_reload(struct daemon *d)
         }
         d->sup.policy = profile_store_find(&d->store, NULL)->policy;
         if (d->opts.log_path) {
-                FILE *fresh_log;
+                FILE *fresh_log = NULL;
                 int r = open_log(d->opts.log_path, &fresh_log);
                 if (r < 0) {
                         say("reload: --log %s: %s; still writing to the file opened before",
