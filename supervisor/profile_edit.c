@@ -347,8 +347,7 @@ static int reprint(const cJSON *original, const cJSON *rule, char **ret_text)
         char *text = malloc(n + 2);
         if (!text)
                 goto out;
-        memcpy(text, printed, n);
-        memcpy(text + n, "\n", 2);
+        snprintf(text, n + 2, "%s\n", printed);
         *ret_text = text;
         r = 0;
 out:
