@@ -30,15 +30,18 @@ struct ruleset {
         size_t n, cap;
 };
 
-__attribute__((format(printf, 2, 3))) static int fail(struct policy_error *err, const char *fmt,
-                                                      ...)
+__attribute__((format(printf, 2, 3))) static void report(struct policy_error *err, const char *fmt,
+                                                         ...)
 {
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(err->message, sizeof(err->message), fmt, ap);
         va_end(ap);
-        return -EINVAL;
 }
+
+/* Evaluates to -EINVAL where the reader (and the static analyser, which does
+ * not follow variadic calls) can see it. */
+#define fail(err, ...) (report(err, __VA_ARGS__), -EINVAL)
 
 static void ruleset_free(struct ruleset *set)
 {
@@ -583,11 +586,11 @@ int profile_merge(const struct profile_input *inputs, size_t n, profile_merge_wa
         if (r == -EINVAL) {
                 char why[sizeof(err->message)];
                 snprintf(why, sizeof(why), "%s", err->message);
-                fail(err, "%s: %s", inputs[0].name, why);
+                report(err, "%s: %s", inputs[0].name, why);
         }
 out:
         if (r == -ENOMEM && !err->message[0])
-                fail(err, "out of memory");
+                report(err, "out of memory");
         cJSON_Delete(root);
         cJSON_Delete(m.added);
         ruleset_free(&m.result);
@@ -714,12 +717,12 @@ int profile_diff(const struct profile_input *old_profile, const struct profile_i
         }
         r = ferror(out) ? -EIO : 0;
         if (r < 0)
-                fail(err, "writing the differences failed");
+                report(err, "writing the differences failed");
         else
                 *ret_differs = differs;
 out:
         if (r == -ENOMEM && !err->message[0])
-                fail(err, "out of memory");
+                report(err, "out of memory");
         for (size_t k = 0; old_lines && k < n_old; k++)
                 free(old_lines[k]);
         for (size_t k = 0; new_lines && k < n_new; k++)
