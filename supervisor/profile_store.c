@@ -261,12 +261,13 @@ int profile_store_open(struct profile_store *store, const char *default_path, co
         r = make_plan(store, &plan, err);
         if (r < 0)
                 goto fail;
-        store->profiles = calloc(plan.n, sizeof(*store->profiles));
-        if (!store->profiles) {
+        struct stored_profile **profiles = calloc(plan.n, sizeof(*profiles));
+        if (!profiles) {
                 snprintf(err->message, sizeof(err->message), "out of memory");
                 r = -ENOMEM;
                 goto fail;
         }
+        store->profiles = profiles;
         for (size_t i = 0; i < plan.n; i++) {
                 r = load_profile(plan.names[i], plan.paths[i], &store->profiles[i], err);
                 if (r < 0)
