@@ -1025,8 +1025,10 @@ void prompt_broker_close(struct prompt_broker *b)
         if (!b || b->closing)
                 return;
         b->closing = true;
+        /* prompt_finish() unlinks each prompt before freeing it, which the
+         * analyser does not follow; it takes the freed head to stay. */
         while (b->head)
-                prompt_time_out(b, b->head);
+                prompt_time_out(b, b->head); // NOLINT(clang-analyzer-unix.Malloc): unlinked first
         if (b->sup->hooks.ctx == b) {
                 b->sup->hooks.ctx = NULL;
                 b->sup->hooks.prompt = NULL;
