@@ -162,7 +162,7 @@ static char *clean_text(const char *s)
                 return NULL;
         const unsigned char *p = (const unsigned char *)s;
         size_t i = 0, o = 0;
-        while (i < n) {
+        while (p[i] != '\0') {
                 size_t len = utf8_sequence(p + i, n - i);
                 if (len == 0 || (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
                         out[o++] = '?';
