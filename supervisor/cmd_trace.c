@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,9 @@ enum trace_format {
 };
 
 struct tracer {
+        /* The recorder is fed on the target's lane thread and read by the
+         * live count on the loop: this guards both. */
+        pthread_mutex_t lock;
         struct trace_recorder rec;
         struct trace_caller_cache cache;
         bool live; /* redraw a count on stderr */
@@ -109,7 +113,8 @@ static void trace_usage(FILE *out)
 
 /* Who is making the current call: from the cache, or read from /proc while
  * the notification is pending. */
-static struct trace_caller *caller_of(struct tracer *tr, struct target *t, pid_t pid)
+static struct trace_caller *caller_of(struct tracer *tr, struct target *t, uint64_t notif_id,
+                                      pid_t pid)
 {
         struct trace_caller *c = trace_caller_cache_get(&tr->cache, pid);
         if (c)
@@ -119,7 +124,7 @@ static struct trace_caller *caller_of(struct tracer *tr, struct target *t, pid_t
         bool have_cmdline = r == 0 || r == -ENOSPC;
         /* The reads name the caller only if it is still blocked in this
          * call: otherwise its pid may already belong to someone else. */
-        if (notif_id_valid(t->listener, t->sup->bufs.req->id) < 0)
+        if (notif_id_valid(t->listener, notif_id) < 0)
                 have_exe = have_cmdline = false;
         c = trace_caller_new(pid, have_exe ? tr->exe : NULL, have_cmdline ? tr->cmdline : NULL);
         if (!c)
@@ -130,8 +135,8 @@ static struct trace_caller *caller_of(struct tracer *tr, struct target *t, pid_t
         return have_exe || have_cmdline ? c : NULL;
 }
 
-static void trace_observe(void *ctx, struct target *t, const struct policy_call *call,
-                          struct policy_decision *d)
+static void trace_observe(void *ctx, struct target *t, uint64_t notif_id,
+                          const struct policy_call *call, struct policy_decision *d)
 {
         struct tracer *tr = ctx;
 
@@ -142,7 +147,8 @@ static void trace_observe(void *ctx, struct target *t, const struct policy_call 
                 d->errno_value = 0;
                 d->rule = NULL;
         }
-        struct trace_caller *caller = caller_of(tr, t, call->pid);
+        pthread_mutex_lock(&tr->lock);
+        struct trace_caller *caller = caller_of(tr, t, notif_id, call->pid);
         trace_record(&tr->rec, call, caller);
 
         switch (call->nr) {
@@ -160,18 +166,23 @@ static void trace_observe(void *ctx, struct target *t, const struct policy_call 
         default:
                 break;
         }
+        pthread_mutex_unlock(&tr->lock);
 }
 
 static void draw_live(struct tracer *tr)
 {
-        if (tr->rec.total == tr->live_total)
+        pthread_mutex_lock(&tr->lock);
+        if (tr->rec.total == tr->live_total) {
+                pthread_mutex_unlock(&tr->lock);
                 return;
+        }
         tr->live_total = tr->rec.total;
         tr->live_shown = true;
         fprintf(stderr, "\r\033[Kscmp-super trace: %llu calls, %zu syscalls, %zu new",
                 (unsigned long long)tr->rec.total, trace_recorder_count(&tr->rec, false),
                 trace_recorder_count(&tr->rec, true));
         fflush(stderr);
+        pthread_mutex_unlock(&tr->lock);
 }
 
 static void on_live_timer(uv_timer_t *timer)
@@ -302,7 +313,9 @@ static void record_first_exec(struct tracer *tr, pid_t child, const char *exec_p
         struct trace_caller *c =
             trace_caller_new(child, realpath(exec_path, resolved) ? resolved : exec_path, cmdline);
         free(cmdline);
+        pthread_mutex_lock(&tr->lock); /* the lane is already serving */
         trace_record(&tr->rec, &call, c);
+        pthread_mutex_unlock(&tr->lock);
         trace_caller_unref(c);
 }
 
@@ -454,7 +467,9 @@ int cmd_trace(int argc, char **argv)
             {NULL, 0, NULL, 0},
         };
         struct trace_options o = {.implicit = true};
-        struct supervisor_options sopts = {0};
+        /* As run: SCMP_SUPER_LANE=0 keeps every call on the loop thread. */
+        const char *lane_env = getenv("SCMP_SUPER_LANE");
+        struct supervisor_options sopts = {.fast_lane = !lane_env || strcmp(lane_env, "0") != 0};
         struct policy_compile_opts copts = {.notify_execve = true, .binary_tree = -1};
         struct policy *policy = NULL;
         struct policy_error err;
@@ -555,6 +570,8 @@ int cmd_trace(int argc, char **argv)
         status = 125;
 
         tr = calloc(1, sizeof(*tr));
+        if (tr)
+                pthread_mutex_init(&tr->lock, NULL);
         if (!tr || trace_recorder_init(&tr->rec, o.policy_path ? policy : NULL, TRACE_MAX_NR,
                                        o.paths) < 0) {
                 fputs("scmp-super trace: out of memory\n", stderr);
@@ -572,6 +589,7 @@ int cmd_trace(int argc, char **argv)
         sup_ready = true;
         sup.hooks.ctx = tr;
         sup.hooks.observe = trace_observe;
+        sup.hooks.observe_any_thread = true;
         if (o.paths)
                 sup.hooks.extra_needs = POLICY_NEED_PATHS;
 
@@ -610,6 +628,7 @@ out:
         if (tr) {
                 trace_caller_cache_clear(&tr->cache);
                 trace_recorder_free(&tr->rec);
+                pthread_mutex_destroy(&tr->lock);
                 free(tr);
         }
         launch_close(&launch);

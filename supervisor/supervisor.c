@@ -453,7 +453,7 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         else
                 decide_kernel_side(sup, policy, &call, &d);
         if (sup->hooks.observe)
-                sup->hooks.observe(sup->hooks.ctx, t, &call, &d);
+                sup->hooks.observe(sup->hooks.ctx, t, req->id, &call, &d);
 
         if (d.verdict == VERDICT_PROMPT && sup->hooks.prompt) {
                 if (lane) {
@@ -499,7 +499,8 @@ static void handle_notification(struct target *t)
  * needs it (a prompt) through an async handle. The lane touches nothing of
  * the loop's but the handoff list, under its lock, and atomic counters.
  *
- * Used by run when no hook watches every call (the log is written from
+ * Used by run, and by trace (whose observe hook takes its own lock), when
+ * no hook that must stay on the loop watches every call (the log is written from
  * either thread: lines are built in thread-local buffers and stdio locks
  * the stream), and never by the daemon (a thread per container would not
  * scale).
@@ -721,7 +722,8 @@ int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *ms
         }
         msg->seccomp_fd = -1;
         sup->sync_wakeup = notif_set_sync_wakeup(t->listener);
-        bool lane = sup->opts.fast_lane && launcher && !sup->hooks.observe && lane_start(t) == 0;
+        bool lane = sup->opts.fast_lane && launcher &&
+                    (!sup->hooks.observe || sup->hooks.observe_any_thread) && lane_start(t) == 0;
         /* With a lane, the loop watches only for the hang-up. */
         r = uv_poll_start(&t->poll, lane ? UV_DISCONNECT : UV_READABLE | UV_DISCONNECT,
                           on_listener);

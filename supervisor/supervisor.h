@@ -70,8 +70,11 @@ struct supervisor_hooks {
         unsigned extra_needs;
         /* Sees every call after decoding, with the policy's decision in *d,
          * and may change it (trace mode allows and records). */
-        void (*observe)(void *ctx, struct target *t, const struct policy_call *call,
-                        struct policy_decision *d);
+        void (*observe)(void *ctx, struct target *t, uint64_t notif_id,
+                        const struct policy_call *call, struct policy_decision *d);
+        /* observe may run on a target's lane thread (supervisor.c) instead
+         * of the loop; its owner then guards what the loop also reads. */
+        bool observe_any_thread;
         /* The decision is "prompt": return 0 to take the pending call and
          * answer it later with supervisor_complete(), or a negative errno to
          * let the documented fallback (deny once) apply now. */
