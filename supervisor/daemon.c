@@ -662,9 +662,10 @@ static void on_target_closed(struct target *t)
         const uint64_t *n = t->decided_by_verdict;
         say("%s %s after %llu decisions (allow %llu, log %llu, deny %llu, kill %llu)",
             describe(t->id, t->pid, who, sizeof(who)),
-            d->stopping ? "released at shutdown" : "gone", (unsigned long long)t->decided,
-            (unsigned long long)n[VERDICT_ALLOW], (unsigned long long)n[VERDICT_LOG],
-            (unsigned long long)n[VERDICT_DENY], (unsigned long long)n[VERDICT_KILL]);
+            d->stopping ? "released at shutdown" : "gone",
+            (unsigned long long)target_decided_total(t), (unsigned long long)n[VERDICT_ALLOW],
+            (unsigned long long)n[VERDICT_LOG], (unsigned long long)n[VERDICT_DENY],
+            (unsigned long long)n[VERDICT_KILL]);
         release_retained(d, rec);
         stored_profile_unref(rec->profile);
         free(rec);
@@ -1140,7 +1141,7 @@ static cJSON *target_status(struct daemon *d, struct target *t)
                                         (double)t->decided_by_verdict[VERDICT_DENY]);
                 cJSON_AddNumberToObject(decided, "kill",
                                         (double)t->decided_by_verdict[VERDICT_KILL]);
-                cJSON_AddNumberToObject(decided, "total", (double)t->decided);
+                cJSON_AddNumberToObject(decided, "total", (double)target_decided_total(t));
         }
         pending = cJSON_AddArrayToObject(obj, "pending");
         for (struct pending_call *pc = t->pending; pending && pc; pc = pc->next) {

@@ -165,7 +165,6 @@ static void count(struct target *t, int nr, enum policy_verdict verdict)
         struct supervisor *sup = t->sup;
         if (nr >= 0 && nr <= sup->counts_max_nr)
                 BUMP(sup->counts[nr][verdict]);
-        BUMP(t->decided);
         BUMP(t->decided_by_verdict[verdict]);
 }
 
@@ -226,12 +225,9 @@ static int respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
 /* The profile decides execve itself in the kernel; we see it only because
  * the launcher needs its own exec routed to us. Apply what the kernel would
  * have done. */
-static void decide_kernel_side(struct supervisor *sup, const struct policy *policy,
-                               const struct policy_call *call, struct policy_decision *d)
+static void decide_kernel_side(struct supervisor *sup, enum policy_kernel_action action,
+                               uint32_t data, struct policy_decision *d)
 {
-        uint32_t data;
-        enum policy_kernel_action action =
-            policy_kernel_decide(policy, call->nr, call->args, &data);
         d->rule = NULL;
         d->errno_value = 0;
         switch (action) {
@@ -254,8 +250,7 @@ static void decide_kernel_side(struct supervisor *sup, const struct policy *poli
                 d->verdict = VERDICT_KILL;
                 break;
         case KACT_NOTIFY:
-                policy_decide(policy, call, d);
-                return;
+                return; /* the caller decides on the supervisor rules */
         }
         BUMP(sup->kernel_decided);
 }
@@ -423,12 +418,13 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         }
 
         const struct policy *policy = t->policy;
-        bool notified_by_profile = true;
-        if (call.nr == __NR_execve || (sup->opts.root_tracked && policy_changes_root(call.nr))) {
-                uint32_t data;
-                notified_by_profile =
-                    policy_kernel_decide(policy, call.nr, call.args, &data) == KACT_NOTIFY;
-        }
+        /* Calls the filter hands us whatever the profile says of them get
+         * the profile's own action; the rest were notified by the profile. */
+        enum policy_kernel_action kernel = KACT_NOTIFY;
+        uint32_t kernel_data = 0;
+        if (call.nr == __NR_execve || (sup->opts.root_tracked && policy_changes_root(call.nr)))
+                kernel = policy_kernel_decide(policy, call.nr, call.args, &kernel_data);
+        bool notified_by_profile = kernel == KACT_NOTIFY;
 
         unsigned needs = notified_by_profile ? policy_needs(policy, call.nr) : 0;
         needs |= sup->hooks.extra_needs;
@@ -451,7 +447,7 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         if (notified_by_profile)
                 policy_decide(policy, &call, &d);
         else
-                decide_kernel_side(sup, policy, &call, &d);
+                decide_kernel_side(sup, kernel, kernel_data, &d);
         if (sup->hooks.observe)
                 sup->hooks.observe(sup->hooks.ctx, t, req->id, &call, &d);
 

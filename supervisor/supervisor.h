@@ -41,7 +41,6 @@ struct target {
          * pid is allowed whatever the profile says about execve. */
         bool launcher_exec_pending;
         bool closing;
-        uint64_t decided;
         uint64_t decided_by_verdict[5]; /* indexed by enum policy_verdict */
         void *owner;                    /* the adder's own state (the daemon's) */
 };
@@ -163,5 +162,14 @@ int supervisor_run(struct supervisor *sup);
 void supervisor_close(struct supervisor *sup);
 
 void supervisor_print_summary(const struct supervisor *sup, FILE *out);
+
+/* Calls decided for t, every verdict together. */
+static inline uint64_t target_decided_total(const struct target *t)
+{
+        uint64_t n = 0;
+        for (int v = 0; v < 5; v++)
+                n += t->decided_by_verdict[v];
+        return n;
+}
 /* The native name of nr, or "?" */
 const char *supervisor_syscall_name(const struct supervisor *sup, int nr);
