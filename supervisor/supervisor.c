@@ -255,15 +255,21 @@ static void decide_kernel_side(struct supervisor *sup, enum policy_kernel_action
         BUMP(sup->kernel_decided);
 }
 
-/* Counts, logs and answers a decided call. */
-static void finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
-                   const struct policy_call *call, const struct policy_decision *d)
+/* Counts, logs and answers a decided call; 0 or a negative errno. */
+static int answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
+                  const struct policy_call *call, const struct policy_decision *d)
 {
         struct supervisor *sup = t->sup;
         count(t, call->nr, d->verdict);
         if (sup->opts.log)
                 decision_log_write(sup->opts.log, t, call, d);
-        int r = respond(t, bufs, id, call, d->verdict, d->errno_value);
+        return respond(t, bufs, id, call, d->verdict, d->errno_value);
+}
+
+static void finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
+                   const struct policy_call *call, const struct policy_decision *d)
+{
+        int r = answer(t, bufs, id, call, d);
         if (r < 0)
                 fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
 }
@@ -342,10 +348,7 @@ int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, in
         d.verdict = verdict == VERDICT_PROMPT ? VERDICT_DENY : verdict;
         d.errno_value = error;
         pending_unlink(pc);
-        count(t, pc->call.nr, d.verdict);
-        if (t->sup->opts.log)
-                decision_log_write(t->sup->opts.log, t, &pc->call, &d);
-        int r = respond(t, &t->sup->bufs, pc->id, &pc->call, d.verdict, d.errno_value);
+        int r = answer(t, &t->sup->bufs, pc->id, &pc->call, &d);
         pending_free(pc);
         return r;
 }
