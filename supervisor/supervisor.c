@@ -577,6 +577,15 @@ static void on_lane_async(uv_async_t *handle)
         list = lane->handoff;
         lane->handoff = NULL;
         pthread_mutex_unlock(&lane->lock);
+        /* The lane pushes newest first; prompts are asked oldest first. */
+        struct pending_call *oldest_first = NULL;
+        while (list) {
+                struct pending_call *pc = list;
+                list = pc->next;
+                pc->next = oldest_first;
+                oldest_first = pc;
+        }
+        list = oldest_first;
         while (list) {
                 struct pending_call *pc = list;
                 list = pc->next;
