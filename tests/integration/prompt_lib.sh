@@ -97,6 +97,10 @@ sup_details()
         for f in "$TMP"/client-*.out; do
                 [ -e "$f" ] && printf '%s: %s\n' "$(basename "$f")" "$(cat "$f")"
         done
+        # A test that knows more (what a terminal shows) says it too.
+        if declare -F extra_details >/dev/null; then
+                extra_details
+        fi
 }
 
 # start_client NAME: 'scmp-super prompt --json' reading replies from a fifo

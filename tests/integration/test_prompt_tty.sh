@@ -82,6 +82,13 @@ headers()
         pane | grep -c "needs a decision"
 }
 
+# What the terminal showed, when a wait fails.
+extra_details()
+{
+        printf 'terminal (last 40 lines):\n'
+        pane | tail -n 40 | sed 's/^/    | /'
+}
+
 # end_tty: waits for scmp-super to end; sets STATUS and OUT.
 end_tty()
 {
