@@ -16,6 +16,7 @@ set -u
 : "${SOURCE_DIR:?SOURCE_DIR must name the source directory}"
 
 TRY=$BUILD_DIR/tests/try
+HOSTILE=$BUILD_DIR/tests/hostile
 PROFILES=$SOURCE_DIR/tests/integration/profiles
 # Used by the scripts that source this file.
 # shellcheck disable=SC2034

@@ -9,7 +9,6 @@
 # ID_VALID, never answered to a reused pid).
 . "$(dirname "$0")/lib.sh"
 
-HOSTILE=$BUILD_DIR/tests/hostile
 require_file "$HOSTILE"
 P=$(write_profile storm <<'EOF2'
 {

@@ -13,7 +13,6 @@
 . "$(dirname "$0")/lib.sh"
 
 require_cmd mkfifo
-HOSTILE=$BUILD_DIR/tests/hostile
 require_file "$HOSTILE"
 WAIT_LIMIT=30
 P=$(write_profile faults <<'EOF2'

@@ -9,7 +9,6 @@
 # Also: the target never holds the listener, so it cannot answer for itself.
 . "$(dirname "$0")/lib.sh"
 
-HOSTILE=$BUILD_DIR/tests/hostile
 require_file "$HOSTILE"
 
 DENY=$(write_profile deny <<'EOF2'

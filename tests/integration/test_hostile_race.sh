@@ -9,7 +9,6 @@
 # the buffer again, so the denied file can be opened (SECURITY.md, TOCTOU).
 . "$(dirname "$0")/lib.sh"
 
-HOSTILE=$BUILD_DIR/tests/hostile
 require_file "$HOSTILE"
 P=$(write_profile flip <<'EOF2'
 {
