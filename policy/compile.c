@@ -60,12 +60,29 @@ static bool forced(const struct policy_compile_opts *opts, int nr)
                 return false;
         if (opts->notify_execve && nr == __NR_execve)
                 return true;
+        if (opts->notify_task_changes && policy_changes_task(nr))
+                return true;
         return opts->notify_root_changes && policy_changes_root(nr);
 }
 
 bool policy_changes_root(int nr)
 {
         return nr == __NR_chroot || nr == __NR_pivot_root || nr == __NR_setns;
+}
+
+bool policy_changes_task(int nr)
+{
+        switch (nr) {
+        case __NR_clone:
+        case __NR_clone3:
+        case __NR_fork:
+        case __NR_vfork:
+        case __NR_execve:
+        case __NR_execveat:
+                return true;
+        default:
+                return false;
+        }
 }
 
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,

@@ -88,6 +88,14 @@ unsigned policy_needs(const struct policy *p, int nr)
         return p->needs[nr];
 }
 
+unsigned policy_needs_any(const struct policy *p)
+{
+        unsigned needs = 0;
+        for (int nr = 0; p->needs && nr <= p->max_nr; nr++)
+                needs |= p->needs[nr];
+        return needs;
+}
+
 /*
  * A call with two paths (rename, link) must not slip through an allow rule
  * on the strength of one harmless path: allow and log rules need every path

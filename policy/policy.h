@@ -155,7 +155,12 @@ struct policy_compile_opts {
          * while the target's root is still its own (and need not read it) */
         bool notify_root_changes;
         bool notify_unlisted; /* every syscall no entry names is notified (trace) */
-        int binary_tree;      /* -1 auto, 0 off, 1 on */
+        /* route every call that starts a task or replaces its program
+         * (policy_changes_task) to the supervisor, so it may cache what each
+         * caller runs: no thread id is reused, and no executable changes,
+         * without the supervisor hearing of it first */
+        bool notify_task_changes;
+        int binary_tree; /* -1 auto, 0 off, 1 on */
 };
 
 struct policy_bpf {
@@ -176,6 +181,9 @@ enum policy_kernel_action policy_kernel_decide(const struct policy *policy, int 
 /* chroot, pivot_root, setns: the calls that can give a process another
  * root directory. */
 bool policy_changes_root(int nr);
+/* clone, clone3, fork, vfork, execve, execveat: the calls after which a
+ * thread id may name another task, or a task another executable. */
+bool policy_changes_task(int nr);
 /* True if some entry names nr (whatever its conditions). */
 bool policy_names_syscall(const struct policy *policy, int nr);
 
@@ -187,6 +195,8 @@ struct policy_decision {
 
 /* What policy_decide() needs decoded for a call to nr. */
 unsigned policy_needs(const struct policy *policy, int nr);
+/* What it needs for some call: the union over every syscall. */
+unsigned policy_needs_any(const struct policy *policy);
 /* First matching rule wins; the default when none matches. */
 void policy_decide(const struct policy *policy, const struct policy_call *call,
                    struct policy_decision *ret_decision);

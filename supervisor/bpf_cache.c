@@ -38,12 +38,12 @@ static char *make_key(const struct policy *p, const struct policy_compile_opts *
         char *head = NULL;
         int n = asprintf(&head,
                          "scmp-super %s\nlibseccomp %u.%u.%u api %u\ncaps %" PRIx64
-                         "\nkernel %u.%u\narch %s\nopts %d %d %d %d\nlen %zu\n",
+                         "\nkernel %u.%u\narch %s\nopts %d %d %d %d %d\nlen %zu\n",
                          SCMP_SUPER_VERSION, v->major, v->minor, v->micro, seccomp_api_get(),
                          p->env.caps_bounding, p->env.kernel_major, p->env.kernel_minor,
                          p->env.go_arch ? p->env.go_arch : "?", opts->notify_execve,
-                         opts->notify_root_changes, opts->notify_unlisted, opts->binary_tree,
-                         p->text_len);
+                         opts->notify_root_changes, opts->notify_unlisted,
+                         opts->notify_task_changes, opts->binary_tree, p->text_len);
         if (n < 0)
                 return NULL;
         char *key = malloc((size_t)n + p->text_len);

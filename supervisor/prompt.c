@@ -281,19 +281,8 @@ static int make_key(const struct pending_call *pc, const cJSON *argv, char **ret
 
 static pid_t read_tgid(pid_t tid)
 {
-        char path[64], line[256];
-        pid_t tgid = tid;
-        FILE *f;
-
-        snprintf(path, sizeof(path), "/proc/%d/status", tid);
-        f = fopen(path, "re");
-        if (!f)
-                return tid;
-        while (fgets(line, sizeof(line), f))
-                if (sscanf(line, "Tgid: %d", &tgid) == 1)
-                        break;
-        fclose(f);
-        return tgid;
+        pid_t tgid;
+        return target_read_tgid(tid, &tgid) == 0 ? tgid : tid;
 }
 
 /* execve's argv as a JSON array of strings, bounded; NULL for other calls

@@ -385,6 +385,25 @@ void supervisor_discard(struct pending_call *pc)
 
 static void lane_handoff(struct lane *lane, struct pending_call *pc);
 
+/*
+ * A clone-family call or an exec, received by the owner of scratch's exe
+ * cache and not yet answered: after it, a thread id may name a new task or
+ * a task run another program. The caller's thread group is read without
+ * checking the notification: had the caller died meanwhile, its exec will
+ * not happen and whatever was read does no harm.
+ */
+static void note_task_change(struct target_scratch *scratch, const struct policy_call *call)
+{
+        pid_t tgid = 0;
+        bool exec = call->nr == __NR_execve || call->nr == __NR_execveat;
+
+        if (!exe_cache_enabled(scratch->exe_cache))
+                return;
+        if (exec && target_read_tgid(call->pid, &tgid) < 0)
+                tgid = 0;
+        exe_cache_task_event(scratch->exe_cache, call->pid, exec, tgid);
+}
+
 /* Decides and answers the notification just received into bufs. On a lane
  * thread (lane set), a call that needs the loop (a prompt) is handed over. */
 static void serve_one(struct target *t, struct notif_buffers *bufs, struct target_scratch *scratch,
@@ -420,18 +439,22 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
                 return;
         }
 
+        if (policy_changes_task(call.nr))
+                note_task_change(scratch, &call);
+
         const struct policy *policy = t->policy;
         /* Calls the filter hands us whatever the profile says of them get
          * the profile's own action; the rest were notified by the profile. */
         enum policy_kernel_action kernel = KACT_NOTIFY;
         uint32_t kernel_data = 0;
-        if (call.nr == __NR_execve || (sup->opts.root_tracked && policy_changes_root(call.nr)))
+        if (call.nr == __NR_execve || (sup->opts.root_tracked && policy_changes_root(call.nr)) ||
+            (sup->opts.task_tracked && policy_changes_task(call.nr)))
                 kernel = policy_kernel_decide(policy, call.nr, call.args, &kernel_data);
         bool notified_by_profile = kernel == KACT_NOTIFY;
 
         unsigned needs = notified_by_profile ? policy_needs(policy, call.nr) : 0;
         needs |= sup->hooks.extra_needs;
-        if (sup->opts.log)
+        if (sup->opts.log && notified_by_profile)
                 needs |= POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE;
         if (needs) {
                 if (__atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE))
@@ -457,6 +480,10 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         if (d.verdict == VERDICT_PROMPT && sup->hooks.prompt) {
                 if (lane) {
                         struct pending_call *pc = pending_new(t, req->id, &call, &d);
+                        /* The loop will answer it, and the lane cannot know
+                         * when the task changes. */
+                        if (policy_changes_task(call.nr))
+                                exe_cache_disable(scratch->exe_cache);
                         if (pc) {
                                 lane_handoff(lane, pc);
                                 return;
@@ -469,6 +496,16 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
                 /* Nobody to ask: a prompt is answered as its timeout would
                  * be, deny once with the rule's errno (documented). */
                 d.verdict = VERDICT_DENY;
+        }
+        if (!notified_by_profile) {
+                /* Routed to us for our own reasons (the launcher's exec,
+                 * root and task tracking) and answered as the kernel would
+                 * have: the kernel's decision, not ours, so neither counted
+                 * nor logged. */
+                r = respond(t, bufs, req->id, &call, d.verdict, d.errno_value);
+                if (r < 0)
+                        fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+                return;
         }
         finish(t, bufs, req->id, &call, &d);
 }
@@ -604,6 +641,7 @@ static void on_lane_closed(uv_handle_t *handle)
         struct lane *lane = container_of((uv_async_t *)handle, struct lane, async);
         pthread_mutex_destroy(&lane->lock);
         notif_buffers_free(&lane->bufs);
+        exe_cache_free(lane->scratch.exe_cache);
         free(lane);
 }
 
@@ -637,6 +675,10 @@ static int lane_start(struct target *t)
                 free(lane);
                 return r;
         }
+        /* Without it (out of memory) every call reads /proc: slower, no
+         * less right. */
+        if (t->sup->opts.task_tracked)
+                lane->scratch.exe_cache = exe_cache_new();
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         /* Deep enough for the decoders; a default 8 MiB stack would only

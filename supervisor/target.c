@@ -386,16 +386,17 @@ static int read_proc_file(pid_t pid, const char *name, char *buf, size_t size, s
         return 0;
 }
 
-int target_read_uid(pid_t pid, uid_t *ret_uid)
+/* The first number on /proc/PID/status's line KEY ("\nUid:"). */
+static int read_status_number(pid_t pid, const char *key, unsigned long *ret_value)
 {
         /*
-         * The Uid: line comes within the first few hundred bytes, after
+         * The lines we read come within the first few hundred bytes, after
          * Name:, whose value the kernel escapes, so a process cannot forge a
          * line by choosing its own name.
          */
         char status[4096];
         const char *line;
-        unsigned long uid;
+        unsigned long value;
         size_t len;
         bool truncated;
         char *end;
@@ -404,19 +405,43 @@ int target_read_uid(pid_t pid, uid_t *ret_uid)
         r = read_proc_file(pid, "status", status, sizeof(status), &len, &truncated);
         if (r < 0)
                 return r;
-        line = strstr(status, "\nUid:");
+        line = strstr(status, key);
         if (line == NULL)
                 return -EIO;
-        line += strlen("\nUid:");
+        line += strlen(key);
         while (*line == '\t' || *line == ' ')
                 line++;
         if (!isdigit((unsigned char)*line))
                 return -EIO;
         errno = 0;
-        uid = strtoul(line, &end, 10);
-        if (errno != 0 || uid > UINT32_MAX || (*end != '\t' && *end != ' ' && *end != '\n'))
+        value = strtoul(line, &end, 10);
+        if (errno != 0 || (*end != '\t' && *end != ' ' && *end != '\n'))
+                return -EIO;
+        *ret_value = value;
+        return 0;
+}
+
+int target_read_uid(pid_t pid, uid_t *ret_uid)
+{
+        unsigned long uid;
+        int r = read_status_number(pid, "\nUid:", &uid);
+        if (r < 0)
+                return r;
+        if (uid > UINT32_MAX)
                 return -EIO;
         *ret_uid = (uid_t)uid;
+        return 0;
+}
+
+int target_read_tgid(pid_t tid, pid_t *ret_tgid)
+{
+        unsigned long tgid;
+        int r = read_status_number(tid, "\nTgid:", &tgid);
+        if (r < 0)
+                return r;
+        if (tgid == 0 || tgid > INT32_MAX)
+                return -EIO;
+        *ret_tgid = (pid_t)tgid;
         return 0;
 }
 
@@ -576,11 +601,16 @@ static int notif_id_valid(int listener_fd, uint64_t notif_id)
         return r < 0 ? -errno : 0;
 }
 
-static int decode(struct policy_call *call, unsigned needs, struct target_scratch *scratch)
+/* Decodes what needs asks for; *ret_read says whether anything was read
+ * from the target (its memory or /proc), which only a valid notification
+ * afterwards shows to be the caller's. */
+static int decode(struct policy_call *call, unsigned needs, struct target_scratch *scratch,
+                  bool *ret_read)
 {
         const struct syscall_desc *desc;
         int r;
 
+        *ret_read = false;
         if (needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) {
                 /* The table describes x86_64 argument layouts only. */
                 if (call->arch != AUDIT_ARCH_X86_64 || (call->nr & __X32_SYSCALL_BIT) != 0)
@@ -588,12 +618,14 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                 desc = syscall_desc_get(call->nr);
 
                 if (needs & POLICY_NEED_PATHS) {
+                        *ret_read |= desc != NULL && desc->n_paths > 0;
                         r = decode_paths(call, desc, scratch,
                                          (needs & TARGET_DECODE_ROOT_IS_OURS) != 0);
                         if (r < 0)
                                 return r;
                 }
                 if (needs & POLICY_NEED_ADDR) {
+                        *ret_read |= desc != NULL && desc->sockaddr_index >= 0;
                         r = decode_addr(call, desc, scratch,
                                         (needs & TARGET_DECODE_ROOT_IS_OURS) != 0);
                         if (r < 0)
@@ -602,12 +634,17 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
         }
 
         if (needs & POLICY_NEED_EXE) {
-                r = target_read_exe(call->pid, scratch->exe, sizeof(scratch->exe));
-                call->exe = r == 0 ? scratch->exe : NULL;
+                call->exe = exe_cache_lookup(scratch->exe_cache, call->pid);
+                if (!call->exe) {
+                        *ret_read = true;
+                        r = target_read_exe(call->pid, scratch->exe, sizeof(scratch->exe));
+                        call->exe = r == 0 ? scratch->exe : NULL;
+                }
                 call->have_exe = true;
         }
 
         if (needs & POLICY_NEED_UID) {
+                *ret_read = true;
                 r = target_read_uid(call->pid, &call->uid);
                 if (r < 0)
                         return r;
@@ -619,10 +656,11 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
 int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *call, unsigned needs,
                        struct target_scratch *scratch)
 {
+        bool read;
         int r, valid;
 
-        r = decode(call, needs, scratch);
-        if (listener_fd < 0)
+        r = decode(call, needs, scratch, &read);
+        if (listener_fd < 0 || r == -EOPNOTSUPP || !read)
                 return r;
         /*
          * Only now do we know the reads came from the process that made the
@@ -630,8 +668,10 @@ int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *c
          * notification would no longer be valid. A failed read is most often
          * a target that just died, which the caller should hear as such.
          */
-        if (r == -EOPNOTSUPP)
-                return r;
         valid = notif_id_valid(listener_fd, notif_id);
-        return valid < 0 ? valid : r;
+        if (valid < 0)
+                return valid;
+        if (call->exe == scratch->exe)
+                exe_cache_store(scratch->exe_cache, call->pid, call->exe);
+        return r;
 }

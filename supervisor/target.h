@@ -30,6 +30,7 @@
 #include <sys/types.h>
 
 #include "call.h"
+#include "exe_cache.h"
 
 /*
  * Reads the NUL-terminated string at addr in pid's memory into buf: at most
@@ -83,6 +84,9 @@ int target_read_exe(pid_t pid, char *buf, size_t size);
 /* The real uid, from the Uid: line of /proc/PID/status. */
 int target_read_uid(pid_t pid, uid_t *ret_uid);
 
+/* The thread group of thread tid, from the Tgid: line of its status. */
+int target_read_tgid(pid_t tid, pid_t *ret_tgid);
+
 /*
  * The command line for logs and prompts: argv joined by spaces. Other
  * control characters are replaced by '?' so a target cannot move the cursor
@@ -102,12 +106,16 @@ struct target_scratch {
         char raw[PATH_MAX];
         char exe[PATH_MAX];
         char unix_path[PATH_MAX];
+        /* Executables by thread, when the owner of this scratch receives all
+         * of a target's notifications (exe_cache.h); NULL: read every time. */
+        struct exe_cache *exe_cache;
 };
 
 /*
  * Fills the decoded fields of call that needs (POLICY_NEED_*) asks for,
- * from call->nr, call->args and call->pid, and then checks that notif_id is
- * still valid on listener_fd (skipped when listener_fd < 0, for tests).
+ * from call->nr, call->args and call->pid, and then, when anything was read
+ * from the target, checks that notif_id is still valid on listener_fd
+ * (skipped when listener_fd < 0, for tests).
  *
  * - POLICY_NEED_PATHS: have_paths is set and n_paths is the number of path
  *   arguments the call takes (0 for a call without any). A path that cannot
@@ -120,7 +128,9 @@ struct target_scratch {
  *   is negative or larger than struct sockaddr_storage, which the kernel
  *   rejects with EINVAL anyway, or unmapped). Bytes past addr_len are zero,
  *   so a full-length sun_path is still terminated.
- * - POLICY_NEED_EXE: have_exe is set; exe is NULL when unreadable.
+ * - POLICY_NEED_EXE: have_exe is set; exe is NULL when unreadable. It comes
+ *   from scratch->exe_cache when that knows the caller, and is stored there
+ *   once the check shows it was read from the caller.
  * - POLICY_NEED_UID: have_uid and uid are set; failing to read the uid is
  *   an error, as there is no "unknown uid" to decide on.
  *

@@ -26,6 +26,10 @@
  *                                        waits for SIGTERM
  *   hostile pending-kill PATH            a child blocks in mkdir(PATH); once
  *                                        it is killed, the parent carries on
+ *   hostile exec-race PATH PROG ARG      the main thread calls mkdir(PATH)
+ *                                        without end while another thread
+ *                                        execs "PROG mkdir ARG" (PROG: try),
+ *                                        taking over the main thread's id
  *
  * The "notified call" of the storms is getppid, made raw with its first
  * argument alternating 0 and 1, so a profile can allow one half and deny
@@ -446,6 +450,42 @@ static int verb_pending_kill(char **argv)
         return 0;
 }
 
+static const char *race_path;
+static char **race_exec_argv;
+static atomic_int race_calls;
+
+static void *exec_race_thread(void *arg)
+{
+        (void)arg;
+        /* Not before the main thread's calls are flowing. */
+        while (atomic_load(&race_calls) < 50)
+                ;
+        syscall(SYS_execve, race_exec_argv[0], race_exec_argv, environ);
+        report("execve", -1);
+        _exit(1);
+}
+
+/* A thread's exec hands the main thread's id to the new program, while the
+ * old main thread may still be calling under that id until the exec kills
+ * it: what the supervisor learnt of the old one must not stick. */
+static int verb_exec_race(char **argv)
+{
+        static char *exec_argv[4];
+        pthread_t t;
+
+        race_path = argv[0];
+        exec_argv[0] = argv[1];
+        exec_argv[1] = "mkdir";
+        exec_argv[2] = argv[2];
+        race_exec_argv = exec_argv;
+        if (pthread_create(&t, NULL, exec_race_thread, NULL) != 0)
+                usage("pthread_create failed");
+        for (;;) {
+                syscall(SYS_mkdir, race_path, 0700);
+                atomic_fetch_add(&race_calls, 1);
+        }
+}
+
 /* A target holding its own listener could answer its own notifications. */
 static int verb_listener(char **argv)
 {
@@ -481,6 +521,7 @@ static const struct {
     {"wait-fifo", 2, verb_wait_fifo},
     {"pending", 1, verb_pending},
     {"pending-kill", 1, verb_pending_kill},
+    {"exec-race", 3, verb_exec_race},
 };
 
 int main(int argc, char **argv)

@@ -56,6 +56,29 @@ assert_eq "every line names the caller: pid and exe" "$(wc -l <"$LOG")" \
         "$(log_count "$LOG" "isinstance(e['pid'], int) and e['pid'] > 0 and e['exe'] == '$(readlink -f "$TRY")'")"
 assert_eq "no line for the launcher's own exec" 0 "$(log_count "$LOG" "e['syscall'] == 'execve'")"
 
+# The exe of each line follows an exec, in the same process, from the
+# leader and from another thread (the executable is cached per thread).
+cp "$TRY" "$TMP/other/copy"
+run_sup run --policy "$P" --log "$TMP/logs/exec.jsonl" -- "$TRY" open "$TMP/allowed/f" \
+        -- exec "$TMP/other/copy" open "$TMP/allowed/f" -- threads 1 exec "$TRY" open "$TMP/allowed/f"
+expect "open, exec, open, exec from a thread, open" 0 "open: OK
+open: OK
+open: OK"
+assert_eq "each open of allowed/f logged with the program that made it" \
+        "$(readlink -f "$TRY") $TMP/other/copy $(readlink -f "$TRY")" \
+        "$(python3 -c '
+import json, sys
+print(" ".join(e["exe"] for e in map(json.loads, open(sys.argv[1]))
+               if e["syscall"] == "openat" and e["paths"] == [sys.argv[2]]))
+' "$TMP/logs/exec.jsonl" "$TMP/allowed/f")"
+assert_eq "one pid throughout" 1 "$(python3 -c '
+import json, sys
+print(len({e["pid"] for e in map(json.loads, open(sys.argv[1])) if e["syscall"] == "openat"
+           and e["paths"] == [sys.argv[2]]}))
+' "$TMP/logs/exec.jsonl" "$TMP/allowed/f")"
+assert_eq "no line for a clone or an exec: the kernel's rules decide them" 0 \
+        "$(log_count "$TMP/logs/exec.jsonl" "e['syscall'] in ('execve', 'clone', 'clone3')")"
+
 # The log is appended to, never truncated.
 BEFORE=$(wc -l <"$LOG")
 run_sup run --policy "$P" --log "$LOG" -- "$TRY" open "$TMP/other/f"

@@ -900,11 +900,76 @@ static void test_decode_checks_the_notification_is_still_valid(void **state)
         assert_int_equal(kill(pid, SIGKILL), 0);
         assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_true(WIFSIGNALED(status));
-        assert_int_equal(target_decode_call(listener, req->id, &call, 0, &scratch), -ENOENT);
+        /* Nothing read, nothing to vouch for: no check. */
+        assert_int_equal(target_decode_call(listener, req->id, &call, 0, &scratch), 0);
         assert_int_equal(target_decode_call(listener, req->id, &call, POLICY_NEED_PATHS, &scratch),
+                         -ENOENT);
+        assert_int_equal(target_decode_call(listener, req->id, &call, POLICY_NEED_EXE, &scratch),
                          -ENOENT);
         seccomp_notify_free(req, resp);
         close(listener);
+}
+
+/*
+ * With an executable cache, the first decode reads /proc and stores what
+ * the check vouched for; the next one takes it from the cache.
+ */
+static void test_decode_caches_the_executable(void **state)
+{
+        static struct target_scratch scratch;
+        struct seccomp_notif *req;
+        struct seccomp_notif_resp *resp;
+        struct policy_call call;
+        char self[PATH_MAX];
+        int sock[2], listener, status;
+        ssize_t n;
+        pid_t pid;
+
+        (void)state;
+        n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+        assert_true(n > 0);
+        self[n] = '\0';
+        scratch.exe_cache = exe_cache_new();
+        assert_non_null(scratch.exe_cache);
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                close(sock[0]);
+                _exit(notified_child(sock[1]));
+        }
+        close(sock[1]);
+        listener = recv_fd(sock[0]);
+        close(sock[0]);
+        assert_true(listener >= 0);
+        assert_int_equal(seccomp_notify_alloc(&req, &resp), 0);
+        assert_int_equal(seccomp_notify_receive(listener, req), 0);
+        call = (struct policy_call){.nr = req->data.nr, .arch = req->data.arch, .pid = req->pid};
+
+        assert_null(exe_cache_lookup(scratch.exe_cache, pid));
+        assert_int_equal(target_decode_call(listener, req->id, &call, POLICY_NEED_EXE, &scratch),
+                         0);
+        assert_string_equal(call.exe, self);
+        assert_ptr_equal(call.exe, scratch.exe);
+        assert_string_equal(exe_cache_lookup(scratch.exe_cache, pid), self);
+
+        memset(scratch.exe, 0, sizeof(scratch.exe));
+        assert_int_equal(target_decode_call(listener, req->id, &call, POLICY_NEED_EXE, &scratch),
+                         0);
+        assert_string_equal(call.exe, self);
+        assert_ptr_equal(call.exe, exe_cache_lookup(scratch.exe_cache, pid));
+
+        /* What a check refuses is not stored. */
+        exe_cache_task_event(scratch.exe_cache, pid, false, 0);
+        assert_int_equal(kill(pid, SIGKILL), 0);
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_int_equal(target_decode_call(listener, req->id, &call, POLICY_NEED_EXE, &scratch),
+                         -ENOENT);
+        assert_null(exe_cache_lookup(scratch.exe_cache, pid));
+        seccomp_notify_free(req, resp);
+        close(listener);
+        exe_cache_free(scratch.exe_cache);
+        scratch.exe_cache = NULL;
 }
 
 static int make_tmpdir(void **state)
@@ -950,6 +1015,7 @@ int main(void)
             cmocka_unit_test(test_decode_exe_and_uid),
             cmocka_unit_test(test_decode_refuses_other_architectures),
             cmocka_unit_test(test_decode_checks_the_notification_is_still_valid),
+            cmocka_unit_test(test_decode_caches_the_executable),
         };
 
         return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
