@@ -37,34 +37,62 @@ static void put(struct line *l, const char *s)
         put_bytes(l, s, strlen(s));
 }
 
-static void put_u64(struct line *l, uint64_t v, unsigned base, unsigned min_digits)
+/* Decimal, at least min_digits digits. The divisor is a constant, so no
+ * division instruction: numbers are a good part of every line. */
+static void put_dec(struct line *l, uint64_t v, unsigned min_digits)
 {
         char tmp[24];
         size_t i = sizeof(tmp);
         do {
-                tmp[--i] = "0123456789abcdef"[v % base];
-                v /= base;
+                tmp[--i] = (char)('0' + v % 10);
+                v /= 10;
         } while ((v || sizeof(tmp) - i < min_digits) && i > 0);
         put_bytes(l, tmp + i, sizeof(tmp) - i);
 }
 
+/* Lower-case hexadecimal, at least min_digits digits. */
+static void put_hex(struct line *l, uint64_t v, unsigned min_digits)
+{
+        char tmp[16];
+        size_t i = sizeof(tmp);
+        do {
+                tmp[--i] = "0123456789abcdef"[v & 0xf];
+                v >>= 4;
+        } while ((v || sizeof(tmp) - i < min_digits) && i > 0);
+        put_bytes(l, tmp + i, sizeof(tmp) - i);
+}
+
+/* A byte a JSON string may hold as it is. */
+static bool json_plain(unsigned char c)
+{
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 /* Target-supplied bytes are escaped, never trusted to be UTF-8 or
- * printable. */
+ * printable. Runs of plain bytes are copied at once. */
 static void put_json_string(struct line *l, const char *s)
 {
+        const unsigned char *p = (const unsigned char *)s;
+
         put(l, "\"");
-        for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        while (*p) {
+                size_t run = 0;
+                while (json_plain(p[run]))
+                        run++;
+                put_bytes(l, (const char *)p, run);
+                p += run;
+                if (!*p)
+                        break;
                 if (l->len + 6 > sizeof(l->buf))
                         break;
                 if (*p == '"' || *p == '\\') {
                         l->buf[l->len++] = '\\';
                         l->buf[l->len++] = (char)*p;
-                } else if (*p < 0x20 || *p >= 0x7f) {
-                        put(l, "\\u00");
-                        put_u64(l, *p, 16, 2);
                 } else {
-                        l->buf[l->len++] = (char)*p;
+                        put(l, "\\u00");
+                        put_hex(l, *p, 2);
                 }
+                p++;
         }
         put(l, "\"");
 }
@@ -93,7 +121,7 @@ static void put_time(struct line *l)
         }
         put(l, cached);
         put(l, ".");
-        put_u64(l, (uint64_t)ts.tv_nsec / 1000, 10, 6);
+        put_dec(l, (uint64_t)ts.tv_nsec / 1000, 6);
         put(l, "Z");
 }
 
@@ -117,7 +145,7 @@ void decision_log_write(FILE *out, const struct target *t, const struct policy_c
         put(l, "{\"time\":\"");
         put_time(l);
         put(l, "\",\"pid\":");
-        put_u64(l, (uint64_t)call->pid, 10, 1);
+        put_dec(l, (uint64_t)call->pid, 1);
         if (t->id)
                 put_key_string(l, "container", t->id);
         put(l, ",\"exe\":");
@@ -127,11 +155,11 @@ void decision_log_write(FILE *out, const struct target *t, const struct policy_c
                 put(l, "null");
         put_key_string(l, "syscall", supervisor_syscall_name(t->sup, call->nr));
         put(l, ",\"nr\":");
-        put_u64(l, (uint64_t)call->nr, 10, 1);
+        put_dec(l, (uint64_t)call->nr, 1);
         put(l, ",\"args\":[");
         for (int i = 0; i < 6; i++) {
                 put(l, i ? ",\"0x" : "\"0x");
-                put_u64(l, call->args[i], 16, 1);
+                put_hex(l, call->args[i], 1);
                 put(l, "\"");
         }
         put(l, "]");
@@ -156,7 +184,7 @@ void decision_log_write(FILE *out, const struct target *t, const struct policy_c
 
         if (d->rule) {
                 put(l, ",\"rule\":\"supervisor.rules[");
-                put_u64(l, d->rule->source_index, 10, 1);
+                put_dec(l, d->rule->source_index, 1);
                 put(l, "]\"");
                 if (d->rule->comment)
                         put_key_string(l, "comment", d->rule->comment);
