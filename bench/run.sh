@@ -122,6 +122,10 @@ build_standalone() {
 }
 
 if [[ -n $BUILD_DIR ]]; then
+        if [[ ! -d $BUILD_DIR ]]; then
+                say "bench/run.sh: --build-dir $BUILD_DIR: no such directory (configure one with cmake -S . -B DIR, or leave the option out)"
+                exit 2
+        fi
         BUILD_DIR=$(cd "$BUILD_DIR" && pwd) || exit 2
         BENCH_BIN=$BUILD_DIR/bench
         if ! have_programs "$BENCH_BIN"; then
