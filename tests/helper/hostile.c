@@ -26,6 +26,8 @@
  *                                        waits for SIGTERM
  *   hostile pending-kill PATH            a child blocks in mkdir(PATH); once
  *                                        it is killed, the parent carries on
+ *   hostile second-listener              tries to install a filter with a
+ *                                        listener of its own
  *   hostile exec-race PATH PROG ARG      the main thread calls mkdir(PATH)
  *                                        without end while another thread
  *                                        execs "PROG mkdir ARG" (PROG: try),
@@ -40,6 +42,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -486,6 +490,19 @@ static int verb_exec_race(char **argv)
         }
 }
 
+/* A listener of the target's own, on a filter stacked on ours, could
+ * answer the calls ours routes to the supervisor (its execs, say). */
+static int verb_second_listener(char **argv)
+{
+        struct sock_filter allow[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+        struct sock_fprog prog = {.len = 1, .filter = allow};
+
+        (void)argv;
+        report("second-listener", syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                                          SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog));
+        return 0;
+}
+
 /* A target holding its own listener could answer its own notifications. */
 static int verb_listener(char **argv)
 {
@@ -522,6 +539,7 @@ static const struct {
     {"pending", 1, verb_pending},
     {"pending-kill", 1, verb_pending_kill},
     {"exec-race", 3, verb_exec_race},
+    {"second-listener", 0, verb_second_listener},
 };
 
 int main(int argc, char **argv)

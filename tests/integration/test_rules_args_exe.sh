@@ -81,6 +81,11 @@ done
 assert_eq "a thread execs the helper while the main thread calls: 8 of 8 are the helper's" \
         8 "$race_ok"
 
+# Nor can the target answer its own execs: the kernel refuses it a
+# listener of its own while ours is there (no_new_privs is already set).
+run_sup run --policy "$P" -- "$HOSTILE" second-listener
+expect "a second listener under ours is refused" 0 "second-listener: EBUSY"
+
 # uid: the caller's real uid as /proc/PID/status has it.
 run_try "$P" mkdir "$TMP/uid/root"
 expect "uid 0 makes a directory in uid/" 0 "mkdir: OK"
