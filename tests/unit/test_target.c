@@ -858,17 +858,13 @@ static int notified_child(int sock)
         return 4;
 }
 
-/*
- * A real notification: decoding succeeds while the target waits in the
- * call, and reports -ENOENT once it has been killed, whatever the reads did.
- */
-static void test_decode_checks_the_notification_is_still_valid(void **state)
+/* Forks notified_child and receives its notification: the child is then
+ * blocked in mkdirat until killed. Returns its listener; *call is filled
+ * from the notification. */
+static int start_notified_child(pid_t *ret_pid, struct seccomp_notif **ret_req,
+                                struct seccomp_notif_resp **ret_resp, struct policy_call *call)
 {
-        static struct target_scratch scratch;
-        struct seccomp_notif *req;
-        struct seccomp_notif_resp *resp;
-        struct policy_call call;
-        int sock[2], listener, status;
+        int sock[2], listener;
         pid_t pid;
 
         assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock), 0);
@@ -883,11 +879,30 @@ static void test_decode_checks_the_notification_is_still_valid(void **state)
         close(sock[0]);
         assert_true(listener >= 0);
 
-        assert_int_equal(seccomp_notify_alloc(&req, &resp), 0);
-        assert_int_equal(seccomp_notify_receive(listener, req), 0);
-        assert_int_equal(req->pid, pid);
-        call = (struct policy_call){.nr = req->data.nr, .arch = req->data.arch, .pid = req->pid};
-        memcpy(call.args, req->data.args, sizeof(call.args));
+        assert_int_equal(seccomp_notify_alloc(ret_req, ret_resp), 0);
+        assert_int_equal(seccomp_notify_receive(listener, *ret_req), 0);
+        assert_int_equal((*ret_req)->pid, pid);
+        *call = (struct policy_call){
+            .nr = (*ret_req)->data.nr, .arch = (*ret_req)->data.arch, .pid = (*ret_req)->pid};
+        memcpy(call->args, (*ret_req)->data.args, sizeof(call->args));
+        *ret_pid = pid;
+        return listener;
+}
+
+/*
+ * A real notification: decoding succeeds while the target waits in the
+ * call, and reports -ENOENT once it has been killed, whatever the reads did.
+ */
+static void test_decode_checks_the_notification_is_still_valid(void **state)
+{
+        static struct target_scratch scratch;
+        struct seccomp_notif *req;
+        struct seccomp_notif_resp *resp;
+        struct policy_call call;
+        int listener, status;
+        pid_t pid;
+
+        listener = start_notified_child(&pid, &req, &resp, &call);
 
         assert_int_equal(target_decode_call(listener, req->id, &call,
                                             POLICY_NEED_PATHS | POLICY_NEED_EXE | POLICY_NEED_UID,
@@ -921,7 +936,7 @@ static void test_decode_caches_the_executable(void **state)
         struct seccomp_notif_resp *resp;
         struct policy_call call;
         char self[PATH_MAX];
-        int sock[2], listener, status;
+        int listener, status;
         ssize_t n;
         pid_t pid;
 
@@ -931,20 +946,7 @@ static void test_decode_caches_the_executable(void **state)
         self[n] = '\0';
         scratch.exe_cache = exe_cache_new();
         assert_non_null(scratch.exe_cache);
-        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sock), 0);
-        pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-                close(sock[0]);
-                _exit(notified_child(sock[1]));
-        }
-        close(sock[1]);
-        listener = recv_fd(sock[0]);
-        close(sock[0]);
-        assert_true(listener >= 0);
-        assert_int_equal(seccomp_notify_alloc(&req, &resp), 0);
-        assert_int_equal(seccomp_notify_receive(listener, req), 0);
-        call = (struct policy_call){.nr = req->data.nr, .arch = req->data.arch, .pid = req->pid};
+        listener = start_notified_child(&pid, &req, &resp, &call);
 
         assert_null(exe_cache_lookup(scratch.exe_cache, pid));
         assert_int_equal(target_decode_call(listener, req->id, &call, POLICY_NEED_EXE, &scratch),
