@@ -45,6 +45,9 @@ echo free >"$TMP/free/file"
 
 # wait_until DESCRIPTION COMMAND...: polls COMMAND until it succeeds; fails
 # the check named DESCRIPTION (and returns 1) after WAIT_LIMIT seconds.
+# COMMAND's words are expanded once, by the caller: a "$(...)" among them
+# is read before the first poll and never again, so anything that must be
+# read anew each time goes in a function that COMMAND names.
 wait_until()
 {
         local what=$1 i
@@ -212,4 +215,16 @@ EOF
 pending_waiting()
 {
         snapshot | jq -r "select(.type == \"request\" and .decoded.paths[0] == \"$1\") | .waiting"
+}
+
+# waiting_is PATH N: the request about PATH has N calls waiting on it now.
+waiting_is()
+{
+        [ "$(pending_waiting "$1")" = "$2" ]
+}
+
+# pending_is N: N prompts are pending now.
+pending_is()
+{
+        [ "$(snapshot | jq -s '.[0].pending')" = "$1" ]
 }

@@ -92,8 +92,7 @@ assert_eq "session: only one request was sent" 1 "$(count_messages one '.type ==
 start_sup -- "$TRY" threads 8 open "$TMP/ask/c"
 start_client one
 wait_request one "$TMP/ask/c"
-wait_until "all eight threads wait on the one prompt" \
-        test "$(pending_waiting "$TMP/ask/c")" = 8
+wait_until "all eight threads wait on the one prompt" waiting_is "$TMP/ask/c" 8
 assert_eq "coalescing: one request for eight calls" 1 "$(count_messages one '.type == "request"')"
 assert_eq "coalescing: nothing else is pending" 2 "$(snapshot | wc -l)"
 answer one "$REQ_ID" allow
@@ -104,7 +103,7 @@ expect "coalescing: one answer releases all eight" 0 "$(repeat_line 8 "open: OK"
 # --- a flood queues, with a visible count ---------------------------------
 # shellcheck disable=SC2016 # expanded by the inner sh
 start_sup -- sh -c 'for i in 1 2 3 4 5; do "$0" open "$1/ask/$i" & done; wait' "$TRY" "$TMP"
-wait_until "five prompts are queued" test "$(snapshot | jq -s '.[0].pending')" = 5
+wait_until "five prompts are queued" pending_is 5
 snapshot >"$TMP/snap"
 assert_eq "flood: the first request has 4 queued behind it" 4 \
         "$(sed -n 2p "$TMP/snap" | jq .queued)"

@@ -82,11 +82,16 @@ headers()
         pane | grep -c "needs a decision"
 }
 
+headers_at_least()
+{
+        [ "$(headers)" -ge "$1" ]
+}
+
 # What the terminal showed, when a wait fails.
 extra_details()
 {
         printf 'terminal (last 40 lines):\n'
-        pane | tail -n 40 | sed 's/^/    | /'
+        pane | grep -v "^$" | tail -n 40 | sed 's/^/    | /'
 }
 
 # end_tty: waits for scmp-super to end; sets STATUS and OUT.
@@ -157,7 +162,7 @@ expect "tty: kill" 137 ""
 start_tty -- sh -c 'for i in 1 2 3; do "$0" open "$1/ask/$i" & done; wait' "$TRY" "$TMP"
 wait_pane "s, 2 more)>"
 for n in 1 2 3; do
-        wait_until "tty: prompt $n of the flood is shown" test "$(headers)" -ge "$n"
+        wait_until "tty: prompt $n of the flood is shown" headers_at_least "$n"
         keys a
 done
 end_tty
