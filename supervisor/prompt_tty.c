@@ -28,20 +28,26 @@ struct prompt_tty {
         bool raw;     /* our input mode is set; saved holds the person's */
         bool reading; /* the poll watches for keys */
         bool stopping;
+        /* Output was dropped (the terminal was not reading): the shown
+         * prompt is drawn again at the next tick. */
+        bool lost;
         uint64_t shown; /* id of the prompt on screen, 0 for none */
         struct prompt_ui ui;
 };
 
 /* Writes what the terminal takes now; a terminal that is not reading must
- * not stall the supervisor, so the rest is dropped. */
+ * not stall the supervisor, so the rest is dropped, and the prompt drawn
+ * again at the next tick. */
 static void tty_write(struct prompt_tty *t, const char *s, size_t len)
 {
         while (len > 0) {
                 ssize_t n = write(t->fd, s, len);
                 if (n < 0 && errno == EINTR)
                         continue;
-                if (n <= 0)
+                if (n <= 0) {
+                        t->lost = true;
                         return;
+                }
                 s += n;
                 len -= (size_t)n;
         }
@@ -126,6 +132,7 @@ static void show_next(struct prompt_tty *t)
                 return;
         }
         t->shown = prompt_id(p);
+        t->lost = false;
         prompt_ui_start(&t->ui, prompt_request(p));
         FILE *out = open_memstream(&text, &len);
         if (out) {
@@ -185,8 +192,16 @@ static void on_resolved(struct prompt_frontend *fe, struct prompt *p,
 static void on_tick(struct prompt_frontend *fe)
 {
         struct prompt_tty *t = container_of(fe, struct prompt_tty, fe);
-        if (!shown_prompt(t))
+        if (!shown_prompt(t) || t->lost) {
+                /* Nothing on screen while a prompt waits, or what was
+                 * written was cut short: a prompt is never left unseen. */
+                t->shown = 0;
+                if (prompt_broker_first(t->broker)) {
+                        tty_puts(t, "\n");
+                        show_next(t);
+                }
                 return;
+        }
         /* Back in the foreground (fg after a suspend): start listening. */
         start_reading(t);
         show_choices(t);

@@ -168,6 +168,21 @@ done
 end_tty
 expect "tty: a flood answered one by one" 0 "$(repeat_line 3 "open: OK")"
 
+# --- output stopped (^S) while the next prompt is drawn: drawn again ------
+# shellcheck disable=SC2016 # expanded by the inner sh
+start_tty -- sh -c 'for i in 1 2; do "$0" open "$1/ask/$i" & done; wait' "$TRY" "$TMP"
+wait_pane "s, 1 more)>"
+"${TMUX_CMD[@]}" send-keys -t sup C-s
+keys a
+# The first is answered; the second was drawn into a stopped terminal.
+wait_until "tty: the first of two answered while output is stopped" \
+        grep -q "open: OK" "$TMP/run.out"
+"${TMUX_CMD[@]}" send-keys -t sup C-q
+wait_until "tty: the second prompt is drawn once output resumes" headers_at_least 2
+keys a
+end_tty
+expect "tty: both answered" 0 "$(repeat_line 2 "open: OK")"
+
 # --- forever: a rule with a chosen scope, saved and honoured next time ----
 cp "$ASK_PROFILE" "$TMP/forever.json"
 PROFILE=$TMP/forever.json
