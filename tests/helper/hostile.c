@@ -58,46 +58,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-__attribute__((noreturn, format(printf, 1, 2))) static void usage(const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        fputs("hostile: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputs("\n", stderr);
-        va_end(ap);
-        exit(1);
-}
-
-/* One line, one write(2): lines from threads and children never mix. */
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-        char line[512];
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-                return;
-        if ((size_t)n > sizeof(line) - 2)
-                n = sizeof(line) - 2;
-        line[n++] = '\n';
-        (void)!write(STDOUT_FILENO, line, (size_t)n);
-}
-
-static const char *errno_name(int e)
-{
-        static __thread char unknown[32];
-        const char *name = strerrorname_np(e);
-
-        if (name)
-                return name;
-        snprintf(unknown, sizeof(unknown), "E%d", e);
-        return unknown;
-}
+#define HELPER_NAME "hostile"
+#include "helper.h"
 
 /* Prints "what: OK" or "what: ENAME" for a raw call's result. */
 static void report(const char *what, long r)
@@ -113,7 +75,7 @@ static long count_arg(const char *s)
         char *end;
         long v = strtol(s, &end, 10);
         if (*s == '\0' || *end != '\0' || v < 0 || v > 1000000)
-                usage("not a count: \"%s\"", s);
+                usage_error("not a count: \"%s\"", s);
         return v;
 }
 
@@ -131,7 +93,7 @@ static int verb_longpath(char **argv)
         char *path = malloc(len + 1);
 
         if (!path)
-                usage("out of memory");
+                usage_error("out of memory");
         /* "/tmp/a/a/a/...": a plausible path, just far too long. */
         path[0] = '/';
         memcpy(path + 1, "tmp", 3);
@@ -151,7 +113,7 @@ static char *guarded_page(void)
                        -1, 0);
 
         if (p == MAP_FAILED || mprotect(p + page, (size_t)page, PROT_NONE) < 0)
-                usage("mmap: %s", strerror(errno));
+                usage_error("mmap: %s", strerror(errno));
         return p + page;
 }
 
@@ -209,12 +171,12 @@ static int verb_flip(char **argv)
         flip.a = argv[1];
         flip.b = argv[2];
         if (strlen(flip.a) >= PATH_MAX || strlen(flip.b) >= PATH_MAX)
-                usage("flip: paths too long");
+                usage_error("flip: paths too long");
         if (stat(flip.a, &denied_st) < 0)
-                usage("flip: %s: %s", flip.a, strerror(errno));
+                usage_error("flip: %s: %s", flip.a, strerror(errno));
         strcpy(flip.buf, flip.a);
         if (pthread_create(&t, NULL, flipper, NULL) != 0)
-                usage("flip: pthread_create failed");
+                usage_error("flip: pthread_create failed");
         for (long i = 0; i < n; i++) {
                 long fd = syscall(SYS_openat, AT_FDCWD, flip.buf, O_RDONLY | O_CLOEXEC);
                 struct stat st;
@@ -287,7 +249,7 @@ static int verb_storm_threads(char **argv)
         struct storm_counts total = {0};
 
         if (!threads)
-                usage("out of memory");
+                usage_error("out of memory");
         for (long i = 0; i < t; i++) {
                 threads[i].n = n;
                 if (pthread_create(&threads[i].thread, NULL, storm_thread_main, &threads[i]) != 0)
@@ -314,7 +276,7 @@ static int verb_storm_fork(char **argv)
         int fds[2];
 
         if (pipe2(fds, O_CLOEXEC) < 0)
-                usage("pipe: %s", strerror(errno));
+                usage_error("pipe: %s", strerror(errno));
         for (long i = 0; i < p; i++) {
                 pid_t pid = fork();
                 if (pid < 0) {
@@ -360,10 +322,10 @@ static int verb_storm_kill(char **argv)
                 int ready[2];
                 char byte;
                 if (pipe2(ready, O_CLOEXEC) < 0)
-                        usage("pipe: %s", strerror(errno));
+                        usage_error("pipe: %s", strerror(errno));
                 pid_t pid = fork();
                 if (pid < 0)
-                        usage("fork: %s", strerror(errno));
+                        usage_error("fork: %s", strerror(errno));
                 if (pid == 0) {
                         struct storm_counts mine = {0};
                         pid_t ppid = parent_pid();
@@ -393,7 +355,7 @@ static int verb_wait_fifo(char **argv)
         /* Blocks until the test opens the fifo for writing. */
         int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-                usage("%s: %s", argv[0], strerror(errno));
+                usage_error("%s: %s", argv[0], strerror(errno));
         (void)!read(fd, line, sizeof(line));
         close(fd);
         long r = syscall(SYS_getppid, 0);
@@ -423,7 +385,7 @@ static int verb_pending(char **argv)
          * sigwait below is the only taker. */
         sigprocmask(SIG_BLOCK, &set, NULL);
         if (pthread_create(&t, NULL, pending_thread, NULL) != 0)
-                usage("pthread_create failed");
+                usage_error("pthread_create failed");
         say("ready");
         if (sigwait(&set, &sig) == 0)
                 say("got SIGTERM");
@@ -437,14 +399,14 @@ static int verb_pending_kill(char **argv)
         pid_t pid = fork();
 
         if (pid < 0)
-                usage("fork: %s", strerror(errno));
+                usage_error("fork: %s", strerror(errno));
         if (pid == 0) {
                 say("child: %d", (int)getpid());
                 report("child mkdir", syscall(SYS_mkdir, argv[0], 0700));
                 _exit(0);
         }
         if (waitpid(pid, &status, 0) != pid)
-                usage("waitpid: %s", strerror(errno));
+                usage_error("waitpid: %s", strerror(errno));
         if (WIFSIGNALED(status))
                 say("child: killed by SIG%s", sigabbrev_np(WTERMSIG(status)));
         else
@@ -483,7 +445,7 @@ static int verb_exec_race(char **argv)
         exec_argv[2] = argv[2];
         race_exec_argv = exec_argv;
         if (pthread_create(&t, NULL, exec_race_thread, NULL) != 0)
-                usage("pthread_create failed");
+                usage_error("pthread_create failed");
         for (;;) {
                 syscall(SYS_mkdir, race_path, 0700);
                 atomic_fetch_add(&race_calls, 1);
@@ -545,13 +507,13 @@ static const struct {
 int main(int argc, char **argv)
 {
         if (argc < 2)
-                usage("usage: hostile VERB [ARGS...] (see tests/helper/hostile.c)");
+                usage_error("usage: hostile VERB [ARGS...] (see tests/helper/hostile.c)");
         for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
                 if (strcmp(argv[1], verbs[i].name) != 0)
                         continue;
                 if (argc - 2 != verbs[i].n_args)
-                        usage("%s takes %d arguments", verbs[i].name, verbs[i].n_args);
+                        usage_error("%s takes %d arguments", verbs[i].name, verbs[i].n_args);
                 return verbs[i].run(argv + 2);
         }
-        usage("unknown verb \"%s\"", argv[1]);
+        usage_error("unknown verb \"%s\"", argv[1]);
 }

@@ -36,6 +36,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define HELPER_NAME "try"
+#include "helper.h"
+
 struct verb {
         const char *name;
         int min_args; /* arguments after the verb name */
@@ -46,55 +49,6 @@ struct verb {
 
 static const struct verb *find_verb(const char *name);
 static int run_verb(int argc, char **argv);
-
-__attribute__((noreturn, format(printf, 1, 2))) static void usage_error(const char *fmt, ...)
-{
-        va_list ap;
-
-        va_start(ap, fmt);
-        fputs("try: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputs("\n", stderr);
-        va_end(ap);
-        exit(1);
-}
-
-/* Writes one whole line with one write(2), so concurrent writers never mix
- * their lines. */
-__attribute__((format(printf, 1, 2))) static void say(const char *fmt, ...)
-{
-        char line[512];
-        va_list ap;
-        int n;
-
-        va_start(ap, fmt);
-        n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-                return;
-        if ((size_t)n > sizeof(line) - 2)
-                n = sizeof(line) - 2;
-        line[n++] = '\n';
-        for (ssize_t off = 0; off < n;) {
-                ssize_t w = write(STDOUT_FILENO, line + off, (size_t)(n - off));
-                if (w < 0 && errno == EINTR)
-                        continue;
-                if (w <= 0)
-                        return;
-                off += w;
-        }
-}
-
-static const char *errno_name(int e)
-{
-        static __thread char unknown[32];
-        const char *name = strerrorname_np(e);
-
-        if (name)
-                return name;
-        snprintf(unknown, sizeof(unknown), "E%d", e);
-        return unknown;
-}
 
 /* Prints the verdict line for a verb: error is 0 or a positive errno. */
 static void report(const char *verb, int error)
