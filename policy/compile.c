@@ -60,7 +60,7 @@ static bool forced(const struct policy_compile_opts *opts, int nr)
                 return false;
         if (opts->notify_execve && nr == __NR_execve)
                 return true;
-        if (opts->notify_task_changes && policy_changes_task(nr))
+        if (opts->notify_execveat && nr == __NR_execveat)
                 return true;
         return opts->notify_root_changes && policy_changes_root(nr);
 }
@@ -70,19 +70,9 @@ bool policy_changes_root(int nr)
         return nr == __NR_chroot || nr == __NR_pivot_root || nr == __NR_setns;
 }
 
-bool policy_changes_task(int nr)
+bool policy_changes_exe(int nr)
 {
-        switch (nr) {
-        case __NR_clone:
-        case __NR_clone3:
-        case __NR_fork:
-        case __NR_vfork:
-        case __NR_execve:
-        case __NR_execveat:
-                return true;
-        default:
-                return false;
-        }
+        return nr == __NR_execve || nr == __NR_execveat;
 }
 
 static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,

@@ -155,11 +155,9 @@ struct policy_compile_opts {
          * while the target's root is still its own (and need not read it) */
         bool notify_root_changes;
         bool notify_unlisted; /* every syscall no entry names is notified (trace) */
-        /* route every call that starts a task or replaces its program
-         * (policy_changes_task) to the supervisor, so it may cache what each
-         * caller runs: no thread id is reused, and no executable changes,
-         * without the supervisor hearing of it first */
-        bool notify_task_changes;
+        /* route execveat to the supervisor too, so that no task changes
+         * its program unseen (it may then cache what each caller runs) */
+        bool notify_execveat;
         int binary_tree; /* -1 auto, 0 off, 1 on */
 };
 
@@ -181,9 +179,9 @@ enum policy_kernel_action policy_kernel_decide(const struct policy *policy, int 
 /* chroot, pivot_root, setns: the calls that can give a process another
  * root directory. */
 bool policy_changes_root(int nr);
-/* clone, clone3, fork, vfork, execve, execveat: the calls after which a
- * thread id may name another task, or a task another executable. */
-bool policy_changes_task(int nr);
+/* execve and execveat: the calls after which a task runs another
+ * executable. */
+bool policy_changes_exe(int nr);
 /* True if some entry names nr (whatever its conditions). */
 bool policy_names_syscall(const struct policy *policy, int nr);
 

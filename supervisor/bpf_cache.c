@@ -20,6 +20,11 @@
 #define SCMP_SUPER_VERSION "0.1.0"
 #endif
 
+/* What policy_compile makes of the same profile and options. Bump it when
+ * that changes (an option means something else, a syscall is routed
+ * differently), so filters compiled by an older build are never used. */
+#define COMPILE_FORMAT 2
+
 static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
 {
         const unsigned char *p = data;
@@ -37,13 +42,14 @@ static char *make_key(const struct policy *p, const struct policy_compile_opts *
         const struct scmp_version *v = seccomp_version();
         char *head = NULL;
         int n = asprintf(&head,
-                         "scmp-super %s\nlibseccomp %u.%u.%u api %u\ncaps %" PRIx64
-                         "\nkernel %u.%u\narch %s\nopts %d %d %d %d %d\nlen %zu\n",
-                         SCMP_SUPER_VERSION, v->major, v->minor, v->micro, seccomp_api_get(),
-                         p->env.caps_bounding, p->env.kernel_major, p->env.kernel_minor,
-                         p->env.go_arch ? p->env.go_arch : "?", opts->notify_execve,
-                         opts->notify_root_changes, opts->notify_unlisted,
-                         opts->notify_task_changes, opts->binary_tree, p->text_len);
+                         "scmp-super %s compile %d\nlibseccomp %u.%u.%u api %u\ncaps %" PRIx64
+                         "\nkernel %u.%u\narch %s\nexecve %d root %d unlisted %d execveat %d "
+                         "tree %d\nlen %zu\n",
+                         SCMP_SUPER_VERSION, COMPILE_FORMAT, v->major, v->minor, v->micro,
+                         seccomp_api_get(), p->env.caps_bounding, p->env.kernel_major,
+                         p->env.kernel_minor, p->env.go_arch ? p->env.go_arch : "?",
+                         opts->notify_execve, opts->notify_root_changes, opts->notify_unlisted,
+                         opts->notify_execveat, opts->binary_tree, p->text_len);
         if (n < 0)
                 return NULL;
         char *key = malloc((size_t)n + p->text_len);

@@ -192,11 +192,11 @@ int cmd_run(int argc, char **argv)
         copts.notify_root_changes = !connect_path;
         sopts.root_tracked = copts.notify_root_changes;
         /* --log and rules on exe want the caller's executable on every
-         * call; with every task change routed to us, the lane caches it
-         * (exe_cache.h) at one more round trip per clone and exec. */
-        copts.notify_task_changes = !connect_path && sopts.fast_lane &&
-                                    (log_path || (policy_needs_any(policy) & POLICY_NEED_EXE));
-        sopts.task_tracked = copts.notify_task_changes;
+         * call; with execveat routed to us as execve is, the lane caches
+         * it (exe_cache.h). */
+        copts.notify_execveat = !connect_path && sopts.fast_lane &&
+                                (log_path || (policy_needs_any(policy) & POLICY_NEED_EXE));
+        sopts.exec_tracked = copts.notify_execveat;
         status = launch_prepare(policy, &copts, argv[optind], &bpf, exec_path, sizeof(exec_path));
         if (status != 0)
                 goto out;

@@ -6,48 +6,55 @@
 
 /*
  * What each calling thread runs, so that a rule on the executable or a
- * --log line need not read /proc/TID/exe on every call (about half a
- * microsecond, a fifth of a notified round trip: bench/, row d).
+ * --log line need not read /proc/TID/exe on every call (a readlink that
+ * walks /proc and d_paths the file: a third of a logged round trip,
+ * bench/, row d).
  *
- * Sound only when the filter routes every clone, clone3, fork, vfork,
- * execve and execveat to the supervisor (policy_compile_opts.
- * notify_task_changes) and one thread receives all of a target's
- * notifications and owns the cache: then
+ * An entry is trusted only while two things hold:
  *
- *  - a thread id names the same task until a clone-family call is seen: a
- *    task is only ever made by a filtered task's clone, the filter passes
- *    to it, and the new task exists only after the call was answered. Each
- *    such call forgets everything (exe_cache_task_event).
- *  - a task changes its executable only by an exec, seen the same way. An
- *    exec also forgets everything. The exec'ing thread cannot call again
- *    before its exec is over; but when a thread other than the leader
- *    execs, it takes over the leader's thread id, and the old leader may
- *    still call under that id until the exec kills it, with the old
- *    executable. The leader's id is never cached again.
+ *  - its thread is the caller. Each entry keeps a pidfd of its thread
+ *    (PIDFD_THREAD, Linux 6.9); a lookup asks the kernel whether that
+ *    thread still exists (pidfd_send_signal with signal 0). If it does, it
+ *    is the caller: the caller's notification is pending, so the caller is
+ *    alive, and two live threads never share an id. A dead thread's id may
+ *    have been reused, and its entry is dropped.
+ *  - the thread runs the same program. A task changes its executable only
+ *    by execve or execveat, and the filter routes both to the supervisor
+ *    (execve always; execveat when the cache is used), which tells the
+ *    cache before answering (exe_cache_exec): everything is forgotten.
+ *    The exec'ing thread cannot call again before its exec is over; but a
+ *    thread other than the leader that execs takes over the leader's id
+ *    (and its pidfd's identity), while the old leader may still call under
+ *    it until the exec kills it, with the old executable. The leader's id
+ *    is never cached again.
  *
- * The cache owner calls these from one thread; nothing here is locked.
- * Nothing allocates after exe_cache_new.
+ * Clone and fork are not routed for this: a notified call can fail with
+ * EINTR when a signal handler runs while it waits, and fork must not.
+ *
+ * The owner calls these from one thread; nothing here is locked. Nothing
+ * allocates after exe_cache_new; a miss costs a pidfd_open, a hit a
+ * pidfd_send_signal. Without PIDFD_THREAD (before Linux 6.9) the cache
+ * turns itself off.
  */
 struct exe_cache;
 
 struct exe_cache *exe_cache_new(void);
 void exe_cache_free(struct exe_cache *c);
 
-/* The executable tid was last seen running, or NULL if not known. */
-const char *exe_cache_lookup(const struct exe_cache *c, pid_t tid);
+/* The executable tid runs, or NULL if not known. */
+const char *exe_cache_lookup(struct exe_cache *c, pid_t tid);
 
-/* Remembers exe for tid, read while tid's call was known pending. */
+/* Remembers exe for tid, read while tid's call was known to be pending. */
 void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe);
 
 /*
- * tid made a clone-family call or an exec (policy_changes_task), about to
- * be decided. For an exec, tgid is the caller's thread group, or 0 if it
- * could not be read (the cache then turns itself off).
+ * tid, of thread group tgid (0 if it could not be read: the cache then
+ * turns itself off), made an execve or execveat about to be decided.
  */
-void exe_cache_task_event(struct exe_cache *c, pid_t tid, bool exec, pid_t tgid);
+void exe_cache_exec(struct exe_cache *c, pid_t tid, pid_t tgid);
 
-/* For good: such a call is being answered by another thread (a prompt),
- * so the cache cannot know when the task changes. */
+/* For good: an exec is being answered by another thread (a prompt), so
+ * the cache cannot know when the program changes. */
 void exe_cache_disable(struct exe_cache *c);
 
 bool exe_cache_enabled(const struct exe_cache *c);

@@ -386,22 +386,20 @@ void supervisor_discard(struct pending_call *pc)
 static void lane_handoff(struct lane *lane, struct pending_call *pc);
 
 /*
- * A clone-family call or an exec, received by the owner of scratch's exe
- * cache and not yet answered: after it, a thread id may name a new task or
- * a task run another program. The caller's thread group is read without
+ * An execve or execveat, received by the owner of scratch's executable
+ * cache and not yet answered. The caller's thread group is read without
  * checking the notification: had the caller died meanwhile, its exec will
  * not happen and whatever was read does no harm.
  */
-static void note_task_change(struct target_scratch *scratch, const struct policy_call *call)
+static void note_exec(struct target_scratch *scratch, const struct policy_call *call)
 {
-        pid_t tgid = 0;
-        bool exec = call->nr == __NR_execve || call->nr == __NR_execveat;
+        pid_t tgid;
 
         if (!exe_cache_enabled(scratch->exe_cache))
                 return;
-        if (exec && target_read_tgid(call->pid, &tgid) < 0)
+        if (target_read_tgid(call->pid, &tgid) < 0)
                 tgid = 0;
-        exe_cache_task_event(scratch->exe_cache, call->pid, exec, tgid);
+        exe_cache_exec(scratch->exe_cache, call->pid, tgid);
 }
 
 /* Decides and answers the notification just received into bufs. On a lane
@@ -439,8 +437,8 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
                 return;
         }
 
-        if (policy_changes_task(call.nr))
-                note_task_change(scratch, &call);
+        if (policy_changes_exe(call.nr))
+                note_exec(scratch, &call);
 
         const struct policy *policy = t->policy;
         /* Calls the filter hands us whatever the profile says of them get
@@ -448,7 +446,7 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         enum policy_kernel_action kernel = KACT_NOTIFY;
         uint32_t kernel_data = 0;
         if (call.nr == __NR_execve || (sup->opts.root_tracked && policy_changes_root(call.nr)) ||
-            (sup->opts.task_tracked && policy_changes_task(call.nr)))
+            (sup->opts.exec_tracked && call.nr == __NR_execveat))
                 kernel = policy_kernel_decide(policy, call.nr, call.args, &kernel_data);
         bool notified_by_profile = kernel == KACT_NOTIFY;
 
@@ -481,8 +479,8 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
                 if (lane) {
                         struct pending_call *pc = pending_new(t, req->id, &call, &d);
                         /* The loop will answer it, and the lane cannot know
-                         * when the task changes. */
-                        if (policy_changes_task(call.nr))
+                         * when the program changes. */
+                        if (policy_changes_exe(call.nr))
                                 exe_cache_disable(scratch->exe_cache);
                         if (pc) {
                                 lane_handoff(lane, pc);
@@ -499,7 +497,7 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         }
         if (!notified_by_profile) {
                 /* Routed to us for our own reasons (the launcher's exec,
-                 * root and task tracking) and answered as the kernel would
+                 * root and exec tracking) and answered as the kernel would
                  * have: the kernel's decision, not ours, so neither counted
                  * nor logged. */
                 r = respond(t, bufs, req->id, &call, d.verdict, d.errno_value);
@@ -677,7 +675,7 @@ static int lane_start(struct target *t)
         }
         /* Without it (out of memory) every call reads /proc: slower, no
          * less right. */
-        if (t->sup->opts.task_tracked)
+        if (t->sup->opts.exec_tracked)
                 lane->scratch.exe_cache = exe_cache_new();
         pthread_attr_t attr;
         pthread_attr_init(&attr);

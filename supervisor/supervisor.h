@@ -91,10 +91,9 @@ struct supervisor_options {
         /* The launcher's filter routes chroot, pivot_root and setns to us
          * (policy_compile_opts.notify_root_changes). */
         bool root_tracked;
-        /* It routes clone, clone3, fork, vfork, execve and execveat to us
-         * (notify_task_changes): a lane may then cache callers'
-         * executables (exe_cache.h). */
-        bool task_tracked;
+        /* It routes execveat to us as well as execve (notify_execveat): a
+         * lane may then cache callers' executables (exe_cache.h). */
+        bool exec_tracked;
 };
 
 struct supervisor {

@@ -26,6 +26,11 @@
  *                                        waits for SIGTERM
  *   hostile pending-kill PATH            a child blocks in mkdir(PATH); once
  *                                        it is killed, the parent carries on
+ *   hostile fork-sigchld N               forks N children that exit at once,
+ *                                        with a SIGCHLD handler installed
+ *                                        without SA_RESTART, and counts the
+ *                                        forks that failed (EINTR if fork
+ *                                        were a notified call)
  *   hostile second-listener              tries to install a filter with a
  *                                        listener of its own
  *   hostile exec-race PATH PROG ARG      the main thread calls mkdir(PATH)
@@ -452,6 +457,39 @@ static int verb_exec_race(char **argv)
         }
 }
 
+static void on_sigchld(int sig)
+{
+        (void)sig;
+}
+
+/* fork never fails with EINTR; a notified call can, when a handler runs
+ * while it waits. So fork must never be routed to the supervisor. */
+static int verb_fork_sigchld(char **argv)
+{
+        long n = count_arg(argv[0]);
+        struct sigaction sa = {.sa_handler = on_sigchld};
+        long failed = 0;
+        int first_errno = 0;
+
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGCHLD, &sa, NULL);
+        for (long i = 0; i < n; i++) {
+                pid_t pid = fork();
+                if (pid == 0)
+                        _exit(0);
+                if (pid < 0 && failed++ == 0)
+                        first_errno = errno;
+        }
+        while (wait(NULL) > 0 || errno == EINTR)
+                ;
+        if (failed)
+                say("fork-sigchld: forks=%ld failed=%ld (first: %s)", n, failed,
+                    errno_name(first_errno));
+        else
+                say("fork-sigchld: forks=%ld failed=0", n);
+        return 0;
+}
+
 /* A listener of the target's own, on a filter stacked on ours, could
  * answer the calls ours routes to the supervisor (its execs, say). */
 static int verb_second_listener(char **argv)
@@ -502,6 +540,7 @@ static const struct {
     {"pending-kill", 1, verb_pending_kill},
     {"exec-race", 3, verb_exec_race},
     {"second-listener", 0, verb_second_listener},
+    {"fork-sigchld", 1, verb_fork_sigchld},
 };
 
 int main(int argc, char **argv)

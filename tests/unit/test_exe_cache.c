@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* The executable cache's rules: what it remembers, and every event that
- * makes it forget. */
+/* The executable cache's rules: what it remembers, for which live thread,
+ * and every event that makes it forget. Entries hold pidfds of real
+ * threads, so the tests use this process's threads. */
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -24,55 +30,125 @@ static int teardown(void **state)
         return 0;
 }
 
+/* A second thread that waits until told to end. */
+struct helper {
+        pthread_t thread;
+        pid_t tid;
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        bool started, stop;
+};
+
+static void *helper_main(void *arg)
+{
+        struct helper *h = arg;
+        pthread_mutex_lock(&h->lock);
+        h->tid = gettid();
+        h->started = true;
+        pthread_cond_broadcast(&h->cond);
+        while (!h->stop)
+                pthread_cond_wait(&h->cond, &h->lock);
+        pthread_mutex_unlock(&h->lock);
+        return NULL;
+}
+
+static void helper_start(struct helper *h)
+{
+        memset(h, 0, sizeof(*h));
+        pthread_mutex_init(&h->lock, NULL);
+        pthread_cond_init(&h->cond, NULL);
+        assert_int_equal(pthread_create(&h->thread, NULL, helper_main, h), 0);
+        pthread_mutex_lock(&h->lock);
+        while (!h->started)
+                pthread_cond_wait(&h->cond, &h->lock);
+        pthread_mutex_unlock(&h->lock);
+}
+
+static void helper_end(struct helper *h)
+{
+        pthread_mutex_lock(&h->lock);
+        h->stop = true;
+        pthread_cond_broadcast(&h->cond);
+        pthread_mutex_unlock(&h->lock);
+        assert_int_equal(pthread_join(h->thread, NULL), 0);
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+/* Ends the thread and returns once the kernel has let its id go (its
+ * pidfd turns readable then); joining alone does not wait for that. */
+static void helper_end_and_reap(struct helper *h)
+{
+        int fd = (int)syscall(SYS_pidfd_open, h->tid, PIDFD_THREAD);
+        assert_true(fd >= 0);
+        helper_end(h);
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        assert_int_equal(poll(&pfd, 1, -1), 1);
+        close(fd);
+}
+
 static void test_remembers_what_it_was_told(void **state)
 {
         struct exe_cache *c = *state;
+        struct helper h;
 
-        assert_null(exe_cache_lookup(c, 100));
-        exe_cache_store(c, 100, "/usr/bin/a");
-        exe_cache_store(c, 101, "/usr/bin/b");
-        assert_string_equal(exe_cache_lookup(c, 100), "/usr/bin/a");
-        assert_string_equal(exe_cache_lookup(c, 101), "/usr/bin/b");
-        exe_cache_store(c, 100, "/usr/bin/c");
-        assert_string_equal(exe_cache_lookup(c, 100), "/usr/bin/c");
+        helper_start(&h);
+        assert_null(exe_cache_lookup(c, gettid()));
+        exe_cache_store(c, gettid(), "/usr/bin/a");
+        exe_cache_store(c, h.tid, "/usr/bin/b");
+        assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/a");
+        assert_string_equal(exe_cache_lookup(c, h.tid), "/usr/bin/b");
+        exe_cache_store(c, gettid(), "/usr/bin/c");
+        assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/c");
         assert_null(exe_cache_lookup(c, 0));
-        assert_null(exe_cache_lookup(NULL, 100));
-}
-
-static void test_a_colliding_thread_takes_the_slot(void **state)
-{
-        struct exe_cache *c = *state;
-
-        exe_cache_store(c, 7, "/a");
-        exe_cache_store(c, 7 + 64, "/b");
-        assert_string_equal(exe_cache_lookup(c, 7 + 64), "/b");
-        /* Never the other thread's executable. */
-        assert_null(exe_cache_lookup(c, 7));
-}
-
-static void test_a_clone_forgets_everything(void **state)
-{
-        struct exe_cache *c = *state;
-
-        exe_cache_store(c, 100, "/a");
-        exe_cache_store(c, 200, "/b");
-        exe_cache_task_event(c, 300, false, 0);
-        assert_null(exe_cache_lookup(c, 100));
-        assert_null(exe_cache_lookup(c, 200));
+        assert_null(exe_cache_lookup(NULL, gettid()));
         assert_true(exe_cache_enabled(c));
-        exe_cache_store(c, 100, "/a");
-        assert_string_equal(exe_cache_lookup(c, 100), "/a");
+        helper_end(&h);
 }
 
-static void test_a_leader_exec_forgets_and_is_cached_again(void **state)
+/* Its id may be reused by anything: a dead thread's entry goes. */
+static void test_a_thread_that_ended_is_forgotten(void **state)
 {
         struct exe_cache *c = *state;
+        struct helper h;
 
-        exe_cache_store(c, 100, "/old");
-        exe_cache_task_event(c, 100, true, 100);
-        assert_null(exe_cache_lookup(c, 100));
-        exe_cache_store(c, 100, "/new");
-        assert_string_equal(exe_cache_lookup(c, 100), "/new");
+        helper_start(&h);
+        exe_cache_store(c, h.tid, "/usr/bin/b");
+        assert_string_equal(exe_cache_lookup(c, h.tid), "/usr/bin/b");
+        helper_end_and_reap(&h);
+        assert_null(exe_cache_lookup(c, h.tid));
+}
+
+static void test_a_thread_that_does_not_exist_is_not_kept(void **state)
+{
+        struct exe_cache *c = *state;
+        struct helper h;
+
+        helper_start(&h);
+        helper_end_and_reap(&h);
+        exe_cache_store(c, h.tid, "/usr/bin/b");
+        assert_null(exe_cache_lookup(c, h.tid));
+        assert_true(exe_cache_enabled(c));
+}
+
+static void test_an_exec_forgets_everything(void **state)
+{
+        struct exe_cache *c = *state;
+        struct helper h;
+
+        helper_start(&h);
+        exe_cache_store(c, gettid(), "/old");
+        exe_cache_store(c, h.tid, "/old");
+        /* The leader execs: its id may be cached again afterwards. */
+        exe_cache_exec(c, getpid(), getpid());
+        assert_null(exe_cache_lookup(c, gettid()));
+        assert_null(exe_cache_lookup(c, h.tid));
+        exe_cache_store(c, getpid(), "/new");
+        assert_string_equal(exe_cache_lookup(c, getpid()), "/new");
+        assert_true(exe_cache_enabled(c));
+        helper_end(&h);
 }
 
 /* A non-leader's exec takes over the leader's id; the old leader may call
@@ -80,30 +156,32 @@ static void test_a_leader_exec_forgets_and_is_cached_again(void **state)
 static void test_a_thread_exec_keeps_the_leader_out(void **state)
 {
         struct exe_cache *c = *state;
+        struct helper h;
 
-        exe_cache_store(c, 100, "/old");
-        exe_cache_store(c, 105, "/old");
-        exe_cache_task_event(c, 105, true, 100);
-        assert_null(exe_cache_lookup(c, 100));
-        exe_cache_store(c, 100, "/old");
-        assert_null(exe_cache_lookup(c, 100));
-        exe_cache_task_event(c, 1, false, 0);
-        exe_cache_store(c, 100, "/new");
-        assert_null(exe_cache_lookup(c, 100));
+        helper_start(&h);
+        exe_cache_store(c, getpid(), "/old");
+        exe_cache_exec(c, h.tid, getpid());
+        assert_null(exe_cache_lookup(c, getpid()));
+        exe_cache_store(c, getpid(), "/old");
+        assert_null(exe_cache_lookup(c, getpid()));
+        exe_cache_exec(c, getpid(), getpid());
+        exe_cache_store(c, getpid(), "/new");
+        assert_null(exe_cache_lookup(c, getpid()));
         /* Other threads are cached as before. */
-        exe_cache_store(c, 101, "/other");
-        assert_string_equal(exe_cache_lookup(c, 101), "/other");
+        exe_cache_store(c, h.tid, "/other");
+        assert_string_equal(exe_cache_lookup(c, h.tid), "/other");
         assert_true(exe_cache_enabled(c));
+        helper_end(&h);
 }
 
 static void test_an_exec_of_unknown_group_turns_it_off(void **state)
 {
         struct exe_cache *c = *state;
 
-        exe_cache_task_event(c, 105, true, 0);
+        exe_cache_exec(c, gettid(), 0);
         assert_false(exe_cache_enabled(c));
-        exe_cache_store(c, 101, "/x");
-        assert_null(exe_cache_lookup(c, 101));
+        exe_cache_store(c, gettid(), "/x");
+        assert_null(exe_cache_lookup(c, gettid()));
 }
 
 static void test_too_many_leaders_kept_out_turn_it_off(void **state)
@@ -112,24 +190,24 @@ static void test_too_many_leaders_kept_out_turn_it_off(void **state)
         int i;
 
         for (i = 0; i < 64 && exe_cache_enabled(c); i++)
-                exe_cache_task_event(c, 10000 + i, true, 1000 + i);
+                exe_cache_exec(c, 100000 + i, 1000 + i);
         assert_false(exe_cache_enabled(c));
         assert_true(i > 1);
-        exe_cache_store(c, 5, "/x");
-        assert_null(exe_cache_lookup(c, 5));
+        exe_cache_store(c, gettid(), "/x");
+        assert_null(exe_cache_lookup(c, gettid()));
 }
 
 static void test_disabled_for_good(void **state)
 {
         struct exe_cache *c = *state;
 
-        exe_cache_store(c, 100, "/a");
+        exe_cache_store(c, gettid(), "/a");
         exe_cache_disable(c);
         assert_false(exe_cache_enabled(c));
-        assert_null(exe_cache_lookup(c, 100));
-        exe_cache_task_event(c, 100, false, 0);
-        exe_cache_store(c, 100, "/a");
-        assert_null(exe_cache_lookup(c, 100));
+        assert_null(exe_cache_lookup(c, gettid()));
+        exe_cache_exec(c, gettid(), gettid());
+        exe_cache_store(c, gettid(), "/a");
+        assert_null(exe_cache_lookup(c, gettid()));
 }
 
 static void test_a_path_too_long_is_not_kept(void **state)
@@ -139,22 +217,21 @@ static void test_a_path_too_long_is_not_kept(void **state)
 
         memset(longest, 'x', PATH_MAX);
         longest[0] = '/';
-        exe_cache_store(c, 100, longest);
-        assert_null(exe_cache_lookup(c, 100));
+        exe_cache_store(c, gettid(), longest);
+        assert_null(exe_cache_lookup(c, gettid()));
         longest[PATH_MAX - 1] = '\0';
-        exe_cache_store(c, 100, longest);
-        assert_string_equal(exe_cache_lookup(c, 100), longest);
+        exe_cache_store(c, gettid(), longest);
+        assert_string_equal(exe_cache_lookup(c, gettid()), longest);
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_remembers_what_it_was_told, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_a_colliding_thread_takes_the_slot, setup,
+            cmocka_unit_test_setup_teardown(test_a_thread_that_ended_is_forgotten, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_a_thread_that_does_not_exist_is_not_kept, setup,
                                             teardown),
-            cmocka_unit_test_setup_teardown(test_a_clone_forgets_everything, setup, teardown),
-            cmocka_unit_test_setup_teardown(test_a_leader_exec_forgets_and_is_cached_again, setup,
-                                            teardown),
+            cmocka_unit_test_setup_teardown(test_an_exec_forgets_everything, setup, teardown),
             cmocka_unit_test_setup_teardown(test_a_thread_exec_keeps_the_leader_out, setup,
                                             teardown),
             cmocka_unit_test_setup_teardown(test_an_exec_of_unknown_group_turns_it_off, setup,

@@ -962,7 +962,7 @@ static void test_decode_caches_the_executable(void **state)
         assert_ptr_equal(call.exe, exe_cache_lookup(scratch.exe_cache, pid));
 
         /* What a check refuses is not stored. */
-        exe_cache_task_event(scratch.exe_cache, pid, false, 0);
+        exe_cache_exec(scratch.exe_cache, pid, pid);
         assert_int_equal(kill(pid, SIGKILL), 0);
         assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_int_equal(target_decode_call(listener, req->id, &call, POLICY_NEED_EXE, &scratch),
