@@ -40,6 +40,14 @@ int launch_prepare(const struct policy *policy, const struct policy_compile_opts
                 return 125;
         }
         r = launcher_find_command(command, exec_path, exec_path_size);
+        if (r == -ENOEXEC) {
+                fprintf(stderr,
+                        "scmp-super: %s: cannot execute: neither an ELF binary nor a script "
+                        "starting with #! (run it through its interpreter, e.g. "
+                        "scmp-super run -- sh %s)\n",
+                        exec_path, exec_path);
+                return 126;
+        }
         if (r < 0) {
                 fprintf(stderr, "scmp-super: %s: %s\n", command,
                         r == -ENOENT ? "command not found" : strerror(-r));

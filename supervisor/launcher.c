@@ -11,6 +11,7 @@
  */
 #include "launcher.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -121,6 +122,47 @@ void launcher_child(const struct launch_spec *spec)
         __builtin_trap();
 }
 
+/* Whether binfmt_misc has a handler registered: then the kernel may run
+ * files that are neither ELF nor #! scripts. */
+static bool binfmt_misc_handlers(void)
+{
+        DIR *d = opendir("/proc/sys/fs/binfmt_misc");
+        struct dirent *e;
+        bool found = false;
+
+        if (!d)
+                return false;
+        while (!found && (e = readdir(d)))
+                found = e->d_name[0] != '.' && strcmp(e->d_name, "register") != 0 &&
+                        strcmp(e->d_name, "status") != 0;
+        closedir(d);
+        return found;
+}
+
+/*
+ * -ENOEXEC for a file the kernel will refuse to execute: neither an ELF
+ * binary nor a #! script, and no binfmt_misc handler that might take it.
+ * Said before the launch, because after the filter is loaded a failed
+ * exec can only end the launcher with status 126, in silence. (env(1)
+ * would hand such a file to /bin/sh; we exec once, so we say so instead.)
+ */
+static int check_format(const char *path)
+{
+        unsigned char head[4];
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        ssize_t n;
+
+        if (fd < 0)
+                return 0; /* execute-only, say: let the exec decide */
+        n = read(fd, head, sizeof(head));
+        close(fd);
+        if (n >= 2 && head[0] == '#' && head[1] == '!')
+                return 0;
+        if (n == 4 && memcmp(head, "\177ELF", 4) == 0)
+                return 0;
+        return binfmt_misc_handlers() ? 0 : -ENOEXEC;
+}
+
 static int check_executable(const char *path)
 {
         struct stat st;
@@ -130,7 +172,7 @@ static int check_executable(const char *path)
                 return -EACCES;
         if (access(path, X_OK) < 0)
                 return -errno;
-        return 0;
+        return S_ISREG(st.st_mode) ? check_format(path) : 0;
 }
 
 int launcher_find_command(const char *name, char *buf, size_t size)
@@ -153,8 +195,8 @@ int launcher_find_command(const char *name, char *buf, size_t size)
                 int n = snprintf(buf, size, "%.*s%s%s", (int)dirlen, p, dirlen ? "/" : "", name);
                 if (n > 0 && (size_t)n < size) {
                         int r = check_executable(buf);
-                        if (r == 0)
-                                return 0;
+                        if (r == 0 || r == -ENOEXEC)
+                                return r;
                         if (r == -EACCES)
                                 denied = true;
                 }

@@ -54,6 +54,17 @@ chmod 755 "$TMP/bad-elf"
 run_sup run --policy "$P" -- "$TMP/bad-elf"
 assert_exit "an executable file in no known format: 126" 126
 
+# A text file with the x bit and no #! line: env(1) would hand it to
+# /bin/sh; we say why it cannot run, before starting anything.
+printf 'echo ran\n' >"$TMP/no-shebang"
+chmod 755 "$TMP/no-shebang"
+run_sup run --policy "$P" -- "$TMP/no-shebang"
+assert_exit "a script without #!: 126" 126
+assert_eq "a script without #!: nothing ran" "" "$OUT"
+assert_contains "a script without #!: says why, and what to do" \
+        "$TMP/no-shebang: cannot execute: neither an ELF binary nor a script starting with #! (run it through its interpreter, e.g. scmp-super run -- sh $TMP/no-shebang)" \
+        "$ERR"
+
 # The status of a shell command line, through sh.
 run_sup run --policy "$P" -- /bin/sh -c 'exit 7'
 assert_exit "sh -c 'exit 7': 7" 7
