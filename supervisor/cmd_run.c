@@ -21,6 +21,7 @@
 
 #include "agent.h"
 #include "confine.h"
+#include "decision_log.h"
 #include "daemon.h"
 #include "env.h"
 #include "launch.h"
@@ -203,14 +204,11 @@ int cmd_run(int argc, char **argv)
         status = 125;
 
         if (log_path) {
-                int fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
-                if (fd < 0 || !(sopts.log = fdopen(fd, "a"))) {
+                sopts.log = log_file_open(log_path);
+                if (!sopts.log) {
                         fprintf(stderr, "scmp-super: --log %s: %s\n", log_path, strerror(errno));
-                        if (fd >= 0)
-                                close(fd);
                         goto out;
                 }
-                setvbuf(sopts.log, NULL, _IOFBF, 1 << 16);
         }
 
         if (launch_init(&launch) < 0)
@@ -303,8 +301,7 @@ out:
         prompting_stop(prompting);
         if (sup_ready)
                 supervisor_close(&sup);
-        if (sopts.log)
-                fclose(sopts.log);
+        log_file_close(sopts.log);
         launch_close(&launch);
         if (child_pidfd >= 0)
                 close(child_pidfd);

@@ -17,6 +17,7 @@
 
 #include "agent.h"
 #include "control.h"
+#include "decision_log.h"
 #include "prompt.h"
 #include "supervisor.h"
 
@@ -92,7 +93,7 @@ struct daemon {
         struct prompt_broker *broker;
         struct control_server *control;
 
-        FILE *log;
+        struct log_file *log;
         bool stopping;
         time_t started;
         uint64_t served, refused;
@@ -712,24 +713,6 @@ static void report_reload(void *ctx, const char *message)
         say("%s", message);
 }
 
-static int open_log(const char *path, FILE **ret_log)
-{
-        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
-        FILE *f;
-
-        if (fd < 0)
-                return -errno;
-        f = fdopen(fd, "a");
-        if (!f) {
-                int r = -errno;
-                close(fd);
-                return r;
-        }
-        setvbuf(f, NULL, _IOFBF, 1 << 16);
-        *ret_log = f;
-        return 0;
-}
-
 void daemon_reload(struct daemon *d)
 {
         size_t switched = 0;
@@ -750,13 +733,12 @@ void daemon_reload(struct daemon *d)
         }
         d->sup.policy = profile_store_find(&d->store, NULL)->policy;
         if (d->opts.log_path) {
-                FILE *fresh_log = NULL;
-                int r = open_log(d->opts.log_path, &fresh_log);
-                if (r < 0) {
+                struct log_file *fresh_log = log_file_open(d->opts.log_path);
+                if (!fresh_log) {
                         say("reload: --log %s: %s; still writing to the file opened before",
-                            d->opts.log_path, strerror(-r));
+                            d->opts.log_path, strerror(errno));
                 } else {
-                        fclose(d->log);
+                        log_file_close(d->log);
                         d->log = fresh_log;
                         d->sup.opts.log = fresh_log;
                 }
@@ -844,7 +826,7 @@ static void on_flush_timer(uv_timer_t *timer)
 {
         struct daemon *d = container_of(timer, struct daemon, flush_timer);
         if (d->log)
-                fflush(d->log);
+                log_file_flush(d->log);
 }
 
 static void on_signal(uv_signal_t *handle, int signum)
@@ -988,9 +970,9 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                         say("warning: %s", p->policy->warnings[w]);
         }
         if (opts->log_path) {
-                r = open_log(opts->log_path, &d->log);
-                if (r < 0) {
-                        snprintf(errbuf, errlen, "--log %s: %s", opts->log_path, strerror(-r));
+                d->log = log_file_open(opts->log_path);
+                if (!d->log) {
+                        snprintf(errbuf, errlen, "--log %s: %s", opts->log_path, strerror(errno));
                         goto fail;
                 }
                 sopts.log = d->log;
@@ -1096,8 +1078,7 @@ void daemon_free(struct daemon *d)
         } else if (d->listen_fd >= 0) {
                 close(d->listen_fd);
         }
-        if (d->log)
-                fclose(d->log);
+        log_file_close(d->log);
         profile_store_close(&d->store);
         free(d->socket_path);
         free(d);

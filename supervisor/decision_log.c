@@ -6,10 +6,17 @@
  */
 #include "decision_log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "errnos.h"
 #include "netaddr.h"
@@ -131,8 +138,101 @@ static int put_named_arg(void *ctx, const char *key, const char *value)
         return 0;
 }
 
-void decision_log_write(FILE *out, const struct target *t, const struct policy_call *call,
-                        const struct policy_decision *d)
+struct log_file {
+        int fd;
+        pthread_mutex_t lock; /* len, buf, warned */
+        bool warned;
+        size_t len;
+        char buf[DECISION_LOG_BUFFER];
+};
+
+struct log_file *log_file_open(const char *path)
+{
+        struct log_file *f = malloc(sizeof(*f));
+        if (!f) {
+                errno = ENOMEM;
+                return NULL;
+        }
+        f->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+        if (f->fd < 0) {
+                int e = errno;
+                free(f);
+                errno = e;
+                return NULL;
+        }
+        pthread_mutex_init(&f->lock, NULL);
+        f->warned = false;
+        f->len = 0;
+        return f;
+}
+
+/* Writes buf out; one write(2) unless the kernel takes less. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+        while (len > 0) {
+                ssize_t n = write(fd, buf, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return -EIO;
+                buf += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+static int flush_locked(struct log_file *f)
+{
+        int r = write_all(f->fd, f->buf, f->len);
+        f->len = 0;
+        if (r < 0 && !f->warned) {
+                /* Said once: a full disk would otherwise say it per line. */
+                fprintf(stderr, "scmp-super: --log: writing: %s; decisions are being lost\n",
+                        strerror(-r));
+                f->warned = true;
+        }
+        return r;
+}
+
+int log_file_flush(struct log_file *f)
+{
+        pthread_mutex_lock(&f->lock);
+        int r = flush_locked(f);
+        pthread_mutex_unlock(&f->lock);
+        return r;
+}
+
+/* A line goes to the file whole: the buffer is written out before a line
+ * that does not fit in what is left of it. */
+static void log_file_add(struct log_file *f, const char *line, size_t len)
+{
+        pthread_mutex_lock(&f->lock);
+        if (f->len + len > sizeof(f->buf))
+                flush_locked(f);
+        if (len > sizeof(f->buf)) {
+                int r = write_all(f->fd, line, len);
+                (void)r; /* the next flush reports a file that fails */
+        } else {
+                memcpy(f->buf + f->len, line, len);
+                f->len += len;
+        }
+        pthread_mutex_unlock(&f->lock);
+}
+
+void log_file_close(struct log_file *f)
+{
+        if (!f)
+                return;
+        log_file_flush(f);
+        close(f->fd);
+        pthread_mutex_destroy(&f->lock);
+        free(f);
+}
+
+void decision_log_write(struct log_file *out, const struct target *t,
+                        const struct policy_call *call, const struct policy_decision *d)
 {
         /* One line at a time per thread (the loop's, and a lane's):
          * thread-local storage keeps 64 KiB off the stack and out of the
@@ -199,5 +299,6 @@ void decision_log_write(FILE *out, const struct target *t, const struct policy_c
         /* A line cut short by the buffer still ends as valid JSON only if
          * nothing was cut; the buffer is sized so that cannot happen. */
         put(l, "}\n");
-        fwrite(l->buf, 1, l->len, out);
+
+        log_file_add(out, l->buf, l->len);
 }

@@ -3,11 +3,28 @@
 
 /* --log: one JSON object per line per supervisor decision. */
 
-#include <stdio.h>
-
 #include "policy.h"
 
 struct target;
 
-void decision_log_write(FILE *out, const struct target *t, const struct policy_call *call,
-                        const struct policy_decision *d);
+/*
+ * The log file: appended to (O_APPEND), through a buffer of our own that
+ * is written out only in whole lines, so that runs appending to one file
+ * at once never split each other's lines. (stdio would not do: it fills
+ * its buffer to the last byte, and ignores the size given to setvbuf
+ * without a buffer.) Any thread may write; a lock keeps lines whole.
+ */
+#define DECISION_LOG_BUFFER (1 << 16)
+
+struct log_file;
+
+/* NULL with errno set when path cannot be opened. */
+struct log_file *log_file_open(const char *path);
+/* Writes out what is buffered; 0 or a negative errno. */
+int log_file_flush(struct log_file *f);
+/* Flushes, closes and frees (NULL is fine). */
+void log_file_close(struct log_file *f);
+
+/* Formats the decision as one JSON line and adds it to out. */
+void decision_log_write(struct log_file *out, const struct target *t,
+                        const struct policy_call *call, const struct policy_decision *d);

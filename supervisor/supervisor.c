@@ -850,7 +850,7 @@ static void on_flush_timer(uv_timer_t *timer)
 {
         struct supervisor *sup = container_of(timer, struct supervisor, flush_timer);
         if (sup->opts.log)
-                fflush(sup->opts.log);
+                log_file_flush(sup->opts.log);
 }
 
 int supervisor_watch_child(struct supervisor *sup, pid_t child, int sigfd)
@@ -897,7 +897,7 @@ void supervisor_close(struct supervisor *sup)
                 fprintf(stderr, "scmp-super: internal error: event loop did not close: %s\n",
                         uv_strerror(r));
         if (sup->opts.log)
-                fflush(sup->opts.log);
+                log_file_flush(sup->opts.log);
         notif_buffers_free(&sup->bufs);
         free_names(sup);
         free(sup->counts);

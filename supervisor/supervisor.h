@@ -84,8 +84,8 @@ struct supervisor_hooks {
 };
 
 struct supervisor_options {
-        FILE *log;    /* JSON lines, or NULL */
-        bool summary; /* counts per syscall and decision at exit */
+        struct log_file *log; /* JSON lines (decision_log.h), or NULL */
+        bool summary;         /* counts per syscall and decision at exit */
         bool verbose;
         bool fast_lane; /* answer a launcher's target from its own thread */
         /* The launcher's filter routes chroot, pivot_root and setns to us

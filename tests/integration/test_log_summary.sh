@@ -96,6 +96,30 @@ assert_eq "the second run appended its lines" 1 \
 assert_eq "the first run's lines are still there" 2 \
         "$(head -n "$BEFORE" "$LOG" | grep -c "\"$TMP/denied/f\"")"
 
+# Runs appending to one log at the same time: each writes whole lines
+# only (a block of stdio's would end mid-line, and another run's lines
+# would land inside it). Six runs of 120 cat(1)s, about 3700 lines each.
+SHARED=$TMP/logs/shared.jsonl
+pids=()
+for i in 1 2 3 4 5 6; do
+        # shellcheck disable=SC2016 # expanded by the inner sh
+        timeout -k 5 120 "$SCMP_SUPER" run --policy "$P" --log "$SHARED" -- \
+                /bin/sh -c 'for i in $(seq 120); do cat /dev/null; done' >/dev/null 2>&1 &
+        pids+=($!)
+done
+ok=0
+for pid in "${pids[@]}"; do
+        wait "$pid" && ok=$((ok + 1))
+done
+assert_eq "six runs logging to one file at once all succeed" 6 "$ok"
+if ERRORS=$(json_lines_valid "$SHARED" 2>&1); then
+        pass "six runs logging to one file at once: every line is whole"
+else
+        fail "six runs logging to one file at once: every line is whole" "$ERRORS"
+fi
+assert_eq "and each run's lines are all there (one per cat's openat of /dev/null)" 720 \
+        "$(log_count "$SHARED" "e['syscall'] == 'openat' and e.get('paths') == ['/dev/null']")"
+
 # Socket addresses and the log verdict.
 NET=$(write_profile net <<'JSON'
 {
