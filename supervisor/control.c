@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "control.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -442,6 +444,61 @@ static void on_connection(uv_stream_t *listener, int status)
 
 /* The socket file. */
 
+/* Removes a socket file nobody listens on; refuses anything else. */
+static int clear_stale(const char *path, char *err, size_t err_size)
+{
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        struct stat st;
+        int fd, r;
+
+        if (lstat(path, &st) < 0)
+                return errno == ENOENT
+                           ? 0
+                           : fail(err, err_size, -errno, "%s: %s", path, strerror(errno));
+        if (!S_ISSOCK(st.st_mode))
+                return fail(err, err_size, -EEXIST, "%s exists and is not a socket", path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return fail(err, err_size, -errno, "socket: %s", strerror(errno));
+        strcpy(sa.sun_path, path);
+        r = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
+        close(fd);
+        if (r == 0 || r == -EAGAIN)
+                return fail(err, err_size, -EADDRINUSE, "%s: another supervisor listens there",
+                            path);
+        if (r != -ECONNREFUSED)
+                return fail(err, err_size, r, "%s: %s", path, strerror(-r));
+        if (unlink(path) < 0)
+                return fail(err, err_size, -errno, "%s: %s", path, strerror(errno));
+        return 0;
+}
+
+/* Sockets left in our directory by supervisors that were killed (PID.sock
+ * whose PID is gone and where nobody listens) are removed, so they do not
+ * pile up or mislead a client looking for a supervisor. */
+static void sweep_stale(const char *dir)
+{
+        char path[sizeof(((struct sockaddr_un *)0)->sun_path)], err[256];
+        DIR *d = opendir(dir);
+        struct dirent *e;
+
+        if (!d)
+                return;
+        while ((e = readdir(d))) {
+                char *end;
+                long pid = strtol(e->d_name, &end, 10);
+                if (end == e->d_name || strcmp(end, ".sock") != 0 || pid <= 0 ||
+                    pid == (long)getpid())
+                        continue;
+                if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+                        continue;
+                int n = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+                if (n > 0 && (size_t)n < sizeof(path))
+                        (void)clear_stale(path, err, sizeof(err));
+        }
+        closedir(d);
+}
+
 int control_default_path(char *buf, size_t size, char *err, size_t err_size)
 {
         char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -471,33 +528,7 @@ int control_default_path(char *buf, size_t size, char *err, size_t err_size)
         int n = snprintf(buf, size, "%s/%d.sock", dir, (int)getpid());
         if (n < 0 || (size_t)n >= size || (size_t)n >= sizeof(dir))
                 return fail(err, err_size, -ENAMETOOLONG, "%s: name too long", dir);
-        return 0;
-}
-
-/* Removes a socket file nobody listens on; refuses anything else. */
-static int clear_stale(const char *path, char *err, size_t err_size)
-{
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-        struct stat st;
-        int fd, r;
-
-        if (lstat(path, &st) < 0)
-                return errno == ENOENT
-                           ? 0
-                           : fail(err, err_size, -errno, "%s: %s", path, strerror(errno));
-        if (!S_ISSOCK(st.st_mode))
-                return fail(err, err_size, -EEXIST, "%s exists and is not a socket", path);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return fail(err, err_size, -errno, "socket: %s", strerror(errno));
-        strcpy(sa.sun_path, path);
-        r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-        close(fd);
-        if (r == 0)
-                return fail(err, err_size, -EADDRINUSE, "%s: another supervisor listens there",
-                            path);
-        if (unlink(path) < 0)
-                return fail(err, err_size, -errno, "%s: %s", path, strerror(errno));
+        sweep_stale(dir);
         return 0;
 }
 

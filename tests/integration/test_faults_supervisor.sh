@@ -85,7 +85,9 @@ has_line()
 # --- SIGKILL: the target outlives the supervisor, and fails closed ------
 rm -f "$TMP/fifo"
 mkfifo "$TMP/fifo"
-start_bg run --policy "$P" -- "$HOSTILE" wait-fifo "$TMP/fifo" "$TMP/secret"
+# Its control socket goes to the default place, kept inside $TMP.
+mkdir -m 700 "$TMP/xdg"
+XDG_RUNTIME_DIR=$TMP/xdg start_bg run --policy "$P" -- "$HOSTILE" wait-fifo "$TMP/fifo" "$TMP/secret"
 wait_for "SIGKILL: the target is ready" has_line '^ready$'
 sup=$(cat "/proc/$BG_PID/task/$BG_PID/children")
 sup=${sup%% *}
@@ -101,6 +103,13 @@ assert_eq "SIGKILL: notified calls fail with ENOSYS, a denied one is never allow
         "ready
 getppid: ENOSYS
 open-denied: ENOSYS" "$(cat "$TMP/bg.out")"
+# A killed supervisor cannot remove its control socket; the next one that
+# uses the same directory removes it.
+assert_eq "SIGKILL: the killed supervisor's control socket is left behind" \
+        "$sup.sock" "$(ls "$TMP/xdg/scmp-super")"
+XDG_RUNTIME_DIR=$TMP/xdg run_sup run --policy "$P" -- /bin/true
+assert_exit "SIGKILL: the next supervisor runs" 0
+assert_eq "SIGKILL: and removes the stale socket" "" "$(ls "$TMP/xdg/scmp-super")"
 
 # --- SIGTERM with a prompted call waiting -------------------------------
 start_bg run --policy "$P" --prompt socket --control "$TMP/ctl.sock" -- \
