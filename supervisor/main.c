@@ -47,6 +47,10 @@ int main(int argc, char **argv)
                 return 2;
         }
         const char *cmd = argv[1];
+        /* getopt names argv[0] in its messages: "scmp-super run: ...". */
+        char name[64];
+        snprintf(name, sizeof(name), "scmp-super %s", cmd);
+        argv[1] = name;
         if (strcmp(cmd, "run") == 0)
                 return cmd_run(argc - 1, argv + 1);
         if (strcmp(cmd, "check") == 0)
