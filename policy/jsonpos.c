@@ -211,3 +211,54 @@ void jsonpos_format(const struct jsonpos_path *path, char *buf, size_t size)
                 used += (size_t)n;
         }
 }
+
+static int is_space(char c)
+{
+        return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+enum jsonpos_fault jsonpos_diagnose(const char *text, size_t len, size_t offset, int max_depth,
+                                    size_t *ret_offset)
+{
+        size_t i, at = offset < len ? offset : len;
+        int depth = 0, in_string = 0;
+
+        *ret_offset = offset;
+        for (i = 0; i < len && is_space(text[i]); i++)
+                ;
+        if (i == len)
+                return JSONPOS_FAULT_EMPTY;
+
+        /* Brackets open where the parser stopped, strings skipped. */
+        for (i = 0; i < at; i++) {
+                char c = text[i];
+                if (in_string) {
+                        if (c == '\\')
+                                i++;
+                        else if (c == '"')
+                                in_string = 0;
+                } else if (c == '"') {
+                        in_string = 1;
+                } else if (c == '[' || c == '{') {
+                        depth++;
+                } else if (c == ']' || c == '}') {
+                        depth--;
+                }
+        }
+        if (depth >= max_depth)
+                return JSONPOS_FAULT_TOO_DEEP;
+
+        /* cJSON stops at the bracket that follows a dangling comma. */
+        for (i = at; i < len && is_space(text[i]); i++)
+                ;
+        if (!in_string && i < len && (text[i] == ']' || text[i] == '}')) {
+                size_t j = at;
+                while (j > 0 && is_space(text[j - 1]))
+                        j--;
+                if (j > 0 && text[j - 1] == ',') {
+                        *ret_offset = j - 1;
+                        return JSONPOS_FAULT_TRAILING_COMMA;
+                }
+        }
+        return JSONPOS_FAULT_OTHER;
+}

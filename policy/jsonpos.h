@@ -28,3 +28,17 @@ long jsonpos_locate(const char *text, size_t len, const struct jsonpos_path *pat
 void jsonpos_line_col(const char *text, size_t offset, unsigned *ret_line, unsigned *ret_col);
 /* "syscalls[3].args[0].op" */
 void jsonpos_format(const struct jsonpos_path *path, char *buf, size_t size);
+
+/* Why JSON that cJSON refused at offset (its error position) is broken, as
+ * far as a look at the text can tell. */
+enum jsonpos_fault {
+        JSONPOS_FAULT_OTHER,
+        JSONPOS_FAULT_EMPTY,          /* nothing but white space */
+        JSONPOS_FAULT_TOO_DEEP,       /* max_depth brackets open at offset */
+        JSONPOS_FAULT_TRAILING_COMMA, /* a ',' right before a ']' or '}' */
+};
+
+/* For JSONPOS_FAULT_TRAILING_COMMA, *ret_offset is the comma's; otherwise
+ * offset itself. */
+enum jsonpos_fault jsonpos_diagnose(const char *text, size_t len, size_t offset, int max_depth,
+                                    size_t *ret_offset);

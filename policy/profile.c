@@ -1681,11 +1681,35 @@ int policy_load_buffer(const char *text, size_t len, const char *name, const str
                 unsigned line = 1, col = 1;
                 const char *at = end ? end : cJSON_GetErrorPtr();
                 size_t off = at && at >= text && at <= text + len ? (size_t)(at - text) : 0;
+                enum jsonpos_fault fault =
+                    jsonpos_diagnose(text, len, off, CJSON_NESTING_LIMIT, &off);
                 jsonpos_line_col(text, off, &line, &col);
-                snprintf(err->message, sizeof(err->message),
-                         "%s:%u:%u: not valid JSON here (check for a missing comma, quote or "
-                         "bracket; nesting deeper than %d levels is refused)",
-                         name, line, col, CJSON_NESTING_LIMIT);
+                switch (fault) {
+                case JSONPOS_FAULT_EMPTY:
+                        snprintf(err->message, sizeof(err->message),
+                                 "%s: the file is empty (a profile is one JSON object, such as "
+                                 "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [...]})",
+                                 name);
+                        break;
+                case JSONPOS_FAULT_TOO_DEEP:
+                        snprintf(err->message, sizeof(err->message),
+                                 "%s:%u:%u: nesting deeper than %d levels is refused", name, line,
+                                 col, CJSON_NESTING_LIMIT);
+                        break;
+                case JSONPOS_FAULT_TRAILING_COMMA:
+                        snprintf(err->message, sizeof(err->message),
+                                 "%s:%u:%u: a comma with nothing after it (JSON allows no "
+                                 "trailing comma: remove it)",
+                                 name, line, col);
+                        break;
+                case JSONPOS_FAULT_OTHER:
+                default:
+                        snprintf(err->message, sizeof(err->message),
+                                 "%s:%u:%u: not valid JSON here (check for a missing comma, quote "
+                                 "or bracket)",
+                                 name, line, col);
+                        break;
+                }
                 return -EINVAL;
         }
 

@@ -76,7 +76,7 @@ garbage "$TMP/garbage-nonul.bin" nonul
 refused "binary garbage without NUL bytes" "$TMP/garbage-nonul.bin" "not valid JSON here"
 
 : >"$TMP/empty.json"
-refused "empty" "$TMP/empty.json" "not valid JSON here"
+refused "empty" "$TMP/empty.json" "the file is empty"
 
 require_file "$DOCKER_PROFILE"
 head -c 7000 "$DOCKER_PROFILE" >"$TMP/truncated.json"

@@ -976,13 +976,24 @@ static void test_json_syntax_errors_give_line_and_column(void **state)
                        "  ]\n"
                        "}\n",
                        "p.json:4:27: not valid JSON here (check for a missing comma, quote or "
-                       "bracket; nesting deeper than 1000 levels is refused)");
+                       "bracket)");
         assert_refused("{'defaultAction': 'SCMP_ACT_ERRNO',",
                        "p.json:1:35: not valid JSON here (check for a missing comma, quote or "
-                       "bracket; nesting deeper than 1000 levels is refused)");
+                       "bracket)");
+        /* The comma is named, where it is, not the bracket after it. */
         assert_refused("{'defaultAction': 'SCMP_ACT_ERRNO', }",
-                       "p.json:1:37: not valid JSON here (check for a missing comma, quote or "
-                       "bracket; nesting deeper than 1000 levels is refused)");
+                       "p.json:1:35: a comma with nothing after it (JSON allows no trailing "
+                       "comma: remove it)");
+        assert_refused("{'syscalls': [{'names': ['a'], 'action': 'SCMP_ACT_ALLOW'},\n  ]}",
+                       "p.json:1:59: a comma with nothing after it (JSON allows no trailing "
+                       "comma: remove it)");
+        /* A comma inside a string is no trailing comma. */
+        assert_refused("{'comment': 'a,]",
+                       "p.json:1:14: not valid JSON here (check for a missing comma, quote or "
+                       "bracket)");
+        assert_refused("  \n\t ",
+                       "p.json: the file is empty (a profile is one JSON object, such as "
+                       "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [...]})");
 }
 
 static void test_trailing_text_after_the_profile_is_an_error(void **state)
@@ -1015,8 +1026,8 @@ static void test_nul_bytes_are_refused(void **state)
 
 static void test_empty_text_is_refused(void **state)
 {
-        assert_refused_with("", "p.json:1:1: not valid JSON here", NULL);
-        assert_refused_with("  \n  ", "p.json:2:", "not valid JSON here", NULL);
+        assert_refused_with("", "p.json: the file is empty", NULL);
+        assert_refused_with("  \n  ", "p.json: the file is empty", NULL);
 }
 
 /* "[[[...]]]" or {"a":{"a":...}} nested depth levels deep. */
@@ -1122,7 +1133,7 @@ static void test_empty_file_is_refused(void **state)
         write_file(path, "");
         assert_int_equal(policy_load_file(path, &root_env, &p, &err), -EINVAL);
         assert_null(p);
-        snprintf(expected, sizeof(expected), "%s:1:1: not valid JSON here", path);
+        snprintf(expected, sizeof(expected), "%s: the file is empty", path);
         assert_memory_equal(err.message, expected, strlen(expected));
         remove_temp();
 }
