@@ -31,6 +31,8 @@ struct prompt_tty {
         /* Output was dropped (the terminal was not reading): the shown
          * prompt is drawn again at the next tick. */
         bool lost;
+        /* "=> request N: ..." lines dropped that way, said at the redraw. */
+        char unsaid[1024];
         uint64_t shown; /* id of the prompt on screen, 0 for none */
         struct prompt_ui ui;
 };
@@ -183,7 +185,14 @@ static void on_resolved(struct prompt_frontend *fe, struct prompt *p,
                 cJSON_Delete(msg);
                 snprintf(line, sizeof(line), CLEAR_LINE "=> request %llu: %s\n",
                          (unsigned long long)prompt_id(p), text);
+                bool was_lost = t->lost;
+                t->lost = false;
                 tty_puts(t, line);
+                if (t->lost) {
+                        size_t used = strlen(t->unsaid);
+                        snprintf(t->unsaid + used, sizeof(t->unsaid) - used, "%s", line);
+                }
+                t->lost = t->lost || was_lost;
         }
         t->shown = 0;
         show_next(t);
@@ -194,12 +203,21 @@ static void on_tick(struct prompt_frontend *fe)
         struct prompt_tty *t = container_of(fe, struct prompt_tty, fe);
         if (!shown_prompt(t) || t->lost) {
                 /* Nothing on screen while a prompt waits, or what was
-                 * written was cut short: a prompt is never left unseen. */
+                 * written was cut short: a prompt is never left unseen,
+                 * nor an answer unsaid. */
+                bool waiting = prompt_broker_first(t->broker) != NULL;
                 t->shown = 0;
-                if (prompt_broker_first(t->broker)) {
-                        tty_puts(t, "\n");
-                        show_next(t);
+                if (!waiting && !t->unsaid[0] && !t->lost)
+                        return;
+                t->lost = false;
+                tty_puts(t, "\n");
+                if (t->unsaid[0] && !t->lost) {
+                        tty_puts(t, t->unsaid);
+                        if (!t->lost)
+                                t->unsaid[0] = '\0';
                 }
+                if (waiting)
+                        show_next(t);
                 return;
         }
         /* Back in the foreground (fg after a suspend): start listening. */

@@ -179,6 +179,8 @@ wait_until "tty: the first of two answered while output is stopped" \
         grep -q "open: OK" "$TMP/run.out"
 "${TMUX_CMD[@]}" send-keys -t sup C-q
 wait_until "tty: the second prompt is drawn once output resumes" headers_at_least 2
+assert_contains "tty: with the answer to the first that was cut" \
+        "=> request 1: allowed once, by tty" "$(pane)"
 keys a
 end_tty
 expect "tty: both answered" 0 "$(repeat_line 2 "open: OK")"
