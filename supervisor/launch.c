@@ -53,6 +53,13 @@ int launch_prepare(const struct policy *policy, const struct policy_compile_opts
                         r == -ENOENT ? "command not found" : strerror(-r));
                 return r == -ENOENT ? 127 : 126;
         }
+        char interp[PATH_MAX];
+        r = launcher_check_interpreter(exec_path, interp, sizeof(interp));
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s: its interpreter %s: %s\n", exec_path, interp,
+                        strerror(-r));
+                return r == -ENOENT ? 127 : 126;
+        }
         return 0;
 }
 

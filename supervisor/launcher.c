@@ -175,6 +175,35 @@ static int check_executable(const char *path)
         return S_ISREG(st.st_mode) ? check_format(path) : 0;
 }
 
+int launcher_check_interpreter(const char *path, char *interp, size_t size)
+{
+        char head[256]; /* the kernel reads no more of a #! line */
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        ssize_t n;
+
+        if (size == 0)
+                return -EINVAL;
+        interp[0] = '\0';
+        if (fd < 0)
+                return 0; /* execute-only, say: let the exec decide */
+        n = read(fd, head, sizeof(head) - 1);
+        close(fd);
+        if (n < 2 || head[0] != '#' || head[1] != '!')
+                return 0;
+        head[n] = '\0';
+        const char *p = head + 2;
+        p += strspn(p, " \t");
+        size_t len = strcspn(p, " \t\n");
+        if (len == 0 || len >= size)
+                return 0; /* the kernel's own error will do */
+        memcpy(interp, p, len);
+        interp[len] = '\0';
+        if (access(interp, X_OK) < 0)
+                return -errno;
+        interp[0] = '\0';
+        return 0;
+}
+
 int launcher_find_command(const char *name, char *buf, size_t size)
 {
         if (name[0] == '\0')

@@ -30,3 +30,9 @@ __attribute__((noreturn)) void launcher_child(const struct launch_spec *spec);
 /* PATH lookup as env(1) does. Returns 0 and the path in buf, -ENOENT when
  * nothing is found, -EACCES when something is found but not executable. */
 int launcher_find_command(const char *name, char *buf, size_t size);
+
+/* For a #! script at path: 0 when its interpreter can be executed (or
+ * path is no script); else a negative errno, with the interpreter's name in
+ * interp. The launcher's exec would fail after the filter is loaded, when
+ * it can only exit 126 or 127 without a word. */
+int launcher_check_interpreter(const char *path, char *interp, size_t size);

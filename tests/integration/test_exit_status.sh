@@ -65,6 +65,16 @@ assert_contains "a script without #!: says why, and what to do" \
         "$TMP/no-shebang: cannot execute: neither an ELF binary nor a script starting with #! (run it through its interpreter, e.g. scmp-super run -- sh $TMP/no-shebang)" \
         "$ERR"
 
+# A script whose #! names a missing interpreter: 127, as env(1) says, and
+# the interpreter is named.
+printf '#!%s/no-such-interpreter\necho ran\n' "$TMP" >"$TMP/bad-interpreter"
+chmod 755 "$TMP/bad-interpreter"
+run_sup run --policy "$P" -- "$TMP/bad-interpreter"
+assert_exit "a missing #! interpreter: 127" 127
+assert_contains "a missing #! interpreter: named" \
+        "$TMP/bad-interpreter: its interpreter $TMP/no-such-interpreter: No such file or directory" \
+        "$ERR"
+
 # The status of a shell command line, through sh.
 run_sup run --policy "$P" -- /bin/sh -c 'exit 7'
 assert_exit "sh -c 'exit 7': 7" 7
