@@ -26,6 +26,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -33,7 +34,9 @@
 
 static struct {
         const struct launch_spec *spec;
-        _Atomic int listener; /* -1 until the filtered thread has loaded */
+        _Atomic int listener;   /* -1 until the filtered thread has loaded */
+        _Atomic int exec_errno; /* set by the filtered thread if its exec failed */
+        _Atomic bool reported;  /* set by the helper once it has said so */
 } launch = {.listener = -1};
 
 __attribute__((noreturn)) static void die_setup(const char *what, int error)
@@ -63,9 +66,21 @@ static void *send_listener(void *unused)
         /* Closing our end tells the supervisor the message is complete. */
         close(spec->sock);
         free(msg);
-        /* Wait to be ended by the exec. */
-        for (;;)
-                pause();
+        /* Wait to be ended by the exec, or to say why it failed: the
+         * filtered thread cannot, its profile may refuse write. The exec
+         * follows within milliseconds, so the wait is short. */
+        for (;;) {
+                int e = atomic_load(&launch.exec_errno);
+                if (e) {
+                        dprintf(STDERR_FILENO, "scmp-super: %s: cannot execute: %s\n",
+                                spec->exec_path, strerror(e));
+                        atomic_store(&launch.reported, true);
+                        for (;;)
+                                pause();
+                }
+                struct timespec tick = {.tv_nsec = 1000 * 1000};
+                nanosleep(&tick, NULL);
+        }
         return NULL;
 }
 
@@ -114,11 +129,17 @@ void launcher_child(const struct launch_spec *spec)
         atomic_store(&launch.listener, (int)fd);
         syscall(SYS_execve, spec->exec_path, spec->argv, spec->envp);
 
-        /* The exec failed after the supervisor allowed it (a race with the
-         * file, or ENOEXEC): 127 or 126, as the shell does. A profile may
-         * refuse even exit_group; then a trap ends the process, which needs
-         * no system call. */
-        syscall(SYS_exit_group, errno == ENOENT ? 127 : 126);
+        /* The exec failed after the supervisor allowed it (the file changed
+         * since it was checked, a binfmt_misc handler refused it, ENOEXEC):
+         * the helper says why, and we end with 127 or 126, as the shell
+         * does. Waiting for the helper takes no system call, which the
+         * profile may refuse; a second at most. A profile may refuse even
+         * exit_group; then a trap ends the process, which needs none. */
+        int e = errno ? errno : ENOEXEC;
+        atomic_store(&launch.exec_errno, e);
+        for (long spin = 0; spin < 2000L * 1000 * 1000 && !atomic_load(&launch.reported); spin++)
+                __asm__ volatile("" ::: "memory");
+        syscall(SYS_exit_group, e == ENOENT ? 127 : 126);
         __builtin_trap();
 }
 

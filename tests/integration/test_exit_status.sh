@@ -48,11 +48,14 @@ run_sup run --policy "$P" -- "$TMP/a-directory"
 assert_exit "a directory: 126" 126
 
 # A file with the x bit that the kernel cannot execute: the launcher's
-# execve fails with ENOEXEC after the supervisor allowed it.
+# execve fails with ENOEXEC after the supervisor allowed it, and its
+# unfiltered helper thread says so.
 printf '\177ELF garbage' >"$TMP/bad-elf"
 chmod 755 "$TMP/bad-elf"
 run_sup run --policy "$P" -- "$TMP/bad-elf"
 assert_exit "an executable file in no known format: 126" 126
+assert_contains "an executable file in no known format: says why" \
+        "$TMP/bad-elf: cannot execute: Exec format error" "$ERR"
 
 # A text file with the x bit and no #! line: env(1) would hand it to
 # /bin/sh; we say why it cannot run, before starting anything.
