@@ -78,7 +78,7 @@ static void *send_listener(void *unused)
                         for (;;)
                                 pause();
                 }
-                struct timespec tick = {.tv_nsec = 1000 * 1000};
+                struct timespec tick = {.tv_nsec = 1000000L}; /* 1 ms */
                 nanosleep(&tick, NULL);
         }
         return NULL;
