@@ -242,6 +242,10 @@ row b ns a le:1.15 scmp 50000 "b: scmp-super, allow rule on getppid" -- \
         $SCMP_SUPER run --policy "$GETPPID_PROFILE" -- $LOOP $T
 row d ns a le:1.3 scmp 50000 "d: b with --log FILE" -- \
         $SCMP_SUPER run --policy "$GETPPID_PROFILE" --log "$WORK/scmp.log" -- $LOOP $T
+# Where d's time goes: the same lines built and thrown away, so d minus this
+# is the file's page cache, and this minus b what deciding to log costs.
+row d_null ns b - scmp 50000 "d with --log /dev/null (no file)" -- \
+        $SCMP_SUPER run --policy "$GETPPID_PROFILE" --log /dev/null -- $LOOP $T
 # Where b's time goes, in the same run: the floor of any supervisor that
 # waits in epoll (as a libuv loop does), b served from the loop instead of
 # its lane thread, and b without its own seccomp filter (its RECV and SEND
