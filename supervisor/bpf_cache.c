@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
+
 #define CACHE_MAGIC     "scmpbpf1"
 #define CACHE_MAX_KEY   (PROFILE_KEY_MAX)
 #define PROFILE_KEY_MAX (17u << 20)
@@ -117,21 +119,6 @@ static bool read_all(int fd, void *buf, size_t len)
         return true;
 }
 
-static bool write_all(int fd, const void *buf, size_t len)
-{
-        const char *p = buf;
-        while (len) {
-                ssize_t n = write(fd, p, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return false;
-                p += n;
-                len -= (size_t)n;
-        }
-        return true;
-}
-
 static bool cache_lookup(int dir, const char *name, const char *key, size_t key_len,
                          struct policy_bpf *ret_bpf)
 {
@@ -183,9 +170,10 @@ static void cache_store(int dir, const char *name, const char *key, size_t key_l
         int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0)
                 return;
-        bool ok = write_all(fd, CACHE_MAGIC, 8) && write_all(fd, &len32, sizeof(len32)) &&
-                  write_all(fd, key, key_len) && write_all(fd, &insns, sizeof(insns)) &&
-                  write_all(fd, bpf->insns, insns * sizeof(struct sock_filter));
+        bool ok =
+            fd_write_all(fd, CACHE_MAGIC, 8) == 0 && fd_write_all(fd, &len32, sizeof(len32)) == 0 &&
+            fd_write_all(fd, key, key_len) == 0 && fd_write_all(fd, &insns, sizeof(insns)) == 0 &&
+            fd_write_all(fd, bpf->insns, insns * sizeof(struct sock_filter)) == 0;
         close(fd);
         /* rename() is atomic: a reader sees the old file or the whole new one. */
         if (!ok || renameat(dir, tmp, dir, name) < 0)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "errnos.h"
+#include "fdio.h"
 #include "netaddr.h"
 #include "supervisor.h"
 #include "syscall_args.h"
@@ -166,26 +167,9 @@ struct log_file *log_file_open(const char *path)
         return f;
 }
 
-/* Writes buf out; one write(2) unless the kernel takes less. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-        while (len > 0) {
-                ssize_t n = write(fd, buf, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        return -EIO;
-                buf += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
-
 static int flush_locked(struct log_file *f)
 {
-        int r = write_all(f->fd, f->buf, f->len);
+        int r = fd_write_all(f->fd, f->buf, f->len);
         f->len = 0;
         if (r < 0 && !f->warned) {
                 /* Said once: a full disk would otherwise say it per line. */
@@ -212,7 +196,7 @@ static void log_file_add(struct log_file *f, const char *line, size_t len)
         if (f->len + len > sizeof(f->buf))
                 flush_locked(f);
         if (len > sizeof(f->buf)) {
-                int r = write_all(f->fd, line, len);
+                int r = fd_write_all(f->fd, line, len);
                 (void)r; /* the next flush reports a file that fails */
         } else {
                 memcpy(f->buf + f->len, line, len);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "fdio.h"
 #include "jsonpos.h"
 #include "profile_text.h"
 #include "policy.h"
@@ -442,20 +443,6 @@ static int read_profile(int fd, struct stat *st, char **ret_text, size_t *ret_le
         return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-        while (len > 0) {
-                ssize_t n = write(fd, buf, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                buf += n;
-                len -= (size_t)n;
-        }
-        return 0;
-}
-
 static bool same_file_state(const struct stat *a, const struct stat *b)
 {
         return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
@@ -488,7 +475,7 @@ static int replace_file(const char *real, const char *text, const struct stat *w
         }
         if (geteuid() == 0 && (was->st_uid != 0 || was->st_gid != 0))
                 (void)!fchown(fd, was->st_uid, was->st_gid);
-        r = write_all(fd, text, strlen(text));
+        r = fd_write_all(fd, text, strlen(text));
         if (r == 0 && fsync(fd) < 0)
                 r = -errno;
         if (r < 0) {
