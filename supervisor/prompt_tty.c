@@ -60,6 +60,20 @@ static void tty_puts(struct prompt_tty *t, const char *s)
         tty_write(t, s, strlen(s));
 }
 
+/* A line the person must see (what became of a request): kept, bounded,
+ * when the terminal drops it, and written before the next redraw. */
+static void tty_say(struct prompt_tty *t, const char *line)
+{
+        bool lost_before = t->lost;
+        t->lost = false;
+        tty_puts(t, line);
+        if (t->lost) {
+                size_t used = strlen(t->unsaid);
+                snprintf(t->unsaid + used, sizeof(t->unsaid) - used, "%s", line);
+        }
+        t->lost |= lost_before;
+}
+
 static bool in_foreground(const struct prompt_tty *t)
 {
         return tcgetpgrp(t->fd) == getpgrp();
@@ -185,14 +199,7 @@ static void on_resolved(struct prompt_frontend *fe, struct prompt *p,
                 cJSON_Delete(msg);
                 snprintf(line, sizeof(line), CLEAR_LINE "=> request %llu: %s\n",
                          (unsigned long long)prompt_id(p), text);
-                bool was_lost = t->lost;
-                t->lost = false;
-                tty_puts(t, line);
-                if (t->lost) {
-                        size_t used = strlen(t->unsaid);
-                        snprintf(t->unsaid + used, sizeof(t->unsaid) - used, "%s", line);
-                }
-                t->lost = t->lost || was_lost;
+                tty_say(t, line);
         }
         t->shown = 0;
         show_next(t);
@@ -201,7 +208,7 @@ static void on_resolved(struct prompt_frontend *fe, struct prompt *p,
 static void on_tick(struct prompt_frontend *fe)
 {
         struct prompt_tty *t = container_of(fe, struct prompt_tty, fe);
-        if (!shown_prompt(t) || t->lost) {
+        if (!shown_prompt(t) || t->lost || t->unsaid[0]) {
                 /* Nothing on screen while a prompt waits, or what was
                  * written was cut short: a prompt is never left unseen,
                  * nor an answer unsaid. */
