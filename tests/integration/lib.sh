@@ -151,6 +151,12 @@ run_try_in()
         run_try "$@"
 }
 
+# exists PATH: "exists" or "absent", for asserting what a call made.
+exists()
+{
+        if [ -e "$1" ]; then echo "exists"; else echo "absent"; fi
+}
+
 # repeat_line N LINE: LINE printed N times, to compare with $OUT.
 repeat_line()
 {

@@ -48,12 +48,12 @@ assert_not_contains "i386 openat of a denied path is not allowed" "syscall32: OK
 
 run_try "$WITH_X86" syscall32 $NR32_MKDIR "str:$TMP/other/d" 0755
 assert_not_contains "i386 mkdir where the catch-all denies is not allowed" "syscall32: OK" "$OUT"
-assert_eq "i386 mkdir made nothing" absent "$([ -e "$TMP/other/d" ] && echo present || echo absent)"
+assert_eq "i386 mkdir made nothing" absent "$(exists "$TMP/other/d")"
 
 run_try "$WITH_X86" syscall32 $NR32_RENAME "str:$TMP/other/f" "str:$TMP/secret/f"
 assert_not_contains "i386 rename into a denied directory is not allowed" "syscall32: OK" "$OUT"
-assert_eq "i386 rename moved nothing" "present absent" \
-        "$([ -e "$TMP/other/f" ] && echo present || echo absent) $([ -e "$TMP/secret/f" ] && echo present || echo absent)"
+assert_eq "i386 rename moved nothing" "exists absent" \
+        "$(exists "$TMP/other/f") $(exists "$TMP/secret/f")"
 
 # x32 (numbers with bit 30 set, through the 64-bit entry) is off in most
 # kernels, which answer ENOSYS; on or off, a denied path stays denied.

@@ -16,7 +16,7 @@ expect "ERRNO without errnoRet fails the call with EPERM" 0 "syscall: EPERM"
 
 run_try "$P" mkdir "$TMP/d"
 expect "ERRNO errnoRet 30 on mkdir fails it with EROFS" 0 "mkdir: EROFS"
-assert_eq "the refused mkdir created nothing" "absent" "$([ -e "$TMP/d" ] && echo present || echo absent)"
+assert_eq "the refused mkdir created nothing" "absent" "$(exists "$TMP/d")"
 
 run_try "$P" syscall getpid -- syscall getppid -- syscall getpid
 expect "KILL ends the process by SIGSYS at the call" "$SIGSYS_STATUS" "syscall: OK"

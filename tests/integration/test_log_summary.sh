@@ -159,7 +159,7 @@ assert_eq "the odd path is one line" 1 \
 run_sup run --policy "$P" --log "$TMP/no-such-dir/log" -- "$TRY" open "$TMP/marker" wronly,creat
 assert_exit "--log into a missing directory: 125" 125
 assert_eq "--log into a missing directory: the command never ran" absent \
-        "$([ -e "$TMP/marker" ] && echo present || echo absent)"
+        "$(exists "$TMP/marker")"
 
 # --summary: counts per syscall, on stderr, after the command's output.
 run_sup run --policy "$P" --summary -- "$TRY" open "$TMP/allowed/f" -- open "$TMP/denied/f" \

@@ -13,11 +13,6 @@ chmod 777 "$TMP/uid"
 # The same program under another name: only the exe glob tells them apart.
 cp "$TRY" "$TMP/bin/other"
 
-exists()
-{
-        if [ -e "$1" ]; then echo "exists"; else echo "absent"; fi
-}
-
 run_try "$P" mkdir "$TMP/exe/a"
 expect "the helper, named try, matches exe /**/try" 0 "mkdir: OK"
 run_sup run --policy "$P" -- "$TMP/bin/other" mkdir "$TMP/exe/b"

@@ -104,7 +104,7 @@ expect "unix deny rule: '/ok/../' in the path" 0 "connect: EKEYREJECTED"
 run_try_in "$TMP" "$UNIX_DENY" bind "unix:secret/new.sock"
 expect "unix deny rule: bind to a relative path" 0 "bind: EKEYREJECTED"
 assert_eq "unix deny rule: the refused relative bind created nothing" absent \
-        "$([ -e "$TMP/secret/new.sock" ] && echo present || echo absent)"
+        "$(exists "$TMP/secret/new.sock")"
 
 # bind.
 run_try "$P" bind 127.0.0.1:0
@@ -116,7 +116,7 @@ expect "bind to an allowed unix path" 0 "bind: OK"
 run_try "$P" bind "unix:$TMP/new.sock"
 expect "bind to a unix path outside the glob" 0 "bind: ECONNABORTED"
 assert_eq "the refused bind created no socket file" "absent" \
-        "$([ -e "$TMP/new.sock" ] && echo present || echo absent)"
+        "$(exists "$TMP/new.sock")"
 
 # sendto (UDP).
 run_try "$P" sendto 127.0.0.1:9

@@ -12,11 +12,6 @@ for d in allowed denied other secret; do
         echo "$d" >"$TMP/$d/f"
 done
 
-exists()
-{
-        if [ -e "$1" ]; then echo "exists"; else echo "absent"; fi
-}
-
 # open (glibc: openat with AT_FDCWD) and absolute paths.
 run_try "$P" open "$TMP/allowed/f"
 expect "open of an allowed path" 0 "open: OK"

@@ -18,11 +18,6 @@ actions_profile()
         fi | sed -e "s|@TMP@|$TMP|g" -e "s|@DEFAULT@|$1|" >"$dst"
         echo "$dst"
 }
-exists()
-{
-        if [ -e "$1" ]; then echo "exists"; else echo "absent"; fi
-}
-
 P=$(actions_profile allow)
 mkdir "$TMP/allow" "$TMP/log" "$TMP/deny" "$TMP/deny-enospc" "$TMP/deny-5" "$TMP/kill" \
         "$TMP/prompt"

@@ -105,6 +105,6 @@ chmod 600 "$TMP/actions.json"
 as_nobody_try "$ACTIONS" open "$TMP/allowed/marker" wronly,creat
 assert_exit "a profile nobody cannot read: 125" 125
 assert_eq "a profile nobody cannot read: nothing ran" absent \
-        "$([ -e "$TMP/allowed/marker" ] && echo present || echo absent)"
+        "$(exists "$TMP/allowed/marker")"
 
 finish
