@@ -40,12 +40,11 @@ void notif_buffers_free(struct notif_buffers *bufs)
 int notif_receive(int listener, struct notif_buffers *bufs)
 {
         memset(bufs->req, 0, bufs->req_size);
-        for (;;) {
-                if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, bufs->req) == 0)
-                        return 0;
-                if (errno != EINTR)
-                        return -errno;
-        }
+        /* EINTR goes back to the caller: a lane is stopped by a signal that
+         * must end its wait. */
+        if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, bufs->req) == 0)
+                return 0;
+        return -errno;
 }
 
 static int respond(int listener, struct notif_buffers *bufs)
@@ -76,9 +75,12 @@ int notif_respond_errno(int listener, struct notif_buffers *bufs, uint64_t id, i
 
 int notif_id_valid(int listener, uint64_t id)
 {
-        if (ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
-                return 0;
-        return -errno;
+        int r;
+
+        do
+                r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
+        while (r < 0 && errno == EINTR);
+        return r < 0 ? -errno : 0;
 }
 
 bool notif_set_sync_wakeup(int listener)

@@ -41,7 +41,8 @@ int notif_buffers_init(struct notif_buffers *bufs);
 void notif_buffers_free(struct notif_buffers *bufs);
 
 /* Receives one notification into bufs->req (zeroed first, as the kernel
- * requires). -ENOENT: the caller went away before we read it. */
+ * requires). -ENOENT: the caller went away before we read it; -EINTR: a
+ * signal ended the wait (the caller decides whether to wait again). */
 int notif_receive(int listener, struct notif_buffers *bufs);
 
 /* Responses. -ENOENT: the target died or was interrupted; not an error. */

@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "notif.h"
 #include "syscall_args.h"
 
 #ifndef __X32_SYSCALL_BIT
@@ -585,20 +586,6 @@ static int decode_addr(struct policy_call *call, const struct syscall_desc *desc
         }
         call->have_addr = true;
         return 0;
-}
-
-/*
- * SECCOMP_IOCTL_NOTIF_ID_VALID: 0 while the target is still blocked in the
- * notified call, -ENOENT once it has died or been interrupted.
- */
-static int notif_id_valid(int listener_fd, uint64_t notif_id)
-{
-        int r;
-
-        do
-                r = ioctl(listener_fd, SECCOMP_IOCTL_NOTIF_ID_VALID, &notif_id);
-        while (r < 0 && errno == EINTR);
-        return r < 0 ? -errno : 0;
 }
 
 /* Decodes what needs asks for; *ret_read says whether anything was read

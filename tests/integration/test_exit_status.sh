@@ -78,6 +78,21 @@ assert_contains "a missing #! interpreter: named" \
         "$TMP/bad-interpreter: its interpreter $TMP/no-such-interpreter: No such file or directory" \
         "$ERR"
 
+# The command exits and leaves a busy child behind: run ends with the
+# command, and the child runs on (under its filter). The child spins until
+# the test lets it go, so run returning at all shows it did not wait.
+# shellcheck disable=SC2016 # expanded by the inner sh
+run_sup run --policy "$P" -- /bin/sh -c \
+        '(while [ ! -e "$1/let-go" ]; do :; done; echo done >"$1/child-done") & exit 3' sh "$TMP"
+assert_exit "the command exits, its busy child does not: run ends with the command" 3
+assert_eq "the child was still running when run ended" absent "$(exists "$TMP/child-done")"
+touch "$TMP/let-go"
+for _ in $(seq 200); do
+        [ -e "$TMP/child-done" ] && break
+        sleep 0.05
+done
+assert_eq "and finished once let go" exists "$(exists "$TMP/child-done")"
+
 # The status of a shell command line, through sh.
 run_sup run --policy "$P" -- /bin/sh -c 'exit 7'
 assert_exit "sh -c 'exit 7': 7" 7
