@@ -173,19 +173,10 @@ static void count(struct target *t, int nr, enum policy_verdict verdict)
  * so the signal cannot reach a process that reused the pid. */
 static void kill_caller(struct target *t, pid_t tid, uint64_t id)
 {
-        char path[64];
-        pid_t tgid = tid;
-        FILE *f;
+        pid_t tgid;
 
-        snprintf(path, sizeof(path), "/proc/%d/status", tid);
-        f = fopen(path, "re");
-        if (f) {
-                char line[256];
-                while (fgets(line, sizeof(line), f))
-                        if (sscanf(line, "Tgid: %d", &tgid) == 1)
-                                break;
-                fclose(f);
-        }
+        if (target_read_tgid(tid, &tgid) < 0)
+                tgid = tid;
         int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
         if (pidfd < 0)
                 return;
