@@ -30,6 +30,7 @@
 
 #include "confine.h"
 #include "env.h"
+#include "fdio.h"
 #include "launch.h"
 #include "launcher.h"
 #include "supervisor.h"
@@ -216,17 +217,7 @@ static int write_file_atomically(const char *path, const char *text)
                 free(tmp);
                 return r;
         }
-        size_t len = strlen(text), done = 0;
-        while (done < len) {
-                ssize_t n = write(fd, text + done, len - done);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        r = -errno;
-                        break;
-                }
-                done += (size_t)n;
-        }
+        r = fd_write_all(fd, text, strlen(text));
         if (close(fd) < 0 && r == 0)
                 r = -errno;
         if (r == 0 && rename(tmp, path) < 0)
