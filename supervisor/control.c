@@ -608,11 +608,6 @@ void control_server_set_status(struct control_server *s, cJSON *(*status)(void *
         s->status_ctx = ctx;
 }
 
-const char *control_server_path(const struct control_server *s)
-{
-        return s->path;
-}
-
 void control_server_stop(struct control_server *s)
 {
         if (!s || s->stopping)

@@ -50,8 +50,6 @@ int control_default_path(char *buf, size_t size, char *err, size_t err_size);
 int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *path,
                          struct control_server **ret_server, char *err, size_t err_size);
 
-const char *control_server_path(const struct control_server *s);
-
 /*
  * Answers {"type":"status"} with what status(ctx) returns: a JSON object
  * with "type":"status" (the daemon's targets), which the server sends with

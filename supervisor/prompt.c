@@ -132,11 +132,6 @@ struct prompt *prompt_broker_find(struct prompt_broker *b, uint64_t id)
         return NULL;
 }
 
-bool prompt_broker_can_save(const struct prompt_broker *b)
-{
-        return b->profile_path != NULL;
-}
-
 unsigned prompt_broker_timeout_ms(const struct prompt_broker *b)
 {
         return b->timeout_ms;

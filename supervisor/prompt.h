@@ -126,8 +126,6 @@ struct prompt *prompt_broker_first(struct prompt_broker *b);
 struct prompt *prompt_next(struct prompt *p);
 size_t prompt_broker_count(const struct prompt_broker *b);
 struct prompt *prompt_broker_find(struct prompt_broker *b, uint64_t id);
-/* Whether forever answers can be saved (the profile is a file). */
-bool prompt_broker_can_save(const struct prompt_broker *b);
 unsigned prompt_broker_timeout_ms(const struct prompt_broker *b);
 const char *prompt_broker_profile(const struct prompt_broker *b);
 
