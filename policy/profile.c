@@ -733,6 +733,45 @@ static int eval_filter(struct loader *l, const cJSON *filter, bool include, bool
         return 0;
 }
 
+/*
+ * The data of an ERRNO or TRACE action: ret_key's number (an errno up to
+ * 4095, or a tracer's message up to 65535), else name_key's errno name for
+ * ERRNO; EPERM for ERRNO and 0 for TRACE when neither is given. Entries
+ * (errnoRet, errno) and the default (defaultErrnoRet, defaultErrno) share
+ * it, so they cannot drift apart.
+ */
+static int parse_ret_data(struct loader *l, const cJSON *obj, const char *ret_key,
+                          const char *name_key, enum policy_kernel_action action,
+                          uint32_t *ret_data)
+{
+        const cJSON *ret = cJSON_GetObjectItemCaseSensitive(obj, ret_key);
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(obj, name_key);
+        int r;
+
+        *ret_data = action == KACT_TRACE ? 0 : EPERM;
+        if (ret && !cJSON_IsNull(ret)) {
+                uint64_t v;
+                path_push_key(l, ret_key);
+                if (action != KACT_ERRNO && action != KACT_TRACE)
+                        r = fail(l, "%s goes only with SCMP_ACT_ERRNO or SCMP_ACT_TRACE", ret_key);
+                else
+                        r = get_u64(l, ret, action == KACT_TRACE ? 65535 : 4095, &v);
+                path_pop(l);
+                if (r < 0)
+                        return r;
+                *ret_data = (uint32_t)v;
+        } else if (name && !cJSON_IsNull(name) && action == KACT_ERRNO) {
+                int v;
+                path_push_key(l, name_key);
+                r = parse_errno_value(l, name, &v);
+                path_pop(l);
+                if (r < 0)
+                        return r;
+                *ret_data = (uint32_t)v;
+        }
+        return 0;
+}
+
 static int parse_entry(struct loader *l, const cJSON *obj, size_t index)
 {
         static const char *const known[] = {"names", "name",    "action",   "errnoRet", "errno",
@@ -775,31 +814,9 @@ static int parse_entry(struct loader *l, const cJSON *obj, size_t index)
                 return r;
         e.action = (enum policy_kernel_action)action;
 
-        const cJSON *errno_ret = cJSON_GetObjectItemCaseSensitive(obj, "errnoRet");
-        const cJSON *errno_name = cJSON_GetObjectItemCaseSensitive(obj, "errno");
-        e.ret_data = EPERM;
-        if (e.action == KACT_TRACE)
-                e.ret_data = 0;
-        if (errno_ret && !cJSON_IsNull(errno_ret)) {
-                uint64_t v;
-                path_push_key(l, "errnoRet");
-                if (e.action != KACT_ERRNO && e.action != KACT_TRACE)
-                        r = fail(l, "errnoRet goes only with SCMP_ACT_ERRNO or SCMP_ACT_TRACE");
-                else
-                        r = get_u64(l, errno_ret, e.action == KACT_TRACE ? 65535 : 4095, &v);
-                path_pop(l);
-                if (r < 0)
-                        return r;
-                e.ret_data = (uint32_t)v;
-        } else if (errno_name && !cJSON_IsNull(errno_name) && e.action == KACT_ERRNO) {
-                int v;
-                path_push_key(l, "errno");
-                r = parse_errno_value(l, errno_name, &v);
-                path_pop(l);
-                if (r < 0)
-                        return r;
-                e.ret_data = (uint32_t)v;
-        }
+        r = parse_ret_data(l, obj, "errnoRet", "errno", e.action, &e.ret_data);
+        if (r < 0)
+                return r;
 
         path_push_key(l, "args");
         r = parse_args(l, cJSON_GetObjectItemCaseSensitive(obj, "args"), &e.args, &e.n_args,
@@ -1512,31 +1529,10 @@ static int parse_profile(struct loader *l, const cJSON *root)
         if (r < 0)
                 return r;
         p->default_action = (enum policy_kernel_action)action;
-        p->default_ret_data = p->default_action == KACT_TRACE ? 0 : EPERM;
-
-        const cJSON *def_ret = cJSON_GetObjectItemCaseSensitive(root, "defaultErrnoRet");
-        const cJSON *def_errno = cJSON_GetObjectItemCaseSensitive(root, "defaultErrno");
-        if (def_ret && !cJSON_IsNull(def_ret)) {
-                uint64_t v;
-                path_push_key(l, "defaultErrnoRet");
-                if (p->default_action != KACT_ERRNO && p->default_action != KACT_TRACE)
-                        r = fail(l,
-                                 "defaultErrnoRet goes only with SCMP_ACT_ERRNO or SCMP_ACT_TRACE");
-                else
-                        r = get_u64(l, def_ret, 4095, &v);
-                path_pop(l);
-                if (r < 0)
-                        return r;
-                p->default_ret_data = (uint32_t)v;
-        } else if (def_errno && !cJSON_IsNull(def_errno) && p->default_action == KACT_ERRNO) {
-                int v;
-                path_push_key(l, "defaultErrno");
-                r = parse_errno_value(l, def_errno, &v);
-                path_pop(l);
-                if (r < 0)
-                        return r;
-                p->default_ret_data = (uint32_t)v;
-        }
+        r = parse_ret_data(l, root, "defaultErrnoRet", "defaultErrno", p->default_action,
+                           &p->default_ret_data);
+        if (r < 0)
+                return r;
 
         const cJSON *arches = cJSON_GetObjectItemCaseSensitive(root, "architectures");
         const cJSON *arch_map = cJSON_GetObjectItemCaseSensitive(root, "archMap");

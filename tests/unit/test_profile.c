@@ -227,6 +227,13 @@ static void test_default_errno_ret_sets_the_default_errno(void **state)
         p = load_ok("{'defaultAction': 'SCMP_ACT_TRACE', 'defaultErrnoRet': 7}");
         assert_int_equal(p->default_ret_data, 7);
         policy_free(p);
+
+        /* A tracer's message goes to 65535, for the default as for entries. */
+        p = load_ok("{'defaultAction': 'SCMP_ACT_TRACE', 'defaultErrnoRet': 65535}");
+        assert_int_equal(p->default_ret_data, 65535);
+        policy_free(p);
+        assert_refused("{'defaultAction': 'SCMP_ACT_TRACE', 'defaultErrnoRet': 65536}",
+                       "p.json:1:56: defaultErrnoRet: 65536 is out of range (0 to 65535)");
 }
 
 static void test_default_errno_ret_with_another_action_is_an_error(void **state)
