@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * --log: one JSON object per line per decision. The line is built in a
- * buffer by hand and handed to stdio in one piece: printf and per-character
- * stdio calls were most of what logging cost per call (bench/, row d).
+ * buffer by hand (printf and per-character stdio calls were most of what
+ * logging cost per call, bench/ row d) and added whole to the log file's
+ * own buffer, under its lock, which goes out in whole lines.
  */
 #include "decision_log.h"
 

@@ -257,12 +257,16 @@ static int answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
         return respond(t, bufs, id, call, d->verdict, d->errno_value);
 }
 
+static void say_answer_failed(int r)
+{
+        if (r < 0)
+                fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+}
+
 static void finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
                    const struct policy_call *call, const struct policy_decision *d)
 {
-        int r = answer(t, bufs, id, call, d);
-        if (r < 0)
-                fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+        say_answer_failed(answer(t, bufs, id, call, d));
 }
 
 static char *dup_or_null(const char *s, bool *failed)
@@ -357,15 +361,19 @@ static int native_nr(struct supervisor *sup, uint32_t arch, int nr)
         int index = nr & ~0x40000000; /* __X32_SYSCALL_BIT */
         if (index < 0 || index >= COMPAT_MAX_NR)
                 return -1;
+        /* The loop and a lane may both fill the same entry: the same value,
+         * but the stores and loads must be atomic. */
         int16_t *cached = &sup->compat_nr[slot][index];
-        if (*cached == 0) {
+        int16_t v = __atomic_load_n(cached, __ATOMIC_RELAXED);
+        if (v == 0) {
                 uint32_t scmp_arch = arch == AUDIT_ARCH_I386 ? SCMP_ARCH_X86 : SCMP_ARCH_X32;
                 char *name = seccomp_syscall_resolve_num_arch(scmp_arch, nr);
                 int native = name ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
                 free(name);
-                *cached = (int16_t)(native < 0 ? -1 : native + 1);
+                v = (int16_t)(native < 0 ? -1 : native + 1);
+                __atomic_store_n(cached, v, __ATOMIC_RELAXED);
         }
-        return *cached < 0 ? -1 : *cached - 1;
+        return v < 0 ? -1 : v - 1;
 }
 
 void supervisor_discard(struct pending_call *pc)
@@ -410,9 +418,7 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         if (call.nr < 0) {
                 /* A 32-bit or x32 call with no native counterpart: no rule
                  * can speak of it, so it is refused. */
-                r = notif_respond_errno(t->listener, bufs, req->id, ENOSYS);
-                if (r < 0 && r != -ENOENT)
-                        fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+                say_answer_failed(respond(t, bufs, req->id, &call, VERDICT_DENY, ENOSYS));
                 return;
         }
         call.pid = (pid_t)req->pid;
@@ -421,10 +427,7 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         if (t->launcher_exec_pending && call.pid == t->pid && call.nr == __NR_execve) {
                 /* Our own exec of the command: allowed exactly once. */
                 t->launcher_exec_pending = false;
-                r = notif_respond_continue(t->listener, bufs, req->id);
-                if (r < 0 && r != -ENOENT)
-                        fprintf(stderr, "scmp-super: answering the launcher's exec: %s\n",
-                                strerror(-r));
+                say_answer_failed(respond(t, bufs, req->id, &call, VERDICT_ALLOW, 0));
                 return;
         }
 
@@ -491,9 +494,7 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
                  * root and exec tracking) and answered as the kernel would
                  * have: the kernel's decision, not ours, so neither counted
                  * nor logged. */
-                r = respond(t, bufs, req->id, &call, d.verdict, d.errno_value);
-                if (r < 0)
-                        fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+                say_answer_failed(respond(t, bufs, req->id, &call, d.verdict, d.errno_value));
                 return;
         }
         finish(t, bufs, req->id, &call, &d);
@@ -526,9 +527,9 @@ static void handle_notification(struct target *t)
  *
  * Used by run, and by trace (whose observe hook takes its own lock), when
  * no hook that must stay on the loop watches every call (the log is written from
- * either thread: lines are built in thread-local buffers and stdio locks
- * the stream), and never by the daemon (a thread per container would not
- * scale).
+ * either thread: lines are built in thread-local buffers and the log file
+ * takes them whole under its lock), and never by the daemon (a thread per
+ * container would not scale).
  */
 struct lane {
         uv_async_t async; /* first: freed in its close callback */
