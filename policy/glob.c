@@ -290,7 +290,10 @@ bool path_glob_match(const char *pattern, const char *path)
         if (plen > PATH_GLOB_MAX)
                 return false;
 
-        memset(cur, 0, sizeof(*cur));
+        /* Only the words the pattern uses, as states_step clears them: the
+         * whole set is about a kilobyte, and this runs per rule per call. */
+        memset(cur->live, 0, state_words(plen) * sizeof(cur->live[0]));
+        memset(cur->entered, 0, state_words(plen) * sizeof(cur->entered[0]));
         state_enter(pattern, plen, cur, 0);
 
         for (const char *c = path; *c != '\0'; c++) {
