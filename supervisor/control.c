@@ -444,32 +444,38 @@ static void on_connection(uv_stream_t *listener, int status)
 
 /* The socket file. */
 
-/* Removes a socket file nobody listens on; refuses anything else. */
-static int clear_stale(const char *path, char *err, size_t err_size)
+int unix_socket_clear_stale(const char *path, char *err, size_t err_size)
 {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
         struct stat st;
         int fd, r;
 
+        if (strlen(path) >= sizeof(sa.sun_path))
+                return fail(err, err_size, -ENAMETOOLONG,
+                            "%s: longer than the %zu bytes a socket path may have", path,
+                            sizeof(sa.sun_path) - 1);
         if (lstat(path, &st) < 0)
                 return errno == ENOENT
                            ? 0
                            : fail(err, err_size, -errno, "%s: %s", path, strerror(errno));
         if (!S_ISSOCK(st.st_mode))
-                return fail(err, err_size, -EEXIST, "%s exists and is not a socket", path);
+                return fail(err, err_size, -EEXIST, "%s: exists and is not a socket", path);
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return fail(err, err_size, -errno, "socket: %s", strerror(errno));
         strcpy(sa.sun_path, path);
         r = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
         close(fd);
+        /* EAGAIN: a listener whose backlog is full. */
         if (r == 0 || r == -EAGAIN)
-                return fail(err, err_size, -EADDRINUSE, "%s: another supervisor listens there",
+                return fail(err, err_size, -EADDRINUSE, "%s: another process is listening on it",
                             path);
         if (r != -ECONNREFUSED)
-                return fail(err, err_size, r, "%s: %s", path, strerror(-r));
-        if (unlink(path) < 0)
-                return fail(err, err_size, -errno, "%s: %s", path, strerror(errno));
+                return fail(err, err_size, r, "%s: cannot tell whether it is in use: %s", path,
+                            strerror(-r));
+        if (unlink(path) < 0 && errno != ENOENT)
+                return fail(err, err_size, -errno, "%s: removing the stale socket: %s", path,
+                            strerror(errno));
         return 0;
 }
 
@@ -494,7 +500,7 @@ static void sweep_stale(const char *dir)
                         continue;
                 int n = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
                 if (n > 0 && (size_t)n < sizeof(path))
-                        (void)clear_stale(path, err, sizeof(err));
+                        (void)unix_socket_clear_stale(path, err, sizeof(err));
         }
         closedir(d);
 }
@@ -550,7 +556,7 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
                 return fail(err, err_size, -ENAMETOOLONG,
                             "%s: too long for a unix socket (at most %zu bytes)", path,
                             sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
-        r = clear_stale(path, err, err_size);
+        r = unix_socket_clear_stale(path, err, err_size);
         if (r < 0)
                 return r;
         /* libuv reports a missing directory as EACCES; say what is wrong. */

@@ -42,6 +42,11 @@ struct control_server;
  */
 int control_default_path(char *buf, size_t size, char *err, size_t err_size);
 
+/* Removes a socket file at path that nobody listens on (a listener that
+ * died); 0 also when there is none. Refuses, with a message in err, a file
+ * that is no socket or one somebody listens on. */
+int unix_socket_clear_stale(const char *path, char *err, size_t err_size);
+
 /*
  * Listens on path and joins b as a front end. A socket file left at path by
  * a process that is gone is replaced; one somebody listens on, or a file that

@@ -297,35 +297,9 @@ static int listen_unix(const char *path, mode_t mode, int *ret_fd, struct stat *
                 return -ENAMETOOLONG;
         }
         strcpy(addr.sun_path, path);
-        if (lstat(path, &st) == 0) {
-                if (!S_ISSOCK(st.st_mode)) {
-                        snprintf(errbuf, errlen, "%s: exists and is not a socket", path);
-                        return -EEXIST;
-                }
-                int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-                if (probe < 0) {
-                        r = -errno;
-                        snprintf(errbuf, errlen, "socket: %s", strerror(-r));
-                        return r;
-                }
-                r = connect(probe, (struct sockaddr *)&addr, sizeof(addr)) == 0 ? 0 : -errno;
-                close(probe);
-                if (r == 0) {
-                        snprintf(errbuf, errlen, "%s: another process is listening on it", path);
-                        return -EADDRINUSE;
-                }
-                if (r != -ECONNREFUSED) {
-                        snprintf(errbuf, errlen, "%s: cannot tell whether it is in use: %s", path,
-                                 strerror(-r));
-                        return r;
-                }
-                if (unlink(path) < 0 && errno != ENOENT) {
-                        r = -errno;
-                        snprintf(errbuf, errlen, "%s: removing the stale socket: %s", path,
-                                 strerror(-r));
-                        return r;
-                }
-        }
+        r = unix_socket_clear_stale(path, errbuf, errlen);
+        if (r < 0)
+                return r;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0) {
                 r = -errno;
