@@ -17,6 +17,7 @@
 
 #include "errnos.h"
 #include "groups.h"
+#include "profile_text.h"
 #include "trace_profile.h"
 
 struct rule {
@@ -90,23 +91,14 @@ static const struct rule *ruleset_find(const struct ruleset *set, const char *na
         return NULL;
 }
 
-/* The document's seccomp object: the root, or linux.seccomp of an OCI
- * config.json, as the loader takes it. */
-static const cJSON *seccomp_of(const cJSON *root)
-{
-        const cJSON *linux_obj = cJSON_GetObjectItemCaseSensitive(root, "linux");
-        if (linux_obj && !cJSON_GetObjectItemCaseSensitive(root, "defaultAction"))
-                return cJSON_GetObjectItemCaseSensitive(linux_obj, "seccomp");
-        return root;
-}
-
 static int parse_input(const struct profile_input *in, cJSON **ret_root, const cJSON **ret_seccomp,
                        struct policy_error *err)
 {
         cJSON *root = cJSON_ParseWithLength(in->text, in->len);
         if (!root)
                 return fail(err, "%s: not valid JSON", in->name);
-        const cJSON *seccomp = seccomp_of(root);
+        bool oci;
+        const cJSON *seccomp = profile_seccomp_object(root, &oci);
         if (!cJSON_IsObject(seccomp) ||
             !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(seccomp, "defaultAction"))) {
                 cJSON_Delete(root);
