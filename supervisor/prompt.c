@@ -15,6 +15,7 @@
 #include "netaddr.h"
 #include "profile_edit.h"
 #include "prompt_rule.h"
+#include "prompt_ui.h"
 #include "syscall_args.h"
 #include "target.h"
 
@@ -98,13 +99,6 @@ const char *prompt_scope_name(enum prompt_scope scope)
         default:
                 return "once";
         }
-}
-
-static int64_t realtime_ms(void)
-{
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Queue access. */
@@ -686,7 +680,7 @@ static struct prompt *prompt_new(struct prompt_broker *b, struct pending_call *p
         p->timeout_errno = pc->decision.errno_value > 0 ? pc->decision.errno_value : EPERM;
         uv_update_time(&b->sup->loop);
         p->deadline = uv_now(&b->sup->loop) + b->timeout_ms;
-        p->deadline_unix_ms = realtime_ms() + b->timeout_ms;
+        p->deadline_unix_ms = prompt_ui_now_ms() + b->timeout_ms;
         if (failed || prompt_add_call(p, pc) < 0) {
                 p->key = NULL;
                 prompt_free(p);
