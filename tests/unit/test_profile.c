@@ -152,30 +152,31 @@ static bool has_string(char **list, size_t n, const char *s)
 /* A profile with one supervisor rule. */
 #define RULE(fields) "{'defaultAction': 'SCMP_ACT_NOTIFY', 'supervisor': {'rules': [{" fields "}]}}"
 
+/* Every action name a profile may use, for the default and for entries. */
+static const struct {
+        const char *name;
+        enum policy_kernel_action action;
+} action_names[] = {
+    {"SCMP_ACT_ALLOW", KACT_ALLOW},
+    {"SCMP_ACT_ERRNO", KACT_ERRNO},
+    {"SCMP_ACT_KILL", KACT_KILL_THREAD},
+    {"SCMP_ACT_KILL_THREAD", KACT_KILL_THREAD},
+    {"SCMP_ACT_KILL_PROCESS", KACT_KILL_PROCESS},
+    {"SCMP_ACT_TRAP", KACT_TRAP},
+    {"SCMP_ACT_LOG", KACT_LOG},
+    {"SCMP_ACT_TRACE", KACT_TRACE},
+    {"SCMP_ACT_NOTIFY", KACT_NOTIFY},
+};
+
 /* defaultAction, defaultErrnoRet, defaultErrno */
 
 static void test_default_action_accepts_every_action_name(void **state)
 {
-        static const struct {
-                const char *name;
-                enum policy_kernel_action action;
-        } cases[] = {
-            {"SCMP_ACT_ALLOW", KACT_ALLOW},
-            {"SCMP_ACT_ERRNO", KACT_ERRNO},
-            {"SCMP_ACT_KILL", KACT_KILL_THREAD},
-            {"SCMP_ACT_KILL_THREAD", KACT_KILL_THREAD},
-            {"SCMP_ACT_KILL_PROCESS", KACT_KILL_PROCESS},
-            {"SCMP_ACT_TRAP", KACT_TRAP},
-            {"SCMP_ACT_LOG", KACT_LOG},
-            {"SCMP_ACT_TRACE", KACT_TRACE},
-            {"SCMP_ACT_NOTIFY", KACT_NOTIFY},
-        };
-
-        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (size_t i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++) {
                 char text[128];
-                snprintf(text, sizeof(text), "{'defaultAction': '%s'}", cases[i].name);
+                snprintf(text, sizeof(text), "{'defaultAction': '%s'}", action_names[i].name);
                 struct policy *p = load_ok(text);
-                assert_int_equal(p->default_action, cases[i].action);
+                assert_int_equal(p->default_action, action_names[i].action);
                 assert_int_equal(p->n_entries, 0);
                 assert_int_equal(p->n_warnings, 0);
                 policy_free(p);
@@ -451,28 +452,13 @@ static void test_malformed_syscall_lists_are_errors(void **state)
 
 static void test_entry_action_accepts_every_action_name(void **state)
 {
-        static const struct {
-                const char *name;
-                enum policy_kernel_action action;
-        } cases[] = {
-            {"SCMP_ACT_ALLOW", KACT_ALLOW},
-            {"SCMP_ACT_ERRNO", KACT_ERRNO},
-            {"SCMP_ACT_KILL", KACT_KILL_THREAD},
-            {"SCMP_ACT_KILL_THREAD", KACT_KILL_THREAD},
-            {"SCMP_ACT_KILL_PROCESS", KACT_KILL_PROCESS},
-            {"SCMP_ACT_TRAP", KACT_TRAP},
-            {"SCMP_ACT_LOG", KACT_LOG},
-            {"SCMP_ACT_TRACE", KACT_TRACE},
-            {"SCMP_ACT_NOTIFY", KACT_NOTIFY},
-        };
-
-        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        for (size_t i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++) {
                 char text[256];
                 snprintf(text, sizeof(text), ENTRY("'names': ['getppid'], 'action': '%s'"),
-                         cases[i].name);
+                         action_names[i].name);
                 struct policy *p = load_ok(text);
                 assert_int_equal(p->n_entries, 1);
-                assert_int_equal(p->entries[0].action, cases[i].action);
+                assert_int_equal(p->entries[0].action, action_names[i].action);
                 policy_free(p);
         }
         assert_refused(ENTRY("'names': ['getppid'], 'action': 'SCMP_ACT_ALOW'"),
