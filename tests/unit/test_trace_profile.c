@@ -69,10 +69,39 @@ static void entry_names(const cJSON *root, int i, char *buf, size_t size)
         }
 }
 
+/* The args of the entry at i as "index op value valueTwo". */
+static void entry_condition(const cJSON *root, int i, char *buf, size_t size)
+{
+        const cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), i);
+        const cJSON *args = cJSON_GetObjectItem(entry, "args");
+        assert_int_equal(cJSON_GetArraySize(args), 1);
+        const cJSON *c = cJSON_GetArrayItem(args, 0);
+        snprintf(buf, size, "%d %s %#llx %#llx", cJSON_GetObjectItem(c, "index")->valueint,
+                 cJSON_GetObjectItem(c, "op")->valuestring,
+                 (unsigned long long)cJSON_GetObjectItem(c, "value")->valuedouble,
+                 (unsigned long long)cJSON_GetObjectItem(c, "valueTwo")->valuedouble);
+}
+
+/* The names, or the first condition, of entry i are expected. */
+static void assert_entry_names(const cJSON *root, int i, const char *expected)
+{
+        char names[512];
+        entry_names(root, i, names, sizeof(names));
+        if (strcmp(names, expected) != 0)
+                fail_msg("entry %d: names \"%s\", expected \"%s\"", i, names, expected);
+}
+
+static void assert_entry_condition(const cJSON *root, int i, const char *expected)
+{
+        char cond[256];
+        entry_condition(root, i, cond, sizeof(cond));
+        if (strcmp(cond, expected) != 0)
+                fail_msg("entry %d: condition \"%s\", expected \"%s\"", i, cond, expected);
+}
+
 static void test_complete_profile_refuses_everything_else_with_enosys(void **state)
 {
         struct trace_recorder rec;
-        char names[512];
         assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, false), 0);
         record(&rec, __NR_write, 0, 0);
         record(&rec, __NR_execve, 0, 0);
@@ -88,8 +117,7 @@ static void test_complete_profile_refuses_everything_else_with_enosys(void **sta
         assert_string_equal(cJSON_GetObjectItem(arch, "architecture")->valuestring,
                             "SCMP_ARCH_X86_64");
         assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "syscalls")), 1);
-        entry_names(root, 0, names, sizeof(names));
-        assert_string_equal(names, "brk execve write");
+        assert_entry_names(root, 0, "brk execve write");
         cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), 0);
         assert_string_equal(cJSON_GetObjectItem(entry, "action")->valuestring, "SCMP_ACT_ALLOW");
         assert_string_equal(cJSON_GetObjectItem(entry, "comment")->valuestring,
@@ -130,7 +158,6 @@ static void test_output_is_deterministic(void **state)
 static void test_implicit_syscalls_get_their_own_entry(void **state)
 {
         struct trace_recorder rec;
-        char names[512];
         struct policy *base =
             load_profile("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
                          "[\"futex\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}]}");
@@ -143,12 +170,11 @@ static void test_implicit_syscalls_get_their_own_entry(void **state)
                            false, true);
         cJSON *root = cJSON_Parse(text);
         assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "syscalls")), 3);
-        entry_names(root, 1, names, sizeof(names));
-        assert_string_equal(names, "rt_sigreturn");
+        assert_entry_names(root, 1, "rt_sigreturn");
         /* futex is the base's, rt_sigreturn was seen: neither is implicit. */
-        entry_names(root, 2, names, sizeof(names));
-        assert_string_equal(names, "clock_getres clock_gettime getcpu gettimeofday "
-                                   "restart_syscall sched_yield time");
+        assert_entry_names(root, 2,
+                           "clock_getres clock_gettime getcpu gettimeofday "
+                           "restart_syscall sched_yield time");
         cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), 2);
         assert_non_null(strstr(cJSON_GetObjectItem(entry, "comment")->valuestring, "not seen"));
         cJSON_Delete(root);
@@ -229,7 +255,6 @@ static void test_nothing_new_gives_the_base_unchanged(void **state)
 static void test_base_with_empty_or_missing_syscalls(void **state)
 {
         struct trace_recorder rec;
-        char names[256];
         assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, false), 0);
         record(&rec, __NR_getpid, 0, 0);
 
@@ -261,8 +286,7 @@ static void test_base_with_empty_or_missing_syscalls(void **state)
                 cJSON *root = cJSON_Parse(text);
                 assert_non_null(root);
                 int n = cJSON_GetArraySize(cJSON_GetObjectItem(root, "syscalls"));
-                entry_names(root, n - 1, names, sizeof(names));
-                assert_string_equal(names, "getpid");
+                assert_entry_names(root, n - 1, "getpid");
                 cJSON_Delete(root);
                 free(text);
         }
@@ -285,9 +309,7 @@ static void test_oci_config_keeps_its_shape(void **state)
         assert_non_null(root);
         assert_string_equal(cJSON_GetObjectItem(root, "ociVersion")->valuestring, "1.0.2");
         cJSON *seccomp = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "linux"), "seccomp");
-        char names[64];
-        entry_names(seccomp, 1, names, sizeof(names));
-        assert_string_equal(names, "write");
+        assert_entry_names(seccomp, 1, "write");
         assert_non_null(strstr(text, "\n        {\n          \"names\": [\n"));
         policy_free(load_profile(text));
         cJSON_Delete(root);
@@ -296,23 +318,9 @@ static void test_oci_config_keeps_its_shape(void **state)
         policy_free(base);
 }
 
-/* The args of the entry at i as "index op value valueTwo". */
-static void entry_condition(const cJSON *root, int i, char *buf, size_t size)
-{
-        const cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), i);
-        const cJSON *args = cJSON_GetObjectItem(entry, "args");
-        assert_int_equal(cJSON_GetArraySize(args), 1);
-        const cJSON *c = cJSON_GetArrayItem(args, 0);
-        snprintf(buf, size, "%d %s %#llx %#llx", cJSON_GetObjectItem(c, "index")->valueint,
-                 cJSON_GetObjectItem(c, "op")->valuestring,
-                 (unsigned long long)cJSON_GetObjectItem(c, "value")->valuedouble,
-                 (unsigned long long)cJSON_GetObjectItem(c, "valueTwo")->valuedouble);
-}
-
 static void test_args_make_argument_level_entries(void **state)
 {
         struct trace_recorder rec;
-        char names[256], cond[128];
         assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, false), 0);
         record(&rec, __NR_socket, AF_INET, SOCK_STREAM);
         record(&rec, __NR_socket, AF_UNIX, SOCK_DGRAM);
@@ -328,29 +336,18 @@ static void test_args_make_argument_level_entries(void **state)
         cJSON *root = cJSON_Parse(text);
         assert_non_null(root);
 
-        entry_names(root, 0, names, sizeof(names));
-        assert_string_equal(names, "read");
+        assert_entry_names(root, 0, "read");
         /* Sorted by syscall name, then by value. */
-        entry_names(root, 1, names, sizeof(names));
-        assert_string_equal(names, "clone");
-        entry_condition(root, 1, cond, sizeof(cond));
-        assert_string_equal(cond, "0 SCMP_CMP_MASKED_EQ 0x7e020000 0");
-        entry_names(root, 2, names, sizeof(names));
-        assert_string_equal(names, "clone");
-        entry_condition(root, 2, cond, sizeof(cond));
-        assert_string_equal(cond, "0 SCMP_CMP_MASKED_EQ 0x7e020000 0x10000000");
-        entry_names(root, 3, names, sizeof(names));
-        assert_string_equal(names, "ioctl");
-        entry_condition(root, 3, cond, sizeof(cond));
-        assert_string_equal(cond, "1 SCMP_CMP_MASKED_EQ 0xffffffff 0x80045430");
-        entry_condition(root, 4, cond, sizeof(cond));
-        assert_string_equal(cond, "0 SCMP_CMP_EQ 0xffffffff 0");
-        entry_condition(root, 5, cond, sizeof(cond));
-        assert_string_equal(cond, "0 SCMP_CMP_EQ 0xf 0");
-        entry_condition(root, 6, cond, sizeof(cond));
-        assert_string_equal(cond, "0 SCMP_CMP_EQ 0x1 0");
-        entry_condition(root, 7, cond, sizeof(cond));
-        assert_string_equal(cond, "0 SCMP_CMP_EQ 0x2 0");
+        assert_entry_names(root, 1, "clone");
+        assert_entry_condition(root, 1, "0 SCMP_CMP_MASKED_EQ 0x7e020000 0");
+        assert_entry_names(root, 2, "clone");
+        assert_entry_condition(root, 2, "0 SCMP_CMP_MASKED_EQ 0x7e020000 0x10000000");
+        assert_entry_names(root, 3, "ioctl");
+        assert_entry_condition(root, 3, "1 SCMP_CMP_MASKED_EQ 0xffffffff 0x80045430");
+        assert_entry_condition(root, 4, "0 SCMP_CMP_EQ 0xffffffff 0");
+        assert_entry_condition(root, 5, "0 SCMP_CMP_EQ 0xf 0");
+        assert_entry_condition(root, 6, "0 SCMP_CMP_EQ 0x1 0");
+        assert_entry_condition(root, 7, "0 SCMP_CMP_EQ 0x2 0");
         assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "syscalls")), 8);
         cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), 6);
         assert_string_equal(cJSON_GetObjectItem(entry, "comment")->valuestring,
@@ -380,19 +377,16 @@ static void test_args_make_argument_level_entries(void **state)
 static void test_truncated_values_fall_back_to_allowing_the_syscall(void **state)
 {
         struct trace_recorder rec;
-        char names[256];
         assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, false), 0);
         for (uint64_t v = 0; v <= TRACE_MAX_VALUES; v++)
                 record(&rec, __NR_ioctl, 1, 0x5400 + v);
         record(&rec, __NR_socket, AF_UNIX, SOCK_STREAM);
         char *text = build(&rec, NULL, true, false);
         cJSON *root = cJSON_Parse(text);
-        entry_names(root, 0, names, sizeof(names));
-        assert_string_equal(names, "ioctl");
+        assert_entry_names(root, 0, "ioctl");
         assert_null(cJSON_GetObjectItem(
             cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), 0), "args"));
-        entry_names(root, 1, names, sizeof(names));
-        assert_string_equal(names, "socket");
+        assert_entry_names(root, 1, "socket");
         assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "syscalls")), 2);
         cJSON_Delete(root);
         free(text);
