@@ -42,6 +42,8 @@ static void run_usage(FILE *out)
               "                      \"supervisor\" rules (default: the built-in profile,\n"
               "                      see 'scmp-super check --print-default')\n"
               "  -l, --log FILE      append one JSON line per supervisor decision to FILE\n"
+              "                      (flushed every second, whole lines only: several\n"
+              "                      runs may share FILE)\n"
               "  -s, --summary       print counts per syscall and decision at exit\n"
               "  -v, --verbose       report skipped syscall names and other details\n"
               "      --connect PATH  have the daemon listening on PATH supervise COMMAND\n"
