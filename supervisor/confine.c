@@ -179,7 +179,9 @@ static const long sanitizer_ptrace_requests[] = {
 #endif
 
 /* The ioctls we make: the notification protocol, and libuv setting
- * O_NONBLOCK and FD_CLOEXEC; prompting reads the terminal's settings. */
+ * O_NONBLOCK and FD_CLOEXEC; prompting reads the terminal's settings. The
+ * filter compares them in this order: the two made per notification come
+ * first. */
 static const unsigned long allowed_ioctls[] = {
     SECCOMP_IOCTL_NOTIF_RECV,
     SECCOMP_IOCTL_NOTIF_SEND,
@@ -376,6 +378,13 @@ int supervisor_confine(unsigned features)
 #endif
         if (r == 0)
                 r = add_conditional_rules(ctx, features);
+        /* Every notification costs two ioctls (RECV, SEND), and the kernel
+         * runs the filter for them (their arguments are checked). Testing
+         * ioctl first, before the unconditional calls the kernel answers
+         * from its bitmap anyway, saves ~45 ns per notification (bench/,
+         * "b unconfined"). */
+        if (r == 0)
+                r = seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
         if (r == 0)
                 r = seccomp_load(ctx);
         seccomp_release(ctx);
