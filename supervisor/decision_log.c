@@ -41,6 +41,10 @@ static void put_bytes(struct line *l, const char *s, size_t n)
         l->len += n;
 }
 
+/* A string literal: its length is known when compiling, and so the copy
+ * is a few moves rather than strlen and memcpy calls. */
+#define PUT_LITERAL(l, s) put_bytes((l), "" s, sizeof(s) - 1)
+
 static void put(struct line *l, const char *s)
 {
         put_bytes(l, s, strlen(s));
@@ -59,23 +63,30 @@ static void put_dec(struct line *l, uint64_t v, unsigned min_digits)
         put_bytes(l, tmp + i, sizeof(tmp) - i);
 }
 
-/* Lower-case hexadecimal, at least min_digits digits. */
+/* Lower-case hexadecimal, at least min_digits digits, written in place:
+ * six of them on every line. */
 static void put_hex(struct line *l, uint64_t v, unsigned min_digits)
 {
-        char tmp[16];
-        size_t i = sizeof(tmp);
-        do {
-                tmp[--i] = "0123456789abcdef"[v & 0xf];
+        unsigned n = v ? (67u - (unsigned)__builtin_clzll(v)) / 4 : 1;
+        if (n < min_digits)
+                n = min_digits;
+        if (n > sizeof(l->buf) - l->len)
+                return;
+        char *p = l->buf + l->len + n;
+        l->len += n;
+        while (n--) {
+                *--p = "0123456789abcdef"[v & 0xf];
                 v >>= 4;
-        } while ((v || sizeof(tmp) - i < min_digits) && i > 0);
-        put_bytes(l, tmp + i, sizeof(tmp) - i);
+        }
 }
 
-/* A byte a JSON string may hold as it is. */
-static bool json_plain(unsigned char c)
-{
-        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-}
+/* The bytes a JSON string may hold as they are: printable ASCII but the
+ * quote and the backslash. One load per byte of a path or a name. */
+static const bool json_plain[256] = {
+    [0x20 ... 0x21] = true, /* '"' is 0x22 */
+    [0x23 ... 0x5b] = true, /* '\\' is 0x5c */
+    [0x5d ... 0x7e] = true,
+};
 
 /* Target-supplied bytes are escaped, never trusted to be UTF-8 or
  * printable. Runs of plain bytes are copied at once. */
@@ -83,10 +94,10 @@ static void put_json_string(struct line *l, const char *s)
 {
         const unsigned char *p = (const unsigned char *)s;
 
-        put(l, "\"");
-        while (*p) {
+        PUT_LITERAL(l, "\"");
+        for (;;) {
                 size_t run = 0;
-                while (json_plain(p[run]))
+                while (json_plain[p[run]])
                         run++;
                 put_bytes(l, (const char *)p, run);
                 p += run;
@@ -98,45 +109,49 @@ static void put_json_string(struct line *l, const char *s)
                         l->buf[l->len++] = '\\';
                         l->buf[l->len++] = (char)*p;
                 } else {
-                        put(l, "\\u00");
+                        PUT_LITERAL(l, "\\u00");
                         put_hex(l, *p, 2);
                 }
                 p++;
         }
-        put(l, "\"");
+        PUT_LITERAL(l, "\"");
 }
 
-static void put_key_string(struct line *l, const char *key, const char *value)
-{
-        put(l, ",\"");
-        put(l, key);
-        put(l, "\":");
-        put_json_string(l, value);
-}
+/* ,"key":"value" where key is a literal. */
+#define PUT_KEY_STRING(l, key, value)                                                              \
+        do {                                                                                       \
+                PUT_LITERAL((l), ",\"" key "\":");                                                 \
+                put_json_string((l), (value));                                                     \
+        } while (0)
 
 /* "2026-11-22T11:37:28", formatted once a second. */
 static void put_time(struct line *l)
 {
         static _Thread_local time_t cached_sec = -1;
         static _Thread_local char cached[32];
+        static _Thread_local size_t cached_len;
         struct timespec ts;
 
         clock_gettime(CLOCK_REALTIME, &ts);
         if (ts.tv_sec != cached_sec) {
                 struct tm tm;
                 gmtime_r(&ts.tv_sec, &tm);
-                strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+                cached_len = strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
                 cached_sec = ts.tv_sec;
         }
-        put(l, cached);
-        put(l, ".");
+        put_bytes(l, cached, cached_len);
+        PUT_LITERAL(l, ".");
         put_dec(l, (uint64_t)ts.tv_nsec / 1000, 6);
-        put(l, "Z");
+        PUT_LITERAL(l, "Z");
 }
 
 static int put_named_arg(void *ctx, const char *key, const char *value)
 {
-        put_key_string(ctx, key, value);
+        struct line *l = ctx;
+        PUT_LITERAL(l, ",\"");
+        put(l, key);
+        PUT_LITERAL(l, "\":");
+        put_json_string(l, value);
         return 0;
 }
 
@@ -227,63 +242,66 @@ void decision_log_write(struct log_file *out, const struct target *t,
         char text[256];
 
         l->len = 0;
-        put(l, "{\"time\":\"");
+        PUT_LITERAL(l, "{\"time\":\"");
         put_time(l);
-        put(l, "\",\"pid\":");
+        PUT_LITERAL(l, "\",\"pid\":");
         put_dec(l, (uint64_t)call->pid, 1);
         if (t->id)
-                put_key_string(l, "container", t->id);
-        put(l, ",\"exe\":");
+                PUT_KEY_STRING(l, "container", t->id);
+        PUT_LITERAL(l, ",\"exe\":");
         if (call->have_exe && call->exe)
                 put_json_string(l, call->exe);
         else
-                put(l, "null");
-        put_key_string(l, "syscall", supervisor_syscall_name(t->sup, call->nr));
-        put(l, ",\"nr\":");
+                PUT_LITERAL(l, "null");
+        PUT_KEY_STRING(l, "syscall", supervisor_syscall_name(t->sup, call->nr));
+        PUT_LITERAL(l, ",\"nr\":");
         put_dec(l, (uint64_t)call->nr, 1);
-        put(l, ",\"args\":[");
+        PUT_LITERAL(l, ",\"args\":[");
         for (int i = 0; i < 6; i++) {
-                put(l, i ? ",\"0x" : "\"0x");
+                if (i)
+                        PUT_LITERAL(l, ",\"0x");
+                else
+                        PUT_LITERAL(l, "\"0x");
                 put_hex(l, call->args[i], 1);
-                put(l, "\"");
+                PUT_LITERAL(l, "\"");
         }
-        put(l, "]");
+        PUT_LITERAL(l, "]");
 
         if (call->have_paths && call->n_paths) {
-                put(l, ",\"paths\":[");
+                PUT_LITERAL(l, ",\"paths\":[");
                 for (unsigned i = 0; i < call->n_paths; i++) {
                         if (i)
-                                put(l, ",");
+                                PUT_LITERAL(l, ",");
                         if (call->paths[i])
                                 put_json_string(l, call->paths[i]);
                         else
-                                put(l, "null");
+                                PUT_LITERAL(l, "null");
                 }
-                put(l, "]");
+                PUT_LITERAL(l, "]");
         }
         if (call->have_addr && call->addr_len > 0 &&
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
                            sizeof(text)) == 0)
-                put_key_string(l, "address", text);
+                PUT_KEY_STRING(l, "address", text);
         syscall_describe_args(call->nr, call->args, put_named_arg, l);
 
         if (d->rule) {
-                put(l, ",\"rule\":\"supervisor.rules[");
+                PUT_LITERAL(l, ",\"rule\":\"supervisor.rules[");
                 put_dec(l, d->rule->source_index, 1);
-                put(l, "]\"");
+                PUT_LITERAL(l, "]\"");
                 if (d->rule->comment)
-                        put_key_string(l, "comment", d->rule->comment);
+                        PUT_KEY_STRING(l, "comment", d->rule->comment);
         } else {
-                put_key_string(l, "rule", "default");
+                PUT_KEY_STRING(l, "rule", "default");
         }
-        put_key_string(l, "decision", policy_verdict_name(d->verdict));
+        PUT_KEY_STRING(l, "decision", policy_verdict_name(d->verdict));
         if (d->verdict == VERDICT_DENY) {
                 const char *e = errno_to_name(d->errno_value);
-                put_key_string(l, "errno", e ? e : "?");
+                PUT_KEY_STRING(l, "errno", e ? e : "?");
         }
         /* A line cut short by the buffer still ends as valid JSON only if
          * nothing was cut; the buffer is sized so that cannot happen. */
-        put(l, "}\n");
+        PUT_LITERAL(l, "}\n");
 
         log_file_add(out, l->buf, l->len);
 }

@@ -154,6 +154,10 @@ else
 fi
 assert_eq "the odd path is one line" 1 \
         "$(log_count "$TMP/logs/odd.jsonl" "e['syscall'] == 'openat' and e['paths'][0].startswith('$TMP/other/q')")"
+# The exact text: the quote and the backslash escaped by a backslash,
+# other bytes outside printable ASCII as \u00XX, one per byte.
+assert_eq "the odd path's bytes, escaped one by one" 1 \
+        "$(grep -c -F '/other/q\"b\\n\u000al\u00c3\u00a9"' "$TMP/logs/odd.jsonl")"
 
 # A log that cannot be opened: 125, and the command never ran.
 run_sup run --policy "$P" --log "$TMP/no-such-dir/log" -- "$TRY" open "$TMP/marker" wronly,creat
