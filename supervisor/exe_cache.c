@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,6 +33,7 @@ struct slot {
 
 struct exe_cache {
         bool disabled;
+        int epfd;            /* every slot's pidfd, ready once its thread has exited */
         uint64_t generation; /* bumped to forget every slot at once */
         size_t n_never;
         pid_t never[NEVER_MAX];
@@ -46,13 +48,20 @@ struct exe_cache *exe_cache_new(void)
         c->generation = 1;
         for (size_t i = 0; i < SLOTS; i++)
                 c->slots[i].pidfd = -1;
+        c->epfd = epoll_create1(EPOLL_CLOEXEC);
+        if (c->epfd < 0)
+                c->disabled = true;
         return c;
 }
 
-static void slot_clear(struct slot *s)
+static void slot_clear(struct exe_cache *c, struct slot *s)
 {
-        if (s->pidfd >= 0)
+        if (s->pidfd >= 0) {
+                /* Closing is not enough: a child forked meanwhile may hold
+                 * the file, and keep it in the set, ready for good. */
+                (void)epoll_ctl(c->epfd, EPOLL_CTL_DEL, s->pidfd, NULL);
                 close(s->pidfd);
+        }
         s->pidfd = -1;
         s->tid = 0;
 }
@@ -62,7 +71,9 @@ void exe_cache_free(struct exe_cache *c)
         if (!c)
                 return;
         for (size_t i = 0; i < SLOTS; i++)
-                slot_clear(&c->slots[i]);
+                slot_clear(c, &c->slots[i]);
+        if (c->epfd >= 0)
+                close(c->epfd);
         free(c);
 }
 
@@ -79,6 +90,19 @@ static bool never_cached(const struct exe_cache *c, pid_t tid)
         return false;
 }
 
+/* Drops the entries whose thread has exited. False if the kernel could not
+ * say: then no entry may be trusted. */
+static bool forget_exited(struct exe_cache *c)
+{
+        struct epoll_event ev[SLOTS];
+        int n = epoll_wait(c->epfd, ev, SLOTS, 0);
+        if (n < 0)
+                return false;
+        for (int i = 0; i < n; i++)
+                slot_clear(c, &c->slots[ev[i].data.u32]);
+        return true;
+}
+
 const char *exe_cache_lookup(struct exe_cache *c, pid_t tid)
 {
         if (!c || c->disabled || tid <= 0)
@@ -86,12 +110,9 @@ const char *exe_cache_lookup(struct exe_cache *c, pid_t tid)
         struct slot *s = slot_of(c, tid);
         if (s->pidfd < 0 || s->tid != tid || s->generation != c->generation)
                 return NULL;
-        if (syscall(SYS_pidfd_send_signal, s->pidfd, 0, NULL, 0) < 0) {
-                /* Gone (ESRCH): the id may name another thread now. */
-                slot_clear(s);
+        if (!forget_exited(c))
                 return NULL;
-        }
-        return s->exe;
+        return s->pidfd >= 0 ? s->exe : NULL;
 }
 
 void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe)
@@ -104,7 +125,7 @@ void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe)
         if (len >= sizeof(c->slots[0].exe))
                 return;
         struct slot *s = slot_of(c, tid);
-        slot_clear(s);
+        slot_clear(c, s);
         int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
         if (fd < 0) {
                 /* EINVAL: a kernel without PIDFD_THREAD, which cannot
@@ -112,6 +133,11 @@ void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe)
                  * already gone. */
                 if (errno == EINVAL)
                         c->disabled = true;
+                return;
+        }
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)(s - c->slots)};
+        if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+                close(fd);
                 return;
         }
         s->pidfd = fd;

@@ -4,14 +4,19 @@
  * threads, so the tests use this process's threads. */
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -133,6 +138,101 @@ static void test_a_thread_that_does_not_exist_is_not_kept(void **state)
         assert_true(exe_cache_enabled(c));
 }
 
+/* A child that waits for its pipe to close; its pid, or -1. With set_tid,
+ * the pid it must have (clone3). */
+static pid_t sleeper(pid_t set_tid, int *pipe_w)
+{
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -1;
+        struct clone_args args = {.exit_signal = SIGCHLD};
+        if (set_tid > 0) {
+                args.set_tid = (uint64_t)(uintptr_t)&set_tid;
+                args.set_tid_size = 1;
+        }
+        pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+        if (pid == 0) {
+                char b;
+                close(p[1]);
+                (void)!read(p[0], &b, 1);
+                _exit(0);
+        }
+        close(p[0]);
+        *pipe_w = p[1];
+        return pid;
+}
+
+static int sleeper_end(pid_t pid, int pipe_w)
+{
+        int status;
+        close(pipe_w);
+        return waitpid(pid, &status, 0) == pid ? 0 : -1;
+}
+
+/* What test_an_id_given_to_a_new_task_is_not_trusted checks, in a process
+ * that may choose the ids of its children: 0, or the number of the check
+ * that failed. */
+static int id_reuse_checks(void)
+{
+        struct exe_cache *c = exe_cache_new();
+        int w1, w2;
+
+        if (!c)
+                return 1;
+        pid_t first = sleeper(0, &w1);
+        if (first < 0)
+                return 2;
+        exe_cache_store(c, first, "/first");
+        const char *e = exe_cache_lookup(c, first);
+        if (!e || strcmp(e, "/first") != 0)
+                return 3;
+        if (sleeper_end(first, w1) < 0)
+                return 4;
+        /* The id is free again: give it to a new task at once. */
+        pid_t second = sleeper(first, &w2);
+        if (second != first)
+                return 5;
+        if (exe_cache_lookup(c, second) != NULL)
+                return 6; /* the dead task's executable, for a live one */
+        exe_cache_store(c, second, "/second");
+        e = exe_cache_lookup(c, second);
+        if (!e || strcmp(e, "/second") != 0)
+                return 7;
+        if (sleeper_end(second, w2) < 0)
+                return 8;
+        exe_cache_free(c);
+        return 0;
+}
+
+/* The case the pidfds are for: an id reused while its old entry would
+ * still match. New user and pid namespaces let the test hand a dead
+ * task's id to a new one (clone3 set_tid) without being root. */
+static void test_an_id_given_to_a_new_task_is_not_trusted(void **state)
+{
+        (void)state;
+        int status;
+        pid_t outer = fork();
+        assert_true(outer >= 0);
+        if (outer == 0) {
+                if (unshare(CLONE_NEWUSER | CLONE_NEWPID) < 0)
+                        _exit(100);
+                pid_t inner = fork(); /* pid 1 of the new namespace */
+                if (inner < 0)
+                        _exit(101);
+                if (inner == 0)
+                        _exit(id_reuse_checks());
+                if (waitpid(inner, &status, 0) != inner || !WIFEXITED(status))
+                        _exit(102);
+                _exit(WEXITSTATUS(status));
+        }
+        assert_int_equal(waitpid(outer, &status, 0), outer);
+        assert_true(WIFEXITED(status));
+        if (WEXITSTATUS(status) != 0)
+                fprintf(stderr, "id reuse: check %d failed (100+: namespaces)\n",
+                        WEXITSTATUS(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 static void test_an_exec_forgets_everything(void **state)
 {
         struct exe_cache *c = *state;
@@ -231,6 +331,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_a_thread_that_ended_is_forgotten, setup, teardown),
             cmocka_unit_test_setup_teardown(test_a_thread_that_does_not_exist_is_not_kept, setup,
                                             teardown),
+            cmocka_unit_test(test_an_id_given_to_a_new_task_is_not_trusted),
             cmocka_unit_test_setup_teardown(test_an_exec_forgets_everything, setup, teardown),
             cmocka_unit_test_setup_teardown(test_a_thread_exec_keeps_the_leader_out, setup,
                                             teardown),
