@@ -50,16 +50,30 @@ static void put(struct line *l, const char *s)
         put_bytes(l, s, strlen(s));
 }
 
-/* Decimal, at least min_digits digits. The divisor is a constant, so no
- * division instruction: numbers are a good part of every line. */
+static const char digit_pairs[] = "0001020304050607080910111213141516171819202122232425262728293031"
+                                  "323334353637383940414243444546474849"
+                                  "5051525354555657585960616263646566676869707172737475767778798081"
+                                  "828384858687888990919293949596979899";
+
+/* Decimal, at least min_digits (at most 20) digits, two digits per step:
+ * the microseconds of the time and the pid are on every line. */
 static void put_dec(struct line *l, uint64_t v, unsigned min_digits)
 {
-        char tmp[24];
+        char tmp[20];
         size_t i = sizeof(tmp);
-        do {
-                tmp[--i] = (char)('0' + v % 10);
-                v /= 10;
-        } while ((v || sizeof(tmp) - i < min_digits) && i > 0);
+        while (v >= 100) {
+                i -= 2;
+                memcpy(tmp + i, digit_pairs + 2 * (v % 100), 2);
+                v /= 100;
+        }
+        if (v >= 10) {
+                i -= 2;
+                memcpy(tmp + i, digit_pairs + 2 * v, 2);
+        } else {
+                tmp[--i] = (char)('0' + v);
+        }
+        while (sizeof(tmp) - i < min_digits && i > 0)
+                tmp[--i] = '0';
         put_bytes(l, tmp + i, sizeof(tmp) - i);
 }
 
@@ -231,6 +245,150 @@ void log_file_close(struct log_file *f)
         free(f);
 }
 
+/*
+ * Most of a line repeats from one call to the next of a thread: who called
+ * (pid, container, executable, syscall) and what decided (rule, comment,
+ * verdict, errno). Each thread keeps the last text of both parts with what
+ * it was made from, and compares those inputs, not pointers to them, before
+ * using the text again: a reloaded profile may put another comment where
+ * the old one was. Strings too long to keep are formatted every time.
+ */
+#define MEMO_KEY  512
+#define MEMO_TEXT 2048
+
+struct memo_string {
+        bool null;
+        size_t len;
+        char s[MEMO_KEY];
+};
+
+static bool memo_string_is(const struct memo_string *m, const char *s)
+{
+        if (!s || m->null)
+                return !s && m->null;
+        /* Stops at the first difference or at the end of either. */
+        return strncmp(m->s, s, m->len + 1) == 0;
+}
+
+static bool memo_string_set(struct memo_string *m, const char *s)
+{
+        m->null = !s;
+        m->len = 0;
+        if (!s)
+                return true;
+        size_t len = strlen(s);
+        if (len >= sizeof(m->s)) {
+                m->s[0] = '\0'; /* matches nothing the text was made from */
+                return false;
+        }
+        m->len = len;
+        memcpy(m->s, s, len + 1);
+        return true;
+}
+
+struct memo_text {
+        bool valid;
+        size_t len;
+        char text[MEMO_TEXT];
+};
+
+/* Keeps the line's text from start on, if it is not too long. */
+static void memo_text_set(struct memo_text *m, bool keys_kept, const struct line *l, size_t start)
+{
+        m->valid = keys_kept && l->len - start <= sizeof(m->text);
+        if (!m->valid)
+                return;
+        m->len = l->len - start;
+        memcpy(m->text, l->buf + start, m->len);
+}
+
+struct who_memo {
+        struct memo_text out;
+        pid_t pid;
+        int nr;
+        struct memo_string container, exe, name;
+};
+
+struct verdict_memo {
+        struct memo_text out;
+        bool have_rule;
+        size_t source_index;
+        enum policy_verdict verdict;
+        int errno_value;
+        struct memo_string comment;
+};
+
+/* ,"pid":1,"container":"c","exe":"/bin/x","syscall":"getppid","nr":110 */
+static void put_who(struct line *l, const struct target *t, const struct policy_call *call)
+{
+        static _Thread_local struct who_memo m;
+        const char *exe = call->have_exe ? call->exe : NULL;
+        const char *name = supervisor_syscall_name(t->sup, call->nr);
+
+        if (m.out.valid && m.pid == call->pid && m.nr == call->nr &&
+            memo_string_is(&m.container, t->id) && memo_string_is(&m.exe, exe) &&
+            memo_string_is(&m.name, name)) {
+                put_bytes(l, m.out.text, m.out.len);
+                return;
+        }
+        size_t start = l->len;
+        PUT_LITERAL(l, ",\"pid\":");
+        put_dec(l, (uint64_t)call->pid, 1);
+        if (t->id)
+                PUT_KEY_STRING(l, "container", t->id);
+        PUT_LITERAL(l, ",\"exe\":");
+        if (exe)
+                put_json_string(l, exe);
+        else
+                PUT_LITERAL(l, "null");
+        PUT_KEY_STRING(l, "syscall", name);
+        PUT_LITERAL(l, ",\"nr\":");
+        put_dec(l, (uint64_t)call->nr, 1);
+
+        m.pid = call->pid;
+        m.nr = call->nr;
+        bool kept = memo_string_set(&m.container, t->id);
+        kept = memo_string_set(&m.exe, exe) && kept;
+        kept = memo_string_set(&m.name, name) && kept;
+        memo_text_set(&m.out, kept, l, start);
+}
+
+/* ,"rule":"supervisor.rules[0]","comment":"c","decision":"deny","errno":"EPERM" */
+static void put_verdict(struct line *l, const struct policy_decision *d)
+{
+        static _Thread_local struct verdict_memo m;
+        const char *comment = d->rule ? d->rule->comment : NULL;
+        size_t index = d->rule ? d->rule->source_index : 0;
+
+        if (m.out.valid && m.have_rule == (d->rule != NULL) && m.source_index == index &&
+            m.verdict == d->verdict && m.errno_value == d->errno_value &&
+            memo_string_is(&m.comment, comment)) {
+                put_bytes(l, m.out.text, m.out.len);
+                return;
+        }
+        size_t start = l->len;
+        if (d->rule) {
+                PUT_LITERAL(l, ",\"rule\":\"supervisor.rules[");
+                put_dec(l, index, 1);
+                PUT_LITERAL(l, "]\"");
+                if (comment)
+                        PUT_KEY_STRING(l, "comment", comment);
+        } else {
+                PUT_KEY_STRING(l, "rule", "default");
+        }
+        PUT_KEY_STRING(l, "decision", policy_verdict_name(d->verdict));
+        if (d->verdict == VERDICT_DENY) {
+                const char *e = errno_to_name(d->errno_value);
+                PUT_KEY_STRING(l, "errno", e ? e : "?");
+        }
+
+        m.have_rule = d->rule != NULL;
+        m.source_index = index;
+        m.verdict = d->verdict;
+        m.errno_value = d->errno_value;
+        memo_text_set(&m.out, memo_string_set(&m.comment, comment), l, start);
+}
+
 void decision_log_write(struct log_file *out, const struct target *t,
                         const struct policy_call *call, const struct policy_decision *d)
 {
@@ -244,18 +402,8 @@ void decision_log_write(struct log_file *out, const struct target *t,
         l->len = 0;
         PUT_LITERAL(l, "{\"time\":\"");
         put_time(l);
-        PUT_LITERAL(l, "\",\"pid\":");
-        put_dec(l, (uint64_t)call->pid, 1);
-        if (t->id)
-                PUT_KEY_STRING(l, "container", t->id);
-        PUT_LITERAL(l, ",\"exe\":");
-        if (call->have_exe && call->exe)
-                put_json_string(l, call->exe);
-        else
-                PUT_LITERAL(l, "null");
-        PUT_KEY_STRING(l, "syscall", supervisor_syscall_name(t->sup, call->nr));
-        PUT_LITERAL(l, ",\"nr\":");
-        put_dec(l, (uint64_t)call->nr, 1);
+        PUT_LITERAL(l, "\"");
+        put_who(l, t, call);
         PUT_LITERAL(l, ",\"args\":[");
         for (int i = 0; i < 6; i++) {
                 if (i)
@@ -285,20 +433,7 @@ void decision_log_write(struct log_file *out, const struct target *t,
                 PUT_KEY_STRING(l, "address", text);
         syscall_describe_args(call->nr, call->args, put_named_arg, l);
 
-        if (d->rule) {
-                PUT_LITERAL(l, ",\"rule\":\"supervisor.rules[");
-                put_dec(l, d->rule->source_index, 1);
-                PUT_LITERAL(l, "]\"");
-                if (d->rule->comment)
-                        PUT_KEY_STRING(l, "comment", d->rule->comment);
-        } else {
-                PUT_KEY_STRING(l, "rule", "default");
-        }
-        PUT_KEY_STRING(l, "decision", policy_verdict_name(d->verdict));
-        if (d->verdict == VERDICT_DENY) {
-                const char *e = errno_to_name(d->errno_value);
-                PUT_KEY_STRING(l, "errno", e ? e : "?");
-        }
+        put_verdict(l, d);
         /* A line cut short by the buffer still ends as valid JSON only if
          * nothing was cut; the buffer is sized so that cannot happen. */
         PUT_LITERAL(l, "}\n");

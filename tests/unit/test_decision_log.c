@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* The --log line: its exact text, and that text kept from one call to the
+ * next (decision_log.c keeps parts of the last line per thread) never
+ * outlives what it was made from, even when a string changes in place. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "decision_log.h"
+#include "supervisor.h"
+
+struct fixture {
+        struct supervisor sup;
+        struct target target;
+        struct policy_call call;
+        struct policy_rule rule;
+        struct policy_decision decision;
+        char exe[1024];
+        char comment[1024];
+        char path[64];
+        struct log_file *log;
+        size_t lines_read;
+};
+
+static int setup(void **state)
+{
+        struct fixture *f = calloc(1, sizeof(*f));
+        if (!f)
+                return -1;
+        f->sup.counts_max_nr = 1023;
+        f->sup.names = calloc(1024, sizeof(char *));
+        f->target.sup = &f->sup;
+        f->call.nr = __NR_getppid;
+        f->call.pid = 1435;
+        f->call.have_exe = true;
+        strcpy(f->exe, "/usr/bin/first");
+        f->call.exe = f->exe;
+        f->call.args[1] = 0x55b79cd3d004;
+        f->call.args[5] = 0xffffffffffffffff;
+        strcpy(f->comment, "rule zero");
+        f->rule.comment = f->comment;
+        f->decision.verdict = VERDICT_ALLOW;
+        f->decision.rule = &f->rule;
+        strcpy(f->path, "/tmp/test_decision_log.XXXXXX");
+        int fd = mkstemp(f->path);
+        if (fd < 0)
+                return -1;
+        close(fd);
+        f->log = log_file_open(f->path);
+        if (!f->sup.names || !f->log)
+                return -1;
+        *state = f;
+        return 0;
+}
+
+static int teardown(void **state)
+{
+        struct fixture *f = *state;
+        log_file_close(f->log);
+        unlink(f->path);
+        for (int i = 0; i < 1024; i++)
+                free(f->sup.names[i]);
+        free(f->sup.names);
+        free(f);
+        return 0;
+}
+
+/* Writes the fixture's call and returns its line without the time: from
+ * ,"pid" to the end, without the newline. The caller frees it. */
+static char *line_of(struct fixture *f)
+{
+        decision_log_write(f->log, &f->target, &f->call, &f->decision);
+        assert_int_equal(log_file_flush(f->log), 0);
+
+        FILE *in = fopen(f->path, "r");
+        assert_non_null(in);
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n = -1;
+        for (size_t i = 0; i <= f->lines_read; i++)
+                n = getline(&line, &cap, in);
+        fclose(in);
+        assert_true(n > 0);
+        f->lines_read++;
+        assert_int_equal(line[n - 1], '\n');
+        line[n - 1] = '\0';
+        assert_true(strncmp(line, "{\"time\":\"", 9) == 0);
+        char *rest = strstr(line, "\",\"pid\":");
+        assert_non_null(rest);
+        char *out = strdup(rest + 2);
+        free(line);
+        return out;
+}
+
+static void assert_line(struct fixture *f, const char *expected)
+{
+        char *got = line_of(f);
+        assert_string_equal(got, expected);
+        free(got);
+}
+
+#define ARGS "\"args\":[\"0x0\",\"0x55b79cd3d004\",\"0x0\",\"0x0\",\"0x0\",\"0xffffffffffffffff\"]"
+
+static void test_the_line(void **state)
+{
+        struct fixture *f = *state;
+        const char *expected = "\"pid\":1435,\"exe\":\"/usr/bin/first\",\"syscall\":\"getppid\","
+                               "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
+                               "\"comment\":\"rule zero\",\"decision\":\"allow\"}";
+        assert_line(f, expected);
+        /* The same call again: the same text. */
+        assert_line(f, expected);
+}
+
+/* The executable and the comment are compared by content: a string that
+ * changed where it lies is not mistaken for the one before. */
+static void test_strings_changed_in_place(void **state)
+{
+        struct fixture *f = *state;
+        free(line_of(f));
+        strcpy(f->exe, "/usr/bin/second");
+        strcpy(f->comment, "rule \"zero\"");
+        assert_line(f, "\"pid\":1435,\"exe\":\"/usr/bin/second\",\"syscall\":\"getppid\","
+                       "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
+                       "\"comment\":\"rule \\\"zero\\\"\",\"decision\":\"allow\"}");
+        /* Shorter, and a prefix of the one before. */
+        strcpy(f->exe, "/usr/bin/s");
+        strcpy(f->comment, "rule");
+        assert_line(f, "\"pid\":1435,\"exe\":\"/usr/bin/s\",\"syscall\":\"getppid\","
+                       "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
+                       "\"comment\":\"rule\",\"decision\":\"allow\"}");
+}
+
+static void test_every_input_counts(void **state)
+{
+        struct fixture *f = *state;
+        free(line_of(f));
+
+        f->call.pid = 7;
+        f->target.id = "c1";
+        f->call.have_exe = false;
+        f->call.nr = __NR_getpid;
+        f->rule.source_index = 3;
+        f->rule.comment = NULL;
+        f->decision.verdict = VERDICT_DENY;
+        f->decision.errno_value = EACCES;
+        assert_line(f, "\"pid\":7,\"container\":\"c1\",\"exe\":null,\"syscall\":\"getpid\","
+                       "\"nr\":39," ARGS ",\"rule\":\"supervisor.rules[3]\","
+                       "\"decision\":\"deny\",\"errno\":\"EACCES\"}");
+        f->decision.errno_value = ENOENT;
+        assert_line(f, "\"pid\":7,\"container\":\"c1\",\"exe\":null,\"syscall\":\"getpid\","
+                       "\"nr\":39," ARGS ",\"rule\":\"supervisor.rules[3]\","
+                       "\"decision\":\"deny\",\"errno\":\"ENOENT\"}");
+        f->decision.rule = NULL;
+        f->decision.verdict = VERDICT_ALLOW;
+        f->target.id = NULL;
+        assert_line(f, "\"pid\":7,\"exe\":null,\"syscall\":\"getpid\","
+                       "\"nr\":39," ARGS ",\"rule\":\"default\",\"decision\":\"allow\"}");
+}
+
+/* Strings too long to keep are written out in full every time. */
+static void test_long_strings(void **state)
+{
+        struct fixture *f = *state;
+        char expected[4096];
+
+        memset(f->exe, 'x', 900);
+        f->exe[0] = '/';
+        f->exe[900] = '\0';
+        memset(f->comment, 'c', 700);
+        f->comment[700] = '\0';
+        snprintf(expected, sizeof(expected),
+                 "\"pid\":1435,\"exe\":\"%s\",\"syscall\":\"getppid\",\"nr\":110," ARGS
+                 ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"%s\",\"decision\":\"allow\"}",
+                 f->exe, f->comment);
+        assert_line(f, expected);
+        assert_line(f, expected);
+        f->exe[899] = 'y';
+        f->comment[699] = 'd';
+        snprintf(expected, sizeof(expected),
+                 "\"pid\":1435,\"exe\":\"%s\",\"syscall\":\"getppid\",\"nr\":110," ARGS
+                 ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"%s\",\"decision\":\"allow\"}",
+                 f->exe, f->comment);
+        assert_line(f, expected);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test_setup_teardown(test_the_line, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_strings_changed_in_place, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_every_input_counts, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
