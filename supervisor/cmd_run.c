@@ -117,6 +117,7 @@ int cmd_run(int argc, char **argv)
         struct prompt_config pcfg = {.mode = PROMPT_MODE_AUTO};
         struct prompting *prompting = NULL;
         char exec_path[PATH_MAX];
+        char command_exe[PATH_MAX];
         struct launch launch = {.sigfd = -1, .sock = {-1, -1}, .child = -1};
         int opt, r, status = 125;
 
@@ -204,6 +205,11 @@ int cmd_run(int argc, char **argv)
         if (status != 0)
                 goto out;
         status = 125;
+        /* The name /proc will give the command's executable (for a script,
+         * the interpreter's, which this is not: the cache then does without
+         * it). */
+        if (sopts.exec_tracked && realpath(exec_path, command_exe))
+                sopts.command_exe = command_exe;
 
         if (log_path) {
                 sopts.log = log_file_open(log_path);

@@ -33,19 +33,29 @@ struct slot {
 
 struct exe_cache {
         bool disabled;
-        int epfd;            /* every slot's pidfd, ready once its thread has exited */
-        uint64_t generation; /* bumped to forget every slot at once */
+        /* No exec since the command's own: every task runs what it ran. */
+        bool one_program;
+        bool command_seen;      /* a caller's /proc exe was command */
+        size_t command_len;     /* 0: not known */
+        char command[PATH_MAX]; /* what the launcher executed, resolved */
+        int epfd;               /* every slot's pidfd, ready once its thread has exited */
+        uint64_t generation;    /* bumped to forget every slot at once */
         size_t n_never;
         pid_t never[NEVER_MAX];
         struct slot slots[SLOTS];
 };
 
-struct exe_cache *exe_cache_new(void)
+struct exe_cache *exe_cache_new(const char *command)
 {
         struct exe_cache *c = calloc(1, sizeof(*c));
         if (!c)
                 return NULL;
         c->generation = 1;
+        c->one_program = true;
+        if (command && strlen(command) < sizeof(c->command)) {
+                strcpy(c->command, command);
+                c->command_len = strlen(command);
+        }
         for (size_t i = 0; i < SLOTS; i++)
                 c->slots[i].pidfd = -1;
         c->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -107,6 +117,8 @@ const char *exe_cache_lookup(struct exe_cache *c, pid_t tid)
 {
         if (!c || c->disabled || tid <= 0)
                 return NULL;
+        if (c->one_program && c->command_seen)
+                return c->command;
         struct slot *s = slot_of(c, tid);
         if (s->pidfd < 0 || s->tid != tid || s->generation != c->generation)
                 return NULL;
@@ -122,6 +134,10 @@ void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe)
         if (!c || c->disabled || tid <= 0 || !exe || never_cached(c, tid))
                 return;
         len = strlen(exe);
+        if (c->one_program && c->command_len == len && memcmp(exe, c->command, len) == 0) {
+                c->command_seen = true;
+                return;
+        }
         if (len >= sizeof(c->slots[0].exe))
                 return;
         struct slot *s = slot_of(c, tid);
@@ -150,6 +166,7 @@ void exe_cache_exec(struct exe_cache *c, pid_t tid, pid_t tgid)
 {
         if (!c || c->disabled)
                 return;
+        c->one_program = false;
         c->generation++;
         if (tgid == tid)
                 return;

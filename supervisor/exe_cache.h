@@ -32,6 +32,21 @@
  *    it until the exec kills it, with the old executable. The leader's id
  *    is never cached again.
  *
+ * Until the first exec after the command's own, every task that can call
+ * runs the same program: the launcher executed the command, and a task
+ * made by clone or fork runs what its parent runs. Once a caller's
+ * executable, read from /proc, is the command's, that answer holds for
+ * every caller without asking the kernel about anyone, until an exec is
+ * noted. (Compared with the command, so that a child that renamed itself
+ * before its first call cannot name the others.)
+ *
+ * A task can also rename its executable without exec: prctl PR_SET_MM
+ * (PR_SET_MM_EXE_FILE, or exe_fd in PR_SET_MM_MAP), once nothing of the
+ * old file is mapped, with CAP_SYS_RESOURCE or CAP_CHECKPOINT_RESTORE in
+ * its user namespace. It is not routed; the cache keeps the executable the
+ * task ran, or had at its first notified call, where /proc would show the
+ * name it gave itself. Neither proves what code runs.
+ *
  * Clone and fork are not routed for this: a notified call can fail with
  * EINTR when a signal handler runs while it waits, and fork must not.
  *
@@ -42,7 +57,9 @@
  */
 struct exe_cache;
 
-struct exe_cache *exe_cache_new(void);
+/* command: what the launcher executed, as /proc/PID/exe names it (the
+ * resolved path), or NULL if not known. */
+struct exe_cache *exe_cache_new(const char *command);
 void exe_cache_free(struct exe_cache *c);
 
 /* The executable tid runs, or NULL if not known. */

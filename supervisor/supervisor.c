@@ -668,7 +668,7 @@ static int lane_start(struct target *t)
         /* Without it (out of memory) every call reads /proc: slower, no
          * less right. */
         if (t->sup->opts.exec_tracked)
-                lane->scratch.exe_cache = exe_cache_new();
+                lane->scratch.exe_cache = exe_cache_new(t->sup->opts.command_exe);
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         /* Deep enough for the decoders; a default 8 MiB stack would only

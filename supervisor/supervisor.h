@@ -94,6 +94,9 @@ struct supervisor_options {
         /* It routes execveat to us as well as execve (notify_execveat): a
          * lane may then cache callers' executables (exe_cache.h). */
         bool exec_tracked;
+        /* What the launcher executes, as /proc/PID/exe will name it (the
+         * resolved path), or NULL: see exe_cache_new(). */
+        const char *command_exe;
 };
 
 struct supervisor {

@@ -41,9 +41,10 @@ expect "sh exec'ing the helper: the exe is the helper's again" 0 "mkdir: OK"
 run_try "$P" exec "$TMP/bin/other" mkdir "$TMP/exe/d" -- exit 0
 expect "the helper exec'ing its copy: the exe follows the exec" 0 "mkdir: EXDEV"
 
-# The executable is cached per thread (supervisor/exe_cache.h), and every
-# exec and clone is routed to the supervisor so a cached answer never
-# outlives them. One process, before and after an exec:
+# The executable is cached (supervisor/exe_cache.h): for the whole tree
+# until its first exec, then per thread. Every exec is routed to the
+# supervisor, so a cached answer never outlives one. One process, before
+# and after an exec:
 run_try "$P" mkdir "$TMP/exe/e1" -- exec "$TMP/bin/other" mkdir "$TMP/exe/e2"
 expect "mkdir, exec the copy, mkdir: the second is the copy's" 0 "mkdir: OK
 mkdir: EXDEV"

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,18 +23,6 @@
 #include <cmocka.h>
 
 #include "exe_cache.h"
-
-static int setup(void **state)
-{
-        *state = exe_cache_new();
-        return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-        exe_cache_free(*state);
-        return 0;
-}
 
 /* A second thread that waits until told to end. */
 struct helper {
@@ -57,9 +46,15 @@ static void *helper_main(void *arg)
         return NULL;
 }
 
-static void helper_start(struct helper *h)
+/* The helper a test has running, ended by teardown if a failed assertion
+ * left the test before it could: a helper left waiting would hang the
+ * program instead of letting it report the failure. */
+static struct helper *running;
+
+static struct helper *helper_start(void)
 {
-        memset(h, 0, sizeof(*h));
+        struct helper *h = calloc(1, sizeof(*h));
+        assert_non_null(h);
         pthread_mutex_init(&h->lock, NULL);
         pthread_cond_init(&h->cond, NULL);
         assert_int_equal(pthread_create(&h->thread, NULL, helper_main, h), 0);
@@ -67,6 +62,8 @@ static void helper_start(struct helper *h)
         while (!h->started)
                 pthread_cond_wait(&h->cond, &h->lock);
         pthread_mutex_unlock(&h->lock);
+        running = h;
+        return h;
 }
 
 static void helper_end(struct helper *h)
@@ -75,7 +72,32 @@ static void helper_end(struct helper *h)
         h->stop = true;
         pthread_cond_broadcast(&h->cond);
         pthread_mutex_unlock(&h->lock);
-        assert_int_equal(pthread_join(h->thread, NULL), 0);
+        pthread_join(h->thread, NULL);
+        pthread_cond_destroy(&h->cond);
+        pthread_mutex_destroy(&h->lock);
+        free(h);
+        running = NULL;
+}
+
+static int setup(void **state)
+{
+        *state = exe_cache_new(NULL);
+        return *state ? 0 : -1;
+}
+
+/* As the launcher would: the command is /usr/bin/cmd. */
+static int setup_with_command(void **state)
+{
+        *state = exe_cache_new("/usr/bin/cmd");
+        return *state ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+        if (running)
+                helper_end(running);
+        exe_cache_free(*state);
+        return 0;
 }
 
 #ifndef PIDFD_THREAD
@@ -97,44 +119,44 @@ static void helper_end_and_reap(struct helper *h)
 static void test_remembers_what_it_was_told(void **state)
 {
         struct exe_cache *c = *state;
-        struct helper h;
+        struct helper *h;
 
-        helper_start(&h);
+        h = helper_start();
         assert_null(exe_cache_lookup(c, gettid()));
         exe_cache_store(c, gettid(), "/usr/bin/a");
-        exe_cache_store(c, h.tid, "/usr/bin/b");
+        exe_cache_store(c, h->tid, "/usr/bin/b");
         assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/a");
-        assert_string_equal(exe_cache_lookup(c, h.tid), "/usr/bin/b");
+        assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/b");
         exe_cache_store(c, gettid(), "/usr/bin/c");
         assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/c");
         assert_null(exe_cache_lookup(c, 0));
         assert_null(exe_cache_lookup(NULL, gettid()));
         assert_true(exe_cache_enabled(c));
-        helper_end(&h);
+        helper_end(h);
 }
 
 /* Its id may be reused by anything: a dead thread's entry goes. */
 static void test_a_thread_that_ended_is_forgotten(void **state)
 {
         struct exe_cache *c = *state;
-        struct helper h;
+        struct helper *h;
 
-        helper_start(&h);
-        exe_cache_store(c, h.tid, "/usr/bin/b");
-        assert_string_equal(exe_cache_lookup(c, h.tid), "/usr/bin/b");
-        helper_end_and_reap(&h);
-        assert_null(exe_cache_lookup(c, h.tid));
+        h = helper_start();
+        exe_cache_store(c, h->tid, "/usr/bin/b");
+        assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/b");
+        helper_end_and_reap(h);
+        assert_null(exe_cache_lookup(c, h->tid));
 }
 
 static void test_a_thread_that_does_not_exist_is_not_kept(void **state)
 {
         struct exe_cache *c = *state;
-        struct helper h;
+        struct helper *h;
 
-        helper_start(&h);
-        helper_end_and_reap(&h);
-        exe_cache_store(c, h.tid, "/usr/bin/b");
-        assert_null(exe_cache_lookup(c, h.tid));
+        h = helper_start();
+        helper_end_and_reap(h);
+        exe_cache_store(c, h->tid, "/usr/bin/b");
+        assert_null(exe_cache_lookup(c, h->tid));
         assert_true(exe_cache_enabled(c));
 }
 
@@ -174,7 +196,7 @@ static int sleeper_end(pid_t pid, int pipe_w)
  * that failed. */
 static int id_reuse_checks(void)
 {
-        struct exe_cache *c = exe_cache_new();
+        struct exe_cache *c = exe_cache_new(NULL);
         int w1, w2;
 
         if (!c)
@@ -233,22 +255,59 @@ static void test_an_id_given_to_a_new_task_is_not_trusted(void **state)
         assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Until an exec, every caller runs the command: once one is seen to, the
+ * answer holds for all, even ids never stored. */
+static void test_one_program_answers_for_every_caller(void **state)
+{
+        struct exe_cache *c = *state;
+        struct helper *h;
+
+        h = helper_start();
+        assert_null(exe_cache_lookup(c, gettid()));
+        /* Another executable (a script's interpreter, say): only its own
+         * thread is known. */
+        exe_cache_store(c, gettid(), "/usr/bin/cmdx");
+        assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/cmdx");
+        assert_null(exe_cache_lookup(c, h->tid));
+        exe_cache_store(c, h->tid, "/usr/bin/cmd");
+        assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/cmd");
+        assert_string_equal(exe_cache_lookup(c, 4194000), "/usr/bin/cmd");
+        /* An exec ends it: each caller is looked up again. */
+        exe_cache_exec(c, getpid(), getpid());
+        assert_null(exe_cache_lookup(c, 4194000));
+        assert_null(exe_cache_lookup(c, h->tid));
+        exe_cache_store(c, h->tid, "/usr/bin/cmd");
+        assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/cmd");
+        assert_null(exe_cache_lookup(c, 4194000));
+        helper_end(h);
+}
+
+static void test_one_program_ends_with_an_exec_before_it_is_seen(void **state)
+{
+        struct exe_cache *c = *state;
+
+        exe_cache_exec(c, getpid(), getpid());
+        exe_cache_store(c, gettid(), "/usr/bin/cmd");
+        assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/cmd");
+        assert_null(exe_cache_lookup(c, 4194000));
+}
+
 static void test_an_exec_forgets_everything(void **state)
 {
         struct exe_cache *c = *state;
-        struct helper h;
+        struct helper *h;
 
-        helper_start(&h);
+        h = helper_start();
         exe_cache_store(c, gettid(), "/old");
-        exe_cache_store(c, h.tid, "/old");
+        exe_cache_store(c, h->tid, "/old");
         /* The leader execs: its id may be cached again afterwards. */
         exe_cache_exec(c, getpid(), getpid());
         assert_null(exe_cache_lookup(c, gettid()));
-        assert_null(exe_cache_lookup(c, h.tid));
+        assert_null(exe_cache_lookup(c, h->tid));
         exe_cache_store(c, getpid(), "/new");
         assert_string_equal(exe_cache_lookup(c, getpid()), "/new");
         assert_true(exe_cache_enabled(c));
-        helper_end(&h);
+        helper_end(h);
 }
 
 /* A non-leader's exec takes over the leader's id; the old leader may call
@@ -256,11 +315,11 @@ static void test_an_exec_forgets_everything(void **state)
 static void test_a_thread_exec_keeps_the_leader_out(void **state)
 {
         struct exe_cache *c = *state;
-        struct helper h;
+        struct helper *h;
 
-        helper_start(&h);
+        h = helper_start();
         exe_cache_store(c, getpid(), "/old");
-        exe_cache_exec(c, h.tid, getpid());
+        exe_cache_exec(c, h->tid, getpid());
         assert_null(exe_cache_lookup(c, getpid()));
         exe_cache_store(c, getpid(), "/old");
         assert_null(exe_cache_lookup(c, getpid()));
@@ -268,10 +327,10 @@ static void test_a_thread_exec_keeps_the_leader_out(void **state)
         exe_cache_store(c, getpid(), "/new");
         assert_null(exe_cache_lookup(c, getpid()));
         /* Other threads are cached as before. */
-        exe_cache_store(c, h.tid, "/other");
-        assert_string_equal(exe_cache_lookup(c, h.tid), "/other");
+        exe_cache_store(c, h->tid, "/other");
+        assert_string_equal(exe_cache_lookup(c, h->tid), "/other");
         assert_true(exe_cache_enabled(c));
-        helper_end(&h);
+        helper_end(h);
 }
 
 static void test_an_exec_of_unknown_group_turns_it_off(void **state)
@@ -332,6 +391,10 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_a_thread_that_does_not_exist_is_not_kept, setup,
                                             teardown),
             cmocka_unit_test(test_an_id_given_to_a_new_task_is_not_trusted),
+            cmocka_unit_test_setup_teardown(test_one_program_answers_for_every_caller,
+                                            setup_with_command, teardown),
+            cmocka_unit_test_setup_teardown(test_one_program_ends_with_an_exec_before_it_is_seen,
+                                            setup_with_command, teardown),
             cmocka_unit_test_setup_teardown(test_an_exec_forgets_everything, setup, teardown),
             cmocka_unit_test_setup_teardown(test_a_thread_exec_keeps_the_leader_out, setup,
                                             teardown),

@@ -944,7 +944,7 @@ static void test_decode_caches_the_executable(void **state)
         n = readlink("/proc/self/exe", self, sizeof(self) - 1);
         assert_true(n > 0);
         self[n] = '\0';
-        scratch.exe_cache = exe_cache_new();
+        scratch.exe_cache = exe_cache_new(NULL);
         assert_non_null(scratch.exe_cache);
         listener = start_notified_child(&pid, &req, &resp, &call);
 
