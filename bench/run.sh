@@ -242,6 +242,14 @@ row b ns a le:1.15 scmp 50000 "b: scmp-super, allow rule on getppid" -- \
         $SCMP_SUPER run --policy "$GETPPID_PROFILE" -- $LOOP $T
 row d ns a le:1.3 scmp 50000 "d: b with --log FILE" -- \
         $SCMP_SUPER run --policy "$GETPPID_PROFILE" --log "$WORK/scmp.log" -- $LOOP $T
+# d's target never executes another program, so one look at /proc names
+# every caller's executable (supervisor/exe_cache.h). Here sh executes the
+# same loop first: the exec is noted, and each call asks the kernel whether
+# its thread's cached entry still stands (an epoll_wait): the cost of --log
+# for programs that run others.
+row d_exec ns a - scmp 50000 "d after an exec (sh -c 'exec ...'): per-thread check" -- \
+        $SCMP_SUPER run --policy "$GETPPID_PROFILE" --log "$WORK/scmp.log" -- \
+        /bin/sh -c 'exec "$0" "$@"' $LOOP $T
 # Where d's time goes: the same lines built and thrown away, so d minus this
 # is the file's page cache, and this minus b what deciding to log costs.
 row d_null ns b - scmp 50000 "d with --log /dev/null (no file)" -- \
