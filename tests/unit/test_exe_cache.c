@@ -104,16 +104,18 @@ static int teardown(void **state)
 #define PIDFD_THREAD O_EXCL
 #endif
 
-/* Ends the thread and returns once the kernel has let its id go (its
- * pidfd turns readable then); joining alone does not wait for that. */
-static void helper_end_and_reap(struct helper *h)
+/* Ends the thread and returns its id once the kernel has let the id go
+ * (its pidfd turns readable then); joining alone does not wait for that. */
+static pid_t helper_end_and_reap(struct helper *h)
 {
-        int fd = (int)syscall(SYS_pidfd_open, h->tid, PIDFD_THREAD);
+        pid_t tid = h->tid;
+        int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
         assert_true(fd >= 0);
         helper_end(h);
         struct pollfd pfd = {.fd = fd, .events = POLLIN};
         assert_int_equal(poll(&pfd, 1, -1), 1);
         close(fd);
+        return tid;
 }
 
 static void test_remembers_what_it_was_told(void **state)
@@ -144,8 +146,8 @@ static void test_a_thread_that_ended_is_forgotten(void **state)
         h = helper_start();
         exe_cache_store(c, h->tid, "/usr/bin/b");
         assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/b");
-        helper_end_and_reap(h);
-        assert_null(exe_cache_lookup(c, h->tid));
+        pid_t tid = helper_end_and_reap(h);
+        assert_null(exe_cache_lookup(c, tid));
 }
 
 static void test_a_thread_that_does_not_exist_is_not_kept(void **state)
@@ -154,9 +156,9 @@ static void test_a_thread_that_does_not_exist_is_not_kept(void **state)
         struct helper *h;
 
         h = helper_start();
-        helper_end_and_reap(h);
-        exe_cache_store(c, h->tid, "/usr/bin/b");
-        assert_null(exe_cache_lookup(c, h->tid));
+        pid_t tid = helper_end_and_reap(h);
+        exe_cache_store(c, tid, "/usr/bin/b");
+        assert_null(exe_cache_lookup(c, tid));
         assert_true(exe_cache_enabled(c));
 }
 
