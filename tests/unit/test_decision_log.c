@@ -167,30 +167,32 @@ static void test_every_input_counts(void **state)
                        "\"nr\":39," ARGS ",\"rule\":\"default\",\"decision\":\"allow\"}");
 }
 
+/* The line of the fixture's call, whatever its executable and comment. */
+static void assert_line_with(struct fixture *f)
+{
+        char expected[4096];
+        snprintf(expected, sizeof(expected),
+                 "\"pid\":1435,\"exe\":\"%s\",\"syscall\":\"getppid\",\"nr\":110," ARGS
+                 ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"%s\",\"decision\":\"allow\"}",
+                 f->exe, f->comment);
+        assert_line(f, expected);
+}
+
 /* Strings too long to keep are written out in full every time. */
 static void test_long_strings(void **state)
 {
         struct fixture *f = *state;
-        char expected[4096];
 
         memset(f->exe, 'x', 900);
         f->exe[0] = '/';
         f->exe[900] = '\0';
         memset(f->comment, 'c', 700);
         f->comment[700] = '\0';
-        snprintf(expected, sizeof(expected),
-                 "\"pid\":1435,\"exe\":\"%s\",\"syscall\":\"getppid\",\"nr\":110," ARGS
-                 ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"%s\",\"decision\":\"allow\"}",
-                 f->exe, f->comment);
-        assert_line(f, expected);
-        assert_line(f, expected);
+        assert_line_with(f);
+        assert_line_with(f);
         f->exe[899] = 'y';
         f->comment[699] = 'd';
-        snprintf(expected, sizeof(expected),
-                 "\"pid\":1435,\"exe\":\"%s\",\"syscall\":\"getppid\",\"nr\":110," ARGS
-                 ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"%s\",\"decision\":\"allow\"}",
-                 f->exe, f->comment);
-        assert_line(f, expected);
+        assert_line_with(f);
 }
 
 int main(void)
