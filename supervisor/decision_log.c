@@ -25,12 +25,22 @@
 #include "supervisor.h"
 #include "syscall_args.h"
 
-/* Large enough for two paths escaped at six bytes a byte and the rest. */
-#define LINE_MAX_BYTES (16 * PATH_MAX)
+/*
+ * A string in a line is cut after this many bytes of JSON text (and the
+ * line says "truncated": true): an executable and two paths escaped at six
+ * bytes a byte, or a profile's comment, have no other bound. Five such
+ * strings (container, exe, two paths, comment) and everything else fit in
+ * a line, so a line is never cut anywhere else and always ends as JSON.
+ */
+#define JSON_STRING_MAX 8192
+#define LINE_MAX_BYTES  (16 * PATH_MAX)
+_Static_assert(LINE_MAX_BYTES >= 5 * (JSON_STRING_MAX + 2) + 16384,
+               "a line holds its longest strings and the rest");
 
 struct line {
         char buf[LINE_MAX_BYTES];
         size_t len;
+        bool cut; /* a string was cut at JSON_STRING_MAX */
 };
 
 static void put_bytes(struct line *l, const char *s, size_t n)
@@ -103,22 +113,31 @@ static const bool json_plain[256] = {
 };
 
 /* Target-supplied bytes are escaped, never trusted to be UTF-8 or
- * printable. Runs of plain bytes are copied at once. */
+ * printable. Runs of plain bytes are copied at once. At most
+ * JSON_STRING_MAX bytes of text, cut before a whole escape. */
 static void put_json_string(struct line *l, const char *s)
 {
         const unsigned char *p = (const unsigned char *)s;
+        size_t end = l->len + 1 + JSON_STRING_MAX;
 
         PUT_LITERAL(l, "\"");
         for (;;) {
                 size_t run = 0;
                 while (json_plain[p[run]])
                         run++;
+                if (run > end - l->len) {
+                        put_bytes(l, (const char *)p, end - l->len);
+                        l->cut = true;
+                        break;
+                }
                 put_bytes(l, (const char *)p, run);
                 p += run;
                 if (!*p)
                         break;
-                if (l->len + 6 > sizeof(l->buf))
+                if (l->len + 6 > end) {
+                        l->cut = true;
                         break;
+                }
                 if (*p == '"' || *p == '\\') {
                         l->buf[l->len++] = '\\';
                         l->buf[l->len++] = (char)*p;
@@ -292,10 +311,12 @@ struct memo_text {
         char text[MEMO_TEXT];
 };
 
-/* Keeps the line's text from start on, if it is not too long. */
-static void memo_text_set(struct memo_text *m, bool keys_kept, const struct line *l, size_t start)
+/* Keeps the line's text from start on, if it is not too long and no
+ * string in it was cut (cut_before: l->cut when the text began). */
+static void memo_text_set(struct memo_text *m, bool keys_kept, const struct line *l, size_t start,
+                          bool cut_before)
 {
-        m->valid = keys_kept && l->len - start <= sizeof(m->text);
+        m->valid = keys_kept && l->cut == cut_before && l->len - start <= sizeof(m->text);
         if (!m->valid)
                 return;
         m->len = l->len - start;
@@ -332,6 +353,7 @@ static void put_who(struct line *l, const struct target *t, const struct policy_
                 return;
         }
         size_t start = l->len;
+        bool cut_before = l->cut;
         PUT_LITERAL(l, ",\"pid\":");
         put_dec(l, (uint64_t)call->pid, 1);
         if (t->id)
@@ -350,7 +372,7 @@ static void put_who(struct line *l, const struct target *t, const struct policy_
         bool kept = memo_string_set(&m.container, t->id);
         kept = memo_string_set(&m.exe, exe) && kept;
         kept = memo_string_set(&m.name, name) && kept;
-        memo_text_set(&m.out, kept, l, start);
+        memo_text_set(&m.out, kept, l, start, cut_before);
 }
 
 /* ,"rule":"supervisor.rules[0]","comment":"c","decision":"deny","errno":"EPERM" */
@@ -367,6 +389,7 @@ static void put_verdict(struct line *l, const struct policy_decision *d)
                 return;
         }
         size_t start = l->len;
+        bool cut_before = l->cut;
         if (d->rule) {
                 PUT_LITERAL(l, ",\"rule\":\"supervisor.rules[");
                 put_dec(l, index, 1);
@@ -386,7 +409,7 @@ static void put_verdict(struct line *l, const struct policy_decision *d)
         m.source_index = index;
         m.verdict = d->verdict;
         m.errno_value = d->errno_value;
-        memo_text_set(&m.out, memo_string_set(&m.comment, comment), l, start);
+        memo_text_set(&m.out, memo_string_set(&m.comment, comment), l, start, cut_before);
 }
 
 void decision_log_write(struct log_file *out, const struct target *t,
@@ -400,6 +423,7 @@ void decision_log_write(struct log_file *out, const struct target *t,
         char text[256];
 
         l->len = 0;
+        l->cut = false;
         PUT_LITERAL(l, "{\"time\":\"");
         put_time(l);
         PUT_LITERAL(l, "\"");
@@ -434,8 +458,8 @@ void decision_log_write(struct log_file *out, const struct target *t,
         syscall_describe_args(call->nr, call->args, put_named_arg, l);
 
         put_verdict(l, d);
-        /* A line cut short by the buffer still ends as valid JSON only if
-         * nothing was cut; the buffer is sized so that cannot happen. */
+        if (l->cut)
+                PUT_LITERAL(l, ",\"truncated\":true");
         PUT_LITERAL(l, "}\n");
 
         log_file_add(out, l->buf, l->len);

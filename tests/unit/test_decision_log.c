@@ -24,7 +24,7 @@ struct fixture {
         struct policy_call call;
         struct policy_rule rule;
         struct policy_decision decision;
-        char exe[1024];
+        char exe[8192];
         char comment[1024];
         char path[64];
         struct log_file *log;
@@ -170,7 +170,7 @@ static void test_every_input_counts(void **state)
 /* The line of the fixture's call, whatever its executable and comment. */
 static void assert_line_with(struct fixture *f)
 {
-        char expected[4096];
+        char expected[16384];
         snprintf(expected, sizeof(expected),
                  "\"pid\":1435,\"exe\":\"%s\",\"syscall\":\"getppid\",\"nr\":110," ARGS
                  ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"%s\",\"decision\":\"allow\"}",
@@ -195,6 +195,38 @@ static void test_long_strings(void **state)
         assert_line_with(f);
 }
 
+/* Escaped at six bytes a byte, a 4 KiB name is 24 KiB of text: it is cut
+ * at a whole escape, the line says so and stays JSON, and the next line,
+ * with the same decision, is whole (the cut text is not kept for it). */
+static void test_a_string_too_long_is_cut(void **state)
+{
+        struct fixture *f = *state;
+
+        memset(f->exe, 1, 4095);
+        f->exe[0] = '/';
+        f->exe[4095] = '\0';
+        char *got = line_of(f);
+        const char *tail = ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"rule zero\","
+                           "\"decision\":\"allow\",\"truncated\":true}";
+        size_t n = strlen(got);
+        assert_true(n > strlen(tail));
+        assert_string_equal(got + n - strlen(tail), tail);
+        /* "exe":"/\u0001...\u0001" with no escape cut in two. */
+        const char *exe = strstr(got, "\"exe\":\"/");
+        assert_non_null(exe);
+        const char *end = strchr(exe + 7, '"');
+        assert_non_null(end);
+        size_t text = (size_t)(end - (exe + 7));
+        assert_true(text <= 8192 && text > 8192 - 6);
+        assert_int_equal((text - 1) % 6, 0);
+        free(got);
+
+        strcpy(f->exe, "/usr/bin/first");
+        assert_line(f, "\"pid\":1435,\"exe\":\"/usr/bin/first\",\"syscall\":\"getppid\","
+                       "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
+                       "\"comment\":\"rule zero\",\"decision\":\"allow\"}");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -202,6 +234,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_strings_changed_in_place, setup, teardown),
             cmocka_unit_test_setup_teardown(test_every_input_counts, setup, teardown),
             cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_a_string_too_long_is_cut, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
