@@ -35,7 +35,9 @@ struct exe_cache {
         bool disabled;
         /* No exec since the command's own: every task runs what it ran. */
         bool one_program;
-        bool command_seen;      /* a caller's /proc exe was command */
+        bool command_seen; /* a caller's /proc exe was command */
+        int pending_fd;    /* exe_cache_prepare's pidfd for pending_tid, or -1 */
+        pid_t pending_tid;
         size_t command_len;     /* 0: not known */
         char command[PATH_MAX]; /* what the launcher executed, resolved */
         int epfd;               /* every slot's pidfd, ready once its thread has exited */
@@ -58,6 +60,7 @@ struct exe_cache *exe_cache_new(const char *command)
         }
         for (size_t i = 0; i < SLOTS; i++)
                 c->slots[i].pidfd = -1;
+        c->pending_fd = -1;
         c->epfd = epoll_create1(EPOLL_CLOEXEC);
         if (c->epfd < 0)
                 c->disabled = true;
@@ -84,6 +87,8 @@ void exe_cache_free(struct exe_cache *c)
                 slot_clear(c, &c->slots[i]);
         if (c->epfd >= 0)
                 close(c->epfd);
+        if (c->pending_fd >= 0)
+                close(c->pending_fd);
         free(c);
 }
 
@@ -127,6 +132,20 @@ const char *exe_cache_lookup(struct exe_cache *c, pid_t tid)
         return s->pidfd >= 0 ? s->exe : NULL;
 }
 
+void exe_cache_prepare(struct exe_cache *c, pid_t tid)
+{
+        if (!c || c->disabled || tid <= 0)
+                return;
+        if (c->pending_fd >= 0)
+                close(c->pending_fd);
+        c->pending_fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+        c->pending_tid = tid;
+        /* EINVAL: a kernel without PIDFD_THREAD, which cannot tell us a
+         * thread is the one we saw. (ESRCH: the caller is gone.) */
+        if (c->pending_fd < 0 && errno == EINVAL)
+                c->disabled = true;
+}
+
 void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe)
 {
         size_t len;
@@ -138,19 +157,15 @@ void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe)
                 c->command_seen = true;
                 return;
         }
-        if (len >= sizeof(c->slots[0].exe))
+        /* Only a pidfd opened before the read, while the call was pending,
+         * is the caller's: one opened after could name a task that took
+         * the id of a caller that died meanwhile. */
+        if (c->pending_fd < 0 || c->pending_tid != tid || len >= sizeof(c->slots[0].exe))
                 return;
+        int fd = c->pending_fd;
+        c->pending_fd = -1;
         struct slot *s = slot_of(c, tid);
         slot_clear(c, s);
-        int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
-        if (fd < 0) {
-                /* EINVAL: a kernel without PIDFD_THREAD, which cannot
-                 * tell us a thread is the one we saw; ESRCH: the caller is
-                 * already gone. */
-                if (errno == EINVAL)
-                        c->disabled = true;
-                return;
-        }
         struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)(s - c->slots)};
         if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
                 close(fd);

@@ -65,7 +65,12 @@ void exe_cache_free(struct exe_cache *c);
 /* The executable tid runs, or NULL if not known. */
 const char *exe_cache_lookup(struct exe_cache *c, pid_t tid);
 
-/* Remembers exe for tid, read while tid's call was known to be pending. */
+/* Before reading tid's executable from /proc: opens the pidfd an entry
+ * for tid will keep (the only way it is surely the caller's). */
+void exe_cache_prepare(struct exe_cache *c, pid_t tid);
+
+/* Remembers exe for tid: read after exe_cache_prepare(c, tid), and tid's
+ * call found still pending after the read. */
 void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe);
 
 /*

@@ -624,6 +624,7 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                 call->exe = exe_cache_lookup(scratch->exe_cache, call->pid);
                 if (!call->exe) {
                         *ret_read = true;
+                        exe_cache_prepare(scratch->exe_cache, call->pid);
                         r = target_read_exe(call->pid, scratch->exe, sizeof(scratch->exe));
                         call->exe = r == 0 ? scratch->exe : NULL;
                 }

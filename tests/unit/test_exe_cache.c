@@ -118,6 +118,33 @@ static pid_t helper_end_and_reap(struct helper *h)
         return tid;
 }
 
+/* What target_decode_call does: the pidfd first, then the read, then the
+ * store. */
+static void remember(struct exe_cache *c, pid_t tid, const char *exe)
+{
+        exe_cache_prepare(c, tid);
+        exe_cache_store(c, tid, exe);
+}
+
+/* An entry keeps the pidfd opened before the read, for the same id; a
+ * store without one is not kept. */
+static void test_a_store_needs_its_pidfd(void **state)
+{
+        struct exe_cache *c = *state;
+
+        exe_cache_store(c, gettid(), "/usr/bin/a");
+        assert_null(exe_cache_lookup(c, gettid()));
+        exe_cache_prepare(c, getppid());
+        exe_cache_store(c, gettid(), "/usr/bin/a");
+        assert_null(exe_cache_lookup(c, gettid()));
+        exe_cache_prepare(c, gettid());
+        exe_cache_store(c, gettid(), "/usr/bin/a");
+        assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/a");
+        /* Used once. */
+        exe_cache_store(c, gettid(), "/usr/bin/b");
+        assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/a");
+}
+
 static void test_remembers_what_it_was_told(void **state)
 {
         struct exe_cache *c = *state;
@@ -125,11 +152,11 @@ static void test_remembers_what_it_was_told(void **state)
 
         h = helper_start();
         assert_null(exe_cache_lookup(c, gettid()));
-        exe_cache_store(c, gettid(), "/usr/bin/a");
-        exe_cache_store(c, h->tid, "/usr/bin/b");
+        remember(c, gettid(), "/usr/bin/a");
+        remember(c, h->tid, "/usr/bin/b");
         assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/a");
         assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/b");
-        exe_cache_store(c, gettid(), "/usr/bin/c");
+        remember(c, gettid(), "/usr/bin/c");
         assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/c");
         assert_null(exe_cache_lookup(c, 0));
         assert_null(exe_cache_lookup(NULL, gettid()));
@@ -144,7 +171,7 @@ static void test_a_thread_that_ended_is_forgotten(void **state)
         struct helper *h;
 
         h = helper_start();
-        exe_cache_store(c, h->tid, "/usr/bin/b");
+        remember(c, h->tid, "/usr/bin/b");
         assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/b");
         pid_t tid = helper_end_and_reap(h);
         assert_null(exe_cache_lookup(c, tid));
@@ -157,7 +184,7 @@ static void test_a_thread_that_does_not_exist_is_not_kept(void **state)
 
         h = helper_start();
         pid_t tid = helper_end_and_reap(h);
-        exe_cache_store(c, tid, "/usr/bin/b");
+        remember(c, tid, "/usr/bin/b");
         assert_null(exe_cache_lookup(c, tid));
         assert_true(exe_cache_enabled(c));
 }
@@ -206,7 +233,7 @@ static int id_reuse_checks(void)
         pid_t first = sleeper(0, &w1);
         if (first < 0)
                 return 2;
-        exe_cache_store(c, first, "/first");
+        remember(c, first, "/first");
         const char *e = exe_cache_lookup(c, first);
         if (!e || strcmp(e, "/first") != 0)
                 return 3;
@@ -218,12 +245,30 @@ static int id_reuse_checks(void)
                 return 5;
         if (exe_cache_lookup(c, second) != NULL)
                 return 6; /* the dead task's executable, for a live one */
-        exe_cache_store(c, second, "/second");
+        remember(c, second, "/second");
         e = exe_cache_lookup(c, second);
         if (!e || strcmp(e, "/second") != 0)
                 return 7;
         if (sleeper_end(second, w2) < 0)
                 return 8;
+
+        /* The caller dies between the pidfd and the store, and its id goes
+         * to a new task: the entry must hold the dead caller's pidfd, not
+         * one opened for whoever has the id by then. */
+        pid_t third = sleeper(0, &w1);
+        if (third < 0)
+                return 9;
+        exe_cache_prepare(c, third);
+        if (sleeper_end(third, w1) < 0)
+                return 10;
+        pid_t fourth = sleeper(third, &w2);
+        if (fourth != third)
+                return 11;
+        exe_cache_store(c, third, "/third");
+        if (exe_cache_lookup(c, fourth) != NULL)
+                return 12;
+        if (sleeper_end(fourth, w2) < 0)
+                return 13;
         exe_cache_free(c);
         return 0;
 }
@@ -268,17 +313,17 @@ static void test_one_program_answers_for_every_caller(void **state)
         assert_null(exe_cache_lookup(c, gettid()));
         /* Another executable (a script's interpreter, say): only its own
          * thread is known. */
-        exe_cache_store(c, gettid(), "/usr/bin/cmdx");
+        remember(c, gettid(), "/usr/bin/cmdx");
         assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/cmdx");
         assert_null(exe_cache_lookup(c, h->tid));
-        exe_cache_store(c, h->tid, "/usr/bin/cmd");
+        remember(c, h->tid, "/usr/bin/cmd");
         assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/cmd");
         assert_string_equal(exe_cache_lookup(c, 4194000), "/usr/bin/cmd");
         /* An exec ends it: each caller is looked up again. */
         exe_cache_exec(c, getpid(), getpid());
         assert_null(exe_cache_lookup(c, 4194000));
         assert_null(exe_cache_lookup(c, h->tid));
-        exe_cache_store(c, h->tid, "/usr/bin/cmd");
+        remember(c, h->tid, "/usr/bin/cmd");
         assert_string_equal(exe_cache_lookup(c, h->tid), "/usr/bin/cmd");
         assert_null(exe_cache_lookup(c, 4194000));
         helper_end(h);
@@ -289,7 +334,7 @@ static void test_one_program_ends_with_an_exec_before_it_is_seen(void **state)
         struct exe_cache *c = *state;
 
         exe_cache_exec(c, getpid(), getpid());
-        exe_cache_store(c, gettid(), "/usr/bin/cmd");
+        remember(c, gettid(), "/usr/bin/cmd");
         assert_string_equal(exe_cache_lookup(c, gettid()), "/usr/bin/cmd");
         assert_null(exe_cache_lookup(c, 4194000));
 }
@@ -300,13 +345,13 @@ static void test_an_exec_forgets_everything(void **state)
         struct helper *h;
 
         h = helper_start();
-        exe_cache_store(c, gettid(), "/old");
-        exe_cache_store(c, h->tid, "/old");
+        remember(c, gettid(), "/old");
+        remember(c, h->tid, "/old");
         /* The leader execs: its id may be cached again afterwards. */
         exe_cache_exec(c, getpid(), getpid());
         assert_null(exe_cache_lookup(c, gettid()));
         assert_null(exe_cache_lookup(c, h->tid));
-        exe_cache_store(c, getpid(), "/new");
+        remember(c, getpid(), "/new");
         assert_string_equal(exe_cache_lookup(c, getpid()), "/new");
         assert_true(exe_cache_enabled(c));
         helper_end(h);
@@ -320,16 +365,16 @@ static void test_a_thread_exec_keeps_the_leader_out(void **state)
         struct helper *h;
 
         h = helper_start();
-        exe_cache_store(c, getpid(), "/old");
+        remember(c, getpid(), "/old");
         exe_cache_exec(c, h->tid, getpid());
         assert_null(exe_cache_lookup(c, getpid()));
-        exe_cache_store(c, getpid(), "/old");
+        remember(c, getpid(), "/old");
         assert_null(exe_cache_lookup(c, getpid()));
         exe_cache_exec(c, getpid(), getpid());
-        exe_cache_store(c, getpid(), "/new");
+        remember(c, getpid(), "/new");
         assert_null(exe_cache_lookup(c, getpid()));
         /* Other threads are cached as before. */
-        exe_cache_store(c, h->tid, "/other");
+        remember(c, h->tid, "/other");
         assert_string_equal(exe_cache_lookup(c, h->tid), "/other");
         assert_true(exe_cache_enabled(c));
         helper_end(h);
@@ -341,7 +386,7 @@ static void test_an_exec_of_unknown_group_turns_it_off(void **state)
 
         exe_cache_exec(c, gettid(), 0);
         assert_false(exe_cache_enabled(c));
-        exe_cache_store(c, gettid(), "/x");
+        remember(c, gettid(), "/x");
         assert_null(exe_cache_lookup(c, gettid()));
 }
 
@@ -354,7 +399,7 @@ static void test_too_many_leaders_kept_out_turn_it_off(void **state)
                 exe_cache_exec(c, 100000 + i, 1000 + i);
         assert_false(exe_cache_enabled(c));
         assert_true(i > 1);
-        exe_cache_store(c, gettid(), "/x");
+        remember(c, gettid(), "/x");
         assert_null(exe_cache_lookup(c, gettid()));
 }
 
@@ -362,12 +407,12 @@ static void test_disabled_for_good(void **state)
 {
         struct exe_cache *c = *state;
 
-        exe_cache_store(c, gettid(), "/a");
+        remember(c, gettid(), "/a");
         exe_cache_disable(c);
         assert_false(exe_cache_enabled(c));
         assert_null(exe_cache_lookup(c, gettid()));
         exe_cache_exec(c, gettid(), gettid());
-        exe_cache_store(c, gettid(), "/a");
+        remember(c, gettid(), "/a");
         assert_null(exe_cache_lookup(c, gettid()));
 }
 
@@ -378,10 +423,10 @@ static void test_a_path_too_long_is_not_kept(void **state)
 
         memset(longest, 'x', PATH_MAX);
         longest[0] = '/';
-        exe_cache_store(c, gettid(), longest);
+        remember(c, gettid(), longest);
         assert_null(exe_cache_lookup(c, gettid()));
         longest[PATH_MAX - 1] = '\0';
-        exe_cache_store(c, gettid(), longest);
+        remember(c, gettid(), longest);
         assert_string_equal(exe_cache_lookup(c, gettid()), longest);
 }
 
@@ -389,6 +434,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test_setup_teardown(test_remembers_what_it_was_told, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_a_store_needs_its_pidfd, setup, teardown),
             cmocka_unit_test_setup_teardown(test_a_thread_that_ended_is_forgotten, setup, teardown),
             cmocka_unit_test_setup_teardown(test_a_thread_that_does_not_exist_is_not_kept, setup,
                                             teardown),
