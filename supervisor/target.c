@@ -595,13 +595,17 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                   bool *ret_read)
 {
         const struct syscall_desc *desc;
-        int r;
+        int r, unsupported = 0;
 
         *ret_read = false;
-        if (needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) {
-                /* The table describes x86_64 argument layouts only. */
-                if (call->arch != AUDIT_ARCH_X86_64 || (call->nr & __X32_SYSCALL_BIT) != 0)
-                        return -EOPNOTSUPP;
+        /* The table describes x86_64 argument layouts only: other calls
+         * get no paths or address, but still their executable and uid
+         * (--log asks for paths of every call, and must not change what a
+         * rule on the executable decides). */
+        if ((needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) &&
+            (call->arch != AUDIT_ARCH_X86_64 || (call->nr & __X32_SYSCALL_BIT) != 0))
+                unsupported = -EOPNOTSUPP;
+        else if (needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) {
                 desc = syscall_desc_get(call->nr);
 
                 if (needs & POLICY_NEED_PATHS) {
@@ -638,7 +642,7 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                         return r;
                 call->have_uid = true;
         }
-        return 0;
+        return unsupported;
 }
 
 int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *call, unsigned needs,
@@ -648,7 +652,7 @@ int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *c
         int r, valid;
 
         r = decode(call, needs, scratch, &read);
-        if (listener_fd < 0 || r == -EOPNOTSUPP || !read)
+        if (listener_fd < 0 || !read)
                 return r;
         /*
          * Only now do we know the reads came from the process that made the

@@ -78,4 +78,26 @@ run_try "$GETPPID" syscall32 $NR32_GETPPID -- syscall getppid
 expect "i386 getppid meets the getppid rule, as the native call does" 0 "syscall32: ENOMEDIUM
 syscall: ENOMEDIUM"
 
+# A rule on the executable decides i386 calls as native ones, and --log
+# (which asks for the paths of every call, undecodable for i386) must not
+# change that: the executable is still read.
+EXE_ONLY=$(write_profile exe-only <<'JSON'
+{
+	"defaultAction": "SCMP_ACT_ALLOW",
+	"archMap": [ { "architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"] } ],
+	"syscalls": [ { "names": ["mkdir"], "action": "SCMP_ACT_NOTIFY" } ],
+	"supervisor": { "defaultAction": "allow", "rules": [
+		{ "syscalls": ["mkdir"], "exe": "/**/try", "action": "allow" },
+		{ "syscalls": ["mkdir"], "action": "deny", "errno": "EXDEV" } ] }
+}
+JSON
+)
+run_try "$EXE_ONLY" syscall32 $NR32_MKDIR "str:$TMP/other/i386" 0755
+expect "i386 mkdir by the helper: its exe rule allows it" 0 "syscall32: OK"
+run_sup run --policy "$EXE_ONLY" --log "$TMP/exe.jsonl" -- "$TRY" syscall32 $NR32_MKDIR \
+        "str:$TMP/other/i386-logged" 0755
+expect "the same with --log: still allowed" 0 "syscall32: OK"
+assert_contains "the logged i386 mkdir names the helper" '"exe":"'"$(readlink -f "$TRY")"'"' \
+        "$(grep '"syscall":"mkdir"' "$TMP/exe.jsonl")"
+
 finish
