@@ -13,7 +13,10 @@
  * An entry is trusted only while two things hold:
  *
  *  - its thread is the caller. Each entry keeps a pidfd of its thread
- *    (PIDFD_THREAD, Linux 6.9), and the pidfds sit in one epoll set. The
+ *    (PIDFD_THREAD, Linux 6.9), opened before its executable was read
+ *    from /proc while the call was pending (exe_cache_prepare; the call
+ *    found still pending after the read proves the id was the caller's
+ *    all along), and the pidfds sit in one epoll set. The
  *    kernel marks a thread's pidfd readable as the thread exits, before
  *    its id can be given to another thread, whose calls reach us only
  *    after the mark; each lookup first drops the entries whose pidfd is
@@ -37,15 +40,18 @@
  * made by clone or fork runs what its parent runs. Once a caller's
  * executable, read from /proc, is the command's, that answer holds for
  * every caller without asking the kernel about anyone, until an exec is
- * noted. (Compared with the command, so that a child that renamed itself
- * before its first call cannot name the others.)
+ * noted. run passes the command only when it is an ELF file of this
+ * machine's kind, which /proc names as itself (a script would show its
+ * interpreter): a child that renamed itself to the command's name before
+ * its first call then names nobody falsely.
  *
- * A task can also rename its executable without exec: prctl PR_SET_MM
- * (PR_SET_MM_EXE_FILE, or exe_fd in PR_SET_MM_MAP), once nothing of the
- * old file is mapped, with CAP_SYS_RESOURCE or CAP_CHECKPOINT_RESTORE in
- * its user namespace. It is not routed; the cache keeps the executable the
- * task ran, or had at its first notified call, where /proc would show the
- * name it gave itself. Neither proves what code runs.
+ * A task can also rename its executable without exec, once nothing of the
+ * old file is mapped: prctl PR_SET_MM_EXE_FILE (CAP_SYS_RESOURCE), or
+ * PR_SET_MM_MAP with an exe_fd (CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE in
+ * its own user namespace: any task that creates one). It is not routed;
+ * the cache keeps the executable the task ran, or had at its first
+ * notified call (before an exec, the command's), where /proc would show
+ * the name it gave itself. Neither proves what code runs.
  *
  * Clone and fork are not routed for this: a notified call can fail with
  * EINTR when a signal handler runs while it waits, and fork must not.
