@@ -6,14 +6,11 @@
  */
 #include "commands.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,40 +28,6 @@
 #include "launcher.h"
 #include "prompt_setup.h"
 #include "supervisor.h"
-
-/* The ELF header fields that say which kind of machine code a file is. */
-static bool elf_kind(const char *path, unsigned char ident[EI_NIDENT], uint16_t *machine)
-{
-        Elf64_Ehdr h; /* e_ident and e_machine lie where they do in Elf32_Ehdr */
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return false;
-        ssize_t n = read(fd, &h, sizeof(h));
-        close(fd);
-        if (n < (ssize_t)(offsetof(Elf64_Ehdr, e_machine) + sizeof(h.e_machine)) ||
-            memcmp(h.e_ident, ELFMAG, SELFMAG) != 0)
-                return false;
-        memcpy(ident, h.e_ident, EI_NIDENT);
-        *machine = h.e_machine;
-        return true;
-}
-
-/*
- * Whether /proc/PID/exe of a task running path will name path itself: an
- * ELF file for this machine, as scmp-super is. A script names its
- * interpreter, and a foreign binary run by binfmt_misc its emulator; the
- * executable cache must then not take the command's name for everyone's
- * (exe_cache_new).
- */
-static bool runs_as_itself(const char *path)
-{
-        unsigned char ours[EI_NIDENT], theirs[EI_NIDENT];
-        uint16_t our_machine, their_machine;
-
-        return elf_kind("/proc/self/exe", ours, &our_machine) &&
-               elf_kind(path, theirs, &their_machine) && ours[EI_CLASS] == theirs[EI_CLASS] &&
-               ours[EI_DATA] == theirs[EI_DATA] && our_machine == their_machine;
-}
 
 static void run_usage(FILE *out)
 {
@@ -244,7 +207,8 @@ int cmd_run(int argc, char **argv)
         status = 125;
         /* The name /proc will give the command's executable, when it will
          * give the command's own. */
-        if (sopts.exec_tracked && runs_as_itself(exec_path) && realpath(exec_path, command_exe))
+        if (sopts.exec_tracked && launcher_runs_as_itself(exec_path) &&
+            realpath(exec_path, command_exe))
                 sopts.command_exe = command_exe;
 
         if (log_path) {

@@ -12,6 +12,7 @@
 #include "launcher.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,6 +21,8 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +185,33 @@ static int check_format(const char *path)
         if (n == 4 && memcmp(head, "\177ELF", 4) == 0)
                 return 0;
         return binfmt_misc_handlers() ? 0 : -ENOEXEC;
+}
+
+/* The ELF header fields that say which kind of machine code a file is. */
+static bool elf_kind(const char *path, unsigned char ident[EI_NIDENT], uint16_t *machine)
+{
+        Elf64_Ehdr h; /* e_ident and e_machine lie where they do in Elf32_Ehdr */
+        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return false;
+        ssize_t n = read(fd, &h, sizeof(h));
+        close(fd);
+        if (n < (ssize_t)(offsetof(Elf64_Ehdr, e_machine) + sizeof(h.e_machine)) ||
+            memcmp(h.e_ident, ELFMAG, SELFMAG) != 0)
+                return false;
+        memcpy(ident, h.e_ident, EI_NIDENT);
+        *machine = h.e_machine;
+        return true;
+}
+
+bool launcher_runs_as_itself(const char *path)
+{
+        unsigned char ours[EI_NIDENT], theirs[EI_NIDENT];
+        uint16_t our_machine, their_machine;
+
+        return elf_kind("/proc/self/exe", ours, &our_machine) &&
+               elf_kind(path, theirs, &their_machine) && ours[EI_CLASS] == theirs[EI_CLASS] &&
+               ours[EI_DATA] == theirs[EI_DATA] && our_machine == their_machine;
 }
 
 static int check_executable(const char *path)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #pragma once
 
+#include <stdbool.h>
+
 /*
  * The launcher: the child side of `scmp-super run`. Everything that can fail
  * is done before the filter is loaded; after it, the only system call the
@@ -36,3 +38,8 @@ int launcher_find_command(const char *name, char *buf, size_t size);
  * interp. The launcher's exec would fail after the filter is loaded, when
  * it can only exit 126 or 127 without a word. */
 int launcher_check_interpreter(const char *path, char *interp, size_t size);
+
+/* Whether /proc/PID/exe of a task running path will name path itself: an
+ * ELF file of scmp-super's own kind. A script shows its interpreter, a
+ * foreign binary run by binfmt_misc its emulator. */
+bool launcher_runs_as_itself(const char *path);
