@@ -33,10 +33,10 @@ struct slot {
 
 struct exe_cache {
         bool disabled;
-        /* No exec since the command's own: every task runs what it ran. */
-        bool one_program;
-        bool command_seen; /* a caller's /proc exe was command */
-        int pending_fd;    /* exe_cache_prepare's pidfd for pending_tid, or -1 */
+        /* A caller was seen to run command before any exec was noted:
+         * every caller runs it (exe_cache.h), until one is. */
+        bool all_run_command;
+        int pending_fd; /* exe_cache_prepare's pidfd for pending_tid, or -1 */
         pid_t pending_tid;
         size_t command_len;     /* 0: not known */
         char command[PATH_MAX]; /* what the launcher executed, resolved */
@@ -53,10 +53,9 @@ struct exe_cache *exe_cache_new(const char *command)
         if (!c)
                 return NULL;
         c->generation = 1;
-        c->one_program = true;
         if (command && strlen(command) < sizeof(c->command)) {
-                strcpy(c->command, command);
                 c->command_len = strlen(command);
+                memcpy(c->command, command, c->command_len);
         }
         for (size_t i = 0; i < SLOTS; i++)
                 c->slots[i].pidfd = -1;
@@ -122,7 +121,7 @@ const char *exe_cache_lookup(struct exe_cache *c, pid_t tid)
 {
         if (!c || c->disabled || tid <= 0)
                 return NULL;
-        if (c->one_program && c->command_seen)
+        if (c->all_run_command)
                 return c->command;
         struct slot *s = slot_of(c, tid);
         if (s->pidfd < 0 || s->tid != tid || s->generation != c->generation)
@@ -153,8 +152,9 @@ void exe_cache_store(struct exe_cache *c, pid_t tid, const char *exe)
         if (!c || c->disabled || tid <= 0 || !exe || never_cached(c, tid))
                 return;
         len = strlen(exe);
-        if (c->one_program && c->command_len == len && memcmp(exe, c->command, len) == 0) {
-                c->command_seen = true;
+        if (c->generation == 1 /* no exec noted */ && c->command_len > 0 && c->command_len == len &&
+            memcmp(exe, c->command, len) == 0) {
+                c->all_run_command = true;
                 return;
         }
         /* Only a pidfd opened before the read, while the call was pending,
@@ -181,7 +181,7 @@ void exe_cache_exec(struct exe_cache *c, pid_t tid, pid_t tgid)
 {
         if (!c || c->disabled)
                 return;
-        c->one_program = false;
+        c->all_run_command = false;
         c->generation++;
         if (tgid == tid)
                 return;
