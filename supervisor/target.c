@@ -588,40 +588,48 @@ static int decode_addr(struct policy_call *call, const struct syscall_desc *desc
         return 0;
 }
 
+/* The arguments' part of decode(): paths and socket addresses, from the
+ * x86_64 layouts the table describes; -EOPNOTSUPP for other calls. */
+static int decode_arguments(struct policy_call *call, unsigned needs,
+                            struct target_scratch *scratch, bool *ret_read)
+{
+        bool root_is_ours = (needs & TARGET_DECODE_ROOT_IS_OURS) != 0;
+        int r;
+
+        if (call->arch != AUDIT_ARCH_X86_64 || (call->nr & __X32_SYSCALL_BIT) != 0)
+                return -EOPNOTSUPP;
+        const struct syscall_desc *desc = syscall_desc_get(call->nr);
+        if (needs & POLICY_NEED_PATHS) {
+                *ret_read |= desc != NULL && desc->n_paths > 0;
+                r = decode_paths(call, desc, scratch, root_is_ours);
+                if (r < 0)
+                        return r;
+        }
+        if (needs & POLICY_NEED_ADDR) {
+                *ret_read |= desc != NULL && desc->sockaddr_index >= 0;
+                r = decode_addr(call, desc, scratch, root_is_ours);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* Decodes what needs asks for; *ret_read says whether anything was read
  * from the target (its memory or /proc), which only a valid notification
- * afterwards shows to be the caller's. */
+ * afterwards shows to be the caller's. A call whose arguments cannot be
+ * decoded (-EOPNOTSUPP) still gets its executable and uid: --log asks for
+ * the paths of every call, and must not change what a rule on the
+ * executable decides. */
 static int decode(struct policy_call *call, unsigned needs, struct target_scratch *scratch,
                   bool *ret_read)
 {
-        const struct syscall_desc *desc;
-        int r, unsupported = 0;
+        int r, arguments = 0;
 
         *ret_read = false;
-        /* The table describes x86_64 argument layouts only: other calls
-         * get no paths or address, but still their executable and uid
-         * (--log asks for paths of every call, and must not change what a
-         * rule on the executable decides). */
-        if ((needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) &&
-            (call->arch != AUDIT_ARCH_X86_64 || (call->nr & __X32_SYSCALL_BIT) != 0))
-                unsupported = -EOPNOTSUPP;
-        else if (needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) {
-                desc = syscall_desc_get(call->nr);
-
-                if (needs & POLICY_NEED_PATHS) {
-                        *ret_read |= desc != NULL && desc->n_paths > 0;
-                        r = decode_paths(call, desc, scratch,
-                                         (needs & TARGET_DECODE_ROOT_IS_OURS) != 0);
-                        if (r < 0)
-                                return r;
-                }
-                if (needs & POLICY_NEED_ADDR) {
-                        *ret_read |= desc != NULL && desc->sockaddr_index >= 0;
-                        r = decode_addr(call, desc, scratch,
-                                        (needs & TARGET_DECODE_ROOT_IS_OURS) != 0);
-                        if (r < 0)
-                                return r;
-                }
+        if (needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) {
+                arguments = decode_arguments(call, needs, scratch, ret_read);
+                if (arguments < 0 && arguments != -EOPNOTSUPP)
+                        return arguments;
         }
 
         if (needs & POLICY_NEED_EXE) {
@@ -642,7 +650,7 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                         return r;
                 call->have_uid = true;
         }
-        return unsupported;
+        return arguments;
 }
 
 int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *call, unsigned needs,
