@@ -311,12 +311,14 @@ struct memo_text {
         char text[MEMO_TEXT];
 };
 
-/* Keeps the line's text from start on, if it is not too long and no
- * string in it was cut (cut_before: l->cut when the text began). */
-static void memo_text_set(struct memo_text *m, bool keys_kept, const struct line *l, size_t start,
-                          bool cut_before)
+/* A string cut at JSON_STRING_MAX is longer than a key can be: text in
+ * which a string was cut is never kept (its "truncated" would be lost). */
+_Static_assert(JSON_STRING_MAX / 6 >= MEMO_KEY, "a cut string is never a memo key");
+
+/* Keeps the line's text from start on, if it is not too long. */
+static void memo_text_set(struct memo_text *m, bool keys_kept, const struct line *l, size_t start)
 {
-        m->valid = keys_kept && l->cut == cut_before && l->len - start <= sizeof(m->text);
+        m->valid = keys_kept && l->len - start <= sizeof(m->text);
         if (!m->valid)
                 return;
         m->len = l->len - start;
@@ -353,7 +355,6 @@ static void put_who(struct line *l, const struct target *t, const struct policy_
                 return;
         }
         size_t start = l->len;
-        bool cut_before = l->cut;
         PUT_LITERAL(l, ",\"pid\":");
         put_dec(l, (uint64_t)call->pid, 1);
         if (t->id)
@@ -372,7 +373,7 @@ static void put_who(struct line *l, const struct target *t, const struct policy_
         bool kept = memo_string_set(&m.container, t->id);
         kept = memo_string_set(&m.exe, exe) && kept;
         kept = memo_string_set(&m.name, name) && kept;
-        memo_text_set(&m.out, kept, l, start, cut_before);
+        memo_text_set(&m.out, kept, l, start);
 }
 
 /* ,"rule":"supervisor.rules[0]","comment":"c","decision":"deny","errno":"EPERM" */
@@ -389,7 +390,6 @@ static void put_verdict(struct line *l, const struct policy_decision *d)
                 return;
         }
         size_t start = l->len;
-        bool cut_before = l->cut;
         if (d->rule) {
                 PUT_LITERAL(l, ",\"rule\":\"supervisor.rules[");
                 put_dec(l, index, 1);
@@ -409,7 +409,7 @@ static void put_verdict(struct line *l, const struct policy_decision *d)
         m.source_index = index;
         m.verdict = d->verdict;
         m.errno_value = d->errno_value;
-        memo_text_set(&m.out, memo_string_set(&m.comment, comment), l, start, cut_before);
+        memo_text_set(&m.out, memo_string_set(&m.comment, comment), l, start);
 }
 
 void decision_log_write(struct log_file *out, const struct target *t,
