@@ -21,5 +21,4 @@ UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=87${UBSAN_OPTIONS:+:$
 # Leaks inside libseccomp itself are not ours to fix (fuzz/lsan.supp).
 LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
-cd "$build"
-ctest --output-on-failure -j"${TEST_JOBS:-2}"
+sh scripts/ctest-run.sh "$build"

@@ -7,5 +7,4 @@ cd "$(dirname "$0")/.."
 sh scripts/deps.sh test
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-} >/dev/null
 cmake --build build -j"$(nproc)"
-cd build
-ctest --output-on-failure -j"${TEST_JOBS:-2}"
+sh scripts/ctest-run.sh build

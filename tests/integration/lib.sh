@@ -79,22 +79,41 @@ last_run_details()
         printf 'stderr: %s\n' "${ERR:-}" | sed -n '1,40p'
 }
 
-# Something the test cannot do. Loud, and counted as a failure: a test that
-# did not run must not look like a test that passed.
+# Something the test cannot do although it should be able to (the binary
+# was not built). Loud, and counted as a failure: a test that did not run
+# must not look like a test that passed.
 not_run()
 {
         FAILED=$((FAILED + 1))
         echo "NOT RUN: $TEST_NAME: $*"
 }
 
-# require_cmd NAME...: fails the whole test at once if a tool is missing.
+# Exit status ctest reports as "skipped" (SKIP_RETURN_CODE in
+# tests/CMakeLists.txt).
+SKIP_STATUS=77
+
+# skip REASON...: this machine lacks what the rest of the test needs (a
+# kernel feature, a tool, root): says so loudly and ends the test, which
+# ctest then lists as skipped, never as passed. Checks made before the skip
+# still count: if one of them failed, the test fails.
+skip()
+{
+        echo "SKIPPED: $TEST_NAME: $*"
+        echo "$PASSED passed, $FAILED failed, the rest skipped"
+        if [ "$FAILED" -ne 0 ]; then
+                exit 1
+        fi
+        exit "$SKIP_STATUS"
+}
+
+# require_cmd NAME...: skips the whole test at once if a tool is missing
+# (scripts/deps.sh test installs them all).
 require_cmd()
 {
         local c
         for c in "$@"; do
                 if ! command -v "$c" >/dev/null 2>&1; then
-                        not_run "required command \"$c\" is not installed"
-                        finish
+                        skip "required command \"$c\" is not installed (scripts/deps.sh test)"
                 fi
         done
 }
@@ -102,7 +121,15 @@ require_cmd()
 require_file()
 {
         if [ ! -r "$1" ]; then
-                not_run "required file $1 is missing"
+                skip "required file $1 is missing (scripts/deps.sh test)"
+        fi
+}
+
+# require_built FILE: a program the build makes; missing, it is a failure.
+require_built()
+{
+        if [ ! -x "$1" ]; then
+                not_run "$1 is not built"
                 finish
         fi
 }

@@ -9,7 +9,7 @@
 # ID_VALID, never answered to a reused pid).
 . "$(dirname "$0")/lib.sh"
 
-require_file "$HOSTILE"
+require_built "$HOSTILE"
 P=$(write_profile storm <<'EOF2'
 {
 	"defaultAction": "SCMP_ACT_ALLOW",

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_cmd mkfifo
-require_file "$HOSTILE"
+require_built "$HOSTILE"
 WAIT_LIMIT=30
 P=$(write_profile faults <<'EOF2'
 {

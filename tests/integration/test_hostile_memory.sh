@@ -9,7 +9,7 @@
 # Also: the target never holds the listener, so it cannot answer for itself.
 . "$(dirname "$0")/lib.sh"
 
-require_file "$HOSTILE"
+require_built "$HOSTILE"
 
 DENY=$(write_profile deny <<'EOF2'
 {

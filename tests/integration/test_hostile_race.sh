@@ -9,7 +9,7 @@
 # the buffer again, so the denied file can be opened (SECURITY.md, TOCTOU).
 . "$(dirname "$0")/lib.sh"
 
-require_file "$HOSTILE"
+require_built "$HOSTILE"
 P=$(write_profile flip <<'EOF2'
 {
 	"defaultAction": "SCMP_ACT_ALLOW",
