@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -415,6 +416,14 @@ int cmd_prompt(int argc, char **argv)
         if (optind != argc) {
                 fprintf(stderr, "scmp-super prompt: unexpected argument \"%s\"\n", argv[optind]);
                 return 2;
+        }
+        /* This process speaks for a person. A supervised command of the same
+         * uid that could write its memory (ptrace, process_vm_writev, where
+         * no Landlock domain stops it: supervisor/seal.h) could answer for
+         * them; non-dumpable, it cannot without CAP_SYS_PTRACE. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                fprintf(stderr, "scmp-super prompt: prctl(PR_SET_DUMPABLE): %s\n", strerror(errno));
+                return 1;
         }
         if (!path) {
                 r = scmp_client_find_socket(found, sizeof(found), err, sizeof(err));

@@ -15,6 +15,7 @@
 
 #include "confine.h"
 #include "daemon.h"
+#include "seal.h"
 
 #include <cjson/cJSON.h>
 
@@ -140,6 +141,13 @@ int cmd_daemon(int argc, char **argv)
                 return 2;
         }
 
+        /* Before any target is served: a target of our uid must not reach
+         * our memory (seal.h). */
+        r = seal_supervisor(false);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super daemon: prctl(PR_SET_DUMPABLE): %s\n", strerror(-r));
+                return 1;
+        }
         r = daemon_inherited_socket(&opts.listen_fd, why, sizeof(why));
         if (r < 0) {
                 fprintf(stderr, "scmp-super daemon: %s\n", why);

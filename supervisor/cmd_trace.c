@@ -33,6 +33,7 @@
 #include "fdio.h"
 #include "launch.h"
 #include "launcher.h"
+#include "seal.h"
 #include "supervisor.h"
 #include "trace.h"
 #include "trace_profile.h"
@@ -103,7 +104,9 @@ static void trace_usage(FILE *out)
               "      --fail-on-unknown exit 119 if the command succeeded but made syscalls\n"
               "                        the base profile does not name\n"
               "  -q, --quiet           no summary table, no live count\n"
-              "  -v, --verbose         report skipped syscall names and other details\n"
+              "  -v, --verbose         report skipped syscall names, whether this kernel\n"
+              "                        keeps COMMAND from signalling scmp-super\n"
+              "                        (Landlock), and other details\n"
               "  -h, --help            show this help\n"
               "\n"
               "Exit status: the command's own, or 128+N if signal N killed it; 119 with\n"
@@ -571,6 +574,8 @@ int cmd_trace(int argc, char **argv)
 
         if (launch_init(&launch) < 0 || launch_socketpair(&launch) < 0)
                 goto out;
+        if (o.verbose)
+                seal_report(stderr, launch.landlock_abi);
 
         r = supervisor_init(&sup, policy, &sopts);
         if (r < 0) {

@@ -11,6 +11,7 @@
 #include "agent.h"
 #include "bpf_cache.h"
 #include "launcher.h"
+#include "seal.h"
 
 extern char **environ;
 
@@ -71,6 +72,13 @@ int launch_init(struct launch *l)
         l->sock[0] = l->sock[1] = -1;
         l->child = -1;
         l->mask_blocked = false;
+        int r = seal_supervisor(true);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: sealing the supervisor off from the command: %s\n",
+                        strerror(-r));
+                return r;
+        }
+        l->landlock_abi = seal_landlock_abi();
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);
         sigaddset(&mask, SIGINT);
@@ -116,6 +124,7 @@ int launch_fork(struct launch *l, const char *exec_path, char **argv, const stru
                     .sock = l->sock[1],
                     .sigmask = &l->old_mask,
                     .metadata = metadata,
+                    .seal = l->landlock_abi >= SEAL_LANDLOCK_MIN_ABI,
                 };
                 close(l->sock[0]);
                 launcher_child(&spec);

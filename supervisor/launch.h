@@ -25,6 +25,9 @@ struct launch {
         sigset_t old_mask; /* restored in the child before it execs */
         bool mask_blocked;
         pid_t child;
+        /* The kernel's Landlock ABI, or a negative errno (seal.h): with 6
+         * or more the command is sealed off from us. */
+        int landlock_abi;
 };
 
 /* Says on stderr what the loaded policy wants said: its warnings, and with
@@ -38,8 +41,9 @@ int launch_prepare(const struct policy *policy, const struct policy_compile_opts
                    const char *command, struct policy_bpf *ret_bpf, char *exec_path,
                    size_t exec_path_size);
 
-/* Blocks and watches the signals; the socket pair is made by
- * launch_socketpair(), or the caller puts its own in sock[]. */
+/* Seals this process off from the command to come (seal.h: non-dumpable,
+ * a child subreaper), then blocks and watches the signals; the socket pair
+ * is made by launch_socketpair(), or the caller puts its own in sock[]. */
 int launch_init(struct launch *l);
 int launch_socketpair(struct launch *l);
 

@@ -34,6 +34,7 @@
 
 #include "agent.h"
 #include "notif.h"
+#include "seal.h"
 
 static struct {
         const struct launch_spec *spec;
@@ -102,6 +103,18 @@ void launcher_child(const struct launch_spec *spec)
          * runs without the extra privileges. */
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 die_setup("prctl(PR_SET_NO_NEW_PRIVS)", errno);
+
+        /* Before the filter, which need not allow the Landlock calls: from
+         * here on this thread, and everything the command starts, cannot
+         * signal or ptrace us (seal.h). The kernel said it can; if it now
+         * refuses, the command must not run unsealed. */
+        if (spec->seal) {
+                r = seal_command();
+                if (r < 0)
+                        die_setup("entering the Landlock domain that seals the command off from "
+                                  "scmp-super",
+                                  -r);
+        }
 
         r = pthread_create(&helper, NULL, send_listener, NULL);
         if (r != 0)

@@ -24,6 +24,7 @@ struct launch_spec {
         int sock;                /* our end of the socketpair to the supervisor */
         const sigset_t *sigmask; /* the mask to restore before exec */
         const char *metadata;    /* listenerMetadata for the agent message */
+        bool seal;               /* enter the Landlock domain of seal_command() */
 };
 
 /* Never returns. Exits 125 on a setup failure, after writing why to stderr. */

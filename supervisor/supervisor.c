@@ -797,10 +797,16 @@ static void stop_everything(struct supervisor *sup)
         }
 }
 
+/* run and trace are child subreapers (seal.h): what the command leaves
+ * behind when its parent exits becomes our child, and is reaped here too,
+ * or it would stay a zombie until we exit. */
 static void reap_child(struct supervisor *sup)
 {
         int status;
-        pid_t p = waitpid(sup->child, &status, WNOHANG);
+        pid_t p;
+        do
+                p = waitpid(-1, &status, WNOHANG);
+        while (p > 0 && p != sup->child);
         if (p != sup->child)
                 return;
         sup->child_exited = true;
