@@ -52,6 +52,9 @@ struct control_server {
         /* Answers "status" requests (the daemon's targets), or NULL. */
         cJSON *(*status)(void *ctx);
         void *status_ctx;
+        /* Refuses clients from a supervised tree, or NULL. */
+        control_peer_check_fn peer_check;
+        void *peer_check_ctx;
 };
 
 struct write_req {
@@ -386,6 +389,32 @@ static void refuse(struct control_client *c, const char *why)
         client_close(c);
 }
 
+/* Linux 6.5: a pidfd of the peer as it was at connect(), which no other
+ * process can take over. */
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+
+/* Whether the client may speak for a person, by the owner's peer check;
+ * 0, or -EPERM with the reason in why. */
+static int check_peer(struct control_server *s, int fd, pid_t pid, char *why, size_t why_size)
+{
+        int pidfd = -1;
+        socklen_t len = sizeof(pidfd);
+
+        if (!s->peer_check)
+                return 0;
+        /* Without SO_PEERPIDFD (before Linux 6.5) the check opens a pidfd
+         * from the pid, which a process that connected and exited at once
+         * may have handed on (SECURITY.md). */
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) < 0)
+                pidfd = -1;
+        int r = s->peer_check(s->peer_check_ctx, pid, pidfd, why, why_size);
+        if (pidfd >= 0)
+                close(pidfd);
+        return r < 0 ? -EPERM : 0;
+}
+
 static void on_connection(uv_stream_t *listener, int status)
 {
         struct control_server *s =
@@ -427,6 +456,11 @@ static void on_connection(uv_stream_t *listener, int status)
                 snprintf(why, sizeof(why),
                          "permission denied: uid %u may not answer prompts (only uid %u or root)",
                          (unsigned)cred.uid, (unsigned)geteuid());
+                refuse(c, why);
+                return;
+        }
+        char why[160];
+        if (check_peer(s, fd, cred.pid, why, sizeof(why)) < 0) {
                 refuse(c, why);
                 return;
         }
@@ -606,6 +640,12 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
         prompt_broker_add_frontend(b, &s->fe);
         *ret_server = s;
         return 0;
+}
+
+void control_server_set_peer_check(struct control_server *s, control_peer_check_fn check, void *ctx)
+{
+        s->peer_check = check;
+        s->peer_check_ctx = ctx;
 }
 
 void control_server_set_status(struct control_server *s, cJSON *(*status)(void *ctx), void *ctx)

@@ -7,11 +7,14 @@
  * prompts and answer them. The protocol is newline-delimited JSON, version
  * 1, described in docs/PROTOCOL.md.
  *
- * Only our own uid (or root) may answer: the peer's credentials
- * (SO_PEERCRED) are checked on every connection, and anyone else gets an
- * error line and is disconnected, whatever the socket's file mode. The
- * socket is created 0600 under umask 077, by default in a 0700 directory we
- * own.
+ * Only a person may answer. A client must have our own uid (or be root):
+ * the peer's credentials (SO_PEERCRED) are checked on every connection,
+ * whatever the socket's file mode. And the owner's peer check (run's: not a
+ * descendant of the supervisor, proc_tree.h) refuses clients the
+ * supervised command started, which have our uid too. A refused client
+ * gets an error line and is disconnected before it hears anything. The
+ * socket is created 0600 under umask 077, by default in a 0700 directory
+ * we own.
  *
  * Every client is sent a "hello" and then each waiting request; new
  * requests and resolutions are sent to all. A line from a client longer
@@ -54,6 +57,22 @@ int unix_socket_clear_stale(const char *path, char *err, size_t err_size);
  */
 int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *path,
                          struct control_server **ret_server, char *err, size_t err_size);
+
+/*
+ * Whether the client process pid (pidfd: a pidfd of it that cannot name
+ * another process, or -1) may speak for a person. Returns 0, or a negative
+ * errno with the reason in why: the client belongs to a supervised tree
+ * (the command could then answer its own prompts), or that cannot be told.
+ */
+typedef int (*control_peer_check_fn)(void *ctx, pid_t pid, int pidfd, char *why, size_t why_size);
+
+/*
+ * Has every new client checked with check before it hears anything, after
+ * the uid check: a client it refuses gets an error line and is
+ * disconnected. Without one, every client of our uid (or root) is taken.
+ */
+void control_server_set_peer_check(struct control_server *s, control_peer_check_fn check,
+                                   void *ctx);
 
 /*
  * Answers {"type":"status"} with what status(ctx) returns: a JSON object

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include "agent.h"
 #include "control.h"
 #include "decision_log.h"
+#include "proc_tree.h"
 #include "prompt.h"
 #include "supervisor.h"
 
@@ -55,6 +57,10 @@ struct daemon_target {
         bool launcher;
         pid_t peer_pid;
         uid_t peer_uid;
+        /* A launcher's peer is its `run --connect`, a child subreaper whose
+         * command's whole tree stays below it: a pidfd of it, so that its
+         * pid is used only while it is that process; or -1. */
+        int peer_pidfd;
         time_t since;
 };
 
@@ -423,6 +429,24 @@ static int check_listener(int fd, char *errbuf, size_t errlen)
         return 0;
 }
 
+/* Linux 6.5: a pidfd of the peer as it was at connect(). */
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+
+/* A pidfd of the process that connected on fd (pid), or -1. Before Linux
+ * 6.5 it is opened from the pid, which is still the launcher's: it waits
+ * for our answer. */
+static int peer_pidfd(int fd, pid_t pid)
+{
+        int pidfd = -1;
+        socklen_t len = sizeof(pidfd);
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) == 0 && pidfd >= 0)
+                return pidfd;
+        long r = syscall(SYS_pidfd_open, pid, 0);
+        return r < 0 ? -1 : (int)r;
+}
+
 static void serve_message(struct daemon_conn *c, struct agent_message *msg)
 {
         struct daemon *d = c->daemon;
@@ -467,6 +491,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         rec->launcher = md.launcher;
         rec->peer_pid = c->peer_pid;
         rec->peer_uid = c->peer_uid;
+        rec->peer_pidfd = md.launcher ? peer_pidfd(c->fd, c->peer_pid) : -1;
         rec->since = time(NULL);
         r = supervisor_add_target_owned(&d->sup, msg, md.launcher, profile->policy, rec, &t);
         if (r < 0) {
@@ -643,6 +668,8 @@ static void on_target_closed(struct target *t)
             (unsigned long long)n[VERDICT_KILL]);
         release_retained(d, rec);
         stored_profile_unref(rec->profile);
+        if (rec->peer_pidfd >= 0)
+                close(rec->peer_pidfd);
         free(rec);
         t->owner = NULL;
 }
@@ -827,6 +854,81 @@ static cJSON *status_for_control(void *ctx)
         return daemon_status(ctx);
 }
 
+static bool pidfd_alive(int pidfd)
+{
+        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+        return pidfd >= 0 && poll(&pfd, 1, 0) == 0;
+}
+
+/* Whether pid is in chain, the line of descent of a control client. */
+static bool in_chain(const pid_t *chain, size_t n, pid_t pid)
+{
+        for (size_t i = 0; pid > 0 && i < n; i++)
+                if (chain[i] == pid)
+                        return true;
+        return false;
+}
+
+/*
+ * The daemon's control clients: a person's, never a target's process,
+ * which could otherwise answer its own prompts (it may run as root, or as
+ * our uid). Refused: a client in a pid namespace below ours (a container's:
+ * processes `runc exec` adds do not descend from its init), one that
+ * descends from a target's process, or from the `run --connect` that
+ * launched one (a subreaper), and any that cannot be told apart.
+ */
+static int refuse_targets(void *ctx, pid_t pid, int pidfd, char *why, size_t why_size)
+{
+        struct daemon *d = ctx;
+        pid_t *chain = NULL;
+        size_t n = 0;
+        int ours = proc_pid_ns_depth(getpid());
+        int theirs = pid > 0 ? proc_pid_ns_depth(pid) : -ESRCH;
+        int r;
+
+        if (ours < 0 || theirs < 0) {
+                r = ours < 0 ? ours : theirs;
+                snprintf(why, why_size,
+                         "permission denied: cannot tell whether pid %d belongs to a supervised "
+                         "target (%s)",
+                         (int)pid, strerror(-r));
+                return -EPERM;
+        }
+        if (theirs > ours) {
+                snprintf(why, why_size,
+                         "permission denied: pid %d lives in a pid namespace below the daemon's "
+                         "(a container's), and may not act for a person",
+                         (int)pid);
+                return -EPERM;
+        }
+        chain = malloc(PROC_TREE_MAX_DEPTH * sizeof(*chain));
+        r = chain ? proc_tree_ancestors(pid, pidfd, chain, PROC_TREE_MAX_DEPTH, &n) : -ENOMEM;
+        if (r < 0) {
+                free(chain);
+                snprintf(why, why_size,
+                         "permission denied: cannot tell whether pid %d belongs to a supervised "
+                         "target (%s)",
+                         (int)pid, strerror(-r));
+                return -EPERM;
+        }
+        for (struct target *t = d->sup.targets; t; t = t->next) {
+                const struct daemon_target *rec = t->owner;
+                bool below = in_chain(chain, n, t->pid);
+                if (!below && rec && pidfd_alive(rec->peer_pidfd))
+                        below = in_chain(chain, n, rec->peer_pid);
+                if (below) {
+                        snprintf(why, why_size,
+                                 "permission denied: pid %d belongs to a supervised target (pid "
+                                 "%d), which may not answer its own prompts",
+                                 (int)pid, (int)t->pid);
+                        free(chain);
+                        return -EPERM;
+                }
+        }
+        free(chain);
+        return 0;
+}
+
 static int control_start(struct daemon *d, char *errbuf, size_t errlen)
 {
         const struct policy *fallback = profile_store_find(&d->store, NULL)->policy;
@@ -850,6 +952,7 @@ static int control_start(struct daemon *d, char *errbuf, size_t errlen)
                 return r;
         }
         control_server_set_status(d->control, status_for_control, d);
+        control_server_set_peer_check(d->control, refuse_targets, d);
         return 0;
 }
 

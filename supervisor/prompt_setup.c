@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "proc_tree.h"
 #include "prompt.h"
 #include "prompt_tty.h"
 
@@ -57,6 +58,29 @@ void prompting_stop(struct prompting *p)
         prompt_tty_stop(p->tty);
         prompt_broker_close(p->broker);
         free(p);
+}
+
+/*
+ * run's control clients: a person's, never one the command started. We are
+ * a child subreaper (seal.h), so everything the command starts descends from
+ * us; a client that does, or that cannot be told apart, is refused.
+ */
+static int refuse_supervised(void *ctx, pid_t pid, int pidfd, char *why, size_t why_size)
+{
+        int r = proc_tree_descends(pid, pidfd, getpid());
+        if (r == 0)
+                return 0;
+        if (r > 0)
+                snprintf(why, why_size,
+                         "permission denied: pid %d was started by the supervised command, which "
+                         "may not answer its own prompts",
+                         (int)pid);
+        else
+                snprintf(why, why_size,
+                         "permission denied: cannot tell whether pid %d was started by the "
+                         "supervised command (%s)",
+                         (int)pid, strerror(-r));
+        return -EPERM;
 }
 
 int prompting_start(struct supervisor *sup, const struct policy *policy,
@@ -142,6 +166,8 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
         r = control_server_start(p->broker, &sup->loop, path, &p->control, err, err_size);
         if (r < 0)
                 goto fail;
+        /* Set before the loop first runs, so before any client is taken. */
+        control_server_set_peer_check(p->control, refuse_supervised, NULL);
         /* One line with nothing after the path, easy for scripts to take. */
         fprintf(stderr, "scmp-super: control socket: %s\n", path);
         *ret_prompting = p;
