@@ -85,6 +85,9 @@ struct policy_rule {
         enum policy_verdict verdict;
         int errno_value; /* for VERDICT_DENY */
         unsigned needs;  /* POLICY_NEED_* */
+        /* Added by scmp-super (policy_protect_files()), not in the profile;
+         * source_index means nothing then. */
+        bool builtin;
 };
 
 /* Facts about the machine the target will run on, for includes/excludes. */
@@ -184,6 +187,31 @@ bool policy_changes_root(int nr);
 bool policy_changes_exe(int nr);
 /* True if some entry names nr (whatever its conditions). */
 bool policy_names_syscall(const struct policy *policy, int nr);
+/* True if the kernel filter hands every call to nr to the supervisor,
+ * whatever its arguments. */
+bool policy_routes_always(const struct policy *policy, int nr);
+
+/*
+ * Keeps the command from changing the files at paths (absolute, normalised:
+ * run's --policy and --log files), which govern it: rules ahead of the
+ * profile's own deny (EACCES) opening them for writing or truncation,
+ * truncate, creat, openat2, hard links, unlinking, and renames of them,
+ * onto them or of a directory above them. Rules are added only for calls
+ * the kernel routes to the supervisor whatever their arguments
+ * (policy_routes_always()); policy_protection_gaps() names the others.
+ * The rules match names, as every path rule does (README, Limits).
+ * Returns 0 or -ENOMEM (p is then unchanged but for its index).
+ */
+int policy_protect_files(struct policy *policy, const char *const *paths, size_t n_paths);
+
+/*
+ * The calls policy_protect_files() would need routed and the kernel filter
+ * decides alone, or routes only for some arguments: their names into
+ * ret_names (at most max, static strings) and their number into *ret_n.
+ * 0, or -ENOBUFS when there were more than max (*ret_n counts them all).
+ */
+int policy_protection_gaps(const struct policy *policy, const char **ret_names, size_t max,
+                           size_t *ret_n);
 
 struct policy_decision {
         enum policy_verdict verdict;

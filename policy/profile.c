@@ -25,6 +25,7 @@
 #include "glob.h"
 #include "groups.h"
 #include "jsonpos.h"
+#include "policy_internal.h"
 
 /* Profiles are a few hundred KiB at the most; refuse what cannot be one. */
 #define PROFILE_MAX_BYTES (16u << 20)
@@ -1126,7 +1127,7 @@ static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule 
         return 0;
 }
 
-static void rule_clear(struct policy_rule *rule)
+void policy_rule_clear(struct policy_rule *rule)
 {
         free(rule->comment);
         free(rule->nrs);
@@ -1342,8 +1343,14 @@ static int parse_supervisor(struct loader *l, const cJSON *sup)
 
 /* Builds the per-syscall rule index so a decision looks only at the rules
  * that can match, in profile order. */
-static int build_rule_index(struct policy *p)
+int policy_build_rule_index(struct policy *p)
 {
+        free(p->rule_start);
+        free(p->rule_index);
+        free(p->needs);
+        p->rule_start = NULL;
+        p->rule_index = NULL;
+        p->needs = NULL;
         /* Native syscall numbers stay below this on every architecture
          * Linux supports (x86-64 is near 470); asking libseccomp for the
          * exact top would resolve a thousand names at every start. */
@@ -1606,7 +1613,7 @@ static int parse_profile(struct loader *l, const cJSON *root)
         }
         if ((r = warn_dead_rules(l)) < 0)
                 return r;
-        return build_rule_index(p);
+        return policy_build_rule_index(p);
 }
 
 /*
@@ -1824,7 +1831,7 @@ void policy_free(struct policy *p)
                 free(p->notes[i]);
         free(p->notes);
         for (size_t i = 0; i < p->n_rules; i++)
-                rule_clear(&p->rules[i]);
+                policy_rule_clear(&p->rules[i]);
         free(p->rules);
         free(p->rule_start);
         free(p->rule_index);

@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,9 @@
 #include "launch.h"
 #include "launcher.h"
 #include "prompt_setup.h"
+#include "seal.h"
 #include "supervisor.h"
+#include "target.h"
 
 static void run_usage(FILE *out)
 {
@@ -46,7 +49,9 @@ static void run_usage(FILE *out)
               "                      runs may share FILE; a string over 8 KiB of JSON\n"
               "                      is cut, and its line says \"truncated\": true)\n"
               "  -s, --summary       print counts per syscall and decision at exit\n"
-              "  -v, --verbose       report skipped syscall names and other details\n"
+              "  -v, --verbose       report skipped syscall names, whether this kernel\n"
+              "                      keeps COMMAND from signalling scmp-super (Landlock),\n"
+              "                      and other details\n"
               "      --connect PATH  have the daemon listening on PATH supervise COMMAND\n"
               "                      (scmp-super daemon); the profile's kernel part is\n"
               "                      loaded here, the daemon decides notified calls with\n"
@@ -63,6 +68,10 @@ static void run_usage(FILE *out)
               "                      $XDG_RUNTIME_DIR/scmp-super/PID.sock)\n"
               "  -h, --help          show this help\n"
               "\n"
+              "COMMAND is sealed off from scmp-super: it cannot read or write its memory,\n"
+              "signal it (Linux 6.12 and later), answer its prompts, or (where the profile\n"
+              "routes opens to scmp-super) write the profile or the log (SECURITY.md).\n"
+              "\n"
               "Exit status: the command's own, or 128+N if signal N killed it;\n"
               "125 if scmp-super itself failed (bad profile, bad options), 126 if\n"
               "COMMAND could not be executed, 127 if COMMAND was not found.\n"
@@ -76,6 +85,93 @@ enum {
         OPT_PROMPT_TIMEOUT,
         OPT_CONTROL,
 };
+
+/* Adds path's canonical name, and its absolute name as given when that
+ * differs (a symlink on the way), to names. */
+static void add_names(const char *path, char names[][PATH_MAX], size_t *n)
+{
+        if (realpath(path, names[*n]))
+                (*n)++;
+        if (target_resolve_path(getpid(), AT_FDCWD, path, names[*n], PATH_MAX) == 0 &&
+            (*n == 0 || strcmp(names[*n], names[*n - 1]) != 0))
+                (*n)++;
+}
+
+/* Whether the command, which has our uid, may write path or replace it. */
+static bool writable(const char *path)
+{
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+                *slash = '\0';
+        return access(path, W_OK) == 0 || access(slash ? (dir[0] ? dir : "/") : ".", W_OK) == 0;
+}
+
+/*
+ * The profile file (forever answers are written to it, and the next run
+ * obeys it) and the --log file (what a person reads afterwards) govern the
+ * command, which must not change them. Where the profile routes the calls
+ * that could to us, rules ahead of the profile's refuse them
+ * (policy_protect_files()); where it does not, one line says so. With
+ * --connect the daemon's own profiles govern, and are its to keep safe.
+ * Returns 0 or -ENOMEM.
+ */
+/* Appends to buf (of size) at *used, never past its end. */
+__attribute__((format(printf, 4, 5))) static void append(char *buf, size_t size, size_t *used,
+                                                         const char *fmt, ...)
+{
+        va_list ap;
+        if (*used >= size - 1)
+                return;
+        va_start(ap, fmt);
+        int n = vsnprintf(buf + *used, size - *used, fmt, ap);
+        va_end(ap);
+        if (n > 0)
+                *used = *used + (size_t)n < size ? *used + (size_t)n : size - 1;
+}
+
+static int protect_governing_files(struct policy *policy, const char *policy_path,
+                                   const char *log_path)
+{
+        char names[4][PATH_MAX], files_text[2 * PATH_MAX + 8], calls[256];
+        const char *list[4], *gaps[16];
+        size_t n = 0, n_gaps = 0, used = 0, calls_used = 0;
+
+        if (policy_path)
+                add_names(policy_path, names, &n);
+        if (log_path)
+                add_names(log_path, names, &n);
+        if (n == 0)
+                return 0;
+        for (size_t i = 0; i < n; i++)
+                list[i] = names[i];
+        int r = policy_protect_files(policy, list, n);
+        if (r < 0)
+                return r;
+        policy_protection_gaps(policy, gaps, sizeof(gaps) / sizeof(gaps[0]), &n_gaps);
+        if (n_gaps == 0)
+                return 0;
+
+        /* "p.json and log: writable by uid 1000, and the profile does not
+         * route creat, truncate to scmp-super ..." */
+        const char *files[2] = {policy_path, log_path};
+        files_text[0] = calls[0] = '\0';
+        for (size_t i = 0; i < 2; i++)
+                if (files[i] && writable(files[i]))
+                        append(files_text, sizeof(files_text), &used, "%s%s", used ? " and " : "",
+                               files[i]);
+        if (used == 0)
+                return 0;
+        for (size_t i = 0; i < n_gaps && i < sizeof(gaps) / sizeof(gaps[0]); i++)
+                append(calls, sizeof(calls), &calls_used, "%s%s", i ? ", " : "", gaps[i]);
+        fprintf(stderr,
+                "scmp-super: warning: the command can rewrite %s: writable by uid %u, and the "
+                "profile does not route %s to scmp-super (SCMP_ACT_NOTIFY), which would refuse "
+                "that\n",
+                files_text, (unsigned)getuid(), calls);
+        return 0;
+}
 
 static int parse_seconds(const char *text, unsigned *ret_ms)
 {
@@ -219,9 +315,16 @@ int cmd_run(int argc, char **argv)
                         goto out;
                 }
         }
+        r = connect_path ? 0 : protect_governing_files(policy, policy_path, log_path);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s\n", strerror(-r));
+                goto out;
+        }
 
         if (launch_init(&launch) < 0)
                 goto out;
+        if (sopts.verbose)
+                seal_report(stderr, launch.landlock_abi);
 
         if (connect_path) {
                 /* The launcher sends its listener to the daemon on a

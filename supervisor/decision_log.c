@@ -390,7 +390,12 @@ static void put_verdict(struct line *l, const struct policy_decision *d)
                 return;
         }
         size_t start = l->len;
-        if (d->rule) {
+        if (d->rule && d->rule->builtin) {
+                /* scmp-super's own (policy_protect_files()): no index. */
+                PUT_KEY_STRING(l, "rule", "built-in");
+                if (comment)
+                        PUT_KEY_STRING(l, "comment", comment);
+        } else if (d->rule) {
                 PUT_LITERAL(l, ",\"rule\":\"supervisor.rules[");
                 put_dec(l, index, 1);
                 PUT_LITERAL(l, "]\"");

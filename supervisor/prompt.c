@@ -356,7 +356,10 @@ static cJSON *describe_rule(const struct pending_call *pc)
         if (!r)
                 return NULL;
         if (rule) {
-                snprintf(where, sizeof(where), "supervisor.rules[%zu]", rule->source_index);
+                if (rule->builtin)
+                        snprintf(where, sizeof(where), "built-in");
+                else
+                        snprintf(where, sizeof(where), "supervisor.rules[%zu]", rule->source_index);
                 cJSON_AddStringToObject(r, "source", where);
                 if (rule->comment)
                         cJSON_AddStringToObject(r, "comment", rule->comment);

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/* What the policy library's own files share, and nobody else uses. */
+
+#include "policy.h"
+
+/* (Re)builds p's per-syscall rule index and needs from p->rules. */
+int policy_build_rule_index(struct policy *p);
+
+/* Frees what a rule owns (not the rule itself). */
+void policy_rule_clear(struct policy_rule *rule);
