@@ -52,7 +52,7 @@ expect "NULL, PROT_NONE and kernel pointers fail closed under a deny rule" 0 \
         "unmapped-null: EACCES
 unmapped-guard: EACCES
 unmapped-kernel: EACCES"
-assert_eq "the supervisor said nothing about them" "" "$ERR"
+assert_eq "the supervisor said nothing about them" "" "$(err_but_rewrite_warning)"
 run_sup run --policy "$ALLOW" -- "$HOSTILE" unmapped
 expect "without a deny rule the kernel says EFAULT" 0 "unmapped-null: EFAULT
 unmapped-guard: EFAULT

@@ -189,6 +189,6 @@ assert_eq "--summary: the total row adds up" "$((OPENAT_ALLOW + 1)) 0 4 0" "$(su
 assert_not_contains "--summary: stdout has only the command's output" "summary" "$OUT"
 
 run_sup run --policy "$P" -- "$TRY" open "$TMP/denied/f"
-assert_not_contains "without --summary there is no summary" "summary" "$ERR"
+assert_not_contains "without --summary there is no summary" "summary" "$(err_but_rewrite_warning)"
 
 finish

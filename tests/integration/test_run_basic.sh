@@ -47,7 +47,7 @@ two"
 LAST_CMD="scmp-super run -- sh -c 'echo to-stderr >&2'"
 ERR=$(timeout "$HANG_LIMIT" "$SCMP_SUPER" run --policy "$P" -- sh -c 'echo to-stderr >&2' 2>&1 >/dev/null)
 STATUS=$?
-assert_eq "stderr is the command's" "to-stderr" "$ERR"
+assert_eq "stderr is the command's" "to-stderr" "$(err_but_rewrite_warning)"
 assert_exit "stderr is the command's: exit status" 0
 
 # The command is scmp-super's child, and its only one.
