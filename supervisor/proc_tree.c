@@ -98,7 +98,7 @@ static int status_field(pid_t pid, const char *field, char *buf, size_t size)
 
 static int read_ppid(pid_t pid, pid_t *ret_ppid)
 {
-        char value[32];
+        char value[32] = "";
         int r = status_field(pid, "PPid:", value, sizeof(value));
         return r < 0 ? r : proc_status_pid(value, ret_ppid);
 }
@@ -192,7 +192,7 @@ int proc_tree_ancestors(pid_t pid, int pidfd, pid_t *ret_chain, size_t max, size
 int proc_tree_descends(pid_t pid, int pidfd, pid_t ancestor)
 {
         pid_t *chain;
-        size_t n;
+        size_t n = 0;
 
         if (pid <= 0)
                 return 0;
@@ -211,7 +211,7 @@ int proc_tree_descends(pid_t pid, int pidfd, pid_t ancestor)
 
 int proc_pid_ns_depth(pid_t pid)
 {
-        char value[256];
+        char value[256] = "";
         int r = status_field(pid, "NSpid:", value, sizeof(value));
         return r < 0 ? r : proc_status_ns_depth(value);
 }
