@@ -70,6 +70,7 @@ int launch_init(struct launch *l)
         l->sigfd = -1;
         l->sock[0] = l->sock[1] = -1;
         l->child = -1;
+        l->pty_slave = -1;
         l->mask_blocked = false;
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);
@@ -116,6 +117,8 @@ int launch_fork(struct launch *l, const char *exec_path, char **argv, const stru
                     .sock = l->sock[1],
                     .sigmask = &l->old_mask,
                     .metadata = metadata,
+                    .pty_slave = l->pty_slave,
+                    .terminal = l->terminal,
                 };
                 close(l->sock[0]);
                 launcher_child(&spec);

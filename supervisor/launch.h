@@ -25,6 +25,9 @@ struct launch {
         sigset_t old_mask; /* restored in the child before it execs */
         bool mask_blocked;
         pid_t child;
+        /* The command's own terminal, or -1 (launch_spec.pty_slave). */
+        int pty_slave;
+        dev_t terminal;
 };
 
 /* Says on stderr what the loaded policy wants said: its warnings, and with

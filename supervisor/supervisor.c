@@ -799,8 +799,11 @@ static void stop_everything(struct supervisor *sup)
 
 static void reap_child(struct supervisor *sup)
 {
-        int status;
-        pid_t p = waitpid(sup->child, &status, WNOHANG);
+        int status, flags = WNOHANG | (sup->child_stopped ? WUNTRACED : 0);
+        pid_t p;
+
+        while ((p = waitpid(sup->child, &status, flags)) == sup->child && WIFSTOPPED(status))
+                sup->child_stopped(sup->child_stopped_ctx, WSTOPSIG(status));
         if (p != sup->child)
                 return;
         sup->child_exited = true;
