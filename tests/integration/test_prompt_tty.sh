@@ -80,16 +80,19 @@ done
 end_tty
 expect "tty: a flood answered one by one" 0 "$(repeat_line 3 "open: OK")"
 
-# --- output stopped (^S) while the next prompt is drawn: drawn again ------
+# --- output stopped while the next prompt is drawn: drawn again ----------
+# Stopped as ^S would on a terminal whose own line discipline reads it;
+# with the command on a pty of its own the terminal is raw, and ^S and ^Q
+# go to the command's pty instead.
 # shellcheck disable=SC2016 # expanded by the inner sh
 start_tty -- sh -c 'for i in 1 2; do "$0" open "$1/ask/$i" & done; wait' "$TRY" "$TMP"
 wait_pane "s, 1 more)>"
-"${TMUX_CMD[@]}" send-keys -t sup C-s
+terminal_output off
 keys a
 # The first is answered; the second was drawn into a stopped terminal.
 wait_until "tty: the first of two answered while output is stopped" \
         grep -q "open: OK" "$TMP/run.out"
-"${TMUX_CMD[@]}" send-keys -t sup C-q
+terminal_output on
 wait_until "tty: the second prompt is drawn once output resumes" headers_at_least 2
 assert_contains "tty: with the answer to the first that was cut" \
         "=> request 1: allowed once, by tty" "$(pane)"

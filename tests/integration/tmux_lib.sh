@@ -3,8 +3,9 @@
 # Sourced by the tests that drive a terminal for real, after lib.sh and
 # prompt_lib.sh: scmp-super, or a shell, in a tmux session of our own
 # (send-keys types, capture-pane shows what the terminal shows).
-# Some functions run only through wait_until or the exit trap.
-# shellcheck disable=SC2317
+# Some functions run only through wait_until or the exit trap, and the
+# variables set here (STATUS, OUT, ...) are for the scripts.
+# shellcheck disable=SC2317,SC2034
 
 require_cmd tmux
 
