@@ -147,6 +147,8 @@ __attribute__((noreturn)) static void run_monitor(pid_t command)
         int status;
 
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        /* Told apart from run in ps and pgrep: signals for run go to run. */
+        prctl(PR_SET_NAME, "scmp-super-mon", 0, 0, 0);
         /* Blocked since before the fork (launch_init()), so none was lost. */
         sigemptyset(&watched);
         sigaddset(&watched, SIGCHLD);
