@@ -108,6 +108,32 @@ keys a
 end_tty
 expect "leftovers: answered" 0 "open: OK"
 
+# --- keys are keys, not the letters of escape sequences ------------------
+# Up is ESC [ A and Left ESC [ D: read byte by byte, allow and deny for
+# the session.
+start_tty -- "$TRY" open "$TMP/ask/e"
+wait_pane "s)> "
+key Up
+key Left
+keys d
+end_tty
+expect "arrows: not answers, the d after them is" 0 "open: EACCES"
+assert_contains "arrows: said so" "=> request 1: denied once with EACCES, by tty" "$(pane)"
+
+# A report the command provokes from the terminal: tmux answers a version
+# query with ESC P > | tmux 3.3a ESC \, and its 'a' would allow. Asked
+# every 50 ms while the call waits, on a terminal shared with the command
+# (stdin not a terminal: no pty, the command writes to the terminal when
+# it likes). Nobody answers, and the prompt times out.
+# shellcheck disable=SC2016 # expanded by the inner sh
+TTY_STDIN=/dev/null start_tty --prompt-timeout 2 -- sh -c \
+        '(while :; do printf "\033[>0q" >/dev/tty; sleep 0.05; done) & "$0" open "$1"; kill $!' \
+        "$TRY" "$TMP/ask/f"
+end_tty
+expect "reports: a terminal's report does not answer" 0 "open: EACCES"
+assert_contains "reports: the prompt timed out" \
+        "=> request 1: denied once with EACCES: nobody answered in time" "$(pane)"
+
 # --- whose terminal the command has --------------------------------------
 # tty_of PID: the controlling terminal ps names for PID ("pts/3").
 # shellcheck disable=SC2016 # expanded by the inner sh
@@ -155,13 +181,42 @@ expect "SIGTERM to scmp-super reaches the command on its pty" 0 "ready
 wait-signal: SIGTERM"
 
 # --- interactive programs, in a shell of the person's own -----------------
+# screen_has TEXT: the person's screen shows TEXT now.
+screen_has()
+{
+        screen sh | grep -qF -- "$1"
+}
+
+# wait_screen TEXT: waits until the person's screen shows TEXT now (not
+# in lines scrolled off it, which hold what earlier steps showed).
+wait_screen()
+{
+        wait_until "the person's screen shows \"$1\"" screen_has "$1" || {
+                printf '    screen:\n'
+                screen sh | sed 's/^/    | /'
+        }
+}
+
 # The person's shell: bash with job control, in its own tmux session.
 "${TMUX_CMD[@]}" new-session -d -s sh -x 100 -y 50 \
         "env -i PATH=$PATH HOME=$TMP TERM=screen PS1='outer$ ' bash --norc --noprofile -i"
-wait_pane 'outer$ ' sh
+wait_screen 'outer$ ' sh
 person=$(pane_tty sh)
 before=$(stty -g -F "$person")
 SUP=$(printf '%q ' "$SCMP_SUPER" run --policy "$ASK_PROFILE" --prompt tty --control "$CTL" --)
+
+# shown_twice TEXT: on two lines of the person's screen (typed, echoed by
+# the pty, and written back by cat).
+shown_twice()
+{
+        [ "$(screen sh | grep -cF -- "$1")" -ge 2 ]
+}
+
+# settings_changed: the person's terminal is not as it was before the run.
+settings_changed()
+{
+        [ "$(stty -g -F "$person")" != "$before" ]
+}
 
 # line TEXT: types TEXT and Enter into the person's shell.
 line()
@@ -188,66 +243,83 @@ last_line_is()
 }
 
 line "$SUP env PS1='inner$ ' bash --norc --noprofile -i"
-wait_pane 'inner$ ' sh
+wait_screen 'inner$ ' sh
 line 'stty size'
-wait_pane '50 100' sh
+wait_screen '50 100' sh
 "${TMUX_CMD[@]}" resize-window -t sh -x 120 -y 40
 line 'clear; stty size'
-wait_pane '40 120' sh
+wait_screen '40 120' sh
 pass "shell: a window size change reaches the command's pty"
 
 line 'sleep 1234'
-wait_until "shell: sleep runs" running "sleep 1234"
+wait_until "shell: sleep runs" running "^sleep 1234$"
 key C-c sh
 line 'echo "rc=$?"'
-wait_pane 'rc=130' sh
+wait_screen 'rc=130' sh
 pass "shell: ^C interrupts a command in the shell on the pty"
 
 line 'clear; sleep 1235'
-wait_until "shell: the second sleep runs" running "sleep 1235"
+wait_until "shell: the second sleep runs" running "^sleep 1235$"
 key C-z sh
-wait_pane 'Stopped' sh
+wait_screen 'Stopped' sh
 line 'fg'
-wait_until "shell: fg shows the job" pane_has 'sleep 1235' sh
+wait_until "shell: fg shows the job" screen_has 'sleep 1235' 
 key C-c sh
 line 'echo "after fg rc=$?"'
-wait_pane 'after fg rc=130' sh
+wait_screen 'after fg rc=130' sh
 pass "shell: ^Z and fg in the shell on the pty"
 
 line 'exit'
 wait_until "shell: the inner shell ends" last_line_is 'outer$'
 line 'echo "inner status=$?"'
-wait_pane 'inner status=0' sh
+wait_screen 'inner status=0' sh
 assert_eq "shell: the person's terminal settings are as they were" "$before" \
         "$(stty -g -F "$person")"
 
 # ^Z of the whole run: the command is scmp-super's child, so scmp-super
 # stops too, and the person's shell says the job stopped.
+# cat under a name of this test's, so no other cat on the machine counts.
+ln -s "$(command -v cat)" "$TMP/cat"
 line 'clear'
-line "$SUP cat"
-wait_until "cat runs" running "^cat$"
+line "$SUP $TMP/cat"
+wait_until "cat runs" running "^$TMP/cat$"
 key C-z sh
-wait_pane 'Stopped' sh
+wait_screen 'Stopped' sh
 assert_contains "^Z: the person's shell has the job stopped" "$SCMP_SUPER" "$(screen sh)"
 assert_eq "^Z: the terminal is given back while stopped" "$before" "$(stty -g -F "$person")"
 line 'fg'
-wait_until "fg: the terminal is the relay's again" \
-        test "$(stty -g -F "$person")" != "$before"
+wait_until "fg: the terminal is the relay's again" settings_changed
 line 'hello after fg'
-wait_until "fg: cat echoes what is typed" \
-        test "$(screen sh | grep -c 'hello after fg')" -ge 2
+wait_until "fg: cat echoes what is typed" shown_twice 'hello after fg'
 key C-d sh
 line 'echo "cat status=$?"'
-wait_pane 'cat status=0' sh
+wait_screen 'cat status=0' sh
 pass "^Z, fg: the command goes on, keys reach it, it ends normally"
 assert_eq "^Z, fg: the person's terminal settings are as they were" "$before" \
         "$(stty -g -F "$person")"
 
+# SIGTSTP sent to scmp-super: as ^Z typed on the command's terminal.
+line 'clear'
+line "$SUP $TMP/cat"
+wait_until "cat runs again" running "^$TMP/cat$"
+shell_pid=$("${TMUX_CMD[@]}" display-message -p -t sh '#{pane_pid}')
+kill -TSTP "$(pgrep -P "$shell_pid" -x scmp-super)"
+wait_screen 'Stopped' sh
+assert_eq "SIGTSTP to scmp-super: the terminal is given back" "$before" \
+        "$(stty -g -F "$person")"
+line 'fg'
+line 'hello after SIGTSTP'
+wait_until "SIGTSTP, fg: cat echoes what is typed" shown_twice 'hello after SIGTSTP'
+key C-d sh
+line 'echo "cat status after SIGTSTP=$?"'
+wait_screen 'cat status after SIGTSTP=0' sh
+pass "SIGTSTP to scmp-super suspends the run, fg resumes it"
+
 # vi: raw mode, keys, a window size change.
 line 'clear'
 line "$SUP vi -u NONE -i NONE -N -n $TMP/vi.txt"
-wait_until "vi runs" running "vi -u NONE"
-wait_pane '~' sh
+wait_until "vi runs" running "^vi -u NONE -i NONE -N -n $TMP/vi.txt$"
+wait_screen '~' sh
 keys 'ihello from vi' sh
 key Escape sh
 "${TMUX_CMD[@]}" resize-window -t sh -x 90 -y 30
@@ -264,15 +336,15 @@ assert_eq "vi: wrote what was typed" "hello from vi" "$(cat "$TMP/vi.txt")"
 echo "asked about" >"$TMP/ask/v"
 line 'clear'
 line "$SUP vi -u NONE -i NONE -N -n $TMP/vi.txt"
-wait_pane 'hello from vi' sh
+wait_screen 'hello from vi' sh
 keys ":e $TMP/ask/v" sh
 key Enter sh
 # The line of choices is drawn last, after what was typed before the
 # prompt was discarded.
-wait_pane 's)> ' sh
+wait_screen 's)> ' sh
 # vi opens it twice: allowed for the session.
 keys A sh
-wait_pane 'asked about' sh
+wait_screen 'asked about' sh
 pass "vi: a prompt over it, answered, and vi shows the file"
 keys ':q' sh
 key Enter sh
@@ -282,16 +354,16 @@ wait_until "vi: ends after the prompt" last_line_is 'outer$'
 seq -f 'line %g' 1 300 >"$TMP/long.txt"
 line 'clear'
 line "$SUP less $TMP/long.txt"
-wait_pane 'line 1' sh
+wait_screen 'line 1' sh
 keys 'G' sh
-wait_pane 'line 300' sh
+wait_screen 'line 300' sh
 keys 'g/line 150' sh
 key Enter sh
 wait_until "less: found what was searched for" first_line_is 'line 150' 
 keys q sh
 wait_until "less: ends" last_line_is 'outer$'
 line 'echo "less status=$?"'
-wait_pane 'less status=0' sh
+wait_screen 'less status=0' sh
 assert_eq "after vi and less, the person's terminal settings are as they were" "$before" \
         "$(stty -g -F "$person")"
 
