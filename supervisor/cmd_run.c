@@ -97,7 +97,7 @@ static void on_child_stopped(void *relay, int sig)
 static int start_pty(struct supervisor *sup, struct prompting *prompting, struct launch *launch,
                      struct pty_relay **ret_relay)
 {
-        struct pty_relay *relay;
+        struct pty_relay *relay = NULL;
         int r;
 
         *ret_relay = NULL;
@@ -108,12 +108,12 @@ static int start_pty(struct supervisor *sup, struct prompting *prompting, struct
          * rather than /dev/tty, whose device number is its own. */
         int fd = open("/proc/self/fd/0", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
         r = fd < 0 ? -errno : pty_relay_new(&sup->loop, fd, &relay);
-        if (r < 0) {
+        if (r < 0 || !relay) {
                 fprintf(stderr,
                         "scmp-super: a pseudo-terminal for the command: %s (with --prompt socket "
                         "it shares this terminal, and 'scmp-super prompt' answers)\n",
-                        strerror(-r));
-                return r;
+                        strerror(r < 0 ? -r : EIO));
+                return r < 0 ? r : -EIO;
         }
         prompting_use_relay(prompting, relay);
         launch->pty_slave = pty_relay_slave(relay);

@@ -262,6 +262,8 @@ static void read_terminal(struct pty_relay *r)
 
         if (!r->held && room(&r->to_master) < want)
                 want = room(&r->to_master);
+        if (want == 0)
+                return; /* the pty has not taken what was typed before */
         ssize_t n = read(r->terminal, bytes, want);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
                 return;

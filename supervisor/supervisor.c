@@ -802,8 +802,11 @@ static void reap_child(struct supervisor *sup)
         int status, flags = WNOHANG | (sup->child_stopped ? WUNTRACED : 0);
         pid_t p;
 
-        while ((p = waitpid(sup->child, &status, flags)) == sup->child && WIFSTOPPED(status))
-                sup->child_stopped(sup->child_stopped_ctx, WSTOPSIG(status));
+        /* Stops are reported only with WUNTRACED, so only when asked for. */
+        while ((p = waitpid(sup->child, &status, flags)) == sup->child && WIFSTOPPED(status)) {
+                if (sup->child_stopped)
+                        sup->child_stopped(sup->child_stopped_ctx, WSTOPSIG(status));
+        }
         if (p != sup->child)
                 return;
         sup->child_exited = true;
