@@ -43,11 +43,12 @@
  *   (a write failed other than with EAGAIN), when output is read and
  *   discarded so that the command does not block for ever.
  * - Job control: when the command stops (^Z typed reaches it through the
- *   pty's line discipline), run's supervisor calls
- *   pty_relay_child_stopped(), which gives the terminal back and stops
- *   scmp-super itself, so the shell that started it sees the job stop;
- *   on SIGCONT (fg) the terminal is taken again, its window size copied,
- *   and the command's process group continued. SIGWINCH copies the
+ *   pty's line discipline), so does run's child, the monitor between run
+ *   and the command (launcher.c says why there is one), and run's
+ *   supervisor calls pty_relay_child_stopped(), which gives the terminal
+ *   back and stops scmp-super itself, so the shell that started it sees
+ *   the job stop; on SIGCONT (fg) the terminal is taken again, its window
+ *   size copied, and the monitor continued, which continues the command. SIGWINCH copies the
  *   terminal's size to the pty; SIGTSTP sent to scmp-super goes to the
  *   pty's foreground process group, as ^Z would. These three signals are
  *   blocked and read through a signalfd of the relay's own from
@@ -94,14 +95,16 @@ dev_t pty_relay_terminal(const struct pty_relay *r);
 int pty_relay_master(const struct pty_relay *r);
 
 /*
- * The launcher has forked child, which runs on the slave: closes our copy
- * of the slave (so that the master ends when the command's do), takes the
- * terminal if scmp-super is in the foreground, and starts relaying.
+ * The launcher has forked child, run's child, under which the command
+ * runs on the slave: closes our copy of the slave (so that the master
+ * ends when the command's do), takes the terminal if scmp-super is in the
+ * foreground, and starts relaying.
  */
 int pty_relay_start(struct pty_relay *r, pid_t child);
 
-/* The command (run's direct child) was stopped by sig. Returns when
- * scmp-super is continued, having continued the command. */
+/* Run's child (the monitor) was stopped by sig, because the command
+ * was. Returns when scmp-super is continued, having continued the
+ * child; scmp-super stops with SIGTSTP, whatever sig was. */
 void pty_relay_child_stopped(struct pty_relay *r, int sig);
 
 /*
