@@ -6,8 +6,10 @@ set -eu
 BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmocka-dev"
 # The tests run real programs and real container runtimes, and load
 # Docker's and Podman's default profiles from their Debian packages.
+# test_prompt_pty.sh runs vim and less on a pty, and finds processes with
+# procps's pgrep and ps.
 TEST="python3 git jq strace tmux util-linux busybox-static crun runc clang-format
-golang-github-docker-docker-dev golang-github-containers-common-dev"
+golang-github-docker-docker-dev golang-github-containers-common-dev vim less procps"
 # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the
 # static analyser.
 FUZZ="clang libclang-rt-14-dev clang-tidy"

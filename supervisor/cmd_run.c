@@ -28,6 +28,7 @@
 #include "launch.h"
 #include "launcher.h"
 #include "prompt_setup.h"
+#include "pty_relay.h"
 #include "seal.h"
 #include "supervisor.h"
 #include "target.h"
@@ -60,7 +61,11 @@ static void run_usage(FILE *out)
               "                      tty (this terminal, and the control socket), socket\n"
               "                      (the control socket only: 'scmp-super prompt'), or\n"
               "                      none (deny once, as a timeout would); the default is\n"
-              "                      tty when a terminal is attached, else socket\n"
+              "                      tty when a terminal is attached, else socket.\n"
+              "                      Asking on the terminal that is stdin, COMMAND runs\n"
+              "                      on a pseudo-terminal of its own, relayed: it cannot\n"
+              "                      type into a prompt or draw over one, and its output\n"
+              "                      waits while a prompt is shown\n"
               "      --prompt-timeout SECONDS\n"
               "                      deadline of each prompt (default: the profile's\n"
               "                      supervisor.promptTimeout, 30 s)\n"
@@ -108,15 +113,6 @@ static bool writable(const char *path)
         return access(path, W_OK) == 0 || access(slash ? (dir[0] ? dir : "/") : ".", W_OK) == 0;
 }
 
-/*
- * The profile file (forever answers are written to it, and the next run
- * obeys it) and the --log file (what a person reads afterwards) govern the
- * command, which must not change them. Where the profile routes the calls
- * that could to us, rules ahead of the profile's refuse them
- * (policy_protect_files()); where it does not, one line says so. With
- * --connect the daemon's own profiles govern, and are its to keep safe.
- * Returns 0 or -ENOMEM.
- */
 /* Appends to buf (of size) at *used, never past its end. */
 __attribute__((format(printf, 4, 5))) static void append(char *buf, size_t size, size_t *used,
                                                          const char *fmt, ...)
@@ -131,6 +127,15 @@ __attribute__((format(printf, 4, 5))) static void append(char *buf, size_t size,
                 *used = *used + (size_t)n < size ? *used + (size_t)n : size - 1;
 }
 
+/*
+ * The profile file (forever answers are written to it, and the next run
+ * obeys it) and the --log file (what a person reads afterwards) govern the
+ * command, which must not change them. Where the profile routes the calls
+ * that could to us, rules ahead of the profile's refuse them
+ * (policy_protect_files()); where it does not, one line says so. With
+ * --connect the daemon's own profiles govern, and are its to keep safe.
+ * Returns 0 or -ENOMEM.
+ */
 static int protect_governing_files(struct policy *policy, const char *policy_path,
                                    const char *log_path)
 {
@@ -170,6 +175,46 @@ static int protect_governing_files(struct policy *policy, const char *policy_pat
                 "profile does not route %s to scmp-super (SCMP_ACT_NOTIFY), which would refuse "
                 "that\n",
                 files_text, (unsigned)getuid(), calls);
+        return 0;
+}
+
+static void on_child_stopped(void *relay, int sig)
+{
+        pty_relay_child_stopped(relay, sig);
+}
+
+/*
+ * When prompts are drawn on the terminal that is the command's stdin, the
+ * command gets a pty of its own (pty_relay.h): sharing the terminal, it
+ * could answer a prompt with TIOCSTI or paint over it. *ret_relay is NULL
+ * when no pty is wanted. A pty that cannot be had is an error: falling
+ * back to sharing would quietly give up what the pty is for.
+ */
+static int start_pty(struct supervisor *sup, struct prompting *prompting, struct launch *launch,
+                     struct pty_relay **ret_relay)
+{
+        struct pty_relay *relay = NULL;
+        int r;
+
+        *ret_relay = NULL;
+        if (!prompting_on_terminal(prompting) || !pty_relay_wanted())
+                return 0;
+        /* The terminal reopened, for an open file description of our own
+         * (O_NONBLOCK on it does not reach the shell's), through stdin
+         * rather than /dev/tty, whose device number is its own. */
+        int fd = open("/proc/self/fd/0", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+        r = fd < 0 ? -errno : pty_relay_new(&sup->loop, fd, &relay);
+        if (r < 0 || !relay) {
+                fprintf(stderr,
+                        "scmp-super: a pseudo-terminal for the command: %s (with --prompt socket "
+                        "it shares this terminal, and 'scmp-super prompt' answers)\n",
+                        strerror(r < 0 ? -r : EIO));
+                return r < 0 ? r : -EIO;
+        }
+        prompting_use_relay(prompting, relay);
+        launch->pty_slave = pty_relay_slave(relay);
+        launch->terminal = pty_relay_terminal(relay);
+        *ret_relay = relay;
         return 0;
 }
 
@@ -213,9 +258,10 @@ int cmd_run(int argc, char **argv)
         bool sup_ready = false;
         struct prompt_config pcfg = {.mode = PROMPT_MODE_AUTO};
         struct prompting *prompting = NULL;
+        struct pty_relay *relay = NULL;
         char exec_path[PATH_MAX];
         char command_exe[PATH_MAX];
-        struct launch launch = {.sigfd = -1, .sock = {-1, -1}, .child = -1};
+        struct launch launch = {.sigfd = -1, .sock = {-1, -1}, .child = -1, .pty_slave = -1};
         int opt, r, status = 125;
 
         optind = 1;
@@ -362,6 +408,10 @@ int cmd_run(int argc, char **argv)
                         fputs("scmp-super: the command was not started\n", stderr);
                         goto out;
                 }
+                if (start_pty(&sup, prompting, &launch, &relay) < 0) {
+                        fputs("scmp-super: the command was not started\n", stderr);
+                        goto out;
+                }
         }
 
         if (launch_fork(&launch, exec_path, argv + optind, &bpf, policy->flags,
@@ -394,8 +444,9 @@ int cmd_run(int argc, char **argv)
          * us): from here on this process only serves it, and confines itself
          * to that (supervisor/confine.h). Prompting accepts control clients
          * and writes the profile on "forever" answers. */
-        r = supervisor_confine(prompting ? SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS
-                                         : 0);
+        unsigned features = prompting ? SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS : 0;
+        r = relay ? supervisor_confine_with_pty(features, pty_relay_master(relay))
+                  : supervisor_confine(features);
         if (r < 0) {
                 fprintf(stderr, "scmp-super: confining the supervisor: %s\n", strerror(-r));
                 fputs("scmp-super: the command was not started\n", stderr);
@@ -404,13 +455,30 @@ int cmd_run(int argc, char **argv)
         }
         if (sopts.verbose && !sup.sync_wakeup)
                 fputs("scmp-super: this kernel has no synchronous wake-up (Linux < 6.6)\n", stderr);
+        if (relay) {
+                /* From here the terminal may be raw: the next words of our
+                 * own come after pty_relay_finish(). */
+                sup.child_stopped = on_child_stopped;
+                sup.child_stopped_ctx = relay;
+                r = pty_relay_start(relay, launch.child);
+                if (r < 0) {
+                        fprintf(stderr, "scmp-super: relaying the command's terminal: %s\n",
+                                strerror(-r));
+                        kill(launch.child, SIGKILL);
+                        goto out;
+                }
+        }
 
         supervisor_run(&sup);
+        /* What the command wrote last is shown, and the terminal given
+         * back, before the summary. */
+        pty_relay_finish(relay);
         status = sup.child_status;
         if (sopts.summary)
                 supervisor_print_summary(&sup, stderr);
 out:
         prompting_stop(prompting);
+        pty_relay_close(relay);
         if (sup_ready)
                 supervisor_close(&sup);
         log_file_close(sopts.log);

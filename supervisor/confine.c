@@ -179,7 +179,9 @@ static const long sanitizer_ptrace_requests[] = {
 #endif
 
 /* The ioctls we make: the notification protocol, and libuv setting
- * O_NONBLOCK and FD_CLOEXEC; prompting reads the terminal's settings. The
+ * O_NONBLOCK and FD_CLOEXEC; prompting and the pty relay read and set the
+ * terminal's settings and read its window size and foreground process
+ * group (tcgetpgrp), and flush what was typed before a prompt. The
  * filter compares them in this order: the two made per notification come
  * first. */
 static const unsigned long allowed_ioctls[] = {
@@ -217,7 +219,7 @@ static int allow_names(scmp_filter_ctx ctx, const char *const *names, size_t n)
         return 0;
 }
 
-static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features)
+static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features, int pty_master)
 {
         int r = 0;
 
@@ -278,6 +280,15 @@ static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features)
                 r = seccomp_rule_add(
                     ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
                     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, allowed_ioctls[i] & 0xffffffffu));
+        /* The pty relay copies the terminal's window size to the command's
+         * pty on SIGWINCH and SIGCONT. On any other descriptor it would
+         * change the size the person's own terminal, or another, claims:
+         * the master only. The kernel reads the descriptor as 32 bits too. */
+        if (r == 0 && pty_master >= 0)
+                r = seccomp_rule_add(
+                    ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+                    SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint64_t)pty_master),
+                    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint64_t)TIOCSWINSZ & 0xffffffffu));
         return r;
 }
 
@@ -335,7 +346,7 @@ static const char *env_value(const char *name)
         return v && *v && strcmp(v, "0") != 0 ? v : NULL;
 }
 
-int supervisor_confine(unsigned features)
+static int confine(unsigned features, int pty_master)
 {
         uint32_t refuse = SCMP_ACT_ERRNO(EPERM);
         scmp_filter_ctx ctx;
@@ -377,7 +388,7 @@ int supervisor_confine(unsigned features)
                                 sizeof(sanitizer_allowed) / sizeof(sanitizer_allowed[0]));
 #endif
         if (r == 0)
-                r = add_conditional_rules(ctx, features);
+                r = add_conditional_rules(ctx, features, pty_master);
         /* Every notification costs two ioctls (RECV, SEND), and the kernel
          * runs the filter for them (their arguments are checked). Testing
          * ioctl first, before the unconditional calls the kernel answers
@@ -389,4 +400,14 @@ int supervisor_confine(unsigned features)
                 r = seccomp_load(ctx);
         seccomp_release(ctx);
         return r;
+}
+
+int supervisor_confine(unsigned features)
+{
+        return confine(features, -1);
+}
+
+int supervisor_confine_with_pty(unsigned features, int pty_master)
+{
+        return confine(features, pty_master);
 }

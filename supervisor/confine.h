@@ -48,3 +48,7 @@ enum supervisor_confine_feature {
  * be built or loaded (the process is then unchanged).
  */
 int supervisor_confine(unsigned features);
+
+/* The same, for run with the command on a pty (pty_relay.h): the window
+ * size may be set too, on pty_master and on no other descriptor. */
+int supervisor_confine_with_pty(unsigned features, int pty_master);

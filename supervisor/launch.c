@@ -71,6 +71,7 @@ int launch_init(struct launch *l)
         l->sigfd = -1;
         l->sock[0] = l->sock[1] = -1;
         l->child = -1;
+        l->pty_slave = -1;
         l->mask_blocked = false;
         int r = seal_supervisor(true);
         if (r < 0) {
@@ -125,6 +126,8 @@ int launch_fork(struct launch *l, const char *exec_path, char **argv, const stru
                     .sigmask = &l->old_mask,
                     .metadata = metadata,
                     .seal = l->landlock_abi >= SEAL_LANDLOCK_MIN_ABI,
+                    .pty_slave = l->pty_slave,
+                    .terminal = l->terminal,
                 };
                 close(l->sock[0]);
                 launcher_child(&spec);

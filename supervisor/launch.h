@@ -28,6 +28,9 @@ struct launch {
         /* The kernel's Landlock ABI, or a negative errno (seal.h): with 6
          * or more the command is sealed off from us. */
         int landlock_abi;
+        /* The command's own terminal, or -1 (launch_spec.pty_slave). */
+        int pty_slave;
+        dev_t terminal;
 };
 
 /* Says on stderr what the loaded policy wants said: its warnings, and with

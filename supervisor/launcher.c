@@ -20,15 +20,20 @@
 #include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,9 +48,14 @@ static struct {
         _Atomic bool reported;  /* set by the helper once it has said so */
 } launch = {.listener = -1};
 
+/* Where the launcher's own messages go: stderr as scmp-super had it, even
+ * once the command's stderr is its pty. Close-on-exec, as a copy of the
+ * person's terminal must not reach the command. */
+static int report_fd = STDERR_FILENO;
+
 __attribute__((noreturn)) static void die_setup(const char *what, int error)
 {
-        dprintf(STDERR_FILENO, "scmp-super: launcher: %s: %s\n", what, strerror(error));
+        dprintf(report_fd, "scmp-super: launcher: %s: %s\n", what, strerror(error));
         /* exit_group from an unfiltered context; the filtered thread never
          * gets here. */
         syscall(SYS_exit_group, 125);
@@ -76,8 +86,8 @@ static void *send_listener(void *unused)
         for (;;) {
                 int e = atomic_load(&launch.exec_errno);
                 if (e) {
-                        dprintf(STDERR_FILENO, "scmp-super: %s: cannot execute: %s\n",
-                                spec->exec_path, strerror(e));
+                        dprintf(report_fd, "scmp-super: %s: cannot execute: %s\n", spec->exec_path,
+                                strerror(e));
                         atomic_store(&launch.reported, true);
                         for (;;)
                                 pause();
@@ -86,6 +96,155 @@ static void *send_listener(void *unused)
                 nanosleep(&tick, NULL);
         }
         return NULL;
+}
+
+/* Whether fd, one the command would inherit, refers to the terminal. */
+static bool refers_to_terminal(int fd, dev_t terminal)
+{
+        struct stat st;
+        int flags = fcntl(fd, F_GETFD);
+
+        if (flags < 0 || (flags & FD_CLOEXEC) || fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode))
+                return false;
+        /* /dev/tty opened before our setsid() still reaches the terminal. */
+        return st.st_rdev == terminal || st.st_rdev == makedev(5, 0);
+}
+
+/* Ends the monitor as the command ended: with its exit status, or killed
+ * by the same signal (without a core dump of its own), so that run
+ * reports what it would have if the command were its child. */
+__attribute__((noreturn)) static void end_as(int status)
+{
+        struct rlimit no_core = {0, 0};
+        sigset_t only;
+
+        if (WIFEXITED(status))
+                _exit(WEXITSTATUS(status));
+        int sig = WTERMSIG(status);
+        setrlimit(RLIMIT_CORE, &no_core);
+        signal(sig, SIG_DFL);
+        sigemptyset(&only);
+        sigaddset(&only, sig);
+        sigprocmask(SIG_UNBLOCK, &only, NULL);
+        kill(getpid(), sig);
+        _exit(128 + sig);
+}
+
+/*
+ * The monitor: the pty's session leader, run's child, the command's
+ * parent. It holds no descriptor (the supervisor must see the end of the
+ * launcher's message when the launcher closes its socket, and the master
+ * must end when the command's side does), and cannot be traced or read by
+ * the command, which runs as the same user while the monitor runs without
+ * its filter: it is not dumpable. It passes on the signals run passes on,
+ * stops when the command stops (SIGSTOP: in its own process group, which
+ * is orphaned, the kernel would discard SIGTSTP) so that run sees a
+ * stopped child, continues the command when it is continued, and ends as
+ * the command ended.
+ */
+__attribute__((noreturn)) static void run_monitor(pid_t command)
+{
+        sigset_t watched;
+        int status;
+
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        /* Told apart from run in ps and pgrep: signals for run go to run. */
+        prctl(PR_SET_NAME, "scmp-super-mon", 0, 0, 0);
+        /* Blocked since before the fork (launch_init()), so none was lost. */
+        sigemptyset(&watched);
+        sigaddset(&watched, SIGCHLD);
+        sigaddset(&watched, SIGINT);
+        sigaddset(&watched, SIGTERM);
+        sigaddset(&watched, SIGHUP);
+        sigprocmask(SIG_BLOCK, &watched, NULL);
+        if (syscall(SYS_close_range, 0, ~0U, 0) < 0)
+                for (int fd = 0; fd < 65536; fd++)
+                        close(fd);
+        for (;;) {
+                int sig = sigwaitinfo(&watched, NULL);
+                if (sig < 0)
+                        continue;
+                if (sig != SIGCHLD) {
+                        kill(command, sig);
+                        continue;
+                }
+                while (waitpid(command, &status, WNOHANG | WUNTRACED) == command) {
+                        if (!WIFSTOPPED(status))
+                                end_as(status);
+                        kill(getpid(), SIGSTOP);
+                        /* Continued: run has the terminal again. */
+                        kill(-command, SIGCONT);
+                }
+        }
+}
+
+/*
+ * The command's own terminal (pty_relay.h). A session of its own, whose
+ * controlling terminal is the pty: TIOCSTI pushes keys only into the
+ * caller's controlling terminal, and /dev/tty names the pty. The pty in
+ * place of every inherited descriptor on the person's terminal, so that
+ * nothing the command writes reaches it but through the relay; a
+ * descriptor redirected elsewhere stays as it is, as with sudo's use_pty.
+ *
+ * Why a monitor between run and the command, as sudo has: a process group
+ * none of whose processes has a parent in the same session outside the
+ * group is orphaned, and the kernel discards the SIGTSTP of ^Z for it
+ * (nobody would be left to continue it). The session's leader, alone in
+ * its group, is such a group; a command run as the leader could not be
+ * suspended. So this process stays the leader, as the monitor, and the
+ * command is its child in a group of its own, the pty's foreground one.
+ * Returns in the command's process, which goes on as the launcher.
+ */
+static void take_pty(const struct launch_spec *spec)
+{
+        int slave = spec->pty_slave;
+        struct dirent *e;
+        sigset_t ttou, mask;
+        DIR *d;
+
+        int saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+        if (saved >= 0)
+                report_fd = saved;
+        /* Not a process group leader (a fork's child never is), so this
+         * cannot fail with EPERM. */
+        if (setsid() < 0)
+                die_setup("starting a session for the command", errno);
+        if (ioctl(slave, TIOCSCTTY, 0) < 0)
+                die_setup("making the pseudo-terminal the command's terminal", errno);
+        d = opendir("/proc/self/fd");
+        if (!d)
+                die_setup("/proc/self/fd", errno);
+        while ((e = readdir(d))) {
+                char *end;
+                long fd = strtol(e->d_name, &end, 10);
+                if (*end || end == e->d_name || fd == dirfd(d) || fd == slave)
+                        continue;
+                if (refers_to_terminal((int)fd, spec->terminal) && dup2(slave, (int)fd) < 0)
+                        die_setup("giving the command its pseudo-terminal", errno);
+        }
+        closedir(d);
+
+        pid_t monitor = getpid();
+        pid_t command = fork();
+        if (command < 0)
+                die_setup("starting the command's process", errno);
+        if (command > 0)
+                run_monitor(command);
+        /* The pty's foreground group; SIGTTOU blocked, as tcsetpgrp() from
+         * a background group would raise it. */
+        sigemptyset(&ttou);
+        sigaddset(&ttou, SIGTTOU);
+        sigprocmask(SIG_BLOCK, &ttou, &mask);
+        if (setpgid(0, 0) < 0 || tcsetpgrp(slave, getpid()) < 0)
+                die_setup("putting the command in the foreground of its terminal", errno);
+        sigprocmask(SIG_SETMASK, &mask, NULL);
+        /* Killed with the monitor, which only ends before the command
+         * when it is killed itself (run kills it on a failed start). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                die_setup("tying the command to its monitor", errno);
+        if (getppid() != monitor)
+                die_setup("tying the command to its monitor", ESRCH);
+        close(slave);
 }
 
 void launcher_child(const struct launch_spec *spec)
@@ -97,6 +256,9 @@ void launcher_child(const struct launch_spec *spec)
         int r;
 
         launch.spec = spec;
+
+        if (spec->pty_slave >= 0)
+                take_pty(spec);
 
         /* no_new_privs: required to load a filter without CAP_SYS_ADMIN, and
          * it means a setuid or file-capability program started under us

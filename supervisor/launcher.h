@@ -25,6 +25,12 @@ struct launch_spec {
         const sigset_t *sigmask; /* the mask to restore before exec */
         const char *metadata;    /* listenerMetadata for the agent message */
         bool seal;               /* enter the Landlock domain of seal_command() */
+        /* The command's own terminal (pty_relay.h), or -1: the launcher
+         * starts a session with it as the controlling terminal, and puts
+         * it in place of every descriptor the command would inherit that
+         * refers to the device terminal (or to /dev/tty). */
+        int pty_slave;
+        dev_t terminal;
 };
 
 /* Never returns. Exits 125 on a setup failure, after writing why to stderr. */

@@ -83,6 +83,16 @@ static int refuse_supervised(void *ctx, pid_t pid, int pidfd, char *why, size_t 
         return -EPERM;
 }
 
+bool prompting_on_terminal(const struct prompting *p)
+{
+        return p && p->tty;
+}
+
+void prompting_use_relay(struct prompting *p, struct pty_relay *relay)
+{
+        prompt_tty_use_relay(p->tty, relay);
+}
+
 int prompting_start(struct supervisor *sup, const struct policy *policy,
                     const struct prompt_config *cfg, struct prompting **ret_prompting, char *err,
                     size_t err_size)

@@ -7,7 +7,8 @@
  *
  * - auto (the default): when the profile can prompt, the control socket,
  *   and the terminal too when one is attached (/dev/tty opens and stdin or
- *   stderr is a terminal).
+ *   stderr is a terminal). Prompting on the terminal with stdin the
+ *   terminal, run gives the command a pty of its own (pty_relay.h).
  * - tty: the terminal (an error without one) and the control socket.
  * - socket: the control socket only.
  * - none: nothing; a prompt is denied once with its rule's errno, as a
@@ -56,3 +57,11 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
 /* Stops everything prompting_start() started; call before
  * supervisor_close(), which runs the close callbacks. NULL is fine. */
 void prompting_stop(struct prompting *p);
+
+/* Whether prompts are shown on the terminal (NULL: no). */
+bool prompting_on_terminal(const struct prompting *p);
+
+/* The command runs on relay's pty (pty_relay.h): the terminal prompt goes
+ * through it. relay must outlive p. */
+struct pty_relay;
+void prompting_use_relay(struct prompting *p, struct pty_relay *relay);

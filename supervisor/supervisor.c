@@ -802,11 +802,19 @@ static void stop_everything(struct supervisor *sup)
  * or it would stay a zombie until we exit. */
 static void reap_child(struct supervisor *sup)
 {
-        int status;
+        int status, flags = WNOHANG | (sup->child_stopped ? WUNTRACED : 0);
         pid_t p;
-        do
-                p = waitpid(-1, &status, WNOHANG);
-        while (p > 0 && p != sup->child);
+
+        /* Stops are reported only with WUNTRACED, so only when asked for;
+         * an orphan's exit or stop is only reaped or passed over. */
+        while ((p = waitpid(-1, &status, flags)) > 0) {
+                if (p != sup->child)
+                        continue;
+                if (!WIFSTOPPED(status))
+                        break;
+                if (sup->child_stopped)
+                        sup->child_stopped(sup->child_stopped_ctx, WSTOPSIG(status));
+        }
         if (p != sup->child)
                 return;
         sup->child_exited = true;

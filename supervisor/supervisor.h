@@ -129,6 +129,11 @@ struct supervisor {
         pid_t child;
         bool child_exited;
         int child_status; /* exit code per the documented convention */
+        /* When set, the child's stops are waited for too (WUNTRACED), and
+         * this is called with the signal that stopped it; it returns once
+         * the child goes on (run on a pty: pty_relay_child_stopped()). */
+        void (*child_stopped)(void *ctx, int sig);
+        void *child_stopped_ctx;
         int sigfd;
         uv_poll_t signal_poll;
         bool signal_poll_open;

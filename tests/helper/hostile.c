@@ -37,6 +37,18 @@
  *                                        without end while another thread
  *                                        execs "PROG mkdir ARG" (PROG: try),
  *                                        taking over the main thread's id
+ *   hostile tiocsti PATH                 while the main thread's open(PATH)
+ *                                        waits for a prompt, another thread
+ *                                        pushes "A" (allow for the session)
+ *                                        into the terminal's input with
+ *                                        TIOCSTI, on stdin and on /dev/tty,
+ *                                        every 10 ms
+ *   hostile repaint PATH COUNTFILE       while open(PATH) waits for a prompt,
+ *                                        another thread writes over the
+ *                                        prompt's caller and path lines with
+ *                                        cursor movements and fake text, every
+ *                                        10 ms, and keeps how many writes it
+ *                                        made in COUNTFILE
  *
  * The "notified call" of the storms is getppid, made raw with its first
  * argument alternating 0 and 1, so a profile can allow one half and deny
@@ -57,10 +69,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HELPER_NAME "hostile"
@@ -457,6 +471,104 @@ static int verb_exec_race(char **argv)
         }
 }
 
+/* A thread that attacks the terminal while the main thread's call waits
+ * for a prompt: the attack runs every 10 ms, so whenever the prompt
+ * appears, an attempt follows within one tick. */
+static struct {
+        atomic_bool done;
+        void (*attack)(long round);
+} terminal_attack;
+
+static void *terminal_attack_thread(void *unused)
+{
+        struct timespec tick = {.tv_nsec = 10 * 1000 * 1000};
+
+        for (long round = 0; !atomic_load(&terminal_attack.done); round++) {
+                terminal_attack.attack(round);
+                nanosleep(&tick, NULL);
+        }
+        return NULL;
+}
+
+/* Opens path (a prompted call) while attack runs in another thread. */
+static void open_under_attack(const char *path, void (*attack)(long round))
+{
+        pthread_t t;
+
+        terminal_attack.attack = attack;
+        if (pthread_create(&t, NULL, terminal_attack_thread, NULL) != 0)
+                usage_error("pthread_create failed");
+        report("open", raw_openat(path));
+        atomic_store(&terminal_attack.done, true);
+        pthread_join(t, NULL);
+}
+
+static struct {
+        int tty;        /* /dev/tty, or -1 */
+        long result[2]; /* of the first push through stdin and /dev/tty */
+        int error[2];   /* its errno */
+        long pushed;    /* pushes the kernel took */
+} tiocsti;
+
+static void push_key(long round)
+{
+        char key = 'A';
+        int fds[2] = {STDIN_FILENO, tiocsti.tty};
+
+        for (int i = 0; i < 2; i++) {
+                long r = fds[i] < 0 ? -1 : syscall(SYS_ioctl, fds[i], TIOCSTI, &key);
+                if (round == 0) {
+                        tiocsti.result[i] = r;
+                        tiocsti.error[i] = fds[i] < 0 ? ENXIO : errno;
+                }
+                if (r == 0)
+                        tiocsti.pushed++;
+        }
+}
+
+/* On a shared terminal, the pushed "A" answers the prompt: "allowed for
+ * the session, by tty". */
+static int verb_tiocsti(char **argv)
+{
+        tiocsti.tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        open_under_attack(argv[0], push_key);
+        for (int i = 0; i < 2; i++) {
+                errno = tiocsti.error[i];
+                report(i == 0 ? "tiocsti stdin" : "tiocsti /dev/tty", tiocsti.result[i]);
+        }
+        say("tiocsti: %s", tiocsti.pushed ? "pushed" : "nothing pushed");
+        return 0;
+}
+
+static const char *repaint_count_path;
+
+/* From the line of choices, up to the prompt's caller line and over it,
+ * down to its path line and over that, and back: what the person reads
+ * is no longer what they are asked about. */
+static void paint_over_prompt(long round)
+{
+        static const char paint[] = "\033[7A\r\033[2K  caller    pid 1  /usr/lib/FAKE-CALLER"
+                                    "\033[3B\r\033[2K  path      /tmp/FAKE-PATH"
+                                    "\033[4B\r";
+        char count[32];
+
+        if (write(STDOUT_FILENO, paint, sizeof(paint) - 1) < 0)
+                return;
+        int fd = open(repaint_count_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return;
+        int n = snprintf(count, sizeof(count), "%ld\n", round + 1);
+        (void)!write(fd, count, (size_t)n);
+        close(fd);
+}
+
+static int verb_repaint(char **argv)
+{
+        repaint_count_path = argv[1];
+        open_under_attack(argv[0], paint_over_prompt);
+        return 0;
+}
+
 static void on_sigchld(int sig)
 {
         (void)sig;
@@ -541,6 +653,8 @@ static const struct {
     {"exec-race", 3, verb_exec_race},
     {"second-listener", 0, verb_second_listener},
     {"fork-sigchld", 1, verb_fork_sigchld},
+    {"tiocsti", 1, verb_tiocsti},
+    {"repaint", 2, verb_repaint},
 };
 
 int main(int argc, char **argv)

@@ -7,101 +7,13 @@
 # client shown on the terminal, hostile file names made harmless, the
 # terminal given back as it was, and 'scmp-super prompt' on its own
 # terminal.
-# Some functions run only through wait_until or the exit trap.
+# Some functions run only through wait_until.
 # shellcheck disable=SC2317
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/prompt_lib.sh"
 
 require_cmd tmux jq mkfifo stty
-
-# Our own tmux server, so nothing else's sessions are touched.
-TMUX_CMD=(tmux -L "scmp-prompt-$$")
-on_exit()
-{
-        local st=$?
-        "${TMUX_CMD[@]}" kill-server 2>/dev/null
-        (exit "$st")
-        cleanup
-}
-trap on_exit EXIT
-# A tmux server exits with its last session; one that never ends keeps it
-# up between the sessions the tests start and kill.
-"${TMUX_CMD[@]}" new-session -d -s keep "exec sleep 3600"
-
-# start_tty [RUN OPTIONS...] -- COMMAND...: 'scmp-super run --prompt tty'
-# in a fresh 100x50 tmux session; the command's stdout goes to run.out and
-# scmp-super's exit status to $TMP/status when it ends.
-start_tty()
-{
-        local opts=()
-        while [ $# -gt 0 ] && [ "$1" != "--" ]; do
-                opts+=("$1")
-                shift
-        done
-        shift
-        rm -f "$CTL" "$TMP/run.out" "$TMP/run.err" "$TMP/status"
-        "${TMUX_CMD[@]}" kill-session -t sup 2>/dev/null
-        {
-                printf '%q ' "$SCMP_SUPER" run --policy "${PROFILE:-$ASK_PROFILE}" --prompt tty \
-                        --control "$CTL" "${opts[@]}" -- "$@"
-                printf '>%q 2>%q\n' "$TMP/run.out" "$TMP/run.err"
-                printf 'echo $? >%q\n' "$TMP/status"
-                # The pane stays open, so what it showed can still be read.
-                printf 'exec sleep 3600\n'
-        } >"$TMP/tty-run.sh"
-        LAST_CMD="(in tmux) $(head -n 1 "$TMP/tty-run.sh")"
-        "${TMUX_CMD[@]}" new-session -d -s sup -x 100 -y 50 "bash $TMP/tty-run.sh"
-}
-
-pane()
-{
-        "${TMUX_CMD[@]}" capture-pane -p -J -t "${1:-sup}" -S -300
-}
-
-pane_has()
-{
-        pane "${2:-sup}" | grep -qF -- "$1"
-}
-
-# wait_pane TEXT [SESSION]
-wait_pane()
-{
-        wait_until "the terminal shows \"$1\"" pane_has "$1" "${2:-sup}" || {
-                printf '    terminal:\n'
-                pane "${2:-sup}" | sed 's/^/    | /' | tail -n 30
-        }
-}
-
-keys()
-{
-        "${TMUX_CMD[@]}" send-keys -t "${2:-sup}" -l "$1"
-}
-
-headers()
-{
-        pane | grep -c "needs a decision"
-}
-
-headers_at_least()
-{
-        [ "$(headers)" -ge "$1" ]
-}
-
-# What the terminal showed, when a wait fails.
-extra_details()
-{
-        printf 'terminal (last 40 lines):\n'
-        pane | grep -v "^$" | tail -n 40 | sed 's/^/    | /'
-}
-
-# end_tty: waits for scmp-super to end; sets STATUS and OUT.
-end_tty()
-{
-        wait_until "scmp-super ends" test -s "$TMP/status"
-        STATUS=$(cat "$TMP/status")
-        OUT=$(cat "$TMP/run.out")
-        ERR=$(cat "$TMP/run.err")
-}
+. "$(dirname "$0")/tmux_lib.sh"
 
 seconds_left()
 {
@@ -168,16 +80,19 @@ done
 end_tty
 expect "tty: a flood answered one by one" 0 "$(repeat_line 3 "open: OK")"
 
-# --- output stopped (^S) while the next prompt is drawn: drawn again ------
+# --- output stopped while the next prompt is drawn: drawn again ----------
+# Stopped as ^S would on a terminal whose own line discipline reads it;
+# with the command on a pty of its own the terminal is raw, and ^S and ^Q
+# go to the command's pty instead.
 # shellcheck disable=SC2016 # expanded by the inner sh
 start_tty -- sh -c 'for i in 1 2; do "$0" open "$1/ask/$i" & done; wait' "$TRY" "$TMP"
 wait_pane "s, 1 more)>"
-"${TMUX_CMD[@]}" send-keys -t sup C-s
+terminal_output off
 keys a
 # The first is answered; the second was drawn into a stopped terminal.
 wait_until "tty: the first of two answered while output is stopped" \
         grep -q "open: OK" "$TMP/run.out"
-"${TMUX_CMD[@]}" send-keys -t sup C-q
+terminal_output on
 wait_until "tty: the second prompt is drawn once output resumes" headers_at_least 2
 assert_contains "tty: with the answer to the first that was cut" \
         "=> request 1: allowed once, by tty" "$(pane)"

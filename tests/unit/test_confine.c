@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -176,6 +177,48 @@ static void test_sockets_feature_allows_sockets(void **state)
         assert_int_equal(run_in_child(confined_sockets), 0);
 }
 
+static int pty[2] = {-1, -1}; /* master, slave */
+
+static void open_pty(void)
+{
+        pty[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        assert_true(pty[0] >= 0);
+        assert_int_equal(grantpt(pty[0]), 0);
+        assert_int_equal(unlockpt(pty[0]), 0);
+        pty[1] = ioctl(pty[0], TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        assert_true(pty[1] >= 0);
+}
+
+static void confined_with_pty(void)
+{
+        struct winsize ws = {.ws_row = 24, .ws_col = 80};
+
+        EXPECT(supervisor_confine_with_pty(0, pty[0]) == 0);
+        check_serving_works();
+        check_attacks_refused();
+        EXPECT(ioctl(pty[0], TIOCSWINSZ, &ws) == 0);
+        /* On any other terminal, the size stays as it is. */
+        EXPECT(ioctl(pty[1], TIOCSWINSZ, &ws) < 0 && errno == EPERM);
+        EXPECT(ioctl(STDIN_FILENO, TIOCSWINSZ, &ws) < 0 && errno == EPERM);
+}
+
+static void confined_without_pty(void)
+{
+        struct winsize ws = {.ws_row = 24, .ws_col = 80};
+
+        EXPECT(supervisor_confine(SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS) == 0);
+        EXPECT(ioctl(pty[0], TIOCSWINSZ, &ws) < 0 && errno == EPERM);
+}
+
+static void test_the_pty_master_alone_may_have_its_window_size_set(void **state)
+{
+        open_pty();
+        assert_int_equal(run_in_child(confined_with_pty), 0);
+        assert_int_equal(run_in_child(confined_without_pty), 0);
+        close(pty[0]);
+        close(pty[1]);
+}
+
 static void not_confined(void)
 {
         EXPECT(setenv("SCMP_SUPER_NO_CONFINE", "1", 1) == 0);
@@ -233,6 +276,7 @@ int main(void)
             cmocka_unit_test(test_confined_supervisor_serves_and_refuses_the_rest),
             cmocka_unit_test(test_write_feature_allows_writing_files_only),
             cmocka_unit_test(test_sockets_feature_allows_sockets),
+            cmocka_unit_test(test_the_pty_master_alone_may_have_its_window_size_set),
             cmocka_unit_test(test_no_confine_variable_skips_the_filter),
             cmocka_unit_test(test_report_variable_names_the_refused_call),
         };
