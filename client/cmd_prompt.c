@@ -21,6 +21,7 @@
 
 #include "prompt_ui.h"
 #include "scmp_client.h"
+#include "term_input.h"
 
 #define CLEAR_LINE "\r\033[K"
 /* Longest reply line read from stdin in --json mode. */
@@ -183,6 +184,9 @@ struct session {
         struct prompt_ui ui;
         double shown;  /* id on screen, 0 for none */
         bool answered; /* a reply was sent; keys wait for the outcome */
+        /* Keys apart from escape sequences: an arrow key ("ESC [ A") or a
+         * terminal's report holds letters that would be answers. */
+        struct term_input keys;
 };
 
 static void show_choices(struct session *s)
@@ -285,6 +289,27 @@ out:
         cJSON_Delete(msg);
 }
 
+/* One key typed on its own: a step of the prompt, or its answer. */
+static int handle_key(struct session *s, int key)
+{
+        struct prompt_ui_answer a;
+
+        if (key < 0 || !s->shown || s->answered)
+                return 0;
+        int r = prompt_ui_key(&s->ui, key, &a);
+        if (r == 0) {
+                prompt_ui_render_step(stdout, &s->ui);
+                show_choices(s);
+        }
+        if (r != 1)
+                return 0;
+        if (scmp_client_reply(s->c, a.id, a.decision, a.scope, NULL, a.pattern) < 0)
+                return -1;
+        s->answered = true;
+        show_choices(s);
+        return 0;
+}
+
 static int handle_keys(struct session *s)
 {
         unsigned char keys[64];
@@ -292,20 +317,11 @@ static int handle_keys(struct session *s)
 
         if (n <= 0)
                 return n < 0 && errno == EINTR ? 0 : -1;
-        for (ssize_t i = 0; i < n && s->shown && !s->answered; i++) {
-                struct prompt_ui_answer a;
-                int r = prompt_ui_key(&s->ui, keys[i], &a);
-                if (r == 0) {
-                        prompt_ui_render_step(stdout, &s->ui);
-                        show_choices(s);
-                }
-                if (r != 1)
-                        continue;
-                if (scmp_client_reply(s->c, a.id, a.decision, a.scope, NULL, a.pattern) < 0)
+        /* Every byte goes through the parser, answered or not, so that a
+         * sequence is never cut in two by a prompt coming or going. */
+        for (ssize_t i = 0; i < n; i++)
+                if (handle_key(s, term_input_feed(&s->keys, keys[i])) < 0)
                         return -1;
-                s->answered = true;
-                show_choices(s);
-        }
         return 0;
 }
 
@@ -313,6 +329,8 @@ static int run_interactive(struct scmp_client *c)
 {
         struct session s = {.c = c};
         struct termios saved, raw;
+
+        term_input_init(&s.keys);
         bool greeted = false;
         int status = 1;
 
@@ -336,12 +354,16 @@ static int run_interactive(struct scmp_client *c)
                         status = 130;
                         break;
                 }
-                /* Once a second while a countdown is on screen. */
-                int r = poll(fds, 2, s.shown ? 1000 : -1);
+                /* Once a second while a countdown is on screen; sooner
+                 * while a sequence the terminal began is open. */
+                bool pending = term_input_pending(&s.keys);
+                int r = poll(fds, 2, pending ? TERM_INPUT_TIMEOUT_MS : s.shown ? 1000 : -1);
                 if (r < 0 && errno != EINTR) {
                         perror("scmp-super prompt: poll");
                         break;
                 }
+                if (r == 0 && pending && handle_key(&s, term_input_timeout(&s.keys)) < 0)
+                        break;
                 if (r <= 0) {
                         show_choices(&s);
                         continue;

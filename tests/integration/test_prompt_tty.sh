@@ -168,13 +168,20 @@ start_sup -- "$TRY" open "$TMP/ask/y" -- open "$TMP/ask/y" -- open "$TMP/ask/z"
         "$(printf '%q ' "$SCMP_SUPER" prompt --socket "$CTL"); echo client-exit=\$?; exec sleep 3600"
 wait_pane "needs a decision" cli
 assert_contains "prompt: shows the path" "path      $TMP/ask/y" "$(pane cli)"
+# Arrow keys send "ESC [ A" and "ESC [ D": letters that are answers ('A'
+# allow for the session) when taken byte by byte. Only the 'd' answers.
+key Up cli
+key Left cli
+keys d cli
+wait_pane "denied once with EACCES, by client" cli
+assert_not_contains "prompt: an arrow key is no answer" "allowed for the session" "$(pane cli)"
 keys A cli
 wait_pane "allowed for the session, by client" cli
 wait_pane "path      $TMP/ask/z" cli
 keys d cli
 wait_pane "client-exit=0" cli
 end_sup
-expect "prompt: answered from its own terminal" 0 "open: OK
+expect "prompt: answered from its own terminal" 0 "open: EACCES
 open: OK
 open: EACCES"
 assert_contains "prompt: says when the supervisor is done" "the supervisor has finished" \
