@@ -207,28 +207,22 @@ static void live_stop(struct tracer *tr)
 }
 
 /* Writes text to path through a temporary file in the same directory, so a
- * reader never sees half a profile. */
+ * reader never sees half a profile, and what the command left running cannot
+ * open it meanwhile (fdio.h). */
 static int write_file_atomically(const char *path, const char *text)
 {
-        char *tmp = NULL;
-        if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
-                return -ENOMEM;
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
-        int r = 0;
-        if (fd < 0) {
-                r = -errno;
-                free(tmp);
+        char tmp[PATH_MAX];
+        int fd = file_replace_begin(path, tmp, sizeof(tmp));
+        if (fd < 0)
+                return fd;
+        int r = fd_write_all(fd, text, strlen(text));
+        if (r < 0) {
+                file_replace_abort(fd, tmp);
                 return r;
         }
-        r = fd_write_all(fd, text, strlen(text));
-        if (close(fd) < 0 && r == 0)
-                r = -errno;
-        if (r == 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0)
-                unlink(tmp);
-        free(tmp);
-        return r;
+        mode_t mask = umask(0);
+        umask(mask);
+        return file_replace_commit(fd, tmp, path, 0644 & ~mask);
 }
 
 /* Opens FILE for a report: "-" is stdout. */

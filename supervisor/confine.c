@@ -154,8 +154,24 @@ static const char *const always_allowed[] = {
 
 /* Allowed with SUPERVISOR_CONFINE_WRITE. */
 static const char *const write_allowed[] = {
-    "rename", "renameat",  "renameat2", "unlink", "unlinkat", "mkdir", "mkdirat", "rmdir",
-    "fsync",  "fdatasync", "ftruncate", "fchmod", "fchmodat", "link",  "linkat",  "utimensat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "unlink",
+    "unlinkat",
+    "mkdir",
+    "mkdirat",
+    "rmdir",
+    "fsync",
+    "fdatasync",
+    "ftruncate",
+    "fchmod",
+    "fchmodat",
+    "link",
+    "linkat",
+    "utimensat",
+    /* fdio.c: a file being replaced is created with no permissions. */
+    "umask",
 };
 
 /* Allowed with SUPERVISOR_CONFINE_SOCKETS. */

@@ -454,61 +454,33 @@ static bool same_file_state(const struct stat *a, const struct stat *b)
 static int replace_file(const char *real, const char *text, const struct stat *was, char *err,
                         size_t err_size)
 {
-        char dir_buf[PATH_MAX], base_buf[PATH_MAX], tmp[PATH_MAX];
+        char tmp[PATH_MAX];
         struct stat now;
         int fd, r;
 
-        snprintf(dir_buf, sizeof(dir_buf), "%s", real);
-        snprintf(base_buf, sizeof(base_buf), "%s", real);
-        const char *dir = dirname(dir_buf), *base = basename(base_buf);
-        if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.scmp-super-XXXXXX", dir, base) >=
-            sizeof(tmp))
-                return fail(err, err_size, -ENAMETOOLONG, "%s: path too long", real);
-        fd = mkostemp(tmp, O_CLOEXEC);
+        fd = file_replace_begin(real, tmp, sizeof(tmp));
         if (fd < 0)
-                return fail(err, err_size, -errno, "cannot create a temporary file in %s: %s", dir,
-                            strerror(errno));
-        /* Keep the profile's permissions; its owner too, where we may. */
-        if (fchmod(fd, was->st_mode & 07777) < 0) {
-                r = fail(err, err_size, -errno, "%s: chmod: %s", tmp, strerror(errno));
-                goto fail;
-        }
+                return fail(err, err_size, fd, "cannot create a temporary file beside %s: %s", real,
+                            strerror(-fd));
+        /* Keep the profile's owner, where we may; its permissions come
+         * once it is in place (file_replace_commit()). */
         if (geteuid() == 0 && (was->st_uid != 0 || was->st_gid != 0))
                 (void)!fchown(fd, was->st_uid, was->st_gid);
         r = fd_write_all(fd, text, strlen(text));
-        if (r == 0 && fsync(fd) < 0)
-                r = -errno;
         if (r < 0) {
-                fail(err, err_size, r, "%s: write: %s", tmp, strerror(-r));
-                goto fail;
-        }
-        r = close(fd);
-        fd = -1;
-        if (r < 0) {
-                r = fail(err, err_size, -errno, "%s: close: %s", tmp, strerror(errno));
-                goto fail;
+                file_replace_abort(fd, tmp);
+                return fail(err, err_size, r, "%s: write: %s", tmp, strerror(-r));
         }
         /* A person (or another scmp-super) may have saved the profile since
          * we read it; redo the edit on their version rather than lose it. */
         if (stat(real, &now) < 0 || !same_file_state(&now, was)) {
-                r = -EAGAIN;
-                goto fail;
+                file_replace_abort(fd, tmp);
+                return -EAGAIN;
         }
-        if (rename(tmp, real) < 0) {
-                r = fail(err, err_size, -errno, "cannot replace %s: %s", real, strerror(errno));
-                goto fail;
-        }
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-        }
+        r = file_replace_commit(fd, tmp, real, was->st_mode);
+        if (r < 0)
+                return fail(err, err_size, r, "cannot replace %s: %s", real, strerror(-r));
         return 0;
-fail:
-        if (fd >= 0)
-                close(fd);
-        unlink(tmp);
-        return r;
 }
 
 int profile_add_rule(const char *path, const cJSON *rule, char *err, size_t err_size)
