@@ -42,9 +42,9 @@ static void usage(FILE *out)
               "about some calls). Any number of clients may connect; the first answer wins.\n"
               "\n"
               "Options:\n"
-              "  -s, --socket PATH  the supervisor's control socket, as 'run' printed it\n"
-              "                     (default: the only one in $XDG_RUNTIME_DIR/scmp-super,\n"
-              "                     or /tmp/scmp-super-UID without XDG_RUNTIME_DIR)\n"
+              "  -s, --socket NAME  the supervisor's control socket, as 'run' printed it: a\n"
+              "                     path, or @NAME (default: the only @scmp-super/UID/...\n"
+              "                     socket listening, from /proc/net/unix)\n"
               "  -j, --json         for scripts: print each message from the supervisor as\n"
               "                     one JSON line, and send each JSON line read on stdin,\n"
               "                     e.g. {\"type\":\"reply\",\"id\":1,\"decision\":\"allow\",\n"
@@ -458,7 +458,10 @@ int cmd_prompt(int argc, char **argv)
         }
         r = scmp_client_connect(path, &c);
         if (r < 0) {
-                fprintf(stderr, "scmp-super prompt: %s: %s\n", path, strerror(-r));
+                fprintf(stderr, "scmp-super prompt: %s: %s\n", path,
+                        r == -EPERM ? "the process listening there is neither you nor root; "
+                                      "not answering it"
+                                    : strerror(-r));
                 return 1;
         }
         /* A hung-up supervisor is an error return, not a SIGPIPE; ^C and

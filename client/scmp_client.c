@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 #include "scmp_client.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -27,31 +28,63 @@ struct scmp_client {
         bool eof;
 };
 
-int scmp_client_socket_dir(char *buf, size_t size)
+int scmp_client_sockaddr(const char *name, struct sockaddr_un *ret_addr, unsigned *ret_len)
 {
-        const char *xdg = getenv("XDG_RUNTIME_DIR");
-        int n;
+        size_t len = strlen(name);
 
-        if (xdg && xdg[0] == '/')
-                n = snprintf(buf, size, "%s/scmp-super", xdg);
-        else
-                n = snprintf(buf, size, "/tmp/scmp-super-%u", (unsigned)getuid());
+        memset(ret_addr, 0, sizeof(*ret_addr));
+        ret_addr->sun_family = AF_UNIX;
+        if (len == 0 || (name[0] == '@' && len == 1))
+                return -EINVAL;
+        if (len >= sizeof(ret_addr->sun_path))
+                return -ENAMETOOLONG;
+        if (name[0] == '@') {
+                /* A leading NUL, then the name, unterminated: the length
+                 * says where it ends. */
+                memcpy(ret_addr->sun_path + 1, name + 1, len - 1);
+                *ret_len = (unsigned)(offsetof(struct sockaddr_un, sun_path) + len);
+        } else {
+                memcpy(ret_addr->sun_path, name, len);
+                *ret_len = (unsigned)(offsetof(struct sockaddr_un, sun_path) + len + 1);
+        }
+        return 0;
+}
+
+int scmp_client_default_name(int pid, char *buf, size_t size)
+{
+        uint32_t nonce;
+        if (getrandom(&nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))
+                return -errno;
+        int n = snprintf(buf, size, SCMP_CLIENT_DEFAULT_PREFIX "%u/%d.%08" PRIx32,
+                         (unsigned)getuid(), pid, nonce);
         return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int connect_path(const char *path, int *ret_fd)
+/* The server must be our uid or root: an abstract name is anyone's to
+ * take, and a path can be another user's socket. */
+static int check_server(int fd)
 {
-        struct sockaddr_un sa = {.sun_family = AF_UNIX};
-        int fd;
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+                return -errno;
+        return cred.uid == getuid() || cred.uid == 0 ? 0 : -EPERM;
+}
 
-        if (strlen(path) >= sizeof(sa.sun_path))
-                return -ENAMETOOLONG;
-        strcpy(sa.sun_path, path);
+static int connect_name(const char *name, int *ret_fd)
+{
+        struct sockaddr_un sa;
+        unsigned len;
+        int fd, r;
+
+        r = scmp_client_sockaddr(name, &sa, &len);
+        if (r < 0)
+                return r;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
-        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-                int r = -errno;
+        r = connect(fd, (struct sockaddr *)&sa, (socklen_t)len) < 0 ? -errno : check_server(fd);
+        if (r < 0) {
                 close(fd);
                 return r;
         }
@@ -61,42 +94,41 @@ static int connect_path(const char *path, int *ret_fd)
 
 int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
 {
-        char dir[4096], path[4096 + 256];
+        char prefix[64], line[512];
         size_t found = 0, used = 0;
-        struct dirent *de;
-        DIR *d;
-        int r;
 
-        r = scmp_client_socket_dir(dir, sizeof(dir));
-        if (r < 0)
-                return r;
-        d = opendir(dir);
-        if (!d) {
-                snprintf(err, err_size, "no supervisor is listening (%s: %s)", dir,
+        snprintf(prefix, sizeof(prefix), SCMP_CLIENT_DEFAULT_PREFIX "%u/", (unsigned)getuid());
+        FILE *f = fopen("/proc/net/unix", "re");
+        if (!f) {
+                snprintf(err, err_size, "no supervisor found (/proc/net/unix: %s)",
                          strerror(errno));
                 return -ENOENT;
         }
         err[0] = '\0';
-        while ((de = readdir(d))) {
-                size_t n = strlen(de->d_name);
+        while (fgets(line, sizeof(line), f)) {
+                /* "Num RefCount Protocol Flags Type St Inode Path": a
+                 * listening socket has __SO_ACCEPTCON (0x10000) in Flags. */
+                unsigned long flags;
+                char name[256];
                 int fd = -1;
-                if (n < 6 || strcmp(de->d_name + n - 5, ".sock") != 0)
+                if (sscanf(line, "%*s %*s %*s %lx %*s %*s %*s %255s", &flags, name) != 2 ||
+                    !(flags & 0x10000) || strncmp(name, prefix, strlen(prefix)) != 0)
                         continue;
-                snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-                /* A socket left by a supervisor that crashed refuses us. */
-                if (connect_path(path, &fd) < 0)
+                /* A socket of a supervisor that is stopping refuses us. */
+                if (connect_name(name, &fd) < 0)
                         continue;
                 close(fd);
-                if (found++ == 0 && strlen(path) < size)
-                        snprintf(buf, size, "%s", path);
+                if (found++ == 0 && strlen(name) < size)
+                        snprintf(buf, size, "%s", name);
                 int w = snprintf(err + used, err_size > used ? err_size - used : 0, "%s%s",
-                                 used ? ", " : "several supervisors are listening: ", path);
+                                 used ? ", " : "several supervisors are listening: ", name);
                 if (w > 0)
                         used += (size_t)w;
         }
-        closedir(d);
+        fclose(f);
         if (found == 0) {
-                snprintf(err, err_size, "no supervisor is listening in %s", dir);
+                snprintf(err, err_size, "no supervisor of uid %u is listening on %s...",
+                         (unsigned)getuid(), prefix);
                 return -ENOENT;
         }
         if (found > 1)
@@ -104,12 +136,12 @@ int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
         return strlen(buf) + 1 <= size ? 0 : -ENAMETOOLONG;
 }
 
-int scmp_client_connect(const char *path, struct scmp_client **ret_client)
+int scmp_client_connect(const char *name, struct scmp_client **ret_client)
 {
         struct scmp_client *c;
         int fd = -1, r;
 
-        r = connect_path(path, &fd);
+        r = connect_name(name, &fd);
         if (r < 0)
                 return r;
         if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {

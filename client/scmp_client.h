@@ -27,22 +27,38 @@
 struct scmp_client;
 
 /*
- * The directory the supervisor puts its sockets in by default:
- * $XDG_RUNTIME_DIR/scmp-super when XDG_RUNTIME_DIR is set (and absolute),
- * else /tmp/scmp-super-UID. Returns 0, or -ENAMETOOLONG.
+ * Control sockets are named like unix sockets, with one addition: a name
+ * that starts with '@' is in the abstract namespace ("@scmp-super/1000/
+ * 4242.9f2c01de" is the abstract name "scmp-super/1000/4242.9f2c01de").
+ * A supervised command runs in a Landlock domain that cannot connect to
+ * an abstract socket made outside it (Linux 6.12), which is why `run`
+ * listens on one by default. Abstract names carry no file permissions, so
+ * a client checks that the server has its uid (or is root) before it
+ * believes anything it says.
  */
-int scmp_client_socket_dir(char *buf, size_t size);
+#define SCMP_CLIENT_DEFAULT_PREFIX "@scmp-super/"
+
+struct sockaddr_un;
+/* The address for name, and its length for bind() and connect():
+ * 0, -EINVAL for an empty name, -ENAMETOOLONG. */
+int scmp_client_sockaddr(const char *name, struct sockaddr_un *ret_addr, unsigned *ret_len);
+
+/* The name a supervisor of pid listens on by default:
+ * "@scmp-super/UID/PID.RANDOM", RANDOM so that nobody can take it first. */
+int scmp_client_default_name(int pid, char *buf, size_t size);
 
 /*
- * Finds the socket to use when none is named: the only "*.sock" in the
- * default directory that accepts a connection. Returns 0 and the path;
- * -ENOENT when there is none; -EEXIST when there are several (err then
- * lists them, so the person can pick one with --socket).
+ * Finds the socket to use when none is named: the only default-named
+ * socket of our uid that listens in this network namespace (read from
+ * /proc/net/unix) and accepts us. Returns 0 and the name; -ENOENT when
+ * there is none; -EEXIST when there are several (err then lists them, so
+ * the person can pick one with --socket).
  */
 int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size);
 
-/* Connects to the control socket at path. */
-int scmp_client_connect(const char *path, struct scmp_client **ret_client);
+/* Connects to the control socket named name (a path, or "@abstract"),
+ * and checks the server is our uid or root (-EPERM otherwise). */
+int scmp_client_connect(const char *name, struct scmp_client **ret_client);
 void scmp_client_close(struct scmp_client *c);
 int scmp_client_fd(const struct scmp_client *c);
 

@@ -196,7 +196,8 @@ bool policy_routes_always(const struct policy *policy, int nr);
  * run's --policy and --log files), which govern it: rules ahead of the
  * profile's own deny (EACCES) opening them for writing or truncation,
  * truncate, creat, openat2, hard links, unlinking, and renames of them,
- * onto them or of a directory above them. Rules are added only for calls
+ * onto them or of a directory above them, and refuse io_uring_setup and
+ * open_by_handle_at whole. Rules are added only for calls
  * the kernel routes to the supervisor whatever their arguments
  * (policy_routes_always()); policy_protection_gaps() names the others.
  * The rules match names, as every path rule does (README, Limits).
@@ -208,10 +209,13 @@ int policy_protect_files(struct policy *policy, const char *const *paths, size_t
  * The calls policy_protect_files() would need routed and the kernel filter
  * decides alone, or routes only for some arguments: their names into
  * ret_names (at most max, static strings) and their number into *ret_n.
- * 0, or -ENOBUFS when there were more than max (*ret_n counts them all).
+ * io_uring_setup and (privileged: the command may hold capabilities)
+ * open_by_handle_at reach files by no path; they are gaps unless the
+ * kernel filter refuses them, and refused (EPERM) when routed. 0, or
+ * -ENOBUFS when there were more than max (*ret_n counts them all).
  */
-int policy_protection_gaps(const struct policy *policy, const char **ret_names, size_t max,
-                           size_t *ret_n);
+int policy_protection_gaps(const struct policy *policy, bool privileged, const char **ret_names,
+                           size_t max, size_t *ret_n);
 
 struct policy_decision {
         enum policy_verdict verdict;

@@ -17,29 +17,38 @@ enum protect_kind {
         PROTECT_OPEN,   /* an open whose flags (argument flags_index) write */
         PROTECT_NAMED,  /* any call that names the file */
         PROTECT_RENAME, /* a rename of the file, onto it, or of a directory above it */
+        /* A call that reaches files without a path a rule could match:
+         * refused whole when routed, a gap unless the kernel refuses it. */
+        PROTECT_REFUSE,
 };
 
 static const struct {
         const char *name;
         enum protect_kind kind;
         unsigned flags_index;
+        bool privileged; /* fails without a capability the command may lack */
 } protected_calls[] = {
-    {"open", PROTECT_OPEN, 1},
-    {"openat", PROTECT_OPEN, 2},
+    {"open", PROTECT_OPEN, 1, false},
+    {"openat", PROTECT_OPEN, 2, false},
     /* creat always writes; openat2's flags are in memory no rule reads,
      * so it is refused on these files even for reading. */
-    {"creat", PROTECT_NAMED, 0},
-    {"openat2", PROTECT_NAMED, 0},
-    {"truncate", PROTECT_NAMED, 0},
+    {"creat", PROTECT_NAMED, 0, false},
+    {"openat2", PROTECT_NAMED, 0, false},
+    {"truncate", PROTECT_NAMED, 0, false},
     /* A hard link is the same file under a name no rule protects; an
      * unlinked file can be created anew. */
-    {"link", PROTECT_NAMED, 0},
-    {"linkat", PROTECT_NAMED, 0},
-    {"unlink", PROTECT_NAMED, 0},
-    {"unlinkat", PROTECT_NAMED, 0},
-    {"rename", PROTECT_RENAME, 0},
-    {"renameat", PROTECT_RENAME, 0},
-    {"renameat2", PROTECT_RENAME, 0},
+    {"link", PROTECT_NAMED, 0, false},
+    {"linkat", PROTECT_NAMED, 0, false},
+    {"unlink", PROTECT_NAMED, 0, false},
+    {"unlinkat", PROTECT_NAMED, 0, false},
+    {"rename", PROTECT_RENAME, 0, false},
+    {"renameat", PROTECT_RENAME, 0, false},
+    {"renameat2", PROTECT_RENAME, 0, false},
+    /* io_uring opens, renames, links and unlinks through its own queue,
+     * where no rule sees a path. */
+    {"io_uring_setup", PROTECT_REFUSE, 0, false},
+    /* A file handle names the file without a path (CAP_DAC_READ_SEARCH). */
+    {"open_by_handle_at", PROTECT_REFUSE, 0, true},
 };
 #define N_PROTECTED (sizeof(protected_calls) / sizeof(protected_calls[0]))
 
@@ -63,13 +72,41 @@ bool policy_routes_always(const struct policy *p, int nr)
         return p->default_action == KACT_NOTIFY;
 }
 
-int policy_protection_gaps(const struct policy *p, const char **ret_names, size_t max,
-                           size_t *ret_n)
+/* Whether the kernel filter refuses every call to nr, whatever its
+ * arguments: as policy_routes_always(), for the actions that refuse. */
+static bool kernel_refuses_always(const struct policy *p, int nr)
+{
+        static const bool refuses[] = {
+            [KACT_ERRNO] = true,
+            [KACT_KILL_THREAD] = true,
+            [KACT_KILL_PROCESS] = true,
+            [KACT_TRAP] = true,
+        };
+        for (size_t i = 0; i < p->n_entries; i++) {
+                const struct policy_entry *e = &p->entries[i];
+                bool named = false;
+                for (size_t k = 0; k < e->n_nrs && !named; k++)
+                        named = e->nrs[k] == nr;
+                if (!named)
+                        continue;
+                if (!refuses[e->action])
+                        return false;
+                if (e->n_args == 0)
+                        return true;
+        }
+        return refuses[p->default_action];
+}
+
+int policy_protection_gaps(const struct policy *p, bool privileged, const char **ret_names,
+                           size_t max, size_t *ret_n)
 {
         size_t n = 0;
         for (size_t i = 0; i < N_PROTECTED; i++) {
                 int nr = seccomp_syscall_resolve_name(protected_calls[i].name);
-                if (nr == __NR_SCMP_ERROR || policy_routes_always(p, nr))
+                if (nr == __NR_SCMP_ERROR || policy_routes_always(p, nr) ||
+                    (protected_calls[i].privileged && !privileged))
+                        continue;
+                if (protected_calls[i].kind == PROTECT_REFUSE && kernel_refuses_always(p, nr))
                         continue;
                 if (n < max)
                         ret_names[n] = protected_calls[i].name;
@@ -183,6 +220,13 @@ int policy_protect_files(struct policy *p, const char *const *paths, size_t n_pa
                         if (!rule) {
                                 r = -ENOMEM;
                                 break;
+                        }
+                        if (protected_calls[i].kind == PROTECT_REFUSE) {
+                                /* Nothing to match: refused whole, as a
+                                 * call the kernel filter does not allow. */
+                                rule->needs = 0;
+                                rule->errno_value = EPERM;
+                                continue;
                         }
                         if (protected_calls[i].kind == PROTECT_OPEN)
                                 r = add_flags_cond(rule, protected_calls[i].flags_index,

@@ -69,8 +69,9 @@ static void run_usage(FILE *out)
               "      --prompt-timeout SECONDS\n"
               "                      deadline of each prompt (default: the profile's\n"
               "                      supervisor.promptTimeout, 30 s)\n"
-              "      --control PATH  the control socket (default:\n"
-              "                      $XDG_RUNTIME_DIR/scmp-super/PID.sock)\n"
+              "      --control NAME  the control socket: a path, or @NAME in the abstract\n"
+              "                      namespace (default: @scmp-super/UID/PID.RANDOM, which\n"
+              "                      no sealed command can connect to)\n"
               "  -h, --help          show this help\n"
               "\n"
               "COMMAND is sealed off from scmp-super: it cannot read or write its memory,\n"
@@ -154,7 +155,9 @@ static int protect_governing_files(struct policy *policy, const char *policy_pat
         int r = policy_protect_files(policy, list, n);
         if (r < 0)
                 return r;
-        policy_protection_gaps(policy, gaps, sizeof(gaps) / sizeof(gaps[0]), &n_gaps);
+        /* As root the command may hold CAP_DAC_READ_SEARCH. */
+        policy_protection_gaps(policy, geteuid() == 0, gaps, sizeof(gaps) / sizeof(gaps[0]),
+                               &n_gaps);
         if (n_gaps == 0)
                 return 0;
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "control.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -12,11 +12,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "errnos.h"
+#include "proc_tree.h"
 #include "scmp_client.h"
+#include "seal.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
@@ -55,6 +58,10 @@ struct control_server {
         /* Refuses clients from a supervised tree, or NULL. */
         control_peer_check_fn peer_check;
         void *peer_check_ctx;
+        bool abstract; /* path is "@name" */
+        /* Abstract, on a kernel whose Landlock keeps every sealed command
+         * from connecting (seal.h). */
+        bool kernel_keeps_commands_out;
 };
 
 struct write_req {
@@ -389,6 +396,19 @@ static void refuse(struct control_client *c, const char *why)
         client_close(c);
 }
 
+static int pidfd_open_process(pid_t pid)
+{
+        long fd = syscall(SYS_pidfd_open, pid, 0);
+        return fd < 0 ? -1 : (int)fd;
+}
+
+/* A pidfd turns readable when its process exits. */
+static bool pidfd_alive(int pidfd)
+{
+        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+        return pidfd >= 0 && poll(&pfd, 1, 0) == 0;
+}
+
 /* Linux 6.5: a pidfd of the peer as it was at connect(), which no other
  * process can take over. */
 #ifndef SO_PEERPIDFD
@@ -397,19 +417,73 @@ static void refuse(struct control_client *c, const char *why)
 
 /* Whether the client may speak for a person, by the owner's peer check;
  * 0, or -EPERM with the reason in why. */
+/*
+ * What every control server refuses, before its owner's own check: a
+ * client it cannot name (pid 0: a pid namespace above ours), one in a pid
+ * namespace below ours (a container's), and, unless the kernel keeps
+ * sealed commands off this socket, one under a seccomp filter, as every
+ * process a supervisor serves is (its filter cannot be removed, so this
+ * holds for a command of another run, and for an orphan whose supervisor
+ * has exited).
+ */
+static int check_peer_generic(const struct control_server *s, pid_t pid, char *why, size_t why_size)
+{
+        if (pid <= 0) {
+                snprintf(why, why_size,
+                         "permission denied: a client in a pid namespace above ours cannot be "
+                         "told from a supervised command");
+                return -EPERM;
+        }
+        int ours = proc_pid_ns_depth(getpid()), theirs = proc_pid_ns_depth(pid);
+        if (ours < 0 || theirs < 0) {
+                snprintf(why, why_size,
+                         "permission denied: cannot tell whether pid %d is a supervised "
+                         "command (%s)",
+                         (int)pid, strerror(-(ours < 0 ? ours : theirs)));
+                return -EPERM;
+        }
+        if (theirs > ours) {
+                snprintf(why, why_size,
+                         "permission denied: pid %d lives in a pid namespace below ours (a "
+                         "container's) and may not act for a person",
+                         (int)pid);
+                return -EPERM;
+        }
+        if (s->kernel_keeps_commands_out)
+                return 0;
+        int mode = proc_seccomp_mode(pid);
+        if (mode != 0) {
+                snprintf(why, why_size,
+                         "permission denied: pid %d runs under a seccomp filter, as every "
+                         "supervised command does; answer from a shell without one%s",
+                         (int)pid, s->abstract ? "" : " (or use an abstract --control @NAME)");
+                return -EPERM;
+        }
+        return 0;
+}
+
+/* Whether the client may speak for a person; 0, or -EPERM with the reason
+ * in why. */
 static int check_peer(struct control_server *s, int fd, pid_t pid, char *why, size_t why_size)
 {
         int pidfd = -1;
         socklen_t len = sizeof(pidfd);
 
-        if (!s->peer_check)
-                return 0;
-        /* Without SO_PEERPIDFD (before Linux 6.5) the check opens a pidfd
-         * from the pid, which a process that connected and exited at once
-         * may have handed on (SECURITY.md). */
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) < 0)
-                pidfd = -1;
-        int r = s->peer_check(s->peer_check_ctx, pid, pidfd, why, why_size);
+        /* Without SO_PEERPIDFD (before Linux 6.5) a pidfd is opened from
+         * the pid, which a process that connected and exited at once may
+         * have handed on (SECURITY.md). */
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERPIDFD, &pidfd, &len) < 0 || pidfd < 0)
+                pidfd = pid > 0 ? pidfd_open_process(pid) : -1;
+        int r = check_peer_generic(s, pid, why, why_size);
+        if (r == 0 && s->peer_check)
+                r = s->peer_check(s->peer_check_ctx, pid, pidfd, why, why_size);
+        /* Everything read from /proc was about the client only if it is
+         * still alive now: a dead one's pid may name another process. */
+        if (r == 0 && !pidfd_alive(pidfd)) {
+                snprintf(why, why_size, "permission denied: pid %d exited while it was checked",
+                         (int)pid);
+                r = -EPERM;
+        }
         if (pidfd >= 0)
                 close(pidfd);
         return r < 0 ? -EPERM : 0;
@@ -513,62 +587,11 @@ int unix_socket_clear_stale(const char *path, char *err, size_t err_size)
         return 0;
 }
 
-/* Sockets left in our directory by supervisors that were killed (PID.sock
- * whose PID is gone and where nobody listens) are removed, so they do not
- * pile up or mislead a client looking for a supervisor. */
-static void sweep_stale(const char *dir)
+int control_default_name(char *buf, size_t size, char *err, size_t err_size)
 {
-        char path[sizeof(((struct sockaddr_un *)0)->sun_path)], err[256];
-        DIR *d = opendir(dir);
-        struct dirent *e;
-
-        if (!d)
-                return;
-        while ((e = readdir(d))) {
-                char *end;
-                long pid = strtol(e->d_name, &end, 10);
-                if (end == e->d_name || strcmp(end, ".sock") != 0 || pid <= 0 ||
-                    pid == (long)getpid())
-                        continue;
-                if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-                        continue;
-                int n = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-                if (n > 0 && (size_t)n < sizeof(path))
-                        (void)unix_socket_clear_stale(path, err, sizeof(err));
-        }
-        closedir(d);
-}
-
-int control_default_path(char *buf, size_t size, char *err, size_t err_size)
-{
-        char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
-        struct stat st;
-        mode_t old;
-        int r;
-
-        r = scmp_client_socket_dir(dir, sizeof(dir));
+        int r = scmp_client_default_name((int)getpid(), buf, size);
         if (r < 0)
-                return fail(err, err_size, r, "the control socket directory's name is too long");
-        old = umask(077);
-        r = mkdir(dir, 0700) < 0 && errno != EEXIST ? -errno : 0;
-        umask(old);
-        if (r < 0)
-                return fail(err, err_size, r, "%s: %s", dir, strerror(-r));
-        /* Anyone can create /tmp/scmp-super-UID first; use it only if it is
-         * ours and closed to others. */
-        if (lstat(dir, &st) < 0)
-                return fail(err, err_size, -errno, "%s: %s", dir, strerror(errno));
-        const char *kind = S_ISDIR(st.st_mode) ? "a directory" : "not a directory";
-        if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 077) != 0)
-                return fail(err, err_size, -EPERM,
-                            "%s: refusing to use it: it must be a directory owned by uid %u with "
-                            "mode 0700 (it is %s, uid %u, mode %04o)",
-                            dir, (unsigned)geteuid(), kind, (unsigned)st.st_uid,
-                            (unsigned)(st.st_mode & 07777));
-        int n = snprintf(buf, size, "%s/%d.sock", dir, (int)getpid());
-        if (n < 0 || (size_t)n >= size || (size_t)n >= sizeof(dir))
-                return fail(err, err_size, -ENAMETOOLONG, "%s: name too long", dir);
-        sweep_stale(dir);
+                return fail(err, err_size, r, "naming the control socket: %s", strerror(-r));
         return 0;
 }
 
@@ -579,18 +602,38 @@ static void on_listener_closed(uv_handle_t *handle)
         server_release(s);
 }
 
-int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *path,
-                         struct control_server **ret_server, char *err, size_t err_size)
+/* Binds and listens on an abstract name ourselves (libuv before 1.46
+ * knows paths only), and hands the socket to the listener handle. */
+static int listen_abstract(uv_pipe_t *listener, const char *name)
 {
-        struct control_server *s;
-        mode_t old;
-        int r;
+        struct sockaddr_un sa;
+        unsigned len;
+        int r = scmp_client_sockaddr(name, &sa, &len);
+        if (r < 0)
+                return r;
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        if (bind(fd, (struct sockaddr *)&sa, (socklen_t)len) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        r = uv_pipe_open(listener, fd);
+        if (r < 0)
+                close(fd);
+        return r;
+}
 
+/* A pathname socket: what may be wrong with its place, said plainly; a
+ * stale socket left there by a supervisor that is gone is removed. */
+static int check_socket_path(const char *path, char *err, size_t err_size)
+{
         if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
                 return fail(err, err_size, -ENAMETOOLONG,
                             "%s: too long for a unix socket (at most %zu bytes)", path,
                             sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
-        r = unix_socket_clear_stale(path, err, err_size);
+        int r = unix_socket_clear_stale(path, err, err_size);
         if (r < 0)
                 return r;
         /* libuv reports a missing directory as EACCES; say what is wrong. */
@@ -605,6 +648,20 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
                 if (!S_ISDIR(st.st_mode))
                         return fail(err, err_size, -ENOTDIR, "%s: not a directory", dir);
         }
+        return 0;
+}
+
+int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *path,
+                         struct control_server **ret_server, char *err, size_t err_size)
+{
+        struct control_server *s;
+        bool abstract = path[0] == '@';
+        mode_t old;
+        int r;
+
+        r = abstract ? 0 : check_socket_path(path, err, err_size);
+        if (r < 0)
+                return r;
         s = calloc(1, sizeof(*s));
         if (!s || !(s->path = strdup(path))) {
                 free(s);
@@ -613,6 +670,11 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
         s->broker = b;
         s->loop = loop;
         s->fe.ops = &control_ops;
+        s->abstract = abstract;
+        /* Sealed commands cannot connect to an abstract socket made
+         * outside their domain (seal.h); anywhere else, the peer check
+         * must tell them apart itself. */
+        s->kernel_keeps_commands_out = abstract && seal_landlock_abi() >= SEAL_LANDLOCK_MIN_ABI;
         r = uv_pipe_init(loop, &s->listener, 0);
         if (r < 0) {
                 free(s->path);
@@ -621,18 +683,24 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
         }
         s->open_handles = 1;
         uv_unref((uv_handle_t *)&s->listener);
-        /* umask is process-wide, but the supervisor is single-threaded here:
-         * the socket never exists with looser permissions. */
-        old = umask(077);
-        r = uv_pipe_bind(&s->listener, path);
-        umask(old);
-        if (r == 0 && chmod(path, 0600) < 0)
-                r = -errno;
+        if (abstract) {
+                r = listen_abstract(&s->listener, path);
+        } else {
+                /* umask is process-wide, but the supervisor is single-
+                 * threaded here: the socket never exists with looser
+                 * permissions. */
+                old = umask(077);
+                r = uv_pipe_bind(&s->listener, path);
+                umask(old);
+                if (r == 0 && chmod(path, 0600) < 0)
+                        r = -errno;
+        }
         if (r == 0)
                 r = uv_listen((uv_stream_t *)&s->listener, 16, on_connection);
         if (r < 0) {
                 fail(err, err_size, r, "%s: %s", path, uv_strerror(r));
-                unlink(path);
+                if (!abstract)
+                        unlink(path);
                 s->stopping = true;
                 uv_close((uv_handle_t *)&s->listener, on_listener_closed);
                 return r;
@@ -660,7 +728,8 @@ void control_server_stop(struct control_server *s)
                 return;
         s->stopping = true;
         prompt_broker_remove_frontend(s->broker, &s->fe);
-        unlink(s->path);
+        if (!s->abstract)
+                unlink(s->path);
         for (struct control_client *c = s->clients; c; c = c->next)
                 client_close(c);
         uv_close((uv_handle_t *)&s->listener, on_listener_closed);

@@ -9,12 +9,16 @@
  *
  * Only a person may answer. A client must have our own uid (or be root):
  * the peer's credentials (SO_PEERCRED) are checked on every connection,
- * whatever the socket's file mode. And the owner's peer check (run's: not a
- * descendant of the supervisor, proc_tree.h) refuses clients the
- * supervised command started, which have our uid too. A refused client
- * gets an error line and is disconnected before it hears anything. The
- * socket is created 0600 under umask 077, by default in a 0700 directory
- * we own.
+ * whatever the socket's file mode. Supervised commands have that uid too,
+ * and are kept out in layers. The default socket is abstract, which a
+ * sealed command (seal.h: any run's, or the daemon's run --connect) cannot
+ * connect to on Linux 6.12 and later. Every server refuses a client in a
+ * pid namespace below its own, and, where the kernel does not keep sealed
+ * commands out (a path, an older kernel), one under a seccomp filter, as
+ * every supervised process is. Then the owner's own check (run's: not a
+ * descendant of the supervisor, proc_tree.h). A refused client gets an
+ * error line and is disconnected before it hears anything. A path socket
+ * is created 0600 under umask 077.
  *
  * Every client is sent a "hello" and then each waiting request; new
  * requests and resolutions are sent to all. A line from a client longer
@@ -37,13 +41,11 @@
 struct control_server;
 
 /*
- * The default socket path for this process: DIR/PID.sock, where DIR is
- * $XDG_RUNTIME_DIR/scmp-super, or /tmp/scmp-super-UID without
- * XDG_RUNTIME_DIR (scmp_client_socket_dir()). DIR is created 0700 if
- * needed, and refused (with a reason in err) if it is not a directory we
- * own that only we can enter.
+ * The default socket name for this process: "@scmp-super/UID/PID.RANDOM",
+ * in the abstract namespace (scmp_client_default_name()), where no sealed
+ * command can connect on Linux 6.12 and later (seal.h).
  */
-int control_default_path(char *buf, size_t size, char *err, size_t err_size);
+int control_default_name(char *buf, size_t size, char *err, size_t err_size);
 
 /* Removes a socket file at path that nobody listens on (a listener that
  * died); 0 also when there is none. Refuses, with a message in err, a file
@@ -51,9 +53,10 @@ int control_default_path(char *buf, size_t size, char *err, size_t err_size);
 int unix_socket_clear_stale(const char *path, char *err, size_t err_size);
 
 /*
- * Listens on path and joins b as a front end. A socket file left at path by
- * a process that is gone is replaced; one somebody listens on, or a file that
- * is not a socket, is an error. The handles do not keep the loop alive.
+ * Listens on path and joins b as a front end. "@name" is an abstract name;
+ * for a path, a socket file left there by a process that is gone is
+ * replaced, and one somebody listens on, or a file that is not a socket, is
+ * an error. The handles do not keep the loop alive.
  */
 int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *path,
                          struct control_server **ret_server, char *err, size_t err_size);

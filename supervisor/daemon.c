@@ -21,6 +21,7 @@
 #include "decision_log.h"
 #include "proc_tree.h"
 #include "prompt.h"
+#include "scmp_client.h"
 #include "supervisor.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -872,37 +873,20 @@ static bool in_chain(const pid_t *chain, size_t n, pid_t pid)
 /*
  * The daemon's control clients: a person's, never a target's process,
  * which could otherwise answer its own prompts (it may run as root, or as
- * our uid). Refused: a client in a pid namespace below ours (a container's:
- * processes `runc exec` adds do not descend from its init), one that
- * descends from a target's process, or from the `run --connect` that
- * launched one (a subreaper), and any that cannot be told apart.
+ * our uid). Beyond what every control server refuses (control.c: a pid
+ * namespace below ours, as a container's, where `runc exec` adds processes
+ * that do not descend from its init; a seccomp filter, where the socket
+ * does not keep sealed commands out), refused: a client that descends from
+ * a target's process, or from the live `run --connect` that launched one
+ * (a subreaper), and any whose descent cannot be told.
  */
 static int refuse_targets(void *ctx, pid_t pid, int pidfd, char *why, size_t why_size)
 {
         struct daemon *d = ctx;
-        pid_t *chain = NULL;
+        pid_t *chain = malloc(PROC_TREE_MAX_DEPTH * sizeof(*chain));
         size_t n = 0;
-        int ours = proc_pid_ns_depth(getpid());
-        int theirs = pid > 0 ? proc_pid_ns_depth(pid) : -ESRCH;
-        int r;
+        int r = chain ? proc_tree_ancestors(pid, pidfd, chain, PROC_TREE_MAX_DEPTH, &n) : -ENOMEM;
 
-        if (ours < 0 || theirs < 0) {
-                r = ours < 0 ? ours : theirs;
-                snprintf(why, why_size,
-                         "permission denied: cannot tell whether pid %d belongs to a supervised "
-                         "target (%s)",
-                         (int)pid, strerror(-r));
-                return -EPERM;
-        }
-        if (theirs > ours) {
-                snprintf(why, why_size,
-                         "permission denied: pid %d lives in a pid namespace below the daemon's "
-                         "(a container's), and may not act for a person",
-                         (int)pid);
-                return -EPERM;
-        }
-        chain = malloc(PROC_TREE_MAX_DEPTH * sizeof(*chain));
-        r = chain ? proc_tree_ancestors(pid, pidfd, chain, PROC_TREE_MAX_DEPTH, &n) : -ENOMEM;
         if (r < 0) {
                 free(chain);
                 snprintf(why, why_size,
@@ -1273,18 +1257,21 @@ static bool is_announcement(const char *line)
 int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
                            size_t errlen)
 {
-        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        struct sockaddr_un addr;
+        unsigned addr_len;
         char *buf = NULL;
         size_t len = 0, cap = 0;
         int fd, r;
 
-        if (strlen(path) >= sizeof(addr.sun_path)) {
-                snprintf(errbuf, errlen, "socket path too long");
-                return -ENAMETOOLONG;
+        /* A path, or "@name" in the abstract namespace (scmp_client.h). */
+        r = scmp_client_sockaddr(path, &addr, &addr_len);
+        if (r < 0) {
+                snprintf(errbuf, errlen, "%s",
+                         r == -ENAMETOOLONG ? "socket name too long" : "empty socket name");
+                return r;
         }
-        strcpy(addr.sun_path, path);
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        if (fd < 0 || connect(fd, (struct sockaddr *)&addr, (socklen_t)addr_len) < 0) {
                 r = -errno;
                 snprintf(errbuf, errlen, "cannot connect: %s", strerror(-r));
                 goto out;

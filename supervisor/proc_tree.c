@@ -215,3 +215,13 @@ int proc_pid_ns_depth(pid_t pid)
         int r = status_field(pid, "NSpid:", value, sizeof(value));
         return r < 0 ? r : proc_status_ns_depth(value);
 }
+
+int proc_seccomp_mode(pid_t pid)
+{
+        char value[32] = "";
+        pid_t mode = -1;
+        int r = status_field(pid, "Seccomp:", value, sizeof(value));
+        if (r == 0)
+                r = proc_status_pid(value, &mode);
+        return r < 0 ? r : (int)mode;
+}

@@ -50,6 +50,11 @@ int proc_tree_descends(pid_t pid, int pidfd, pid_t ancestor);
  * namespace nested in ours, as a container's), or a negative errno. */
 int proc_pid_ns_depth(pid_t pid);
 
+/* pid's seccomp mode: 0 none, 1 strict, 2 filter (every process a
+ * supervisor serves, since a filter cannot be removed), or a negative
+ * errno. */
+int proc_seccomp_mode(pid_t pid);
+
 /*
  * Parsing /proc/PID/status, exposed for tests and fuzz/fuzz_proc_status.c.
  * proc_status_value(): the value of the line of text (len bytes, not

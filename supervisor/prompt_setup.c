@@ -169,7 +169,7 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
                         goto fail;
                 }
         } else {
-                r = control_default_path(path, sizeof(path), err, err_size);
+                r = control_default_name(path, sizeof(path), err, err_size);
                 if (r < 0)
                         goto fail;
         }

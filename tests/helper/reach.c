@@ -21,7 +21,18 @@
  *                                 exited, connect to the control socket
  *                                 SOCKET and answer every request "allow,
  *                                 forever" ("answer: ...")
+ *   reach answer-late SOCKET PATH FILE
+ *                                 as answer, from a process left behind:
+ *                                 we exit at once, and it waits until its
+ *                                 new parent (run, a subreaper) is gone
+ *                                 too, then answers; it writes its lines
+ *                                 to FILE, and "done" last
+ *   (SOCKET may be "@NAME", an abstract name.)
  *   reach abstract NAME           connect to the abstract unix socket NAME
+ *   reach uring-write PATH        open PATH for writing, truncating it,
+ *                                 through io_uring (IORING_OP_OPENAT), where
+ *                                 no rule sees the path: "uring-setup: ..."
+ *                                 and, if that worked, "uring-openat: ..."
  *
  * Built without sanitizers (tests/CMakeLists.txt): every attempt is a raw
  * system call, so what is printed is what the kernel said.
@@ -38,12 +49,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/io_uring.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HELPER_NAME "reach"
@@ -166,14 +180,20 @@ static unsigned long line_id(const char *line)
 static void answer_all(const char *socket_path)
 {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        size_t name_len = strlen(socket_path);
         char buf[65536];
         size_t len = 0;
 
-        if (strlen(socket_path) >= sizeof(sa.sun_path))
+        if (name_len >= sizeof(sa.sun_path))
                 usage_error("socket path too long");
-        strcpy(sa.sun_path, socket_path);
+        /* "@NAME": the abstract name NAME, after a NUL. */
+        memcpy(sa.sun_path, socket_path, name_len);
+        if (socket_path[0] == '@')
+                sa.sun_path[0] = '\0';
+        socklen_t sa_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + name_len +
+                                       (socket_path[0] == '@' ? 0 : 1));
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sa_len) < 0) {
                 report("answer: connect", -1);
                 return;
         }
@@ -264,6 +284,48 @@ static int verb_answer(int argc, char **argv)
         return 0;
 }
 
+/* Waits while our parent is one of these two (at most a minute: a bound,
+ * so nothing of a failed test lingers). */
+static bool wait_parent_not(pid_t a, pid_t b)
+{
+        time_t end = time(NULL) + 60;
+        for (pid_t p = getppid(); p == a || p == b; p = getppid()) {
+                if (time(NULL) > end)
+                        return false;
+                sched_yield();
+        }
+        return true;
+}
+
+static int verb_answer_late(int argc, char **argv)
+{
+        const char *socket_path = argv[0], *ask = argv[1], *file = argv[2];
+        pid_t first_parent = getpid(), run = getppid();
+
+        pid_t left = fork();
+        if (left < 0)
+                usage_error("fork: %s", strerror(errno));
+        if (left > 0)
+                return 0; /* the command ends; so will run */
+        /* Reparented to run, the subreaper; then, once run has exited, to
+         * whatever reaps orphans outside it. */
+        if (!wait_parent_not(first_parent, run))
+                _exit(1);
+        int out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (out < 0 || dup2(out, STDOUT_FILENO) < 0)
+                _exit(1);
+        pid_t opener = fork();
+        if (opener == 0) {
+                long fd = syscall(SYS_openat, AT_FDCWD, ask, O_RDONLY | O_CLOEXEC);
+                report("open", fd);
+                _exit(0);
+        }
+        answer_all(socket_path);
+        waitpid(opener, NULL, 0);
+        say("done");
+        _exit(0);
+}
+
 static int verb_abstract(int argc, char **argv)
 {
         struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -282,16 +344,63 @@ static int verb_abstract(int argc, char **argv)
         return 0;
 }
 
+static int verb_uring_write(int argc, char **argv)
+{
+        struct io_uring_params params = {0};
+        long fd = syscall(__NR_io_uring_setup, 4, &params);
+        report("uring-setup", fd);
+        if (fd < 0)
+                return 0;
+        size_t sq_size = params.sq_off.array + params.sq_entries * sizeof(uint32_t);
+        size_t cq_size = params.cq_off.cqes + params.cq_entries * sizeof(struct io_uring_cqe);
+        char *sq = mmap(NULL, sq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, (int)fd,
+                        IORING_OFF_SQ_RING);
+        char *cq = mmap(NULL, cq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, (int)fd,
+                        IORING_OFF_CQ_RING);
+        struct io_uring_sqe *sqes =
+            mmap(NULL, params.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_POPULATE, (int)fd, IORING_OFF_SQES);
+        if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED)
+                usage_error("mmap of the io_uring rings: %s", strerror(errno));
+
+        struct io_uring_sqe *sqe = &sqes[0];
+        memset(sqe, 0, sizeof(*sqe));
+        sqe->opcode = IORING_OP_OPENAT;
+        sqe->fd = AT_FDCWD;
+        sqe->addr = (uint64_t)(uintptr_t)argv[0];
+        sqe->open_flags = O_WRONLY | O_TRUNC | O_CLOEXEC;
+        uint32_t *tail = (uint32_t *)(sq + params.sq_off.tail);
+        uint32_t mask = *(uint32_t *)(sq + params.sq_off.ring_mask);
+        uint32_t *array = (uint32_t *)(sq + params.sq_off.array);
+        array[*tail & mask] = 0;
+        __atomic_store_n(tail, *tail + 1, __ATOMIC_RELEASE);
+        long r = syscall(__NR_io_uring_enter, (int)fd, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+        if (r < 0) {
+                report("uring-openat", r);
+                return 0;
+        }
+        uint32_t head = __atomic_load_n((uint32_t *)(cq + params.cq_off.head), __ATOMIC_ACQUIRE);
+        uint32_t cq_mask = *(uint32_t *)(cq + params.cq_off.ring_mask);
+        struct io_uring_cqe *cqe =
+            (struct io_uring_cqe *)(cq + params.cq_off.cqes) + (head & cq_mask);
+        if (cqe->res >= 0) {
+                close(cqe->res);
+                say("uring-openat: OK");
+        } else {
+                say("uring-openat: %s", errno_name(-cqe->res));
+        }
+        return 0;
+}
+
 static const struct {
         const char *name;
         int min_args; /* -1: exactly max_args */
         int max_args;
         int (*run)(int argc, char **argv);
 } verbs[] = {
-    {"signal", 2, 64, verb_signal},
-    {"memory", 1, 1, verb_memory},
-    {"answer", 3, 3, verb_answer},
-    {"abstract", 1, 1, verb_abstract},
+    {"signal", 2, 64, verb_signal},    {"memory", 1, 1, verb_memory},
+    {"answer", 3, 3, verb_answer},     {"answer-late", 3, 3, verb_answer_late},
+    {"abstract", 1, 1, verb_abstract}, {"uring-write", 1, 1, verb_uring_write},
 };
 
 int main(int argc, char **argv)

@@ -72,7 +72,8 @@ for who in root nobody; do
   "defaultAction": "SCMP_ACT_ALLOW",
   "syscalls": [{"names": ["openat", "open", "creat", "openat2", "truncate", "link",
                           "linkat", "unlink", "unlinkat", "rename", "renameat",
-                          "renameat2"], "action": "SCMP_ACT_NOTIFY"}],
+                          "renameat2", "io_uring_setup", "open_by_handle_at"],
+                "action": "SCMP_ACT_NOTIFY"}],
   "supervisor": {
     "defaultAction": "allow",
     "promptTimeout": 2,
@@ -147,6 +148,34 @@ time.sleep(120)' "$name" >"$dir/abstract.out" &
                         '"by":"client"' "$(cat "$dir/log.jsonl")"
         done
 
+        # A command of another run answering this run's prompt: over the
+        # default abstract socket the kernel refuses the connection; over
+        # a path, the command's seccomp filter gives it away.
+        for where in default path; do
+                control=()
+                [ "$where" = path ] && control=(--control "$dir/b.sock")
+                rm -f "$dir/b.err" "$dir/b.sock"
+                as "$who" timeout -k 5 "$HANG_LIMIT" "$SUP" run --policy "$dir/ask.orig" \
+                        --prompt socket "${control[@]}" -- cat "$dir/ask/f" \
+                        >"$dir/b.out" 2>"$dir/b.err" </dev/null &
+                other=$!
+                wait_for 10 has_line "$dir/b.err" "control socket: "
+                name=$(sed -n 's/^scmp-super: control socket: //p' "$dir/b.err")
+                sup_as "$who" run --policy "$dir/mkdir.json" -- "$REACH" answer "$name" \
+                        /dev/null child
+                if [ "$where" = default ]; then
+                        assert_eq "$who: the default control socket is abstract" "@" "${name:0:1}"
+                        assert_contains "$who: another run's command cannot even connect" \
+                                "answer: connect: EPERM" "$OUT"
+                else
+                        assert_contains "$who: another run's command is refused on a path socket" \
+                                "runs under a seccomp filter" "$OUT"
+                fi
+                wait "$other"
+                assert_eq "$who, $where: the other run's prompt was not answered by it" "" \
+                        "$(cat "$dir/b.out")"
+        done
+
         # A person's client, outside the run, still answers: it waits for
         # the socket, then allows the first request.
         cp "$dir/ask.orig" "$dir/ask.json"
@@ -197,10 +226,19 @@ parent-rename-refused"
                 "$(cat "$dir/log.jsonl")"
         assert_not_contains "$who: no warning when opens are routed" "can rewrite" "$ERR"
 
+        # io_uring opens files where no rule sees the path: refused whole.
+        cp "$dir/ask.orig" "$dir/ask.json"
+        sup_as "$who" run --policy "$dir/ask.json" --prompt none -- "$REACH" uring-write \
+                "$dir/ask.json"
+        expect "$who: io_uring is refused while the profile is protected" 0 "uring-setup: EPERM"
+        assert_eq "$who: the profile is still unchanged" "" "$(cmp "$dir/ask.orig" "$dir/ask.json" 2>&1)"
+
         # Where opens are not routed, one line names the risk.
+        gaps="open, openat, creat, openat2, truncate, link, linkat, unlink, unlinkat, rename, renameat, renameat2, io_uring_setup"
+        [ "$who" = root ] && gaps="$gaps, open_by_handle_at"
         sup_as "$who" run --policy "$dir/mkdir.json" -- true
         assert_contains "$who: run says the command can rewrite its profile" \
-                "scmp-super: warning: the command can rewrite $dir/mkdir.json: writable by uid $(as "$who" id -u), and the profile does not route open, openat, creat, openat2, truncate, link, linkat, unlink, unlinkat, rename, renameat, renameat2 to scmp-super (SCMP_ACT_NOTIFY), which would refuse that" \
+                "scmp-super: warning: the command can rewrite $dir/mkdir.json: writable by uid $(as "$who" id -u), and the profile does not route $gaps to scmp-super (SCMP_ACT_NOTIFY), which would refuse that" \
                 "$ERR"
 
         # A same-uid process outside the run (no Landlock domain): kept out
@@ -249,6 +287,21 @@ if start_daemon --policy-dir "$TMP/d/profiles" --control "$CONTROL"; then
                 assert_contains "daemon, $how: the prompted open timed out, denied" \
                         "open: EACCES" "$OUT"
         done
+        # An orphan of the command, once its run --connect has exited: no
+        # supervised process descends from anything the daemon knows, but
+        # its filter gives it away.
+        run_sup run --connect "$SOCK" --policy "$TMP/d/profiles/default.json" -- \
+                "$REACH" answer-late "$CONTROL" "$TMP/d/ask/f" "$TMP/late.out"
+        assert_exit "daemon, late: run --connect ends with its command" 0
+        if wait_for 30 has_line "$TMP/late.out" done; then
+                assert_contains "daemon, late: the orphan's client is refused" \
+                        "answer: refused: {\"v\":1,\"type\":\"error\",\"message\":\"permission denied: pid" \
+                        "$(cat "$TMP/late.out")"
+                assert_contains "daemon, late: its prompted open timed out, denied" \
+                        "open: EACCES" "$(cat "$TMP/late.out")"
+        else
+                fail "daemon, late: the orphan finishes" "$(cat "$TMP/late.out")"
+        fi
         # And a person's client is still taken.
         if "$SCMP_SUPER" status --control "$CONTROL" >"$TMP/status.out" 2>&1; then
                 pass "daemon: a person's client is still served"

@@ -46,7 +46,8 @@ static struct policy *load(const char *text)
 #define ROUTED                                                                                     \
         "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['open', 'openat', "           \
         "'creat', 'openat2', 'truncate', 'link', 'linkat', 'unlink', 'unlinkat', 'rename', "       \
-        "'renameat', 'renameat2'], 'action': 'SCMP_ACT_NOTIFY'}], 'supervisor': "                  \
+        "'renameat', 'renameat2', 'io_uring_setup', 'open_by_handle_at'], 'action': "              \
+        "'SCMP_ACT_NOTIFY'}], 'supervisor': "                                                      \
         "{'defaultAction': 'deny', 'rules': [{'path': '/home/u/**', 'action': 'allow'}]}}"
 
 static const char *const files[] = {"/home/u/p.json", "/home/u/logs/run.jsonl"};
@@ -136,11 +137,11 @@ static void test_only_routed_calls_get_rules_and_the_rest_are_named(void **state
 
         const char *names[16];
         size_t n = 0;
-        assert_int_equal(policy_protection_gaps(p, names, 16, &n), 0);
+        assert_int_equal(policy_protection_gaps(p, false, names, 16, &n), 0);
         assert_int_equal(n, 2);
         assert_string_equal(names[0], "open");
         assert_string_equal(names[1], "openat");
-        assert_int_equal(policy_protection_gaps(p, names, 1, &n), -ENOBUFS);
+        assert_int_equal(policy_protection_gaps(p, false, names, 1, &n), -ENOBUFS);
         assert_int_equal(n, 2);
 
         assert_int_equal(policy_protect_files(p, files, 1), 0);
@@ -158,12 +159,45 @@ static void test_a_profile_that_routes_everything_has_no_gaps(void **state)
         struct policy *p = load(ROUTED);
         size_t n = 99;
         const char *names[16];
-        assert_int_equal(policy_protection_gaps(p, names, 16, &n), 0);
+        assert_int_equal(policy_protection_gaps(p, false, names, 16, &n), 0);
         assert_int_equal(n, 0);
         /* The profile's own rule keeps its place after the built-in ones:
          * nothing protected, nothing added. */
         assert_int_equal(policy_protect_files(p, files, 0), 0);
         assert_int_equal(p->n_rules, 1);
+        policy_free(p);
+}
+
+static void test_calls_that_reach_files_without_a_path_are_refused_whole(void **state)
+{
+        (void)state;
+        struct policy *p = load(ROUTED);
+        assert_int_equal(policy_protect_files(p, files, 1), 0);
+        struct policy_decision d = decide(p, SYS_io_uring_setup, 0, 0, NULL, NULL);
+        assert_int_equal(d.verdict, VERDICT_DENY);
+        assert_int_equal(d.errno_value, EPERM);
+        assert_true(d.rule->builtin);
+        d = decide(p, SYS_open_by_handle_at, 0, 0, NULL, NULL);
+        assert_true(d.rule->builtin);
+        policy_free(p);
+
+        /* Allowed in the kernel: a gap, the handle one only for a command
+         * that may hold capabilities. Refused in the kernel: none. */
+        const char *names[16];
+        size_t n = 0;
+        p = load("{'defaultAction': 'SCMP_ACT_NOTIFY', 'syscalls': [{'names': ['io_uring_setup', "
+                 "'open_by_handle_at'], 'action': 'SCMP_ACT_ALLOW'}]}");
+        assert_int_equal(policy_protection_gaps(p, false, names, 16, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(names[0], "io_uring_setup");
+        assert_int_equal(policy_protection_gaps(p, true, names, 16, &n), 0);
+        assert_int_equal(n, 2);
+        assert_string_equal(names[1], "open_by_handle_at");
+        policy_free(p);
+        p = load("{'defaultAction': 'SCMP_ACT_NOTIFY', 'syscalls': [{'names': ['io_uring_setup', "
+                 "'open_by_handle_at'], 'action': 'SCMP_ACT_ERRNO'}]}");
+        assert_int_equal(policy_protection_gaps(p, true, names, 16, &n), 0);
+        assert_int_equal(n, 0);
         policy_free(p);
 }
 
@@ -174,6 +208,7 @@ int main(void)
             cmocka_unit_test(test_every_way_to_replace_the_file_is_refused),
             cmocka_unit_test(test_only_routed_calls_get_rules_and_the_rest_are_named),
             cmocka_unit_test(test_a_profile_that_routes_everything_has_no_gaps),
+            cmocka_unit_test(test_calls_that_reach_files_without_a_path_are_refused_whole),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
