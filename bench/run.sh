@@ -278,6 +278,14 @@ row a_open_path ns a_open - - 50000 "ref supervisor, openat, read path + glob" -
         $REF --syscall openat "${OPEN_GLOBS[@]}" -- $LOOP $T --syscall openat-path
 row c ns a_open le:1.5 scmp 20000 "c: scmp-super, path rule on openat" -- \
         $SCMP_SUPER run --policy "$OPENAT_PROFILE" -- $LOOP $T --syscall openat-path
+# b and c again, served by a daemon: `run --connect` hands the listener to
+# it, and the daemon answers with the profile as run would.
+row b_daemon ns a - scmp 50000 "b served by the daemon (run --connect)" -- \
+        "$SOURCE_DIR/bench/with_daemon.sh" $SCMP_SUPER "$GETPPID_PROFILE" -- \
+        $SCMP_SUPER run --connect @SOCK@ --policy "$GETPPID_PROFILE" -- $LOOP $T
+row c_daemon ns a_open - scmp 20000 "c served by the daemon (run --connect)" -- \
+        "$SOURCE_DIR/bench/with_daemon.sh" $SCMP_SUPER "$OPENAT_PROFILE" -- \
+        $SCMP_SUPER run --connect @SOCK@ --policy "$OPENAT_PROFILE" -- $LOOP $T --syscall openat-path
 
 # T target threads against one supervisor: the same number of calls in all,
 # split between the threads, so every row takes about as long. Each run
