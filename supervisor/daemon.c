@@ -472,7 +472,8 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         if (r < 0) {
                 stored_profile_unref(rec->profile);
                 free(rec);
-                snprintf(why, sizeof(why), "cannot watch its listener: %s", strerror(-r));
+                snprintf(why, sizeof(why), "cannot serve it (its thread, its listener): %s",
+                         strerror(-r));
                 conn_refuse(c, who, why, md.launcher);
                 return;
         }
@@ -634,22 +635,24 @@ static void on_target_closed(struct target *t)
         if (!rec)
                 return;
         struct daemon *d = rec->daemon;
-        const uint64_t *n = t->decided_by_verdict;
         say("%s %s after %llu decisions (allow %llu, log %llu, deny %llu, kill %llu)",
             describe(t->id, t->pid, who, sizeof(who)),
             d->stopping ? "released at shutdown" : "gone",
-            (unsigned long long)target_decided_total(t), (unsigned long long)n[VERDICT_ALLOW],
-            (unsigned long long)n[VERDICT_LOG], (unsigned long long)n[VERDICT_DENY],
-            (unsigned long long)n[VERDICT_KILL]);
+            (unsigned long long)target_decided_total(t),
+            (unsigned long long)target_decided(t, VERDICT_ALLOW),
+            (unsigned long long)target_decided(t, VERDICT_LOG),
+            (unsigned long long)target_decided(t, VERDICT_DENY),
+            (unsigned long long)target_decided(t, VERDICT_KILL));
         release_retained(d, rec);
         stored_profile_unref(rec->profile);
         free(rec);
         t->owner = NULL;
 }
 
-/* Once a target's prompts are all answered, the profiles it left at a
- * reload can go. Runs after every loop iteration; costs nothing while no
- * profile is retained. */
+/* Once a target has settled (its prompts answered, its lane past the call
+ * it was deciding at the reload), the profiles it left can go. Runs after
+ * every loop iteration (the watchdog's ticks among them); costs nothing
+ * while no profile is retained. */
 static void on_sweep(uv_check_t *check)
 {
         struct daemon *d = container_of(check, struct daemon, sweep);
@@ -658,27 +661,28 @@ static void on_sweep(uv_check_t *check)
                 return;
         for (struct target *t = d->sup.targets; t; t = t->next) {
                 struct daemon_target *rec = t->owner;
-                if (rec && rec->retained && !t->pending)
+                if (rec && rec->retained && supervisor_target_settled(t))
                         release_retained(d, rec);
         }
 }
 
+/* The old version stays while anything of the target may still use it:
+ * the call its lane is deciding, calls waiting for a prompt (their rule is
+ * in it); on_sweep() lets it go once the target has settled. */
 static bool switch_profile(struct daemon *d, struct target *t, struct daemon_target *rec,
                            struct stored_profile *fresh)
 {
-        if (t->pending) {
-                struct retained *node = malloc(sizeof(*node));
-                if (!node)
-                        return false; /* keep deciding with the old one */
-                node->profile = rec->profile;
-                node->next = rec->retained;
-                rec->retained = node;
-                d->n_retained++;
-        } else {
-                stored_profile_unref(rec->profile);
-        }
+        struct retained *node = malloc(sizeof(*node));
+        if (!node)
+                return false; /* keep deciding with the old one */
+        supervisor_switch_policy(t, fresh->policy);
+        node->profile = rec->profile;
+        node->next = rec->retained;
+        rec->retained = node;
+        d->n_retained++;
         rec->profile = stored_profile_ref(fresh);
-        t->policy = fresh->policy;
+        if (supervisor_target_settled(t))
+                release_retained(d, rec);
         return true;
 }
 
@@ -706,16 +710,12 @@ void daemon_reload(struct daemon *d)
                         switched++;
         }
         d->sup.policy = profile_store_find(&d->store, NULL)->policy;
+        /* In place: lanes write to it meanwhile. */
         if (d->opts.log_path) {
-                struct log_file *fresh_log = log_file_open(d->opts.log_path);
-                if (!fresh_log) {
+                int r = log_file_reopen(d->log, d->opts.log_path);
+                if (r < 0)
                         say("reload: --log %s: %s; still writing to the file opened before",
-                            d->opts.log_path, strerror(errno));
-                } else {
-                        log_file_close(d->log);
-                        d->log = fresh_log;
-                        d->sup.opts.log = fresh_log;
-                }
+                            d->opts.log_path, strerror(-r));
         }
         if (failed >= 0)
                 say("reloaded %zu profiles (%d kept their previous version); %zu live targets "
@@ -917,7 +917,14 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                size_t errlen)
 {
         static const int signums[] = {SIGHUP, SIGINT, SIGTERM};
-        struct supervisor_options sopts = {.verbose = opts->verbose};
+        /* Every target gets a lane, which alone reads its memory: reading
+         * on the loop, one target could stall all the others. */
+        struct supervisor_options sopts = {
+            .verbose = opts->verbose,
+            .fast_lane = !opts->no_lanes,
+            .lane_required = !opts->no_lanes,
+            .decision_timeout_ms = opts->decision_timeout_ms,
+        };
         struct policy_error err;
         struct daemon *d = calloc(1, sizeof(*d));
         struct stat st = {0};
@@ -1089,13 +1096,10 @@ static cJSON *target_status(struct daemon *d, struct target *t)
         }
         decided = cJSON_AddObjectToObject(obj, "decided");
         if (decided) {
-                cJSON_AddNumberToObject(decided, "allow",
-                                        (double)t->decided_by_verdict[VERDICT_ALLOW]);
-                cJSON_AddNumberToObject(decided, "log", (double)t->decided_by_verdict[VERDICT_LOG]);
-                cJSON_AddNumberToObject(decided, "deny",
-                                        (double)t->decided_by_verdict[VERDICT_DENY]);
-                cJSON_AddNumberToObject(decided, "kill",
-                                        (double)t->decided_by_verdict[VERDICT_KILL]);
+                cJSON_AddNumberToObject(decided, "allow", (double)target_decided(t, VERDICT_ALLOW));
+                cJSON_AddNumberToObject(decided, "log", (double)target_decided(t, VERDICT_LOG));
+                cJSON_AddNumberToObject(decided, "deny", (double)target_decided(t, VERDICT_DENY));
+                cJSON_AddNumberToObject(decided, "kill", (double)target_decided(t, VERDICT_KILL));
                 cJSON_AddNumberToObject(decided, "total", (double)target_decided_total(t));
         }
         pending = cJSON_AddArrayToObject(obj, "pending");

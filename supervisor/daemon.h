@@ -42,6 +42,12 @@ struct daemon_options {
         const char *control_path; /* the control socket (prompts, status), or NULL */
         const char *log_path;     /* JSON lines, one per decision, or NULL */
         unsigned message_timeout_ms;
+        /* A call whose target could not be read within this many ms is
+         * denied (0: SUPERVISOR_DECISION_TIMEOUT_MS). */
+        unsigned decision_timeout_ms;
+        /* Decide on the loop thread, without lanes: only for comparing
+         * (bench/, SCMP_SUPER_LANE=0); one target can then stall all. */
+        bool no_lanes;
         bool verbose;
         /* Reload when a file in the profile directory (or beside --policy)
          * changes, as SIGHUP does: a ConfigMap volume is updated in place. */

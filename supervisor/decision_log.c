@@ -237,6 +237,22 @@ int log_file_flush(struct log_file *f)
         return r;
 }
 
+int log_file_reopen(struct log_file *f, const char *path)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+        if (fd < 0)
+                return -errno;
+        pthread_mutex_lock(&f->lock);
+        /* What was buffered belongs to the old file. */
+        flush_locked(f);
+        int old = f->fd;
+        f->fd = fd;
+        f->warned = false;
+        pthread_mutex_unlock(&f->lock);
+        close(old);
+        return 0;
+}
+
 /* A line goes to the file whole: the buffer is written out before a line
  * that does not fit in what is left of it. */
 static void log_file_add(struct log_file *f, const char *line, size_t len)
@@ -412,8 +428,19 @@ static void put_verdict(struct line *l, const struct policy_decision *d)
         memo_text_set(&m.out, memo_string_set(&m.comment, comment), l, start);
 }
 
-void decision_log_write(struct log_file *out, const struct target *t,
-                        const struct policy_call *call, const struct policy_decision *d)
+/* A call the watchdog denied because reading the target took too long:
+ * no rule decided it. Rare, so never kept. */
+static void put_timeout(struct line *l, const struct policy_decision *d)
+{
+        const char *e = errno_to_name(d->errno_value);
+
+        PUT_KEY_STRING(l, "rule", "deadline");
+        PUT_KEY_STRING(l, "decision", policy_verdict_name(d->verdict));
+        PUT_KEY_STRING(l, "errno", e ? e : "?");
+}
+
+static void write_line(struct log_file *out, const struct target *t, const struct policy_call *call,
+                       const struct policy_decision *d, bool timeout)
 {
         /* One line at a time per thread (the loop's, and a lane's):
          * thread-local storage keeps 64 KiB off the stack and out of the
@@ -457,10 +484,25 @@ void decision_log_write(struct log_file *out, const struct target *t,
                 PUT_KEY_STRING(l, "address", text);
         syscall_describe_args(call->nr, call->args, put_named_arg, l);
 
-        put_verdict(l, d);
+        if (timeout)
+                put_timeout(l, d);
+        else
+                put_verdict(l, d);
         if (l->cut)
                 PUT_LITERAL(l, ",\"truncated\":true");
         PUT_LITERAL(l, "}\n");
 
         log_file_add(out, l->buf, l->len);
+}
+
+void decision_log_write(struct log_file *out, const struct target *t,
+                        const struct policy_call *call, const struct policy_decision *d)
+{
+        write_line(out, t, call, d, false);
+}
+
+void decision_log_write_timeout(struct log_file *out, const struct target *t,
+                                const struct policy_call *call, const struct policy_decision *d)
+{
+        write_line(out, t, call, d, true);
 }

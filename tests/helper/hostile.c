@@ -41,10 +41,14 @@
  *                                        by a userfaultfd nobody serves, so
  *                                        a supervisor reading it waits;
  *                                        prints how long the call took.
- *                                        HOLDER "-": exit after the call;
- *                                        else a unix socket to send the
- *                                        userfaultfd to first, so the page
- *                                        stays guarded after we are gone
+ *                                        HOLDER "probe": only say whether
+ *                                        such a userfaultfd can be made
+ *                                        (exit 3 if not); "-": keep it to
+ *                                        ourselves; else a unix socket to
+ *                                        send it to before the call, whose
+ *                                        owner sees the fault and decides
+ *                                        when the page stops being guarded
+ *                                        (after we are gone, if it likes)
  *
  * The "notified call" of the storms is getppid, made raw with its first
  * argument alternating 0 and 1, so a profile can allow one half and deny
@@ -472,7 +476,7 @@ static int verb_exec_race(char **argv)
 }
 
 /* Sends fd to the unix socket at path and waits for one byte back, so the
- * receiver holds it before we exit. */
+ * receiver holds it before we go on. */
 static void send_fd(const char *path, int fd)
 {
         struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -527,6 +531,12 @@ static int verb_uffd_mkdir(char **argv)
                                       .mode = UFFDIO_REGISTER_MODE_MISSING};
         if (p == MAP_FAILED || ioctl(uffd, UFFDIO_REGISTER, &reg) < 0)
                 usage_error("uffd-mkdir: registering the page: %s", strerror(errno));
+        if (strcmp(argv[0], "probe") == 0) {
+                say("uffd-mkdir: available");
+                return 0;
+        }
+        if (strcmp(argv[0], "-") != 0)
+                send_fd(argv[0], uffd);
         say("uffd-mkdir: calling");
         clock_gettime(CLOCK_MONOTONIC, &start);
         long r = syscall(SYS_mkdir, p, 0700);
@@ -534,8 +544,6 @@ static int verb_uffd_mkdir(char **argv)
         clock_gettime(CLOCK_MONOTONIC, &end);
         long ms = (end.tv_sec - start.tv_sec) * 1000 + (end.tv_nsec - start.tv_nsec) / 1000000;
         say("uffd-mkdir: %s after %ld ms", r == 0 ? "OK" : errno_name(e), ms);
-        if (strcmp(argv[0], "-") != 0)
-                send_fd(argv[0], uffd);
         return 0;
 }
 
