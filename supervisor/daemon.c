@@ -33,8 +33,7 @@ struct daemon_conn {
         struct daemon *daemon;
         struct daemon_conn *next;
         int fd;
-        pid_t peer_pid;
-        uid_t peer_uid;
+        struct daemon_peer peer;
         unsigned handles_open;
         bool closing;
         struct agent_reader reader;
@@ -53,8 +52,7 @@ struct daemon_target {
         struct stored_profile *profile;
         struct retained *retained;
         bool launcher;
-        pid_t peer_pid;
-        uid_t peer_uid;
+        struct daemon_peer peer; /* who sent it */
         time_t since;
 };
 
@@ -73,8 +71,13 @@ struct daemon {
         uv_timer_t accept_pause;
         bool accept_pause_open;
 
-        struct daemon_conn *conns;
+        struct daemon_conn *conns; /* newest first */
         size_t n_conns;
+        /* Lines about refused clients, limited (daemon_limits.h); the
+         * timer says how many were left out when a second ends. */
+        struct log_limit refusals;
+        uv_timer_t refusals_timer;
+        bool refusals_timer_open;
 
         uv_signal_t signals[3];
         size_t n_signals_open;
@@ -111,6 +114,46 @@ static void say(const char *fmt, ...)
         vsnprintf(line, sizeof(line), fmt, ap);
         va_end(ap);
         fprintf(stderr, "scmp-super: %s\n", line);
+}
+
+static void say_left_out(uint64_t left_out)
+{
+        if (left_out)
+                say("%llu more refusals in the second before were not logged (at most %d a "
+                    "second are)",
+                    (unsigned long long)left_out, DAEMON_REFUSALS_LOGGED_PER_SECOND);
+}
+
+static void on_refusals_timer(uv_timer_t *timer)
+{
+        struct daemon *d = container_of(timer, struct daemon, refusals_timer);
+        say_left_out(log_limit_take_suppressed(&d->refusals, uv_now(&d->sup.loop)));
+}
+
+/* A line about a refused client: at most DAEMON_REFUSALS_LOGGED_PER_SECOND
+ * a second, the rest counted and said in one line, so that a flood of bad
+ * clients cannot flood the log. */
+static void say_refusal(struct daemon *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void say_refusal(struct daemon *d, const char *fmt, ...)
+{
+        uint64_t now = uv_now(&d->sup.loop), left_out;
+        bool allowed = log_limit_allow(&d->refusals, now, &left_out);
+        char line[2048];
+        va_list ap;
+
+        say_left_out(left_out);
+        if (!allowed) {
+                if (d->refusals_timer_open && !uv_is_active((uv_handle_t *)&d->refusals_timer))
+                        uv_timer_start(&d->refusals_timer, on_refusals_timer,
+                                       log_limit_window_end(&d->refusals) - now, 0);
+                return;
+        }
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        say("%s", line);
 }
 
 /* Text a peer sent, made safe for a log line: control and non-ASCII bytes
@@ -389,13 +432,17 @@ static void conn_reply(struct daemon_conn *c, bool ok, const char *error)
 
 static void conn_refuse(struct daemon_conn *c, const char *who, const char *why, bool reply)
 {
-        c->daemon->refused++;
+        struct daemon *d = c->daemon;
+
+        d->refused++;
         if (who)
-                say("refused %s (from pid %d, uid %u): %s; its listener is closed, so its notified "
-                    "calls fail with ENOSYS",
-                    who, c->peer_pid, c->peer_uid, why);
+                say_refusal(d,
+                            "refused %s (from pid %d, uid %u): %s; its listener is closed, so its "
+                            "notified calls fail with ENOSYS",
+                            who, c->peer.pid, c->peer.uid, why);
         else
-                say("refused a message from pid %d, uid %u: %s", c->peer_pid, c->peer_uid, why);
+                say_refusal(d, "refused a message from pid %d, uid %u: %s", c->peer.pid,
+                            c->peer.uid, why);
         if (reply)
                 conn_reply(c, false, why);
         conn_close(c);
@@ -465,8 +512,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         rec->daemon = d;
         rec->profile = stored_profile_ref(profile);
         rec->launcher = md.launcher;
-        rec->peer_pid = c->peer_pid;
-        rec->peer_uid = c->peer_uid;
+        rec->peer = c->peer;
         rec->since = time(NULL);
         r = supervisor_add_target_owned(&d->sup, msg, md.launcher, profile->policy, rec, &t);
         if (r < 0) {
@@ -481,7 +527,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         say("serving %s with profile \"%s\" (%s)%s; ociVersion %s, status %s, from pid %d, uid %u",
             who, profile->name, profile->source, md.launcher ? " as a scmp-super launcher" : "",
             printable(msg->oci_version, safe[0], sizeof(safe[0])),
-            printable(msg->status, safe[1], sizeof(safe[1])), c->peer_pid, c->peer_uid);
+            printable(msg->status, safe[1], sizeof(safe[1])), c->peer.pid, c->peer.uid);
         if (md.launcher)
                 conn_reply(c, true, NULL);
 }
@@ -522,27 +568,25 @@ static void on_conn_deadline(uv_timer_t *timer)
         conn_refuse(c, NULL, why, false);
 }
 
-static void conn_open(struct daemon *d, int fd)
+static void conn_open(struct daemon *d, int fd, struct daemon_peer peer)
 {
         struct daemon_conn *c = calloc(1, sizeof(*c));
-        struct ucred cred = {.pid = 0, .uid = (uid_t)-1};
-        socklen_t len = sizeof(cred);
         int r;
 
-        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
         if (!c) {
-                say("refused a connection from pid %d: out of memory", cred.pid);
+                d->refused++;
+                say_refusal(d, "refused a connection from pid %d: out of memory", peer.pid);
                 close(fd);
                 return;
         }
         c->daemon = d;
         c->fd = fd;
-        c->peer_pid = cred.pid;
-        c->peer_uid = cred.uid;
+        c->peer = peer;
         agent_reader_init(&c->reader);
         r = uv_poll_init(&d->sup.loop, &c->poll, fd);
         if (r < 0) {
-                say("refused a connection from pid %d: %s", cred.pid, uv_strerror(r));
+                d->refused++;
+                say_refusal(d, "refused a connection from pid %d: %s", peer.pid, uv_strerror(r));
                 close(fd);
                 free(c);
                 return;
@@ -556,12 +600,62 @@ static void conn_open(struct daemon *d, int fd)
         d->conns = c;
         d->n_conns++;
         if (d->opts.verbose)
-                say("connection from pid %d, uid %u", cred.pid, cred.uid);
+                say("connection from pid %d, uid %u", peer.pid, peer.uid);
         r = uv_poll_start(&c->poll, UV_READABLE, on_conn_readable);
         if (r == 0)
                 r = uv_timer_start(&c->deadline, on_conn_deadline, d->opts.message_timeout_ms, 0);
         if (r < 0)
                 conn_refuse(c, NULL, uv_strerror(r), false);
+}
+
+/* A new connection waits for its message, unless its peer already has
+ * too many doing so (daemon_limits.h). */
+static void admit(struct daemon *d, int fd)
+{
+        struct ucred cred = {.pid = 0, .uid = (uid_t)-1};
+        socklen_t len = sizeof(cred);
+        struct daemon_peer waiting[DAEMON_MAX_HANDSHAKES];
+        struct daemon_conn *conns[DAEMON_MAX_HANDSHAKES];
+        size_t n = d->n_conns < DAEMON_MAX_HANDSHAKES ? d->n_conns : DAEMON_MAX_HANDSHAKES, i = n,
+               evict = 0;
+
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+        struct daemon_peer peer = {.uid = cred.uid, .pid = cred.pid};
+        /* The list is newest first; daemon_admit() wants oldest first. */
+        for (struct daemon_conn *c = d->conns; c && i > 0; c = c->next) {
+                conns[--i] = c;
+                waiting[i] = c->peer;
+        }
+        switch (daemon_admit(waiting + i, n - i, peer, DAEMON_MAX_HANDSHAKES,
+                             DAEMON_MAX_HANDSHAKES_PER_PEER, &evict)) {
+        case DAEMON_REFUSE: {
+                size_t mine = 0;
+                for (size_t j = i; j < n; j++)
+                        mine += waiting[j].pid == peer.pid && waiting[j].uid == peer.uid;
+                d->refused++;
+                say_refusal(d,
+                            "refused a connection from pid %d, uid %u: %zu of its connections are "
+                            "still sending their message (at most %d per client, %d in all)",
+                            peer.pid, peer.uid, mine, DAEMON_MAX_HANDSHAKES_PER_PEER,
+                            DAEMON_MAX_HANDSHAKES);
+                close(fd);
+                return;
+        }
+        case DAEMON_EVICT: {
+                struct daemon_conn *oldest = conns[i + evict];
+                d->refused++;
+                say_refusal(d,
+                            "closed the oldest unfinished message of pid %d, uid %u, the client "
+                            "with the most (%d connections are still sending theirs), for one "
+                            "from pid %d",
+                            oldest->peer.pid, oldest->peer.uid, DAEMON_MAX_HANDSHAKES, peer.pid);
+                conn_close(oldest);
+                break;
+        }
+        case DAEMON_ADMIT:
+                break;
+        }
+        conn_open(d, fd, peer);
 }
 
 static void on_listen(uv_poll_t *handle, int status, int events);
@@ -599,18 +693,7 @@ static void on_listen(uv_poll_t *handle, int status, int events)
                                 pause_accepting(d, errno);
                         return;
                 }
-                if (d->n_conns >= DAEMON_MAX_HANDSHAKES) {
-                        struct ucred cred = {.pid = 0};
-                        socklen_t len = sizeof(cred);
-                        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
-                        say("refused a connection from pid %d: %d connections are still sending "
-                            "their message",
-                            cred.pid, DAEMON_MAX_HANDSHAKES);
-                        d->refused++;
-                        close(fd);
-                        continue;
-                }
-                conn_open(d, fd);
+                admit(d, fd);
         }
 }
 
@@ -882,6 +965,10 @@ static void close_handles(struct daemon *d)
                 d->accept_pause_open = false;
                 uv_close((uv_handle_t *)&d->accept_pause, NULL);
         }
+        if (d->refusals_timer_open) {
+                d->refusals_timer_open = false;
+                uv_close((uv_handle_t *)&d->refusals_timer, NULL);
+        }
         while (d->conns)
                 conn_close(d->conns);
         for (; d->n_signals_open > 0; d->n_signals_open--)
@@ -985,6 +1072,10 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
         d->listen_open = true;
         uv_timer_init(&d->sup.loop, &d->accept_pause);
         d->accept_pause_open = true;
+        d->refusals.per_second = DAEMON_REFUSALS_LOGGED_PER_SECOND;
+        uv_timer_init(&d->sup.loop, &d->refusals_timer);
+        uv_unref((uv_handle_t *)&d->refusals_timer);
+        d->refusals_timer_open = true;
         for (size_t i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
                 uv_signal_init(&d->sup.loop, &d->signals[i]);
                 d->signals[i].data = d;

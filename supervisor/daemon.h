@@ -10,7 +10,10 @@
  *
  * A slow or hostile client cannot stall the loop: messages are read
  * incrementally as they arrive, each connection has a size limit and a
- * deadline, and the number of connections still sending is bounded. A
+ * deadline, and the number of connections still sending is bounded, per
+ * client too, so that one client cannot crowd out the others
+ * (daemon_limits.h). Nor can a target: each has a thread of its own, its
+ * lane, which alone reads its memory (supervisor.c). A
  * message the daemon cannot serve (malformed, not a seccomp listener, an
  * unknown profile) is refused with a log line, and the listener it carried
  * is closed: the target's notified calls then fail with ENOSYS, so a
@@ -26,12 +29,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "daemon_limits.h"
 #include "profile_store.h"
 
 #define DAEMON_MESSAGE_TIMEOUT_MS 5000
-/* Connections that have not finished sending their message. */
-#define DAEMON_MAX_HANDSHAKES 128
-#define DAEMON_MAX_METADATA   4096
+#define DAEMON_MAX_METADATA       4096
 
 struct daemon_options {
         const char *socket_path;  /* where to listen; may be NULL with listen_fd */
