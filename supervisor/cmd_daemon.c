@@ -241,9 +241,14 @@ static void print_status(const cJSON *reply, FILE *out)
         const cJSON *t, *p;
         size_t n_pending = 0;
 
-        fprintf(out, "daemon pid %.0f, up since %s; %.0f targets served, %.0f refused\n",
-                number(reply, "pid"), string(reply, "since", "?"), number(reply, "served"),
-                number(reply, "refused"));
+        /* Without "pid" when the daemon's pid would not name it here (we
+         * are in another pid namespace). */
+        if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(reply, "pid")))
+                fprintf(out, "daemon pid %.0f, ", number(reply, "pid"));
+        else
+                fputs("daemon (its pid is not one of this pid namespace), ", out);
+        fprintf(out, "up since %s; %.0f targets served, %.0f refused\n",
+                string(reply, "since", "?"), number(reply, "served"), number(reply, "refused"));
         fputs("profiles:", out);
         cJSON_ArrayForEach(p, profiles)
         {

@@ -1217,8 +1217,8 @@ cJSON *daemon_status(struct daemon *d)
 
         if (!root)
                 return NULL;
+        /* The control socket adds our pid for a client it names us to. */
         cJSON_AddStringToObject(root, "type", "status");
-        cJSON_AddNumberToObject(root, "pid", getpid());
         add_time(root, "since", d->started);
         cJSON_AddNumberToObject(root, "served", (double)d->served);
         cJSON_AddNumberToObject(root, "refused", (double)d->refused);

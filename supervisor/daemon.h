@@ -96,9 +96,10 @@ int daemon_run(struct daemon *d);
 void daemon_free(struct daemon *d);
 
 /*
- * The daemon's state for `scmp-super status`: {"type":"status","pid":N,
+ * The daemon's state for `scmp-super status`: {"type":"status",
  * "targets":[{"pid","container","policy","source","launcher","decided":
- * {"allow","log","deny","kill"},"pending":[...]}],...}. Caller frees.
+ * {"allow","log","deny","kill"},"pending":[...]}],...}; the control socket
+ * adds the daemon's "pid" for a client in its pid namespace. Caller frees.
  */
 cJSON *daemon_status(struct daemon *d);
 

@@ -266,4 +266,37 @@ served_with "--watch: the ConfigMap's new version decides" ENOTEMPTY
 stop_daemon TERM
 assert_eq "the watching daemon exits 0 on SIGTERM" 0 "$DAEMON_STATUS"
 
+# The daemon's pid goes only to a client it names the daemon to: one in the
+# daemon's pid namespace, not one in a container's (to which that number is
+# another process, or none), in hello and in status.
+start_daemon --policy "$PROFILE" --control "$CONTROL" || finish
+pids_told()
+{
+        "$@" python3 - "$CONTROL" <<'EOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+f = s.makefile()
+hello = json.loads(f.readline())
+s.sendall(b'{"v":1,"type":"status"}\n')
+while True:
+    status = json.loads(f.readline())
+    if status["type"] == "status":
+        break
+print(hello.get("pid"), status.get("pid"))
+EOF
+}
+assert_eq "a client in the daemon's pid namespace is told its pid" "$DAEMON_PID $DAEMON_PID" \
+        "$(pids_told)"
+if ! unshare --pid --fork true 2>/dev/null; then
+        stop_daemon TERM
+        skip "unshare --pid is refused here: cannot make a client in another pid namespace"
+fi
+assert_eq "a client in another pid namespace is not" "None None" \
+        "$(pids_told unshare --pid --fork)"
+unshare --pid --fork "$SCMP_SUPER" status --control "$CONTROL" >"$TMP/status-ns.txt" 2>&1
+assert_contains "status there says why it shows no pid" \
+        "daemon (its pid is not one of this pid namespace), up since" "$(cat "$TMP/status-ns.txt")"
+stop_daemon TERM
+
 finish
