@@ -33,6 +33,10 @@ void log_file_close(struct log_file *f);
 void decision_log_write(struct log_file *out, const struct target *t,
                         const struct policy_call *call, const struct policy_decision *d);
 
+/* Frees what the calling thread kept for making lines: for a thread that
+ * logged, before it exits. */
+void decision_log_thread_exit(void);
+
 /* The same for a call denied because deciding it took too long (reading
  * the target did not end in time): "rule" is "deadline". call holds the
  * raw arguments only. */

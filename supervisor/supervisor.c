@@ -436,7 +436,9 @@ struct lane {
         pthread_mutex_t lock;
         struct pending_call *handoff; /* guarded by lock */
         struct notif_buffers bufs;
-        struct target_scratch scratch;
+        /* Malloc'ed, not cleared: its pages cost memory only once a path
+         * is decoded into them, which matters with a lane per target. */
+        struct target_scratch *scratch;
 };
 
 #define SLOT_STORE(field, value) __atomic_store_n(&(field), (value), __ATOMIC_RELAXED)
@@ -669,7 +671,9 @@ static void lane_unref(struct lane *lane)
                 return;
         pthread_mutex_destroy(&lane->lock);
         notif_buffers_free(&lane->bufs);
-        exe_cache_free(lane->scratch.exe_cache);
+        if (lane->scratch)
+                exe_cache_free(lane->scratch->exe_cache);
+        free(lane->scratch);
         close(lane->listener);
         free(lane);
 }
@@ -704,10 +708,11 @@ static void *lane_main(void *arg)
                         break;
                 }
                 lane_state_begin(&lane->state, ++lane->calls);
-                serve_one(t, &lane->bufs, &lane->scratch, lane);
+                serve_one(t, &lane->bufs, lane->scratch, lane);
                 if (!lane_state_end(&lane->state))
                         break; /* abandoned: the target may be gone */
         }
+        decision_log_thread_exit();
         lane_unref(lane);
         return NULL;
 }
@@ -774,14 +779,19 @@ static int lane_start(struct target *t)
         lane->refs = 1; /* the async handle's */
         pthread_mutex_init(&lane->lock, NULL);
         lane->listener = fcntl(t->listener, F_DUPFD_CLOEXEC, 3);
-        r = lane->listener < 0 ? -errno : notif_buffers_init(&lane->bufs);
+        lane->scratch = malloc(sizeof(*lane->scratch));
+        r = lane->listener < 0 ? -errno
+            : !lane->scratch   ? -ENOMEM
+                               : notif_buffers_init(&lane->bufs);
         if (r < 0) {
                 if (lane->listener >= 0)
                         close(lane->listener);
+                free(lane->scratch);
                 pthread_mutex_destroy(&lane->lock);
                 free(lane);
                 return r;
         }
+        lane->scratch->exe_cache = NULL;
         if (!handler_installed) {
                 /* No SA_RESTART: the wake-up must end a blocked RECV. */
                 struct sigaction sa = {.sa_handler = lane_wake_handler};
@@ -792,6 +802,7 @@ static int lane_start(struct target *t)
         r = uv_async_init(&sup->loop, &lane->async, on_lane_async);
         if (r < 0) {
                 notif_buffers_free(&lane->bufs);
+                free(lane->scratch);
                 close(lane->listener);
                 pthread_mutex_destroy(&lane->lock);
                 free(lane);
@@ -800,7 +811,7 @@ static int lane_start(struct target *t)
         /* Without it (out of memory) every call reads /proc: slower, no
          * less right. */
         if (sup->opts.exec_tracked)
-                lane->scratch.exe_cache = exe_cache_new(sup->opts.command_exe);
+                lane->scratch->exe_cache = exe_cache_new(sup->opts.command_exe);
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         /* Deep enough for the decoders (their buffers are in the lane, not
