@@ -628,19 +628,15 @@ static void admit(struct daemon *d, int fd)
         }
         switch (daemon_admit(waiting + i, n - i, peer, DAEMON_MAX_HANDSHAKES,
                              DAEMON_MAX_HANDSHAKES_PER_PEER, &evict)) {
-        case DAEMON_REFUSE: {
-                size_t mine = 0;
-                for (size_t j = i; j < n; j++)
-                        mine += waiting[j].pid == peer.pid && waiting[j].uid == peer.uid;
+        case DAEMON_REFUSE:
                 d->refused++;
                 say_refusal(d,
                             "refused a connection from pid %d, uid %u: %zu of its connections are "
                             "still sending their message (at most %d per client, %d in all)",
-                            peer.pid, peer.uid, mine, DAEMON_MAX_HANDSHAKES_PER_PEER,
-                            DAEMON_MAX_HANDSHAKES);
+                            peer.pid, peer.uid, daemon_peer_held(waiting + i, n - i, peer),
+                            DAEMON_MAX_HANDSHAKES_PER_PEER, DAEMON_MAX_HANDSHAKES);
                 close(fd);
                 return;
-        }
         case DAEMON_EVICT: {
                 struct daemon_conn *oldest = conns[i + evict];
                 d->refused++;

@@ -6,7 +6,7 @@ static bool same_peer(struct daemon_peer a, struct daemon_peer b)
         return a.uid == b.uid && a.pid == b.pid;
 }
 
-static size_t count_peer(const struct daemon_peer *waiting, size_t n, struct daemon_peer peer)
+size_t daemon_peer_held(const struct daemon_peer *waiting, size_t n, struct daemon_peer peer)
 {
         size_t count = 0;
         for (size_t i = 0; i < n; i++)
@@ -18,7 +18,7 @@ enum daemon_admission daemon_admit(const struct daemon_peer *waiting, size_t n,
                                    struct daemon_peer peer, size_t max_total, size_t max_per_peer,
                                    size_t *ret_evict)
 {
-        size_t mine = count_peer(waiting, n, peer), most = 0, oldest_of_most = 0;
+        size_t mine = daemon_peer_held(waiting, n, peer), most = 0, oldest_of_most = 0;
 
         if (mine >= max_per_peer)
                 return DAEMON_REFUSE;
@@ -29,9 +29,9 @@ enum daemon_admission daemon_admit(const struct daemon_peer *waiting, size_t n,
          * peers holding as many, the one waiting longest gives way. At most
          * max_total squared steps, and only when full. */
         for (size_t i = 0; i < n; i++) {
-                if (same_peer(waiting[i], peer) || count_peer(waiting, i, waiting[i]) > 0)
+                if (same_peer(waiting[i], peer) || daemon_peer_held(waiting, i, waiting[i]) > 0)
                         continue; /* the newcomer's own, or not this peer's oldest */
-                size_t held = count_peer(waiting + i, n - i, waiting[i]);
+                size_t held = daemon_peer_held(waiting + i, n - i, waiting[i]);
                 if (held > most) {
                         most = held;
                         oldest_of_most = i;

@@ -34,6 +34,9 @@ struct daemon_peer {
         pid_t pid;
 };
 
+/* How many of the n connections in waiting[] are peer's. */
+size_t daemon_peer_held(const struct daemon_peer *waiting, size_t n, struct daemon_peer peer);
+
 enum daemon_admission {
         DAEMON_ADMIT,  /* let the newcomer wait for its message */
         DAEMON_REFUSE, /* close the newcomer */
