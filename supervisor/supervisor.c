@@ -904,7 +904,6 @@ static void deny_late(struct target *t, const struct lane_slot *slot)
         char who[256];
 
         memcpy(call.args, slot->args, sizeof(call.args));
-        sup->expired++;
         count(t, call.nr, VERDICT_DENY);
         if (sup->opts.log)
                 decision_log_write_timeout(sup->opts.log, t, &call, &d);

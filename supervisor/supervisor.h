@@ -137,7 +137,6 @@ struct supervisor {
         /* Denies the calls of lanes that read their target for too long. */
         uv_timer_t watchdog;
         bool watchdog_open, watchdog_started;
-        uint64_t expired; /* calls the watchdog denied */
 
         /* Native numbers of x86 (0) and x32 (1) calls, plus one; 0 = not
          * looked up yet, -1 = none. */
@@ -209,13 +208,13 @@ void supervisor_close(struct supervisor *sup);
 
 void supervisor_print_summary(const struct supervisor *sup, FILE *out);
 
-/* Calls decided for t, every verdict together. */
+/* Calls decided for t with verdict v; a lane counts while the loop reads. */
 static inline uint64_t target_decided(const struct target *t, enum policy_verdict v)
 {
-        /* A lane counts while the loop reads. */
         return __atomic_load_n(&t->decided_by_verdict[v], __ATOMIC_RELAXED);
 }
 
+/* Calls decided for t, every verdict together. */
 static inline uint64_t target_decided_total(const struct target *t)
 {
         uint64_t n = 0;
