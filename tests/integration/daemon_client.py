@@ -95,6 +95,21 @@ def answer(path, container, decisions, ready_file):
     print("answered")
 
 
+def count_closed(conns):
+    """How many of conns the daemon has closed (end of file or reset)."""
+    closed = 0
+    for s in conns:
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                closed += 1
+        except BlockingIOError:
+            pass
+        except ConnectionResetError:
+            closed += 1
+    return closed
+
+
 def crowd(path, clients, n, ready_file, stop_file):
     """Slowloris from many processes: CLIENTS processes (each a peer of its
     own to the daemon) open N connections each and send half a message on
@@ -118,17 +133,7 @@ def crowd(path, clients, n, ready_file, stop_file):
             deadline = time.monotonic() + 60
             while not os.path.exists(stop_file) and time.monotonic() < deadline:
                 time.sleep(0.02)
-            closed = 0
-            for s in conns:
-                s.setblocking(False)
-                try:
-                    if s.recv(1) == b"":
-                        closed += 1
-                except BlockingIOError:
-                    pass
-                except ConnectionResetError:
-                    closed += 1
-            os.write(w, b"%d\n" % closed)
+            os.write(w, b"%d\n" % count_closed(conns))
             os._exit(0)
         os.close(w)
         pipes.append(r)
@@ -175,16 +180,7 @@ def main():
         deadline = time.monotonic() + 10
         closed, last_change, last = 0, time.monotonic(), -1
         while time.monotonic() < deadline:
-            closed = 0
-            for s in conns:
-                s.setblocking(False)
-                try:
-                    if s.recv(1) == b"":
-                        closed += 1
-                except BlockingIOError:
-                    pass
-                except ConnectionResetError:
-                    closed += 1
+            closed = count_closed(conns)
             if closed != last:
                 last, last_change = closed, time.monotonic()
             elif time.monotonic() - last_change > 0.5:

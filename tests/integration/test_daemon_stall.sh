@@ -100,6 +100,25 @@ reap()
         fi
 }
 
+# stall NAME PROFILE: starts a holder NAME and a `run --connect` target
+# under PROFILE whose mkdir path is in the page the holder keeps guarded,
+# and waits until the daemon blocks reading it. Sets STALLED (the target's
+# pid); the target says what became of its call in $TMP/NAME.out.
+stall()
+{
+        local name=$1 profile=$2
+        start_holder "$name"
+        "$SCMP_SUPER" run --connect "$SOCK" --policy "$profile" -- \
+                "$HOSTILE" uffd-mkdir "$TMP/$name.sock" >"$TMP/$name.out" 2>&1 &
+        STALLED=$!
+        if wait_for 15 test -s "$TMP/$name.fault"; then
+                pass "$name: the daemon blocks reading the guarded path"
+        else
+                fail "$name: the daemon blocks reading the guarded path" \
+                        "$(cat "$TMP/$name.out")" "$(daemon_details)"
+        fi
+}
+
 status_json()
 {
         "$SCMP_SUPER" status --control "$CONTROL" --json
@@ -156,20 +175,11 @@ start_daemon --policy-dir "$TMP/profiles" --control "$CONTROL" --log "$DECISIONS
         --decision-timeout "$DEADLINE_MS" || finish
 
 # 1. A path the daemon reads to decide.
-start_holder one
-"$SCMP_SUPER" run --connect "$SOCK" --policy "$PROFILE" -- \
-        "$HOSTILE" uffd-mkdir "$TMP/one.sock" >"$TMP/one.out" 2>&1 &
-stalled=$!
-if wait_for 15 test -s "$TMP/one.fault"; then
-        pass "the daemon blocks reading the guarded path"
-else
-        fail "the daemon blocks reading the guarded path" "$(cat "$TMP/one.out")" \
-                "$(daemon_details)"
-fi
+stall one "$PROFILE"
 others_served "a path read to decide"
 assert_not_contains "the stalled call is still waiting meanwhile" "after" "$(cat "$TMP/one.out")"
 denied_after "a path read to decide" "$TMP/one.out" EPERM
-reap "the stalled target's command ends normally" "$stalled"
+reap "the stalled target's command ends normally" "$STALLED"
 if wait_log "denied mkdir of pid" && wait_log "no decision within $DEADLINE_MS ms"; then
         pass "the daemon logs the refusal at the deadline"
 else
@@ -220,19 +230,10 @@ stop_daemon TERM
 assert_eq "the daemon exits 0 on SIGTERM" 0 "$DAEMON_STATUS"
 start_daemon --policy-dir "$TMP/profiles" --control "$CONTROL" \
         --decision-timeout "$DEADLINE_MS" || finish
-start_holder two
-"$SCMP_SUPER" run --connect "$SOCK" --policy "$TMP/profiles/ask.json" -- \
-        "$HOSTILE" uffd-mkdir "$TMP/two.sock" >"$TMP/two.out" 2>&1 &
-stalled=$!
-if wait_for 15 test -s "$TMP/two.fault"; then
-        pass "a prompt: the daemon blocks reading the guarded path"
-else
-        fail "a prompt: the daemon blocks reading the guarded path" "$(cat "$TMP/two.out")" \
-                "$(daemon_details)"
-fi
+stall two "$TMP/profiles/ask.json"
 others_served "a prompt being prepared"
 denied_after "a prompt being prepared" "$TMP/two.out" ENOTEMPTY
-reap "a prompt being prepared: the stalled target's command ends normally" "$stalled"
+reap "a prompt being prepared: the stalled target's command ends normally" "$STALLED"
 touch "$TMP/two.release"
 reap "the holder ends" "$HOLDER_PID"
 assert_eq "no prompt was ever shown for it" 0 \
@@ -254,12 +255,7 @@ assert_eq "the daemon exits 0 on SIGTERM" 0 "$DAEMON_STATUS"
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
         start_daemon --policy-dir "$TMP/profiles" --control "$CONTROL" \
         --decision-timeout "$DEADLINE_MS" || finish
-start_holder three
-"$SCMP_SUPER" run --connect "$SOCK" --policy "$PROFILE" -- \
-        "$HOSTILE" uffd-mkdir "$TMP/three.sock" >"$TMP/three.out" 2>&1 &
-stalled=$!
-wait_for 15 test -s "$TMP/three.fault" ||
-        fail "the daemon blocks reading the guarded path again" "$(cat "$TMP/three.out")"
+stall three "$PROFILE"
 start=$EPOCHREALTIME
 stop_daemon TERM
 ms=$(ms_since "$start")
@@ -274,7 +270,7 @@ if wait_for 10 has_line "$TMP/three.out" "uffd-mkdir: ENOSYS after"; then
 else
         fail "the stalled call fails closed with ENOSYS" "$(cat "$TMP/three.out")"
 fi
-reap "the stalled target's command ends" "$stalled"
+reap "the stalled target's command ends" "$STALLED"
 touch "$TMP/three.release"
 reap "the holder ends" "$HOLDER_PID"
 
