@@ -8,7 +8,7 @@
 #
 #   bench/run.sh [--build-dir DIR] [--reps K] [--scale F] [--threads T]
 #                [--pin CPUS] [--no-trace] [--quick] [--markdown]
-#                [--keep WORKDIR] [--check]
+#                [--keep WORKDIR] [--check] [--compare DIR]
 #
 #   --build-dir DIR  use this CMake build directory (bench programs in
 #                    DIR/bench, scmp-super in DIR); default: configure and
@@ -29,6 +29,11 @@
 #   --check          one quick repetition with few calls: does every row run?
 #                    Exits 1 if a row fails. Used by ctest; it times nothing
 #                    worth reading.
+#   --compare DIR    also run the rows of scmp-super calls (b, d, c, served
+#                    by the daemon, concurrency) with DIR/scmp-super, another
+#                    build (say, of the commit before a change), interleaved
+#                    with the rest: before and after against the same
+#                    references, from one run.
 #
 # Exit status: 0, or 1 if any row FAILED (a call was refused, a supervisor
 # did not answer every call, a command failed); 2 on bad usage or build.
@@ -51,9 +56,10 @@ TRACE=1
 MARKDOWN=0
 KEEP=
 CHECK=0
+COMPARE=
 
 usage() {
-        sed -n '9,36p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '9,41p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 while (($#)); do
@@ -68,6 +74,7 @@ while (($#)); do
         --markdown) MARKDOWN=1; shift ;;
         --keep) KEEP=$2; shift 2 ;;
         --check) CHECK=1; shift ;;
+        --compare) COMPARE=$2; shift 2 ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
         esac
@@ -170,6 +177,18 @@ elif [[ -x $SCMP_SUPER ]]; then
         say "scmp-super exists but 'run' failed on /bin/true: $(tail -1 "$WORK/scmp-probe.log")"
         SCMP_WHY="n/a (scmp-super run fails on /bin/true)"
 fi
+CMP_OK=0
+CMP_SUPER=
+if [[ -n $COMPARE ]]; then
+        CMP_SUPER=$(cd "$COMPARE" 2>/dev/null && pwd)/scmp-super
+        if [[ -x $CMP_SUPER ]] && timeout 20 "$CMP_SUPER" run --policy "$GETPPID_PROFILE" -- \
+                "$TRUE_BIN" >"$WORK/cmp-probe.log" 2>&1; then
+                CMP_OK=1
+        else
+                say "--compare $COMPARE: no scmp-super there that runs /bin/true"
+                exit 2
+        fi
+fi
 DOCKER_OK=0
 [[ -r $DOCKER_PROFILE ]] && DOCKER_OK=1
 TRACE_OK=0
@@ -200,8 +219,9 @@ fi
 #          (the goal is then not judged)
 #   GOAL   le:X (ratio <= X), ge:X (ratio >= X), addms:X (added ms <= X),
 #          mib:X (at most X MiB, absolute), or -
-#   NEEDS  - or scmp (scmp-super run works), docker (the Docker profile is
-#          there), fexec (filter_exec was built), trace (scmp and the tools)
+#   NEEDS  - or scmp (scmp-super run works), cmp (so does --compare's),
+#          docker (the Docker profile is there), fexec (filter_exec was
+#          built), trace (scmp and the tools)
 #   CALLS  calls per thread at --scale 1 ("-" where there are none); chosen
 #          so a run takes 0.1-0.5 s here
 # The command may use @CALLS@, replaced by the scaled number. Set after
@@ -278,6 +298,33 @@ row a_open_path ns a_open - - 50000 "ref supervisor, openat, read path + glob" -
         $REF --syscall openat "${OPEN_GLOBS[@]}" -- $LOOP $T --syscall openat-path
 row c ns a_open le:1.5 scmp 20000 "c: scmp-super, path rule on openat" -- \
         $SCMP_SUPER run --policy "$OPENAT_PROFILE" -- $LOOP $T --syscall openat-path
+# b and c again, served by a daemon: `run --connect` hands the listener to
+# it, and the daemon answers with the profile as run would.
+row b_daemon ns a - scmp 50000 "b served by the daemon (run --connect)" -- \
+        "$SOURCE_DIR/bench/with_daemon.sh" $SCMP_SUPER "$GETPPID_PROFILE" -- \
+        $SCMP_SUPER run --connect @SOCK@ --policy "$GETPPID_PROFILE" -- $LOOP $T
+row c_daemon ns a_open - scmp 20000 "c served by the daemon (run --connect)" -- \
+        "$SOURCE_DIR/bench/with_daemon.sh" $SCMP_SUPER "$OPENAT_PROFILE" -- \
+        $SCMP_SUPER run --connect @SOCK@ --policy "$OPENAT_PROFILE" -- $LOOP $T --syscall openat-path
+# The daemon as it was before it had a lane per target: on its loop.
+row b_daemon_loop ns a - scmp 50000 "b served by the daemon on its loop (SCMP_SUPER_LANE=0)" -- \
+        env SCMP_SUPER_LANE=0 "$SOURCE_DIR/bench/with_daemon.sh" $SCMP_SUPER \
+        "$GETPPID_PROFILE" -- $SCMP_SUPER run --connect @SOCK@ --policy "$GETPPID_PROFILE" -- $LOOP $T
+if ((CMP_OK)); then
+        row b_cmp ns a - cmp 50000 "b, compared build" -- \
+                $CMP_SUPER run --policy "$GETPPID_PROFILE" -- $LOOP $T
+        row d_cmp ns a - cmp 50000 "d, compared build" -- \
+                $CMP_SUPER run --policy "$GETPPID_PROFILE" --log "$WORK/scmp.log" -- $LOOP $T
+        row c_cmp ns a_open - cmp 20000 "c, compared build" -- \
+                $CMP_SUPER run --policy "$OPENAT_PROFILE" -- $LOOP $T --syscall openat-path
+        row b_daemon_cmp ns a - cmp 50000 "b served by the daemon, compared build" -- \
+                "$SOURCE_DIR/bench/with_daemon.sh" $CMP_SUPER "$GETPPID_PROFILE" -- \
+                $CMP_SUPER run --connect @SOCK@ --policy "$GETPPID_PROFILE" -- $LOOP $T
+        row c_daemon_cmp ns a_open - cmp 20000 "c served by the daemon, compared build" -- \
+                "$SOURCE_DIR/bench/with_daemon.sh" $CMP_SUPER "$OPENAT_PROFILE" -- \
+                $CMP_SUPER run --connect @SOCK@ --policy "$OPENAT_PROFILE" -- $LOOP $T \
+                --syscall openat-path
+fi
 
 # T target threads against one supervisor: the same number of calls in all,
 # split between the threads, so every row takes about as long. Each run
@@ -294,6 +341,11 @@ for t in 1 2 8 64; do
         row "cc_b_$t" tput "cc_a_$t" - scmp "$per" "scmp-super, $t target thread(s)" -- \
                 $SCMP_SUPER run --summary --policy "$GETPPID_PROFILE" -- $LOOP $TC
         VERIFY[cc_b_$t]=summary THREADS_OF[cc_b_$t]=$t
+        if ((CMP_OK)); then
+                row "cc_cmp_$t" tput "cc_a_$t" - cmp "$per" "compared build, $t target thread(s)" -- \
+                        $CMP_SUPER run --summary --policy "$GETPPID_PROFILE" -- $LOOP $TC
+                VERIFY[cc_cmp_$t]=summary THREADS_OF[cc_cmp_$t]=$t
+        fi
 done
 
 # Docker's default profile, kernel only, compiled by the policy library.
@@ -379,6 +431,7 @@ row mem_daemon daemon mem_one mib:16 scmp 1000 \
 available() { # id -> 0 if the row can run
         case ${NEEDS[$1]} in
         scmp) ((SCMP_OK)) ;;
+        cmp) ((SCMP_OK && CMP_OK)) ;;
         docker) ((DOCKER_OK)) && [[ -x $FEXEC ]] ;;
         fexec) [[ -x $FEXEC ]] ;;
         trace) ((SCMP_OK && TRACE_OK)) ;;
@@ -388,7 +441,7 @@ available() { # id -> 0 if the row can run
 
 why_not() {
         case ${NEEDS[$1]} in
-        scmp) echo "$SCMP_WHY" ;;
+        scmp | cmp) echo "$SCMP_WHY" ;;
         docker) if ((DOCKER_OK)); then echo "n/a (filter_exec not built)"; else
                 echo "n/a (no $DOCKER_PROFILE)"; fi ;;
         fexec) echo "n/a (filter_exec not built)" ;;

@@ -244,9 +244,15 @@ static void handle_message(struct session *s, cJSON *msg)
         if (strcmp(type, "hello") == 0) {
                 const char *profile =
                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "profile"));
+                const cJSON *pid = cJSON_GetObjectItemCaseSensitive(msg, "pid");
                 prompt_ui_sanitize(profile ? profile : "the built-in profile", text, sizeof(text));
-                printf(CLEAR_LINE "connected to scmp-super (pid %.0f, %s)\n",
-                       cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(msg, "pid")), text);
+                /* No pid when the supervisor's would not name it here
+                 * (another pid namespace). */
+                if (cJSON_IsNumber(pid))
+                        printf(CLEAR_LINE "connected to scmp-super (pid %.0f, %s)\n",
+                               pid->valuedouble, text);
+                else
+                        printf(CLEAR_LINE "connected to scmp-super (%s)\n", text);
                 show_next(s);
         } else if (strcmp(type, "request") == 0) {
                 if (s->n == s->cap) {

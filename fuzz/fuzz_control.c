@@ -45,16 +45,24 @@ static const char profile_text[] =
 static struct policy *policy;
 static char work_dir[64], sock_path[96], profile_path[96];
 
+/* As supervisor_complete() and supervisor_discard() do: the broker read
+ * the caller's details into the call. */
+static void free_call(struct pending_call *pc)
+{
+        target_details_clear(&pc->details);
+        free(pc);
+}
+
 static int fake_complete(struct pending_call *pc, enum policy_verdict verdict, int error)
 {
         FUZZ_CHECK(verdict != VERDICT_PROMPT);
-        free(pc);
+        free_call(pc);
         return 0;
 }
 
 static void fake_discard(struct pending_call *pc)
 {
-        free(pc);
+        free_call(pc);
 }
 
 static int fake_id_valid(struct pending_call *pc)

@@ -40,6 +40,9 @@ static void daemon_usage(FILE *out)
               "  -l, --log FILE            append one JSON line per decision to FILE\n"
               "      --message-timeout MS  refuse a client whose message is not complete\n"
               "                            within MS milliseconds (default 5000)\n"
+              "      --decision-timeout MS deny a call whose arguments could not be read\n"
+              "                            from its target within MS milliseconds, with\n"
+              "                            EPERM or the asking rule's errno (default 5000)\n"
               "  -w, --watch               reload, as SIGHUP does, when a file in DIR (or\n"
               "                            beside FILE) changes, e.g. a ConfigMap volume\n"
               "  -v, --verbose             log every connection\n"
@@ -60,7 +63,7 @@ static void daemon_usage(FILE *out)
 
 int cmd_daemon(int argc, char **argv)
 {
-        enum { OPT_SOCKET_MODE = 256, OPT_MESSAGE_TIMEOUT };
+        enum { OPT_SOCKET_MODE = 256, OPT_MESSAGE_TIMEOUT, OPT_DECISION_TIMEOUT };
         static const struct option options[] = {
             {"socket", required_argument, NULL, 'S'},
             {"socket-mode", required_argument, NULL, OPT_SOCKET_MODE},
@@ -69,6 +72,7 @@ int cmd_daemon(int argc, char **argv)
             {"control", required_argument, NULL, 'c'},
             {"log", required_argument, NULL, 'l'},
             {"message-timeout", required_argument, NULL, OPT_MESSAGE_TIMEOUT},
+            {"decision-timeout", required_argument, NULL, OPT_DECISION_TIMEOUT},
             {"verbose", no_argument, NULL, 'v'},
             {"watch", no_argument, NULL, 'w'},
             {"help", no_argument, NULL, 'h'},
@@ -123,6 +127,19 @@ int cmd_daemon(int argc, char **argv)
                         opts.message_timeout_ms = (unsigned)ms;
                         break;
                 }
+                case OPT_DECISION_TIMEOUT: {
+                        errno = 0;
+                        unsigned long ms = strtoul(optarg, &end, 10);
+                        if (errno || *end || end == optarg || ms < 10 || ms > 3600000) {
+                                fprintf(stderr,
+                                        "scmp-super daemon: --decision-timeout %s: expected "
+                                        "milliseconds, 10 to 3600000\n",
+                                        optarg);
+                                return 2;
+                        }
+                        opts.decision_timeout_ms = (unsigned)ms;
+                        break;
+                }
                 case 'v':
                         opts.verbose = true;
                         break;
@@ -149,6 +166,12 @@ int cmd_daemon(int argc, char **argv)
                 fprintf(stderr, "scmp-super daemon: prctl(PR_SET_DUMPABLE): %s\n", strerror(-r));
                 return 1;
         }
+        /* SCMP_SUPER_LANE=0 decides on the loop thread, as run does with
+         * it: for comparison in bench/ only, since one target can then
+         * stall every other. */
+        const char *lane_env = getenv("SCMP_SUPER_LANE");
+        opts.no_lanes = lane_env && strcmp(lane_env, "0") == 0;
+
         r = daemon_inherited_socket(&opts.listen_fd, why, sizeof(why));
         if (r < 0) {
                 fprintf(stderr, "scmp-super daemon: %s\n", why);
@@ -227,9 +250,14 @@ static void print_status(const cJSON *reply, FILE *out)
         const cJSON *t, *p;
         size_t n_pending = 0;
 
-        fprintf(out, "daemon pid %.0f, up since %s; %.0f targets served, %.0f refused\n",
-                number(reply, "pid"), string(reply, "since", "?"), number(reply, "served"),
-                number(reply, "refused"));
+        /* Without "pid" when the daemon's pid would not name it here (we
+         * are in another pid namespace). */
+        if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(reply, "pid")))
+                fprintf(out, "daemon pid %.0f, ", number(reply, "pid"));
+        else
+                fputs("daemon (its pid is not one of this pid namespace), ", out);
+        fprintf(out, "up since %s; %.0f targets served, %.0f refused\n",
+                string(reply, "since", "?"), number(reply, "served"), number(reply, "refused"));
         fputs("profiles:", out);
         cJSON_ArrayForEach(p, profiles)
         {

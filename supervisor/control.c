@@ -197,6 +197,48 @@ static void send_request(struct control_client *c, struct prompt *p, size_t queu
         send_json(c, req);
 }
 
+/*
+ * Whether our pid means us to the client, so that it may act on it (signal
+ * us, look at /proc/PID): the client is in our pid namespace. Its NSpid
+ * line lists its pid in every namespace from ours down to its own: one
+ * entry when that is ours. A client SO_PEERCRED cannot name (pid 0) is in
+ * a namespace above or beside ours, one in a container's below it: to
+ * both, our pid names another process or none. (Either can ask the kernel
+ * for our pid as it sees it: SO_PEERCRED on its end of the socket.)
+ */
+static bool client_shares_our_pids(const struct control_client *c)
+{
+        char path[64], line[256];
+        bool shared = false;
+        FILE *f;
+
+        if (c->pid <= 0)
+                return false;
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)c->pid);
+        f = fopen(path, "re");
+        if (!f)
+                return false;
+        while (fgets(line, sizeof(line), f))
+                if (strncmp(line, "NSpid:", 6) == 0) {
+                        char *save = NULL;
+                        int entries = 0;
+                        for (char *pid = strtok_r(line + 6, " \t\n", &save); pid;
+                             pid = strtok_r(NULL, " \t\n", &save))
+                                entries++;
+                        shared = entries == 1;
+                        break;
+                }
+        fclose(f);
+        return shared;
+}
+
+/* Our pid, for a client it names us to (client_shares_our_pids()). */
+static void add_our_pid(const struct control_client *c, cJSON *msg)
+{
+        if (client_shares_our_pids(c))
+                cJSON_AddNumberToObject(msg, "pid", getpid());
+}
+
 static void send_hello(struct control_server *s, struct control_client *c)
 {
         cJSON *msg = new_message("hello");
@@ -208,7 +250,7 @@ static void send_hello(struct control_server *s, struct control_client *c)
         }
         cJSON_AddStringToObject(msg, "server", "scmp-super");
         cJSON_AddStringToObject(msg, "version", SCMP_SUPER_VERSION);
-        cJSON_AddNumberToObject(msg, "pid", getpid());
+        add_our_pid(c, msg);
         if (profile)
                 cJSON_AddStringToObject(msg, "profile", profile);
         else
@@ -329,10 +371,12 @@ static void handle_line(struct control_client *c, const char *line, size_t len)
                 /* Clients may introduce themselves; nothing to do. */
         } else if (strcmp(type->valuestring, "status") == 0 && c->server->status) {
                 cJSON *reply = c->server->status(c->server->status_ctx);
-                if (!reply || !cJSON_AddNumberToObject(reply, "v", SCMP_CLIENT_PROTOCOL_VERSION))
+                if (!reply || !cJSON_AddNumberToObject(reply, "v", SCMP_CLIENT_PROTOCOL_VERSION)) {
                         send_error(c, NULL, "out of memory");
-                else
+                } else {
+                        add_our_pid(c, reply);
                         send_json(c, reply);
+                }
                 cJSON_Delete(reply);
         } else {
                 send_error(c, NULL, "unknown message type (a client sends \"reply\")");

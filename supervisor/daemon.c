@@ -36,8 +36,7 @@ struct daemon_conn {
         struct daemon *daemon;
         struct daemon_conn *next;
         int fd;
-        pid_t peer_pid;
-        uid_t peer_uid;
+        struct daemon_peer peer;
         unsigned handles_open;
         bool closing;
         struct agent_reader reader;
@@ -56,8 +55,7 @@ struct daemon_target {
         struct stored_profile *profile;
         struct retained *retained;
         bool launcher;
-        pid_t peer_pid;
-        uid_t peer_uid;
+        struct daemon_peer peer; /* who sent it */
         /* A launcher's peer is its `run --connect`, a child subreaper whose
          * command's whole tree stays below it: a pidfd of it, so that its
          * pid is used only while it is that process; or -1. */
@@ -80,8 +78,13 @@ struct daemon {
         uv_timer_t accept_pause;
         bool accept_pause_open;
 
-        struct daemon_conn *conns;
+        struct daemon_conn *conns; /* newest first */
         size_t n_conns;
+        /* Lines about refused clients, limited (daemon_limits.h); the
+         * timer says how many were left out when a second ends. */
+        struct log_limit refusals;
+        uv_timer_t refusals_timer;
+        bool refusals_timer_open;
 
         uv_signal_t signals[3];
         size_t n_signals_open;
@@ -118,6 +121,46 @@ static void say(const char *fmt, ...)
         vsnprintf(line, sizeof(line), fmt, ap);
         va_end(ap);
         fprintf(stderr, "scmp-super: %s\n", line);
+}
+
+static void say_left_out(uint64_t left_out)
+{
+        if (left_out)
+                say("%llu more refusals in the second before were not logged (at most %d a "
+                    "second are)",
+                    (unsigned long long)left_out, DAEMON_REFUSALS_LOGGED_PER_SECOND);
+}
+
+static void on_refusals_timer(uv_timer_t *timer)
+{
+        struct daemon *d = container_of(timer, struct daemon, refusals_timer);
+        say_left_out(log_limit_take_suppressed(&d->refusals, uv_now(&d->sup.loop)));
+}
+
+/* A line about a refused client: at most DAEMON_REFUSALS_LOGGED_PER_SECOND
+ * a second, the rest counted and said in one line, so that a flood of bad
+ * clients cannot flood the log. */
+static void say_refusal(struct daemon *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void say_refusal(struct daemon *d, const char *fmt, ...)
+{
+        uint64_t now = uv_now(&d->sup.loop), left_out;
+        bool allowed = log_limit_allow(&d->refusals, now, &left_out);
+        char line[2048];
+        va_list ap;
+
+        say_left_out(left_out);
+        if (!allowed) {
+                if (d->refusals_timer_open && !uv_is_active((uv_handle_t *)&d->refusals_timer))
+                        uv_timer_start(&d->refusals_timer, on_refusals_timer,
+                                       log_limit_window_end(&d->refusals) - now, 0);
+                return;
+        }
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        say("%s", line);
 }
 
 /* Text a peer sent, made safe for a log line: control and non-ASCII bytes
@@ -396,13 +439,17 @@ static void conn_reply(struct daemon_conn *c, bool ok, const char *error)
 
 static void conn_refuse(struct daemon_conn *c, const char *who, const char *why, bool reply)
 {
-        c->daemon->refused++;
+        struct daemon *d = c->daemon;
+
+        d->refused++;
         if (who)
-                say("refused %s (from pid %d, uid %u): %s; its listener is closed, so its notified "
-                    "calls fail with ENOSYS",
-                    who, c->peer_pid, c->peer_uid, why);
+                say_refusal(d,
+                            "refused %s (from pid %d, uid %u): %s; its listener is closed, so its "
+                            "notified calls fail with ENOSYS",
+                            who, c->peer.pid, c->peer.uid, why);
         else
-                say("refused a message from pid %d, uid %u: %s", c->peer_pid, c->peer_uid, why);
+                say_refusal(d, "refused a message from pid %d, uid %u: %s", c->peer.pid,
+                            c->peer.uid, why);
         if (reply)
                 conn_reply(c, false, why);
         conn_close(c);
@@ -490,15 +537,15 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         rec->daemon = d;
         rec->profile = stored_profile_ref(profile);
         rec->launcher = md.launcher;
-        rec->peer_pid = c->peer_pid;
-        rec->peer_uid = c->peer_uid;
-        rec->peer_pidfd = md.launcher ? peer_pidfd(c->fd, c->peer_pid) : -1;
+        rec->peer = c->peer;
+        rec->peer_pidfd = md.launcher ? peer_pidfd(c->fd, c->peer.pid) : -1;
         rec->since = time(NULL);
         r = supervisor_add_target_owned(&d->sup, msg, md.launcher, profile->policy, rec, &t);
         if (r < 0) {
                 stored_profile_unref(rec->profile);
                 free(rec);
-                snprintf(why, sizeof(why), "cannot watch its listener: %s", strerror(-r));
+                snprintf(why, sizeof(why), "cannot serve it (its thread, its listener): %s",
+                         strerror(-r));
                 conn_refuse(c, who, why, md.launcher);
                 return;
         }
@@ -506,7 +553,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         say("serving %s with profile \"%s\" (%s)%s; ociVersion %s, status %s, from pid %d, uid %u",
             who, profile->name, profile->source, md.launcher ? " as a scmp-super launcher" : "",
             printable(msg->oci_version, safe[0], sizeof(safe[0])),
-            printable(msg->status, safe[1], sizeof(safe[1])), c->peer_pid, c->peer_uid);
+            printable(msg->status, safe[1], sizeof(safe[1])), c->peer.pid, c->peer.uid);
         if (md.launcher)
                 conn_reply(c, true, NULL);
 }
@@ -547,27 +594,25 @@ static void on_conn_deadline(uv_timer_t *timer)
         conn_refuse(c, NULL, why, false);
 }
 
-static void conn_open(struct daemon *d, int fd)
+static void conn_open(struct daemon *d, int fd, struct daemon_peer peer)
 {
         struct daemon_conn *c = calloc(1, sizeof(*c));
-        struct ucred cred = {.pid = 0, .uid = (uid_t)-1};
-        socklen_t len = sizeof(cred);
         int r;
 
-        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
         if (!c) {
-                say("refused a connection from pid %d: out of memory", cred.pid);
+                d->refused++;
+                say_refusal(d, "refused a connection from pid %d: out of memory", peer.pid);
                 close(fd);
                 return;
         }
         c->daemon = d;
         c->fd = fd;
-        c->peer_pid = cred.pid;
-        c->peer_uid = cred.uid;
+        c->peer = peer;
         agent_reader_init(&c->reader);
         r = uv_poll_init(&d->sup.loop, &c->poll, fd);
         if (r < 0) {
-                say("refused a connection from pid %d: %s", cred.pid, uv_strerror(r));
+                d->refused++;
+                say_refusal(d, "refused a connection from pid %d: %s", peer.pid, uv_strerror(r));
                 close(fd);
                 free(c);
                 return;
@@ -581,12 +626,58 @@ static void conn_open(struct daemon *d, int fd)
         d->conns = c;
         d->n_conns++;
         if (d->opts.verbose)
-                say("connection from pid %d, uid %u", cred.pid, cred.uid);
+                say("connection from pid %d, uid %u", peer.pid, peer.uid);
         r = uv_poll_start(&c->poll, UV_READABLE, on_conn_readable);
         if (r == 0)
                 r = uv_timer_start(&c->deadline, on_conn_deadline, d->opts.message_timeout_ms, 0);
         if (r < 0)
                 conn_refuse(c, NULL, uv_strerror(r), false);
+}
+
+/* A new connection waits for its message, unless its peer already has
+ * too many doing so (daemon_limits.h). */
+static void admit(struct daemon *d, int fd)
+{
+        struct ucred cred = {.pid = 0, .uid = (uid_t)-1};
+        socklen_t len = sizeof(cred);
+        struct daemon_peer waiting[DAEMON_MAX_HANDSHAKES];
+        struct daemon_conn *conns[DAEMON_MAX_HANDSHAKES];
+        size_t n = d->n_conns < DAEMON_MAX_HANDSHAKES ? d->n_conns : DAEMON_MAX_HANDSHAKES, i = n,
+               evict = 0;
+
+        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
+        struct daemon_peer peer = {.uid = cred.uid, .pid = cred.pid};
+        /* The list is newest first; daemon_admit() wants oldest first. */
+        for (struct daemon_conn *c = d->conns; c && i > 0; c = c->next) {
+                conns[--i] = c;
+                waiting[i] = c->peer;
+        }
+        switch (daemon_admit(waiting + i, n - i, peer, DAEMON_MAX_HANDSHAKES,
+                             DAEMON_MAX_HANDSHAKES_PER_PEER, &evict)) {
+        case DAEMON_REFUSE:
+                d->refused++;
+                say_refusal(d,
+                            "refused a connection from pid %d, uid %u: %zu of its connections are "
+                            "still sending their message (at most %d per client, %d in all)",
+                            peer.pid, peer.uid, daemon_peer_held(waiting + i, n - i, peer),
+                            DAEMON_MAX_HANDSHAKES_PER_PEER, DAEMON_MAX_HANDSHAKES);
+                close(fd);
+                return;
+        case DAEMON_EVICT: {
+                struct daemon_conn *oldest = conns[i + evict];
+                d->refused++;
+                say_refusal(d,
+                            "closed the oldest unfinished message of pid %d, uid %u, the client "
+                            "with the most (%d connections are still sending theirs), for one "
+                            "from pid %d",
+                            oldest->peer.pid, oldest->peer.uid, DAEMON_MAX_HANDSHAKES, peer.pid);
+                conn_close(oldest);
+                break;
+        }
+        case DAEMON_ADMIT:
+                break;
+        }
+        conn_open(d, fd, peer);
 }
 
 static void on_listen(uv_poll_t *handle, int status, int events);
@@ -624,18 +715,7 @@ static void on_listen(uv_poll_t *handle, int status, int events)
                                 pause_accepting(d, errno);
                         return;
                 }
-                if (d->n_conns >= DAEMON_MAX_HANDSHAKES) {
-                        struct ucred cred = {.pid = 0};
-                        socklen_t len = sizeof(cred);
-                        getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len);
-                        say("refused a connection from pid %d: %d connections are still sending "
-                            "their message",
-                            cred.pid, DAEMON_MAX_HANDSHAKES);
-                        d->refused++;
-                        close(fd);
-                        continue;
-                }
-                conn_open(d, fd);
+                admit(d, fd);
         }
 }
 
@@ -660,13 +740,14 @@ static void on_target_closed(struct target *t)
         if (!rec)
                 return;
         struct daemon *d = rec->daemon;
-        const uint64_t *n = t->decided_by_verdict;
         say("%s %s after %llu decisions (allow %llu, log %llu, deny %llu, kill %llu)",
             describe(t->id, t->pid, who, sizeof(who)),
             d->stopping ? "released at shutdown" : "gone",
-            (unsigned long long)target_decided_total(t), (unsigned long long)n[VERDICT_ALLOW],
-            (unsigned long long)n[VERDICT_LOG], (unsigned long long)n[VERDICT_DENY],
-            (unsigned long long)n[VERDICT_KILL]);
+            (unsigned long long)target_decided_total(t),
+            (unsigned long long)target_decided(t, VERDICT_ALLOW),
+            (unsigned long long)target_decided(t, VERDICT_LOG),
+            (unsigned long long)target_decided(t, VERDICT_DENY),
+            (unsigned long long)target_decided(t, VERDICT_KILL));
         release_retained(d, rec);
         stored_profile_unref(rec->profile);
         if (rec->peer_pidfd >= 0)
@@ -675,9 +756,10 @@ static void on_target_closed(struct target *t)
         t->owner = NULL;
 }
 
-/* Once a target's prompts are all answered, the profiles it left at a
- * reload can go. Runs after every loop iteration; costs nothing while no
- * profile is retained. */
+/* Once a target has settled (its prompts answered, its lane past the call
+ * it was deciding at the reload), the profiles it left can go. Runs after
+ * every loop iteration (the watchdog's ticks among them); costs nothing
+ * while no profile is retained. */
 static void on_sweep(uv_check_t *check)
 {
         struct daemon *d = container_of(check, struct daemon, sweep);
@@ -686,27 +768,28 @@ static void on_sweep(uv_check_t *check)
                 return;
         for (struct target *t = d->sup.targets; t; t = t->next) {
                 struct daemon_target *rec = t->owner;
-                if (rec && rec->retained && !t->pending)
+                if (rec && rec->retained && supervisor_target_settled(t))
                         release_retained(d, rec);
         }
 }
 
+/* The old version stays while anything of the target may still use it:
+ * the call its lane is deciding, calls waiting for a prompt (their rule is
+ * in it); on_sweep() lets it go once the target has settled. */
 static bool switch_profile(struct daemon *d, struct target *t, struct daemon_target *rec,
                            struct stored_profile *fresh)
 {
-        if (t->pending) {
-                struct retained *node = malloc(sizeof(*node));
-                if (!node)
-                        return false; /* keep deciding with the old one */
-                node->profile = rec->profile;
-                node->next = rec->retained;
-                rec->retained = node;
-                d->n_retained++;
-        } else {
-                stored_profile_unref(rec->profile);
-        }
+        struct retained *node = malloc(sizeof(*node));
+        if (!node)
+                return false; /* keep deciding with the old one */
+        supervisor_switch_policy(t, fresh->policy);
+        node->profile = rec->profile;
+        node->next = rec->retained;
+        rec->retained = node;
+        d->n_retained++;
         rec->profile = stored_profile_ref(fresh);
-        t->policy = fresh->policy;
+        if (supervisor_target_settled(t))
+                release_retained(d, rec);
         return true;
 }
 
@@ -734,16 +817,12 @@ void daemon_reload(struct daemon *d)
                         switched++;
         }
         d->sup.policy = profile_store_find(&d->store, NULL)->policy;
+        /* In place: lanes write to it meanwhile. */
         if (d->opts.log_path) {
-                struct log_file *fresh_log = log_file_open(d->opts.log_path);
-                if (!fresh_log) {
+                int r = log_file_reopen(d->log, d->opts.log_path);
+                if (r < 0)
                         say("reload: --log %s: %s; still writing to the file opened before",
-                            d->opts.log_path, strerror(errno));
-                } else {
-                        log_file_close(d->log);
-                        d->log = fresh_log;
-                        d->sup.opts.log = fresh_log;
-                }
+                            d->opts.log_path, strerror(-r));
         }
         if (failed >= 0)
                 say("reloaded %zu profiles (%d kept their previous version); %zu live targets "
@@ -899,7 +978,7 @@ static int refuse_targets(void *ctx, pid_t pid, int pidfd, char *why, size_t why
                 const struct daemon_target *rec = t->owner;
                 bool below = in_chain(chain, n, t->pid);
                 if (!below && rec && pidfd_alive(rec->peer_pidfd))
-                        below = in_chain(chain, n, rec->peer_pid);
+                        below = in_chain(chain, n, rec->peer.pid);
                 if (below) {
                         snprintf(why, why_size,
                                  "permission denied: pid %d belongs to a supervised target (pid "
@@ -969,6 +1048,10 @@ static void close_handles(struct daemon *d)
                 d->accept_pause_open = false;
                 uv_close((uv_handle_t *)&d->accept_pause, NULL);
         }
+        if (d->refusals_timer_open) {
+                d->refusals_timer_open = false;
+                uv_close((uv_handle_t *)&d->refusals_timer, NULL);
+        }
         while (d->conns)
                 conn_close(d->conns);
         for (; d->n_signals_open > 0; d->n_signals_open--)
@@ -1004,7 +1087,14 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                size_t errlen)
 {
         static const int signums[] = {SIGHUP, SIGINT, SIGTERM};
-        struct supervisor_options sopts = {.verbose = opts->verbose};
+        /* Every target gets a lane, which alone reads its memory: reading
+         * on the loop, one target could stall all the others. */
+        struct supervisor_options sopts = {
+            .verbose = opts->verbose,
+            .fast_lane = !opts->no_lanes,
+            .lane_required = !opts->no_lanes,
+            .decision_timeout_ms = opts->decision_timeout_ms,
+        };
         struct policy_error err;
         struct daemon *d = calloc(1, sizeof(*d));
         struct stat st = {0};
@@ -1065,6 +1155,10 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
         d->listen_open = true;
         uv_timer_init(&d->sup.loop, &d->accept_pause);
         d->accept_pause_open = true;
+        d->refusals.per_second = DAEMON_REFUSALS_LOGGED_PER_SECOND;
+        uv_timer_init(&d->sup.loop, &d->refusals_timer);
+        uv_unref((uv_handle_t *)&d->refusals_timer);
+        d->refusals_timer_open = true;
         for (size_t i = 0; i < sizeof(signums) / sizeof(signums[0]); i++) {
                 uv_signal_init(&d->sup.loop, &d->signals[i]);
                 d->signals[i].data = d;
@@ -1176,13 +1270,10 @@ static cJSON *target_status(struct daemon *d, struct target *t)
         }
         decided = cJSON_AddObjectToObject(obj, "decided");
         if (decided) {
-                cJSON_AddNumberToObject(decided, "allow",
-                                        (double)t->decided_by_verdict[VERDICT_ALLOW]);
-                cJSON_AddNumberToObject(decided, "log", (double)t->decided_by_verdict[VERDICT_LOG]);
-                cJSON_AddNumberToObject(decided, "deny",
-                                        (double)t->decided_by_verdict[VERDICT_DENY]);
-                cJSON_AddNumberToObject(decided, "kill",
-                                        (double)t->decided_by_verdict[VERDICT_KILL]);
+                cJSON_AddNumberToObject(decided, "allow", (double)target_decided(t, VERDICT_ALLOW));
+                cJSON_AddNumberToObject(decided, "log", (double)target_decided(t, VERDICT_LOG));
+                cJSON_AddNumberToObject(decided, "deny", (double)target_decided(t, VERDICT_DENY));
+                cJSON_AddNumberToObject(decided, "kill", (double)target_decided(t, VERDICT_KILL));
                 cJSON_AddNumberToObject(decided, "total", (double)target_decided_total(t));
         }
         pending = cJSON_AddArrayToObject(obj, "pending");
@@ -1209,8 +1300,8 @@ cJSON *daemon_status(struct daemon *d)
 
         if (!root)
                 return NULL;
+        /* The control socket adds our pid for a client it names us to. */
         cJSON_AddStringToObject(root, "type", "status");
-        cJSON_AddNumberToObject(root, "pid", getpid());
         add_time(root, "since", d->started);
         cJSON_AddNumberToObject(root, "served", (double)d->served);
         cJSON_AddNumberToObject(root, "refused", (double)d->refused);

@@ -10,7 +10,10 @@
  *
  * A slow or hostile client cannot stall the loop: messages are read
  * incrementally as they arrive, each connection has a size limit and a
- * deadline, and the number of connections still sending is bounded. A
+ * deadline, and the number of connections still sending is bounded, per
+ * client too, so that one client cannot crowd out the others
+ * (daemon_limits.h). Nor can a target: each has a thread of its own, its
+ * lane, which alone reads its memory (supervisor.c). A
  * message the daemon cannot serve (malformed, not a seccomp listener, an
  * unknown profile) is refused with a log line, and the listener it carried
  * is closed: the target's notified calls then fail with ENOSYS, so a
@@ -26,12 +29,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "daemon_limits.h"
 #include "profile_store.h"
 
 #define DAEMON_MESSAGE_TIMEOUT_MS 5000
-/* Connections that have not finished sending their message. */
-#define DAEMON_MAX_HANDSHAKES 128
-#define DAEMON_MAX_METADATA   4096
+#define DAEMON_MAX_METADATA       4096
 
 struct daemon_options {
         const char *socket_path;  /* where to listen; may be NULL with listen_fd */
@@ -42,6 +44,12 @@ struct daemon_options {
         const char *control_path; /* the control socket (prompts, status), or NULL */
         const char *log_path;     /* JSON lines, one per decision, or NULL */
         unsigned message_timeout_ms;
+        /* A call whose target could not be read within this many ms is
+         * denied (0: SUPERVISOR_DECISION_TIMEOUT_MS). */
+        unsigned decision_timeout_ms;
+        /* Decide on the loop thread, without lanes: only for comparing
+         * (bench/, SCMP_SUPER_LANE=0); one target can then stall all. */
+        bool no_lanes;
         bool verbose;
         /* Reload when a file in the profile directory (or beside --policy)
          * changes, as SIGHUP does: a ConfigMap volume is updated in place. */
@@ -88,9 +96,10 @@ int daemon_run(struct daemon *d);
 void daemon_free(struct daemon *d);
 
 /*
- * The daemon's state for `scmp-super status`: {"type":"status","pid":N,
+ * The daemon's state for `scmp-super status`: {"type":"status",
  * "targets":[{"pid","container","policy","source","launcher","decided":
- * {"allow","log","deny","kill"},"pending":[...]}],...}. Caller frees.
+ * {"allow","log","deny","kill"},"pending":[...]}],...}; the control socket
+ * adds the daemon's "pid" for a client in its pid namespace. Caller frees.
  */
 cJSON *daemon_status(struct daemon *d);
 

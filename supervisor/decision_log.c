@@ -237,6 +237,33 @@ int log_file_flush(struct log_file *f)
         return r;
 }
 
+int log_file_reopen(struct log_file *f, const char *path)
+{
+        int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+        if (fd < 0)
+                return -errno;
+        pthread_mutex_lock(&f->lock);
+        /* What was buffered belongs to the old file. */
+        flush_locked(f);
+        int old = f->fd;
+        f->fd = fd;
+        f->warned = false;
+        pthread_mutex_unlock(&f->lock);
+        close(old);
+        return 0;
+}
+
+/* A line that could not be made (out of memory): said once, as a write
+ * error is. */
+static void log_file_lost(struct log_file *f)
+{
+        pthread_mutex_lock(&f->lock);
+        if (!f->warned)
+                fprintf(stderr, "scmp-super: --log: out of memory; decisions are being lost\n");
+        f->warned = true;
+        pthread_mutex_unlock(&f->lock);
+}
+
 /* A line goes to the file whole: the buffer is written out before a line
  * that does not fit in what is left of it. */
 static void log_file_add(struct log_file *f, const char *line, size_t len)
@@ -342,16 +369,16 @@ struct verdict_memo {
 };
 
 /* ,"pid":1,"container":"c","exe":"/bin/x","syscall":"getppid","nr":110 */
-static void put_who(struct line *l, const struct target *t, const struct policy_call *call)
+static void put_who(struct line *l, struct who_memo *m, const struct target *t,
+                    const struct policy_call *call)
 {
-        static _Thread_local struct who_memo m;
         const char *exe = call->have_exe ? call->exe : NULL;
         const char *name = supervisor_syscall_name(t->sup, call->nr);
 
-        if (m.out.valid && m.pid == call->pid && m.nr == call->nr &&
-            memo_string_is(&m.container, t->id) && memo_string_is(&m.exe, exe) &&
-            memo_string_is(&m.name, name)) {
-                put_bytes(l, m.out.text, m.out.len);
+        if (m->out.valid && m->pid == call->pid && m->nr == call->nr &&
+            memo_string_is(&m->container, t->id) && memo_string_is(&m->exe, exe) &&
+            memo_string_is(&m->name, name)) {
+                put_bytes(l, m->out.text, m->out.len);
                 return;
         }
         size_t start = l->len;
@@ -368,25 +395,24 @@ static void put_who(struct line *l, const struct target *t, const struct policy_
         PUT_LITERAL(l, ",\"nr\":");
         put_dec(l, (uint64_t)call->nr, 1);
 
-        m.pid = call->pid;
-        m.nr = call->nr;
-        bool kept = memo_string_set(&m.container, t->id);
-        kept = memo_string_set(&m.exe, exe) && kept;
-        kept = memo_string_set(&m.name, name) && kept;
-        memo_text_set(&m.out, kept, l, start);
+        m->pid = call->pid;
+        m->nr = call->nr;
+        bool kept = memo_string_set(&m->container, t->id);
+        kept = memo_string_set(&m->exe, exe) && kept;
+        kept = memo_string_set(&m->name, name) && kept;
+        memo_text_set(&m->out, kept, l, start);
 }
 
 /* ,"rule":"supervisor.rules[0]","comment":"c","decision":"deny","errno":"EPERM" */
-static void put_verdict(struct line *l, const struct policy_decision *d)
+static void put_verdict(struct line *l, struct verdict_memo *m, const struct policy_decision *d)
 {
-        static _Thread_local struct verdict_memo m;
         const char *comment = d->rule ? d->rule->comment : NULL;
         size_t index = d->rule ? d->rule->source_index : 0;
 
-        if (m.out.valid && m.have_rule == (d->rule != NULL) && m.source_index == index &&
-            m.verdict == d->verdict && m.errno_value == d->errno_value &&
-            memo_string_is(&m.comment, comment)) {
-                put_bytes(l, m.out.text, m.out.len);
+        if (m->out.valid && m->have_rule == (d->rule != NULL) && m->source_index == index &&
+            m->verdict == d->verdict && m->errno_value == d->errno_value &&
+            memo_string_is(&m->comment, comment)) {
+                put_bytes(l, m->out.text, m->out.len);
                 return;
         }
         size_t start = l->len;
@@ -410,29 +436,68 @@ static void put_verdict(struct line *l, const struct policy_decision *d)
                 PUT_KEY_STRING(l, "errno", e ? e : "?");
         }
 
-        m.have_rule = d->rule != NULL;
-        m.source_index = index;
-        m.verdict = d->verdict;
-        m.errno_value = d->errno_value;
-        memo_text_set(&m.out, memo_string_set(&m.comment, comment), l, start);
+        m->have_rule = d->rule != NULL;
+        m->source_index = index;
+        m->verdict = d->verdict;
+        m->errno_value = d->errno_value;
+        memo_text_set(&m->out, memo_string_set(&m->comment, comment), l, start);
 }
 
-void decision_log_write(struct log_file *out, const struct target *t,
-                        const struct policy_call *call, const struct policy_decision *d)
+/* A call the watchdog denied because reading the target took too long:
+ * no rule decided it. Rare, so never kept. */
+static void put_timeout(struct line *l, const struct policy_decision *d)
 {
-        /* One line at a time per thread (the loop's, and a lane's):
-         * thread-local storage keeps 64 KiB off the stack and out of the
-         * allocator. */
-        static _Thread_local struct line line;
-        struct line *l = &line;
+        const char *e = errno_to_name(d->errno_value);
+
+        PUT_KEY_STRING(l, "rule", "deadline");
+        PUT_KEY_STRING(l, "decision", policy_verdict_name(d->verdict));
+        PUT_KEY_STRING(l, "errno", e ? e : "?");
+}
+
+/*
+ * One line at a time per thread (the loop's, and a lane's), and the
+ * thread's memos, made once per thread and kept: 70 KiB off the stack and
+ * out of the allocator on the hot path. On the heap, not in thread-local
+ * storage itself, which every thread of the process would carry whether
+ * it logs or not (and touch: the C library clears it as the thread
+ * starts), a daemon's lanes included.
+ */
+struct thread_log {
+        struct line line;
+        struct who_memo who;
+        struct verdict_memo verdict;
+};
+
+static _Thread_local struct thread_log *thread_log;
+
+void decision_log_thread_exit(void)
+{
+        free(thread_log);
+        thread_log = NULL;
+}
+
+static void write_line(struct log_file *out, const struct target *t, const struct policy_call *call,
+                       const struct policy_decision *d, bool timeout)
+{
+        struct thread_log *tl = thread_log;
         char text[256];
 
+        if (!tl) {
+                /* Not cleared: a line touches only the pages it fills. */
+                tl = thread_log = malloc(sizeof(*tl));
+                if (!tl) {
+                        log_file_lost(out);
+                        return;
+                }
+                tl->who.out.valid = tl->verdict.out.valid = false;
+        }
+        struct line *l = &tl->line;
         l->len = 0;
         l->cut = false;
         PUT_LITERAL(l, "{\"time\":\"");
         put_time(l);
         PUT_LITERAL(l, "\"");
-        put_who(l, t, call);
+        put_who(l, &tl->who, t, call);
         PUT_LITERAL(l, ",\"args\":[");
         for (int i = 0; i < 6; i++) {
                 if (i)
@@ -462,10 +527,25 @@ void decision_log_write(struct log_file *out, const struct target *t,
                 PUT_KEY_STRING(l, "address", text);
         syscall_describe_args(call->nr, call->args, put_named_arg, l);
 
-        put_verdict(l, d);
+        if (timeout)
+                put_timeout(l, d);
+        else
+                put_verdict(l, &tl->verdict, d);
         if (l->cut)
                 PUT_LITERAL(l, ",\"truncated\":true");
         PUT_LITERAL(l, "}\n");
 
         log_file_add(out, l->buf, l->len);
+}
+
+void decision_log_write(struct log_file *out, const struct target *t,
+                        const struct policy_call *call, const struct policy_decision *d)
+{
+        write_line(out, t, call, d, false);
+}
+
+void decision_log_write_timeout(struct log_file *out, const struct target *t,
+                                const struct policy_call *call, const struct policy_decision *d)
+{
+        write_line(out, t, call, d, true);
 }

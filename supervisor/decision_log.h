@@ -20,6 +20,10 @@ struct log_file;
 
 /* NULL with errno set when path cannot be opened. */
 struct log_file *log_file_open(const char *path);
+/* Opens path again (a log rotated away) and writes there from now on,
+ * while other threads go on writing; what was buffered goes to the old
+ * file first. 0, or a negative errno with the old file kept. */
+int log_file_reopen(struct log_file *f, const char *path);
 /* Writes out what is buffered; 0 or a negative errno. */
 int log_file_flush(struct log_file *f);
 /* Flushes, closes and frees (NULL is fine). */
@@ -28,3 +32,13 @@ void log_file_close(struct log_file *f);
 /* Formats the decision as one JSON line and adds it to out. */
 void decision_log_write(struct log_file *out, const struct target *t,
                         const struct policy_call *call, const struct policy_decision *d);
+
+/* Frees what the calling thread kept for making lines: for a thread that
+ * logged, before it exits. */
+void decision_log_thread_exit(void);
+
+/* The same for a call denied because deciding it took too long (reading
+ * the target did not end in time): "rule" is "deadline". call holds the
+ * raw arguments only. */
+void decision_log_write_timeout(struct log_file *out, const struct target *t,
+                                const struct policy_call *call, const struct policy_decision *d);

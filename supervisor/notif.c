@@ -10,10 +10,16 @@
 
 int notif_buffers_init(struct notif_buffers *bufs)
 {
-        struct seccomp_notif_sizes sizes;
+        /* Asked once: the kernel's answer does not change, and buffers for
+         * a daemon's lanes are made after it has confined itself, when
+         * seccomp(2) is no longer allowed. The first call is always made
+         * before (supervisor_init()), by one thread. */
+        static struct seccomp_notif_sizes sizes;
 
-        if (syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+        if (!sizes.seccomp_notif && syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0) {
+                sizes.seccomp_notif = 0;
                 return -errno;
+        }
         bufs->req_size = sizes.seccomp_notif > sizeof(struct seccomp_notif)
                              ? sizes.seccomp_notif
                              : sizeof(struct seccomp_notif);

@@ -24,11 +24,6 @@
 #define DEFAULT_TIMEOUT_MS 30000
 /* Between checks for dead callers, and between countdown updates. */
 #define TICK_MS 1000
-/* What a prompt shows of a command line and of execve's argv. */
-#define CMDLINE_MAX    1024
-#define ARGV_MAX_ARGS  64
-#define ARGV_MAX_BYTES 4096
-#define ARG_TEXT_MAX   1024
 
 struct prompt {
         struct prompt *prev, *next;
@@ -265,50 +260,20 @@ static int make_key(const struct pending_call *pc, const cJSON *argv, char **ret
         return 0;
 }
 
-/* Reading more of the caller for the person: its thread group, command
- * line and, for execve, the argv it passes. */
-
-static pid_t read_tgid(pid_t tid)
+/* execve's argv, as read with the call (target.h), as a JSON array of
+ * strings; NULL for other calls. */
+static cJSON *argv_json(const struct target_details *details)
 {
-        pid_t tgid;
-        return target_read_tgid(tid, &tgid) == 0 ? tgid : tid;
-}
-
-/* execve's argv as a JSON array of strings, bounded; NULL for other calls
- * or when nothing could be read. */
-static cJSON *read_argv(const struct policy_call *call)
-{
-        const struct syscall_desc *desc = syscall_desc_get(call->nr);
-        char arg[ARG_TEXT_MAX];
-        size_t total = 0;
-        int index = -1;
-
-        if (!desc)
-                return NULL;
-        for (unsigned i = 0; i < desc->nargs && i < 6; i++)
-                if (desc->kinds[i] == ARG_STRING_ARRAY) {
-                        index = (int)i;
-                        break;
-                }
-        if (index < 0 || call->args[index] == 0)
+        if (!details->argv)
                 return NULL;
         cJSON *argv = cJSON_CreateArray();
-        if (!argv)
-                return NULL;
-        for (unsigned i = 0; i < ARGV_MAX_ARGS && total < ARGV_MAX_BYTES; i++) {
-                uint64_t ptr;
-                if (target_read_memory(call->pid, call->args[index] + i * sizeof(ptr), &ptr,
-                                       sizeof(ptr)) < 0 ||
-                    ptr == 0)
-                        break;
-                int r = target_read_string(call->pid, ptr, arg, sizeof(arg));
-                if (r < 0 && r != -ENAMETOOLONG)
-                        break;
+        const char *arg = details->argv;
+        for (unsigned i = 0; argv && i < details->argc; i++) {
                 cJSON *s = cJSON_CreateString(arg);
                 if (!s)
                         break;
                 cJSON_AddItemToArray(argv, s);
-                total += strlen(arg) + 1;
+                arg += strlen(arg) + 1;
         }
         return argv;
 }
@@ -381,8 +346,7 @@ static void add_hex_args(cJSON *req, const uint64_t args[6])
 }
 
 static cJSON *build_request(struct prompt_broker *b, struct prompt *p,
-                            const struct pending_call *pc, pid_t tgid, const char *cmdline,
-                            cJSON *argv)
+                            const struct pending_call *pc, cJSON *argv)
 {
         const struct policy_call *call = &pc->call;
         cJSON *req = cJSON_CreateObject(), *target;
@@ -397,12 +361,13 @@ static cJSON *build_request(struct prompt_broker *b, struct prompt *p,
         target = cJSON_AddObjectToObject(req, "target");
         if (target) {
                 cJSON_AddNumberToObject(target, "pid", call->pid);
-                cJSON_AddNumberToObject(target, "tgid", tgid);
+                cJSON_AddNumberToObject(target, "tgid", pc->details.tgid);
                 if (call->have_exe && call->exe)
                         cJSON_AddStringToObject(target, "exe", call->exe);
                 else
                         cJSON_AddNullToObject(target, "exe");
-                cJSON_AddStringToObject(target, "cmdline", cmdline);
+                cJSON_AddStringToObject(target, "cmdline",
+                                        pc->details.cmdline ? pc->details.cmdline : "?");
                 if (pc->target->id)
                         cJSON_AddStringToObject(target, "container", pc->target->id);
                 else
@@ -662,7 +627,6 @@ static struct prompt *prompt_new(struct prompt_broker *b, struct pending_call *p
                                  size_t key_len, cJSON *argv)
 {
         struct prompt *p = calloc(1, sizeof(*p));
-        char cmdline[CMDLINE_MAX];
         bool failed = false;
 
         if (!p)
@@ -689,10 +653,7 @@ static struct prompt *prompt_new(struct prompt_broker *b, struct pending_call *p
                 prompt_free(p);
                 return NULL;
         }
-        pid_t tgid = read_tgid(pc->call.pid);
-        if (target_read_cmdline(pc->call.pid, cmdline, sizeof(cmdline)) < 0 && !cmdline[0])
-                snprintf(cmdline, sizeof(cmdline), "?");
-        p->request = build_request(b, p, pc, tgid, cmdline, argv);
+        p->request = build_request(b, p, pc, argv);
         if (!p->request) {
                 pc->userdata = NULL;
                 p->key = NULL;
@@ -705,8 +666,7 @@ static struct prompt *prompt_new(struct prompt_broker *b, struct pending_call *p
 static int on_prompt(void *ctx, struct pending_call *pc)
 {
         struct prompt_broker *b = ctx;
-        const unsigned all = POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE;
-        unsigned needs = all;
+        unsigned needs = SUPERVISOR_PROMPT_NEEDS;
         struct policy_decision d;
         cJSON *argv = NULL;
         char *key = NULL;
@@ -717,22 +677,29 @@ static int on_prompt(void *ctx, struct pending_call *pc)
                 return -ECANCELED;
 
         /* The person needs the paths, address and executable even where
-         * the rules did not; decode what the supervisor left out, keeping
-         * what the decision was made on. */
-        if (pc->call.have_paths)
-                needs &= ~POLICY_NEED_PATHS;
-        if (pc->call.have_addr)
-                needs &= ~POLICY_NEED_ADDR;
-        if (pc->call.have_exe)
-                needs &= ~POLICY_NEED_EXE;
-        if (needs) {
-                struct policy_call call = pc->call;
-                r = b->backend.decode(pc, &call, needs, &b->scratch);
-                if (r == -ENOENT) {
-                        b->backend.discard(pc); /* gone already: nothing to ask */
-                        return 0;
+         * the rules did not, and who is calling. The supervisor reads all
+         * of it before handing the call over, on the thread that received
+         * it (a lane, so that this loop never waits on target memory); a
+         * call handed over without it is read here, keeping what the
+         * decision was made on. */
+        if (!pc->details.read) {
+                if (pc->call.have_paths)
+                        needs &= ~POLICY_NEED_PATHS;
+                if (pc->call.have_addr)
+                        needs &= ~POLICY_NEED_ADDR;
+                if (pc->call.have_exe)
+                        needs &= ~POLICY_NEED_EXE;
+                if (needs) {
+                        struct policy_call call = pc->call;
+                        r = b->backend.decode(pc, &call, needs, &b->scratch);
+                        if (r == -ENOENT) {
+                                b->backend.discard(pc); /* gone already: nothing to ask */
+                                return 0;
+                        }
+                        if (r == 0 && adopt_decoded(pc, &call, needs) < 0)
+                                return -ENOMEM;
                 }
-                if (r == 0 && adopt_decoded(pc, &call, needs) < 0)
+                if (target_read_details(&pc->call, &pc->details) < 0)
                         return -ENOMEM;
         }
 
@@ -741,7 +708,7 @@ static int on_prompt(void *ctx, struct pending_call *pc)
                 return 0;
         }
 
-        argv = read_argv(&pc->call);
+        argv = argv_json(&pc->details);
         r = make_key(pc, argv, &key, &key_len);
         if (r < 0) {
                 cJSON_Delete(argv);
@@ -1012,7 +979,8 @@ void prompt_broker_close(struct prompt_broker *b)
                 prompt_time_out(b, b->head); // NOLINT(clang-analyzer-unix.Malloc): unlinked first
         if (b->sup->hooks.ctx == b) {
                 b->sup->hooks.ctx = NULL;
-                b->sup->hooks.prompt = NULL;
+                /* A lane may be reading it (supervisor.c). */
+                __atomic_store_n(&b->sup->hooks.prompt, NULL, __ATOMIC_RELAXED);
                 b->sup->hooks.cancel = NULL;
         }
         uv_close((uv_handle_t *)&b->timer, on_broker_closed);

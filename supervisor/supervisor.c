@@ -2,6 +2,7 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -17,6 +18,8 @@
 #include <unistd.h>
 
 #include "decision_log.h"
+#include "errnos.h"
+#include "lane_state.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
@@ -84,6 +87,8 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
 #if !defined(__x86_64__)
         sup->native_audit_arch = 0; /* only native calls are translated as is */
 #endif
+        if (!sup->opts.decision_timeout_ms)
+                sup->opts.decision_timeout_ms = SUPERVISOR_DECISION_TIMEOUT_MS;
         r = uv_loop_init(&sup->loop);
         if (r < 0) {
                 free_names(sup);
@@ -91,6 +96,10 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
                 notif_buffers_free(&sup->bufs);
                 return r;
         }
+        /* Started with the first lane; it never keeps the loop alive. */
+        uv_timer_init(&sup->loop, &sup->watchdog);
+        uv_unref((uv_handle_t *)&sup->watchdog);
+        sup->watchdog_open = true;
         return 0;
 }
 
@@ -112,6 +121,7 @@ static void pending_free(struct pending_call *pc)
         for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
                 free(pc->paths[i]);
         free(pc->exe);
+        target_details_clear(&pc->details);
         free(pc);
 }
 
@@ -315,23 +325,14 @@ static int pending_begin(struct pending_call *pc)
         struct target *t = pc->target;
         struct supervisor *sup = t->sup;
 
+        /* Gone since a lane saw it (the broker closed). */
+        if (!sup->hooks.prompt)
+                return -ECANCELED;
         pc->next = t->pending;
         t->pending = pc;
         int r = sup->hooks.prompt(sup->hooks.ctx, pc);
         if (r < 0)
                 pending_unlink(pc);
-        return r;
-}
-
-static int start_prompt(struct target *t, uint64_t id, const struct policy_call *call,
-                        const struct policy_decision *d)
-{
-        struct pending_call *pc = pending_new(t, id, call, d);
-        if (!pc)
-                return -ENOMEM;
-        int r = pending_begin(pc);
-        if (r < 0)
-                pending_free(pc);
         return r;
 }
 
@@ -382,6 +383,92 @@ void supervisor_discard(struct pending_call *pc)
         pending_free(pc);
 }
 
+/*
+ * The lane: a thread per target that blocks in SECCOMP_IOCTL_NOTIF_RECV and
+ * answers what it can decide at once. Waiting in epoll through the loop
+ * costs an extra system call per notification and loses the kernel's hint
+ * to wake the supervisor on the target's CPU (SECCOMP_USER_NOTIF_FD_SYNC_
+ * WAKE_UP reaches a blocked RECV directly, an epoll waiter only through the
+ * poll callback): measured in bench/, about a quarter of a notified round
+ * trip. The loop keeps the target's POLLHUP, and takes over every call that
+ * needs it (a prompt) through an async handle.
+ *
+ * A lane also keeps the loop from ever reading its target's memory, which
+ * the target can make block for as long as it likes (a page guarded by a
+ * userfaultfd it never serves; no signal ends that wait). Only the lane
+ * reads, and while it reads (lane_state.h: READING) it touches nothing but
+ * what it owns: its buffers, its scratch and its own copy of the listener.
+ * The loop's watchdog denies a call that has been read for longer than
+ * opts.decision_timeout_ms in the lane's place, and a target that closes
+ * gives up on a lane stuck in a read instead of waiting for it: the lane
+ * exits when the read ends. The target's later calls wait in the kernel
+ * behind the stuck one, so a target can stall itself and nobody else.
+ *
+ * Used by run and trace (whose observe hook takes its own lock), when no
+ * hook that must stay on the loop watches every call (the log is written
+ * from any thread: lines are built in thread-local buffers and the log file
+ * takes them whole under its lock), and by the daemon for every target.
+ */
+struct lane {
+        uv_async_t async; /* the loop's part: closed by lane_stop() */
+        struct target *target;
+        pthread_t thread;
+        bool thread_started;
+        _Atomic bool stop;
+        /* The thread and the async handle hold one each; the last to let go
+         * frees the lane (an abandoned thread may outlive the target). */
+        int refs;
+        int listener;   /* the lane's own copy of the target's */
+        uint64_t state; /* lane_state.h, accessed atomically */
+        uint64_t calls; /* the lane's count, numbering its calls */
+        /* The call being read, published before the read for the watchdog
+         * to answer in the lane's place; accessed atomically. */
+        struct lane_slot {
+                uint64_t id;
+                uint64_t args[6];
+                int32_t nr;
+                uint32_t arch;
+                int32_t pid;
+                int32_t error; /* the errno to deny with; 0: EPERM */
+        } slot;
+        struct lane_watch watch; /* loop only */
+        uint64_t switched;       /* loop only: the state at the last policy switch */
+        pthread_mutex_t lock;
+        struct pending_call *handoff; /* guarded by lock */
+        struct notif_buffers bufs;
+        /* Malloc'ed, not cleared: its pages cost memory only once a path
+         * is decoded into them, which matters with a lane per target. */
+        struct target_scratch *scratch;
+};
+
+#define SLOT_STORE(field, value) __atomic_store_n(&(field), (value), __ATOMIC_RELAXED)
+#define SLOT_LOAD(field)         __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
+/* The lane is about to read the target for call (notification id): from
+ * now on the watchdog may answer it, with error (0: EPERM). No-op on the
+ * loop, which has no watchdog over it. */
+static void reading_begin(struct lane *lane, uint64_t id, const struct policy_call *call, int error)
+{
+        if (!lane)
+                return;
+        SLOT_STORE(lane->slot.id, id);
+        for (int i = 0; i < 6; i++)
+                SLOT_STORE(lane->slot.args[i], call->args[i]);
+        SLOT_STORE(lane->slot.nr, (int32_t)call->nr);
+        SLOT_STORE(lane->slot.arch, call->arch);
+        SLOT_STORE(lane->slot.pid, (int32_t)call->pid);
+        SLOT_STORE(lane->slot.error, (int32_t)error);
+        lane_state_read(&lane->state);
+}
+
+/* The read is over. False: the call is not ours any more (the watchdog
+ * answered it, or the target closed and may be freed): the caller returns
+ * at once, touching nothing of the target. */
+static bool reading_done(struct lane *lane)
+{
+        return !lane || lane_state_read_done(&lane->state);
+}
+
 static void lane_handoff(struct lane *lane, struct pending_call *pc);
 
 /*
@@ -401,6 +488,66 @@ static void note_exec(struct target_scratch *scratch, const struct policy_call *
         exe_cache_exec(scratch->exe_cache, call->pid, tgid);
 }
 
+/*
+ * Hands a call whose decision is "prompt" to the loop's prompt hook, after
+ * reading, on this thread, everything a person will be shown
+ * (SUPERVISOR_PROMPT_NEEDS, who calls). Returns 0 when the call is taken
+ * care of (handed over, or its caller is gone, or the watchdog answered
+ * it); otherwise the caller denies it now, as the documented fallback says.
+ */
+static int hand_to_prompt(struct target *t, int listener, uint64_t id, struct policy_call *call,
+                          const struct policy_decision *d, struct target_scratch *scratch,
+                          struct lane *lane)
+{
+        struct target_details details = {0};
+        unsigned needs = SUPERVISOR_PROMPT_NEEDS;
+        int r = 0;
+
+        if (call->have_paths)
+                needs &= ~POLICY_NEED_PATHS;
+        if (call->have_addr)
+                needs &= ~POLICY_NEED_ADDR;
+        if (call->have_exe)
+                needs &= ~POLICY_NEED_EXE;
+        /* Should reading stall, the call is denied as the prompt's timeout
+         * would deny it. */
+        reading_begin(lane, id, call, d->errno_value);
+        if (needs) {
+                /* Into a copy: what the decision was made on stays as it is
+                 * if this fails. */
+                struct policy_call more = *call;
+                r = target_decode_call(listener, id, &more, needs, scratch);
+                if (r == 0)
+                        *call = more;
+        }
+        if (r != -ENOENT)
+                r = target_read_details(call, &details);
+        if (!reading_done(lane)) {
+                target_details_clear(&details);
+                return 0;
+        }
+        if (r == -ENOENT)
+                return 0; /* gone: nothing to ask */
+        struct pending_call *pc = r == 0 ? pending_new(t, id, call, d) : NULL;
+        if (!pc) {
+                target_details_clear(&details);
+                return -ENOMEM;
+        }
+        pc->details = details;
+        if (lane) {
+                /* The loop will answer it, and the lane cannot know when
+                 * the program changes. */
+                if (policy_changes_exe(call->nr))
+                        exe_cache_disable(scratch->exe_cache);
+                lane_handoff(lane, pc);
+                return 0;
+        }
+        r = pending_begin(pc);
+        if (r < 0)
+                pending_free(pc);
+        return r;
+}
+
 /* Decides and answers the notification just received into bufs. On a lane
  * thread (lane set), a call that needs the loop (a prompt) is handed over. */
 static void serve_one(struct target *t, struct notif_buffers *bufs, struct target_scratch *scratch,
@@ -408,6 +555,8 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
 {
         struct supervisor *sup = t->sup;
         struct seccomp_notif *req = bufs->req;
+        /* What a lane reads with: its own copy, open for as long as it runs. */
+        int listener = lane ? lane->listener : t->listener;
         struct policy_call call;
         struct policy_decision d;
         int r;
@@ -434,7 +583,9 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         if (policy_changes_exe(call.nr))
                 note_exec(scratch, &call);
 
-        const struct policy *policy = t->policy;
+        /* Sequentially consistent, after the lane marked the call begun:
+         * supervisor_switch_policy() relies on it (lane_state_settled()). */
+        const struct policy *policy = __atomic_load_n(&t->policy, __ATOMIC_SEQ_CST);
         /* Calls the filter hands us whatever the profile says of them get
          * the profile's own action; the rest were notified by the profile. */
         enum policy_kernel_action kernel = KACT_NOTIFY;
@@ -451,7 +602,10 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         if (needs) {
                 if (__atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE))
                         needs |= TARGET_DECODE_ROOT_IS_OURS;
-                r = target_decode_call(t->listener, req->id, &call, needs, scratch);
+                reading_begin(lane, req->id, &call, 0);
+                r = target_decode_call(listener, req->id, &call, needs, scratch);
+                if (!reading_done(lane))
+                        return; /* answered by the watchdog, or the target is gone */
                 if (r == -ENOENT)
                         return; /* gone: nothing to answer */
                 if (r < 0) {
@@ -469,21 +623,11 @@ static void serve_one(struct target *t, struct notif_buffers *bufs, struct targe
         if (sup->hooks.observe)
                 sup->hooks.observe(sup->hooks.ctx, t, req->id, &call, &d);
 
-        if (d.verdict == VERDICT_PROMPT && sup->hooks.prompt) {
-                if (lane) {
-                        struct pending_call *pc = pending_new(t, req->id, &call, &d);
-                        /* The loop will answer it, and the lane cannot know
-                         * when the program changes. */
-                        if (policy_changes_exe(call.nr))
-                                exe_cache_disable(scratch->exe_cache);
-                        if (pc) {
-                                lane_handoff(lane, pc);
-                                return;
-                        }
-                } else if (start_prompt(t, req->id, &call, &d) == 0) {
-                        return;
-                }
-        }
+        /* The hook goes when the prompt broker closes, which a lane may
+         * not have seen yet: the loop checks again (pending_begin()). */
+        if (d.verdict == VERDICT_PROMPT && __atomic_load_n(&sup->hooks.prompt, __ATOMIC_RELAXED) &&
+            hand_to_prompt(t, listener, req->id, &call, &d, scratch, lane) == 0)
+                return;
         if (d.verdict == VERDICT_PROMPT) {
                 /* Nobody to ask: a prompt is answered as its timeout would
                  * be, deny once with the rule's errno (documented). */
@@ -514,40 +658,24 @@ static void handle_notification(struct target *t)
         serve_one(t, &sup->bufs, &sup->scratch, NULL);
 }
 
-/*
- * The lane: a thread per target that blocks in SECCOMP_IOCTL_NOTIF_RECV and
- * answers what it can decide at once. Waiting in epoll through the loop
- * costs an extra system call per notification and loses the kernel's hint
- * to wake the supervisor on the target's CPU (SECCOMP_USER_NOTIF_FD_SYNC_
- * WAKE_UP reaches a blocked RECV directly, an epoll waiter only through the
- * poll callback): measured in bench/, about a quarter of a notified round
- * trip. The loop keeps the target's POLLHUP, and takes over every call that
- * needs it (a prompt) through an async handle. The lane touches nothing of
- * the loop's but the handoff list, under its lock, and atomic counters.
- *
- * Used by run, and by trace (whose observe hook takes its own lock), when
- * no hook that must stay on the loop watches every call (the log is written from
- * either thread: lines are built in thread-local buffers and the log file
- * takes them whole under its lock), and never by the daemon (a thread per
- * container would not scale).
- */
-struct lane {
-        uv_async_t async; /* first: freed in its close callback */
-        struct target *target;
-        pthread_t thread;
-        bool thread_started;
-        _Atomic bool stop;
-        pthread_mutex_t lock;
-        struct pending_call *handoff; /* guarded by lock */
-        struct notif_buffers bufs;
-        struct target_scratch scratch;
-};
-
 #define LANE_WAKE_SIGNAL SIGRTMIN
 
 static void lane_wake_handler(int sig)
 {
         (void)sig; /* only there to interrupt a blocked RECV */
+}
+
+static void lane_unref(struct lane *lane)
+{
+        if (__atomic_sub_fetch(&lane->refs, 1, __ATOMIC_ACQ_REL) > 0)
+                return;
+        pthread_mutex_destroy(&lane->lock);
+        notif_buffers_free(&lane->bufs);
+        if (lane->scratch)
+                exe_cache_free(lane->scratch->exe_cache);
+        free(lane->scratch);
+        close(lane->listener);
+        free(lane);
 }
 
 static void *lane_main(void *arg)
@@ -562,13 +690,13 @@ static void *lane_main(void *arg)
         pthread_sigmask(SIG_SETMASK, &only_wake, NULL);
 
         while (!atomic_load(&lane->stop)) {
-                int r = notif_receive(t->listener, &lane->bufs);
+                int r = notif_receive(lane->listener, &lane->bufs);
                 if (r == -ENOENT) {
                         /* A caller that went away, or (Linux 6.6 on) no task
                          * left on the filter at all, when RECV fails at once
                          * every time: leave then, or this thread would spin
                          * until the loop sees the hang-up. */
-                        struct pollfd pfd = {.fd = t->listener, .events = POLLIN};
+                        struct pollfd pfd = {.fd = lane->listener, .events = POLLIN};
                         if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
                                 break;
                         continue;
@@ -579,8 +707,13 @@ static void *lane_main(void *arg)
                         fprintf(stderr, "scmp-super: receiving a notification: %s\n", strerror(-r));
                         break;
                 }
-                serve_one(t, &lane->bufs, &lane->scratch, lane);
+                lane_state_begin(&lane->state, ++lane->calls);
+                serve_one(t, &lane->bufs, lane->scratch, lane);
+                if (!lane_state_end(&lane->state))
+                        break; /* abandoned: the target may be gone */
         }
+        decision_log_thread_exit();
+        lane_unref(lane);
         return NULL;
 }
 
@@ -628,29 +761,37 @@ static void on_lane_async(uv_async_t *handle)
 
 static void on_lane_closed(uv_handle_t *handle)
 {
-        struct lane *lane = container_of((uv_async_t *)handle, struct lane, async);
-        pthread_mutex_destroy(&lane->lock);
-        notif_buffers_free(&lane->bufs);
-        exe_cache_free(lane->scratch.exe_cache);
-        free(lane);
+        lane_unref(container_of((uv_async_t *)handle, struct lane, async));
 }
+
+static void on_watchdog(uv_timer_t *timer);
 
 static int lane_start(struct target *t)
 {
         static bool handler_installed;
+        struct supervisor *sup = t->sup;
         struct lane *lane = calloc(1, sizeof(*lane));
         int r;
 
         if (!lane)
                 return -ENOMEM;
         lane->target = t;
+        lane->refs = 1; /* the async handle's */
         pthread_mutex_init(&lane->lock, NULL);
-        r = notif_buffers_init(&lane->bufs);
+        lane->listener = fcntl(t->listener, F_DUPFD_CLOEXEC, 3);
+        lane->scratch = malloc(sizeof(*lane->scratch));
+        r = lane->listener < 0 ? -errno
+            : !lane->scratch   ? -ENOMEM
+                               : notif_buffers_init(&lane->bufs);
         if (r < 0) {
+                if (lane->listener >= 0)
+                        close(lane->listener);
+                free(lane->scratch);
                 pthread_mutex_destroy(&lane->lock);
                 free(lane);
                 return r;
         }
+        lane->scratch->exe_cache = NULL;
         if (!handler_installed) {
                 /* No SA_RESTART: the wake-up must end a blocked RECV. */
                 struct sigaction sa = {.sa_handler = lane_wake_handler};
@@ -658,30 +799,43 @@ static int lane_start(struct target *t)
                 sigaction(LANE_WAKE_SIGNAL, &sa, NULL);
                 handler_installed = true;
         }
-        r = uv_async_init(&t->sup->loop, &lane->async, on_lane_async);
+        r = uv_async_init(&sup->loop, &lane->async, on_lane_async);
         if (r < 0) {
                 notif_buffers_free(&lane->bufs);
+                free(lane->scratch);
+                close(lane->listener);
                 pthread_mutex_destroy(&lane->lock);
                 free(lane);
                 return r;
         }
         /* Without it (out of memory) every call reads /proc: slower, no
          * less right. */
-        if (t->sup->opts.exec_tracked)
-                lane->scratch.exe_cache = exe_cache_new(t->sup->opts.command_exe);
+        if (sup->opts.exec_tracked)
+                lane->scratch->exe_cache = exe_cache_new(sup->opts.command_exe);
         pthread_attr_t attr;
         pthread_attr_init(&attr);
-        /* Deep enough for the decoders; a default 8 MiB stack would only
-         * be reserved address space, but say what we need. */
+        /* Deep enough for the decoders (their buffers are in the lane, not
+         * on its stack); a default 8 MiB stack would only be reserved
+         * address space, but say what we need. */
         pthread_attr_setstacksize(&attr, (size_t)256 * 1024);
+        lane->refs++; /* the thread's */
         r = -pthread_create(&lane->thread, &attr, lane_main, lane);
         pthread_attr_destroy(&attr);
         if (r < 0) {
+                lane->refs--;
                 uv_close((uv_handle_t *)&lane->async, on_lane_closed);
                 return r;
         }
         lane->thread_started = true;
         t->lane = lane;
+        if (!sup->watchdog_started) {
+                /* A quarter of the deadline, at most 250 ms: a call is
+                 * denied between the deadline and a tick after it. */
+                uint64_t tick = sup->opts.decision_timeout_ms / 4;
+                tick = tick < 1 ? 1 : tick > 250 ? 250 : tick;
+                if (uv_timer_start(&sup->watchdog, on_watchdog, tick, tick) == 0)
+                        sup->watchdog_started = true;
+        }
         return 0;
 }
 
@@ -689,21 +843,26 @@ static int lane_start(struct target *t)
 static void lane_stop(struct lane *lane)
 {
         atomic_store(&lane->stop, true);
-        if (lane->thread_started) {
+        while (lane->thread_started) {
+                if (lane_state_abandon(&lane->state)) {
+                        /* In a read of the target, which may never end: it
+                         * leaves once the read does, touching nothing but
+                         * what it owns, and frees that. */
+                        pthread_detach(lane->thread);
+                        break;
+                }
                 /* The wake-up can land just before the thread blocks in RECV
                  * and be lost, so it is repeated until the thread is gone. */
-                for (;;) {
-                        struct timespec deadline;
-                        pthread_kill(lane->thread, LANE_WAKE_SIGNAL);
-                        clock_gettime(CLOCK_REALTIME, &deadline);
-                        deadline.tv_nsec += 2L * 1000 * 1000;
-                        if (deadline.tv_nsec >= 1000000000) {
-                                deadline.tv_sec++;
-                                deadline.tv_nsec -= 1000000000;
-                        }
-                        if (pthread_timedjoin_np(lane->thread, NULL, &deadline) == 0)
-                                break;
+                struct timespec deadline;
+                pthread_kill(lane->thread, LANE_WAKE_SIGNAL);
+                clock_gettime(CLOCK_REALTIME, &deadline);
+                deadline.tv_nsec += 2L * 1000 * 1000;
+                if (deadline.tv_nsec >= 1000000000) {
+                        deadline.tv_sec++;
+                        deadline.tv_nsec -= 1000000000;
                 }
+                if (pthread_timedjoin_np(lane->thread, NULL, &deadline) == 0)
+                        break;
         }
         while (lane->handoff) {
                 struct pending_call *pc = lane->handoff;
@@ -711,6 +870,101 @@ static void lane_stop(struct lane *lane)
                 pending_free(pc);
         }
         uv_close((uv_handle_t *)&lane->async, on_lane_closed);
+}
+
+/* "container ID (pid P)" or "pid P", for messages. */
+static const char *describe_target(const struct target *t, char *buf, size_t size)
+{
+        size_t j = 0;
+        char id[128];
+
+        if (!t->id || !*t->id) {
+                snprintf(buf, size, "pid %d", t->pid);
+                return buf;
+        }
+        /* The runtime's text: control and non-ASCII bytes are not printed. */
+        for (size_t i = 0; t->id[i] && j + 1 < sizeof(id); i++) {
+                unsigned char c = (unsigned char)t->id[i];
+                id[j++] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+        }
+        id[j] = '\0';
+        snprintf(buf, size, "container %s (pid %d)", id, t->pid);
+        return buf;
+}
+
+/* Loop thread: the watchdog took the call the lane has been reading for
+ * too long (lane_state_expire()), described by slot; answers it. */
+static void deny_late(struct target *t, const struct lane_slot *slot)
+{
+        struct supervisor *sup = t->sup;
+        struct policy_call call = {.nr = slot->nr, .arch = slot->arch, .pid = slot->pid};
+        struct policy_decision d = {.verdict = VERDICT_DENY,
+                                    .errno_value = slot->error > 0 ? slot->error : EPERM};
+        const char *e = errno_to_name(d.errno_value);
+        char who[256];
+
+        memcpy(call.args, slot->args, sizeof(call.args));
+        count(t, call.nr, VERDICT_DENY);
+        if (sup->opts.log)
+                decision_log_write_timeout(sup->opts.log, t, &call, &d);
+        fprintf(stderr,
+                "scmp-super: %s: denied %s of pid %d with %s: no decision within %u ms, reading "
+                "the caller's memory did not end; this target's later calls wait until it does\n",
+                describe_target(t, who, sizeof(who)), supervisor_syscall_name(sup, call.nr),
+                call.pid, e ? e : "?", sup->opts.decision_timeout_ms);
+        say_answer_failed(respond(t, &sup->bufs, slot->id, &call, VERDICT_DENY, d.errno_value));
+}
+
+static void on_watchdog(uv_timer_t *timer)
+{
+        struct supervisor *sup = container_of(timer, struct supervisor, watchdog);
+        uint64_t now = uv_now(&sup->loop);
+
+        for (struct target *t = sup->targets; t; t = t->next) {
+                struct lane *lane = t->lane;
+                if (!lane)
+                        continue;
+                uint64_t state = __atomic_load_n(&lane->state, __ATOMIC_ACQUIRE);
+                if (!lane_watch_due(&lane->watch, state, now, sup->opts.decision_timeout_ms))
+                        continue;
+                /* Read before taking the call: once it is taken, the lane
+                 * may go on to the next one and publish that. */
+                struct lane_slot slot = {.id = SLOT_LOAD(lane->slot.id),
+                                         .nr = SLOT_LOAD(lane->slot.nr),
+                                         .arch = SLOT_LOAD(lane->slot.arch),
+                                         .pid = SLOT_LOAD(lane->slot.pid),
+                                         .error = SLOT_LOAD(lane->slot.error)};
+                for (int i = 0; i < 6; i++)
+                        slot.args[i] = SLOT_LOAD(lane->slot.args[i]);
+                if (lane_state_expire(&lane->state, state))
+                        deny_late(t, &slot);
+        }
+}
+
+void supervisor_switch_policy(struct target *t, const struct policy *policy)
+{
+        __atomic_store_n(&t->policy, policy, __ATOMIC_SEQ_CST);
+        if (t->lane)
+                t->lane->switched = lane_state_look(&t->lane->state);
+}
+
+bool supervisor_target_settled(struct target *t)
+{
+        struct lane *lane = t->lane;
+        bool handing_over;
+
+        if (t->pending)
+                return false;
+        if (!lane)
+                return true;
+        /* A call the lane handed over before going IDLE is in the list by
+         * the time the state says so. */
+        if (!lane_state_settled(lane->switched, __atomic_load_n(&lane->state, __ATOMIC_ACQUIRE)))
+                return false;
+        pthread_mutex_lock(&lane->lock);
+        handing_over = lane->handoff != NULL;
+        pthread_mutex_unlock(&lane->lock);
+        return !handing_over;
 }
 
 static void on_listener(uv_poll_t *handle, int status, int events)
@@ -762,15 +1016,19 @@ int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *ms
         }
         msg->seccomp_fd = -1;
         sup->sync_wakeup = notif_set_sync_wakeup(t->listener);
-        bool lane = sup->opts.fast_lane && launcher &&
-                    (!sup->hooks.observe || sup->hooks.observe_any_thread) && lane_start(t) == 0;
-        /* With a lane, the loop watches only for the hang-up. */
-        r = uv_poll_start(&t->poll, lane ? UV_DISCONNECT : UV_READABLE | UV_DISCONNECT,
-                          on_listener);
         t->next = sup->targets;
         sup->targets = t;
         sup->n_targets++;
+        r = 0;
+        if (sup->opts.fast_lane && (!sup->hooks.observe || sup->hooks.observe_any_thread))
+                r = lane_start(t);
+        /* With a lane, the loop watches only for the hang-up. */
+        if (r == 0 || !sup->opts.lane_required)
+                r = uv_poll_start(&t->poll, t->lane ? UV_DISCONNECT : UV_READABLE | UV_DISCONNECT,
+                                  on_listener);
         if (r < 0) {
+                /* Its listener is closed with it: the target's notified
+                 * calls fail with ENOSYS, as for any target refused. */
                 target_close(t);
                 return r;
         }
@@ -787,6 +1045,10 @@ static void stop_everything(struct supervisor *sup)
         sup->stopping = true;
         while (sup->targets)
                 target_close(sup->targets);
+        if (sup->watchdog_open) {
+                sup->watchdog_open = false;
+                uv_close((uv_handle_t *)&sup->watchdog, NULL);
+        }
         if (sup->signal_poll_open) {
                 sup->signal_poll_open = false;
                 uv_close((uv_handle_t *)&sup->signal_poll, NULL);

@@ -27,7 +27,9 @@ struct target {
         uv_poll_t poll; /* first: handle memory is freed in its close callback */
         struct supervisor *sup;
         struct target *next;
-        const struct policy *policy; /* the policy this target runs under */
+        /* The policy this target runs under. A lane thread reads it, so it
+         * changes only through supervisor_switch_policy(). */
+        const struct policy *policy;
         int listener;
         pid_t pid;
         char *id;                     /* container id from the agent message, or NULL */
@@ -59,8 +61,16 @@ struct pending_call {
         struct policy_decision decision; /* the rule (or default) that asked */
         char *paths[POLICY_CALL_MAX_PATHS];
         char *exe;
+        /* Who called, read with everything SUPERVISOR_PROMPT_NEEDS asks for
+         * by the thread that received the call, before the prompt hook
+         * sees it: a lane's target never makes the loop wait on its memory. */
+        struct target_details details;
         void *userdata; /* the decider's own state */
 };
+
+/* What a prompted call is decoded for, whatever the rules needed: what a
+ * person deciding it is shown. */
+#define SUPERVISOR_PROMPT_NEEDS (POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE)
 
 /* Ways for other parts of the program to take part in decisions. */
 struct supervisor_hooks {
@@ -76,7 +86,9 @@ struct supervisor_hooks {
         bool observe_any_thread;
         /* The decision is "prompt": return 0 to take the pending call and
          * answer it later with supervisor_complete(), or a negative errno to
-         * let the documented fallback (deny once) apply now. */
+         * let the documented fallback (deny once) apply now. Called on the
+         * loop; a lane reads whether it is set, so it is cleared with an
+         * atomic store. */
         int (*prompt)(void *ctx, struct pending_call *pc);
         /* The pending call is gone (its target closed); forget it. The
          * supervisor frees it after this returns. */
@@ -87,7 +99,17 @@ struct supervisor_options {
         struct log_file *log; /* JSON lines (decision_log.h), or NULL */
         bool summary;         /* counts per syscall and decision at exit */
         bool verbose;
-        bool fast_lane; /* answer a launcher's target from its own thread */
+        /* Answer each target from a thread of its own, its lane, instead
+         * of the loop. */
+        bool fast_lane;
+        /* With fast_lane: refuse a target whose lane cannot start rather
+         * than serve it on the loop, where reading its memory could stall
+         * every other target (the daemon). */
+        bool lane_required;
+        /* A call a lane has been reading the target for this long is
+         * denied by the loop (EPERM, or the errno of the rule that was
+         * already known); 0: SUPERVISOR_DECISION_TIMEOUT_MS. */
+        unsigned decision_timeout_ms;
         /* The launcher's filter routes chroot, pivot_root and setns to us
          * (policy_compile_opts.notify_root_changes). */
         bool root_tracked;
@@ -112,6 +134,9 @@ struct supervisor {
         struct target *targets;
         size_t n_targets;
         bool sync_wakeup;
+        /* Denies the calls of lanes that read their target for too long. */
+        uv_timer_t watchdog;
+        bool watchdog_open, watchdog_started;
 
         /* Native numbers of x86 (0) and x32 (1) calls, plus one; 0 = not
          * looked up yet, -1 = none. */
@@ -142,6 +167,8 @@ struct supervisor {
         bool stopping;
 };
 
+#define SUPERVISOR_DECISION_TIMEOUT_MS 5000
+
 int supervisor_init(struct supervisor *sup, const struct policy *policy,
                     const struct supervisor_options *opts);
 
@@ -153,6 +180,18 @@ int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, boo
 int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *msg, bool launcher,
                                 const struct policy *policy, void *owner,
                                 struct target **ret_target);
+
+/*
+ * Loop thread: t decides its calls with policy from now on. The policy it
+ * had may still be in use: by the call its lane is deciding, by calls
+ * being handed over to the loop, and by calls waiting for a prompt (their
+ * rule is in it). Keep it until supervisor_target_settled(t).
+ */
+void supervisor_switch_policy(struct target *t, const struct policy *policy);
+
+/* Loop thread: nothing of t can be using a policy it was switched away
+ * from (supervisor_switch_policy()). */
+bool supervisor_target_settled(struct target *t);
 
 /* Answers a pending call (and frees it). verdict is ALLOW, LOG, DENY (with
  * error) or KILL. Returns 0 or a negative errno; -ENOENT (the caller died or
@@ -174,12 +213,18 @@ void supervisor_close(struct supervisor *sup);
 
 void supervisor_print_summary(const struct supervisor *sup, FILE *out);
 
+/* Calls decided for t with verdict v; a lane counts while the loop reads. */
+static inline uint64_t target_decided(const struct target *t, enum policy_verdict v)
+{
+        return __atomic_load_n(&t->decided_by_verdict[v], __ATOMIC_RELAXED);
+}
+
 /* Calls decided for t, every verdict together. */
 static inline uint64_t target_decided_total(const struct target *t)
 {
         uint64_t n = 0;
         for (int v = 0; v < 5; v++)
-                n += t->decided_by_verdict[v];
+                n += target_decided(t, (enum policy_verdict)v);
         return n;
 }
 /* The native name of nr, or "?" */

@@ -475,6 +475,75 @@ int target_read_cmdline(pid_t pid, char *buf, size_t size)
         return truncated ? -ENOSPC : 0;
 }
 
+/* The index of the argument of nr that is a NULL-terminated array of
+ * strings (execve's argv), or -1. */
+static int string_array_arg(int nr)
+{
+        const struct syscall_desc *desc = syscall_desc_get(nr);
+
+        for (unsigned i = 0; desc && i < desc->nargs && i < 6; i++)
+                if (desc->kinds[i] == ARG_STRING_ARRAY)
+                        return (int)i;
+        return -1;
+}
+
+/* Appends the strings of the array at addr to d->argv, within the limits
+ * target.h gives; stops at the first that cannot be read. */
+static int read_string_array(pid_t pid, uint64_t addr, struct target_details *d)
+{
+        char arg[TARGET_ARG_MAX];
+
+        /* Room for the most the loop below can add: it checks the total
+         * before each argument. */
+        d->argv = malloc(TARGET_ARGV_MAX + TARGET_ARG_MAX);
+        if (!d->argv)
+                return -ENOMEM;
+        for (unsigned i = 0; i < TARGET_ARGV_MAX_ARGS && d->argv_len < TARGET_ARGV_MAX; i++) {
+                uint64_t ptr;
+                if (target_read_memory(pid, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) < 0 ||
+                    ptr == 0)
+                        break;
+                int r = target_read_string(pid, ptr, arg, sizeof(arg));
+                if (r < 0 && r != -ENAMETOOLONG)
+                        break;
+                size_t len = strlen(arg) + 1;
+                memcpy(d->argv + d->argv_len, arg, len);
+                d->argv_len += len;
+                d->argc++;
+        }
+        return 0;
+}
+
+int target_read_details(const struct policy_call *call, struct target_details *ret)
+{
+        struct target_details d = {.read = true, .tgid = call->pid};
+        char cmdline[TARGET_CMDLINE_MAX];
+        /* Pointers are 64-bit only in native calls. */
+        bool native = call->arch == AUDIT_ARCH_X86_64 && (call->nr & __X32_SYSCALL_BIT) == 0;
+        int index = native ? string_array_arg(call->nr) : -1;
+
+        if (target_read_tgid(call->pid, &d.tgid) < 0)
+                d.tgid = call->pid;
+        if (target_read_cmdline(call->pid, cmdline, sizeof(cmdline)) < 0 && !cmdline[0])
+                snprintf(cmdline, sizeof(cmdline), "?");
+        d.cmdline = strdup(cmdline);
+        if (!d.cmdline || (index >= 0 && call->args[index] &&
+                           read_string_array(call->pid, call->args[index], &d) < 0)) {
+                target_details_clear(&d);
+                *ret = d;
+                return -ENOMEM;
+        }
+        *ret = d;
+        return 0;
+}
+
+void target_details_clear(struct target_details *details)
+{
+        free(details->cmdline);
+        free(details->argv);
+        *details = (struct target_details){0};
+}
+
 /* The kernel takes fds and lengths as int: only the low 32 bits count. */
 static int arg_as_int(uint64_t arg)
 {

@@ -25,6 +25,7 @@
  */
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -95,6 +96,38 @@ int target_read_tgid(pid_t tid, pid_t *ret_tgid);
  * when size is 0.
  */
 int target_read_cmdline(pid_t pid, char *buf, size_t size);
+
+/* What a prompt shows of a command line and of execve's argv. */
+#define TARGET_CMDLINE_MAX   1024
+#define TARGET_ARGV_MAX_ARGS 64
+#define TARGET_ARGV_MAX      4096 /* bytes, checked before each argument */
+#define TARGET_ARG_MAX       1024 /* bytes of one argument, terminator included */
+
+/*
+ * What a person deciding a call sees of its caller beyond the call itself,
+ * read by the thread that received the call (a lane reads the target so
+ * that the loop never waits on target memory).
+ */
+struct target_details {
+        bool read;     /* target_read_details() filled it in */
+        pid_t tgid;    /* the caller's thread group; its tid when unreadable */
+        char *cmdline; /* target_read_cmdline(), "?" when unreadable */
+        /* The argv an execve or execveat passes: argc strings one after
+         * the other, each NUL-terminated, in argv_len bytes, each cut at
+         * TARGET_ARG_MAX - 1 bytes, at most TARGET_ARGV_MAX_ARGS of them,
+         * ending at the first that cannot be read. NULL for other calls
+         * and for a NULL argv. */
+        char *argv;
+        size_t argv_len;
+        unsigned argc;
+};
+
+/* Reads call's caller (call->pid) into ret. The caller must check the
+ * notification's id is still valid afterwards before using any of it.
+ * Returns 0, or -ENOMEM (ret is then clear). */
+int target_read_details(const struct policy_call *call, struct target_details *ret);
+/* Frees what ret holds and clears it. */
+void target_details_clear(struct target_details *details);
 
 /*
  * Storage for target_decode_call(): caller-owned, reused across calls, so

@@ -49,6 +49,18 @@
  *                                        cursor movements and fake text, every
  *                                        10 ms, and keeps how many writes it
  *                                        made in COUNTFILE
+ *   hostile uffd-mkdir HOLDER            mkdir on a path in a page guarded
+ *                                        by a userfaultfd nobody serves, so
+ *                                        a supervisor reading it waits;
+ *                                        prints how long the call took.
+ *                                        HOLDER "probe": only say whether
+ *                                        such a userfaultfd can be made
+ *                                        (exit 3 if not); "-": keep it to
+ *                                        ourselves; else a unix socket to
+ *                                        send it to before the call, whose
+ *                                        owner sees the fault and decides
+ *                                        when the page stops being guarded
+ *                                        (after we are gone, if it likes)
  *
  * The "notified call" of the storms is getppid, made raw with its first
  * argument alternating 0 and 1, so a profile can allow one half and deny
@@ -61,18 +73,22 @@
 #include <limits.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <linux/userfaultfd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -569,6 +585,78 @@ static int verb_repaint(char **argv)
         return 0;
 }
 
+/* Sends fd to the unix socket at path and waits for one byte back, so the
+ * receiver holds it before we go on. */
+static void send_fd(const char *path, int fd)
+{
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } control;
+        char byte = 'u';
+        struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+        struct msghdr msg = {.msg_iov = &iov,
+                             .msg_iovlen = 1,
+                             .msg_control = control.buf,
+                             .msg_controllen = sizeof(control.buf)};
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        if (strlen(path) >= sizeof(addr.sun_path))
+                usage_error("%s: too long for a socket path", path);
+        strcpy(addr.sun_path, path);
+        if (s < 0 || connect(s, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+                usage_error("%s: %s", path, strerror(errno));
+        struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+        if (sendmsg(s, &msg, 0) != 1 || read(s, &byte, 1) != 1)
+                usage_error("%s: sending the userfaultfd: %s", path, strerror(errno));
+        close(s);
+}
+
+/*
+ * A page registered with a userfaultfd that handles faults from the kernel
+ * too (no UFFD_USER_MODE_ONLY, which takes CAP_SYS_PTRACE while
+ * vm.unprivileged_userfaultfd is 0), and never served: whoever reads it,
+ * process_vm_readv included, waits until the fault is resolved or the
+ * userfaultfd closes, killably but not interruptibly.
+ */
+static int verb_uffd_mkdir(char **argv)
+{
+        struct uffdio_api api = {.api = UFFD_API};
+        long page = sysconf(_SC_PAGESIZE);
+        struct timespec start, end;
+        int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+
+        if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api) < 0) {
+                say("uffd-mkdir: no userfaultfd for kernel faults: %s", errno_name(errno));
+                return 3;
+        }
+        char *p =
+            mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        struct uffdio_register reg = {.range = {.start = (uintptr_t)p, .len = (uint64_t)page},
+                                      .mode = UFFDIO_REGISTER_MODE_MISSING};
+        if (p == MAP_FAILED || ioctl(uffd, UFFDIO_REGISTER, &reg) < 0)
+                usage_error("uffd-mkdir: registering the page: %s", strerror(errno));
+        if (strcmp(argv[0], "probe") == 0) {
+                say("uffd-mkdir: available");
+                return 0;
+        }
+        if (strcmp(argv[0], "-") != 0)
+                send_fd(argv[0], uffd);
+        say("uffd-mkdir: calling");
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        long r = syscall(SYS_mkdir, p, 0700);
+        int e = errno;
+        clock_gettime(CLOCK_MONOTONIC, &end);
+        long ms = (end.tv_sec - start.tv_sec) * 1000 + (end.tv_nsec - start.tv_nsec) / 1000000;
+        say("uffd-mkdir: %s after %ld ms", r == 0 ? "OK" : errno_name(e), ms);
+        return 0;
+}
+
 static void on_sigchld(int sig)
 {
         (void)sig;
@@ -655,6 +743,7 @@ static const struct {
     {"fork-sigchld", 1, verb_fork_sigchld},
     {"tiocsti", 1, verb_tiocsti},
     {"repaint", 2, verb_repaint},
+    {"uffd-mkdir", 1, verb_uffd_mkdir},
 };
 
 int main(int argc, char **argv)

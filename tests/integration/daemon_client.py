@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""Misbehaving clients of the daemon's agent socket, for test_daemon_serve.sh.
+"""Misbehaving clients of the daemon's agent socket, for test_daemon_*.sh.
 
     daemon_client.py MODE SOCKET [ARGS]
     daemon_client.py answer CONTROL_SOCKET CONTAINER READY_FILE DECISION...
+    daemon_client.py crowd SOCKET CLIENTS N READY_FILE STOP_FILE
 
 Each mode connects, sends something the daemon must refuse, then waits
 (at most 30 s) for the daemon to close the connection and prints what it
@@ -94,8 +95,70 @@ def answer(path, container, decisions, ready_file):
     print("answered")
 
 
+def count_closed(conns):
+    """How many of conns the daemon has closed (end of file or reset)."""
+    closed = 0
+    for s in conns:
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                closed += 1
+        except BlockingIOError:
+            pass
+        except ConnectionResetError:
+            closed += 1
+    return closed
+
+
+def crowd(path, clients, n, ready_file, stop_file):
+    """Slowloris from many processes: CLIENTS processes (each a peer of its
+    own to the daemon) open N connections each and send half a message on
+    each. Once all have, READY_FILE says "ready"; they hold on until
+    STOP_FILE exists (at most 60 s), then print how many of the CLIENTS * N
+    connections the daemon had closed."""
+    pipes = []
+    for _ in range(clients):
+        r, w = os.pipe()
+        if os.fork() == 0:
+            os.close(r)
+            conns = []
+            for _ in range(n):
+                s = connect(path)
+                try:
+                    s.send(b"{")
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                conns.append(s)
+            os.write(w, b"x")
+            deadline = time.monotonic() + 60
+            while not os.path.exists(stop_file) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            os.write(w, b"%d\n" % count_closed(conns))
+            os._exit(0)
+        os.close(w)
+        pipes.append(r)
+    for r in pipes:
+        os.read(r, 1)
+    with open(ready_file, "w") as f:
+        f.write("ready\n")
+    closed = 0
+    for r in pipes:
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = os.read(r, 64)
+            if not chunk:
+                break
+            data += chunk
+        closed += int(data or b"0")
+        os.wait()
+    print("closed %d of %d" % (closed, clients * n))
+
+
 def main():
     mode, path = sys.argv[1], sys.argv[2]
+    if mode == "crowd":
+        crowd(path, int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6])
+        return
     if mode == "answer":
         answer(path, sys.argv[3], sys.argv[5:], sys.argv[4])
         return
@@ -117,16 +180,7 @@ def main():
         deadline = time.monotonic() + 10
         closed, last_change, last = 0, time.monotonic(), -1
         while time.monotonic() < deadline:
-            closed = 0
-            for s in conns:
-                s.setblocking(False)
-                try:
-                    if s.recv(1) == b"":
-                        closed += 1
-                except BlockingIOError:
-                    pass
-                except ConnectionResetError:
-                    closed += 1
+            closed = count_closed(conns)
             if closed != last:
                 last, last_change = closed, time.monotonic()
             elif time.monotonic() - last_change > 0.5:

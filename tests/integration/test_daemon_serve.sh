@@ -4,7 +4,8 @@
 # its own decisions, status lists them with their counts, a target that dies
 # is freed while the others carry on, SIGHUP switches new and live targets
 # to a changed profile (and keeps the old one when the new one is broken),
-# and SIGTERM ends the daemon with 0 and leaves its targets failing closed.
+# also while the target's lane is deciding, and SIGTERM ends the daemon
+# with 0 and leaves its targets failing closed.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -12,6 +13,7 @@
 . "$(dirname "$0")/daemon_lib.sh"
 
 require_cmd python3
+require_built "$HOSTILE"
 
 N=24
 mkdir -p "$TMP/profiles" "$TMP/t"
@@ -243,6 +245,71 @@ assert_contains "the reload error names the file and the problem" \
 deny_profile EMLINK >"$TMP/kernel.json"
 run_sup run --connect "$SOCK" --policy "$TMP/kernel.json" -- "$TRY" mkdir "$TMP/t/new/denied2"
 expect "after a broken reload the previous version still decides" 0 "mkdir: EMLINK"
+
+# Reloads while a target's lane decides: SIGHUP after SIGHUP, each
+# switching the live target to a new version of its profile and reopening
+# the log, while 8 threads make notified calls. Every call is answered
+# right and logged once. (A version a lane still decides with is freed
+# only once the lane is past that call; a sanitizer build would catch one
+# freed too early.)
+storm_profile()
+{
+        cat <<EOF
+{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "listenerMetadata": "policy=storm",
+  "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_NOTIFY"}],
+  "supervisor": {
+    "defaultAction": "allow",
+    "rules": [{"syscalls": ["getppid"], "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}],
+               "action": "deny", "errno": "EACCES", "comment": "version $1"}]
+  }
+}
+EOF
+}
+deny_profile EROFS >"$TMP/profiles/default.json"
+storm_profile 0 >"$TMP/profiles/storm.json"
+kill -HUP "$DAEMON_PID"
+reloads()
+{
+        count_lines "$DAEMON_ERR" "reloaded "
+}
+wait_for 10 at_least "$DAEMON_ERR" "reloaded " 1 || fail "the storm profile loads"
+logged_before=$(count_lines "$DECISIONS" '"syscall":"getppid"')
+T=8 N=20000
+"$SCMP_SUPER" run --connect "$SOCK" --policy "$TMP/profiles/storm.json" -- \
+        "$HOSTILE" storm-threads $T $N >"$TMP/out-storm" 2>&1 &
+storm=$!
+wait_for 15 targets_are 1 || fail "the storm target is served" "$(daemon_details)"
+switched=0
+while kill -0 "$storm" 2>/dev/null && [ "$switched" -lt 500 ]; do
+        done_before=$(reloads)
+        switched=$((switched + 1))
+        storm_profile "$switched" >"$TMP/profiles/storm.json.new"
+        mv "$TMP/profiles/storm.json.new" "$TMP/profiles/storm.json"
+        kill -HUP "$DAEMON_PID"
+        wait_for 10 at_least "$DAEMON_ERR" "reloaded " $((done_before + 1)) ||
+                fail "reload $switched is done" "$(daemon_details)"
+done
+wait "$storm"
+assert_eq "calls made during $switched reloads are all answered right" \
+        "storm-threads: threads=$T calls=$((T * N)) allowed=$((T * N / 2)) denied=$((T * N / 2)) wrong=0" \
+        "$(cat "$TMP/out-storm")"
+if [ "$switched" -ge 3 ]; then
+        pass "the target was switched again and again meanwhile ($switched reloads)"
+else
+        fail "the target was switched again and again meanwhile" "$switched reloads"
+fi
+# Each thread also asks for its parent's pid once.
+if wait_for 5 at_least "$DECISIONS" '"syscall":"getppid"' $((logged_before + T * N + T)); then
+        pass "every call is in the reopened log"
+else
+        fail "every call is in the reopened log" \
+                "$(count_lines "$DECISIONS" '"syscall":"getppid"') lines, wanted $((logged_before + T * N + T))"
+fi
+assert_eq "... once" $((logged_before + T * N + T)) "$(count_lines "$DECISIONS" '"syscall":"getppid"')"
+rm "$TMP/profiles/storm.json"
+kill -HUP "$DAEMON_PID"
 
 # SIGTERM with a live target: exit 0, and the target fails closed.
 mkfifo "$TMP/fifo-last"

@@ -53,8 +53,11 @@ struct fixture {
 
 static struct fixture *current;
 
+/* As supervisor_complete() and supervisor_discard() do: the broker read
+ * the caller's details into the call. */
 static void free_call(struct pending_call *pc)
 {
+        target_details_clear(&pc->details);
         free(pc);
 }
 
