@@ -267,8 +267,9 @@ stop_daemon TERM
 assert_eq "the watching daemon exits 0 on SIGTERM" 0 "$DAEMON_STATUS"
 
 # The daemon's pid goes only to a client it names the daemon to: one in the
-# daemon's pid namespace, not one in a container's (to which that number is
-# another process, or none), in hello and in status.
+# daemon's pid namespace. One in a container's (to which that number is
+# another process, or none) is refused before it hears anything: it may be
+# a supervised process.
 start_daemon --policy "$PROFILE" --control "$CONTROL" || finish
 pids_told()
 {
@@ -292,11 +293,21 @@ if ! unshare --pid --fork true 2>/dev/null; then
         stop_daemon TERM
         skip "unshare --pid is refused here: cannot make a client in another pid namespace"
 fi
-assert_eq "a client in another pid namespace is not" "None None" \
-        "$(pids_told unshare --pid --fork)"
+first_line=$(unshare --pid --fork python3 - "$CONTROL" <<'EOF'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+msg = json.loads(s.makefile().readline())
+print(msg["type"], "pid" in msg, msg.get("message", ""))
+EOF
+)
+assert_eq "a client in another pid namespace is refused, and told no pid" \
+        "error False permission denied: pid" "${first_line%% [0-9]*}"
+assert_contains "... because it lives in a pid namespace below the daemon's" \
+        "lives in a pid namespace below ours" "$first_line"
 unshare --pid --fork "$SCMP_SUPER" status --control "$CONTROL" >"$TMP/status-ns.txt" 2>&1
-assert_contains "status there says why it shows no pid" \
-        "daemon (its pid is not one of this pid namespace), up since" "$(cat "$TMP/status-ns.txt")"
+assert_contains "status there says why it is refused" "pid namespace below ours" \
+        "$(cat "$TMP/status-ns.txt")"
 stop_daemon TERM
 
 finish
