@@ -1352,7 +1352,7 @@ int daemon_control_request(const char *path, const char *request, char **ret_rep
         unsigned addr_len;
         char *buf = NULL;
         size_t len = 0, cap = 0;
-        int fd, r;
+        int fd, r, send_error = 0;
 
         /* A path, or "@name" in the abstract namespace (scmp_client.h). */
         r = scmp_client_sockaddr(path, &addr, &addr_len);
@@ -1375,6 +1375,12 @@ int daemon_control_request(const char *path, const char *request, char **ret_rep
                 ssize_t n = send(fd, p, n_left, MSG_NOSIGNAL);
                 if (n < 0 && errno == EINTR)
                         continue;
+                if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
+                        /* A server that refused us closed at once, and its
+                         * reason may wait to be read: read it first. */
+                        send_error = -errno;
+                        break;
+                }
                 if (n < 0) {
                         r = -errno;
                         snprintf(errbuf, errlen, "sending the request: %s", strerror(-r));
@@ -1412,9 +1418,11 @@ int daemon_control_request(const char *path, const char *request, char **ret_rep
                 ssize_t n = recv(fd, buf + len, cap - len - 1, 0);
                 if (n < 0 && errno == EINTR)
                         continue;
-                if (n < 0) {
-                        r = -errno;
-                        snprintf(errbuf, errlen, "reading the reply: %s", strerror(-r));
+                if (n < 0 || (n == 0 && send_error)) {
+                        r = n < 0 ? -errno : send_error;
+                        snprintf(errbuf, errlen, "%s: %s",
+                                 send_error ? "sending the request" : "reading the reply",
+                                 strerror(-r));
                         goto out;
                 }
                 len += (size_t)n;
