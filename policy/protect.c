@@ -52,11 +52,15 @@ static const struct {
 };
 #define N_PROTECTED (sizeof(protected_calls) / sizeof(protected_calls[0]))
 
-bool policy_routes_always(const struct policy *p, int nr)
+/*
+ * Whether every call to nr gets one of the kernel actions in wanted,
+ * whatever its arguments. As the kernel filter does (and
+ * policy_kernel_decide()), the first entry that names nr and whose
+ * conditions hold decides: every entry up to the first unconditional one
+ * could, so each must be wanted; past them all, the default decides.
+ */
+static bool kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1])
 {
-        /* As the kernel filter does (and policy_kernel_decide()): the first
-         * entry that names nr and whose conditions hold decides. Every entry
-         * up to the first unconditional one could, so each must notify. */
         for (size_t i = 0; i < p->n_entries; i++) {
                 const struct policy_entry *e = &p->entries[i];
                 bool named = false;
@@ -64,37 +68,30 @@ bool policy_routes_always(const struct policy *p, int nr)
                         named = e->nrs[k] == nr;
                 if (!named)
                         continue;
-                if (e->action != KACT_NOTIFY)
+                if (!wanted[e->action])
                         return false;
                 if (e->n_args == 0)
                         return true;
         }
-        return p->default_action == KACT_NOTIFY;
+        return wanted[p->default_action];
 }
 
-/* Whether the kernel filter refuses every call to nr, whatever its
- * arguments: as policy_routes_always(), for the actions that refuse. */
+bool policy_routes_always(const struct policy *p, int nr)
+{
+        static const bool notifies[KACT_NOTIFY + 1] = {[KACT_NOTIFY] = true};
+        return kernel_always(p, nr, notifies);
+}
+
+/* Whether the kernel filter refuses every call to nr. */
 static bool kernel_refuses_always(const struct policy *p, int nr)
 {
-        static const bool refuses[] = {
+        static const bool refuses[KACT_NOTIFY + 1] = {
             [KACT_ERRNO] = true,
             [KACT_KILL_THREAD] = true,
             [KACT_KILL_PROCESS] = true,
             [KACT_TRAP] = true,
         };
-        for (size_t i = 0; i < p->n_entries; i++) {
-                const struct policy_entry *e = &p->entries[i];
-                bool named = false;
-                for (size_t k = 0; k < e->n_nrs && !named; k++)
-                        named = e->nrs[k] == nr;
-                if (!named)
-                        continue;
-                if (!refuses[e->action])
-                        return false;
-                if (e->n_args == 0)
-                        return true;
-        }
-        return refuses[p->default_action];
+        return kernel_always(p, nr, refuses);
 }
 
 int policy_protection_gaps(const struct policy *p, bool privileged, const char **ret_names,
