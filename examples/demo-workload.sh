@@ -27,4 +27,6 @@ try "python3 connect 192.0.2.1:80" python3 -c '
 import socket
 socket.create_connection(("192.0.2.1", 80), timeout=2)
 '
+# The profile that governs this run (scmp-super's built-in rules).
+try "append to examples/demo.json" sh -c 'echo "{}" >>examples/demo.json'
 rm -rf "$dir"

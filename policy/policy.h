@@ -207,7 +207,7 @@ int policy_protect_files(struct policy *policy, const char *const *paths, size_t
 
 /*
  * The calls policy_protect_files() would need routed and the kernel filter
- * decides alone, or routes only for some arguments: their names into
+ * lets through, or routes only for some arguments: their names into
  * ret_names (at most max, static strings) and their number into *ret_n.
  * io_uring_setup and (privileged: the command may hold capabilities)
  * open_by_handle_at reach files by no path; they are gaps unless the

@@ -103,7 +103,8 @@ int policy_protection_gaps(const struct policy *p, bool privileged, const char *
                 if (nr == __NR_SCMP_ERROR || policy_routes_always(p, nr) ||
                     (protected_calls[i].privileged && !privileged))
                         continue;
-                if (protected_calls[i].kind == PROTECT_REFUSE && kernel_refuses_always(p, nr))
+                /* Refused in the kernel, it can change nothing. */
+                if (kernel_refuses_always(p, nr))
                         continue;
                 if (n < max)
                         ret_names[n] = protected_calls[i].name;

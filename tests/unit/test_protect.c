@@ -199,6 +199,14 @@ static void test_calls_that_reach_files_without_a_path_are_refused_whole(void **
         assert_int_equal(policy_protection_gaps(p, true, names, 16, &n), 0);
         assert_int_equal(n, 0);
         policy_free(p);
+        /* A call refused in the kernel changes nothing either. */
+        p = load("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': [{'names': ['open', 'openat'], "
+                 "'action': 'SCMP_ACT_ALLOW'}]}");
+        assert_int_equal(policy_protection_gaps(p, true, names, 16, &n), 0);
+        assert_int_equal(n, 2);
+        assert_string_equal(names[0], "open");
+        assert_string_equal(names[1], "openat");
+        policy_free(p);
 }
 
 int main(void)
