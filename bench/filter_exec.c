@@ -20,7 +20,7 @@
  * --profile FILE    an OCI / Docker profile compiled by scmp-super's policy
  *                   library, exactly as `scmp-super run` builds it:
  *                   policy_load_file() with the facts of this machine
- *                   (supervisor/env.c), policy_compile(), policy_export_bpf(),
+ *                   (supervisor/base/env.c), policy_compile(), policy_export_bpf(),
  *                   then seccomp(2). The one difference: run also routes
  *                   execve to its supervisor (one more NOTIFY rule), which
  *                   needs a listener; here there is none, so execve keeps the
@@ -51,7 +51,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "env.h"
+#include "base/env.h"
 #include "policy.h"
 
 #if defined(__x86_64__)

@@ -97,7 +97,7 @@ fi
 WORK=$(cd "$WORK" && pwd)
 chmod 700 "$WORK"
 
-# scmp-super caches compiled filters (supervisor/bpf_cache.c). A cache of
+# scmp-super caches compiled filters (supervisor/launch/bpf_cache.c). A cache of
 # this run's own keeps the user's ~/.cache out of it and makes the warm
 # start-up row warm for the right reason: hyperfine's warm-up runs fill it.
 mkdir -m 700 "$WORK/cache"
@@ -263,7 +263,7 @@ row b ns a le:1.15 scmp 50000 "b: scmp-super, allow rule on getppid" -- \
 row d ns a le:1.3 scmp 50000 "d: b with --log FILE" -- \
         $SCMP_SUPER run --policy "$GETPPID_PROFILE" --log "$WORK/scmp.log" -- $LOOP $T
 # d's target never executes another program, so one look at /proc names
-# every caller's executable (supervisor/exe_cache.h). Here sh executes the
+# every caller's executable (supervisor/core/exe_cache.h). Here sh executes the
 # same loop first: the exec is noted, and each call asks the kernel whether
 # its thread's cached entry still stands (an epoll_wait): the cost of --log
 # for programs that run others.

@@ -447,7 +447,7 @@ int cmd_prompt(int argc, char **argv)
         }
         /* This process speaks for a person. A supervised command of the same
          * uid that could write its memory (ptrace, process_vm_writev, where
-         * no Landlock domain stops it: supervisor/seal.h) could answer for
+         * no Landlock domain stops it: supervisor/launch/seal.h) could answer for
          * them; non-dumpable, it cannot without CAP_SYS_PTRACE. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
                 fprintf(stderr, "scmp-super prompt: prctl(PR_SET_DUMPABLE): %s\n", strerror(errno));

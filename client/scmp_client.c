@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "scmp_client.h"
 
+#include "base/unix_socket.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -28,28 +30,6 @@ struct scmp_client {
         bool eof;
 };
 
-int scmp_client_sockaddr(const char *name, struct sockaddr_un *ret_addr, unsigned *ret_len)
-{
-        size_t len = strlen(name);
-
-        memset(ret_addr, 0, sizeof(*ret_addr));
-        ret_addr->sun_family = AF_UNIX;
-        if (len == 0 || (name[0] == '@' && len == 1))
-                return -EINVAL;
-        if (len >= sizeof(ret_addr->sun_path))
-                return -ENAMETOOLONG;
-        if (name[0] == '@') {
-                /* A leading NUL, then the name, unterminated: the length
-                 * says where it ends. */
-                memcpy(ret_addr->sun_path + 1, name + 1, len - 1);
-                *ret_len = (unsigned)(offsetof(struct sockaddr_un, sun_path) + len);
-        } else {
-                memcpy(ret_addr->sun_path, name, len);
-                *ret_len = (unsigned)(offsetof(struct sockaddr_un, sun_path) + len + 1);
-        }
-        return 0;
-}
-
 int scmp_client_default_name(int pid, char *buf, size_t size)
 {
         uint32_t nonce;
@@ -74,16 +54,16 @@ static int check_server(int fd)
 static int connect_name(const char *name, int *ret_fd)
 {
         struct sockaddr_un sa;
-        unsigned len;
+        socklen_t len;
         int fd, r;
 
-        r = scmp_client_sockaddr(name, &sa, &len);
+        r = unix_address(name, &sa, &len);
         if (r < 0)
                 return r;
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return -errno;
-        r = connect(fd, (struct sockaddr *)&sa, (socklen_t)len) < 0 ? -errno : check_server(fd);
+        r = unix_connect(&sa, len, &fd);
+        if (r < 0)
+                return r;
+        r = check_server(fd);
         if (r < 0) {
                 close(fd);
                 return r;

@@ -38,11 +38,6 @@ struct scmp_client;
  */
 #define SCMP_CLIENT_DEFAULT_PREFIX "@scmp-super/"
 
-struct sockaddr_un;
-/* The address for name, and its length for bind() and connect():
- * 0, -EINVAL for an empty name, -ENAMETOOLONG. */
-int scmp_client_sockaddr(const char *name, struct sockaddr_un *ret_addr, unsigned *ret_len);
-
 /* The name a supervisor of pid listens on by default:
  * "@scmp-super/UID/PID.RANDOM", RANDOM so that nobody can take it first. */
 int scmp_client_default_name(int pid, char *buf, size_t size);

@@ -18,8 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "agent.h"
-#include "daemon.h"
+#include "launch/agent.h"
+#include "daemon/daemon.h"
 #include "input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -24,10 +24,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "control.h"
-#include "env.h"
+#include "prompt/control.h"
+#include "base/env.h"
 #include "input.h"
-#include "prompt.h"
+#include "prompt/prompt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "input.h"
-#include "target.h"
+#include "core/target.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /proc/PID/status as the control socket's peer check reads it
- * (supervisor/proc_tree.c): a process chooses one field of it, its name,
+ * (supervisor/core/proc_tree.c): a process chooses one field of it, its name,
  * and the check decides from two others (PPid, NSpid) whether a client is
  * part of a supervised tree. Besides "no crash": a value found is a whole
  * line's rest, terminated, shorter than the buffer, with no newline; a pid
@@ -14,7 +14,7 @@
 #include <sys/types.h>
 
 #include "input.h"
-#include "proc_tree.h"
+#include "core/proc_tree.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

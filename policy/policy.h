@@ -67,6 +67,8 @@ enum policy_verdict {
         VERDICT_LOG, /* allow and record */
         VERDICT_PROMPT,
 };
+/* How many verdicts there are: the size of a table indexed by one. */
+#define POLICY_VERDICT_COUNT (VERDICT_PROMPT + 1)
 
 struct policy_rule {
         size_t source_index; /* position in supervisor.rules[] */

@@ -1726,7 +1726,7 @@ int policy_load_buffer(const char *text, size_t len, const char *name, const str
         p->default_errno = EPERM;
         p->prompt_timeout_ms = 30000;
         p->source = strdup(name);
-        /* Kept as the key of the compiled-filter cache (supervisor/bpf_cache.c). */
+        /* Kept as the key of the compiled-filter cache (supervisor/launch/bpf_cache.c). */
         p->text = malloc(len + 1);
         if (p->text) {
                 memcpy(p->text, text, len);

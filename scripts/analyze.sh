@@ -3,7 +3,7 @@
 # policy/, supervisor/, client/ and fuzz/, using the compile commands of a
 # clang build in build-analyze (which also proves the tree builds cleanly
 # with clang's warnings). Prints each finding and exits non-zero if there is
-# any. ANALYZE_FILES="supervisor/confine.c ..." limits it to some files.
+# any. ANALYZE_FILES="supervisor/launch/confine.c ..." limits it to some files.
 #
 # Left out, as noise rather than findings: swappable parameters, reserved
 # identifiers, narrowing conversions; sizeof(*p) on a pointer-to-pointer
@@ -24,7 +24,7 @@ checks="$checks,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condi
 checks="$checks,-bugprone-sizeof-expression,-clang-analyzer-valist.Uninitialized"
 checks="$checks,-clang-analyzer-security.insecureAPI.*,-clang-analyzer-optin.performance.Padding"
 
-files=${ANALYZE_FILES:-$(ls policy/*.c supervisor/*.c client/*.c fuzz/*.c 2>/dev/null)}
+files=${ANALYZE_FILES:-$(ls policy/*.c supervisor/*.c supervisor/*/*.c client/*.c fuzz/*.c 2>/dev/null)}
 out=$build/clang-tidy.txt
 # shellcheck disable=SC2086
 echo $files | xargs -n 4 -P "$(nproc)" clang-tidy -p "$build" --quiet --checks="$checks" \

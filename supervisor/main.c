@@ -3,15 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd_daemon.h"
-#include "cmd_groups.h"
+#include "cli/cmd_daemon.h"
+#include "scmp_version.h"
+#include "cli/cmd_groups.h"
 #include "cmd_prompt.h"
-#include "cmd_trace.h"
-#include "commands.h"
-
-#ifndef SCMP_SUPER_VERSION
-#define SCMP_SUPER_VERSION "0.1.0"
-#endif
+#include "cli/cmd_trace.h"
+#include "cli/commands.h"
 
 static void usage(FILE *out)
 {

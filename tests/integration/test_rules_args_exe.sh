@@ -41,7 +41,7 @@ expect "sh exec'ing the helper: the exe is the helper's again" 0 "mkdir: OK"
 run_try "$P" exec "$TMP/bin/other" mkdir "$TMP/exe/d" -- exit 0
 expect "the helper exec'ing its copy: the exe follows the exec" 0 "mkdir: EXDEV"
 
-# The executable is cached (supervisor/exe_cache.h): for the whole tree
+# The executable is cached (supervisor/core/exe_cache.h): for the whole tree
 # until its first exec, then per thread. Every exec is routed to the
 # supervisor, so a cached answer never outlives one. One process, before
 # and after an exec:

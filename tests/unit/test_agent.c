@@ -21,7 +21,7 @@
 
 #include <cmocka.h>
 
-#include "agent.h"
+#include "launch/agent.h"
 
 struct conn {
         int ours;   /* the reader's end, non-blocking */

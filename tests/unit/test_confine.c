@@ -24,7 +24,7 @@
 
 #include <cmocka.h>
 
-#include "confine.h"
+#include "launch/confine.h"
 
 /* Fails the child with the line number of the first broken expectation. */
 #define EXPECT(cond)                                                                               \

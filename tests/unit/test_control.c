@@ -21,9 +21,9 @@
 
 #include <cmocka.h>
 
-#include "control.h"
-#include "env.h"
-#include "prompt.h"
+#include "prompt/control.h"
+#include "base/env.h"
+#include "prompt/prompt.h"
 #include "scmp_client.h"
 
 /* Rounds of the loop a test waits for something before failing. */

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "daemon.h"
+#include "daemon/daemon.h"
 
 static void parse_ok(const char *text, const char *policy, bool launcher)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The daemon's limits on its clients (supervisor/daemon_limits.h): one
+ * The daemon's limits on its clients (supervisor/daemon/daemon_limits.h): one
  * client cannot hold every place for unfinished messages, a full daemon
  * makes room for a newcomer at the expense of the client holding the
  * most, and lines about refusals are limited per second with the rest
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "daemon_limits.h"
+#include "daemon/daemon_limits.h"
 
 #define MAX      16
 #define PER_PEER 4

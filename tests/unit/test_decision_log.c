@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "decision_log.h"
-#include "supervisor.h"
+#include "core/decision_log.h"
+#include "core/supervisor.h"
 
 struct fixture {
         struct supervisor sup;

@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "exe_cache.h"
+#include "core/exe_cache.h"
 
 /* A second thread that waits until told to end. */
 struct helper {

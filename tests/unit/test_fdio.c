@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "fdio.h"
+#include "base/fdio.h"
 
 static void make_dir(char dir[64])
 {

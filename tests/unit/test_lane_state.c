@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Who answers a lane's call (supervisor/lane_state.h): the lane, or the
+ * Who answers a lane's call (supervisor/core/lane_state.h): the lane, or the
  * loop's watchdog when reading the target takes too long, never both and
  * never neither; a target that closes gives up on a lane stuck in a read;
  * a policy the loop replaced is known to be out of use. The races are run
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "lane_state.h"
+#include "core/lane_state.h"
 
 static void a_call_read_in_time_is_the_lanes(void **state)
 {

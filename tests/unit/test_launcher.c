@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "launcher.h"
+#include "launch/launcher.h"
 
 /* Writes size bytes of data to a new temporary file; its path in path. */
 static void write_file(char path[64], const void *data, size_t size)

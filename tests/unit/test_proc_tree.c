@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "proc_tree.h"
+#include "core/proc_tree.h"
 
 static const char status_text[] = "Name:\tPPid:\\t1\n"
                                   "Umask:\t0022\n"

@@ -15,9 +15,9 @@
 
 #include <cmocka.h>
 
-#include "env.h"
+#include "base/env.h"
 #include "policy.h"
-#include "profile_edit.h"
+#include "profile/profile_edit.h"
 
 static cJSON *test_rule(void)
 {

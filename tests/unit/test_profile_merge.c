@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "profile_merge.h"
+#include "profile/profile_merge.h"
 
 static const struct policy_env test_env = {
     .caps_bounding = ~0ull, .kernel_major = 6, .kernel_minor = 1, .go_arch = "amd64"};

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "profile_store.h"
+#include "daemon/profile_store.h"
 
 #define PROFILE_DENY                                                                               \
         "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"              \

@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "env.h"
-#include "prompt.h"
+#include "base/env.h"
+#include "prompt/prompt.h"
 #include "prompt_ui.h"
 
 #define TIMEOUT_MS 5000

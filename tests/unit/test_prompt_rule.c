@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "env.h"
+#include "base/env.h"
 #include "policy.h"
-#include "prompt_rule.h"
+#include "prompt/prompt_rule.h"
 
 static struct policy_call open_call(const char *path, uint64_t flags, const char *exe)
 {

@@ -25,7 +25,7 @@
 
 #include <cmocka.h>
 
-#include "pty_relay.h"
+#include "launch/pty_relay.h"
 
 #define EXPECT(cond)                                                                               \
         do {                                                                                       \

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "seal.h"
+#include "launch/seal.h"
 
 /* Runs fn in a child and returns what it exited with. */
 static int in_child(int (*fn)(void))

@@ -34,7 +34,7 @@
 #include <cmocka.h>
 #include <seccomp.h>
 
-#include "target.h"
+#include "core/target.h"
 
 static char tmpdir[PATH_MAX]; /* canonical, as /proc shows it */
 static char subdir[PATH_MAX]; /* tmpdir/sub */

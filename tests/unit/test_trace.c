@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "trace.h"
+#include "trace/trace.h"
 
 #define MAX_NR 1023
 

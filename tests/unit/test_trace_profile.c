@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "trace_profile.h"
+#include "trace/trace_profile.h"
 
 #define MAX_NR 1023
 

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "trace_report.h"
+#include "trace/trace_report.h"
 
 #define MAX_NR 1023
 

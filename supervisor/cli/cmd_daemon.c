@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * scmp-super daemon: serve the listeners that runc, crun and `run --connect`
+ * send to a socket. The work is in daemon.c; this is the command line.
+ */
+#include "cli/cmd_daemon.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "launch/confine.h"
+#include "daemon/daemon.h"
+#include "launch/seal.h"
+
+#include <cjson/cJSON.h>
+
+static void daemon_usage(FILE *out)
+{
+        fputs("Usage: scmp-super daemon --socket PATH [OPTIONS]\n"
+              "\n"
+              "Serve seccomp listeners sent to PATH as OCI seccomp agent messages: by runc\n"
+              "and crun for containers whose profile names PATH as linux.seccomp.listenerPath,\n"
+              "and by 'scmp-super run --connect PATH'. Each target is decided with the profile\n"
+              "its listenerMetadata names (\"policy=NAME\"), or the default.\n"
+              "\n"
+              "Options:\n"
+              "  -S, --socket PATH         listen on PATH (not needed when systemd passes the\n"
+              "                            socket: LISTEN_FDS, see docs/DEPLOYMENT.md)\n"
+              "      --socket-mode MODE    permissions of PATH, in octal (default 0600)\n"
+              "  -p, --policy FILE         the default profile (default: DIR/default.json,\n"
+              "                            else the built-in profile)\n"
+              "  -d, --policy-dir DIR      named profiles: \"policy=NAME\" selects DIR/NAME.json\n"
+              "  -c, --control NAME        control socket for 'scmp-super status' and prompts:\n"
+              "                            a path, or @NAME in the abstract namespace\n"
+              "  -l, --log FILE            append one JSON line per decision to FILE\n"
+              "      --message-timeout MS  refuse a client whose message is not complete\n"
+              "                            within MS milliseconds (default 5000)\n"
+              "      --decision-timeout MS deny a call whose arguments could not be read\n"
+              "                            from its target within MS milliseconds, with\n"
+              "                            EPERM or the asking rule's errno (default 5000)\n"
+              "  -w, --watch               reload, as SIGHUP does, when a file in DIR (or\n"
+              "                            beside FILE) changes, e.g. a ConfigMap volume\n"
+              "  -v, --verbose             log every connection\n"
+              "  -h, --help                show this help\n"
+              "\n"
+              "listenerMetadata: items key=value separated by ';'. \"policy=NAME\" picks\n"
+              "DIR/NAME.json (NAME: letters, digits, '.', '_', '-'); \"scmp-super-launcher=1\"\n"
+              "marks a 'run --connect' launcher, whose first execve is allowed once. A target\n"
+              "whose metadata is not understood or names an unknown profile is refused: its\n"
+              "listener is closed and its notified calls fail with ENOSYS.\n"
+              "\n"
+              "Signals: SIGHUP reloads every profile (a profile that fails to load keeps its\n"
+              "previous version; live targets switch to the new version of theirs) and\n"
+              "reopens the log. SIGINT and SIGTERM stop the daemon (exit status 0).\n"
+              "Exit status: 0 after a signal, 1 when the daemon cannot start, 2 bad usage.\n",
+              out);
+}
+
+int cmd_daemon(int argc, char **argv)
+{
+        enum { OPT_SOCKET_MODE = 256, OPT_MESSAGE_TIMEOUT, OPT_DECISION_TIMEOUT };
+        static const struct option options[] = {
+            {"socket", required_argument, NULL, 'S'},
+            {"socket-mode", required_argument, NULL, OPT_SOCKET_MODE},
+            {"policy", required_argument, NULL, 'p'},
+            {"policy-dir", required_argument, NULL, 'd'},
+            {"control", required_argument, NULL, 'c'},
+            {"log", required_argument, NULL, 'l'},
+            {"message-timeout", required_argument, NULL, OPT_MESSAGE_TIMEOUT},
+            {"decision-timeout", required_argument, NULL, OPT_DECISION_TIMEOUT},
+            {"verbose", no_argument, NULL, 'v'},
+            {"watch", no_argument, NULL, 'w'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        struct daemon_options opts = {.listen_fd = -1};
+        struct daemon *d;
+        char why[1200], *end;
+        int opt, r;
+
+        optind = 1;
+        while ((opt = getopt_long(argc, argv, "S:p:d:c:l:vwh", options, NULL)) != -1) {
+                switch (opt) {
+                case 'S':
+                        opts.socket_path = optarg;
+                        break;
+                case OPT_SOCKET_MODE: {
+                        errno = 0;
+                        unsigned long mode = strtoul(optarg, &end, 8);
+                        if (errno || *end || end == optarg || mode > 0777) {
+                                fprintf(stderr,
+                                        "scmp-super daemon: --socket-mode %s: expected octal "
+                                        "permissions such as 0660\n",
+                                        optarg);
+                                return 2;
+                        }
+                        opts.socket_mode = (mode_t)mode;
+                        break;
+                }
+                case 'p':
+                        opts.policy_path = optarg;
+                        break;
+                case 'd':
+                        opts.policy_dir = optarg;
+                        break;
+                case 'c':
+                        opts.control_path = optarg;
+                        break;
+                case 'l':
+                        opts.log_path = optarg;
+                        break;
+                case OPT_MESSAGE_TIMEOUT: {
+                        errno = 0;
+                        unsigned long ms = strtoul(optarg, &end, 10);
+                        if (errno || *end || end == optarg || ms < 1 || ms > 3600000) {
+                                fprintf(stderr,
+                                        "scmp-super daemon: --message-timeout %s: expected "
+                                        "milliseconds, 1 to 3600000\n",
+                                        optarg);
+                                return 2;
+                        }
+                        opts.message_timeout_ms = (unsigned)ms;
+                        break;
+                }
+                case OPT_DECISION_TIMEOUT: {
+                        errno = 0;
+                        unsigned long ms = strtoul(optarg, &end, 10);
+                        if (errno || *end || end == optarg || ms < 10 || ms > 3600000) {
+                                fprintf(stderr,
+                                        "scmp-super daemon: --decision-timeout %s: expected "
+                                        "milliseconds, 10 to 3600000\n",
+                                        optarg);
+                                return 2;
+                        }
+                        opts.decision_timeout_ms = (unsigned)ms;
+                        break;
+                }
+                case 'v':
+                        opts.verbose = true;
+                        break;
+                case 'w':
+                        opts.watch = true;
+                        break;
+                case 'h':
+                        daemon_usage(stdout);
+                        return 0;
+                default:
+                        fputs("Try 'scmp-super daemon --help'.\n", stderr);
+                        return 2;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, "scmp-super daemon: unexpected argument \"%s\"\n", argv[optind]);
+                return 2;
+        }
+
+        /* Before any target is served: a target of our uid must not reach
+         * our memory (seal.h). */
+        r = seal_supervisor(false);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super daemon: prctl(PR_SET_DUMPABLE): %s\n", strerror(-r));
+                return 1;
+        }
+        /* SCMP_SUPER_LANE=0 decides on the loop thread, as run does with
+         * it: for comparison in bench/ only, since one target can then
+         * stall every other. */
+        const char *lane_env = getenv("SCMP_SUPER_LANE");
+        opts.no_lanes = lane_env && strcmp(lane_env, "0") == 0;
+
+        r = daemon_inherited_socket(&opts.listen_fd, why, sizeof(why));
+        if (r < 0) {
+                fprintf(stderr, "scmp-super daemon: %s\n", why);
+                return 1;
+        }
+        if (opts.listen_fd < 0 && !opts.socket_path) {
+                fputs("scmp-super daemon: --socket PATH is required (scmp-super daemon --socket "
+                      "PATH [--policy-dir DIR])\n",
+                      stderr);
+                return 2;
+        }
+        /* Every target holds its listener open, and a node may run
+         * thousands of containers: take the hard limit on descriptors
+         * (the loop uses epoll, which has no FD_SETSIZE ceiling). */
+        struct rlimit nofile;
+        if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+                nofile.rlim_cur = nofile.rlim_max;
+                setrlimit(RLIMIT_NOFILE, &nofile);
+        }
+        /* Writing to a client that went away must be an error, not death. */
+        signal(SIGPIPE, SIG_IGN);
+        /* Event lines are whole lines, even when stderr is a pipe or file. */
+        setvbuf(stderr, NULL, _IOLBF, 0);
+
+        r = daemon_new(&opts, &d, why, sizeof(why));
+        if (r < 0) {
+                fprintf(stderr, "scmp-super daemon: %s\n", why);
+                return 1;
+        }
+        /* Set up: from here on the daemon only serves, and confines itself
+         * to that (supervisor/launch/confine.h): it accepts connections, reloads
+         * profiles and may write the log. */
+        r = supervisor_confine(SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super daemon: confining the daemon: %s\n", strerror(-r));
+                daemon_free(d);
+                return 1;
+        }
+        r = daemon_run(d);
+        daemon_free(d);
+        return r;
+}
+
+static void status_usage(FILE *out)
+{
+        fputs("Usage: scmp-super status [--control PATH] [--json]\n"
+              "\n"
+              "Show what a running daemon serves: each target (pid, container id, profile,\n"
+              "calls decided per action) and the calls waiting for a prompt's answer.\n"
+              "\n"
+              "Options:\n"
+              "  -c, --control PATH  the daemon's control socket (default: $SCMP_SUPER_CONTROL)\n"
+              "      --json          print the daemon's reply as it is (one JSON object)\n"
+              "  -h, --help          show this help\n"
+              "\n"
+              "Exit status: 0 shown, 1 the daemon could not be asked, 2 bad usage.\n",
+              out);
+}
+
+static double number(const cJSON *obj, const char *key)
+{
+        const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+        return cJSON_IsNumber(item) ? item->valuedouble : 0;
+}
+
+static const char *string(const cJSON *obj, const char *key, const char *fallback)
+{
+        const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
+        return cJSON_IsString(item) ? item->valuestring : fallback;
+}
+
+static void print_status(const cJSON *reply, FILE *out)
+{
+        const cJSON *targets = cJSON_GetObjectItemCaseSensitive(reply, "targets");
+        const cJSON *profiles = cJSON_GetObjectItemCaseSensitive(reply, "profiles");
+        const cJSON *t, *p;
+        size_t n_pending = 0;
+
+        /* Without "pid" when the daemon's pid would not name it here (we
+         * are in another pid namespace). */
+        if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(reply, "pid")))
+                fprintf(out, "daemon pid %.0f, ", number(reply, "pid"));
+        else
+                fputs("daemon (its pid is not one of this pid namespace), ", out);
+        fprintf(out, "up since %s; %.0f targets served, %.0f refused\n",
+                string(reply, "since", "?"), number(reply, "served"), number(reply, "refused"));
+        fputs("profiles:", out);
+        cJSON_ArrayForEach(p, profiles)
+        {
+                fprintf(out, " %s (%s)%s", string(p, "name", "?"), string(p, "source", "?"),
+                        p->next ? "," : "");
+        }
+        fputc('\n', out);
+        fprintf(out, "%-8s %-24s %-16s %8s %8s %8s %8s %8s\n", "PID", "CONTAINER", "POLICY",
+                "ALLOW", "LOG", "DENY", "KILL", "PENDING");
+        cJSON_ArrayForEach(t, targets)
+        {
+                const cJSON *decided = cJSON_GetObjectItemCaseSensitive(t, "decided");
+                const cJSON *pending = cJSON_GetObjectItemCaseSensitive(t, "pending");
+                int waiting = cJSON_GetArraySize(pending);
+                n_pending += (size_t)waiting;
+                fprintf(out, "%-8.0f %-24s %-16s %8.0f %8.0f %8.0f %8.0f %8d\n", number(t, "pid"),
+                        string(t, "container", "-"), string(t, "policy", "?"),
+                        number(decided, "allow"), number(decided, "log"), number(decided, "deny"),
+                        number(decided, "kill"), waiting);
+        }
+        if (cJSON_GetArraySize(targets) == 0)
+                fputs("(no targets)\n", out);
+        if (n_pending == 0)
+                return;
+        fputs("waiting for an answer:\n", out);
+        cJSON_ArrayForEach(t, targets)
+        {
+                const cJSON *call;
+                cJSON_ArrayForEach(call, cJSON_GetObjectItemCaseSensitive(t, "pending"))
+                {
+                        const cJSON *path;
+                        fprintf(out, "  %s pid %.0f: %s", string(t, "container", "-"),
+                                number(call, "pid"), string(call, "syscall", "?"));
+                        cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(call, "paths"))
+                        {
+                                fprintf(out, " %s", cJSON_IsString(path) ? path->valuestring : "?");
+                        }
+                        fputc('\n', out);
+                }
+        }
+}
+
+int cmd_status(int argc, char **argv)
+{
+        enum { OPT_JSON = 256 };
+        static const struct option options[] = {
+            {"control", required_argument, NULL, 'c'},
+            {"json", no_argument, NULL, OPT_JSON},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        const char *control = getenv("SCMP_SUPER_CONTROL");
+        bool json = false;
+        char why[512], *text = NULL;
+        cJSON *reply = NULL;
+        int opt, r, status = 1;
+
+        optind = 1;
+        while ((opt = getopt_long(argc, argv, "c:h", options, NULL)) != -1) {
+                switch (opt) {
+                case 'c':
+                        control = optarg;
+                        break;
+                case OPT_JSON:
+                        json = true;
+                        break;
+                case 'h':
+                        status_usage(stdout);
+                        return 0;
+                default:
+                        fputs("Try 'scmp-super status --help'.\n", stderr);
+                        return 2;
+                }
+        }
+        if (optind < argc) {
+                fprintf(stderr, "scmp-super status: unexpected argument \"%s\"\n", argv[optind]);
+                return 2;
+        }
+        if (!control || !*control) {
+                fputs("scmp-super status: no control socket (--control PATH, or set "
+                      "SCMP_SUPER_CONTROL)\n",
+                      stderr);
+                return 2;
+        }
+        r = daemon_control_request(control, "{\"type\":\"status\"}", &text, why, sizeof(why));
+        if (r < 0) {
+                fprintf(stderr, "scmp-super status: %s: %s\n", control, why);
+                return 1;
+        }
+        reply = cJSON_Parse(text);
+        const char *type = string(reply, "type", NULL);
+        if (!reply || !type) {
+                fprintf(stderr, "scmp-super status: %s: the reply is not a JSON object\n", control);
+        } else if (strcmp(type, "status") != 0) {
+                fprintf(stderr, "scmp-super status: %s: %s\n", control,
+                        string(reply, "message", text));
+        } else {
+                if (json)
+                        printf("%s\n", text);
+                else
+                        print_status(reply, stdout);
+                status = 0;
+        }
+        cJSON_Delete(reply);
+        free(text);
+        return status;
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The event-loop supervisor: one uv_poll_t per listener fd, each
+ * notification received, decided against the policy and answered. Decisions
+ * that need time (a prompt) complete later through supervisor_complete(),
+ * while the loop keeps answering everything else.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <uv.h>
+
+#include "launch/agent.h"
+#include "core/notif.h"
+#include "policy.h"
+#include "core/target.h"
+
+struct supervisor;
+struct pending_call;
+struct lane;
+
+struct target {
+        uv_poll_t poll; /* first: handle memory is freed in its close callback */
+        struct supervisor *sup;
+        struct target *next;
+        /* The policy this target runs under. A lane thread reads it, so it
+         * changes only through supervisor_switch_policy(). */
+        const struct policy *policy;
+        int listener;
+        pid_t pid;
+        char *id;                     /* container id from the agent message, or NULL */
+        struct pending_call *pending; /* calls waiting for an asynchronous decision */
+        struct lane *lane;            /* the thread answering it, if any (supervisor.c) */
+        /* Still in the supervisor's own root directory: nothing has been
+         * allowed to chroot, pivot_root or setns (opts.root_tracked). Read
+         * and written atomically: a lane thread reads it. */
+        bool root_is_ours;
+        /* The launcher's own execve is still to come: the first execve of
+         * pid is allowed whatever the profile says about execve. */
+        bool launcher_exec_pending;
+        bool closing;
+        uint64_t decided_by_verdict[POLICY_VERDICT_COUNT]; /* indexed by enum policy_verdict */
+        void *owner; /* the adder's own state (the daemon's) */
+};
+
+/*
+ * A notified call whose decision is not made yet (a prompt). The target's
+ * thread stays blocked in the kernel until supervisor_complete() answers;
+ * everything else keeps being served meanwhile. The decoded strings are
+ * copies owned by the pending call, since the decode scratch is reused.
+ */
+struct pending_call {
+        struct target *target;
+        struct pending_call *next;
+        uint64_t id;
+        struct policy_call call;
+        struct policy_decision decision; /* the rule (or default) that asked */
+        char *paths[POLICY_CALL_MAX_PATHS];
+        char *exe;
+        /* Who called, read with everything SUPERVISOR_PROMPT_NEEDS asks for
+         * by the thread that received the call, before the prompt hook
+         * sees it: a lane's target never makes the loop wait on its memory. */
+        struct target_details details;
+        void *userdata; /* the decider's own state */
+};
+
+/* What a prompted call is decoded for, whatever the rules needed: what a
+ * person deciding it is shown. */
+#define SUPERVISOR_PROMPT_NEEDS (POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE)
+
+/* Ways for other parts of the program to take part in decisions. */
+struct supervisor_hooks {
+        void *ctx;
+        /* Decoding wanted for every call, beyond what the rules need. */
+        unsigned extra_needs;
+        /* Sees every call after decoding, with the policy's decision in *d,
+         * and may change it (trace mode allows and records). */
+        void (*observe)(void *ctx, struct target *t, uint64_t notif_id,
+                        const struct policy_call *call, struct policy_decision *d);
+        /* observe may run on a target's lane thread (supervisor.c) instead
+         * of the loop; its owner then guards what the loop also reads. */
+        bool observe_any_thread;
+        /* The decision is "prompt": return 0 to take the pending call and
+         * answer it later with supervisor_complete(), or a negative errno to
+         * let the documented fallback (deny once) apply now. Called on the
+         * loop; a lane reads whether it is set, so it is cleared with an
+         * atomic store. */
+        int (*prompt)(void *ctx, struct pending_call *pc);
+        /* The pending call is gone (its target closed); forget it. The
+         * supervisor frees it after this returns. */
+        void (*cancel)(void *ctx, struct pending_call *pc);
+};
+
+struct supervisor_options {
+        struct log_file *log; /* JSON lines (decision_log.h), or NULL */
+        bool summary;         /* counts per syscall and decision at exit */
+        bool verbose;
+        /* Answer each target from a thread of its own, its lane, instead
+         * of the loop. */
+        bool fast_lane;
+        /* With fast_lane: refuse a target whose lane cannot start rather
+         * than serve it on the loop, where reading its memory could stall
+         * every other target (the daemon). */
+        bool lane_required;
+        /* A call a lane has been reading the target for this long is
+         * denied by the loop (EPERM, or the errno of the rule that was
+         * already known); 0: SUPERVISOR_DECISION_TIMEOUT_MS. */
+        unsigned decision_timeout_ms;
+        /* The launcher's filter routes chroot, pivot_root and setns to us
+         * (policy_compile_opts.notify_root_changes). */
+        bool root_tracked;
+        /* It routes execveat to us as well as execve (notify_execveat): a
+         * lane may then cache callers' executables (exe_cache.h). */
+        bool exec_tracked;
+        /* What the launcher executes, as /proc/PID/exe will name it (the
+         * resolved path), or NULL: see exe_cache_new(). */
+        const char *command_exe;
+};
+
+struct supervisor {
+        uv_loop_t loop;
+        const struct policy *policy; /* the default for new targets */
+        struct supervisor_options opts;
+        struct supervisor_hooks hooks;
+        /* Called once for every target as it closes, before it is freed,
+         * so its owner can drop what it kept for it (owner may be NULL). */
+        void (*target_closed)(struct target *t);
+        struct notif_buffers bufs;
+        struct target_scratch scratch;
+        struct target *targets;
+        size_t n_targets;
+        bool sync_wakeup;
+        /* Denies the calls of lanes that read their target for too long. */
+        uv_timer_t watchdog;
+        bool watchdog_open, watchdog_started;
+
+        /* Native numbers of x86 (0) and x32 (1) calls, plus one; 0 = not
+         * looked up yet, -1 = none. */
+#define COMPAT_MAX_NR 1024
+        uint32_t native_audit_arch;
+        int16_t compat_nr[2][COMPAT_MAX_NR];
+        /* Native syscall names by number, resolved once. */
+        char **names;
+        /* Counts per syscall number and verdict, for --summary. */
+        uint64_t (*counts)[POLICY_VERDICT_COUNT];
+        int counts_max_nr;
+        uint64_t kernel_decided; /* execve decided on the profile's kernel rules */
+
+        /* run: the direct child and its fate. */
+        pid_t child;
+        bool child_exited;
+        int child_status; /* exit code per the documented convention */
+        /* When set, the child's stops are waited for too (WUNTRACED), and
+         * this is called with the signal that stopped it; it returns once
+         * the child goes on (run on a pty: pty_relay_child_stopped()). */
+        void (*child_stopped)(void *ctx, int sig);
+        void *child_stopped_ctx;
+        int sigfd;
+        uv_poll_t signal_poll;
+        bool signal_poll_open;
+        uv_timer_t flush_timer;
+        bool flush_timer_open;
+        bool stopping;
+};
+
+#define SUPERVISOR_DECISION_TIMEOUT_MS 5000
+
+int supervisor_init(struct supervisor *sup, const struct policy *policy,
+                    const struct supervisor_options *opts);
+
+/* Takes over msg->seccomp_fd. launcher: the target is our own launcher,
+ * whose first execve is ours. policy NULL: the supervisor's default. */
+int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
+                          const struct policy *policy);
+/* The same, and on success sets t->owner = owner and *ret_target. */
+int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *msg, bool launcher,
+                                const struct policy *policy, void *owner,
+                                struct target **ret_target);
+
+/*
+ * Loop thread: t decides its calls with policy from now on. The policy it
+ * had may still be in use: by the call its lane is deciding, by calls
+ * being handed over to the loop, and by calls waiting for a prompt (their
+ * rule is in it). Keep it until supervisor_target_settled(t).
+ */
+void supervisor_switch_policy(struct target *t, const struct policy *policy);
+
+/* Loop thread: nothing of t can be using a policy it was switched away
+ * from (supervisor_switch_policy()). */
+bool supervisor_target_settled(struct target *t);
+
+/* Answers a pending call (and frees it). verdict is ALLOW, LOG, DENY (with
+ * error) or KILL. Returns 0 or a negative errno; -ENOENT (the caller died or
+ * was interrupted meanwhile) is not an error and is returned as 0. */
+int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, int error);
+
+/* Forgets a pending call without answering, counting or logging it (and
+ * frees it): for a call whose notification is no longer valid because its
+ * caller died or was interrupted, so no decision was ever applied. */
+void supervisor_discard(struct pending_call *pc);
+
+/* Watches child (forwarding SIGINT, SIGTERM, SIGHUP to it) and stops the loop
+ * once it has exited. sigfd is a signalfd for those signals and SIGCHLD. */
+int supervisor_watch_child(struct supervisor *sup, pid_t child, int sigfd);
+
+int supervisor_run(struct supervisor *sup);
+/* Closes every handle and the loop; insists the loop closes cleanly. */
+void supervisor_close(struct supervisor *sup);
+
+void supervisor_print_summary(const struct supervisor *sup, FILE *out);
+
+/* Calls decided for t with verdict v; a lane counts while the loop reads. */
+static inline uint64_t target_decided(const struct target *t, enum policy_verdict v)
+{
+        return __atomic_load_n(&t->decided_by_verdict[v], __ATOMIC_RELAXED);
+}
+
+/* Calls decided for t, every verdict together. */
+static inline uint64_t target_decided_total(const struct target *t)
+{
+        uint64_t n = 0;
+        for (int v = 0; v < POLICY_VERDICT_COUNT; v++)
+                n += target_decided(t, (enum policy_verdict)v);
+        return n;
+}
+/* The native name of nr, or "?" */
+const char *supervisor_syscall_name(const struct supervisor *sup, int nr);

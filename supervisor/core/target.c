@@ -1,0 +1,746 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/target.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "core/notif.h"
+#include "syscall_args.h"
+
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
+
+/* "/proc/" + a pid + "/fd/" + an int fits easily; the rest is one short name. */
+#define PROC_PATH_MAX 64
+
+/*
+ * Reads from one target. process_vm_readv() is tried first because it needs
+ * no file descriptor; /proc/PID/mem is opened only if that is refused, and
+ * then kept for the rest of this reader's reads.
+ */
+struct mem_reader {
+        pid_t pid;
+        int mem_fd;
+        bool use_proc_mem;
+};
+
+static void mem_reader_close(struct mem_reader *r)
+{
+        if (r->mem_fd >= 0)
+                close(r->mem_fd);
+        r->mem_fd = -1;
+}
+
+static int proc_mem_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+        size_t done = 0;
+
+        /* pread() takes a signed offset; no user address is that high anyway. */
+        if (addr > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - addr)
+                return -EFAULT;
+
+        if (r->mem_fd < 0) {
+                char path[PROC_PATH_MAX];
+
+                snprintf(path, sizeof(path), "/proc/%d/mem", (int)r->pid);
+                r->mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (r->mem_fd < 0)
+                        return errno == ENOENT ? -ESRCH : errno == EACCES ? -EPERM : -errno;
+        }
+
+        while (done < len) {
+                ssize_t n = pread(r->mem_fd, (char *)buf + done, len - done, (off_t)(addr + done));
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                /* The kernel reports an unmapped address in /proc/PID/mem as EIO. */
+                if (n < 0)
+                        return errno == EIO ? -EFAULT : -errno;
+                if (n == 0)
+                        return -EFAULT;
+                done += (size_t)n;
+        }
+        return 0;
+}
+
+/* Reads exactly len bytes at addr, or fails. */
+static int mem_reader_read(struct mem_reader *r, uint64_t addr, void *buf, size_t len)
+{
+        size_t done = 0;
+
+        if (len == 0)
+                return 0;
+        if (addr > UINTPTR_MAX || len > UINTPTR_MAX - addr)
+                return -EFAULT;
+        if (r->use_proc_mem)
+                return proc_mem_read(r, addr, buf, len);
+
+        while (done < len) {
+                struct iovec local = {.iov_base = (char *)buf + done, .iov_len = len - done};
+                struct iovec remote = {.iov_base = (void *)(uintptr_t)(addr + done),
+                                       .iov_len = len - done};
+                ssize_t n = process_vm_readv(r->pid, &local, 1, &remote, 1, 0);
+
+                if (n < 0 && (errno == EPERM || errno == ENOSYS)) {
+                        r->use_proc_mem = true;
+                        return proc_mem_read(r, addr + done, (char *)buf + done, len - done);
+                }
+                if (n < 0)
+                        return -errno;
+                /* A short read stops at the first page that is not mapped. */
+                if (n == 0)
+                        return -EFAULT;
+                done += (size_t)n;
+        }
+        return 0;
+}
+
+int target_read_memory(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+        struct mem_reader r = {.pid = pid, .mem_fd = -1};
+        int ret;
+
+        ret = mem_reader_read(&r, addr, buf, len);
+        mem_reader_close(&r);
+        return ret;
+}
+
+int target_read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
+{
+        struct mem_reader r = {.pid = pid, .mem_fd = -1};
+        uint64_t page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+        size_t done = 0;
+        int ret = -ENAMETOOLONG;
+
+        if (size == 0)
+                return -EINVAL;
+        buf[0] = '\0';
+        if (addr == 0)
+                return -EFAULT;
+
+        /*
+         * One read per page: a read that crosses into an unmapped page fails
+         * as a whole, so reading size bytes at once would lose a string that
+         * ends just before one. Most strings end within their first page, so
+         * this is usually a single read.
+         */
+        while (done < size) {
+                uint64_t cur = addr + done;
+                size_t chunk = page_size - cur % page_size;
+
+                if (cur < addr) {
+                        ret = -EFAULT;
+                        break;
+                }
+                if (chunk > size - done)
+                        chunk = size - done;
+                ret = mem_reader_read(&r, cur, buf + done, chunk);
+                if (ret < 0)
+                        break;
+                if (memchr(buf + done, '\0', chunk) != NULL) {
+                        mem_reader_close(&r);
+                        return 0;
+                }
+                done += chunk;
+                ret = -ENAMETOOLONG;
+        }
+        mem_reader_close(&r);
+
+        if (ret == -ENAMETOOLONG)
+                buf[size - 1] = '\0';
+        else
+                buf[0] = '\0';
+        return ret;
+}
+
+/* readlink() of /proc/PID/<name> into buf (PATH_MAX bytes), terminated. */
+static int read_proc_link(pid_t pid, const char *name, char buf[static PATH_MAX])
+{
+        char path[PROC_PATH_MAX];
+        ssize_t n;
+
+        if (snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name) >= (int)sizeof(path))
+                return -ENAMETOOLONG;
+        n = readlink(path, buf, PATH_MAX);
+        if (n < 0)
+                return -errno;
+        if (n >= PATH_MAX)
+                return -ENAMETOOLONG;
+        buf[n] = '\0';
+        return 0;
+}
+
+/*
+ * Appends the components of path to the normalised absolute path in
+ * work[0..*len) (empty meaning "/"), folding ".", ".." and repeated '/'.
+ * ".." never climbs below root_len, the length of the target's root directory
+ * in work: in the kernel, ".." at a process's root stays there.
+ */
+static int path_append(char *work, size_t *len, size_t cap, size_t root_len, const char *path)
+{
+        const char *p = path;
+
+        while (*p != '\0') {
+                const char *end = strchrnul(p, '/');
+                size_t n = (size_t)(end - p);
+
+                if (n == 0 || (n == 1 && p[0] == '.')) {
+                        /* Nothing to add. */
+                } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+                        if (*len > root_len) {
+                                char *slash = memrchr(work + root_len, '/', *len - root_len);
+
+                                *len = slash != NULL ? (size_t)(slash - work) : root_len;
+                        }
+                } else {
+                        if (*len + 1 + n >= cap)
+                                return -ENAMETOOLONG;
+                        work[(*len)++] = '/';
+                        memcpy(work + *len, p, n);
+                        *len += n;
+                }
+                p = *end == '/' ? end + 1 : end;
+        }
+        return 0;
+}
+
+/*
+ * Whether path is root or below it, and if so where the part below root
+ * starts. Both come from the kernel's readlink, so both are canonical.
+ */
+static bool path_under_root(const char *path, const char *root, size_t *ret_offset)
+{
+        size_t n = strlen(root);
+
+        if (strcmp(root, "/") == 0) {
+                *ret_offset = 0;
+                return true;
+        }
+        if (strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0')) {
+                *ret_offset = n;
+                return true;
+        }
+        return false;
+}
+
+static int resolve_path(pid_t pid, bool root_is_ours, int dirfd, const char *path, char *buf,
+                        size_t size);
+
+int target_resolve_path(pid_t pid, int dirfd, const char *path, char *buf, size_t size)
+{
+        return resolve_path(pid, false, dirfd, path, buf, size);
+}
+
+/* root_is_ours: the caller knows the target's root is the supervisor's own
+ * (see TARGET_DECODE_ROOT_IS_OURS), which saves reading /proc/PID/root. */
+static int resolve_path(pid_t pid, bool root_is_ours, int dirfd, const char *path, char *buf,
+                        size_t size)
+{
+        char root[PATH_MAX];
+        char base[PATH_MAX];
+        /* Room for a whole base and a whole path before ".." folds them. */
+        char work[2 * PATH_MAX];
+        size_t len = 0, root_len, offset;
+        int r;
+
+        if (strnlen(path, PATH_MAX) >= PATH_MAX)
+                return -ENAMETOOLONG;
+
+        if (root_is_ours) {
+                root[0] = '/';
+                root[1] = '\0';
+        } else {
+                r = read_proc_link(pid, "root", root);
+                if (r < 0)
+                        return r == -ENOENT ? -ESRCH : r;
+        }
+        if (root[0] != '/')
+                return -ENOENT;
+        r = path_append(work, &len, sizeof(work), 0, root);
+        if (r < 0)
+                return r;
+        root_len = len;
+
+        if (path[0] != '/') {
+                if (dirfd == AT_FDCWD) {
+                        r = read_proc_link(pid, "cwd", base);
+                        if (r == -ENOENT)
+                                r = -ESRCH;
+                } else if (dirfd < 0) {
+                        r = -EBADF;
+                } else {
+                        char name[PROC_PATH_MAX];
+
+                        snprintf(name, sizeof(name), "fd/%d", dirfd);
+                        r = read_proc_link(pid, name, base);
+                        if (r == -ENOENT)
+                                r = -EBADF;
+                }
+                if (r < 0)
+                        return r;
+                /* Sockets, pipes and anonymous inodes read as "type:[inode]", not as paths. */
+                if (base[0] != '/')
+                        return -ENOENT;
+
+                /*
+                 * A directory outside the root (a cwd kept across chroot(), an
+                 * fd opened before it) is not bounded by the root: ".." from
+                 * there climbs freely, in the kernel as here.
+                 */
+                if (!path_under_root(base, root, &offset)) {
+                        offset = 0;
+                        len = root_len = 0;
+                }
+                r = path_append(work, &len, sizeof(work), root_len, base + offset);
+                if (r < 0)
+                        return r;
+        }
+
+        r = path_append(work, &len, sizeof(work), root_len, path);
+        if (r < 0)
+                return r;
+        if (len == 0)
+                work[len++] = '/';
+        if (len >= PATH_MAX || len >= size)
+                return -ENAMETOOLONG;
+        memcpy(buf, work, len);
+        buf[len] = '\0';
+        return 0;
+}
+
+int target_read_exe(pid_t pid, char *buf, size_t size)
+{
+        char exe[PATH_MAX];
+        size_t len;
+        int r;
+
+        r = read_proc_link(pid, "exe", exe);
+        if (r < 0)
+                return r;
+        len = strlen(exe);
+        if (len >= size)
+                return -ENAMETOOLONG;
+        memcpy(buf, exe, len + 1);
+        return 0;
+}
+
+/*
+ * Reads up to size-1 bytes (size >= 1) of /proc/PID/<name>, terminated;
+ * *ret_len is what was read, *ret_truncated whether the file was longer.
+ */
+static int read_proc_file(pid_t pid, const char *name, char *buf, size_t size, size_t *ret_len,
+                          bool *ret_truncated)
+{
+        char path[PROC_PATH_MAX];
+        size_t done = 0;
+        bool truncated = false;
+        int fd;
+
+        snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? -ESRCH : -errno;
+
+        for (;;) {
+                ssize_t n;
+
+                if (done == size - 1) {
+                        char extra;
+
+                        /* Full: one more byte tells whether the file was longer. */
+                        do
+                                n = read(fd, &extra, 1);
+                        while (n < 0 && errno == EINTR);
+                        truncated = n > 0;
+                        break;
+                }
+                n = read(fd, buf + done, size - 1 - done);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int r = -errno;
+
+                        close(fd);
+                        return r;
+                }
+                if (n == 0)
+                        break;
+                done += (size_t)n;
+        }
+        close(fd);
+        buf[done] = '\0';
+        *ret_len = done;
+        *ret_truncated = truncated;
+        return 0;
+}
+
+/* The first number on /proc/PID/status's line KEY ("\nUid:"). */
+static int read_status_number(pid_t pid, const char *key, unsigned long *ret_value)
+{
+        /*
+         * The lines we read come within the first few hundred bytes, after
+         * Name:, whose value the kernel escapes, so a process cannot forge a
+         * line by choosing its own name.
+         */
+        char status[4096];
+        const char *line;
+        unsigned long value;
+        size_t len;
+        bool truncated;
+        char *end;
+        int r;
+
+        r = read_proc_file(pid, "status", status, sizeof(status), &len, &truncated);
+        if (r < 0)
+                return r;
+        line = strstr(status, key);
+        if (line == NULL)
+                return -EIO;
+        line += strlen(key);
+        while (*line == '\t' || *line == ' ')
+                line++;
+        if (!isdigit((unsigned char)*line))
+                return -EIO;
+        errno = 0;
+        value = strtoul(line, &end, 10);
+        if (errno != 0 || (*end != '\t' && *end != ' ' && *end != '\n'))
+                return -EIO;
+        *ret_value = value;
+        return 0;
+}
+
+int target_read_uid(pid_t pid, uid_t *ret_uid)
+{
+        unsigned long uid;
+        int r = read_status_number(pid, "\nUid:", &uid);
+        if (r < 0)
+                return r;
+        if (uid > UINT32_MAX)
+                return -EIO;
+        *ret_uid = (uid_t)uid;
+        return 0;
+}
+
+int target_read_tgid(pid_t tid, pid_t *ret_tgid)
+{
+        unsigned long tgid;
+        int r = read_status_number(tid, "\nTgid:", &tgid);
+        if (r < 0)
+                return r;
+        if (tgid == 0 || tgid > INT32_MAX)
+                return -EIO;
+        *ret_tgid = (pid_t)tgid;
+        return 0;
+}
+
+int target_read_cmdline(pid_t pid, char *buf, size_t size)
+{
+        size_t len;
+        bool truncated;
+        int r;
+
+        if (size == 0)
+                return -EINVAL;
+        r = read_proc_file(pid, "cmdline", buf, size, &len, &truncated);
+        if (r < 0) {
+                buf[0] = '\0';
+                return r;
+        }
+        /* The last argument's terminator is not a separator. */
+        if (!truncated)
+                while (len > 0 && buf[len - 1] == '\0')
+                        len--;
+        buf[len] = '\0';
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)buf[i];
+
+                if (c == '\0')
+                        buf[i] = ' ';
+                else if (c < 0x20 || c == 0x7f)
+                        buf[i] = '?';
+        }
+        return truncated ? -ENOSPC : 0;
+}
+
+/* The index of the argument of nr that is a NULL-terminated array of
+ * strings (execve's argv), or -1. */
+static int string_array_arg(int nr)
+{
+        const struct syscall_desc *desc = syscall_desc_get(nr);
+
+        for (unsigned i = 0; desc && i < desc->nargs && i < 6; i++)
+                if (desc->kinds[i] == ARG_STRING_ARRAY)
+                        return (int)i;
+        return -1;
+}
+
+/* Appends the strings of the array at addr to d->argv, within the limits
+ * target.h gives; stops at the first that cannot be read. */
+static int read_string_array(pid_t pid, uint64_t addr, struct target_details *d)
+{
+        char arg[TARGET_ARG_MAX];
+
+        /* Room for the most the loop below can add: it checks the total
+         * before each argument. */
+        d->argv = malloc(TARGET_ARGV_MAX + TARGET_ARG_MAX);
+        if (!d->argv)
+                return -ENOMEM;
+        for (unsigned i = 0; i < TARGET_ARGV_MAX_ARGS && d->argv_len < TARGET_ARGV_MAX; i++) {
+                uint64_t ptr;
+                if (target_read_memory(pid, addr + i * sizeof(ptr), &ptr, sizeof(ptr)) < 0 ||
+                    ptr == 0)
+                        break;
+                int r = target_read_string(pid, ptr, arg, sizeof(arg));
+                if (r < 0 && r != -ENAMETOOLONG)
+                        break;
+                size_t len = strlen(arg) + 1;
+                memcpy(d->argv + d->argv_len, arg, len);
+                d->argv_len += len;
+                d->argc++;
+        }
+        return 0;
+}
+
+int target_read_details(const struct policy_call *call, struct target_details *ret)
+{
+        struct target_details d = {.read = true, .tgid = call->pid};
+        char cmdline[TARGET_CMDLINE_MAX];
+        /* Pointers are 64-bit only in native calls. */
+        bool native = call->arch == AUDIT_ARCH_X86_64 && (call->nr & __X32_SYSCALL_BIT) == 0;
+        int index = native ? string_array_arg(call->nr) : -1;
+
+        if (target_read_tgid(call->pid, &d.tgid) < 0)
+                d.tgid = call->pid;
+        if (target_read_cmdline(call->pid, cmdline, sizeof(cmdline)) < 0 && !cmdline[0])
+                snprintf(cmdline, sizeof(cmdline), "?");
+        d.cmdline = strdup(cmdline);
+        if (!d.cmdline || (index >= 0 && call->args[index] &&
+                           read_string_array(call->pid, call->args[index], &d) < 0)) {
+                target_details_clear(&d);
+                *ret = d;
+                return -ENOMEM;
+        }
+        *ret = d;
+        return 0;
+}
+
+void target_details_clear(struct target_details *details)
+{
+        free(details->cmdline);
+        free(details->argv);
+        *details = (struct target_details){0};
+}
+
+/* The kernel takes fds and lengths as int: only the low 32 bits count. */
+static int arg_as_int(uint64_t arg)
+{
+        return (int)(int32_t)(uint32_t)arg;
+}
+
+/* Failures that are the target's doing: the path is unusable, not the supervisor. */
+static bool is_bad_argument(int r)
+{
+        return r == -EFAULT || r == -ENAMETOOLONG || r == -EBADF || r == -ENOENT || r == -ENOTDIR;
+}
+
+/*
+ * utimensat(fd, NULL, ...) acts on fd itself, and fanotify_mark() with a
+ * NULL path marks its dirfd (or the cwd), so a NULL pointer there names a
+ * file rather than being a fault.
+ */
+static bool null_path_means_dirfd(int nr, int dirfd)
+{
+        return (nr == __NR_utimensat && dirfd != AT_FDCWD) || nr == __NR_fanotify_mark;
+}
+
+static int decode_paths(struct policy_call *call, const struct syscall_desc *desc,
+                        struct target_scratch *scratch, bool root_is_ours)
+{
+        unsigned n = desc != NULL ? desc->n_paths : 0;
+
+        if (n > POLICY_CALL_MAX_PATHS)
+                n = POLICY_CALL_MAX_PATHS;
+
+        call->n_paths = 0;
+        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
+                call->paths[i] = NULL;
+
+        for (unsigned i = 0; i < n; i++) {
+                const struct syscall_path_arg *arg = &desc->paths[i];
+                uint64_t addr = call->args[arg->path_index];
+                int dirfd =
+                    arg->dirfd_index >= 0 ? arg_as_int(call->args[arg->dirfd_index]) : AT_FDCWD;
+                int r;
+
+                if (addr == 0 && null_path_means_dirfd(call->nr, dirfd)) {
+                        scratch->raw[0] = '\0';
+                        r = 0;
+                } else {
+                        r = target_read_string(call->pid, addr, scratch->raw, sizeof(scratch->raw));
+                }
+                if (r == 0)
+                        r = resolve_path(call->pid, root_is_ours, dirfd, scratch->raw,
+                                         scratch->paths[i], sizeof(scratch->paths[i]));
+                if (r == 0)
+                        call->paths[i] = scratch->paths[i];
+                else if (!is_bad_argument(r))
+                        return r;
+        }
+        call->n_paths = n;
+        call->have_paths = true;
+        return 0;
+}
+
+/*
+ * A unix socket path is a file path like any other: relative to the
+ * caller's cwd, with "." and ".." and "//" in it. Matching sun_path as
+ * written would let "../secret/s.sock" past a rule for "/srv/secret/..."
+ */
+static void resolve_unix_path(struct policy_call *call, struct target_scratch *scratch,
+                              bool root_is_ours)
+{
+        const struct sockaddr_un *sun = (const struct sockaddr_un *)&call->addr;
+        size_t max = call->addr_len - offsetof(struct sockaddr_un, sun_path);
+        char raw[sizeof(sun->sun_path) + 1];
+
+        if (call->addr_len <= offsetof(struct sockaddr_un, sun_path) ||
+            sun->sun_family != AF_UNIX || sun->sun_path[0] == '\0')
+                return; /* unnamed or abstract: no path */
+        if (max > sizeof(sun->sun_path))
+                max = sizeof(sun->sun_path);
+        memcpy(raw, sun->sun_path, max);
+        raw[max] = '\0';
+        if (resolve_path(call->pid, root_is_ours, AT_FDCWD, raw, scratch->unix_path,
+                         sizeof(scratch->unix_path)) == 0)
+                call->unix_path = scratch->unix_path;
+}
+
+static int decode_addr(struct policy_call *call, const struct syscall_desc *desc,
+                       struct target_scratch *scratch, bool root_is_ours)
+{
+        call->addr_len = 0;
+        call->unix_path = NULL;
+        memset(&call->addr, 0, sizeof(call->addr));
+
+        if (desc != NULL && desc->sockaddr_index >= 0) {
+                uint64_t addr = call->args[desc->sockaddr_index];
+                int len = arg_as_int(call->args[desc->socklen_index]);
+
+                /* The kernel refuses lengths outside 0..sizeof(sockaddr_storage) with EINVAL. */
+                if (addr != 0 && len > 0 && (size_t)len <= sizeof(call->addr)) {
+                        int r = target_read_memory(call->pid, addr, &call->addr, (size_t)len);
+
+                        if (r == 0) {
+                                call->addr_len = (socklen_t)len;
+                                resolve_unix_path(call, scratch, root_is_ours);
+                        } else if (r == -EFAULT) {
+                                memset(&call->addr, 0, sizeof(call->addr));
+                        } else {
+                                return r;
+                        }
+                }
+        }
+        call->have_addr = true;
+        return 0;
+}
+
+/* The arguments' part of decode(): paths and socket addresses, from the
+ * x86_64 layouts the table describes; -EOPNOTSUPP for other calls. */
+static int decode_arguments(struct policy_call *call, unsigned needs,
+                            struct target_scratch *scratch, bool *ret_read)
+{
+        bool root_is_ours = (needs & TARGET_DECODE_ROOT_IS_OURS) != 0;
+        int r;
+
+        if (call->arch != AUDIT_ARCH_X86_64 || (call->nr & __X32_SYSCALL_BIT) != 0)
+                return -EOPNOTSUPP;
+        const struct syscall_desc *desc = syscall_desc_get(call->nr);
+        if (needs & POLICY_NEED_PATHS) {
+                *ret_read |= desc != NULL && desc->n_paths > 0;
+                r = decode_paths(call, desc, scratch, root_is_ours);
+                if (r < 0)
+                        return r;
+        }
+        if (needs & POLICY_NEED_ADDR) {
+                *ret_read |= desc != NULL && desc->sockaddr_index >= 0;
+                r = decode_addr(call, desc, scratch, root_is_ours);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Decodes what needs asks for; *ret_read says whether anything was read
+ * from the target (its memory or /proc), which only a valid notification
+ * afterwards shows to be the caller's. A call whose arguments cannot be
+ * decoded (-EOPNOTSUPP) still gets its executable and uid: --log asks for
+ * the paths of every call, and must not change what a rule on the
+ * executable decides. */
+static int decode(struct policy_call *call, unsigned needs, struct target_scratch *scratch,
+                  bool *ret_read)
+{
+        int r, arguments = 0;
+
+        *ret_read = false;
+        if (needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) {
+                arguments = decode_arguments(call, needs, scratch, ret_read);
+                if (arguments < 0 && arguments != -EOPNOTSUPP)
+                        return arguments;
+        }
+
+        if (needs & POLICY_NEED_EXE) {
+                call->exe = exe_cache_lookup(scratch->exe_cache, call->pid);
+                if (!call->exe) {
+                        *ret_read = true;
+                        exe_cache_prepare(scratch->exe_cache, call->pid);
+                        r = target_read_exe(call->pid, scratch->exe, sizeof(scratch->exe));
+                        call->exe = r == 0 ? scratch->exe : NULL;
+                }
+                call->have_exe = true;
+        }
+
+        if (needs & POLICY_NEED_UID) {
+                *ret_read = true;
+                r = target_read_uid(call->pid, &call->uid);
+                if (r < 0)
+                        return r;
+                call->have_uid = true;
+        }
+        return arguments;
+}
+
+int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *call, unsigned needs,
+                       struct target_scratch *scratch)
+{
+        bool read;
+        int r, valid;
+
+        r = decode(call, needs, scratch, &read);
+        if (listener_fd < 0 || !read)
+                return r;
+        /*
+         * Only now do we know the reads came from the process that made the
+         * call: had it died, its pid could have been reused, and the
+         * notification would no longer be valid. A failed read is most often
+         * a target that just died, which the caller should hear as such.
+         */
+        valid = notif_id_valid(listener_fd, notif_id);
+        if (valid < 0)
+                return valid;
+        if (call->exe == scratch->exe)
+                exe_cache_store(scratch->exe_cache, call->pid, call->exe);
+        return r;
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The daemon: one supervisor for many targets. It listens on a unix socket
+ * for OCI seccomp agent messages, from runc and crun (the socket is the
+ * linux.seccomp.listenerPath of their containers) and from `scmp-super run
+ * --connect` launchers, and serves every listener it receives on one event
+ * loop, each with the profile its listenerMetadata names.
+ *
+ * A slow or hostile client cannot stall the loop: messages are read
+ * incrementally as they arrive, each connection has a size limit and a
+ * deadline, and the number of connections still sending is bounded, per
+ * client too, so that one client cannot crowd out the others
+ * (daemon_limits.h). Nor can a target: each has a thread of its own, its
+ * lane, which alone reads its memory (supervisor.c). A
+ * message the daemon cannot serve (malformed, not a seccomp listener, an
+ * unknown profile) is refused with a log line, and the listener it carried
+ * is closed: the target's notified calls then fail with ENOSYS, so a
+ * refusal fails closed.
+ *
+ * Signals: SIGHUP reloads every profile (live targets switch to the new
+ * version of theirs) and reopens the decision log; SIGINT and SIGTERM stop
+ * accepting, close every target and end daemon_run() with 0.
+ */
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "daemon/daemon_limits.h"
+#include "daemon/profile_store.h"
+
+#define DAEMON_MESSAGE_TIMEOUT_MS 5000
+#define DAEMON_MAX_METADATA       4096
+
+struct daemon_options {
+        const char *socket_path;  /* where to listen; may be NULL with listen_fd */
+        int listen_fd;            /* an inherited listening socket, or -1 */
+        mode_t socket_mode;       /* 0: 0600 */
+        const char *policy_path;  /* the default profile, or NULL */
+        const char *policy_dir;   /* named profiles DIR/NAME.json, or NULL */
+        const char *control_path; /* the control socket (prompts, status), or NULL */
+        const char *log_path;     /* JSON lines, one per decision, or NULL */
+        unsigned message_timeout_ms;
+        /* A call whose target could not be read within this many ms is
+         * denied (0: SUPERVISOR_DECISION_TIMEOUT_MS). */
+        unsigned decision_timeout_ms;
+        /* Decide on the loop thread, without lanes: only for comparing
+         * (bench/, SCMP_SUPER_LANE=0); one target can then stall all. */
+        bool no_lanes;
+        bool verbose;
+        /* Reload when a file in the profile directory (or beside --policy)
+         * changes, as SIGHUP does: a ConfigMap volume is updated in place. */
+        bool watch;
+};
+
+/* What a target's listenerMetadata asks for. */
+struct daemon_metadata {
+        char policy[PROFILE_NAME_MAX + 1]; /* "" for the default */
+        bool launcher;                     /* scmp-super-launcher=1 */
+};
+
+/*
+ * Parses listenerMetadata: items "key=value" separated by ';', blanks
+ * around items ignored. Keys: "policy" (a profile name) and
+ * "scmp-super-launcher" ("1" or "0"). NULL or empty metadata asks for
+ * nothing. Anything else (an unknown key, an item without '=', a name that
+ * is not a profile name, a key given twice) is an error, so that a typo
+ * cannot quietly select the default profile. Returns 0 or -EINVAL with the
+ * reason in errbuf.
+ */
+int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *errbuf,
+                          size_t errlen);
+
+/*
+ * The listening socket systemd passed (LISTEN_PID, LISTEN_FDS=1): fd 3,
+ * then *ret_agent, or -1 when none was passed to this process. Unsets the
+ * variables so children do not see them. Returns 0, or -EINVAL when what
+ * was passed is not one listening unix stream socket.
+ */
+int daemon_inherited_socket(int *ret_agent, char *errbuf, size_t errlen);
+
+struct daemon;
+
+/* Loads the profiles, creates the sockets and the loop. */
+int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, char *errbuf,
+               size_t errlen);
+
+/* Serves until SIGINT or SIGTERM; returns the exit status (0). */
+int daemon_run(struct daemon *d);
+
+/* Closes every target (their notified calls now fail with ENOSYS),
+ * connection and socket, and frees d. */
+void daemon_free(struct daemon *d);
+
+/*
+ * The daemon's state for `scmp-super status`: {"type":"status",
+ * "targets":[{"pid","container","policy","source","launcher","decided":
+ * {"allow","log","deny","kill"},"pending":[...]}],...}; the control socket
+ * adds the daemon's "pid" for a client in its pid namespace. Caller frees.
+ */
+cJSON *daemon_status(struct daemon *d);
+
+/* The same as a signal would: reload profiles, or stop. */
+void daemon_reload(struct daemon *d);
+void daemon_stop(struct daemon *d);
+
+/*
+ * The client side of the control socket: sends one request line, returns
+ * the reply line (without its newline; caller frees). Waits at most 10 s.
+ */
+int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
+                           size_t errlen);
+
+/* For `run --connect`: connects to a daemon's agent socket. */
+int daemon_connect(const char *path, int *ret_fd, char *errbuf, size_t errlen);
+
+/* The listenerMetadata a launcher sends: "scmp-super-launcher=1", then the
+ * profile's own listenerMetadata (say "policy=NAME"), if any. Caller frees. */
+char *daemon_launcher_metadata(const char *profile_metadata);
+
+/*
+ * Waits for the daemon's one-line answer to a launcher's message. Returns 0
+ * when it serves the launcher; -EPERM with the daemon's reason in errbuf
+ * when it refused; -ECONNRESET when it closed without an answer; -ECHILD
+ * when child_pidfd (or -1) became readable first, that is, the launcher
+ * exited before the daemon answered; -ETIMEDOUT.
+ */
+int daemon_launcher_answer(int fd, int child_pidfd, unsigned timeout_ms, char *errbuf,
+                           size_t errlen);

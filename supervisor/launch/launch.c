@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: MIT */
+#include "launch/launch.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "launch/agent.h"
+#include "launch/bpf_cache.h"
+#include "launch/launcher.h"
+#include "launch/seal.h"
+
+extern char **environ;
+
+void launch_report_policy(const struct policy *policy, bool verbose)
+{
+        for (size_t i = 0; i < policy->n_warnings; i++)
+                fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
+        if (!verbose)
+                return;
+        for (size_t i = 0; i < policy->n_notes; i++)
+                fprintf(stderr, "scmp-super: note: %s\n", policy->notes[i]);
+        for (size_t i = 0; i < policy->n_skipped; i++)
+                fprintf(stderr,
+                        "scmp-super: %s: syscall \"%s\" is unknown on this architecture, skipped\n",
+                        policy->source, policy->skipped[i]);
+}
+
+int launch_prepare(const struct policy *policy, const struct policy_compile_opts *copts,
+                   const char *command, struct policy_bpf *ret_bpf, char *exec_path,
+                   size_t exec_path_size)
+{
+        struct policy_error err;
+        int r = bpf_cache_build(policy, copts, ret_bpf, NULL, &err);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s\n", err.message);
+                fputs("scmp-super: the command was not started\n", stderr);
+                return 125;
+        }
+        r = launcher_find_command(command, exec_path, exec_path_size);
+        if (r == -ENOEXEC) {
+                fprintf(stderr,
+                        "scmp-super: %s: cannot execute: neither an ELF binary nor a script "
+                        "starting with #! (run it through its interpreter, e.g. "
+                        "scmp-super run -- sh %s)\n",
+                        exec_path, exec_path);
+                return 126;
+        }
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s: %s\n", command,
+                        r == -ENOENT ? "command not found" : strerror(-r));
+                return r == -ENOENT ? 127 : 126;
+        }
+        char interp[PATH_MAX];
+        r = launcher_check_interpreter(exec_path, interp, sizeof(interp));
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s: its interpreter %s: %s\n", exec_path, interp,
+                        strerror(-r));
+                return r == -ENOENT ? 127 : 126;
+        }
+        return 0;
+}
+
+int launch_init(struct launch *l)
+{
+        sigset_t mask;
+
+        l->sigfd = -1;
+        l->sock[0] = l->sock[1] = -1;
+        l->child = -1;
+        l->pty_slave = -1;
+        l->mask_blocked = false;
+        int r = seal_supervisor(true);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: sealing the supervisor off from the command: %s\n",
+                        strerror(-r));
+                return r;
+        }
+        l->landlock_abi = seal_landlock_abi();
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGCHLD);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGHUP);
+        if (sigprocmask(SIG_BLOCK, &mask, &l->old_mask) < 0)
+                goto fail;
+        l->mask_blocked = true;
+        l->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (l->sigfd < 0)
+                goto fail;
+        return 0;
+fail:
+        fprintf(stderr, "scmp-super: signalfd: %s\n", strerror(errno));
+        return -errno;
+}
+
+int launch_socketpair(struct launch *l)
+{
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, l->sock) < 0) {
+                fprintf(stderr, "scmp-super: socketpair: %s\n", strerror(errno));
+                return -errno;
+        }
+        return 0;
+}
+
+int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
+                unsigned filter_flags, const char *metadata)
+{
+        fflush(NULL);
+        l->child = fork();
+        if (l->child < 0) {
+                fprintf(stderr, "scmp-super: fork: %s\n", strerror(errno));
+                return -errno;
+        }
+        if (l->child == 0) {
+                struct launch_spec spec = {
+                    .exec_path = exec_path,
+                    .argv = argv,
+                    .envp = environ,
+                    .bpf = *bpf,
+                    .filter_flags = filter_flags,
+                    .sock = l->sock[1],
+                    .sigmask = &l->old_mask,
+                    .metadata = metadata,
+                    .seal = l->landlock_abi >= SEAL_LANDLOCK_MIN_ABI,
+                    .pty_slave = l->pty_slave,
+                    .terminal = l->terminal,
+                };
+                close(l->sock[0]);
+                launcher_child(&spec);
+        }
+        close(l->sock[1]);
+        l->sock[1] = -1;
+        return 0;
+}
+
+int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status)
+{
+        struct agent_message msg;
+        char why[256];
+        int r;
+
+        /* The launcher's message comes before the command runs, so a
+         * blocking read is right here: nothing else needs serving yet. */
+        r = agent_receive(l->sock[0], &msg, why, sizeof(why));
+        if (r < 0) {
+                /* The launcher said why on stderr and exited 125. */
+                supervisor_watch_child(sup, l->child, l->sigfd);
+                supervisor_run(sup);
+                *ret_status = sup->child_exited && sup->child_status != 0 ? sup->child_status : 125;
+                return r;
+        }
+        r = supervisor_add_target(sup, &msg, true, NULL);
+        agent_message_clear(&msg);
+        if (r == 0)
+                r = supervisor_watch_child(sup, l->child, l->sigfd);
+        if (r < 0) {
+                fprintf(stderr, "scmp-super: %s\n", uv_strerror(r));
+                kill(l->child, SIGKILL);
+                *ret_status = 125;
+        }
+        return r;
+}
+
+void launch_close(struct launch *l)
+{
+        for (int i = 0; i < 2; i++)
+                if (l->sock[i] >= 0) {
+                        close(l->sock[i]);
+                        l->sock[i] = -1;
+                }
+        if (l->sigfd >= 0) {
+                close(l->sigfd);
+                l->sigfd = -1;
+        }
+}

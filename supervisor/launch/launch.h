@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Starting a command under our own launcher and serving it: the sequence
+ * run and trace share. The order matters: signals are blocked (and read
+ * through a signalfd) before the fork, so none is lost between fork and the
+ * loop; the launcher's message is read before the command runs, since its
+ * exec waits for us.
+ *
+ * Functions print what went wrong on stderr, as commands do, and return a
+ * negative errno.
+ */
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "policy.h"
+#include "core/supervisor.h"
+
+struct launch {
+        int sigfd;         /* SIGCHLD and the signals passed on to the command */
+        int sock[2];       /* [0] ours, [1] the launcher's end */
+        sigset_t old_mask; /* restored in the child before it execs */
+        bool mask_blocked;
+        pid_t child;
+        /* The kernel's Landlock ABI, or a negative errno (seal.h): with 6
+         * or more the command is sealed off from us. */
+        int landlock_abi;
+        /* The command's own terminal, or -1 (launch_spec.pty_slave). */
+        int pty_slave;
+        dev_t terminal;
+};
+
+/* Says on stderr what the loaded policy wants said: its warnings, and with
+ * verbose its notes and the syscall names this architecture skipped. */
+void launch_report_policy(const struct policy *policy, bool verbose);
+
+/* Compiles the filter (through the cache, supervisor/launch/bpf_cache.h) and finds
+ * command on PATH. Returns 0, or the exit status run and trace then use
+ * (125 the filter, 127 not found, 126 not executable) after saying why. */
+int launch_prepare(const struct policy *policy, const struct policy_compile_opts *copts,
+                   const char *command, struct policy_bpf *ret_bpf, char *exec_path,
+                   size_t exec_path_size);
+
+/* Seals this process off from the command to come (seal.h: non-dumpable,
+ * a child subreaper), then blocks and watches the signals; the socket pair
+ * is made by launch_socketpair(), or the caller puts its own in sock[]. */
+int launch_init(struct launch *l);
+int launch_socketpair(struct launch *l);
+
+/* Forks the launcher (supervisor/launcher.c), which loads bpf and execs
+ * exec_path with argv. The caller's end of the socket stays open. */
+int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
+                unsigned filter_flags, const char *metadata);
+
+/* Receives the launcher's listener and serves it as the command's target,
+ * watching the child. When the launcher failed before sending (it said why
+ * on stderr), serves nothing, waits for the child and sets *ret_status to
+ * what the command's status would be. Returns 0 when the loop should run. */
+int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status);
+
+void launch_close(struct launch *l);

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * The profile a trace writes: the base profile's own JSON document with
+ * entries appended for what the run needed, so every field of the base
+ * (unknown ones, comments, entry order, the "supervisor" rules) survives;
+ * or, with no base, a complete profile that refuses everything else.
+ *
+ * Deterministic: the same recording and base give the same bytes (names
+ * sorted, values sorted, no timestamps, no pids).
+ */
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "trace/trace.h"
+
+/* What a profile without a base returns for a syscall it does not list:
+ * ENOSYS, so that libraries take the fallback they take on a kernel
+ * without the call (clone3 -> clone, statx -> newfstatat) instead of
+ * failing with a permission error; see docs/TRACE.md. */
+#define TRACE_PROFILE_DEFAULT_ERRNO 38
+
+/*
+ * Syscalls that a run can make without the program taking another path,
+ * so a recording may miss them: the vDSO calls fall back to real syscalls
+ * on clock sources the vDSO cannot read, signal delivery and lock
+ * contention depend on timing (which tracing changes), and the kernel
+ * makes a stopped and continued sleeper call restart_syscall.
+ * NULL-terminated.
+ */
+extern const char *const trace_implicit_syscalls[];
+
+/* Namespace flags of clone(2), the mask Docker's profile filters clone on. */
+#define TRACE_CLONE_NAMESPACE_FLAGS 0x7E020000ull
+
+struct trace_profile_opts {
+        /* Argument-level entries for socket (per family), personality (per
+         * value), clone (per combination of namespace flags), ioctl (per
+         * request) and prctl (per option) instead of allowing them whole. */
+        bool args;
+        /* Add trace_implicit_syscalls the base does not name. */
+        bool implicit;
+        /* The traced command, shown in the comments. */
+        const char *command;
+};
+
+/*
+ * Builds the profile text. base_text (base_len bytes, need not be
+ * terminated) is the base profile as loaded, or NULL for a complete
+ * profile. Returns 0 and a NUL-terminated text ending in a newline in
+ * *ret_text (caller frees); or a negative errno with a message in err.
+ */
+int trace_profile_build(const struct trace_recorder *rec, const char *base_text, size_t base_len,
+                        const struct trace_profile_opts *opts, char **ret_text,
+                        struct policy_error *err);
+
+/*
+ * Appends copies of the entries (a JSON array of syscalls[] entries) to the
+ * syscalls array of the profile text (len bytes; a profile or an OCI
+ * config.json), creating the array if there is none. The text is edited in
+ * place, in its own indentation, so every other byte stays as it was; the
+ * result is checked to parse to the original document plus the entries,
+ * and when the layout defeats the edit the document is printed again from
+ * its parsed form (values kept exactly, layout not). Returns 0 and a
+ * NUL-terminated text ending in a newline in *ret_text; -EINVAL with a
+ * message in err when text is not a profile document; -ENOMEM.
+ */
+int trace_profile_append(const char *text, size_t len, const cJSON *entries, char **ret_text,
+                         struct policy_error *err);
