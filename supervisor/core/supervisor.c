@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/supervisor.h"
 #include "base/macros.h"
+#include "base/text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -871,26 +872,6 @@ static void lane_stop(struct lane *lane)
         uv_close((uv_handle_t *)&lane->async, on_lane_closed);
 }
 
-/* "container ID (pid P)" or "pid P", for messages. */
-static const char *describe_target(const struct target *t, char *buf, size_t size)
-{
-        size_t j = 0;
-        char id[128];
-
-        if (!t->id || !*t->id) {
-                snprintf(buf, size, "pid %d", t->pid);
-                return buf;
-        }
-        /* The runtime's text: control and non-ASCII bytes are not printed. */
-        for (size_t i = 0; t->id[i] && j + 1 < sizeof(id); i++) {
-                unsigned char c = (unsigned char)t->id[i];
-                id[j++] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
-        }
-        id[j] = '\0';
-        snprintf(buf, size, "container %s (pid %d)", id, t->pid);
-        return buf;
-}
-
 /* Loop thread: the watchdog took the call the lane has been reading for
  * too long (lane_state_expire()), described by slot; answers it. */
 static void deny_late(struct target *t, const struct lane_slot *slot)
@@ -909,8 +890,9 @@ static void deny_late(struct target *t, const struct lane_slot *slot)
         fprintf(stderr,
                 "scmp-super: %s: denied %s of pid %d with %s: no decision within %u ms, reading "
                 "the caller's memory did not end; this target's later calls wait until it does\n",
-                describe_target(t, who, sizeof(who)), supervisor_syscall_name(sup, call.nr),
-                call.pid, e ? e : "?", sup->opts.decision_timeout_ms);
+                text_describe_target(t->id, t->pid, who, sizeof(who)),
+                supervisor_syscall_name(sup, call.nr), call.pid, e ? e : "?",
+                sup->opts.decision_timeout_ms);
         say_answer_failed(respond(t, &sup->bufs, slot->id, &call, VERDICT_DENY, d.errno_value));
 }
 

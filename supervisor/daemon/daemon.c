@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "daemon/daemon.h"
 #include "base/macros.h"
+#include "base/text.h"
 #include "base/unix_socket.h"
 
 #include <errno.h>
@@ -163,34 +164,6 @@ static void say_refusal(struct daemon *d, const char *fmt, ...)
         say("%s", line);
 }
 
-/* Text a peer sent, made safe for a log line: control and non-ASCII bytes
- * become '?', so a peer cannot forge lines or move a terminal's cursor. */
-static const char *printable(const char *s, char *buf, size_t size)
-{
-        size_t j = 0;
-
-        if (!s)
-                return "-";
-        for (size_t i = 0; s[i] && j + 1 < size; i++) {
-                unsigned char c = (unsigned char)s[i];
-                buf[j++] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
-        }
-        buf[j] = '\0';
-        return buf;
-}
-
-/* "container ID (pid P)" or "pid P", for log lines. */
-static const char *describe(const char *id, pid_t pid, char *buf, size_t size)
-{
-        char safe[160];
-        if (id && *id)
-                snprintf(buf, size, "container %s (pid %d)", printable(id, safe, sizeof(safe)),
-                         pid);
-        else
-                snprintf(buf, size, "pid %d", pid);
-        return buf;
-}
-
 int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *errbuf,
                           size_t errlen)
 {
@@ -224,7 +197,7 @@ int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *e
                         snprintf(errbuf, errlen,
                                  "listenerMetadata item \"%s\" is not key=value (say "
                                  "\"policy=NAME\")",
-                                 printable(start, safe, sizeof(safe)));
+                                 text_printable(start, safe, sizeof(safe)));
                         return -EINVAL;
                 }
                 *eq = '\0';
@@ -238,7 +211,7 @@ int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *e
                                 snprintf(errbuf, errlen,
                                          "listenerMetadata policy \"%s\" is not a profile name "
                                          "(letters, digits, '.', '_', '-'; not starting with '.')",
-                                         printable(value, safe, sizeof(safe)));
+                                         text_printable(value, safe, sizeof(safe)));
                                 return -EINVAL;
                         }
                         snprintf(md.policy, sizeof(md.policy), "%s", value);
@@ -259,7 +232,7 @@ int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *e
                 } else {
                         snprintf(errbuf, errlen,
                                  "listenerMetadata key \"%s\" is unknown (known: policy, %s)",
-                                 printable(key, safe, sizeof(safe)), LAUNCHER_KEY);
+                                 text_printable(key, safe, sizeof(safe)), LAUNCHER_KEY);
                         return -EINVAL;
                 }
         }
@@ -469,7 +442,7 @@ static int check_listener(int fd, char *errbuf, size_t errlen)
         if (strcmp(link, LISTENER_LINK) != 0) {
                 snprintf(errbuf, errlen,
                          "the descriptor named \"seccompFd\" is %s, not a seccomp listener",
-                         printable(link, safe, sizeof(safe)));
+                         text_printable(link, safe, sizeof(safe)));
                 return -EINVAL;
         }
         return 0;
@@ -503,7 +476,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         char who[256], why[512], safe[2][64];
         int r;
 
-        describe(msg->id, msg->pid, who, sizeof(who));
+        text_describe_target(msg->id, msg->pid, who, sizeof(who));
         r = check_listener(msg->seccomp_fd, why, sizeof(why));
         if (r < 0) {
                 conn_refuse(c, who, why, false);
@@ -550,8 +523,8 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         d->served++;
         say("serving %s with profile \"%s\" (%s)%s; ociVersion %s, status %s, from pid %d, uid %u",
             who, profile->name, profile->source, md.launcher ? " as a scmp-super launcher" : "",
-            printable(msg->oci_version, safe[0], sizeof(safe[0])),
-            printable(msg->status, safe[1], sizeof(safe[1])), c->peer.pid, c->peer.uid);
+            text_printable(msg->oci_version, safe[0], sizeof(safe[0])),
+            text_printable(msg->status, safe[1], sizeof(safe[1])), c->peer.pid, c->peer.uid);
         if (md.launcher)
                 conn_reply(c, true, NULL);
 }
@@ -739,7 +712,7 @@ static void on_target_closed(struct target *t)
                 return;
         struct daemon *d = rec->daemon;
         say("%s %s after %llu decisions (allow %llu, log %llu, deny %llu, kill %llu)",
-            describe(t->id, t->pid, who, sizeof(who)),
+            text_describe_target(t->id, t->pid, who, sizeof(who)),
             d->stopping ? "released at shutdown" : "gone",
             (unsigned long long)target_decided_total(t),
             (unsigned long long)target_decided(t, VERDICT_ALLOW),
@@ -1544,8 +1517,8 @@ int daemon_launcher_answer(int fd, int child_pidfd, unsigned timeout_ms, char *e
         } else if (!cJSON_IsTrue(ok)) {
                 char safe[512];
                 snprintf(errbuf, errlen, "%s",
-                         printable(cJSON_IsString(error) ? error->valuestring : "refused", safe,
-                                   sizeof(safe)));
+                         text_printable(cJSON_IsString(error) ? error->valuestring : "refused",
+                                        safe, sizeof(safe)));
                 r = -EPERM;
         }
         cJSON_Delete(reply);
