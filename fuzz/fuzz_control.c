@@ -197,7 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uv_timer_init(&sup.loop, &keepalive);
         uv_timer_start(&keepalive, on_keepalive, UINT64_C(3600) * 1000, 0);
         for (unsigned n = 0; n < (mode & 3u); n++)
-                FUZZ_CHECK(sup.hooks.prompt(sup.hooks.ctx, waiting_open(&target, n)) == 0);
+                FUZZ_CHECK(sup.decider.prompt(sup.decider.ctx, waiting_open(&target, n)) == 0);
 
         int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         struct sockaddr_un sa = {.sun_family = AF_UNIX};

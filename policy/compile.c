@@ -52,9 +52,7 @@ static struct scmp_arg_cmp to_scmp_cond(const struct policy_arg_cond *c)
             .arg = c->index, .op = c->op, .datum_a = c->value, .datum_b = c->value_two};
 }
 
-/* Syscalls the supervisor must see whatever the profile says of them; it
- * then applies the profile's own action (policy_kernel_decide). */
-static bool forced(const struct policy_compile_opts *opts, int nr)
+bool policy_routed(const struct policy_compile_opts *opts, int nr)
 {
         if (!opts)
                 return false;
@@ -131,7 +129,7 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
 
                 for (size_t k = 0; k < e->n_nrs; k++) {
                         int nr = e->nrs[k];
-                        if (forced(opts, nr))
+                        if (policy_routed(opts, nr))
                                 continue; /* decided by the supervisor, see below */
                         r = 0;
                         if (e->args_are_alternatives) {
@@ -161,7 +159,7 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
         }
 
         for (int nr = 0; opts && nr <= POLICY_MAX_NR; nr++) {
-                if (!forced(opts, nr))
+                if (!policy_routed(opts, nr))
                         continue;
                 r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
                 if (r < 0 && r != -EACCES) {
@@ -179,7 +177,7 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
                         if (!name)
                                 continue;
                         free((void *)name);
-                        if (policy_names_syscall(p, nr) || forced(opts, nr))
+                        if (policy_names_syscall(p, nr) || policy_routed(opts, nr))
                                 continue;
                         r = add_rule(ctx, SCMP_ACT_NOTIFY, nr, 0, NULL);
                         if (r < 0) {

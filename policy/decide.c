@@ -7,6 +7,7 @@
  */
 #include "policy.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -189,6 +190,7 @@ void policy_decide(const struct policy *p, const struct policy_call *call,
                                 ret->verdict = rule->verdict;
                                 ret->errno_value = rule->errno_value;
                                 ret->rule = rule;
+                                ret->by_kernel_rules = false;
                                 return;
                         }
                 }
@@ -196,4 +198,53 @@ void policy_decide(const struct policy *p, const struct policy_call *call,
         ret->verdict = p->default_verdict;
         ret->errno_value = p->default_errno;
         ret->rule = NULL;
+        ret->by_kernel_rules = false;
+}
+
+void policy_route(const struct policy *p, const struct policy_compile_opts *opts,
+                  const struct policy_call *call, struct policy_route *ret)
+{
+        ret->action = KACT_NOTIFY;
+        ret->data = 0;
+        if (policy_routed(opts, call->nr))
+                ret->action = policy_kernel_decide(p, call->nr, call->args, &ret->data);
+}
+
+unsigned policy_route_needs(const struct policy *p, const struct policy_route *route, int nr)
+{
+        return route->action == KACT_NOTIFY ? policy_needs(p, nr) : 0;
+}
+
+void policy_decide_notified(const struct policy *p, const struct policy_route *route,
+                            const struct policy_call *call, struct policy_decision *ret)
+{
+        if (route->action == KACT_NOTIFY) {
+                policy_decide(p, call, ret);
+                return;
+        }
+        /* What the kernel would have done with the profile's action. */
+        ret->rule = NULL;
+        ret->errno_value = 0;
+        ret->by_kernel_rules = true;
+        switch (route->action) {
+        case KACT_ALLOW:
+        case KACT_LOG:
+                ret->verdict = VERDICT_ALLOW;
+                break;
+        case KACT_ERRNO:
+                ret->verdict = VERDICT_DENY;
+                ret->errno_value = (int)route->data;
+                break;
+        case KACT_TRACE:
+                /* With no tracer attached the kernel fails the call. */
+                ret->verdict = VERDICT_DENY;
+                ret->errno_value = ENOSYS;
+                break;
+        case KACT_KILL_THREAD:
+        case KACT_KILL_PROCESS:
+        case KACT_TRAP:
+        default:
+                ret->verdict = VERDICT_KILL;
+                break;
+        }
 }

@@ -181,6 +181,12 @@ void policy_bpf_free(struct policy_bpf *bpf);
  * have decided itself (execve after the launcher's exec, trace mode). */
 enum policy_kernel_action policy_kernel_decide(const struct policy *policy, int nr,
                                                const uint64_t args[6], uint32_t *ret_data);
+/* True if the filter compiled with opts hands nr to the supervisor for
+ * the supervisor's own reasons, whatever the profile says of it (the
+ * launcher's execve, root and exec tracking); the supervisor then applies
+ * the profile's own action. One answer for the compiler and the server. */
+bool policy_routed(const struct policy_compile_opts *opts, int nr);
+
 /* chroot, pivot_root, setns: the calls that can give a process another
  * root directory. */
 bool policy_changes_root(int nr);
@@ -223,7 +229,34 @@ struct policy_decision {
         enum policy_verdict verdict;
         int errno_value;
         const struct policy_rule *rule; /* NULL: the supervisor default */
+        /* The profile's kernel action, applied for a call routed to the
+         * supervisor for its own reasons (policy_decide_notified()). */
+        bool by_kernel_rules;
 };
+
+/*
+ * Deciding a call the supervisor received, in three pure steps, so that
+ * the whole decision has table tests without a listener:
+ *
+ *   policy_route()           who decides it: the profile's supervisor
+ *                            rules (action KACT_NOTIFY), or, for a call
+ *                            routed to us for our own reasons (opts), the
+ *                            profile's kernel action;
+ *   policy_route_needs()     what must be read from the caller for that;
+ *   policy_decide_notified() the decision, on the call as decoded.
+ */
+struct policy_route {
+        enum policy_kernel_action action; /* KACT_NOTIFY: the supervisor rules decide */
+        uint32_t data;                    /* the action's errno or trace value */
+};
+void policy_route(const struct policy *policy, const struct policy_compile_opts *opts,
+                  const struct policy_call *call, struct policy_route *ret_route);
+unsigned policy_route_needs(const struct policy *policy, const struct policy_route *route, int nr);
+/* ret->by_kernel_rules is set for a routed call: the kernel's decision
+ * applied on its behalf, which is neither counted nor logged as ours. A
+ * PROMPT verdict is left for the caller, who may have nobody to ask. */
+void policy_decide_notified(const struct policy *policy, const struct policy_route *route,
+                            const struct policy_call *call, struct policy_decision *ret);
 
 /* What policy_decide() needs decoded for a call to nr. */
 unsigned policy_needs(const struct policy *policy, int nr);

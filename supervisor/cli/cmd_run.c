@@ -340,20 +340,19 @@ int cmd_run(int argc, char **argv)
          * command's root is still ours and resolve paths without reading
          * it. The daemon (--connect) decides alone and is not told. */
         copts.notify_root_changes = !connect_path;
-        sopts.root_tracked = copts.notify_root_changes;
         /* --log and rules on exe want the caller's executable on every
          * call; with execveat routed to us as execve is, the lane caches
          * it (exe_cache.h). */
         copts.notify_execveat = !connect_path && sopts.fast_lane &&
                                 (log_path || (policy_needs_any(policy) & POLICY_NEED_EXE));
-        sopts.exec_tracked = copts.notify_execveat;
+        sopts.routing = copts;
         status = launch_prepare(policy, &copts, argv[optind], &bpf, exec_path, sizeof(exec_path));
         if (status != 0)
                 goto out;
         status = 125;
         /* The name /proc will give the command's executable, when it will
          * give the command's own. */
-        if (sopts.exec_tracked && launcher_runs_as_itself(exec_path) &&
+        if (sopts.routing.notify_execveat && launcher_runs_as_itself(exec_path) &&
             realpath(exec_path, command_exe))
                 sopts.command_exe = command_exe;
 

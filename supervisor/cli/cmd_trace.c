@@ -550,7 +550,7 @@ int cmd_trace(int argc, char **argv)
         /* As run does: root changes come to us, so paths resolve without
          * reading the target's root while it is still ours. */
         copts.notify_root_changes = true;
-        sopts.root_tracked = true;
+        sopts.routing = copts;
         status = launch_prepare(policy, &copts, argv[optind], &bpf, exec_path, sizeof(exec_path));
         if (status != 0)
                 goto out;
@@ -576,11 +576,11 @@ int cmd_trace(int argc, char **argv)
                 goto out;
         }
         sup_ready = true;
-        sup.hooks.ctx = tr;
-        sup.hooks.observe = trace_observe;
-        sup.hooks.observe_any_thread = true;
-        if (o.paths)
-                sup.hooks.extra_needs = POLICY_NEED_PATHS;
+        supervisor_set_observer(
+            &sup, &(struct supervisor_observer){.ctx = tr,
+                                                .observe = trace_observe,
+                                                .any_thread = true,
+                                                .extra_needs = o.paths ? POLICY_NEED_PATHS : 0});
 
         if (launch_fork(&launch, exec_path, argv + optind, &bpf, policy->flags,
                         policy->listener_metadata) < 0 ||

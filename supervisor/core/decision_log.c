@@ -22,7 +22,6 @@
 #include "errnos.h"
 #include "base/fdio.h"
 #include "netaddr.h"
-#include "core/supervisor.h"
 #include "syscall_args.h"
 
 /*
@@ -369,14 +368,15 @@ struct verdict_memo {
 };
 
 /* ,"pid":1,"container":"c","exe":"/bin/x","syscall":"getppid","nr":110 */
-static void put_who(struct line *l, struct who_memo *m, const struct target *t,
-                    const struct policy_call *call)
+static void put_who(struct line *l, struct who_memo *m, const struct decision_log_entry *e)
 {
+        const struct policy_call *call = e->call;
         const char *exe = call->have_exe ? call->exe : NULL;
-        const char *name = supervisor_syscall_name(t->sup, call->nr);
+        const char *name = e->syscall_name ? e->syscall_name : "?";
+        const char *container = e->container;
 
         if (m->out.valid && m->pid == call->pid && m->nr == call->nr &&
-            memo_string_is(&m->container, t->id) && memo_string_is(&m->exe, exe) &&
+            memo_string_is(&m->container, container) && memo_string_is(&m->exe, exe) &&
             memo_string_is(&m->name, name)) {
                 put_bytes(l, m->out.text, m->out.len);
                 return;
@@ -384,8 +384,8 @@ static void put_who(struct line *l, struct who_memo *m, const struct target *t,
         size_t start = l->len;
         PUT_LITERAL(l, ",\"pid\":");
         put_dec(l, (uint64_t)call->pid, 1);
-        if (t->id)
-                PUT_KEY_STRING(l, "container", t->id);
+        if (container)
+                PUT_KEY_STRING(l, "container", container);
         PUT_LITERAL(l, ",\"exe\":");
         if (exe)
                 put_json_string(l, exe);
@@ -397,7 +397,7 @@ static void put_who(struct line *l, struct who_memo *m, const struct target *t,
 
         m->pid = call->pid;
         m->nr = call->nr;
-        bool kept = memo_string_set(&m->container, t->id);
+        bool kept = memo_string_set(&m->container, container);
         kept = memo_string_set(&m->exe, exe) && kept;
         kept = memo_string_set(&m->name, name) && kept;
         memo_text_set(&m->out, kept, l, start);
@@ -476,9 +476,10 @@ void decision_log_thread_exit(void)
         thread_log = NULL;
 }
 
-static void write_line(struct log_file *out, const struct target *t, const struct policy_call *call,
-                       const struct policy_decision *d, bool timeout)
+static void write_line(struct log_file *out, const struct decision_log_entry *e, bool timeout)
 {
+        const struct policy_call *call = e->call;
+        const struct policy_decision *d = e->decision;
         struct thread_log *tl = thread_log;
         char text[256];
 
@@ -497,7 +498,7 @@ static void write_line(struct log_file *out, const struct target *t, const struc
         PUT_LITERAL(l, "{\"time\":\"");
         put_time(l);
         PUT_LITERAL(l, "\"");
-        put_who(l, &tl->who, t, call);
+        put_who(l, &tl->who, e);
         PUT_LITERAL(l, ",\"args\":[");
         for (int i = 0; i < 6; i++) {
                 if (i)
@@ -538,14 +539,30 @@ static void write_line(struct log_file *out, const struct target *t, const struc
         log_file_add(out, l->buf, l->len);
 }
 
-void decision_log_write(struct log_file *out, const struct target *t,
-                        const struct policy_call *call, const struct policy_decision *d)
+void decision_log_write(struct log_file *out, const struct decision_log_entry *e)
 {
-        write_line(out, t, call, d, false);
+        write_line(out, e, false);
 }
 
-void decision_log_write_timeout(struct log_file *out, const struct target *t,
-                                const struct policy_call *call, const struct policy_decision *d)
+void decision_log_write_timeout(struct log_file *out, const struct decision_log_entry *e)
 {
-        write_line(out, t, call, d, true);
+        write_line(out, e, true);
+}
+
+static void on_flush_timer(uv_timer_t *timer)
+{
+        log_file_flush(timer->data);
+}
+
+int log_file_flush_every_second(struct log_file *f, uv_loop_t *loop, uv_timer_t *timer)
+{
+        int r = uv_timer_init(loop, timer);
+        if (r < 0)
+                return r;
+        timer->data = f;
+        uv_unref((uv_handle_t *)timer);
+        r = uv_timer_start(timer, on_flush_timer, 1000, 1000);
+        if (r < 0)
+                uv_close((uv_handle_t *)timer, NULL);
+        return r;
 }

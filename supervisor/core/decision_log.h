@@ -3,9 +3,17 @@
 
 /* --log: one JSON object per line per supervisor decision. */
 
+#include <uv.h>
+
 #include "policy.h"
 
-struct target;
+/* One decision, as a line shows it. */
+struct decision_log_entry {
+        const char *container;    /* the container id, or NULL */
+        const char *syscall_name; /* the native name of call->nr, or NULL: "?" */
+        const struct policy_call *call;
+        const struct policy_decision *decision;
+};
 
 /*
  * The log file: appended to (O_APPEND), through a buffer of our own that
@@ -26,12 +34,16 @@ struct log_file *log_file_open(const char *path);
 int log_file_reopen(struct log_file *f, const char *path);
 /* Writes out what is buffered; 0 or a negative errno. */
 int log_file_flush(struct log_file *f);
+/* The log is block-buffered for speed: this flushes f every second from
+ * timer, so a reader following it is never far behind. timer is
+ * initialised here and never keeps the loop alive; its owner closes it
+ * (uv_close) unless this failed. 0 or a negative errno. */
+int log_file_flush_every_second(struct log_file *f, uv_loop_t *loop, uv_timer_t *timer);
 /* Flushes, closes and frees (NULL is fine). */
 void log_file_close(struct log_file *f);
 
 /* Formats the decision as one JSON line and adds it to out. */
-void decision_log_write(struct log_file *out, const struct target *t,
-                        const struct policy_call *call, const struct policy_decision *d);
+void decision_log_write(struct log_file *out, const struct decision_log_entry *e);
 
 /* Frees what the calling thread kept for making lines: for a thread that
  * logged, before it exits. */
@@ -40,5 +52,4 @@ void decision_log_thread_exit(void);
 /* The same for a call denied because deciding it took too long (reading
  * the target did not end in time): "rule" is "deadline". call holds the
  * raw arguments only. */
-void decision_log_write_timeout(struct log_file *out, const struct target *t,
-                                const struct policy_call *call, const struct policy_decision *d);
+void decision_log_write_timeout(struct log_file *out, const struct decision_log_entry *e);

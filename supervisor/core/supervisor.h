@@ -72,26 +72,36 @@ struct pending_call {
  * person deciding it is shown. */
 #define SUPERVISOR_PROMPT_NEEDS (POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE)
 
-/* Ways for other parts of the program to take part in decisions. */
-struct supervisor_hooks {
+/*
+ * Two ways for other parts of the program to take part in decisions, each
+ * with its own context, so that both can be set at once (trace and
+ * prompting together).
+ *
+ * The observer sees every call after decoding, with the policy's decision
+ * in *d, and may change it (trace allows and records).
+ */
+struct supervisor_observer {
         void *ctx;
         /* Decoding wanted for every call, beyond what the rules need. */
         unsigned extra_needs;
-        /* Sees every call after decoding, with the policy's decision in *d,
-         * and may change it (trace mode allows and records). */
         void (*observe)(void *ctx, struct target *t, uint64_t notif_id,
                         const struct policy_call *call, struct policy_decision *d);
-        /* observe may run on a target's lane thread (supervisor.c) instead
-         * of the loop; its owner then guards what the loop also reads. */
-        bool observe_any_thread;
-        /* The decision is "prompt": return 0 to take the pending call and
-         * answer it later with supervisor_complete(), or a negative errno to
-         * let the documented fallback (deny once) apply now. Called on the
-         * loop; a lane reads whether it is set, so it is cleared with an
-         * atomic store. */
+        /* observe may run on a target's lane thread instead of the loop;
+         * its owner then guards what the loop also reads. */
+        bool any_thread;
+};
+
+/*
+ * The decider takes the calls whose verdict is "prompt": prompt() returns
+ * 0 to take the pending call and answer it later with
+ * supervisor_complete(), or a negative errno to let the documented
+ * fallback (deny once) apply now. Called on the loop. cancel(): the
+ * pending call is gone (its target closed); forget it. The supervisor
+ * frees it after cancel() returns.
+ */
+struct supervisor_decider {
+        void *ctx;
         int (*prompt)(void *ctx, struct pending_call *pc);
-        /* The pending call is gone (its target closed); forget it. The
-         * supervisor frees it after this returns. */
         void (*cancel)(void *ctx, struct pending_call *pc);
 };
 
@@ -110,12 +120,12 @@ struct supervisor_options {
          * denied by the loop (EPERM, or the errno of the rule that was
          * already known); 0: SUPERVISOR_DECISION_TIMEOUT_MS. */
         unsigned decision_timeout_ms;
-        /* The launcher's filter routes chroot, pivot_root and setns to us
-         * (policy_compile_opts.notify_root_changes). */
-        bool root_tracked;
-        /* It routes execveat to us as well as execve (notify_execveat): a
-         * lane may then cache callers' executables (exe_cache.h). */
-        bool exec_tracked;
+        /* What the filter routes to us for our own reasons, as it was
+         * compiled (policy_routed()): those calls get the profile's own
+         * action. notify_root_changes: we know while a target's root is
+         * still ours; notify_execveat: a lane may cache callers'
+         * executables (exe_cache.h). */
+        struct policy_compile_opts routing;
         /* What the launcher executes, as /proc/PID/exe will name it (the
          * resolved path), or NULL: see exe_cache_new(). */
         const char *command_exe;
@@ -125,7 +135,8 @@ struct supervisor {
         uv_loop_t loop;
         const struct policy *policy; /* the default for new targets */
         struct supervisor_options opts;
-        struct supervisor_hooks hooks;
+        struct supervisor_observer observer; /* supervisor_set_observer() */
+        struct supervisor_decider decider;   /* supervisor_set_decider() */
         /* Called once for every target as it closes, before it is freed,
          * so its owner can drop what it kept for it (owner may be NULL). */
         void (*target_closed)(struct target *t);
@@ -148,7 +159,6 @@ struct supervisor {
         /* Counts per syscall number and verdict, for --summary. */
         uint64_t (*counts)[POLICY_VERDICT_COUNT];
         int counts_max_nr;
-        uint64_t kernel_decided; /* execve decided on the profile's kernel rules */
 
         /* run: the direct child and its fate. */
         pid_t child;
@@ -206,6 +216,23 @@ void supervisor_discard(struct pending_call *pc);
 /* Watches child (forwarding SIGINT, SIGTERM, SIGHUP to it) and stops the loop
  * once it has exited. sigfd is a signalfd for those signals and SIGCHLD. */
 int supervisor_watch_child(struct supervisor *sup, pid_t child, int sigfd);
+
+/* Before the first target is added. */
+void supervisor_set_observer(struct supervisor *sup, const struct supervisor_observer *observer);
+/* Loop thread: decider NULL takes the decider away; lanes see that at once
+ * and deny what they would have handed over. */
+void supervisor_set_decider(struct supervisor *sup, const struct supervisor_decider *decider);
+
+/* The policy new targets get when added without one. */
+void supervisor_set_default_policy(struct supervisor *sup, const struct policy *policy);
+/* Called once for every target as it closes, before it is freed, so its
+ * owner can drop what it kept for it. */
+void supervisor_on_target_closed(struct supervisor *sup, void (*target_closed)(struct target *t));
+/* The targets, newest first: first, then next until NULL. A target may be
+ * closed while iterating only after its successor was taken. */
+struct target *supervisor_first_target(const struct supervisor *sup);
+struct target *supervisor_next_target(const struct target *t);
+size_t supervisor_target_count(const struct supervisor *sup);
 
 int supervisor_run(struct supervisor *sup);
 /* Closes every handle and the loop; insists the loop closes cleanly. */

@@ -1065,6 +1065,10 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
             .fast_lane = !opts->no_lanes,
             .lane_required = !opts->no_lanes,
             .decision_timeout_ms = opts->decision_timeout_ms,
+            /* The runtime compiled the container's filter, not us; an
+             * execve it hands over is still decided on the kernel rules
+             * of the profile the daemon chose, as run decides its own. */
+            .routing = {.notify_execve = true},
         };
         struct policy_error err;
         struct daemon *d = calloc(1, sizeof(*d));

@@ -951,9 +951,8 @@ int prompt_broker_new(struct supervisor *sup, const struct prompt_broker_options
         }
         /* Prompts alone never keep the loop alive: the targets do. */
         uv_unref((uv_handle_t *)&b->timer);
-        sup->hooks.ctx = b;
-        sup->hooks.prompt = on_prompt;
-        sup->hooks.cancel = on_cancel;
+        supervisor_set_decider(
+            sup, &(struct supervisor_decider){.ctx = b, .prompt = on_prompt, .cancel = on_cancel});
         *ret_broker = b;
         return 0;
 }
@@ -976,11 +975,7 @@ void prompt_broker_close(struct prompt_broker *b)
          * analyser does not follow; it takes the freed head to stay. */
         while (b->head)
                 prompt_time_out(b, b->head); // NOLINT(clang-analyzer-unix.Malloc): unlinked first
-        if (b->sup->hooks.ctx == b) {
-                b->sup->hooks.ctx = NULL;
-                /* A lane may be reading it (supervisor.c). */
-                __atomic_store_n(&b->sup->hooks.prompt, NULL, __ATOMIC_RELAXED);
-                b->sup->hooks.cancel = NULL;
-        }
+        if (b->sup->decider.ctx == b)
+                supervisor_set_decider(b->sup, NULL);
         uv_close((uv_handle_t *)&b->timer, on_broker_closed);
 }

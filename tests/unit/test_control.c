@@ -209,7 +209,7 @@ static uint64_t ask(struct fixture *f, const char *path)
         pc->call.exe = "/bin/t";
         pc->decision.verdict = VERDICT_PROMPT;
         pc->decision.errno_value = EPERM;
-        assert_int_equal(f->sup.hooks.prompt(f->sup.hooks.ctx, pc), 0);
+        assert_int_equal(f->sup.decider.prompt(f->sup.decider.ctx, pc), 0);
         struct prompt *p = prompt_broker_first(f->broker);
         while (prompt_next(p))
                 p = prompt_next(p);

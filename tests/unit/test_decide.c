@@ -738,6 +738,92 @@ static void test_catch_all_rule_needs_apply_to_every_syscall(void **state)
         policy_free(p);
 }
 
+/*
+ * The whole decision of a call the supervisor received, without a listener:
+ * which calls are routed to it for its own reasons (the launcher's execve,
+ * root and exec tracking), what those get (the profile's kernel action, as
+ * the kernel would apply it), what must be read for them (nothing), and
+ * that every other call is decided on the supervisor rules.
+ */
+static void test_notified_calls_table(void **state)
+{
+        (void)state;
+        struct policy *p = load("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+                                "{'names': ['execve'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 13,"
+                                " 'args': [{'index': 1, 'value': 0, 'op': 'SCMP_CMP_EQ'}]},"
+                                "{'names': ['chroot'], 'action': 'SCMP_ACT_KILL_PROCESS'},"
+                                "{'names': ['setns'], 'action': 'SCMP_ACT_TRACE'},"
+                                "{'names': ['execveat'], 'action': 'SCMP_ACT_LOG'},"
+                                "{'names': ['openat'], 'action': 'SCMP_ACT_NOTIFY'}],"
+                                " 'supervisor': {'defaultAction': 'deny', 'rules': ["
+                                "{'action': 'allow', 'syscalls': ['openat'],"
+                                " 'path': '/tmp/**'}]}}");
+        const struct policy_compile_opts all = {
+            .notify_execve = true, .notify_root_changes = true, .notify_execveat = true};
+        const struct policy_compile_opts none = {0};
+        static const char *const tmp = "/tmp/x";
+        const struct {
+                const char *what;
+                const struct policy_compile_opts *opts;
+                int nr;
+                uint64_t arg1;
+                const char *path;
+                enum policy_verdict verdict;
+                int errno_value;
+                bool by_kernel_rules;
+        } rows[] = {
+            {"execve, matching the ERRNO entry", &all, __NR_execve, 0, NULL, VERDICT_DENY, 13,
+             true},
+            {"execve, not matching it: default ALLOW", &all, __NR_execve, 1, NULL, VERDICT_ALLOW, 0,
+             true},
+            {"chroot: KILL_PROCESS", &all, __NR_chroot, 0, NULL, VERDICT_KILL, 0, true},
+            {"setns: TRACE with no tracer", &all, __NR_setns, 0, NULL, VERDICT_DENY, ENOSYS, true},
+            {"execveat: LOG allows", &all, __NR_execveat, 0, NULL, VERDICT_ALLOW, 0, true},
+            {"chroot not tracked: the supervisor rules", &none, __NR_chroot, 0, NULL, VERDICT_DENY,
+             EPERM, false},
+            {"openat under /tmp: the rule", &all, __NR_openat, 0, tmp, VERDICT_ALLOW, 0, false},
+            {"openat elsewhere: the supervisor default", &all, __NR_openat, 0, "/etc/passwd",
+             VERDICT_DENY, EPERM, false},
+        };
+
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+                struct policy_call c = rows[i].path ? call_paths(rows[i].nr, rows[i].path, NULL, 1)
+                                                    : call_nr(rows[i].nr);
+                struct policy_route route;
+                struct policy_decision d;
+
+                c.args[1] = rows[i].arg1;
+                policy_route(p, rows[i].opts, &c, &route);
+                if (rows[i].by_kernel_rules)
+                        assert_int_equal(policy_route_needs(p, &route, c.nr), 0);
+                else
+                        assert_int_equal(route.action, KACT_NOTIFY);
+                policy_decide_notified(p, &route, &c, &d);
+                if (d.verdict != rows[i].verdict ||
+                    (d.verdict == VERDICT_DENY && d.errno_value != rows[i].errno_value) ||
+                    d.by_kernel_rules != rows[i].by_kernel_rules)
+                        fail_msg("%s: verdict %d errno %d by_kernel_rules %d", rows[i].what,
+                                 d.verdict, d.errno_value, d.by_kernel_rules);
+        }
+        policy_free(p);
+}
+
+/* The compiler and the server agree on what is routed: one function. */
+static void test_routed_calls_follow_the_options(void **state)
+{
+        (void)state;
+        const struct policy_compile_opts exec_only = {.notify_execve = true};
+        assert_true(policy_routed(&exec_only, __NR_execve));
+        assert_false(policy_routed(&exec_only, __NR_execveat));
+        assert_false(policy_routed(&exec_only, __NR_chroot));
+        const struct policy_compile_opts roots = {.notify_root_changes = true};
+        assert_true(policy_routed(&roots, __NR_chroot));
+        assert_true(policy_routed(&roots, __NR_pivot_root));
+        assert_true(policy_routed(&roots, __NR_setns));
+        assert_false(policy_routed(&roots, __NR_execve));
+        assert_false(policy_routed(NULL, __NR_execve));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -773,6 +859,8 @@ int main(void)
             cmocka_unit_test(test_names_syscall_ignores_conditions),
             cmocka_unit_test(test_needs_are_per_syscall),
             cmocka_unit_test(test_catch_all_rule_needs_apply_to_every_syscall),
+            cmocka_unit_test(test_notified_calls_table),
+            cmocka_unit_test(test_routed_calls_follow_the_options),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

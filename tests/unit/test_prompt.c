@@ -192,7 +192,7 @@ static struct pending_call *waiting_open(struct fixture *f, const char *path, ui
 
 static int hand_over(struct fixture *f, struct pending_call *pc)
 {
-        return f->sup.hooks.prompt(f->sup.hooks.ctx, pc);
+        return f->sup.decider.prompt(f->sup.decider.ctx, pc);
 }
 
 static uint64_t first_id(struct fixture *f)
@@ -327,10 +327,10 @@ static void cancelled_calls_leave_the_prompt(void **state)
         hand_over(f, a);
         hand_over(f, b);
         /* The target closed: the supervisor cancels, then frees, each call. */
-        f->sup.hooks.cancel(f->sup.hooks.ctx, a);
+        f->sup.decider.cancel(f->sup.decider.ctx, a);
         free_call(a);
         assert_int_equal(prompt_broker_count(f->broker), 1);
-        f->sup.hooks.cancel(f->sup.hooks.ctx, b);
+        f->sup.decider.cancel(f->sup.decider.ctx, b);
         free_call(b);
         assert_int_equal(prompt_broker_count(f->broker), 0);
         assert_string_equal(f->resolved_by[0], "caller-died");
@@ -417,7 +417,7 @@ static void close_denies_what_still_waits(void **state)
         assert_int_equal(f->n_answers, 1);
         assert_int_equal(f->answers[0].verdict, VERDICT_DENY);
         assert_int_equal(f->answers[0].error, EACCES);
-        assert_null(f->sup.hooks.prompt);
+        assert_null(f->sup.decider.prompt);
         /* teardown closes again: closing twice is harmless. */
 }
 

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* core/pending.c: calls waiting for a decision from elsewhere (a person). */
+#include "core/supervisor_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pending_free(struct pending_call *pc)
+{
+        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
+                free(pc->paths[i]);
+        free(pc->exe);
+        target_details_clear(&pc->details);
+        free(pc);
+}
+
+void pending_unlink(struct pending_call *pc)
+{
+        for (struct pending_call **p = &pc->target->pending; *p; p = &(*p)->next)
+                if (*p == pc) {
+                        *p = pc->next;
+                        break;
+                }
+}
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+        if (!s)
+                return NULL;
+        char *copy = strdup(s);
+        if (!copy)
+                *failed = true;
+        return copy;
+}
+
+/* A pending call owning copies of what was decoded: the decode scratch is
+ * reused by the next notification. */
+struct pending_call *pending_new(struct target *t, uint64_t id, const struct policy_call *call,
+                                 const struct policy_decision *d)
+{
+        struct pending_call *pc = calloc(1, sizeof(*pc));
+        bool failed = false;
+
+        if (!pc)
+                return NULL;
+        pc->target = t;
+        pc->id = id;
+        pc->call = *call;
+        pc->decision = *d;
+        for (unsigned i = 0; i < call->n_paths && i < POLICY_CALL_MAX_PATHS; i++) {
+                pc->paths[i] = dup_or_null(call->paths[i], &failed);
+                pc->call.paths[i] = pc->paths[i];
+        }
+        pc->exe = dup_or_null(call->have_exe ? call->exe : NULL, &failed);
+        pc->call.exe = pc->exe;
+        pc->call.unix_path = NULL; /* pointed into the scratch; not kept */
+        if (failed) {
+                pending_free(pc);
+                return NULL;
+        }
+        return pc;
+}
+
+/* Hands a pending call to the prompt hook (loop thread only); on refusal
+ * the caller answers it as the fallback says. */
+int pending_begin(struct pending_call *pc)
+{
+        struct target *t = pc->target;
+        struct supervisor *sup = t->sup;
+
+        /* Gone since a lane saw it (the broker closed). */
+        if (!sup->decider.prompt)
+                return -ECANCELED;
+        pc->next = t->pending;
+        t->pending = pc;
+        int r = sup->decider.prompt(sup->decider.ctx, pc);
+        if (r < 0)
+                pending_unlink(pc);
+        return r;
+}
+
+int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, int error)
+{
+        struct target *t = pc->target;
+        struct policy_decision d = pc->decision;
+
+        d.verdict = verdict == VERDICT_PROMPT ? VERDICT_DENY : verdict;
+        d.errno_value = error;
+        pending_unlink(pc);
+        int r = serve_answer(t, &t->sup->bufs, pc->id, &pc->call, &d);
+        pending_free(pc);
+        return r;
+}
+
+void supervisor_discard(struct pending_call *pc)
+{
+        pending_unlink(pc);
+        pending_free(pc);
+}

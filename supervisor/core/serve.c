@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: MIT */
+/* core/serve.c: one notification: decode, decide, answer. */
+#include "core/supervisor_internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "core/decision_log.h"
+
+/* Kills the process the notification came from. The tgid is read while the
+ * notification is still pending and checked again after the pidfd exists,
+ * so the signal cannot reach a process that reused the pid. */
+static void kill_caller(struct target *t, pid_t tid, uint64_t id)
+{
+        pid_t tgid;
+
+        if (target_read_tgid(tid, &tgid) < 0)
+                tgid = tid;
+        int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+        if (pidfd < 0)
+                return;
+        if (notif_id_valid(t->listener, id) == 0)
+                syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        close(pidfd);
+}
+
+int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
+                  const struct policy_call *call, enum policy_verdict verdict, int error)
+{
+        int r;
+
+        switch (verdict) {
+        case VERDICT_ALLOW:
+        case VERDICT_LOG:
+                /* Before the call can complete: from now on paths are
+                 * resolved against the root the target really has. */
+                if (policy_changes_root(call->nr))
+                        __atomic_store_n(&t->root_is_ours, false, __ATOMIC_RELEASE);
+                r = notif_respond_continue(t->listener, bufs, id);
+                break;
+        case VERDICT_KILL:
+                kill_caller(t, call->pid, id);
+                r = notif_respond_errno(t->listener, bufs, id, EPERM);
+                break;
+        case VERDICT_DENY:
+        case VERDICT_PROMPT:
+        default:
+                r = notif_respond_errno(t->listener, bufs, id, error > 0 ? error : EPERM);
+                break;
+        }
+        /* ENOENT: the caller died or its call was interrupted meanwhile. */
+        return r == -ENOENT ? 0 : r;
+}
+
+/* Counts, logs and answers a decided call; 0 or a negative errno. */
+int serve_answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
+                 const struct policy_call *call, const struct policy_decision *d)
+{
+        struct supervisor *sup = t->sup;
+        supervisor_count(t, call->nr, d->verdict);
+        if (sup->opts.log)
+                decision_log_write(sup->opts.log,
+                                   &(struct decision_log_entry){
+                                       .container = t->id,
+                                       .syscall_name = supervisor_syscall_name(sup, call->nr),
+                                       .call = call,
+                                       .decision = d});
+        return serve_respond(t, bufs, id, call, d->verdict, d->errno_value);
+}
+
+void serve_say_failed(int r)
+{
+        if (r < 0)
+                fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+}
+
+void serve_finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
+                  const struct policy_call *call, const struct policy_decision *d)
+{
+        serve_say_failed(serve_answer(t, bufs, id, call, d));
+}
+
+/*
+ * An execve or execveat, received by the owner of scratch's executable
+ * cache and not yet answered. The caller's thread group is read without
+ * checking the notification: had the caller died meanwhile, its exec will
+ * not happen and whatever was read does no harm.
+ */
+static void note_exec(struct target_scratch *scratch, const struct policy_call *call)
+{
+        pid_t tgid;
+
+        if (!exe_cache_enabled(scratch->exe_cache))
+                return;
+        if (target_read_tgid(call->pid, &tgid) < 0)
+                tgid = 0;
+        exe_cache_exec(scratch->exe_cache, call->pid, tgid);
+}
+
+/*
+ * Hands a call whose decision is "prompt" to the loop's prompt hook, after
+ * reading, on this thread, everything a person will be shown
+ * (SUPERVISOR_PROMPT_NEEDS, who calls). Returns 0 when the call is taken
+ * care of (handed over, or its caller is gone, or the watchdog answered
+ * it); otherwise the caller denies it now, as the documented fallback says.
+ */
+static int hand_to_prompt(struct target *t, int listener, uint64_t id, struct policy_call *call,
+                          const struct policy_decision *d, struct target_scratch *scratch,
+                          struct lane *lane)
+{
+        struct target_details details = {0};
+        unsigned needs = SUPERVISOR_PROMPT_NEEDS;
+        int r = 0;
+
+        if (call->have_paths)
+                needs &= ~POLICY_NEED_PATHS;
+        if (call->have_addr)
+                needs &= ~POLICY_NEED_ADDR;
+        if (call->have_exe)
+                needs &= ~POLICY_NEED_EXE;
+        /* Should reading stall, the call is denied as the prompt's timeout
+         * would deny it. */
+        lane_reading_begin(lane, id, call, d->errno_value);
+        if (needs) {
+                /* Into a copy: what the decision was made on stays as it is
+                 * if this fails. */
+                struct policy_call more = *call;
+                r = target_decode_call(listener, id, &more, needs, scratch);
+                if (r == 0)
+                        *call = more;
+        }
+        if (r != -ENOENT)
+                r = target_read_details(call, &details);
+        if (!lane_reading_done(lane)) {
+                target_details_clear(&details);
+                return 0;
+        }
+        if (r == -ENOENT)
+                return 0; /* gone: nothing to ask */
+        struct pending_call *pc = r == 0 ? pending_new(t, id, call, d) : NULL;
+        if (!pc) {
+                target_details_clear(&details);
+                return -ENOMEM;
+        }
+        pc->details = details;
+        if (lane) {
+                /* The loop will answer it, and the lane cannot know when
+                 * the program changes. */
+                if (policy_changes_exe(call->nr))
+                        exe_cache_disable(scratch->exe_cache);
+                lane_handoff(lane, pc);
+                return 0;
+        }
+        r = pending_begin(pc);
+        if (r < 0)
+                pending_free(pc);
+        return r;
+}
+
+/* The call in the request, with its number made native; false for a
+ * 32-bit or x32 call with no native counterpart, which no rule can speak
+ * of. */
+static bool call_from_request(struct supervisor *sup, const struct seccomp_notif *req,
+                              struct policy_call *call)
+{
+        memset(call, 0, sizeof(*call));
+        call->nr = supervisor_native_nr(sup, req->data.arch, req->data.nr);
+        call->arch = req->data.arch;
+        call->pid = (pid_t)req->pid;
+        memcpy(call->args, req->data.args, sizeof(call->args));
+        return call->nr >= 0;
+}
+
+/* What to read of the caller: what the route needs, what the observer
+ * asks for, and for a logged decision of ours everything a line shows. */
+static unsigned needs_for(const struct supervisor *sup, const struct policy *policy,
+                          const struct policy_route *route, int nr)
+{
+        unsigned needs = policy_route_needs(policy, route, nr) | sup->observer.extra_needs;
+        if (sup->opts.log && route->action == KACT_NOTIFY)
+                needs |= POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE;
+        return needs;
+}
+
+/* Reads what needs asks for into call. False: the call is not ours to
+ * answer any more (the watchdog answered it, the target or the caller is
+ * gone). A failed read leaves the call undecoded, and allow rules that
+ * need the data do not match. */
+static bool read_call(struct target *t, int listener, uint64_t id, struct policy_call *call,
+                      unsigned needs, struct target_scratch *scratch, struct lane *lane)
+{
+        if (!needs)
+                return true;
+        if (__atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE))
+                needs |= TARGET_DECODE_ROOT_IS_OURS;
+        lane_reading_begin(lane, id, call, 0);
+        int r = target_decode_call(listener, id, call, needs, scratch);
+        if (!lane_reading_done(lane) || r == -ENOENT)
+                return false;
+        if (r < 0) {
+                call->have_paths = call->have_addr = false;
+                call->n_paths = 0;
+        }
+        return true;
+}
+
+/* Decides and answers the notification just received into bufs. On a lane
+ * thread (lane set), a call that needs the loop (a prompt) is handed over. */
+void serve_notification(struct target *t, struct notif_buffers *bufs,
+                        struct target_scratch *scratch, struct lane *lane)
+{
+        struct supervisor *sup = t->sup;
+        const struct seccomp_notif *req = bufs->req;
+        /* What a lane reads with: its own copy, open for as long as it runs. */
+        int listener = lane ? lane_listener(lane) : t->listener;
+        struct policy_call call;
+        struct policy_route route;
+        struct policy_decision d;
+
+        if (!call_from_request(sup, req, &call)) {
+                serve_say_failed(serve_respond(t, bufs, req->id, &call, VERDICT_DENY, ENOSYS));
+                return;
+        }
+        if (t->launcher_exec_pending && call.pid == t->pid && call.nr == __NR_execve) {
+                /* Our own exec of the command: allowed exactly once. */
+                t->launcher_exec_pending = false;
+                serve_say_failed(serve_respond(t, bufs, req->id, &call, VERDICT_ALLOW, 0));
+                return;
+        }
+        if (policy_changes_exe(call.nr))
+                note_exec(scratch, &call);
+        /* Sequentially consistent, after the lane marked the call begun:
+         * supervisor_switch_policy() relies on it (lane_state_settled()). */
+        const struct policy *policy = __atomic_load_n(&t->policy, __ATOMIC_SEQ_CST);
+        policy_route(policy, &sup->opts.routing, &call, &route);
+        if (!read_call(t, listener, req->id, &call, needs_for(sup, policy, &route, call.nr),
+                       scratch, lane))
+                return;
+        policy_decide_notified(policy, &route, &call, &d);
+        if (sup->observer.observe)
+                sup->observer.observe(sup->observer.ctx, t, req->id, &call, &d);
+        /* The decider goes when the prompt broker closes, which a lane may
+         * not have seen yet: the loop checks again (pending_begin()). */
+        if (d.verdict == VERDICT_PROMPT &&
+            __atomic_load_n(&sup->decider.prompt, __ATOMIC_RELAXED) &&
+            hand_to_prompt(t, listener, req->id, &call, &d, scratch, lane) == 0)
+                return;
+        if (d.verdict == VERDICT_PROMPT) {
+                /* Nobody to ask: a prompt is answered as its timeout would
+                 * be, deny once with the rule's errno (documented). */
+                d.verdict = VERDICT_DENY;
+        }
+        if (d.by_kernel_rules) {
+                /* Routed to us for our own reasons and answered as the
+                 * kernel would have: the kernel's decision, not ours, so
+                 * neither counted nor logged. */
+                serve_say_failed(serve_respond(t, bufs, req->id, &call, d.verdict, d.errno_value));
+                return;
+        }
+        serve_finish(t, bufs, req->id, &call, &d);
+}
