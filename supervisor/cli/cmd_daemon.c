@@ -3,7 +3,7 @@
  * scmp-super daemon: serve the listeners that runc, crun and `run --connect`
  * send to a socket. The work is in daemon.c; this is the command line.
  */
-#include "cli/cmd_daemon.h"
+#include "cli/commands.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 
-#include "cli/cmd_groups.h"
+#include "cli/commands.h"
 
 #include <errno.h>
 #include <seccomp.h>

@@ -3,7 +3,7 @@
  * scmp-super profile merge|diff: combine recordings of several runs into one
  * profile, and show what a recording added or removed, for review.
  */
-#include "cli/cmd_trace.h"
+#include "cli/commands.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -11,7 +11,7 @@
  * threads and kept across exec, so one listener sees the whole process
  * tree, however short-lived its members.
  */
-#include "cli/cmd_trace.h"
+#include "cli/commands.h"
 #include "base/macros.h"
 
 #include <errno.h>

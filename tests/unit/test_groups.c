@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "cli/cmd_groups.h"
+#include "cli/commands.h"
 #include "groups.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
