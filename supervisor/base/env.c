@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* base/env.c: the machine's facts a profile's includes and excludes test. */
 #include "base/env.h"
 
 #include <stdio.h>

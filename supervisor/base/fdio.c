@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* base/fdio.c: whole writes, and files replaced so nobody sees them half-made. */
 #include "base/fdio.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* core/decision_log.c: --log, one JSON line per decision, written in whole lines. */
 /*
  * --log: one JSON object per line per decision. The line is built in a
  * buffer by hand (printf and per-character stdio calls were most of what

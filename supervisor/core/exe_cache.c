@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* core/exe_cache.c: which program each caller runs, kept until it execs. */
 #include "core/exe_cache.h"
 
 #include <errno.h>

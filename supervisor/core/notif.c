@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* core/notif.c: the seccomp notification ioctls: receive, answer, check an id. */
 #include "core/notif.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Whether a process descends from another, read from /proc without trusting pids. */
+/* core/proc_tree.c: whether a process descends from another, walked with pidfds. */
 #include "core/proc_tree.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* core/target.c: reading the caller: its memory, paths, addresses and executable. */
 #include "core/target.h"
 
 #include <ctype.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* profile/profile_edit.c: adding a person's lasting answer to a profile file. */
 #include "profile/profile_edit.h"
 
 #include <errno.h>

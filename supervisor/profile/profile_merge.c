@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* profile/profile_merge.c: profile merge and diff, on the JSON documents. */
 /*
  * Merging and comparing profiles as sets of per-syscall rules. Works on the
  * JSON documents, not on loaded policies: a loaded policy has resolved

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* profile/profile_text.c: editing a profile as text, in the file's own layout. */
 #include "profile/profile_text.h"
 
 #include <stdio.h>
