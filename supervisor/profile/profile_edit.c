@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* profile/profile_edit.c: adding a person's lasting answer to a profile file. */
 #include "profile/profile_edit.h"
+#include "base/error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,16 +25,6 @@
 #define PROFILE_EDIT_MAX_BYTES (64u << 20)
 /* How often the edit is redone when the file keeps changing under us. */
 #define PROFILE_EDIT_ATTEMPTS 3
-
-__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t err_size, int r,
-                                                      const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-        return r;
-}
 
 /* A growing buffer; a failed allocation is remembered and reported once. */
 struct text {
@@ -360,7 +351,8 @@ out:
         return r;
 }
 
-static int check_loads(const char *text, size_t len, const char *what, char *err, size_t err_size)
+static int check_loads(const char *text, size_t len, const char *what, char *reterr,
+                       size_t reterr_size)
 {
         struct policy_env env;
         struct policy_error perr;
@@ -370,25 +362,25 @@ static int check_loads(const char *text, size_t len, const char *what, char *err
         int r = policy_load_buffer(text, len, "profile", &env, &p, &perr);
         policy_free(p);
         if (r < 0)
-                return fail(err, err_size, r == -ENOMEM ? r : -EINVAL, "%s: %s", what,
-                            perr.message);
+                return error_set(reterr, reterr_size, r == -ENOMEM ? r : -EINVAL, "%s: %s", what,
+                                 perr.message);
         return 0;
 }
 
 int profile_insert_rule_text(const char *text, size_t len, const cJSON *rule, char **ret_text,
-                             char *err, size_t err_size)
+                             char *reterr, size_t reterr_size)
 {
         char *out = NULL;
         int r;
 
         if (!cJSON_IsObject(rule))
-                return fail(err, err_size, -EINVAL, "the rule is not an object");
-        r = check_loads(text, len, "the profile does not load as it is", err, err_size);
+                return error_set(reterr, reterr_size, -EINVAL, "the rule is not an object");
+        r = check_loads(text, len, "the profile does not load as it is", reterr, reterr_size);
         if (r < 0)
                 return r;
         cJSON *root = cJSON_ParseWithLength(text, len);
         if (!root)
-                return fail(err, err_size, -EINVAL, "the profile is not valid JSON");
+                return error_set(reterr, reterr_size, -EINVAL, "the profile is not valid JSON");
 
         r = splice_rule(text, len, root, rule, &out);
         if (r == 0 && !splice_is_exact(out, root, rule)) {
@@ -401,10 +393,11 @@ int profile_insert_rule_text(const char *text, size_t len, const cJSON *rule, ch
         cJSON_Delete(root);
         if (r < 0) {
                 free(out);
-                return fail(err, err_size, r, "cannot insert the rule: %s", strerror(-r));
+                return error_set(reterr, reterr_size, r, "cannot insert the rule: %s",
+                                 strerror(-r));
         }
-        r = check_loads(out, strlen(out), "the profile would not load with the new rule", err,
-                        err_size);
+        r = check_loads(out, strlen(out), "the profile would not load with the new rule", reterr,
+                        reterr_size);
         if (r < 0) {
                 free(out);
                 return r;
@@ -452,8 +445,8 @@ static bool same_file_state(const struct stat *a, const struct stat *b)
 
 /* Writes text to a temporary file next to real and renames it over real,
  * unless real has changed since it was read (then -EAGAIN). */
-static int replace_file(const char *real, const char *text, const struct stat *was, char *err,
-                        size_t err_size)
+static int replace_file(const char *real, const char *text, const struct stat *was, char *reterr,
+                        size_t reterr_size)
 {
         char tmp[PATH_MAX];
         struct stat now;
@@ -461,8 +454,9 @@ static int replace_file(const char *real, const char *text, const struct stat *w
 
         fd = file_replace_begin(real, tmp, sizeof(tmp));
         if (fd < 0)
-                return fail(err, err_size, fd, "cannot create a temporary file beside %s: %s", real,
-                            strerror(-fd));
+                return error_set(reterr, reterr_size, fd,
+                                 "cannot create a temporary file beside %s: %s", real,
+                                 strerror(-fd));
         /* Keep the profile's owner, where we may; its permissions come
          * once it is in place (file_replace_commit()). */
         if (geteuid() == 0 && (was->st_uid != 0 || was->st_gid != 0))
@@ -470,7 +464,7 @@ static int replace_file(const char *real, const char *text, const struct stat *w
         r = fd_write_all(fd, text, strlen(text));
         if (r < 0) {
                 file_replace_abort(fd, tmp);
-                return fail(err, err_size, r, "%s: write: %s", tmp, strerror(-r));
+                return error_set(reterr, reterr_size, r, "%s: write: %s", tmp, strerror(-r));
         }
         /* A person (or another scmp-super) may have saved the profile since
          * we read it; redo the edit on their version rather than lose it. */
@@ -480,39 +474,43 @@ static int replace_file(const char *real, const char *text, const struct stat *w
         }
         r = file_replace_commit(fd, tmp, real, was->st_mode);
         if (r < 0)
-                return fail(err, err_size, r, "cannot replace %s: %s", real, strerror(-r));
+                return error_set(reterr, reterr_size, r, "cannot replace %s: %s", real,
+                                 strerror(-r));
         return 0;
 }
 
-int profile_add_rule(const char *path, const cJSON *rule, char *err, size_t err_size)
+int profile_add_rule(const char *path, const cJSON *rule, char *reterr, size_t reterr_size)
 {
         char real[PATH_MAX];
         int r = -EAGAIN;
 
         if (!realpath(path, real))
-                return fail(err, err_size, -errno, "%s: %s", path, strerror(errno));
+                return error_set(reterr, reterr_size, -errno, "%s: %s", path, strerror(errno));
         for (int attempt = 0; attempt < PROFILE_EDIT_ATTEMPTS && r == -EAGAIN; attempt++) {
                 struct stat st;
                 char *text = NULL, *out = NULL;
                 size_t len = 0;
                 int fd = open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY);
                 if (fd < 0)
-                        return fail(err, err_size, -errno, "%s: %s", real, strerror(errno));
+                        return error_set(reterr, reterr_size, -errno, "%s: %s", real,
+                                         strerror(errno));
                 r = read_profile(fd, &st, &text, &len);
                 close(fd);
                 if (r < 0)
-                        return fail(err, err_size, r, "%s: cannot read: %s", real, strerror(-r));
-                r = profile_insert_rule_text(text, len, rule, &out, err, err_size);
+                        return error_set(reterr, reterr_size, r, "%s: cannot read: %s", real,
+                                         strerror(-r));
+                r = profile_insert_rule_text(text, len, rule, &out, reterr, reterr_size);
                 free(text);
                 if (r < 0) {
                         char why[512];
-                        snprintf(why, sizeof(why), "%s", err);
-                        return fail(err, err_size, r, "%s: %s", real, why);
+                        snprintf(why, sizeof(why), "%s", reterr);
+                        return error_set(reterr, reterr_size, r, "%s: %s", real, why);
                 }
-                r = replace_file(real, out, &st, err, err_size);
+                r = replace_file(real, out, &st, reterr, reterr_size);
                 free(out);
         }
         if (r == -EAGAIN)
-                return fail(err, err_size, r, "%s keeps changing; the rule was not saved", real);
+                return error_set(reterr, reterr_size, r,
+                                 "%s keeps changing; the rule was not saved", real);
         return r;
 }

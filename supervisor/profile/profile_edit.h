@@ -30,7 +30,7 @@
  * after; -ENOMEM.
  */
 int profile_insert_rule_text(const char *text, size_t len, const cJSON *rule, char **ret_text,
-                             char *err, size_t err_size);
+                             char *reterr, size_t reterr_size);
 
 /*
  * Reads the profile at path (following symlinks to the real file), inserts
@@ -39,4 +39,4 @@ int profile_insert_rule_text(const char *text, size_t len, const cJSON *rule, ch
  * Returns 0, or a negative errno with a message in err; on failure the file
  * is left as it was.
  */
-int profile_add_rule(const char *path, const cJSON *rule, char *err, size_t err_size);
+int profile_add_rule(const char *path, const cJSON *rule, char *reterr, size_t reterr_size);
