@@ -1,66 +1,18 @@
 /* SPDX-License-Identifier: MIT */
+/* prompt/broker.c: the queue of prompts, the hooks that fill it, front ends and the clock. */
 #include "prompt/prompt.h"
+#include "prompt/broker_internal.h"
 #include "base/macros.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "base/env.h"
-#include "errnos.h"
-#include "netaddr.h"
-#include "profile/profile_edit.h"
-#include "prompt/prompt_rule.h"
-#include "prompt_ui.h"
-#include "syscall_args.h"
 #include "core/target.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
 /* Between checks for dead callers, and between countdown updates. */
 #define TICK_MS 1000
-
-struct prompt {
-        struct prompt *prev, *next;
-        struct prompt_broker *broker;
-        uint64_t id;
-        struct target *target;
-        /* What makes two calls identical (see prompt.h), as bytes. */
-        char *key;
-        size_t key_len;
-        struct pending_call **calls;
-        size_t n_calls, cap_calls;
-        uint64_t deadline;        /* loop time, ms */
-        int64_t deadline_unix_ms; /* for the protocol */
-        int timeout_errno;        /* the asking rule's errno */
-        cJSON *request;
-        /* The first caller's call, kept for building rules after that
-         * caller itself may be gone. */
-        struct policy_call call;
-        char *paths[POLICY_CALL_MAX_PATHS];
-        char *exe;
-        char *syscall;
-};
-
-struct prompt_broker {
-        uv_timer_t timer;
-        struct supervisor *sup;
-        struct prompt_backend backend;
-        unsigned timeout_ms;
-        char *profile_path;
-        struct prompt *head, *tail;
-        size_t count;
-        uint64_t next_id;
-        struct prompt_frontend *frontends;
-        cJSON *session_rules;   /* newest first */
-        struct policy *session; /* session_rules compiled; NULL when there are none */
-        struct target_scratch scratch;
-        bool closing;
-};
 
 /* The real backend. */
 
@@ -81,19 +33,6 @@ static const struct prompt_backend real_backend = {
     .id_valid = real_id_valid,
     .decode = real_decode,
 };
-
-const char *prompt_scope_name(enum prompt_scope scope)
-{
-        switch (scope) {
-        case PROMPT_SCOPE_SESSION:
-                return "session";
-        case PROMPT_SCOPE_FOREVER:
-                return "forever";
-        case PROMPT_SCOPE_ONCE:
-        default:
-                return "once";
-        }
-}
 
 /* Queue access. */
 
@@ -130,26 +69,6 @@ const char *prompt_broker_profile(const struct prompt_broker *b)
         return b->profile_path;
 }
 
-uint64_t prompt_id(const struct prompt *p)
-{
-        return p->id;
-}
-
-size_t prompt_waiting(const struct prompt *p)
-{
-        return p->n_calls;
-}
-
-int64_t prompt_deadline_unix_ms(const struct prompt *p)
-{
-        return p->deadline_unix_ms;
-}
-
-cJSON *prompt_request(struct prompt *p)
-{
-        return p->request;
-}
-
 void prompt_broker_add_frontend(struct prompt_broker *b, struct prompt_frontend *fe)
 {
         fe->next = b->frontends;
@@ -163,279 +82,6 @@ void prompt_broker_remove_frontend(struct prompt_broker *b, struct prompt_fronte
                         *p = fe->next;
                         return;
                 }
-}
-
-/* A key of length-prefixed fields, so no field can run into the next. */
-struct key {
-        char *buf;
-        size_t len, cap;
-        bool failed;
-};
-
-static void key_add(struct key *k, const void *data, size_t n)
-{
-        if (k->failed)
-                return;
-        if (k->len + n + sizeof(uint32_t) > k->cap) {
-                size_t cap = k->cap ? k->cap * 2 : 256;
-                while (cap < k->len + n + sizeof(uint32_t))
-                        cap *= 2;
-                char *buf = realloc(k->buf, cap);
-                if (!buf) {
-                        k->failed = true;
-                        return;
-                }
-                k->buf = buf;
-                k->cap = cap;
-        }
-        uint32_t len = (uint32_t)n;
-        memcpy(k->buf + k->len, &len, sizeof(len));
-        k->len += sizeof(len);
-        if (n)
-                memcpy(k->buf + k->len, data, n);
-        k->len += n;
-}
-
-static void key_add_string(struct key *k, const char *s)
-{
-        /* NULL and "" must differ: an unreadable path is not an empty one. */
-        if (!s)
-                key_add(k, "\xff", 1);
-        else
-                key_add(k, s, strlen(s) + 1);
-}
-
-/* Whether argument i of a call with this description is a plain number that
- * changes what the call does (and so belongs in the key). */
-static bool arg_is_value(const struct syscall_desc *desc, unsigned i)
-{
-        if (!desc)
-                return true; /* unknown call: compare everything */
-        if (i >= desc->nargs)
-                return false;
-        switch (desc->kinds[i]) {
-        case ARG_FD:
-        case ARG_DIRFD:
-        case ARG_PATH:
-        case ARG_SOCKADDR:
-        case ARG_SOCKLEN:
-        case ARG_PTR:
-        case ARG_STRING_ARRAY:
-        case ARG_OPEN_HOW:
-        case ARG_STRING:
-                return false;
-        default:
-                return true;
-        }
-}
-
-static int make_key(const struct pending_call *pc, const cJSON *argv, char **ret_key,
-                    size_t *ret_len)
-{
-        const struct policy_call *c = &pc->call;
-        const struct syscall_desc *desc = syscall_desc_get(c->nr);
-        struct key k = {0};
-        const cJSON *a;
-
-        key_add(&k, &pc->target, sizeof(pc->target));
-        key_add(&k, &c->nr, sizeof(c->nr));
-        key_add(&k, &c->arch, sizeof(c->arch));
-        key_add_string(&k, c->have_exe ? c->exe : NULL);
-        for (unsigned i = 0; i < 6; i++)
-                if (arg_is_value(desc, i))
-                        key_add(&k, &c->args[i], sizeof(c->args[i]));
-        if (c->have_paths)
-                for (unsigned i = 0; i < c->n_paths && i < POLICY_CALL_MAX_PATHS; i++)
-                        key_add_string(&k, c->paths[i]);
-        if (c->have_addr)
-                key_add(&k, &c->addr, c->addr_len);
-        cJSON_ArrayForEach(a, argv) key_add_string(&k, cJSON_GetStringValue(a));
-        if (k.failed) {
-                free(k.buf);
-                return -ENOMEM;
-        }
-        *ret_key = k.buf;
-        *ret_len = k.len;
-        return 0;
-}
-
-/* execve's argv, as read with the call (target.h), as a JSON array of
- * strings; NULL for other calls. */
-static cJSON *argv_json(const struct target_details *details)
-{
-        if (!details->argv)
-                return NULL;
-        cJSON *argv = cJSON_CreateArray();
-        const char *arg = details->argv;
-        for (unsigned i = 0; argv && i < details->argc; i++) {
-                cJSON *s = cJSON_CreateString(arg);
-                if (!s)
-                        break;
-                cJSON_AddItemToArray(argv, s);
-                arg += strlen(arg) + 1;
-        }
-        return argv;
-}
-
-/* Whether an open-like call creates a file (so its mode argument counts). */
-static int add_named_arg(void *ctx, const char *key, const char *value)
-{
-        cJSON *d = ctx;
-        if (!cJSON_GetObjectItemCaseSensitive(d, key))
-                cJSON_AddStringToObject(d, key, value);
-        return 0;
-}
-
-/* The protocol's "decoded" object: what the arguments mean. */
-static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
-{
-        cJSON *d = cJSON_CreateObject();
-        char text[256];
-
-        if (!d)
-                return NULL;
-        if (call->have_paths && call->n_paths) {
-                cJSON *paths = cJSON_AddArrayToObject(d, "paths");
-                for (unsigned i = 0; paths && i < call->n_paths; i++)
-                        cJSON_AddItemToArray(paths, call->paths[i]
-                                                        ? cJSON_CreateString(call->paths[i])
-                                                        : cJSON_CreateNull());
-        }
-        if (call->have_addr && call->addr_len > 0 &&
-            netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
-                           sizeof(text)) == 0)
-                cJSON_AddStringToObject(d, "address", text);
-        syscall_describe_args(call->nr, call->args, add_named_arg, d);
-        if (argv)
-                cJSON_AddItemToObject(d, "argv", cJSON_Duplicate(argv, true));
-        return d;
-}
-
-static cJSON *describe_rule(const struct pending_call *pc)
-{
-        const struct policy_rule *rule = pc->decision.rule;
-        cJSON *r = cJSON_CreateObject();
-        char where[64];
-
-        if (!r)
-                return NULL;
-        if (rule) {
-                if (rule->builtin)
-                        snprintf(where, sizeof(where), "built-in");
-                else
-                        snprintf(where, sizeof(where), "supervisor.rules[%zu]", rule->source_index);
-                cJSON_AddStringToObject(r, "source", where);
-                if (rule->comment)
-                        cJSON_AddStringToObject(r, "comment", rule->comment);
-        } else {
-                cJSON_AddStringToObject(r, "source", "supervisor.defaultAction");
-        }
-        cJSON_AddStringToObject(r, "action", policy_verdict_name(pc->decision.verdict));
-        return r;
-}
-
-static void add_hex_args(cJSON *req, const uint64_t args[6])
-{
-        cJSON *list = cJSON_AddArrayToObject(req, "args");
-        char text[32];
-        for (unsigned i = 0; list && i < 6; i++) {
-                snprintf(text, sizeof(text), "%#" PRIx64, args[i]);
-                cJSON_AddItemToArray(list, cJSON_CreateString(text));
-        }
-}
-
-static cJSON *build_request(struct prompt_broker *b, struct prompt *p,
-                            const struct pending_call *pc, cJSON *argv)
-{
-        const struct policy_call *call = &pc->call;
-        cJSON *req = cJSON_CreateObject(), *target;
-        char text[64];
-        const char *e = errno_to_name(p->timeout_errno);
-
-        if (!req)
-                return NULL;
-        cJSON_AddNumberToObject(req, "v", 1);
-        cJSON_AddStringToObject(req, "type", "request");
-        cJSON_AddNumberToObject(req, "id", (double)p->id);
-        target = cJSON_AddObjectToObject(req, "target");
-        if (target) {
-                cJSON_AddNumberToObject(target, "pid", call->pid);
-                cJSON_AddNumberToObject(target, "tgid", pc->details.tgid);
-                if (call->have_exe && call->exe)
-                        cJSON_AddStringToObject(target, "exe", call->exe);
-                else
-                        cJSON_AddNullToObject(target, "exe");
-                cJSON_AddStringToObject(target, "cmdline",
-                                        pc->details.cmdline ? pc->details.cmdline : "?");
-                if (pc->target->id)
-                        cJSON_AddStringToObject(target, "container", pc->target->id);
-                else
-                        cJSON_AddNullToObject(target, "container");
-        }
-        cJSON_AddStringToObject(req, "syscall", p->syscall);
-        cJSON_AddNumberToObject(req, "nr", call->nr);
-        add_hex_args(req, call->args);
-        cJSON_AddItemToObject(req, "decoded", describe_arguments(call, argv));
-        cJSON_AddItemToObject(req, "rule", describe_rule(pc));
-        cJSON *timeout = cJSON_AddObjectToObject(req, "timeout");
-        if (timeout) {
-                cJSON_AddStringToObject(timeout, "decision", "deny");
-                if (e) {
-                        cJSON_AddStringToObject(timeout, "errno", e);
-                } else {
-                        snprintf(text, sizeof(text), "%d", p->timeout_errno);
-                        cJSON_AddStringToObject(timeout, "errno", text);
-                }
-        }
-        cJSON_AddNumberToObject(req, "deadline", (double)p->deadline_unix_ms);
-        cJSON_AddNumberToObject(req, "waiting", 1);
-        cJSON_AddNumberToObject(req, "queued", 0);
-        cJSON_AddBoolToObject(req, "forever", b->profile_path != NULL);
-        cJSON_AddItemToObject(req, "scopes", prompt_rule_scopes(call));
-        return req;
-}
-
-/* The prompt itself. */
-
-static void prompt_free(struct prompt *p)
-{
-        if (!p)
-                return;
-        free(p->key);
-        free(p->calls);
-        cJSON_Delete(p->request);
-        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
-                free(p->paths[i]);
-        free(p->exe);
-        free(p->syscall);
-        free(p);
-}
-
-static int prompt_add_call(struct prompt *p, struct pending_call *pc)
-{
-        if (p->n_calls == p->cap_calls) {
-                size_t cap = p->cap_calls ? p->cap_calls * 2 : 4;
-                struct pending_call **calls = realloc(p->calls, cap * sizeof(*calls));
-                if (!calls)
-                        return -ENOMEM;
-                p->calls = calls;
-                p->cap_calls = cap;
-        }
-        p->calls[p->n_calls++] = pc;
-        pc->userdata = p;
-        if (p->request)
-                cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(p->request, "waiting"),
-                                     (double)p->n_calls);
-        return 0;
-}
-
-static void prompt_remove_call(struct prompt *p, size_t i)
-{
-        p->calls[i]->userdata = NULL;
-        p->calls[i] = p->calls[--p->n_calls];
-        if (p->request)
-                cJSON_SetNumberValue(cJSON_GetObjectItemCaseSensitive(p->request, "waiting"),
-                                     (double)p->n_calls);
 }
 
 static void queue_unlink(struct prompt_broker *b, struct prompt *p)
@@ -466,12 +112,7 @@ static void queue_append(struct prompt_broker *b, struct prompt *p)
 
 static void arm_timer(struct prompt_broker *b);
 
-/*
- * Takes p out of the queue, answers its calls (unless res says nobody
- * decided), tells the front ends and frees it.
- */
-static void prompt_finish(struct prompt_broker *b, struct prompt *p,
-                          const struct prompt_resolution *res)
+void prompt_finish(struct prompt_broker *b, struct prompt *p, const struct prompt_resolution *res)
 {
         queue_unlink(b, p);
         while (p->n_calls > 0) {
@@ -504,76 +145,6 @@ static void prompt_time_out(struct prompt_broker *b, struct prompt *p)
             .errno_value = p->timeout_errno,
         };
         prompt_finish(b, p, &res);
-}
-
-/* Session rules. */
-
-/* Compiles rules into a policy whose rules are exactly these, and whose
- * default is "prompt", so a decision other than prompt means a rule hit. */
-static int compile_session(const cJSON *rules, struct policy **ret_policy, char *err,
-                           size_t err_size)
-{
-        struct policy_env env;
-        struct policy_error perr;
-        cJSON *doc = cJSON_CreateObject(), *sup;
-        char *text = NULL;
-        int r = -ENOMEM;
-
-        if (!doc || !cJSON_AddStringToObject(doc, "defaultAction", "SCMP_ACT_ALLOW") ||
-            !(sup = cJSON_AddObjectToObject(doc, "supervisor")) ||
-            !cJSON_AddStringToObject(sup, "defaultAction", "prompt"))
-                goto out;
-        cJSON *copy = cJSON_Duplicate(rules, true);
-        if (!copy)
-                goto out;
-        cJSON_AddItemToObject(sup, "rules", copy);
-        text = cJSON_PrintUnformatted(doc);
-        if (!text)
-                goto out;
-        env_detect(&env);
-        r = policy_load_buffer(text, strlen(text), "<session rules>", &env, ret_policy, &perr);
-        if (r < 0)
-                snprintf(err, err_size, "%s", perr.message);
-out:
-        if (text)
-                cJSON_free(text);
-        cJSON_Delete(doc);
-        return r;
-}
-
-/* The session's decision for call: true and *ret_decision if a session rule
- * matches it. */
-static bool session_decide(const struct prompt_broker *b, const struct policy_call *call,
-                           struct policy_decision *ret_decision)
-{
-        struct policy_decision d;
-        if (!b->session)
-                return false;
-        policy_decide(b->session, call, &d);
-        if (d.verdict == VERDICT_PROMPT)
-                return false;
-        *ret_decision = d;
-        return true;
-}
-
-/* Answers the waiting prompts a new session rule covers. */
-static void sweep_with_session(struct prompt_broker *b)
-{
-        struct prompt *p = b->head, *next;
-        for (; p; p = next) {
-                struct policy_decision d;
-                next = p->next;
-                if (!session_decide(b, &p->call, &d))
-                        continue;
-                struct prompt_resolution res = {
-                    .by = "session",
-                    .answered = true,
-                    .verdict = d.verdict,
-                    .scope = PROMPT_SCOPE_SESSION,
-                    .errno_value = d.errno_value,
-                };
-                prompt_finish(b, p, &res);
-        }
 }
 
 /* The prompt hook and the cancel hook. */
@@ -609,57 +180,6 @@ static int adopt_decoded(struct pending_call *pc, const struct policy_call *call
                 pc->call.have_exe = call->have_exe;
         }
         return 0;
-}
-
-static char *dup_or_null(const char *s, bool *failed)
-{
-        char *copy;
-        if (!s)
-                return NULL;
-        copy = strdup(s);
-        if (!copy)
-                *failed = true;
-        return copy;
-}
-
-static struct prompt *prompt_new(struct prompt_broker *b, struct pending_call *pc, char *key,
-                                 size_t key_len, cJSON *argv)
-{
-        struct prompt *p = calloc(1, sizeof(*p));
-        bool failed = false;
-
-        if (!p)
-                return NULL;
-        p->broker = b;
-        p->key = key;
-        p->key_len = key_len;
-        p->target = pc->target;
-        p->id = ++b->next_id;
-        p->call = pc->call;
-        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
-                p->paths[i] = dup_or_null(i < pc->call.n_paths ? pc->call.paths[i] : NULL, &failed);
-                p->call.paths[i] = p->paths[i];
-        }
-        p->exe = dup_or_null(pc->call.exe, &failed);
-        p->call.exe = p->exe;
-        p->syscall = dup_or_null(supervisor_syscall_name(b->sup, pc->call.nr), &failed);
-        p->timeout_errno = pc->decision.errno_value > 0 ? pc->decision.errno_value : EPERM;
-        uv_update_time(&b->sup->loop);
-        p->deadline = uv_now(&b->sup->loop) + b->timeout_ms;
-        p->deadline_unix_ms = prompt_ui_now_ms() + b->timeout_ms;
-        if (failed || prompt_add_call(p, pc) < 0) {
-                p->key = NULL;
-                prompt_free(p);
-                return NULL;
-        }
-        p->request = build_request(b, p, pc, argv);
-        if (!p->request) {
-                pc->userdata = NULL;
-                p->key = NULL;
-                prompt_free(p);
-                return NULL;
-        }
-        return p;
 }
 
 static int on_prompt(void *ctx, struct pending_call *pc)
@@ -702,13 +222,13 @@ static int on_prompt(void *ctx, struct pending_call *pc)
                         return -ENOMEM;
         }
 
-        if (session_decide(b, &pc->call, &d)) {
+        if (session_rules_decide(&b->session, &pc->call, &d)) {
                 b->backend.complete(pc, d.verdict, d.errno_value);
                 return 0;
         }
 
-        argv = argv_json(&pc->details);
-        r = make_key(pc, argv, &key, &key_len);
+        argv = prompt_argv_json(&pc->details);
+        r = prompt_key_make(pc, argv, &key, &key_len);
         if (r < 0) {
                 cJSON_Delete(argv);
                 return r;
@@ -757,115 +277,6 @@ static void on_cancel(void *ctx, struct pending_call *pc)
                 }
         if (p->n_calls == 0)
                 prompt_gone(b, p);
-}
-
-/* Answers. */
-
-int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const char *decision,
-                         const char *scope_name, const char *errno_name, const char *pattern,
-                         const char *by, char *err, size_t err_size)
-{
-        struct prompt *p = prompt_broker_find(b, id);
-        enum policy_verdict verdict;
-        enum prompt_scope scope = PROMPT_SCOPE_ONCE;
-        int errno_value, r;
-
-        if (!p) {
-                snprintf(err, err_size,
-                         "no request %" PRIu64 " is waiting (answered, timed out, or its caller "
-                         "is gone)",
-                         id);
-                return -ENOENT;
-        }
-        if (!decision || (strcmp(decision, "allow") != 0 && strcmp(decision, "deny") != 0 &&
-                          strcmp(decision, "kill") != 0)) {
-                snprintf(err, err_size, "decision must be \"allow\", \"deny\" or \"kill\"");
-                return -EINVAL;
-        }
-        policy_parse_verdict(decision, &verdict);
-        if (!scope_name || strcmp(scope_name, "once") == 0)
-                scope = PROMPT_SCOPE_ONCE;
-        else if (strcmp(scope_name, "session") == 0)
-                scope = PROMPT_SCOPE_SESSION;
-        else if (strcmp(scope_name, "forever") == 0)
-                scope = PROMPT_SCOPE_FOREVER;
-        else {
-                snprintf(err, err_size, "scope must be \"once\", \"session\" or \"forever\"");
-                return -EINVAL;
-        }
-        errno_value = verdict == VERDICT_DENY ? p->timeout_errno : 0;
-        if (errno_name) {
-                if (verdict != VERDICT_DENY) {
-                        snprintf(err, err_size, "an errno goes only with \"deny\"");
-                        return -EINVAL;
-                }
-                errno_value = errno_from_name(errno_name);
-                if (errno_value <= 0) {
-                        const char *hint = errno_suggest(errno_name);
-                        snprintf(err, err_size, "unknown errno \"%s\"%s%s%s", errno_name,
-                                 hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
-                        return -EINVAL;
-                }
-        }
-        if (pattern && scope == PROMPT_SCOPE_ONCE) {
-                snprintf(err, err_size, "a pattern goes only with \"session\" or \"forever\"");
-                return -EINVAL;
-        }
-        if (scope == PROMPT_SCOPE_FOREVER && !b->profile_path) {
-                snprintf(err, err_size,
-                         "the profile is the built-in default, so there is no file to save a "
-                         "rule in (run with --policy FILE)");
-                return -EINVAL;
-        }
-
-        if (scope != PROMPT_SCOPE_ONCE) {
-                char comment[128], when[32];
-                struct policy *session = NULL;
-                cJSON *rule = NULL, *rules;
-                time_t now = time(NULL);
-                struct tm tm;
-
-                gmtime_r(&now, &tm);
-                strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-                snprintf(comment, sizeof(comment), "%s %s by %s at a prompt on %s",
-                         policy_verdict_name(verdict), prompt_scope_name(scope), by, when);
-                r = prompt_rule_build(&p->call, p->syscall, verdict, errno_value, pattern, comment,
-                                      &rule, err, err_size);
-                if (r < 0)
-                        return r;
-                /* Newest first, as saved rules go to the front too. */
-                rules = cJSON_Duplicate(b->session_rules, true);
-                if (!rules || !cJSON_InsertItemInArray(rules, 0, rule)) {
-                        cJSON_Delete(rules);
-                        cJSON_Delete(rule);
-                        snprintf(err, err_size, "out of memory");
-                        return -ENOMEM;
-                }
-                r = compile_session(rules, &session, err, err_size);
-                if (r == 0 && scope == PROMPT_SCOPE_FOREVER)
-                        r = profile_add_rule(b->profile_path, rule, err, err_size);
-                if (r < 0) {
-                        policy_free(session);
-                        cJSON_Delete(rules);
-                        return r;
-                }
-                policy_free(b->session);
-                b->session = session;
-                cJSON_Delete(b->session_rules);
-                b->session_rules = rules;
-        }
-
-        struct prompt_resolution res = {
-            .by = by,
-            .answered = true,
-            .verdict = verdict,
-            .scope = scope,
-            .errno_value = errno_value,
-        };
-        prompt_finish(b, p, &res);
-        if (scope != PROMPT_SCOPE_ONCE)
-                sweep_with_session(b);
-        return 0;
 }
 
 /* Time. */
@@ -933,18 +344,18 @@ int prompt_broker_new(struct supervisor *sup, const struct prompt_broker_options
         b->sup = sup;
         b->backend = opts->backend ? *opts->backend : real_backend;
         b->timeout_ms = opts->timeout_ms ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
-        b->session_rules = cJSON_CreateArray();
+        r = session_rules_init(&b->session);
         if (opts->profile_path)
                 b->profile_path = strdup(opts->profile_path);
-        if (!b->session_rules || (opts->profile_path && !b->profile_path)) {
-                cJSON_Delete(b->session_rules);
+        if (r < 0 || (opts->profile_path && !b->profile_path)) {
+                session_rules_free(&b->session);
                 free(b->profile_path);
                 free(b);
                 return -ENOMEM;
         }
         r = uv_timer_init(&sup->loop, &b->timer);
         if (r < 0) {
-                cJSON_Delete(b->session_rules);
+                session_rules_free(&b->session);
                 free(b->profile_path);
                 free(b);
                 return r;
@@ -961,8 +372,7 @@ int prompt_broker_new(struct supervisor *sup, const struct prompt_broker_options
 static void on_broker_closed(uv_handle_t *handle)
 {
         struct prompt_broker *b = container_of((uv_timer_t *)handle, struct prompt_broker, timer);
-        cJSON_Delete(b->session_rules);
-        policy_free(b->session);
+        session_rules_free(&b->session);
         free(b->profile_path);
         free(b);
 }
