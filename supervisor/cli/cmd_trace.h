@@ -6,7 +6,3 @@ int cmd_trace(int argc, char **argv);
 
 /* scmp-super profile merge|diff: combine and compare profiles. */
 int cmd_profile(int argc, char **argv);
-
-/* The exit status of `trace --fail-on-unknown` when the command succeeded
- * but made syscalls the base profile does not name (docs/TRACE.md). */
-#define TRACE_EXIT_UNKNOWN 119
