@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* cli/cmd_trace.c: the trace command: its options, one traced run, the tracer's status. */
 /*
  * scmp-super trace: run a command with every syscall its base profile does
  * not decide routed to us, record each one and let it through, then write
@@ -15,18 +16,13 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "cli/run_output.h"
 #include "launch/confine.h"
-#include "base/env.h"
-#include "launch/launch.h"
-#include "launch/seal.h"
-#include "core/supervisor.h"
+#include "launch/run_session.h"
 #include "trace/tracer.h"
 
 static void trace_usage(FILE *out)
@@ -79,6 +75,11 @@ static int parse_format(const char *s, enum trace_format *ret)
         return -EINVAL;
 }
 
+static void attach_tracer(void *tracer, struct supervisor *sup)
+{
+        tracer_attach(tracer, sup);
+}
+
 int cmd_trace(int argc, char **argv)
 {
         enum {
@@ -104,21 +105,17 @@ int cmd_trace(int argc, char **argv)
             {NULL, 0, NULL, 0},
         };
         struct tracer_options o = {.implicit = true, .out = stdout, .err = stderr};
-        bool verbose = false;
-        /* As run: SCMP_SUPER_LANE=0 keeps every call on the loop thread. */
-        const char *lane_env = getenv("SCMP_SUPER_LANE");
-        struct supervisor_options sopts = {.fast_lane = !lane_env || strcmp(lane_env, "0") != 0};
-        struct policy_compile_opts copts = {.notify_execve = true, .binary_tree = -1};
-        struct policy *policy = NULL;
-        struct policy_error err;
-        struct policy_env env;
-        struct policy_bpf bpf = {0};
-        struct supervisor sup;
+        struct run_session_options ro = {
+            .default_profile = tracer_all_notify_profile,
+            .default_profile_name = "<trace: every syscall>",
+            .notify_unlisted = true,
+            /* The tracer writes its report and profile at the end. */
+            .confine_features = SUPERVISOR_CONFINE_WRITE,
+        };
+        struct run_session s;
         struct tracer *tr = NULL;
-        bool sup_ready = false;
-        char exec_path[PATH_MAX];
-        struct launch launch = {.sigfd = -1, .sock = {-1, -1}, .child = -1};
-        int opt, r, status = 125;
+        char why[RUN_SESSION_REASON_MAX];
+        int opt, r, status;
 
         optind = 1;
         while ((opt = getopt_long(argc, argv, "+p:o:r:f:qvh", options, NULL)) != -1) {
@@ -160,8 +157,7 @@ int cmd_trace(int argc, char **argv)
                         o.quiet = true;
                         break;
                 case 'v':
-                        verbose = true;
-                        sopts.verbose = true;
+                        ro.verbose = true;
                         break;
                 case 'h':
                         trace_usage(stdout);
@@ -178,79 +174,35 @@ int cmd_trace(int argc, char **argv)
                 return 125;
         }
 
-        env_detect(&env);
-        if (o.policy_path) {
-                /* The loaded policy keeps the text: the profile we write is
-                 * that text with entries added. */
-                r = policy_load_file(o.policy_path, &env, &policy, &err);
-        } else {
-                r = policy_load_buffer(tracer_all_notify_profile, strlen(tracer_all_notify_profile),
-                                       "<trace: every syscall>", &env, &policy, &err);
-        }
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s\n", err.message);
-                fputs("scmp-super: the command was not started\n", stderr);
-                goto out;
-        }
-        launch_report_policy(policy, verbose);
-
-        /* A base that allows what it does not list has nothing unknown to
-         * show: its unlisted calls are allowed as they are. */
-        copts.notify_unlisted =
-            policy->default_action != KACT_ALLOW && policy->default_action != KACT_LOG;
-        /* As run does: root changes come to us, so paths resolve without
-         * reading the target's root while it is still ours. */
-        copts.notify_root_changes = true;
-        sopts.root_tracked = true;
-        status = launch_prepare(policy, &copts, argv[optind], &bpf, exec_path, sizeof(exec_path));
+        ro.argv = argv + optind;
+        ro.policy_path = o.policy_path;
+        status = run_output_prepare(&s, &ro);
         if (status != 0)
                 goto out;
         status = 125;
-
-        if (tracer_new(&o, o.policy_path ? policy : NULL, &tr) < 0) {
+        if (tracer_new(&o, o.policy_path ? s.policy : NULL, &tr) < 0) {
                 fputs("scmp-super trace: out of memory\n", stderr);
                 goto out;
         }
-
-        if (launch_init(&launch) < 0 || launch_socketpair(&launch) < 0)
-                goto out;
-        if (verbose)
-                seal_report(stderr, launch.landlock_abi);
-
-        r = supervisor_init(&sup, policy, &sopts);
+        s.attach = attach_tracer;
+        s.attach_ctx = tr;
+        r = run_session_start(&s, why, sizeof(why));
         if (r < 0) {
-                fprintf(stderr, "scmp-super: starting the supervisor: %s\n", strerror(-r));
+                status = run_output_failure(&s, why);
                 goto out;
         }
-        sup_ready = true;
-        tracer_attach(tr, &sup);
-
-        if (launch_fork(&launch, exec_path, argv + optind, &bpf, policy->flags,
-                        policy->listener_metadata) < 0 ||
-            launch_attach(&launch, &sup, &status) < 0)
-                goto out;
-        /* As run does, once set up; trace writes its report and profile at
-         * the end, hence WRITE. */
-        r = supervisor_confine(SUPERVISOR_CONFINE_WRITE);
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: confining the supervisor: %s\n", strerror(-r));
-                fputs("scmp-super: the command was not started\n", stderr);
-                kill(launch.child, SIGKILL);
-                goto out;
-        }
-        tracer_record_first_exec(tr, launch.child, exec_path, argv + optind);
-        tracer_live_start(tr, &sup.loop);
-
-        supervisor_run(&sup);
+        tracer_record_first_exec(tr, s.launch.child, s.exec_path, ro.argv);
+        tracer_live_start(tr, &s.sup.loop);
+        r = run_session_run(&s, why, sizeof(why));
         tracer_live_stop(tr);
-        status = tracer_finish(tr, argv + optind, o.policy_path ? policy->text : NULL,
-                               o.policy_path ? policy->text_len : 0, sup.child_status);
+        if (r < 0) {
+                status = run_output_failure(&s, why);
+                goto out;
+        }
+        status = tracer_finish(tr, ro.argv, o.policy_path ? s.policy->text : NULL,
+                               o.policy_path ? s.policy->text_len : 0, s.status);
 out:
-        if (sup_ready)
-                supervisor_close(&sup);
+        run_session_done(&s);
         tracer_free(tr);
-        launch_close(&launch);
-        policy_bpf_free(&bpf);
-        policy_free(policy);
         return status;
 }
