@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* cli/cmd_check.c: the check command: validate a profile and say what it will do. */
 /*
  * scmp-super check: validate a profile and say what it will do, without
  * running anything.

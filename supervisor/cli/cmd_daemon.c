@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* cli/cmd_daemon.c: the daemon and status commands: the command line of daemon.c. */
 /*
  * scmp-super daemon: serve the listeners that runc, crun and `run --connect`
  * send to a socket. The work is in daemon.c; this is the command line.

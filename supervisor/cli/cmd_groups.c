@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-
+/* cli/cmd_groups.c: the groups command: the syscall groups a profile may name. */
 #include "cli/commands.h"
 
 #include <errno.h>

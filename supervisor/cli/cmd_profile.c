@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* cli/cmd_profile.c: the profile merge and diff commands. */
 /*
  * scmp-super profile merge|diff: combine recordings of several runs into one
  * profile, and show what a recording added or removed, for review.

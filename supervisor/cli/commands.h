@@ -28,7 +28,3 @@ int cmd_status(int argc, char **argv);
  * a usage error or an unknown group.
  */
 int cmd_groups(int argc, char **argv);
-
-/* The exit status of `trace --fail-on-unknown` when the command succeeded
- * but made syscalls the base profile does not name (docs/TRACE.md). */
-#define TRACE_EXIT_UNKNOWN 119

@@ -36,7 +36,7 @@ struct target {
         struct pending_call *pending; /* calls waiting for an asynchronous decision */
         struct lane *lane;            /* the thread answering it, if any (supervisor.c) */
         /* Still in the supervisor's own root directory: nothing has been
-         * allowed to chroot, pivot_root or setns (opts.root_tracked). Read
+         * allowed to chroot, pivot_root or setns (opts.routing.notify_root_changes). Read
          * and written atomically: a lane thread reads it. */
         bool root_is_ours;
         /* The launcher's own execve is still to come: the first execve of

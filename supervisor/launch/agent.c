@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* launch/agent.c: the OCI seccomp agent message, sent and received with its listener fd. */
 #include "launch/agent.h"
 
 #include <cjson/cJSON.h>

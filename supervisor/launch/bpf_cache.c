@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* launch/bpf_cache.c: compiled filters, cached on disk under the whole of their key. */
 #include "launch/bpf_cache.h"
 #include "scmp_version.h"
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* launch/confine.c: the supervisor's own seccomp filter, installed once setup is done. */
 /*
  * The supervisor's own seccomp filter. The list below is what serving
  * targets takes, by the code that needs it; supervisor/launch/confine.h says why

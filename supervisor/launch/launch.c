@@ -1,70 +1,44 @@
 /* SPDX-License-Identifier: MIT */
+/* launch/launch.c: the steps of starting a command under our launcher and attaching it. */
 #include "launch/launch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/error.h"
 #include "launch/agent.h"
-#include "launch/bpf_cache.h"
 #include "launch/launcher.h"
 #include "launch/seal.h"
 
 extern char **environ;
 
-void launch_report_policy(const struct policy *policy, bool verbose)
+int launch_find_command(const char *command, char *exec_path, size_t exec_path_size, char *reterr,
+                        size_t reterr_size)
 {
-        for (size_t i = 0; i < policy->n_warnings; i++)
-                fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
-        if (!verbose)
-                return;
-        for (size_t i = 0; i < policy->n_notes; i++)
-                fprintf(stderr, "scmp-super: note: %s\n", policy->notes[i]);
-        for (size_t i = 0; i < policy->n_skipped; i++)
-                fprintf(stderr,
-                        "scmp-super: %s: syscall \"%s\" is unknown on this architecture, skipped\n",
-                        policy->source, policy->skipped[i]);
-}
-
-int launch_prepare(const struct policy *policy, const struct policy_compile_opts *copts,
-                   const char *command, struct policy_bpf *ret_bpf, char *exec_path,
-                   size_t exec_path_size)
-{
-        struct policy_error err;
-        int r = bpf_cache_build(policy, copts, ret_bpf, NULL, &err);
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s\n", err.message);
-                fputs("scmp-super: the command was not started\n", stderr);
-                return 125;
-        }
-        r = launcher_find_command(command, exec_path, exec_path_size);
-        if (r == -ENOEXEC) {
-                fprintf(stderr,
-                        "scmp-super: %s: cannot execute: neither an ELF binary nor a script "
-                        "starting with #! (run it through its interpreter, e.g. "
-                        "scmp-super run -- sh %s)\n",
-                        exec_path, exec_path);
-                return 126;
-        }
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s: %s\n", command,
-                        r == -ENOENT ? "command not found" : strerror(-r));
-                return r == -ENOENT ? 127 : 126;
-        }
+        int r = launcher_find_command(command, exec_path, exec_path_size);
+        if (r == -ENOEXEC)
+                return error_set(reterr, reterr_size, r,
+                                 "%s: cannot execute: neither an ELF binary nor a script "
+                                 "starting with #! (run it through its interpreter, e.g. "
+                                 "scmp-super run -- sh %s)",
+                                 exec_path, exec_path);
+        if (r < 0)
+                return error_set(reterr, reterr_size, r, "%s: %s", command,
+                                 r == -ENOENT ? "command not found" : strerror(-r));
         char interp[PATH_MAX];
         r = launcher_check_interpreter(exec_path, interp, sizeof(interp));
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: %s: its interpreter %s: %s\n", exec_path, interp,
-                        strerror(-r));
-                return r == -ENOENT ? 127 : 126;
-        }
+        if (r < 0)
+                return error_set(reterr, reterr_size, r, "%s: its interpreter %s: %s", exec_path,
+                                 interp, strerror(-r));
         return 0;
 }
 
-int launch_init(struct launch *l)
+int launch_init(struct launch *l, char *reterr, size_t reterr_size)
 {
         sigset_t mask;
 
@@ -74,11 +48,9 @@ int launch_init(struct launch *l)
         l->pty_slave = -1;
         l->mask_blocked = false;
         int r = seal_supervisor(true);
-        if (r < 0) {
-                fprintf(stderr, "scmp-super: sealing the supervisor off from the command: %s\n",
-                        strerror(-r));
-                return r;
-        }
+        if (r < 0)
+                return error_set(reterr, reterr_size, r,
+                                 "sealing the supervisor off from the command: %s", strerror(-r));
         l->landlock_abi = seal_landlock_abi();
         sigemptyset(&mask);
         sigaddset(&mask, SIGCHLD);
@@ -93,28 +65,23 @@ int launch_init(struct launch *l)
                 goto fail;
         return 0;
 fail:
-        fprintf(stderr, "scmp-super: signalfd: %s\n", strerror(errno));
-        return -errno;
+        return error_set(reterr, reterr_size, -errno, "signalfd: %s", strerror(errno));
 }
 
-int launch_socketpair(struct launch *l)
+int launch_socketpair(struct launch *l, char *reterr, size_t reterr_size)
 {
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, l->sock) < 0) {
-                fprintf(stderr, "scmp-super: socketpair: %s\n", strerror(errno));
-                return -errno;
-        }
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, l->sock) < 0)
+                return error_set(reterr, reterr_size, -errno, "socketpair: %s", strerror(errno));
         return 0;
 }
 
 int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
-                unsigned filter_flags, const char *metadata)
+                unsigned filter_flags, const char *metadata, char *reterr, size_t reterr_size)
 {
         fflush(NULL);
         l->child = fork();
-        if (l->child < 0) {
-                fprintf(stderr, "scmp-super: fork: %s\n", strerror(errno));
-                return -errno;
-        }
+        if (l->child < 0)
+                return error_set(reterr, reterr_size, -errno, "fork: %s", strerror(errno));
         if (l->child == 0) {
                 struct launch_spec spec = {
                     .exec_path = exec_path,
@@ -137,7 +104,8 @@ int launch_fork(struct launch *l, const char *exec_path, char **argv, const stru
         return 0;
 }
 
-int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status)
+int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status, char *reterr,
+                  size_t reterr_size)
 {
         struct agent_message msg;
         char why[256];
@@ -158,7 +126,7 @@ int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status)
         if (r == 0)
                 r = supervisor_watch_child(sup, l->child, l->sigfd);
         if (r < 0) {
-                fprintf(stderr, "scmp-super: %s\n", uv_strerror(r));
+                error_set(reterr, reterr_size, r, "%s", uv_strerror(r));
                 kill(l->child, SIGKILL);
                 *ret_status = 125;
         }

@@ -8,8 +8,8 @@
  * loop; the launcher's message is read before the command runs, since its
  * exec waits for us.
  *
- * Functions print what went wrong on stderr, as commands do, and return a
- * negative errno.
+ * Functions return 0 or a negative errno and write why into reterr; the
+ * front end says it (run_session.h gathers the whole sequence).
  */
 
 #include <signal.h>
@@ -33,32 +33,29 @@ struct launch {
         dev_t terminal;
 };
 
-/* Says on stderr what the loaded policy wants said: its warnings, and with
- * verbose its notes and the syscall names this architecture skipped. */
-void launch_report_policy(const struct policy *policy, bool verbose);
-
-/* Compiles the filter (through the cache, supervisor/launch/bpf_cache.h) and finds
- * command on PATH. Returns 0, or the exit status run and trace then use
- * (125 the filter, 127 not found, 126 not executable) after saying why. */
-int launch_prepare(const struct policy *policy, const struct policy_compile_opts *copts,
-                   const char *command, struct policy_bpf *ret_bpf, char *exec_path,
-                   size_t exec_path_size);
+/* Finds command on PATH, into exec_path, and checks that it can be
+ * executed, interpreter included. -ENOENT when it (or its interpreter) is
+ * not found, another negative errno when it cannot be executed. */
+int launch_find_command(const char *command, char *exec_path, size_t exec_path_size, char *reterr,
+                        size_t reterr_size);
 
 /* Seals this process off from the command to come (seal.h: non-dumpable,
  * a child subreaper), then blocks and watches the signals; the socket pair
  * is made by launch_socketpair(), or the caller puts its own in sock[]. */
-int launch_init(struct launch *l);
-int launch_socketpair(struct launch *l);
+int launch_init(struct launch *l, char *reterr, size_t reterr_size);
+int launch_socketpair(struct launch *l, char *reterr, size_t reterr_size);
 
 /* Forks the launcher (supervisor/launcher.c), which loads bpf and execs
  * exec_path with argv. The caller's end of the socket stays open. */
 int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
-                unsigned filter_flags, const char *metadata);
+                unsigned filter_flags, const char *metadata, char *reterr, size_t reterr_size);
 
 /* Receives the launcher's listener and serves it as the command's target,
  * watching the child. When the launcher failed before sending (it said why
  * on stderr), serves nothing, waits for the child and sets *ret_status to
- * what the command's status would be. Returns 0 when the loop should run. */
-int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status);
+ * what the command's status would be, leaving reterr empty. Returns 0 when
+ * the loop should run. */
+int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status, char *reterr,
+                  size_t reterr_size);
 
 void launch_close(struct launch *l);

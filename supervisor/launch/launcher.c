@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+/* launch/launcher.c: the forked launcher: loads the filter, sends its listener, execs the command.
+ */
 /*
  * Why a second thread: the listener fd exists only once the filter is
  * loaded, and from then on every system call of the loading thread passes
@@ -50,7 +52,9 @@ static struct {
 
 /* Where the launcher's own messages go: stderr as scmp-super had it, even
  * once the command's stderr is its pty. Close-on-exec, as a copy of the
- * person's terminal must not reach the command. */
+ * person's terminal must not reach the command. The launcher says its own
+ * failures, unlike the rest of launch/: it is the forked child before exec,
+ * which has no caller to hand a reason back to but its exit status. */
 static int report_fd = STDERR_FILENO;
 
 __attribute__((noreturn)) static void die_setup(const char *what, int error)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* launch/pty_relay.c: the command's own pseudo-terminal, relayed to the person's on the loop. */
 #include "launch/pty_relay.h"
 #include "base/macros.h"
 

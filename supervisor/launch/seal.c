@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Sealing the supervisor off from its command: non-dumpable, Landlock scopes. */
+/* launch/seal.c: sealing the supervisor off from its command: non-dumpable, Landlock scopes. */
 #include "launch/seal.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* prompt/control.c: the control socket: clients that see waiting prompts and answer them. */
 #include "prompt/control.h"
 #include "scmp_version.h"
 #include "base/macros.h"

@@ -105,7 +105,7 @@ struct prompt_broker_options {
 
 /*
  * Creates a broker on sup's loop and installs it as sup's prompt and cancel
- * hooks (sup->hooks.ctx becomes the broker).
+ * decider (supervisor_set_decider()).
  */
 int prompt_broker_new(struct supervisor *sup, const struct prompt_broker_options *opts,
                       struct prompt_broker **ret_broker);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* prompt/prompt_rule.c: turning a session or forever answer into a profile rule. */
 #include "prompt/prompt_rule.h"
 
 #include <arpa/inet.h>

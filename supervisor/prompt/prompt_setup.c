@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* prompt/prompt_setup.c: run's prompting: the front ends --prompt starts, and their life. */
 #include "prompt/prompt_setup.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* prompt/prompt_tty.c: the terminal front end: prompts on /dev/tty, answered by a key. */
 #include "prompt/prompt_tty.h"
 #include "base/macros.h"
 

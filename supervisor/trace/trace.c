@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* trace/trace.c: the trace recorder: counts, callers and argument values per syscall. */
 /*
  * The trace recorder. Everything here runs once per notified call while the
  * caller waits in the kernel, so the common path is an array index and two

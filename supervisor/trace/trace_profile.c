@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* trace/trace_profile.c: writing the profile a trace learned, as an edit of its base. */
 /*
  * Writing the profile a trace learned. The base profile is edited as the
  * JSON document it is, not rebuilt from our model of it: the model forgets

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* trace/trace_report.c: a trace's reports: summary table, JSON, GitHub annotations, JUnit. */
 /*
  * Reports of a trace. The JSON report is built with cJSON, whose printing is
  * deterministic; the others are written directly. Every function here only

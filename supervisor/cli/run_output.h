@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * What run and trace say on stderr around a run_session (run_session.h),
+ * in the order its steps happen: the profile's warnings, then what went
+ * wrong, and whether the command was started.
+ */
+
+#include <stddef.h>
+
+#include "launch/run_session.h"
+
+/* run_session_prepare(), saying on the way what the profile wants said,
+ * which files the command could rewrite, and with verbose whether this
+ * kernel seals the command off. Returns 0, or the exit status once it has
+ * said why. */
+int run_output_prepare(struct run_session *s, const struct run_session_options *opts);
+
+/* Says why a step failed (reterr, when it says anything) and whether the
+ * command was never started; returns the exit status to use. */
+int run_output_failure(const struct run_session *s, const char *reterr);

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: MIT */
+/* launch/run_session.c: one supervised run of a command, as run and trace make it. */
+#include "launch/run_session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/env.h"
+#include "base/error.h"
+#include "core/decision_log.h"
+#include "core/target.h"
+#include "daemon/daemon.h"
+#include "launch/bpf_cache.h"
+#include "launch/confine.h"
+#include "launch/launcher.h"
+#include "launch/pty_relay.h"
+#include "prompt/prompt_setup.h"
+
+/* Adds path's canonical name, and its absolute name as given when that
+ * differs (a symlink on the way), to names. */
+static void add_names(const char *path, char names[][PATH_MAX], size_t *n)
+{
+        if (realpath(path, names[*n]))
+                (*n)++;
+        if (target_resolve_path(getpid(), AT_FDCWD, path, names[*n], PATH_MAX) == 0 &&
+            (*n == 0 || strcmp(names[*n], names[*n - 1]) != 0))
+                (*n)++;
+}
+
+/* Whether the command, which has our uid, may write path or replace it. */
+static bool writable(const char *path)
+{
+        char dir[PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s", path);
+        char *slash = strrchr(dir, '/');
+        if (slash)
+                *slash = '\0';
+        return access(path, W_OK) == 0 || access(slash ? (dir[0] ? dir : "/") : ".", W_OK) == 0;
+}
+
+/* Appends to buf (of size) at *used, never past its end. */
+__attribute__((format(printf, 4, 5))) static void append(char *buf, size_t size, size_t *used,
+                                                         const char *fmt, ...)
+{
+        va_list ap;
+        if (*used >= size - 1)
+                return;
+        va_start(ap, fmt);
+        int n = vsnprintf(buf + *used, size - *used, fmt, ap);
+        va_end(ap);
+        if (n > 0)
+                *used = *used + (size_t)n < size ? *used + (size_t)n : size - 1;
+}
+
+/*
+ * The profile file (forever answers are written to it, and the next run
+ * obeys it) and the --log file (what a person reads afterwards) govern the
+ * command, which must not change them. Where the profile routes the calls
+ * that could to us, rules ahead of the profile's refuse them
+ * (policy_protect_files()); where it does not, one line says so. With
+ * --connect the daemon's own profiles govern, and are its to keep safe.
+ * Returns 0 or -ENOMEM; the line for the front end goes into warning.
+ */
+static int protect_governing_files(struct policy *policy, const char *policy_path,
+                                   const char *log_path, char *warning, size_t warning_size)
+{
+        char names[4][PATH_MAX], files_text[2 * PATH_MAX + 8], calls[256];
+        const char *list[4], *gaps[16];
+        size_t n = 0, n_gaps = 0, used = 0, calls_used = 0;
+
+        if (policy_path)
+                add_names(policy_path, names, &n);
+        if (log_path)
+                add_names(log_path, names, &n);
+        if (n == 0)
+                return 0;
+        for (size_t i = 0; i < n; i++)
+                list[i] = names[i];
+        int r = policy_protect_files(policy, list, n);
+        if (r < 0)
+                return r;
+        /* As root the command may hold CAP_DAC_READ_SEARCH. */
+        policy_protection_gaps(policy, geteuid() == 0, gaps, sizeof(gaps) / sizeof(gaps[0]),
+                               &n_gaps);
+        if (n_gaps == 0)
+                return 0;
+
+        /* "p.json and log: writable by uid 1000, and the profile does not
+         * route creat, truncate to scmp-super ..." */
+        const char *files[2] = {policy_path, log_path};
+        files_text[0] = calls[0] = '\0';
+        for (size_t i = 0; i < 2; i++)
+                if (files[i] && writable(files[i]))
+                        append(files_text, sizeof(files_text), &used, "%s%s", used ? " and " : "",
+                               files[i]);
+        if (used == 0)
+                return 0;
+        for (size_t i = 0; i < n_gaps && i < sizeof(gaps) / sizeof(gaps[0]); i++)
+                append(calls, sizeof(calls), &calls_used, "%s%s", i ? ", " : "", gaps[i]);
+        snprintf(warning, warning_size,
+                 "the command can rewrite %s: writable by uid %u, and the profile does not route "
+                 "%s to scmp-super (SCMP_ACT_NOTIFY), which would refuse that",
+                 files_text, (unsigned)getuid(), calls);
+        return 0;
+}
+
+static void on_child_stopped(void *relay, int sig)
+{
+        pty_relay_child_stopped(relay, sig);
+}
+
+/*
+ * When prompts are drawn on the terminal that is the command's stdin, the
+ * command gets a pty of its own (pty_relay.h): sharing the terminal, it
+ * could answer a prompt with TIOCSTI or paint over it. *ret_relay is NULL
+ * when no pty is wanted. A pty that cannot be had is an error: falling
+ * back to sharing would quietly give up what the pty is for.
+ */
+static int start_pty(struct supervisor *sup, struct prompting *prompting, struct launch *launch,
+                     struct pty_relay **ret_relay, char *reterr, size_t reterr_size)
+{
+        struct pty_relay *relay = NULL;
+        int r;
+
+        *ret_relay = NULL;
+        if (!prompting_on_terminal(prompting) || !pty_relay_wanted())
+                return 0;
+        /* The terminal reopened, for an open file description of our own
+         * (O_NONBLOCK on it does not reach the shell's), through stdin
+         * rather than /dev/tty, whose device number is its own. */
+        int fd = open("/proc/self/fd/0", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+        r = fd < 0 ? -errno : pty_relay_new(&sup->loop, fd, &relay);
+        if (r < 0 || !relay)
+                return error_set(reterr, reterr_size, r < 0 ? r : -EIO,
+                                 "a pseudo-terminal for the command: %s (with --prompt socket "
+                                 "it shares this terminal, and 'scmp-super prompt' answers)",
+                                 strerror(r < 0 ? -r : EIO));
+        prompting_use_relay(prompting, relay);
+        launch->pty_slave = pty_relay_slave(relay);
+        launch->terminal = pty_relay_terminal(relay);
+        *ret_relay = relay;
+        return 0;
+}
+
+static int load_policy(const struct run_session_options *o, struct policy **ret_policy,
+                       struct policy_error *err)
+{
+        struct policy_env env;
+
+        if (o->policy_path || !o->default_profile)
+                return env_load_policy(o->policy_path, ret_policy, err);
+        env_detect(&env);
+        return policy_load_buffer(o->default_profile, strlen(o->default_profile),
+                                  o->default_profile_name, &env, ret_policy, err);
+}
+
+int run_session_prepare(struct run_session *s, const struct run_session_options *opts, char *reterr,
+                        size_t reterr_size)
+{
+        /* SCMP_SUPER_LANE=0 keeps every notification on the loop thread,
+         * for comparison (bench/). */
+        const char *lane_env = getenv("SCMP_SUPER_LANE");
+        struct policy_compile_opts copts = {.notify_execve = true, .binary_tree = -1};
+        struct policy_error err;
+        int r;
+
+        error_set(reterr, reterr_size, 0, "%s", "");
+        memset(s, 0, sizeof(*s));
+        s->opts = *opts;
+        s->child_pidfd = -1;
+        s->status = 125;
+        s->launch = (struct launch){.sigfd = -1, .sock = {-1, -1}, .child = -1, .pty_slave = -1};
+        s->sopts.fast_lane = !lane_env || strcmp(lane_env, "0") != 0;
+        s->sopts.summary = opts->summary;
+        s->sopts.verbose = opts->verbose;
+
+        r = load_policy(opts, &s->policy, &err);
+        if (r < 0) {
+                s->policy = NULL;
+                s->not_started = true;
+                return error_set(reterr, reterr_size, r, "%s", err.message);
+        }
+
+        /* With chroot, pivot_root and setns routed to us, we know while the
+         * command's root is still ours and resolve paths without reading
+         * it. The daemon (--connect) decides alone and is not told. */
+        copts.notify_root_changes = !opts->connect_path;
+        /* --log and rules on exe want the caller's executable on every
+         * call; with execveat routed to us as execve is, the lane caches
+         * it (exe_cache.h). */
+        copts.notify_execveat = opts->track_exec && !opts->connect_path && s->sopts.fast_lane &&
+                                (opts->log_path || (policy_needs_any(s->policy) & POLICY_NEED_EXE));
+        /* A base that allows what it does not list has nothing unknown to
+         * show: its unlisted calls are allowed as they are. */
+        copts.notify_unlisted = opts->notify_unlisted && s->policy->default_action != KACT_ALLOW &&
+                                s->policy->default_action != KACT_LOG;
+        /* The supervisor applies the profile's own action to what the
+         * filter routes to it for these reasons (policy_routed()). */
+        s->sopts.routing = copts;
+
+        r = bpf_cache_build(s->policy, &copts, &s->bpf, NULL, &err);
+        if (r < 0) {
+                s->not_started = true;
+                return error_set(reterr, reterr_size, r, "%s", err.message);
+        }
+        r = launch_find_command(opts->argv[0], s->exec_path, sizeof(s->exec_path), reterr,
+                                reterr_size);
+        if (r < 0) {
+                s->status = r == -ENOENT ? 127 : 126;
+                return r;
+        }
+        /* The name /proc will give the command's executable, when it will
+         * give the command's own. */
+        if (s->sopts.routing.notify_execveat && launcher_runs_as_itself(s->exec_path) &&
+            realpath(s->exec_path, s->command_exe))
+                s->sopts.command_exe = s->command_exe;
+
+        if (opts->log_path) {
+                s->sopts.log = log_file_open(opts->log_path);
+                if (!s->sopts.log)
+                        return error_set(reterr, reterr_size, -errno, "--log %s: %s",
+                                         opts->log_path, strerror(errno));
+        }
+        if (opts->protect_files && !opts->connect_path) {
+                r = protect_governing_files(s->policy, opts->policy_path, opts->log_path,
+                                            s->unprotected, sizeof(s->unprotected));
+                if (r < 0)
+                        return error_set(reterr, reterr_size, r, "%s", strerror(-r));
+        }
+        return launch_init(&s->launch, reterr, reterr_size);
+}
+
+/* The launcher sends its listener to the daemon on a connection we keep a
+ * copy of, to read the daemon's answer. */
+static int connect_daemon(struct run_session *s, char *reterr, size_t reterr_size)
+{
+        const char *path = s->opts.connect_path;
+        char why[256];
+        int r = daemon_connect(path, &s->launch.sock[0], why, sizeof(why));
+        if (r < 0)
+                return error_set(reterr, reterr_size, r, "--connect %s: %s", path, why);
+        s->launch.sock[1] = fcntl(s->launch.sock[0], F_DUPFD_CLOEXEC, 3);
+        s->metadata = daemon_launcher_metadata(s->policy->listener_metadata);
+        if (s->launch.sock[1] < 0 || !s->metadata) {
+                int e = s->launch.sock[1] < 0 ? errno : ENOMEM;
+                return error_set(reterr, reterr_size, -e, "--connect %s: %s", path, strerror(e));
+        }
+        return 0;
+}
+
+/* With --connect the daemon supervises; we pass signals on and wait. */
+static int hand_to_daemon(struct run_session *s)
+{
+        char why[sizeof(s->refused)];
+
+        s->child_pidfd = (int)syscall(SYS_pidfd_open, s->launch.child, 0);
+        int r = daemon_launcher_answer(s->launch.sock[0], s->child_pidfd, 30000, why, sizeof(why));
+        s->daemon_refused = r < 0 && r != -ECHILD;
+        if (s->daemon_refused) {
+                /* Its exec would fail with ENOSYS; the front end says why
+                 * instead. */
+                snprintf(s->refused, sizeof(s->refused), "%s", why);
+                kill(s->launch.child, SIGKILL);
+        }
+        s->watching = supervisor_watch_child(&s->sup, s->launch.child, s->launch.sigfd) == 0;
+        return 0;
+}
+
+int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
+{
+        const struct run_session_options *o = &s->opts;
+        int r;
+
+        error_set(reterr, reterr_size, 0, "%s", "");
+        r = o->connect_path ? connect_daemon(s, reterr, reterr_size)
+                            : launch_socketpair(&s->launch, reterr, reterr_size);
+        if (r < 0)
+                return r;
+
+        r = supervisor_init(&s->sup, s->policy, &s->sopts);
+        if (r < 0)
+                return error_set(reterr, reterr_size, r, "starting the supervisor: %s",
+                                 strerror(-r));
+        s->sup_ready = true;
+
+        if (!o->connect_path && o->prompt) {
+                struct prompt_config pcfg = *o->prompt;
+                char why[512];
+                pcfg.profile_path = o->policy_path;
+                r = prompting_start(&s->sup, s->policy, &pcfg, &s->prompting, why, sizeof(why));
+                if (r < 0) {
+                        s->not_started = true;
+                        return error_set(reterr, reterr_size, r, "%s", why);
+                }
+                r = start_pty(&s->sup, s->prompting, &s->launch, &s->relay, reterr, reterr_size);
+                if (r < 0) {
+                        s->not_started = true;
+                        return r;
+                }
+        }
+        if (s->attach)
+                s->attach(s->attach_ctx, &s->sup);
+
+        r = launch_fork(&s->launch, s->exec_path, o->argv, &s->bpf, s->policy->flags,
+                        s->metadata ? s->metadata : s->policy->listener_metadata, reterr,
+                        reterr_size);
+        if (r < 0)
+                return r;
+        if (o->connect_path)
+                return hand_to_daemon(s);
+
+        r = launch_attach(&s->launch, &s->sup, &s->status, reterr, reterr_size);
+        if (r < 0)
+                return r;
+        /* Setup is over and the command has not run yet (its exec waits for
+         * us): from here on this process only serves it, and confines itself
+         * to that (launch/confine.h). Prompting accepts control clients and
+         * writes the profile on "forever" answers. */
+        unsigned features =
+            o->confine_features |
+            (s->prompting ? SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS : 0);
+        r = s->relay ? supervisor_confine_with_pty(features, pty_relay_master(s->relay))
+                     : supervisor_confine(features);
+        if (r < 0) {
+                s->not_started = true;
+                kill(s->launch.child, SIGKILL);
+                return error_set(reterr, reterr_size, r, "confining the supervisor: %s",
+                                 strerror(-r));
+        }
+        return 0;
+}
+
+int run_session_run(struct run_session *s, char *reterr, size_t reterr_size)
+{
+        int r;
+
+        error_set(reterr, reterr_size, 0, "%s", "");
+        if (s->opts.connect_path) {
+                if (s->watching)
+                        supervisor_run(&s->sup);
+                s->status = !s->daemon_refused && s->watching && s->sup.child_exited
+                                ? s->sup.child_status
+                                : 125;
+                return 0;
+        }
+        if (s->relay) {
+                /* From here the terminal may be raw: the front end's next
+                 * words come after pty_relay_finish(). */
+                s->sup.child_stopped = on_child_stopped;
+                s->sup.child_stopped_ctx = s->relay;
+                r = pty_relay_start(s->relay, s->launch.child);
+                if (r < 0) {
+                        kill(s->launch.child, SIGKILL);
+                        return error_set(reterr, reterr_size, r,
+                                         "relaying the command's terminal: %s", strerror(-r));
+                }
+        }
+        supervisor_run(&s->sup);
+        /* What the command wrote last is shown, and the terminal given
+         * back, before anything the front end says. */
+        pty_relay_finish(s->relay);
+        s->status = s->sup.child_status;
+        return 0;
+}
+
+void run_session_done(struct run_session *s)
+{
+        prompting_stop(s->prompting);
+        pty_relay_close(s->relay);
+        if (s->sup_ready)
+                supervisor_close(&s->sup);
+        log_file_close(s->sopts.log);
+        launch_close(&s->launch);
+        if (s->child_pidfd >= 0)
+                close(s->child_pidfd);
+        free(s->metadata);
+        policy_bpf_free(&s->bpf);
+        policy_free(s->policy);
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/* prompt/session_rules.c: the rules session and forever answers make. */
+#include "prompt/broker_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/env.h"
+#include "profile/profile_edit.h"
+
+int session_rules_init(struct session_rules *s)
+{
+        s->policy = NULL;
+        s->rules = cJSON_CreateArray();
+        return s->rules ? 0 : -ENOMEM;
+}
+
+void session_rules_free(struct session_rules *s)
+{
+        cJSON_Delete(s->rules);
+        policy_free(s->policy);
+        s->rules = NULL;
+        s->policy = NULL;
+}
+
+/* Compiles rules into a policy whose rules are exactly these, and whose
+ * default is "prompt", so a decision other than prompt means a rule hit. */
+static int compile_session(const cJSON *rules, struct policy **ret_policy, char *err,
+                           size_t err_size)
+{
+        struct policy_env env;
+        struct policy_error perr;
+        cJSON *doc = cJSON_CreateObject(), *sup;
+        char *text = NULL;
+        int r = -ENOMEM;
+
+        if (!doc || !cJSON_AddStringToObject(doc, "defaultAction", "SCMP_ACT_ALLOW") ||
+            !(sup = cJSON_AddObjectToObject(doc, "supervisor")) ||
+            !cJSON_AddStringToObject(sup, "defaultAction", "prompt"))
+                goto out;
+        cJSON *copy = cJSON_Duplicate(rules, true);
+        if (!copy)
+                goto out;
+        cJSON_AddItemToObject(sup, "rules", copy);
+        text = cJSON_PrintUnformatted(doc);
+        if (!text)
+                goto out;
+        env_detect(&env);
+        r = policy_load_buffer(text, strlen(text), "<session rules>", &env, ret_policy, &perr);
+        if (r < 0)
+                snprintf(err, err_size, "%s", perr.message);
+out:
+        if (text)
+                cJSON_free(text);
+        cJSON_Delete(doc);
+        return r;
+}
+
+bool session_rules_decide(const struct session_rules *s, const struct policy_call *call,
+                          struct policy_decision *ret_decision)
+{
+        struct policy_decision d;
+        if (!s->policy)
+                return false;
+        policy_decide(s->policy, call, &d);
+        if (d.verdict == VERDICT_PROMPT)
+                return false;
+        *ret_decision = d;
+        return true;
+}
+
+int session_rules_add(struct session_rules *s, cJSON *rule, const char *save_path, char *err,
+                      size_t err_size)
+{
+        struct policy *policy = NULL;
+        cJSON *rules;
+        int r;
+
+        /* Newest first, as saved rules go to the front too. */
+        rules = cJSON_Duplicate(s->rules, true);
+        if (!rules || !cJSON_InsertItemInArray(rules, 0, rule)) {
+                cJSON_Delete(rules);
+                cJSON_Delete(rule);
+                snprintf(err, err_size, "out of memory");
+                return -ENOMEM;
+        }
+        r = compile_session(rules, &policy, err, err_size);
+        if (r == 0 && save_path)
+                r = profile_add_rule(save_path, rule, err, err_size);
+        if (r < 0) {
+                policy_free(policy);
+                cJSON_Delete(rules);
+                return r;
+        }
+        policy_free(s->policy);
+        s->policy = policy;
+        cJSON_Delete(s->rules);
+        s->rules = rules;
+        return 0;
+}
