@@ -49,6 +49,22 @@ static inline void path_pop(struct loader *l)
         l->path.depth--;
 }
 
+/* Pops the segment under_key() or under_index() pushed, passing r on. */
+static inline int path_pop_ret(struct loader *l, int r)
+{
+        path_pop(l);
+        return r;
+}
+
+/*
+ * Evaluates expr, a parse or a fail(), with key (or index) pushed onto the
+ * path, so that a message from it names that member; the result is expr's.
+ * The comma operator pushes before expr is evaluated, and the function pops
+ * once it has its value. Each argument is evaluated exactly once.
+ */
+#define under_key(l, key, expr) (path_push_key(l, key), path_pop_ret(l, (expr)))
+#define under_index(l, i, expr) (path_push_index(l, i), path_pop_ret(l, (expr)))
+
 void locate_current(struct loader *l, int at_key, unsigned *ret_line, unsigned *ret_col,
                     char *where, size_t where_size);
 void report_at(struct loader *l, int at_key, const char *fmt, ...)

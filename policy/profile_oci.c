@@ -51,15 +51,57 @@ static const struct name_value filter_flags[] = {
     {NULL, 0},
 };
 
+/* One element of args: {index, value, valueTwo, op}. */
+static int parse_arg(struct loader *l, const cJSON *arg, struct policy_arg_cond *c)
+{
+        static const char *const known[] = {"index", "value", "valueTwo", "op", NULL};
+        const cJSON *field;
+        uint64_t v = 0;
+        int op = 0, r;
+
+        if (!cJSON_IsObject(arg))
+                return fail(l, "expected an object {index, value, op}, found %s",
+                            json_type_name(arg));
+        if ((r = warn_unknown_keys(l, arg, known)) < 0)
+                return r;
+
+        field = cJSON_GetObjectItemCaseSensitive(arg, "index");
+        r = under_key(l, "index",
+                      field ? get_u64(l, field, 5, &v)
+                            : fail(l, "missing (add \"index\": 0 to 5)"));
+        if (r < 0)
+                return r;
+        c->index = (unsigned)v;
+
+        field = cJSON_GetObjectItemCaseSensitive(arg, "value");
+        r = under_key(l, "value",
+                      field ? get_u64(l, field, UINT64_MAX, &c->value)
+                            : fail(l, "missing (add \"value\": the number to compare with)"));
+        if (r < 0)
+                return r;
+
+        field = cJSON_GetObjectItemCaseSensitive(arg, "valueTwo");
+        if (field &&
+            (r = under_key(l, "valueTwo", get_u64(l, field, UINT64_MAX, &c->value_two))) < 0)
+                return r;
+
+        field = cJSON_GetObjectItemCaseSensitive(arg, "op");
+        r = under_key(l, "op",
+                      field ? lookup_name(l, field, compare_ops, "operator", &op)
+                            : fail(l, "missing (add \"op\": \"SCMP_CMP_EQ\" or another operator)"));
+        if (r < 0)
+                return r;
+        c->op = (enum scmp_compare)op;
+        return 0;
+}
+
 int parse_args(struct loader *l, const cJSON *args, struct policy_arg_cond **ret_conds,
                size_t *ret_n, bool *ret_alternatives)
 {
-        static const char *const known[] = {"index", "value", "valueTwo", "op", NULL};
         struct policy_arg_cond *conds = NULL;
         size_t n = 0, i = 0;
         unsigned per_index[6] = {0};
         const cJSON *arg;
-        int r = 0;
 
         *ret_alternatives = false;
         if (!args || cJSON_IsNull(args))
@@ -75,65 +117,13 @@ int parse_args(struct loader *l, const cJSON *args, struct policy_arg_cond **ret
                 return -ENOMEM;
         cJSON_ArrayForEach(arg, args)
         {
-                struct policy_arg_cond *c = &conds[i];
-                uint64_t v;
-                int op;
-
-                path_push_index(l, i);
-                if (!cJSON_IsObject(arg)) {
-                        r = fail(l, "expected an object {index, value, op}, found %s",
-                                 json_type_name(arg));
-                        goto pop;
-                }
-                r = warn_unknown_keys(l, arg, known);
-                if (r < 0)
-                        goto pop;
-
-                const cJSON *field = cJSON_GetObjectItemCaseSensitive(arg, "index");
-                path_push_key(l, "index");
-                if (!field)
-                        r = fail(l, "missing (add \"index\": 0 to 5)");
-                else if ((r = get_u64(l, field, 5, &v)) == 0)
-                        c->index = (unsigned)v;
-                path_pop(l);
-                if (r < 0)
-                        goto pop;
-
-                field = cJSON_GetObjectItemCaseSensitive(arg, "value");
-                path_push_key(l, "value");
-                if (!field)
-                        r = fail(l, "missing (add \"value\": the number to compare with)");
-                else
-                        r = get_u64(l, field, UINT64_MAX, &c->value);
-                path_pop(l);
-                if (r < 0)
-                        goto pop;
-
-                field = cJSON_GetObjectItemCaseSensitive(arg, "valueTwo");
-                path_push_key(l, "valueTwo");
-                if (field)
-                        r = get_u64(l, field, UINT64_MAX, &c->value_two);
-                path_pop(l);
-                if (r < 0)
-                        goto pop;
-
-                field = cJSON_GetObjectItemCaseSensitive(arg, "op");
-                path_push_key(l, "op");
-                if (!field)
-                        r = fail(l, "missing (add \"op\": \"SCMP_CMP_EQ\" or another operator)");
-                else if ((r = lookup_name(l, field, compare_ops, "operator", &op)) == 0)
-                        c->op = (enum scmp_compare)op;
-                path_pop(l);
-                if (r < 0)
-                        goto pop;
-                if (++per_index[c->index] > 1)
-                        *ret_alternatives = true;
-        pop:
-                path_pop(l);
+                int r = under_index(l, i, parse_arg(l, arg, &conds[i]));
                 if (r < 0) {
                         free(conds);
                         return r;
                 }
+                if (++per_index[conds[i].index] > 1)
+                        *ret_alternatives = true;
                 i++;
         }
 out:
@@ -212,9 +202,7 @@ int parse_names(struct loader *l, const cJSON *names, struct nr_list *list)
                             json_type_name(names));
         cJSON_ArrayForEach(item, names)
         {
-                path_push_index(l, i++);
-                int r = add_name_or_group(l, item, list);
-                path_pop(l);
+                int r = under_index(l, i++, add_name_or_group(l, item, list));
                 if (r < 0)
                         return r;
         }
@@ -322,12 +310,10 @@ static int eval_filter(struct loader *l, const cJSON *filter, bool include, bool
 
         const cJSON *arches = cJSON_GetObjectItemCaseSensitive(filter, "arches");
         if (arches && !cJSON_IsNull(arches)) {
-                path_push_key(l, "arches");
                 if (!cJSON_IsArray(arches))
-                        r = fail(l, "expected an array of architecture names such as \"amd64\"");
-                path_pop(l);
-                if (r < 0)
-                        return r;
+                        return under_key(
+                            l, "arches",
+                            fail(l, "expected an array of architecture names such as \"amd64\""));
                 if (cJSON_GetArraySize(arches) > 0) {
                         bool in = string_in_array(arches, env->go_arch);
                         if (include ? !in : in)
@@ -339,27 +325,24 @@ static int eval_filter(struct loader *l, const cJSON *filter, bool include, bool
         if (caps && !cJSON_IsNull(caps)) {
                 const cJSON *cap;
                 size_t i = 0;
-                path_push_key(l, "caps");
                 if (!cJSON_IsArray(caps))
-                        r = fail(l,
-                                 "expected an array of capability names such as \"CAP_SYS_ADMIN\"");
-                path_pop(l);
-                if (r < 0)
-                        return r;
+                        return under_key(l, "caps",
+                                         fail(l, "expected an array of capability names such as "
+                                                 "\"CAP_SYS_ADMIN\""));
                 cJSON_ArrayForEach(cap, caps)
                 {
                         int c = cJSON_IsString(cap) ? cap_from_name(cap->valuestring) : -1;
                         if (c < 0) {
-                                path_push_key(l, "caps");
-                                path_push_index(l, i);
-                                r = fail(
-                                    l, "unknown capability %s%s%s (names look like CAP_SYS_ADMIN)",
-                                    cJSON_IsString(cap) ? "\"" : "",
-                                    cJSON_IsString(cap) ? cap->valuestring : json_type_name(cap),
-                                    cJSON_IsString(cap) ? "\"" : "");
-                                path_pop(l);
-                                path_pop(l);
-                                return r;
+                                const char *q = cJSON_IsString(cap) ? "\"" : "";
+                                const char *what =
+                                    cJSON_IsString(cap) ? cap->valuestring : json_type_name(cap);
+                                return under_key(
+                                    l, "caps",
+                                    under_index(l, i,
+                                                fail(l,
+                                                     "unknown capability %s%s%s (names look "
+                                                     "like CAP_SYS_ADMIN)",
+                                                     q, what, q)));
                         }
                         bool have = (env->caps_bounding >> c) & 1;
                         /* includes: every cap must be held; excludes: any held cap excludes. */
@@ -374,13 +357,11 @@ static int eval_filter(struct loader *l, const cJSON *filter, bool include, bool
         const cJSON *min_kernel = cJSON_GetObjectItemCaseSensitive(filter, "minKernel");
         if (min_kernel && !cJSON_IsNull(min_kernel)) {
                 unsigned major = 0, minor = 0;
-                path_push_key(l, "minKernel");
                 if (!cJSON_IsString(min_kernel) ||
                     parse_kernel_version(min_kernel->valuestring, &major, &minor) < 0)
-                        r = fail(l, "expected a kernel version string such as \"4.8\"");
-                path_pop(l);
-                if (r < 0)
-                        return r;
+                        return under_key(
+                            l, "minKernel",
+                            fail(l, "expected a kernel version string such as \"4.8\""));
                 bool at_least = env->kernel_major > major ||
                                 (env->kernel_major == major && env->kernel_minor >= minor);
                 if (include ? !at_least : at_least)
@@ -408,20 +389,17 @@ static int parse_ret_data(struct loader *l, const cJSON *obj, const char *ret_ke
         *ret_data = action == KACT_TRACE ? 0 : EPERM;
         if (ret && !cJSON_IsNull(ret)) {
                 uint64_t v;
-                path_push_key(l, ret_key);
                 if (action != KACT_ERRNO && action != KACT_TRACE)
-                        r = fail(l, "%s goes only with SCMP_ACT_ERRNO or SCMP_ACT_TRACE", ret_key);
-                else
-                        r = get_u64(l, ret, action == KACT_TRACE ? 65535 : 4095, &v);
-                path_pop(l);
+                        return under_key(
+                            l, ret_key,
+                            fail(l, "%s goes only with SCMP_ACT_ERRNO or SCMP_ACT_TRACE", ret_key));
+                r = under_key(l, ret_key, get_u64(l, ret, action == KACT_TRACE ? 65535 : 4095, &v));
                 if (r < 0)
                         return r;
                 *ret_data = (uint32_t)v;
         } else if (name && !cJSON_IsNull(name) && action == KACT_ERRNO) {
                 int v;
-                path_push_key(l, name_key);
-                r = parse_errno_value(l, name, &v);
-                path_pop(l);
+                r = under_key(l, name_key, parse_errno_value(l, name, &v));
                 if (r < 0)
                         return r;
                 *ret_data = (uint32_t)v;
@@ -448,25 +426,20 @@ static int parse_entry(struct loader *l, const cJSON *obj, size_t index)
 
         const cJSON *names = cJSON_GetObjectItemCaseSensitive(obj, "names");
         const cJSON *name = cJSON_GetObjectItemCaseSensitive(obj, "name");
-        if (names && name) {
-                path_push_key(l, "name");
-                r = fail_at(
-                    l, 1,
-                    "\"name\" and \"names\" both given (keep \"names\" and move \"%s\" into it)",
-                    cJSON_IsString(name) ? name->valuestring : "the name");
-                path_pop(l);
-                return r;
-        }
+        if (names && name)
+                return under_key(l, "name",
+                                 fail_at(l, 1,
+                                         "\"name\" and \"names\" both given (keep \"names\" and "
+                                         "move \"%s\" into it)",
+                                         cJSON_IsString(name) ? name->valuestring : "the name"));
         if (!names && !name)
                 return fail(l, "no \"names\" (add \"names\": [\"syscall\", ...])");
 
         const cJSON *act = cJSON_GetObjectItemCaseSensitive(obj, "action");
-        path_push_key(l, "action");
-        if (!act)
-                r = fail(l, "missing (add \"action\": \"SCMP_ACT_ALLOW\" or another action)");
-        else
-                r = lookup_name(l, act, kernel_actions, "action", &action);
-        path_pop(l);
+        r = under_key(
+            l, "action",
+            act ? lookup_name(l, act, kernel_actions, "action", &action)
+                : fail(l, "missing (add \"action\": \"SCMP_ACT_ALLOW\" or another action)"));
         if (r < 0)
                 return r;
         e.action = (enum policy_kernel_action)action;
@@ -475,41 +448,32 @@ static int parse_entry(struct loader *l, const cJSON *obj, size_t index)
         if (r < 0)
                 return r;
 
-        path_push_key(l, "args");
-        r = parse_args(l, cJSON_GetObjectItemCaseSensitive(obj, "args"), &e.args, &e.n_args,
-                       &e.args_are_alternatives);
-        path_pop(l);
+        r = under_key(l, "args",
+                      parse_args(l, cJSON_GetObjectItemCaseSensitive(obj, "args"), &e.args,
+                                 &e.n_args, &e.args_are_alternatives));
         if (r < 0)
                 return r;
 
         const cJSON *comment = cJSON_GetObjectItemCaseSensitive(obj, "comment");
         if (comment && !cJSON_IsNull(comment) && !cJSON_IsString(comment)) {
-                path_push_key(l, "comment");
-                r = fail(l, "expected a string, found %s", json_type_name(comment));
-                path_pop(l);
+                r = under_key(l, "comment",
+                              fail(l, "expected a string, found %s", json_type_name(comment)));
                 goto fail;
         }
 
-        path_push_key(l, "includes");
-        r = eval_filter(l, cJSON_GetObjectItemCaseSensitive(obj, "includes"), true, &applies_in);
-        path_pop(l);
+        r = under_key(
+            l, "includes",
+            eval_filter(l, cJSON_GetObjectItemCaseSensitive(obj, "includes"), true, &applies_in));
         if (r < 0)
                 goto fail;
-        path_push_key(l, "excludes");
-        r = eval_filter(l, cJSON_GetObjectItemCaseSensitive(obj, "excludes"), false, &applies_ex);
-        path_pop(l);
+        r = under_key(
+            l, "excludes",
+            eval_filter(l, cJSON_GetObjectItemCaseSensitive(obj, "excludes"), false, &applies_ex));
         if (r < 0)
                 goto fail;
 
-        if (names) {
-                path_push_key(l, "names");
-                r = parse_names(l, names, &list);
-                path_pop(l);
-        } else {
-                path_push_key(l, "name");
-                r = add_name_or_group(l, name, &list);
-                path_pop(l);
-        }
+        r = names ? under_key(l, "names", parse_names(l, names, &list))
+                  : under_key(l, "name", add_name_or_group(l, name, &list));
         if (r < 0)
                 goto fail;
 
@@ -589,9 +553,7 @@ static int parse_arch_list(struct loader *l, const cJSON *list)
         cJSON_ArrayForEach(item, list)
         {
                 int arch;
-                path_push_index(l, i++);
-                r = lookup_name(l, item, arch_names, "architecture", &arch);
-                path_pop(l);
+                r = under_index(l, i++, lookup_name(l, item, arch_names, "architecture", &arch));
                 if (r < 0)
                         return r;
                 r = add_arch(l->policy, (uint32_t)arch);
@@ -601,40 +563,38 @@ static int parse_arch_list(struct loader *l, const cJSON *list)
         return 0;
 }
 
-static int parse_arch_map(struct loader *l, const cJSON *map)
+/* One element of archMap: {architecture, subArchitectures}. */
+static int parse_arch_map_item(struct loader *l, const cJSON *item)
 {
         static const char *const known[] = {"architecture", "subArchitectures", NULL};
+        int arch, r;
+
+        if (!cJSON_IsObject(item))
+                return fail(l, "expected an object {architecture, subArchitectures}");
+        if ((r = warn_unknown_keys(l, item, known)) < 0)
+                return r;
+        r = under_key(l, "architecture",
+                      lookup_name(l, cJSON_GetObjectItemCaseSensitive(item, "architecture"),
+                                  arch_names, "architecture", &arch));
+        if (r < 0)
+                return r;
+        const cJSON *subs = cJSON_GetObjectItemCaseSensitive(item, "subArchitectures");
+        /* Docker takes the entry of the native architecture only. */
+        if ((uint32_t)arch == seccomp_arch_native() && subs && !cJSON_IsNull(subs))
+                return under_key(l, "subArchitectures", parse_arch_list(l, subs));
+        return 0;
+}
+
+static int parse_arch_map(struct loader *l, const cJSON *map)
+{
         const cJSON *item;
         size_t i = 0;
-        int r = 0;
         if (!cJSON_IsArray(map))
                 return fail(l, "expected an array of {architecture, subArchitectures}, found %s",
                             json_type_name(map));
         cJSON_ArrayForEach(item, map)
         {
-                int arch;
-                path_push_index(l, i++);
-                if (!cJSON_IsObject(item)) {
-                        r = fail(l, "expected an object {architecture, subArchitectures}");
-                        goto pop;
-                }
-                if ((r = warn_unknown_keys(l, item, known)) < 0)
-                        goto pop;
-                path_push_key(l, "architecture");
-                r = lookup_name(l, cJSON_GetObjectItemCaseSensitive(item, "architecture"),
-                                arch_names, "architecture", &arch);
-                path_pop(l);
-                if (r < 0)
-                        goto pop;
-                const cJSON *subs = cJSON_GetObjectItemCaseSensitive(item, "subArchitectures");
-                /* Docker takes the entry of the native architecture only. */
-                if ((uint32_t)arch == seccomp_arch_native() && subs && !cJSON_IsNull(subs)) {
-                        path_push_key(l, "subArchitectures");
-                        r = parse_arch_list(l, subs);
-                        path_pop(l);
-                }
-        pop:
-                path_pop(l);
+                int r = under_index(l, i++, parse_arch_map_item(l, item));
                 if (r < 0)
                         return r;
         }
@@ -651,12 +611,28 @@ static int parse_flags(struct loader *l, const cJSON *flags)
         cJSON_ArrayForEach(item, flags)
         {
                 int flag;
-                path_push_index(l, i++);
-                int r = lookup_name(l, item, filter_flags, "filter flag", &flag);
-                path_pop(l);
+                int r =
+                    under_index(l, i++, lookup_name(l, item, filter_flags, "filter flag", &flag));
                 if (r < 0)
                         return r;
                 l->policy->flags |= (unsigned)flag;
+        }
+        return 0;
+}
+
+static int parse_entries(struct loader *l, const cJSON *syscalls)
+{
+        const cJSON *item;
+        size_t i = 0;
+        if (!cJSON_IsArray(syscalls))
+                return fail(l, "expected an array of syscall entries, found %s",
+                            json_type_name(syscalls));
+        cJSON_ArrayForEach(item, syscalls)
+        {
+                int r = under_index(l, i, parse_entry(l, item, i));
+                if (r < 0)
+                        return r;
+                i++;
         }
         return 0;
 }
@@ -669,13 +645,10 @@ int parse_oci(struct loader *l, const cJSON *root)
         int action, r;
 
         const cJSON *def = cJSON_GetObjectItemCaseSensitive(root, "defaultAction");
-        path_push_key(l, "defaultAction");
-        if (!def)
-                r = fail(l,
-                         "missing (add \"defaultAction\": \"SCMP_ACT_ERRNO\" or another action)");
-        else
-                r = lookup_name(l, def, kernel_actions, "action", &action);
-        path_pop(l);
+        r = under_key(l, "defaultAction",
+                      def ? lookup_name(l, def, kernel_actions, "action", &action)
+                          : fail(l, "missing (add \"defaultAction\": \"SCMP_ACT_ERRNO\" or "
+                                    "another action)"));
         if (r < 0)
                 return r;
         p->default_action = (enum policy_kernel_action)action;
@@ -686,32 +659,20 @@ int parse_oci(struct loader *l, const cJSON *root)
 
         const cJSON *arches = cJSON_GetObjectItemCaseSensitive(root, "architectures");
         const cJSON *arch_map = cJSON_GetObjectItemCaseSensitive(root, "archMap");
-        if (arches && !cJSON_IsNull(arches) && arch_map && !cJSON_IsNull(arch_map)) {
-                path_push_key(l, "archMap");
-                r = fail_at(l, 1, "\"architectures\" and \"archMap\" both given (keep one)");
-                path_pop(l);
-                return r;
-        }
-        if (arches && !cJSON_IsNull(arches)) {
-                path_push_key(l, "architectures");
-                r = parse_arch_list(l, arches);
-                path_pop(l);
-        } else if (arch_map && !cJSON_IsNull(arch_map)) {
-                path_push_key(l, "archMap");
-                r = parse_arch_map(l, arch_map);
-                path_pop(l);
-        }
+        if (arches && !cJSON_IsNull(arches) && arch_map && !cJSON_IsNull(arch_map))
+                return under_key(
+                    l, "archMap",
+                    fail_at(l, 1, "\"architectures\" and \"archMap\" both given (keep one)"));
+        if (arches && !cJSON_IsNull(arches))
+                r = under_key(l, "architectures", parse_arch_list(l, arches));
+        else if (arch_map && !cJSON_IsNull(arch_map))
+                r = under_key(l, "archMap", parse_arch_map(l, arch_map));
         if (r < 0)
                 return r;
 
         const cJSON *flags = cJSON_GetObjectItemCaseSensitive(root, "flags");
-        if (flags && !cJSON_IsNull(flags)) {
-                path_push_key(l, "flags");
-                r = parse_flags(l, flags);
-                path_pop(l);
-                if (r < 0)
-                        return r;
-        }
+        if (flags && !cJSON_IsNull(flags) && (r = under_key(l, "flags", parse_flags(l, flags))) < 0)
+                return r;
 
         if ((r = parse_string_field(l, root, "listenerPath", &p->listener_path)) < 0)
                 return r;
@@ -719,29 +680,8 @@ int parse_oci(struct loader *l, const cJSON *root)
                 return r;
 
         const cJSON *syscalls = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
-        if (syscalls && !cJSON_IsNull(syscalls)) {
-                const cJSON *item;
-                size_t i = 0;
-                path_push_key(l, "syscalls");
-                if (!cJSON_IsArray(syscalls)) {
-                        r = fail(l, "expected an array of syscall entries, found %s",
-                                 json_type_name(syscalls));
-                        path_pop(l);
-                        return r;
-                }
-                cJSON_ArrayForEach(item, syscalls)
-                {
-                        path_push_index(l, i);
-                        r = parse_entry(l, item, i);
-                        path_pop(l);
-                        if (r < 0)
-                                break;
-                        i++;
-                }
-                path_pop(l);
-                if (r < 0)
-                        return r;
-        }
+        if (syscalls && !cJSON_IsNull(syscalls))
+                return under_key(l, "syscalls", parse_entries(l, syscalls));
         return 0;
 }
 
