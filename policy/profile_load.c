@@ -305,12 +305,9 @@ int parse_string_field(struct loader *l, const cJSON *obj, const char *key, char
         const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
         if (!item || cJSON_IsNull(item))
                 return 0;
-        if (!cJSON_IsString(item)) {
-                path_push_key(l, key);
-                int r = fail(l, "expected a string, found %s", json_type_name(item));
-                path_pop(l);
-                return r;
-        }
+        if (!cJSON_IsString(item))
+                return under_key(l, key,
+                                 fail(l, "expected a string, found %s", json_type_name(item)));
         *ret = strdup(item->valuestring);
         return *ret ? 0 : -ENOMEM;
 }
@@ -348,13 +345,9 @@ static int parse_profile(struct loader *l, const cJSON *root)
                 return r;
 
         const cJSON *sup = cJSON_GetObjectItemCaseSensitive(root, "supervisor");
-        if (sup && !cJSON_IsNull(sup)) {
-                path_push_key(l, "supervisor");
-                r = parse_supervisor(l, sup);
-                path_pop(l);
-                if (r < 0)
-                        return r;
-        }
+        if (sup && !cJSON_IsNull(sup) &&
+            (r = under_key(l, "supervisor", parse_supervisor(l, sup))) < 0)
+                return r;
         if ((r = warn_dead_rules(l)) < 0)
                 return r;
         return policy_build_rule_index(l->policy);
