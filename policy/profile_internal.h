@@ -85,6 +85,15 @@ struct name_value {
         int value;
 };
 
+/*
+ * Calls each() on every element of array, with the element's index on the
+ * path, and stops at the first error. Anything but an array is refused as
+ * "expected an array of <what>, found <its type>".
+ */
+typedef int (*parse_element_fn)(struct loader *l, const cJSON *item, size_t index, void *ctx);
+int parse_array(struct loader *l, const cJSON *array, const char *what, parse_element_fn each,
+                void *ctx);
+
 int lookup_name(struct loader *l, const cJSON *item, const struct name_value *table,
                 const char *what, int *ret);
 int parse_errno_value(struct loader *l, const cJSON *item, int *ret);

@@ -239,6 +239,23 @@ static size_t edit_distance(const char *a, const char *b)
         return prev[lb];
 }
 
+int parse_array(struct loader *l, const cJSON *array, const char *what, parse_element_fn each,
+                void *ctx)
+{
+        const cJSON *item;
+        size_t i = 0;
+        if (!cJSON_IsArray(array))
+                return fail(l, "expected an array of %s, found %s", what, json_type_name(array));
+        cJSON_ArrayForEach(item, array)
+        {
+                int r = under_index(l, i, each(l, item, i, ctx));
+                if (r < 0)
+                        return r;
+                i++;
+        }
+        return 0;
+}
+
 /* Looks name up in table; on failure writes a message listing the choices
  * and the nearest one. */
 int lookup_name(struct loader *l, const cJSON *item, const struct name_value *table,

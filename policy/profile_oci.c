@@ -193,20 +193,15 @@ static int add_name_or_group(struct loader *l, const cJSON *item, struct nr_list
         return add_syscall_name(l, list, name);
 }
 
+static int parse_name_element(struct loader *l, const cJSON *item, size_t index, void *list)
+{
+        (void)index;
+        return add_name_or_group(l, item, list);
+}
+
 int parse_names(struct loader *l, const cJSON *names, struct nr_list *list)
 {
-        const cJSON *item;
-        size_t i = 0;
-        if (!cJSON_IsArray(names))
-                return fail(l, "expected an array of syscall names, found %s",
-                            json_type_name(names));
-        cJSON_ArrayForEach(item, names)
-        {
-                int r = under_index(l, i++, add_name_or_group(l, item, list));
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return parse_array(l, names, "syscall names", parse_name_element, list);
 }
 
 static bool string_in_array(const cJSON *array, const char *s)
@@ -407,12 +402,14 @@ static int parse_ret_data(struct loader *l, const cJSON *obj, const char *ret_ke
         return 0;
 }
 
-static int parse_entry(struct loader *l, const cJSON *obj, size_t index)
+/* One element of syscalls; index is its place there, kept for messages. */
+static int parse_entry(struct loader *l, const cJSON *obj, size_t index, void *ctx)
 {
         static const char *const known[] = {"names", "name",    "action",   "errnoRet", "errno",
                                             "args",  "comment", "includes", "excludes", NULL};
         struct policy *p = l->policy;
         struct policy_entry e = {.source_index = index};
+        (void)ctx;
         struct nr_list list = {0};
         bool applies_in, applies_ex;
         int action, r;
@@ -542,33 +539,27 @@ static int add_arch(struct policy *p, uint32_t arch)
         return 0;
 }
 
+static int parse_arch_element(struct loader *l, const cJSON *item, size_t index, void *ctx)
+{
+        int arch, r = lookup_name(l, item, arch_names, "architecture", &arch);
+        (void)index;
+        (void)ctx;
+        return r < 0 ? r : add_arch(l->policy, (uint32_t)arch);
+}
+
 static int parse_arch_list(struct loader *l, const cJSON *list)
 {
-        const cJSON *item;
-        size_t i = 0;
-        int r = 0;
-        if (!cJSON_IsArray(list))
-                return fail(l, "expected an array of names such as \"SCMP_ARCH_X86_64\", found %s",
-                            json_type_name(list));
-        cJSON_ArrayForEach(item, list)
-        {
-                int arch;
-                r = under_index(l, i++, lookup_name(l, item, arch_names, "architecture", &arch));
-                if (r < 0)
-                        return r;
-                r = add_arch(l->policy, (uint32_t)arch);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        return parse_array(l, list, "names such as \"SCMP_ARCH_X86_64\"", parse_arch_element, NULL);
 }
 
 /* One element of archMap: {architecture, subArchitectures}. */
-static int parse_arch_map_item(struct loader *l, const cJSON *item)
+static int parse_arch_map_item(struct loader *l, const cJSON *item, size_t index, void *ctx)
 {
         static const char *const known[] = {"architecture", "subArchitectures", NULL};
         int arch, r;
 
+        (void)index;
+        (void)ctx;
         if (!cJSON_IsObject(item))
                 return fail(l, "expected an object {architecture, subArchitectures}");
         if ((r = warn_unknown_keys(l, item, known)) < 0)
@@ -585,55 +576,14 @@ static int parse_arch_map_item(struct loader *l, const cJSON *item)
         return 0;
 }
 
-static int parse_arch_map(struct loader *l, const cJSON *map)
+static int parse_flag(struct loader *l, const cJSON *item, size_t index, void *ctx)
 {
-        const cJSON *item;
-        size_t i = 0;
-        if (!cJSON_IsArray(map))
-                return fail(l, "expected an array of {architecture, subArchitectures}, found %s",
-                            json_type_name(map));
-        cJSON_ArrayForEach(item, map)
-        {
-                int r = under_index(l, i++, parse_arch_map_item(l, item));
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-static int parse_flags(struct loader *l, const cJSON *flags)
-{
-        const cJSON *item;
-        size_t i = 0;
-        if (!cJSON_IsArray(flags))
-                return fail(l, "expected an array of SECCOMP_FILTER_FLAG_* names, found %s",
-                            json_type_name(flags));
-        cJSON_ArrayForEach(item, flags)
-        {
-                int flag;
-                int r =
-                    under_index(l, i++, lookup_name(l, item, filter_flags, "filter flag", &flag));
-                if (r < 0)
-                        return r;
-                l->policy->flags |= (unsigned)flag;
-        }
-        return 0;
-}
-
-static int parse_entries(struct loader *l, const cJSON *syscalls)
-{
-        const cJSON *item;
-        size_t i = 0;
-        if (!cJSON_IsArray(syscalls))
-                return fail(l, "expected an array of syscall entries, found %s",
-                            json_type_name(syscalls));
-        cJSON_ArrayForEach(item, syscalls)
-        {
-                int r = under_index(l, i, parse_entry(l, item, i));
-                if (r < 0)
-                        return r;
-                i++;
-        }
+        int flag, r = lookup_name(l, item, filter_flags, "filter flag", &flag);
+        (void)index;
+        (void)ctx;
+        if (r < 0)
+                return r;
+        l->policy->flags |= (unsigned)flag;
         return 0;
 }
 
@@ -666,13 +616,20 @@ int parse_oci(struct loader *l, const cJSON *root)
         if (arches && !cJSON_IsNull(arches))
                 r = under_key(l, "architectures", parse_arch_list(l, arches));
         else if (arch_map && !cJSON_IsNull(arch_map))
-                r = under_key(l, "archMap", parse_arch_map(l, arch_map));
+                r = under_key(l, "archMap",
+                              parse_array(l, arch_map, "{architecture, subArchitectures}",
+                                          parse_arch_map_item, NULL));
         if (r < 0)
                 return r;
 
         const cJSON *flags = cJSON_GetObjectItemCaseSensitive(root, "flags");
-        if (flags && !cJSON_IsNull(flags) && (r = under_key(l, "flags", parse_flags(l, flags))) < 0)
-                return r;
+        if (flags && !cJSON_IsNull(flags)) {
+                r = under_key(
+                    l, "flags",
+                    parse_array(l, flags, "SECCOMP_FILTER_FLAG_* names", parse_flag, NULL));
+                if (r < 0)
+                        return r;
+        }
 
         if ((r = parse_string_field(l, root, "listenerPath", &p->listener_path)) < 0)
                 return r;
@@ -681,7 +638,8 @@ int parse_oci(struct loader *l, const cJSON *root)
 
         const cJSON *syscalls = cJSON_GetObjectItemCaseSensitive(root, "syscalls");
         if (syscalls && !cJSON_IsNull(syscalls))
-                return under_key(l, "syscalls", parse_entries(l, syscalls));
+                return under_key(l, "syscalls",
+                                 parse_array(l, syscalls, "syscall entries", parse_entry, NULL));
         return 0;
 }
 
