@@ -77,6 +77,9 @@ void report_at(struct loader *l, int at_key, const char *fmt, ...)
 
 int add_string(char ***list, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int warn_unknown_keys(struct loader *l, const cJSON *obj, const char *const *known);
+/* Refuses anything but an object as "expected <what>, found <its type>",
+ * then warns of its members that are not in known. */
+int expect_object(struct loader *l, const cJSON *obj, const char *what, const char *const *known);
 const char *json_type_name(const cJSON *item);
 int get_u64(struct loader *l, const cJSON *item, uint64_t max, uint64_t *ret);
 

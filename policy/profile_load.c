@@ -151,6 +151,13 @@ int warn_unknown_keys(struct loader *l, const cJSON *obj, const char *const *kno
         return 0;
 }
 
+int expect_object(struct loader *l, const cJSON *obj, const char *what, const char *const *known)
+{
+        if (!cJSON_IsObject(obj))
+                return fail(l, "expected %s, found %s", what, json_type_name(obj));
+        return warn_unknown_keys(l, obj, known);
+}
+
 const char *json_type_name(const cJSON *item)
 {
         if (cJSON_IsString(item))

@@ -59,10 +59,7 @@ static int parse_arg(struct loader *l, const cJSON *arg, struct policy_arg_cond 
         uint64_t v = 0;
         int op = 0, r;
 
-        if (!cJSON_IsObject(arg))
-                return fail(l, "expected an object {index, value, op}, found %s",
-                            json_type_name(arg));
-        if ((r = warn_unknown_keys(l, arg, known)) < 0)
+        if ((r = expect_object(l, arg, "an object {index, value, op}", known)) < 0)
                 return r;
 
         field = cJSON_GetObjectItemCaseSensitive(arg, "index");
@@ -296,11 +293,7 @@ static int eval_filter(struct loader *l, const cJSON *filter, bool include, bool
         *ret_applies = true;
         if (!filter || cJSON_IsNull(filter))
                 return 0;
-        if (!cJSON_IsObject(filter))
-                return fail(l, "expected an object {caps, arches, minKernel}, found %s",
-                            json_type_name(filter));
-        r = warn_unknown_keys(l, filter, known);
-        if (r < 0)
+        if ((r = expect_object(l, filter, "an object {caps, arches, minKernel}", known)) < 0)
                 return r;
 
         const cJSON *arches = cJSON_GetObjectItemCaseSensitive(filter, "arches");
@@ -414,11 +407,7 @@ static int parse_entry(struct loader *l, const cJSON *obj, size_t index, void *c
         bool applies_in, applies_ex;
         int action, r;
 
-        if (!cJSON_IsObject(obj))
-                return fail(l, "expected an object {names, action, ...}, found %s",
-                            json_type_name(obj));
-        r = warn_unknown_keys(l, obj, known);
-        if (r < 0)
+        if ((r = expect_object(l, obj, "an object {names, action, ...}", known)) < 0)
                 return r;
 
         const cJSON *names = cJSON_GetObjectItemCaseSensitive(obj, "names");
