@@ -93,20 +93,17 @@ int warn_dead_rules(struct loader *l)
                                 continue;
                         const char *name =
                             seccomp_syscall_resolve_num_arch(seccomp_arch_native(), rule->nrs[k]);
-                        char where[128];
-                        unsigned line, col;
                         path_push_key(l, "supervisor");
                         path_push_key(l, "rules");
                         path_push_index(l, i);
                         path_push_key(l, "syscalls");
-                        locate_current(l, 0, &line, &col, where, sizeof(where));
+                        int r = add_located(l, &l->policy->warnings, &l->policy->n_warnings, 0,
+                                            "%s is never notified by the kernel filter, so this "
+                                            "rule cannot apply to it (add it to an "
+                                            "SCMP_ACT_NOTIFY entry)",
+                                            name ? name : "?");
                         for (int d = 0; d < 4; d++)
                                 path_pop(l);
-                        int r = add_string(&l->policy->warnings, &l->policy->n_warnings,
-                                           "%s:%u:%u: %s: %s is never notified by the kernel "
-                                           "filter, so this rule cannot apply to it (add it to "
-                                           "an SCMP_ACT_NOTIFY entry)",
-                                           l->name, line, col, where, name ? name : "?");
                         free((void *)name);
                         if (r < 0)
                                 return r;
@@ -144,20 +141,17 @@ int warn_shadowed_entries(struct loader *l)
                                 continue;
                         const char *name =
                             seccomp_syscall_resolve_num_arch(seccomp_arch_native(), b->nrs[x]);
-                        char where[128];
-                        unsigned line, col;
-                        path_push_key(l, "syscalls");
-                        path_push_index(l, b->source_index);
-                        locate_current(l, 0, &line, &col, where, sizeof(where));
-                        path_pop(l);
-                        path_pop(l);
-                        int r = add_string(&l->policy->notes, &l->policy->n_notes,
-                                           "%s:%u:%u: %s: %s keeps %s from syscalls[%zu], the "
-                                           "first entry naming it; this entry's %s does not "
-                                           "apply to it",
-                                           l->name, line, col, where, name ? name : "?",
-                                           policy_kernel_action_name(a->action), a->source_index,
-                                           policy_kernel_action_name(b->action));
+                        int r = under_key(
+                            l, "syscalls",
+                            under_index(l, b->source_index,
+                                        add_located(l, &l->policy->notes, &l->policy->n_notes, 0,
+                                                    "%s keeps %s from syscalls[%zu], the first "
+                                                    "entry naming it; this entry's %s does not "
+                                                    "apply to it",
+                                                    name ? name : "?",
+                                                    policy_kernel_action_name(a->action),
+                                                    a->source_index,
+                                                    policy_kernel_action_name(b->action))));
                         free((void *)name);
                         if (r < 0)
                                 return r;

@@ -65,8 +65,6 @@ static inline int path_pop_ret(struct loader *l, int r)
 #define under_key(l, key, expr) (path_push_key(l, key), path_pop_ret(l, (expr)))
 #define under_index(l, i, expr) (path_push_index(l, i), path_pop_ret(l, (expr)))
 
-void locate_current(struct loader *l, int at_key, unsigned *ret_line, unsigned *ret_col,
-                    char *where, size_t where_size);
 void report_at(struct loader *l, int at_key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -76,6 +74,11 @@ void report_at(struct loader *l, int at_key, const char *fmt, ...)
 #define fail(l, ...)            fail_at(l, 0, __VA_ARGS__)
 
 int add_string(char ***list, size_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Adds "file:line:col: path: message" for the value at the current path, or
+ * its key when at_key is set, to a list of warnings or notes: the form of
+ * report_at(), for what does not stop the load. */
+int add_located(struct loader *l, char ***list, size_t *n, int at_key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 int warn_unknown_keys(struct loader *l, const cJSON *obj, const char *const *known);
 /* Refuses anything but an object as "expected <what>, found <its type>",
  * then warns of its members that are not in known. */

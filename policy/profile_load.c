@@ -61,8 +61,8 @@ static bool scan_nonint_literals(const char *text, size_t len)
  * the user knows the profile by. A member that is missing cannot be found;
  * then the place is that of the object it is missing from.
  */
-void locate_current(struct loader *l, int at_key, unsigned *ret_line, unsigned *ret_col,
-                    char *where, size_t where_size)
+static void locate_current(struct loader *l, int at_key, unsigned *ret_line, unsigned *ret_col,
+                           char *where, size_t where_size)
 {
         struct jsonpos_path shown = l->path;
         long off = -1;
@@ -127,6 +127,24 @@ int add_string(char ***list, size_t *n, const char *fmt, ...)
         return 0;
 }
 
+int add_located(struct loader *l, char ***list, size_t *n, int at_key, const char *fmt, ...)
+{
+        char where[256], *what;
+        unsigned line, col;
+        va_list ap;
+        int r;
+
+        locate_current(l, at_key, &line, &col, where, sizeof(where));
+        va_start(ap, fmt);
+        r = vasprintf(&what, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        r = add_string(list, n, "%s:%u:%u: %s: %s", l->name, line, col, where, what);
+        free(what);
+        return r;
+}
+
 int warn_unknown_keys(struct loader *l, const cJSON *obj, const char *const *known)
 {
         const cJSON *item;
@@ -138,14 +156,9 @@ int warn_unknown_keys(struct loader *l, const cJSON *obj, const char *const *kno
                                 ok = true;
                 if (ok)
                         continue;
-                char where[256];
-                unsigned line, col;
-                path_push_key(l, item->string);
-                locate_current(l, 1, &line, &col, where, sizeof(where));
-                path_pop(l);
-                if (add_string(&l->policy->warnings, &l->policy->n_warnings,
-                               "%s:%u:%u: %s: unknown field, ignored", l->name, line, col,
-                               where) < 0)
+                if (under_key(l, item->string,
+                              add_located(l, &l->policy->warnings, &l->policy->n_warnings, 1,
+                                          "unknown field, ignored")) < 0)
                         return -ENOMEM;
         }
         return 0;
