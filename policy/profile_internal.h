@@ -65,6 +65,8 @@ static inline int path_pop_ret(struct loader *l, int r)
 #define under_key(l, key, expr) (path_push_key(l, key), path_pop_ret(l, (expr)))
 #define under_index(l, i, expr) (path_push_index(l, i), path_pop_ret(l, (expr)))
 
+/* Sets l->err to "file:line:col: path: message" for the value at the
+ * current path, or its key when at_key is set; fail() is how it is used. */
 void report_at(struct loader *l, int at_key, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
