@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* policy/errnos.c: errno names and numbers both ways, and a hint for a misspelt name. */
 #include "errnos.h"
 
 #include <ctype.h>

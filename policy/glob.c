@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* policy/glob.c: matching paths against the shell-style globs that rules write. */
 /*
  * Glob matching by simulating the pattern as a nondeterministic automaton.
  *

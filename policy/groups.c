@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-
+/* policy/groups.c: systemd's @groups of syscalls, their members and their expansion. */
 #include "groups.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* policy/jsonpos.c: finding a value's line and column in a profile, and why JSON failed. */
 #include "jsonpos.h"
 
 #include <stdbool.h>

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* policy/netaddr.c: parsing, matching and printing the socket addresses of rules. */
 #include "netaddr.h"
 
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Built-in rules that keep the command from rewriting the files that govern it. */
+/* policy/protect.c: built-in rules that stop the command rewriting the files that govern it. */
 #include "policy.h"
 
 #include <errno.h>

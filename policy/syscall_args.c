@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* policy/syscall_args.c: what a syscall's arguments mean, for logs and prompts. */
 #include "syscall_args.h"
 
 #include <errno.h>

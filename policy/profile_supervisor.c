@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/* policy/profile_supervisor.c: the "supervisor" extension's user-space rules. */
+/*
+ * What scmp-super adds to a profile: a default verdict, a prompt timeout
+ * and rules that match notified calls on their syscall, arguments, paths,
+ * socket address, executable and uid.
+ */
+#include "profile_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "glob.h"
+
+static const struct name_value verdicts[] = {
+    {"allow", VERDICT_ALLOW}, {"deny", VERDICT_DENY},     {"kill", VERDICT_KILL},
+    {"log", VERDICT_LOG},     {"prompt", VERDICT_PROMPT}, {NULL, 0},
+};
+
+static int check_path_glob(struct loader *l, const cJSON *g)
+{
+        const char *reason = NULL;
+        if (!cJSON_IsString(g))
+                return fail(l, "expected a path glob string, found %s", json_type_name(g));
+        if (path_glob_validate(g->valuestring, &reason) < 0)
+                return fail(l, "bad path glob \"%s\": %s", g->valuestring, reason);
+        return 0;
+}
+
+/* "path": one glob, or an array of them. */
+static int parse_path_globs(struct loader *l, const cJSON *item, struct policy_rule *rule)
+{
+        size_t n = cJSON_IsArray(item) ? (size_t)cJSON_GetArraySize(item) : 1;
+        if (!cJSON_IsArray(item) && !cJSON_IsString(item))
+                return fail(l, "expected a path glob such as \"/etc/**\" or an array of them");
+        if (n == 0)
+                return fail(l, "empty list of path globs (remove \"path\" to match any path)");
+        rule->path_globs = calloc(n, sizeof(char *));
+        rule->path_is_literal = calloc(n, sizeof(bool));
+        if (!rule->path_globs || !rule->path_is_literal)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                const cJSON *g = cJSON_IsArray(item) ? cJSON_GetArrayItem(item, (int)i) : item;
+                int r = cJSON_IsArray(item) ? under_index(l, i, check_path_glob(l, g))
+                                            : check_path_glob(l, g);
+                if (r < 0)
+                        return r;
+                rule->path_globs[i] = strdup(g->valuestring);
+                if (!rule->path_globs[i])
+                        return -ENOMEM;
+                rule->path_is_literal[i] = strpbrk(g->valuestring, "*?[\\") == NULL;
+                rule->n_path_globs++;
+        }
+        return 0;
+}
+
+static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule *rule)
+{
+        static const char *const known[] = {"family", "cidr", "address", "port", "unix", NULL};
+        int r;
+        if ((r = expect_object(l, obj, "an object {family, cidr, port, unix}", known)) < 0)
+                return r;
+        rule->addr = calloc(1, sizeof(*rule->addr));
+        if (!rule->addr)
+                return -ENOMEM;
+        rule->addr->family = AF_UNSPEC;
+        rule->addr->port = -1;
+
+        const cJSON *family = cJSON_GetObjectItemCaseSensitive(obj, "family");
+        if (family && (!cJSON_IsString(family) ||
+                       netaddr_parse_family(family->valuestring, &rule->addr->family) < 0))
+                return under_key(l, "family",
+                                 fail(l, "unknown address family (use \"inet\", \"inet6\", "
+                                         "\"unix\" or \"any\")"));
+        const char *cidr_key = cJSON_GetObjectItemCaseSensitive(obj, "cidr") ? "cidr" : "address";
+        const cJSON *cidr = cJSON_GetObjectItemCaseSensitive(obj, cidr_key);
+        if (cidr &&
+            (!cJSON_IsString(cidr) || netaddr_parse_cidr(cidr->valuestring, rule->addr) < 0))
+                return under_key(l, cidr_key,
+                                 fail(l,
+                                      "expected an IP address or CIDR such as \"10.0.0.0/8\" or "
+                                      "\"::1\"%s",
+                                      family ? " of the rule's family" : ""));
+        const cJSON *port = cJSON_GetObjectItemCaseSensitive(obj, "port");
+        if (port) {
+                uint64_t v;
+                if ((r = under_key(l, "port", get_u64(l, port, 65535, &v))) < 0)
+                        return r;
+                rule->addr->port = (int)v;
+        }
+        const cJSON *unix_glob = cJSON_GetObjectItemCaseSensitive(obj, "unix");
+        if (unix_glob) {
+                const char *reason = NULL;
+                if (!cJSON_IsString(unix_glob))
+                        return under_key(l, "unix",
+                                         fail(l, "expected a socket path glob such as "
+                                                 "\"/run/*.sock\" or \"@abstract-*\""));
+                if (rule->addr->family != AF_UNSPEC && rule->addr->family != AF_UNIX)
+                        return under_key(l, "unix", fail(l, "a unix path with a non-unix family"));
+                if (netaddr_validate_unix_glob(unix_glob->valuestring, &reason) < 0)
+                        return under_key(l, "unix",
+                                         fail(l, "bad socket path glob \"%s\": %s",
+                                              unix_glob->valuestring, reason));
+                rule->addr->family = AF_UNIX;
+                rule->addr->unix_glob = strdup(unix_glob->valuestring);
+                if (!rule->addr->unix_glob)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+void policy_rule_clear(struct policy_rule *rule)
+{
+        free(rule->comment);
+        free(rule->nrs);
+        free(rule->args);
+        for (size_t i = 0; i < rule->n_path_globs; i++)
+                free(rule->path_globs[i]);
+        free(rule->path_globs);
+        free(rule->path_is_literal);
+        if (rule->addr) {
+                netaddr_match_free(rule->addr);
+                free(rule->addr);
+        }
+        free(rule->exe_glob);
+}
+
+static int parse_verdict_field(struct loader *l, const cJSON *obj, const char *key,
+                               const char *errno_key, enum policy_verdict *ret_verdict,
+                               int *ret_errno)
+{
+        const cJSON *act = cJSON_GetObjectItemCaseSensitive(obj, key);
+        int v = 0, r;
+        r = under_key(l, key,
+                      act ? lookup_name(l, act, verdicts, "action", &v)
+                          : fail(l,
+                                 "missing (add \"%s\": \"allow\", \"deny\", \"kill\", \"log\" or "
+                                 "\"prompt\")",
+                                 key));
+        if (r < 0)
+                return r;
+        *ret_verdict = (enum policy_verdict)v;
+        *ret_errno = EPERM;
+        const cJSON *e = cJSON_GetObjectItemCaseSensitive(obj, errno_key);
+        if (!e)
+                return 0;
+        if (v != VERDICT_DENY && v != VERDICT_PROMPT)
+                return under_key(
+                    l, errno_key,
+                    fail(l, "an errno goes only with \"deny\" (or \"prompt\", for a timeout)"));
+        if ((r = under_key(l, errno_key, parse_errno_value(l, e, ret_errno))) < 0)
+                return r;
+        if (*ret_errno == 0)
+                return under_key(l, errno_key,
+                                 fail(l, "errno 0 would tell the caller its call succeeded (use "
+                                         "\"allow\", or an errno from 1 to 4095)"));
+        return 0;
+}
+
+static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *rule)
+{
+        static const char *const known[] = {"comment", "syscalls", "args",   "path",  "address",
+                                            "exe",     "uid",      "action", "errno", NULL};
+        bool alternatives;
+        int r;
+
+        if ((r = expect_object(l, obj, "a rule object {syscalls, action, ...}", known)) < 0)
+                return r;
+        if ((r = parse_string_field(l, obj, "comment", &rule->comment)) < 0)
+                return r;
+
+        const cJSON *syscalls = cJSON_GetObjectItemCaseSensitive(obj, "syscalls");
+        if (syscalls) {
+                struct nr_list list = {0};
+                r = under_key(l, "syscalls", parse_names(l, syscalls, &list));
+                rule->nrs = list.nrs;
+                rule->n_nrs = list.n;
+                if (r < 0)
+                        return r;
+                if (list.n == 0)
+                        return under_key(l, "syscalls",
+                                         fail(l, "no syscall of this architecture listed (remove "
+                                                 "\"syscalls\" to match every notified call)"));
+        }
+
+        r = under_key(l, "args",
+                      parse_args(l, cJSON_GetObjectItemCaseSensitive(obj, "args"), &rule->args,
+                                 &rule->n_args, &alternatives));
+        if (r < 0)
+                return r;
+        if (alternatives)
+                return under_key(
+                    l, "args",
+                    fail(l, "two conditions on one argument index; use two rules instead"));
+
+        const cJSON *paths = cJSON_GetObjectItemCaseSensitive(obj, "path");
+        if (paths) {
+                if ((r = under_key(l, "path", parse_path_globs(l, paths, rule))) < 0)
+                        return r;
+                rule->needs |= POLICY_NEED_PATHS;
+        }
+
+        const cJSON *addr = cJSON_GetObjectItemCaseSensitive(obj, "address");
+        if (addr) {
+                if ((r = under_key(l, "address", parse_address(l, addr, rule))) < 0)
+                        return r;
+                rule->needs |= POLICY_NEED_ADDR;
+        }
+
+        const cJSON *exe = cJSON_GetObjectItemCaseSensitive(obj, "exe");
+        if (exe) {
+                const char *reason = NULL;
+                if (!cJSON_IsString(exe))
+                        return under_key(
+                            l, "exe",
+                            fail(l, "expected an executable path glob such as \"/usr/bin/*\""));
+                if (path_glob_validate(exe->valuestring, &reason) < 0)
+                        return under_key(
+                            l, "exe",
+                            fail(l, "bad path glob \"%s\": %s", exe->valuestring, reason));
+                rule->exe_glob = strdup(exe->valuestring);
+                if (!rule->exe_glob)
+                        return -ENOMEM;
+                rule->needs |= POLICY_NEED_EXE;
+        }
+
+        const cJSON *uid = cJSON_GetObjectItemCaseSensitive(obj, "uid");
+        if (uid) {
+                uint64_t v;
+                if ((r = under_key(l, "uid", get_u64(l, uid, UINT32_MAX - 1, &v))) < 0)
+                        return r;
+                rule->have_uid = true;
+                rule->uid = (uid_t)v;
+                rule->needs |= POLICY_NEED_UID;
+        }
+
+        return parse_verdict_field(l, obj, "action", "errno", &rule->verdict, &rule->errno_value);
+}
+
+static int parse_rules(struct loader *l, const cJSON *rules)
+{
+        struct policy *p = l->policy;
+        const cJSON *item;
+        int r = 0;
+
+        if (!cJSON_IsArray(rules))
+                return fail(l, "expected an array of rules, found %s", json_type_name(rules));
+        size_t n = (size_t)cJSON_GetArraySize(rules);
+        p->rules = calloc(n ? n : 1, sizeof(*p->rules));
+        if (!p->rules)
+                return -ENOMEM;
+        cJSON_ArrayForEach(item, rules)
+        {
+                struct policy_rule *rule = &p->rules[p->n_rules];
+                rule->source_index = p->n_rules;
+                r = under_index(l, p->n_rules, parse_rule(l, item, rule));
+                p->n_rules++; /* counted even on failure so policy_free releases it */
+                if (r < 0)
+                        break;
+        }
+        return r;
+}
+
+int parse_supervisor(struct loader *l, const cJSON *sup)
+{
+        static const char *const known[] = {"defaultAction", "defaultErrno", "promptTimeout",
+                                            "rules",         "comment",      NULL};
+        struct policy *p = l->policy;
+        int r;
+
+        if ((r = expect_object(l, sup, "an object {defaultAction, rules}", known)) < 0)
+                return r;
+        p->have_supervisor = true;
+
+        if (cJSON_GetObjectItemCaseSensitive(sup, "defaultAction")) {
+                r = parse_verdict_field(l, sup, "defaultAction", "defaultErrno",
+                                        &p->default_verdict, &p->default_errno);
+                if (r < 0)
+                        return r;
+        }
+
+        const cJSON *timeout = cJSON_GetObjectItemCaseSensitive(sup, "promptTimeout");
+        if (timeout) {
+                if (!cJSON_IsNumber(timeout) || timeout->valuedouble <= 0 ||
+                    timeout->valuedouble > 86400)
+                        return under_key(
+                            l, "promptTimeout",
+                            fail(l, "expected seconds, a number above 0 and at most 86400"));
+                p->prompt_timeout_ms = (unsigned)(timeout->valuedouble * 1000);
+        }
+
+        const cJSON *rules = cJSON_GetObjectItemCaseSensitive(sup, "rules");
+        if (!rules || cJSON_IsNull(rules))
+                return 0;
+        return under_key(l, "rules", parse_rules(l, rules));
+}
+
+const char *policy_verdict_name(enum policy_verdict verdict)
+{
+        for (size_t i = 0; verdicts[i].name; i++)
+                if (verdicts[i].value == (int)verdict)
+                        return verdicts[i].name;
+        return "?";
+}
+
+int policy_parse_verdict(const char *name, enum policy_verdict *ret_verdict)
+{
+        for (size_t i = 0; verdicts[i].name; i++)
+                if (strcmp(verdicts[i].name, name) == 0) {
+                        *ret_verdict = (enum policy_verdict)verdicts[i].value;
+                        return 0;
+                }
+        return -EINVAL;
+}
