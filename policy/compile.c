@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* policy/compile.c: a loaded profile turned into a kernel filter, as runc and crun do. */
 /*
  * Turning a loaded profile into a kernel filter with libseccomp, the way
  * runc and crun do it, so a profile means the same thing under scmp-super

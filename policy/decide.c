@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* policy/decide.c: deciding a received call: route, needs, verdict. */
 /*
  * Deciding a notified call: the supervisor's rules, first match wins, and
  * the profile's kernel-side rules evaluated in user space for the calls the
