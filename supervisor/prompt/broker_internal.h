@@ -105,5 +105,5 @@ bool session_rules_decide(const struct session_rules *s, const struct policy_cal
  * is also saved at the front of that profile's supervisor.rules, and the
  * session changes only once it is. Returns 0, or a negative errno with a
  * message in err, and the session as it was. */
-int session_rules_add(struct session_rules *s, cJSON *rule, const char *save_path, char *err,
-                      size_t err_size);
+int session_rules_add(struct session_rules *s, cJSON *rule, const char *save_path, char *reterr,
+                      size_t reterr_size);

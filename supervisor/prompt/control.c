@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* prompt/control.c: the control socket: clients that see waiting prompts and answer them. */
 #include "prompt/control.h"
+#include "base/error.h"
 #include "scmp_version.h"
 #include "base/macros.h"
 #include "base/unix_socket.h"
@@ -66,16 +67,6 @@ struct write_req {
         uv_write_t req;
         char data[];
 };
-
-__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t err_size, int r,
-                                                      const char *fmt, ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-        return r;
-}
 
 /* Lifetime: the server goes once its listener and every client are closed. */
 
@@ -592,11 +583,12 @@ static void on_connection(uv_stream_t *listener, int status)
                 client_close(c);
 }
 
-int control_default_name(char *buf, size_t size, char *err, size_t err_size)
+int control_default_name(char *buf, size_t size, char *reterr, size_t reterr_size)
 {
         int r = scmp_client_default_name((int)getpid(), buf, size);
         if (r < 0)
-                return fail(err, err_size, r, "naming the control socket: %s", strerror(-r));
+                return error_set(reterr, reterr_size, r, "naming the control socket: %s",
+                                 strerror(-r));
         return 0;
 }
 
@@ -632,9 +624,9 @@ static int listen_abstract(uv_pipe_t *listener, const char *name)
 
 /* A pathname socket: what may be wrong with its place, said plainly; a
  * stale socket left there by a supervisor that is gone is removed. */
-static int check_socket_path(const char *path, char *err, size_t err_size)
+static int check_socket_path(const char *path, char *reterr, size_t reterr_size)
 {
-        int r = unix_socket_clear_stale(path, err, err_size);
+        int r = unix_socket_clear_stale(path, reterr, reterr_size);
         if (r < 0)
                 return r;
         /* libuv reports a missing directory as EACCES; say what is wrong. */
@@ -645,28 +637,29 @@ static int check_socket_path(const char *path, char *err, size_t err_size)
         if (slash && slash != dir) {
                 *slash = '\0';
                 if (stat(dir, &st) < 0)
-                        return fail(err, err_size, -errno, "%s: %s", dir, strerror(errno));
+                        return error_set(reterr, reterr_size, -errno, "%s: %s", dir,
+                                         strerror(errno));
                 if (!S_ISDIR(st.st_mode))
-                        return fail(err, err_size, -ENOTDIR, "%s: not a directory", dir);
+                        return error_set(reterr, reterr_size, -ENOTDIR, "%s: not a directory", dir);
         }
         return 0;
 }
 
 int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *path,
-                         struct control_server **ret_server, char *err, size_t err_size)
+                         struct control_server **ret_server, char *reterr, size_t reterr_size)
 {
         struct control_server *s;
         bool abstract = path[0] == '@';
         mode_t old;
         int r;
 
-        r = abstract ? 0 : check_socket_path(path, err, err_size);
+        r = abstract ? 0 : check_socket_path(path, reterr, reterr_size);
         if (r < 0)
                 return r;
         s = calloc(1, sizeof(*s));
         if (!s || !(s->path = strdup(path))) {
                 free(s);
-                return fail(err, err_size, -ENOMEM, "out of memory");
+                return error_set(reterr, reterr_size, -ENOMEM, "out of memory");
         }
         s->broker = b;
         s->loop = loop;
@@ -680,7 +673,7 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
         if (r < 0) {
                 free(s->path);
                 free(s);
-                return fail(err, err_size, r, "%s: %s", path, uv_strerror(r));
+                return error_set(reterr, reterr_size, r, "%s: %s", path, uv_strerror(r));
         }
         s->open_handles = 1;
         uv_unref((uv_handle_t *)&s->listener);
@@ -699,7 +692,7 @@ int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *p
         if (r == 0)
                 r = uv_listen((uv_stream_t *)&s->listener, 16, on_connection);
         if (r < 0) {
-                fail(err, err_size, r, "%s: %s", path, uv_strerror(r));
+                error_set(reterr, reterr_size, r, "%s: %s", path, uv_strerror(r));
                 if (!abstract)
                         unlink(path);
                 s->stopping = true;

@@ -45,7 +45,7 @@ struct control_server;
  * in the abstract namespace (scmp_client_default_name()), where no sealed
  * command can connect on Linux 6.12 and later (seal.h).
  */
-int control_default_name(char *buf, size_t size, char *err, size_t err_size);
+int control_default_name(char *buf, size_t size, char *reterr, size_t reterr_size);
 
 /*
  * Listens on path and joins b as a front end. "@name" is an abstract name;
@@ -54,7 +54,7 @@ int control_default_name(char *buf, size_t size, char *err, size_t err_size);
  * an error. The handles do not keep the loop alive.
  */
 int control_server_start(struct prompt_broker *b, uv_loop_t *loop, const char *path,
-                         struct control_server **ret_server, char *err, size_t err_size);
+                         struct control_server **ret_server, char *reterr, size_t reterr_size);
 
 /*
  * Whether the client process pid (pidfd: a pidfd of it that cannot name

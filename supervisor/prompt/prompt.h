@@ -154,7 +154,7 @@ cJSON *prompt_request(struct prompt *p);
  */
 int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const char *decision,
                          const char *scope, const char *errno_name, const char *pattern,
-                         const char *by, char *err, size_t err_size);
+                         const char *by, char *reterr, size_t reterr_size);
 
 /* Names for the protocol. */
 const char *prompt_scope_name(enum prompt_scope scope);

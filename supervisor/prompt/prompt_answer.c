@@ -46,7 +46,7 @@ static void sweep_with_session(struct prompt_broker *b)
 
 int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const char *decision,
                          const char *scope_name, const char *errno_name, const char *pattern,
-                         const char *by, char *err, size_t err_size)
+                         const char *by, char *reterr, size_t reterr_size)
 {
         struct prompt *p = prompt_broker_find(b, id);
         enum policy_verdict verdict;
@@ -54,7 +54,7 @@ int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const char *decis
         int errno_value, r;
 
         if (!p) {
-                snprintf(err, err_size,
+                snprintf(reterr, reterr_size,
                          "no request %" PRIu64 " is waiting (answered, timed out, or its caller "
                          "is gone)",
                          id);
@@ -62,7 +62,7 @@ int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const char *decis
         }
         if (!decision || (strcmp(decision, "allow") != 0 && strcmp(decision, "deny") != 0 &&
                           strcmp(decision, "kill") != 0)) {
-                snprintf(err, err_size, "decision must be \"allow\", \"deny\" or \"kill\"");
+                snprintf(reterr, reterr_size, "decision must be \"allow\", \"deny\" or \"kill\"");
                 return -EINVAL;
         }
         policy_parse_verdict(decision, &verdict);
@@ -73,29 +73,30 @@ int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const char *decis
         else if (strcmp(scope_name, "forever") == 0)
                 scope = PROMPT_SCOPE_FOREVER;
         else {
-                snprintf(err, err_size, "scope must be \"once\", \"session\" or \"forever\"");
+                snprintf(reterr, reterr_size, "scope must be \"once\", \"session\" or \"forever\"");
                 return -EINVAL;
         }
         errno_value = verdict == VERDICT_DENY ? p->timeout_errno : 0;
         if (errno_name) {
                 if (verdict != VERDICT_DENY) {
-                        snprintf(err, err_size, "an errno goes only with \"deny\"");
+                        snprintf(reterr, reterr_size, "an errno goes only with \"deny\"");
                         return -EINVAL;
                 }
                 errno_value = errno_from_name(errno_name);
                 if (errno_value <= 0) {
                         const char *hint = errno_suggest(errno_name);
-                        snprintf(err, err_size, "unknown errno \"%s\"%s%s%s", errno_name,
+                        snprintf(reterr, reterr_size, "unknown errno \"%s\"%s%s%s", errno_name,
                                  hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
                         return -EINVAL;
                 }
         }
         if (pattern && scope == PROMPT_SCOPE_ONCE) {
-                snprintf(err, err_size, "a pattern goes only with \"session\" or \"forever\"");
+                snprintf(reterr, reterr_size,
+                         "a pattern goes only with \"session\" or \"forever\"");
                 return -EINVAL;
         }
         if (scope == PROMPT_SCOPE_FOREVER && !b->profile_path) {
-                snprintf(err, err_size,
+                snprintf(reterr, reterr_size,
                          "the profile is the built-in default, so there is no file to save a "
                          "rule in (run with --policy FILE)");
                 return -EINVAL;
@@ -112,12 +113,12 @@ int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const char *decis
                 snprintf(comment, sizeof(comment), "%s %s by %s at a prompt on %s",
                          policy_verdict_name(verdict), prompt_scope_name(scope), by, when);
                 r = prompt_rule_build(&p->call, p->syscall, verdict, errno_value, pattern, comment,
-                                      &rule, err, err_size);
+                                      &rule, reterr, reterr_size);
                 if (r < 0)
                         return r;
                 r = session_rules_add(&b->session, rule,
-                                      scope == PROMPT_SCOPE_FOREVER ? b->profile_path : NULL, err,
-                                      err_size);
+                                      scope == PROMPT_SCOPE_FOREVER ? b->profile_path : NULL,
+                                      reterr, reterr_size);
                 if (r < 0)
                         return r;
         }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* prompt/prompt_rule.c: turning a session or forever answer into a profile rule. */
 #include "prompt/prompt_rule.h"
+#include "base/error.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -38,16 +39,6 @@ int prompt_glob_escape(const char *s, char *buf, size_t size)
                 return -ENOSPC;
         buf[n] = '\0';
         return 0;
-}
-
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t err_size, const char *fmt,
-                                                      ...)
-{
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-        return -EINVAL;
 }
 
 /* The socket address of the call as the rule should see it, or NULL for a
@@ -291,25 +282,28 @@ static int add_arg_conditions(cJSON *rule, const struct policy_call *call)
         return 0;
 }
 
-static int add_paths(cJSON *rule, const struct policy_call *call, const char *pattern, char *err,
-                     size_t err_size)
+static int add_paths(cJSON *rule, const struct policy_call *call, const char *pattern, char *reterr,
+                     size_t reterr_size)
 {
         char esc[PATH_MAX * 2];
         const char *reason = NULL;
 
         for (unsigned i = 0; i < call->n_paths; i++)
                 if (!call->paths[i])
-                        return fail(err, err_size,
-                                    "a path of this call could not be read, so no lasting rule "
-                                    "can name it (answer once)");
+                        return error_set(
+                            reterr, reterr_size, -EINVAL,
+                            "a path of this call could not be read, so no lasting rule "
+                            "can name it (answer once)");
         if (pattern) {
                 if (path_glob_validate(pattern, &reason) < 0)
-                        return fail(err, err_size, "bad path pattern \"%s\": %s", pattern, reason);
+                        return error_set(reterr, reterr_size, -EINVAL,
+                                         "bad path pattern \"%s\": %s", pattern, reason);
                 for (unsigned i = 0; i < call->n_paths; i++)
                         if (!path_glob_match(pattern, call->paths[i]))
-                                return fail(err, err_size,
-                                            "pattern \"%s\" does not match the call's path \"%s\"",
-                                            pattern, call->paths[i]);
+                                return error_set(
+                                    reterr, reterr_size, -EINVAL,
+                                    "pattern \"%s\" does not match the call's path \"%s\"", pattern,
+                                    call->paths[i]);
                 return cJSON_AddStringToObject(rule, "path", pattern) ? 0 : -ENOMEM;
         }
         cJSON *list = cJSON_CreateArray();
@@ -318,7 +312,7 @@ static int add_paths(cJSON *rule, const struct policy_call *call, const char *pa
         cJSON_AddItemToObject(rule, "path", list);
         for (unsigned i = 0; i < call->n_paths; i++) {
                 if (prompt_glob_escape(call->paths[i], esc, sizeof(esc)) < 0)
-                        return fail(err, err_size, "path too long for a rule");
+                        return error_set(reterr, reterr_size, -EINVAL, "path too long for a rule");
                 /* rename("/a", "/a") names one path twice; list it once. */
                 if (i == 1 && strcmp(call->paths[0], call->paths[1]) == 0)
                         break;
@@ -330,8 +324,8 @@ static int add_paths(cJSON *rule, const struct policy_call *call, const char *pa
         return 0;
 }
 
-static int add_address(cJSON *rule, const struct policy_call *call, const char *pattern, char *err,
-                       size_t err_size)
+static int add_address(cJSON *rule, const struct policy_call *call, const char *pattern,
+                       char *reterr, size_t reterr_size)
 {
         const struct sockaddr *sa = call_address(call);
         char text[PATH_MAX * 2];
@@ -339,9 +333,9 @@ static int add_address(cJSON *rule, const struct policy_call *call, const char *
         int port, r;
 
         if (!sa)
-                return fail(err, err_size,
-                            "the socket address of this call could not be read, so no lasting "
-                            "rule can name it (answer once)");
+                return error_set(reterr, reterr_size, -EINVAL,
+                                 "the socket address of this call could not be read, so no lasting "
+                                 "rule can name it (answer once)");
         addr = cJSON_CreateObject();
         if (!addr)
                 return -ENOMEM;
@@ -349,23 +343,26 @@ static int add_address(cJSON *rule, const struct policy_call *call, const char *
 
         if (sa->sa_family == AF_INET || sa->sa_family == AF_INET6) {
                 if (ip_text(sa, call->addr_len, text, sizeof(text), &port) < 0)
-                        return fail(err, err_size, "the call's address is too short");
+                        return error_set(reterr, reterr_size, -EINVAL,
+                                         "the call's address is too short");
                 if (!cJSON_AddStringToObject(addr, "family",
                                              sa->sa_family == AF_INET ? "inet" : "inet6"))
                         return -ENOMEM;
                 if (pattern) {
                         struct netaddr_match m = {.family = AF_UNSPEC, .port = -1};
                         if (netaddr_parse_cidr(pattern, &m) < 0)
-                                return fail(err, err_size,
-                                            "bad address pattern \"%s\" (expected an IP address "
-                                            "or CIDR such as \"10.0.0.0/8\")",
-                                            pattern);
+                                return error_set(
+                                    reterr, reterr_size, -EINVAL,
+                                    "bad address pattern \"%s\" (expected an IP address "
+                                    "or CIDR such as \"10.0.0.0/8\")",
+                                    pattern);
                         bool hit = netaddr_match(&m, sa, call->addr_len);
                         netaddr_match_free(&m);
                         if (!hit)
-                                return fail(err, err_size,
-                                            "pattern \"%s\" does not match the call's address %s",
-                                            pattern, text);
+                                return error_set(
+                                    reterr, reterr_size, -EINVAL,
+                                    "pattern \"%s\" does not match the call's address %s", pattern,
+                                    text);
                         /* A mapped IPv4 address is IPv4 traffic; let the
                          * pattern's own family decide. */
                         cJSON_DeleteItemFromObjectCaseSensitive(addr, "family");
@@ -380,24 +377,26 @@ static int add_address(cJSON *rule, const struct policy_call *call, const char *
                 char name[sizeof(((struct sockaddr_un *)0)->sun_path) + 2];
                 const char *reason = NULL;
                 if (unix_name(sa, call->addr_len, name, sizeof(name)) < 0)
-                        return fail(err, err_size,
-                                    "an unnamed unix socket cannot be named by a rule (answer "
-                                    "once)");
+                        return error_set(reterr, reterr_size, -EINVAL,
+                                         "an unnamed unix socket cannot be named by a rule (answer "
+                                         "once)");
                 if (name[0] != '/' && name[0] != '@')
-                        return fail(err, err_size,
-                                    "the socket path \"%s\" is relative, so no rule can name "
-                                    "it (answer once)",
-                                    name);
+                        return error_set(reterr, reterr_size, -EINVAL,
+                                         "the socket path \"%s\" is relative, so no rule can name "
+                                         "it (answer once)",
+                                         name);
                 if (pattern) {
                         struct netaddr_match m = {.family = AF_UNIX, .port = -1};
                         if (netaddr_validate_unix_glob(pattern, &reason) < 0)
-                                return fail(err, err_size, "bad unix socket pattern \"%s\": %s",
-                                            pattern, reason);
+                                return error_set(reterr, reterr_size, -EINVAL,
+                                                 "bad unix socket pattern \"%s\": %s", pattern,
+                                                 reason);
                         m.unix_glob = (char *)pattern;
                         if (!netaddr_match(&m, sa, call->addr_len))
-                                return fail(err, err_size,
-                                            "pattern \"%s\" does not match the call's socket %s",
-                                            pattern, name);
+                                return error_set(
+                                    reterr, reterr_size, -EINVAL,
+                                    "pattern \"%s\" does not match the call's socket %s", pattern,
+                                    name);
                         return cJSON_AddStringToObject(addr, "unix", pattern) ? 0 : -ENOMEM;
                 }
                 /* "@name": the '@' marks an abstract name; escape the rest. */
@@ -405,23 +404,25 @@ static int add_address(cJSON *rule, const struct policy_call *call, const char *
                 r = prompt_glob_escape(name[0] == '@' ? name + 1 : name, text + (name[0] == '@'),
                                        sizeof(text) - 1);
                 if (r < 0)
-                        return fail(err, err_size, "socket name too long for a rule");
+                        return error_set(reterr, reterr_size, -EINVAL,
+                                         "socket name too long for a rule");
                 return cJSON_AddStringToObject(addr, "unix", text) ? 0 : -ENOMEM;
         }
-        return fail(err, err_size, "no rule can name an address of family %d (answer once)",
-                    sa->sa_family);
+        return error_set(reterr, reterr_size, -EINVAL,
+                         "no rule can name an address of family %d (answer once)", sa->sa_family);
 }
 
 int prompt_rule_build(const struct policy_call *call, const char *syscall,
                       enum policy_verdict verdict, int errno_value, const char *pattern,
-                      const char *comment, cJSON **ret_rule, char *err, size_t err_size)
+                      const char *comment, cJSON **ret_rule, char *reterr, size_t reterr_size)
 {
         char esc[PATH_MAX * 2];
         cJSON *rule, *names;
         int r;
 
         if (verdict != VERDICT_ALLOW && verdict != VERDICT_DENY && verdict != VERDICT_KILL)
-                return fail(err, err_size, "a lasting answer is allow, deny or kill");
+                return error_set(reterr, reterr_size, -EINVAL,
+                                 "a lasting answer is allow, deny or kill");
         rule = cJSON_CreateObject();
         names = cJSON_CreateArray();
         if (!rule || !names) {
@@ -442,17 +443,19 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
         if (desc && desc->n_paths > 0 && !call->have_paths)
                 /* A 32-bit call, whose paths are not decoded: a rule without
                  * them would cover every path. */
-                r = fail(err, err_size,
-                         "the paths of this call were not decoded, so no lasting rule can name "
-                         "them (answer once)");
+                r = error_set(
+                    reterr, reterr_size, -EINVAL,
+                    "the paths of this call were not decoded, so no lasting rule can name "
+                    "them (answer once)");
         else if (has_paths)
-                r = add_paths(rule, call, pattern, err, err_size);
+                r = add_paths(rule, call, pattern, reterr, reterr_size);
         else if (call_takes_address(call) || call_address(call))
-                r = add_address(rule, call, pattern, err, err_size);
+                r = add_address(rule, call, pattern, reterr, reterr_size);
         else if (pattern)
-                r = fail(err, err_size,
-                         "a pattern needs a call with a path or a socket address; this one has "
-                         "neither");
+                r = error_set(
+                    reterr, reterr_size, -EINVAL,
+                    "a pattern needs a call with a path or a socket address; this one has "
+                    "neither");
         else
                 r = 0;
         if (r < 0)
@@ -460,7 +463,8 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
 
         if (call->have_exe && call->exe) {
                 if (prompt_glob_escape(call->exe, esc, sizeof(esc)) < 0) {
-                        r = fail(err, err_size, "executable path too long for a rule");
+                        r = error_set(reterr, reterr_size, -EINVAL,
+                                      "executable path too long for a rule");
                         goto out;
                 }
                 if (!cJSON_AddStringToObject(rule, "exe", esc))

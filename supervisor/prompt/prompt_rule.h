@@ -50,4 +50,4 @@ cJSON *prompt_rule_scopes(const struct policy_call *call);
  */
 int prompt_rule_build(const struct policy_call *call, const char *syscall,
                       enum policy_verdict verdict, int errno_value, const char *pattern,
-                      const char *comment, cJSON **ret_rule, char *err, size_t err_size);
+                      const char *comment, cJSON **ret_rule, char *reterr, size_t reterr_size);

@@ -95,8 +95,8 @@ void prompting_use_relay(struct prompting *p, struct pty_relay *relay)
 }
 
 int prompting_start(struct supervisor *sup, const struct policy *policy,
-                    const struct prompt_config *cfg, struct prompting **ret_prompting, char *err,
-                    size_t err_size)
+                    const struct prompt_config *cfg, struct prompting **ret_prompting, char *reterr,
+                    size_t reterr_size)
 {
         char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
         struct prompting *p;
@@ -126,7 +126,7 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
 
         p = calloc(1, sizeof(*p));
         if (!p) {
-                snprintf(err, err_size, "out of memory");
+                snprintf(reterr, reterr_size, "out of memory");
                 return -ENOMEM;
         }
         /* Forever rules go to the file that was loaded, wherever the
@@ -134,7 +134,7 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
         char profile[PATH_MAX];
         if (cfg->profile_path && !realpath(cfg->profile_path, profile)) {
                 r = -errno;
-                snprintf(err, err_size, "%s: %s", cfg->profile_path, strerror(-r));
+                snprintf(reterr, reterr_size, "%s: %s", cfg->profile_path, strerror(-r));
                 free(p);
                 return r;
         }
@@ -144,7 +144,7 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
         };
         r = prompt_broker_new(sup, &bopts, &p->broker);
         if (r < 0) {
-                snprintf(err, err_size, "starting prompts: %s", strerror(-r));
+                snprintf(reterr, reterr_size, "starting prompts: %s", strerror(-r));
                 free(p);
                 return r;
         }
@@ -156,7 +156,8 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
                 char why[256];
                 r = prompt_tty_start(p->broker, &sup->loop, &p->tty, why, sizeof(why));
                 if (r < 0 && cfg->mode == PROMPT_MODE_TTY) {
-                        snprintf(err, err_size, "--prompt tty: no terminal to ask on (%s)", why);
+                        snprintf(reterr, reterr_size, "--prompt tty: no terminal to ask on (%s)",
+                                 why);
                         goto fail;
                 }
         }
@@ -164,17 +165,17 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
         if (cfg->control_path) {
                 snprintf(path, sizeof(path), "%s", cfg->control_path);
                 if (strlen(cfg->control_path) >= sizeof(path)) {
-                        snprintf(err, err_size, "--control %s: too long for a unix socket",
+                        snprintf(reterr, reterr_size, "--control %s: too long for a unix socket",
                                  cfg->control_path);
                         r = -ENAMETOOLONG;
                         goto fail;
                 }
         } else {
-                r = control_default_name(path, sizeof(path), err, err_size);
+                r = control_default_name(path, sizeof(path), reterr, reterr_size);
                 if (r < 0)
                         goto fail;
         }
-        r = control_server_start(p->broker, &sup->loop, path, &p->control, err, err_size);
+        r = control_server_start(p->broker, &sup->loop, path, &p->control, reterr, reterr_size);
         if (r < 0)
                 goto fail;
         /* Set before the loop first runs, so before any client is taken. */

@@ -51,8 +51,8 @@ bool policy_can_prompt(const struct policy *policy);
  * needed), or a negative errno with a message in err.
  */
 int prompting_start(struct supervisor *sup, const struct policy *policy,
-                    const struct prompt_config *cfg, struct prompting **ret_prompting, char *err,
-                    size_t err_size);
+                    const struct prompt_config *cfg, struct prompting **ret_prompting, char *reterr,
+                    size_t reterr_size);
 
 /* Stops everything prompting_start() started; call before
  * supervisor_close(), which runs the close callbacks. NULL is fine. */

@@ -446,7 +446,7 @@ static void on_closed(uv_handle_t *handle)
 }
 
 int prompt_tty_start(struct prompt_broker *b, uv_loop_t *loop, struct prompt_tty **ret_tty,
-                     char *err, size_t err_size)
+                     char *reterr, size_t reterr_size)
 {
         struct prompt_tty *t;
         int fd, r;
@@ -456,13 +456,13 @@ int prompt_tty_start(struct prompt_broker *b, uv_loop_t *loop, struct prompt_tty
         fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
                 r = -errno;
-                snprintf(err, err_size, "/dev/tty: %s", strerror(-r));
+                snprintf(reterr, reterr_size, "/dev/tty: %s", strerror(-r));
                 return r;
         }
         t = calloc(1, sizeof(*t));
         if (!t) {
                 close(fd);
-                snprintf(err, err_size, "out of memory");
+                snprintf(reterr, reterr_size, "out of memory");
                 return -ENOMEM;
         }
         t->fd = fd;
@@ -470,7 +470,7 @@ int prompt_tty_start(struct prompt_broker *b, uv_loop_t *loop, struct prompt_tty
         t->fe.ops = &tty_ops;
         r = uv_poll_init(loop, &t->poll, fd);
         if (r < 0) {
-                snprintf(err, err_size, "/dev/tty: %s", uv_strerror(r));
+                snprintf(reterr, reterr_size, "/dev/tty: %s", uv_strerror(r));
                 close(fd);
                 free(t);
                 return r;

@@ -38,7 +38,7 @@ struct pty_relay;
  * error) with a message in err when there is no terminal.
  */
 int prompt_tty_start(struct prompt_broker *b, uv_loop_t *loop, struct prompt_tty **ret_tty,
-                     char *err, size_t err_size);
+                     char *reterr, size_t reterr_size);
 
 /* Leaves the broker, restores the terminal and closes it; memory is freed
  * in the close callback. */

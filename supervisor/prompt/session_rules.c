@@ -26,8 +26,8 @@ void session_rules_free(struct session_rules *s)
 
 /* Compiles rules into a policy whose rules are exactly these, and whose
  * default is "prompt", so a decision other than prompt means a rule hit. */
-static int compile_session(const cJSON *rules, struct policy **ret_policy, char *err,
-                           size_t err_size)
+static int compile_session(const cJSON *rules, struct policy **ret_policy, char *reterr,
+                           size_t reterr_size)
 {
         struct policy_env env;
         struct policy_error perr;
@@ -49,7 +49,7 @@ static int compile_session(const cJSON *rules, struct policy **ret_policy, char 
         env_detect(&env);
         r = policy_load_buffer(text, strlen(text), "<session rules>", &env, ret_policy, &perr);
         if (r < 0)
-                snprintf(err, err_size, "%s", perr.message);
+                snprintf(reterr, reterr_size, "%s", perr.message);
 out:
         if (text)
                 cJSON_free(text);
@@ -70,8 +70,8 @@ bool session_rules_decide(const struct session_rules *s, const struct policy_cal
         return true;
 }
 
-int session_rules_add(struct session_rules *s, cJSON *rule, const char *save_path, char *err,
-                      size_t err_size)
+int session_rules_add(struct session_rules *s, cJSON *rule, const char *save_path, char *reterr,
+                      size_t reterr_size)
 {
         struct policy *policy = NULL;
         cJSON *rules;
@@ -82,12 +82,12 @@ int session_rules_add(struct session_rules *s, cJSON *rule, const char *save_pat
         if (!rules || !cJSON_InsertItemInArray(rules, 0, rule)) {
                 cJSON_Delete(rules);
                 cJSON_Delete(rule);
-                snprintf(err, err_size, "out of memory");
+                snprintf(reterr, reterr_size, "out of memory");
                 return -ENOMEM;
         }
-        r = compile_session(rules, &policy, err, err_size);
+        r = compile_session(rules, &policy, reterr, reterr_size);
         if (r == 0 && save_path)
-                r = profile_add_rule(save_path, rule, err, err_size);
+                r = profile_add_rule(save_path, rule, reterr, reterr_size);
         if (r < 0) {
                 policy_free(policy);
                 cJSON_Delete(rules);
