@@ -145,7 +145,7 @@ static void *lane_main(void *arg)
                 if (r == -EINTR)
                         continue;
                 if (r < 0) {
-                        fprintf(stderr, "scmp-super: receiving a notification: %s\n", strerror(-r));
+                        supervisor_say(t->sup, "receiving a notification: %s", strerror(-r));
                         break;
                 }
                 lane_state_begin(&lane->state, ++lane->calls);
@@ -338,14 +338,15 @@ static void deny_late(struct target *t, const struct lane_slot *slot)
                                        .syscall_name = supervisor_syscall_name(sup, call.nr),
                                        .call = &call,
                                        .decision = &d});
-        fprintf(stderr,
-                "scmp-super: %s: denied %s of pid %d with %s: no decision within %u ms, reading "
-                "the caller's memory did not end; this target's later calls wait until it does\n",
-                text_describe_target(t->id, t->pid, who, sizeof(who)),
-                supervisor_syscall_name(sup, call.nr), call.pid, e ? e : "?",
-                sup->opts.decision_timeout_ms);
+        supervisor_say(
+            sup,
+            "%s: denied %s of pid %d with %s: no decision within %u ms, reading "
+            "the caller's memory did not end; this target's later calls wait until it does",
+            text_describe_target(t->id, t->pid, who, sizeof(who)),
+            supervisor_syscall_name(sup, call.nr), call.pid, e ? e : "?",
+            sup->opts.decision_timeout_ms);
         serve_say_failed(
-            serve_respond(t, &sup->bufs, slot->id, &call, VERDICT_DENY, d.errno_value));
+            t->sup, serve_respond(t, &sup->bufs, slot->id, &call, VERDICT_DENY, d.errno_value));
 }
 
 static void on_watchdog(uv_timer_t *timer)

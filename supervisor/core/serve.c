@@ -72,16 +72,16 @@ int serve_answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
         return serve_respond(t, bufs, id, call, d->verdict, d->errno_value);
 }
 
-void serve_say_failed(int r)
+void serve_say_failed(const struct supervisor *sup, int r)
 {
         if (r < 0)
-                fprintf(stderr, "scmp-super: answering a notification: %s\n", strerror(-r));
+                supervisor_say(sup, "answering a notification: %s", strerror(-r));
 }
 
 void serve_finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
                   const struct policy_call *call, const struct policy_decision *d)
 {
-        serve_say_failed(serve_answer(t, bufs, id, call, d));
+        serve_say_failed(t->sup, serve_answer(t, bufs, id, call, d));
 }
 
 /*
@@ -222,13 +222,14 @@ void serve_notification(struct target *t, struct notif_buffers *bufs,
         struct policy_decision d;
 
         if (!call_from_request(sup, req, &call)) {
-                serve_say_failed(serve_respond(t, bufs, req->id, &call, VERDICT_DENY, ENOSYS));
+                serve_say_failed(t->sup,
+                                 serve_respond(t, bufs, req->id, &call, VERDICT_DENY, ENOSYS));
                 return;
         }
         if (t->launcher_exec_pending && call.pid == t->pid && call.nr == __NR_execve) {
                 /* Our own exec of the command: allowed exactly once. */
                 t->launcher_exec_pending = false;
-                serve_say_failed(serve_respond(t, bufs, req->id, &call, VERDICT_ALLOW, 0));
+                serve_say_failed(t->sup, serve_respond(t, bufs, req->id, &call, VERDICT_ALLOW, 0));
                 return;
         }
         if (policy_changes_exe(call.nr))
@@ -258,7 +259,8 @@ void serve_notification(struct target *t, struct notif_buffers *bufs,
                 /* Routed to us for our own reasons and answered as the
                  * kernel would have: the kernel's decision, not ours, so
                  * neither counted nor logged. */
-                serve_say_failed(serve_respond(t, bufs, req->id, &call, d.verdict, d.errno_value));
+                serve_say_failed(t->sup,
+                                 serve_respond(t, bufs, req->id, &call, d.verdict, d.errno_value));
                 return;
         }
         serve_finish(t, bufs, req->id, &call, &d);

@@ -3,6 +3,8 @@
 #include "core/supervisor_internal.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <stdlib.h>
@@ -107,7 +109,7 @@ static void handle_notification(struct target *t)
         if (r == -ENOENT || r == -EINTR)
                 return;
         if (r < 0) {
-                fprintf(stderr, "scmp-super: receiving a notification: %s\n", strerror(-r));
+                supervisor_say(sup, "receiving a notification: %s", strerror(-r));
                 target_close(t);
                 return;
         }
@@ -217,8 +219,7 @@ void supervisor_close(struct supervisor *sup)
         uv_run(&sup->loop, UV_RUN_DEFAULT);
         int r = uv_loop_close(&sup->loop);
         if (r != 0)
-                fprintf(stderr, "scmp-super: internal error: event loop did not close: %s\n",
-                        uv_strerror(r));
+                supervisor_say(sup, "internal error: event loop did not close: %s", uv_strerror(r));
         if (sup->opts.log)
                 log_file_flush(sup->opts.log);
         notif_buffers_free(&sup->bufs);
@@ -269,4 +270,18 @@ struct target *supervisor_next_target(const struct target *t)
 size_t supervisor_target_count(const struct supervisor *sup)
 {
         return sup->n_targets;
+}
+
+void supervisor_say(const struct supervisor *sup, const char *fmt, ...)
+{
+        char line[1024];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        if (sup->opts.say)
+                sup->opts.say(sup->opts.say_ctx, line);
+        else
+                fprintf(stderr, "scmp-super: %s\n", line);
 }

@@ -129,6 +129,12 @@ struct supervisor_options {
         /* What the launcher executes, as /proc/PID/exe will name it (the
          * resolved path), or NULL: see exe_cache_new(). */
         const char *command_exe;
+        /* Where the supervisor reports what goes wrong as it serves (a
+         * call denied late, an answer the kernel refused), one line at a
+         * time without "scmp-super: " or a newline, from any thread; NULL:
+         * standard error. The daemon passes its log. */
+        void (*say)(void *ctx, const char *line);
+        void *say_ctx;
 };
 
 struct supervisor {

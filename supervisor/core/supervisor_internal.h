@@ -16,6 +16,10 @@
 #define BUMP(x) __atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)
 
 /* supervisor.c */
+/* One line to opts.say (standard error by default): core/ prints nothing
+ * itself. */
+__attribute__((format(printf, 2, 3))) void supervisor_say(const struct supervisor *sup,
+                                                          const char *fmt, ...);
 void target_close(struct target *t);
 /* Closes every target and handle of the loop's own; the loop then ends. */
 void supervisor_stop_all(struct supervisor *sup);
@@ -35,7 +39,7 @@ int serve_answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
 /* The same, saying so if answering failed. */
 void serve_finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
                   const struct policy_call *call, const struct policy_decision *d);
-void serve_say_failed(int r);
+void serve_say_failed(const struct supervisor *sup, int r);
 
 /* pending.c */
 struct pending_call *pending_new(struct target *t, uint64_t id, const struct policy_call *call,
