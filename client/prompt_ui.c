@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "prompt_ui.h"
 
+#include "base/text.h"
+
 #include <inttypes.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -34,38 +36,6 @@ static bool emit(char *out, size_t size, size_t *used, const char *s, size_t n)
         return true;
 }
 
-/* The length of the valid UTF-8 sequence at s (1..4) and its code point,
- * or 0 when the bytes are not one. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *ret_cp)
-{
-        uint32_t cp;
-        size_t n;
-
-        if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-                n = 2;
-                cp = s[0] & 0x1f;
-        } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-                n = 3;
-                cp = s[0] & 0x0f;
-        } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-                n = 4;
-                cp = s[0] & 0x07;
-        } else {
-                return 0;
-        }
-        for (size_t i = 1; i < n; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = cp << 6 | (s[i] & 0x3f);
-        }
-        /* Overlong forms, surrogates and code points past U+10FFFF. */
-        if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-                return 0;
-        *ret_cp = cp;
-        return n;
-}
-
 /* Code points that change how the terminal lays text out rather than
  * showing a character: C1 controls, bidirectional controls, separators. */
 static bool is_layout_control(uint32_t cp)
@@ -97,7 +67,7 @@ size_t prompt_ui_sanitize(const char *in, char *out, size_t size)
                 } else if (*s >= 0x20 && *s < 0x7f) {
                         ok = emit(out, size, &used, (const char *)s, 1);
                         n = 1;
-                } else if (*s < 0x80 || (n = utf8_decode(s, &cp)) == 0) {
+                } else if (*s < 0x80 || (n = text_utf8_decode(s, 4, &cp)) == 0) {
                         /* A control character, or a byte that does not start UTF-8. */
                         snprintf(esc, sizeof(esc), "\\x%02x", *s);
                         ok = emit(out, size, &used, esc, 4);

@@ -6,6 +6,7 @@
  * reads the recorder.
  */
 #include "trace/trace_report.h"
+#include "base/text.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -118,39 +119,6 @@ int trace_format_value(enum trace_arg_kind kind, uint64_t value, char *buf, size
         return put(buf, size, "%#" PRIx64, value);
 }
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t utf8_sequence(const unsigned char *p, size_t n)
-{
-        uint32_t cp;
-        size_t len;
-        if (p[0] < 0x80)
-                return 1;
-        if ((p[0] & 0xe0) == 0xc0) {
-                len = 2;
-                cp = p[0] & 0x1f;
-        } else if ((p[0] & 0xf0) == 0xe0) {
-                len = 3;
-                cp = p[0] & 0x0f;
-        } else if ((p[0] & 0xf8) == 0xf0) {
-                len = 4;
-                cp = p[0] & 0x07;
-        } else {
-                return 0;
-        }
-        if (len > n)
-                return 0;
-        for (size_t i = 1; i < len; i++) {
-                if ((p[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = (cp << 6) | (p[i] & 0x3f);
-        }
-        /* Overlong forms, surrogates and values past Unicode are not UTF-8. */
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-                return 0;
-        return len;
-}
-
 /* A copy of s with control characters and bytes that are not UTF-8
  * replaced by '?'. NULL in, NULL out (and NULL when out of memory). */
 static char *clean_text(const char *s)
@@ -164,7 +132,8 @@ static char *clean_text(const char *s)
         const unsigned char *p = (const unsigned char *)s;
         size_t i = 0, o = 0;
         while (p[i] != '\0') {
-                size_t len = utf8_sequence(p + i, n - i);
+                uint32_t cp;
+                size_t len = text_utf8_decode(p + i, n - i, &cp);
                 if (len == 0 || (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))) {
                         out[o++] = '?';
                         i++;
