@@ -21,9 +21,9 @@
 #include <unistd.h>
 
 #include "launch/agent.h"
+#include "launch/agent_client.h"
 #include "launch/confine.h"
 #include "core/decision_log.h"
-#include "daemon/daemon.h"
 #include "base/env.h"
 #include "launch/launch.h"
 #include "launch/launcher.h"
@@ -379,13 +379,13 @@ int cmd_run(int argc, char **argv)
                 /* The launcher sends its listener to the daemon on a
                  * connection we keep a copy of, to read the daemon's answer. */
                 char why[256];
-                r = daemon_connect(connect_path, &launch.sock[0], why, sizeof(why));
+                r = agent_client_connect(connect_path, &launch.sock[0], why, sizeof(why));
                 if (r < 0) {
                         fprintf(stderr, "scmp-super: --connect %s: %s\n", connect_path, why);
                         goto out;
                 }
                 launch.sock[1] = fcntl(launch.sock[0], F_DUPFD_CLOEXEC, 3);
-                metadata = daemon_launcher_metadata(policy->listener_metadata);
+                metadata = agent_client_metadata(policy->listener_metadata);
                 if (launch.sock[1] < 0 || !metadata) {
                         fprintf(stderr, "scmp-super: --connect %s: %s\n", connect_path,
                                 strerror(launch.sock[1] < 0 ? errno : ENOMEM));
@@ -425,7 +425,7 @@ int cmd_run(int argc, char **argv)
                 /* The daemon supervises; we pass signals on and wait. */
                 char why[256];
                 child_pidfd = (int)syscall(SYS_pidfd_open, launch.child, 0);
-                r = daemon_launcher_answer(launch.sock[0], child_pidfd, 30000, why, sizeof(why));
+                r = agent_client_wait_answer(launch.sock[0], child_pidfd, 30000, why, sizeof(why));
                 bool refused = r < 0 && r != -ECHILD;
                 if (refused) {
                         /* Its exec would fail with ENOSYS; say why instead. */

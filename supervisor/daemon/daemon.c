@@ -27,7 +27,6 @@
 #include "scmp_client.h"
 #include "core/supervisor.h"
 
-#define LAUNCHER_KEY  "scmp-super-launcher"
 #define LISTENER_LINK "anon_inode:seccomp notify"
 
 /* A connection that has not finished sending its message. */
@@ -216,15 +215,15 @@ int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *e
                         }
                         snprintf(md.policy, sizeof(md.policy), "%s", value);
                         have_policy = true;
-                } else if (strcmp(key, LAUNCHER_KEY) == 0) {
+                } else if (strcmp(key, DAEMON_LAUNCHER_KEY) == 0) {
                         if (have_launcher) {
                                 snprintf(errbuf, errlen, "listenerMetadata names \"%s\" twice",
-                                         LAUNCHER_KEY);
+                                         DAEMON_LAUNCHER_KEY);
                                 return -EINVAL;
                         }
                         if (strcmp(value, "1") != 0 && strcmp(value, "0") != 0) {
                                 snprintf(errbuf, errlen, "listenerMetadata %s must be 0 or 1",
-                                         LAUNCHER_KEY);
+                                         DAEMON_LAUNCHER_KEY);
                                 return -EINVAL;
                         }
                         md.launcher = value[0] == '1';
@@ -232,7 +231,7 @@ int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *e
                 } else {
                         snprintf(errbuf, errlen,
                                  "listenerMetadata key \"%s\" is unknown (known: policy, %s)",
-                                 text_printable(key, safe, sizeof(safe)), LAUNCHER_KEY);
+                                 text_printable(key, safe, sizeof(safe)), DAEMON_LAUNCHER_KEY);
                         return -EINVAL;
                 }
         }
@@ -1424,103 +1423,5 @@ out:
         if (fd >= 0)
                 close(fd);
         free(buf);
-        return r;
-}
-
-/* ---- the client side of the agent socket, for run --connect ----------- */
-
-int daemon_connect(const char *path, int *ret_fd, char *errbuf, size_t errlen)
-{
-        struct sockaddr_un addr;
-        socklen_t addr_len;
-
-        int r = unix_path_address(path, &addr, &addr_len);
-        if (r < 0)
-                return unix_address_error(path, r, errbuf, errlen);
-        r = unix_connect(&addr, addr_len, ret_fd);
-        if (r < 0)
-                snprintf(errbuf, errlen, "cannot connect: %s%s", strerror(-r),
-                         r == -ENOENT || r == -ECONNREFUSED ? " (is the daemon running?)" : "");
-        return r;
-}
-
-char *daemon_launcher_metadata(const char *profile_metadata)
-{
-        char *text;
-        if (asprintf(&text, "%s=1%s%s", LAUNCHER_KEY,
-                     profile_metadata && *profile_metadata ? ";" : "",
-                     profile_metadata ? profile_metadata : "") < 0)
-                return NULL;
-        return text;
-}
-
-int daemon_launcher_answer(int fd, int child_pidfd, unsigned timeout_ms, char *errbuf,
-                           size_t errlen)
-{
-        char line[2048];
-        size_t len = 0;
-        struct timespec start, now;
-
-        clock_gettime(CLOCK_MONOTONIC, &start);
-        for (;;) {
-                struct pollfd pfds[2] = {{.fd = fd, .events = POLLIN},
-                                         {.fd = child_pidfd, .events = POLLIN}};
-                clock_gettime(CLOCK_MONOTONIC, &now);
-                long elapsed =
-                    (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-                if (elapsed >= (long)timeout_ms) {
-                        snprintf(errbuf, errlen, "no answer within %u ms", timeout_ms);
-                        return -ETIMEDOUT;
-                }
-                int pr = poll(pfds, child_pidfd >= 0 ? 2 : 1, (int)(timeout_ms - elapsed));
-                if (pr < 0 && errno == EINTR)
-                        continue;
-                if (pr < 0) {
-                        snprintf(errbuf, errlen, "poll: %s", strerror(errno));
-                        return -errno;
-                }
-                if (pr == 0)
-                        continue;
-                if (pfds[0].revents == 0 && pfds[1].revents) {
-                        snprintf(errbuf, errlen, "the command's launcher exited first");
-                        return -ECHILD;
-                }
-                ssize_t n = recv(fd, line + len, sizeof(line) - 1 - len, MSG_DONTWAIT);
-                if (n < 0 && (errno == EINTR || errno == EAGAIN))
-                        continue;
-                if (n < 0) {
-                        snprintf(errbuf, errlen, "reading the answer: %s", strerror(errno));
-                        return -errno;
-                }
-                if (n == 0) {
-                        snprintf(errbuf, errlen,
-                                 "the daemon closed the connection without an "
-                                 "answer (its log says why)");
-                        return -ECONNRESET;
-                }
-                len += (size_t)n;
-                line[len] = '\0';
-                char *newline = strchr(line, '\n');
-                if (!newline && len < sizeof(line) - 1)
-                        continue;
-                if (newline)
-                        *newline = '\0';
-                break;
-        }
-        cJSON *reply = cJSON_Parse(line);
-        const cJSON *ok = cJSON_GetObjectItemCaseSensitive(reply, "ok");
-        const cJSON *error = cJSON_GetObjectItemCaseSensitive(reply, "error");
-        int r = 0;
-        if (!cJSON_IsBool(ok)) {
-                snprintf(errbuf, errlen, "the daemon's answer is not understood");
-                r = -EBADMSG;
-        } else if (!cJSON_IsTrue(ok)) {
-                char safe[512];
-                snprintf(errbuf, errlen, "%s",
-                         text_printable(cJSON_IsString(error) ? error->valuestring : "refused",
-                                        safe, sizeof(safe)));
-                r = -EPERM;
-        }
-        cJSON_Delete(reply);
         return r;
 }

@@ -34,6 +34,8 @@
 
 #define DAEMON_MESSAGE_TIMEOUT_MS 5000
 #define DAEMON_MAX_METADATA       4096
+/* The listenerMetadata key that marks a `run --connect` launcher. */
+#define DAEMON_LAUNCHER_KEY "scmp-super-launcher"
 
 struct daemon_options {
         const char *socket_path;  /* where to listen; may be NULL with listen_fd */
@@ -112,21 +114,4 @@ void daemon_stop(struct daemon *d);
  * the reply line (without its newline; caller frees). Waits at most 10 s.
  */
 int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
-                           size_t errlen);
-
-/* For `run --connect`: connects to a daemon's agent socket. */
-int daemon_connect(const char *path, int *ret_fd, char *errbuf, size_t errlen);
-
-/* The listenerMetadata a launcher sends: "scmp-super-launcher=1", then the
- * profile's own listenerMetadata (say "policy=NAME"), if any. Caller frees. */
-char *daemon_launcher_metadata(const char *profile_metadata);
-
-/*
- * Waits for the daemon's one-line answer to a launcher's message. Returns 0
- * when it serves the launcher; -EPERM with the daemon's reason in errbuf
- * when it refused; -ECONNRESET when it closed without an answer; -ECHILD
- * when child_pidfd (or -1) became readable first, that is, the launcher
- * exited before the daemon answered; -ETIMEDOUT.
- */
-int daemon_launcher_answer(int fd, int child_pidfd, unsigned timeout_ms, char *errbuf,
                            size_t errlen);

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "daemon/daemon.h"
+#include "launch/agent_client.h"
 
 static void parse_ok(const char *text, const char *policy, bool launcher)
 {
@@ -98,10 +99,10 @@ static void overlong_metadata_is_refused(void **state)
 
 static void launcher_metadata_marks_the_launcher_first(void **state)
 {
-        char *text = daemon_launcher_metadata(NULL);
+        char *text = agent_client_metadata(NULL);
         assert_string_equal(text, "scmp-super-launcher=1");
         free(text);
-        text = daemon_launcher_metadata("policy=web");
+        text = agent_client_metadata("policy=web");
         assert_string_equal(text, "scmp-super-launcher=1;policy=web");
         parse_ok(text, "web", true);
         free(text);
