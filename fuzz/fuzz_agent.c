@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "launch/agent.h"
-#include "daemon/daemon.h"
+#include "daemon/metadata.h"
 #include "input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -12,7 +12,7 @@
  * incrementally as they arrive, each connection has a size limit and a
  * deadline, and the number of connections still sending is bounded, per
  * client too, so that one client cannot crowd out the others
- * (daemon_limits.h). Nor can a target: each has a thread of its own, its
+ * (daemon_limits.h, agent_server.c). Nor can a target: each has a thread of its own, its
  * lane, which alone reads its memory (supervisor.c). A
  * message the daemon cannot serve (malformed, not a seccomp listener, an
  * unknown profile) is refused with a log line, and the listener it carried
@@ -30,12 +30,8 @@
 #include <sys/types.h>
 
 #include "daemon/daemon_limits.h"
-#include "daemon/profile_store.h"
 
 #define DAEMON_MESSAGE_TIMEOUT_MS 5000
-#define DAEMON_MAX_METADATA       4096
-/* The listenerMetadata key that marks a `run --connect` launcher. */
-#define DAEMON_LAUNCHER_KEY "scmp-super-launcher"
 
 struct daemon_options {
         const char *socket_path;  /* where to listen; may be NULL with listen_fd */
@@ -57,24 +53,6 @@ struct daemon_options {
          * changes, as SIGHUP does: a ConfigMap volume is updated in place. */
         bool watch;
 };
-
-/* What a target's listenerMetadata asks for. */
-struct daemon_metadata {
-        char policy[PROFILE_NAME_MAX + 1]; /* "" for the default */
-        bool launcher;                     /* scmp-super-launcher=1 */
-};
-
-/*
- * Parses listenerMetadata: items "key=value" separated by ';', blanks
- * around items ignored. Keys: "policy" (a profile name) and
- * "scmp-super-launcher" ("1" or "0"). NULL or empty metadata asks for
- * nothing. Anything else (an unknown key, an item without '=', a name that
- * is not a profile name, a key given twice) is an error, so that a typo
- * cannot quietly select the default profile. Returns 0 or -EINVAL with the
- * reason in errbuf.
- */
-int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *errbuf,
-                          size_t errlen);
 
 /*
  * The listening socket systemd passed (LISTEN_PID, LISTEN_FDS=1): fd 3,

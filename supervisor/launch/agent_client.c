@@ -16,7 +16,7 @@
 #include "base/error.h"
 #include "base/text.h"
 #include "base/unix_socket.h"
-#include "daemon/daemon.h"
+#include "daemon/metadata.h"
 
 int agent_client_connect(const char *path, int *ret_fd, char *reterr, size_t reterr_size)
 {

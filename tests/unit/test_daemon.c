@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "daemon/daemon.h"
+#include "daemon/metadata.h"
 #include "launch/agent_client.h"
 
 static void parse_ok(const char *text, const char *policy, bool launcher)
