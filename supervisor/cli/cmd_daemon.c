@@ -61,6 +61,13 @@ static void daemon_usage(FILE *out)
               out);
 }
 
+/* The daemon's event lines go to stderr (the journal, under systemd),
+ * one write each: stderr is line-buffered below. */
+static void print_event(void *ctx, const char *line)
+{
+        fprintf(stderr, "scmp-super: %s\n", line);
+}
+
 int cmd_daemon(int argc, char **argv)
 {
         enum { OPT_SOCKET_MODE = 256, OPT_MESSAGE_TIMEOUT, OPT_DECISION_TIMEOUT };
@@ -78,7 +85,7 @@ int cmd_daemon(int argc, char **argv)
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
-        struct daemon_options opts = {.listen_fd = -1};
+        struct daemon_options opts = {.listen_fd = -1, .log_line = print_event};
         struct daemon *d;
         char why[1200], *end;
         int opt, r;

@@ -109,7 +109,7 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                 return -ENOMEM;
         }
         d->opts = *opts;
-        daemon_log_init(&d->events);
+        daemon_log_init(&d->events, opts->log_line, opts->log_ctx);
         if (!d->opts.message_timeout_ms)
                 d->opts.message_timeout_ms = DAEMON_MESSAGE_TIMEOUT_MS;
         d->listen_fd = -1;

@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "daemon/daemon_limits.h"
+#include "daemon/daemon_log.h"
 
 #define DAEMON_MESSAGE_TIMEOUT_MS 5000
 
@@ -52,6 +52,10 @@ struct daemon_options {
         /* Reload when a file in the profile directory (or beside --policy)
          * changes, as SIGHUP does: a ConfigMap volume is updated in place. */
         bool watch;
+        /* Where the daemon's event lines go, one call a line, without the
+         * program's name or a newline (daemon_log.h); NULL: nowhere. */
+        daemon_log_sink *log_line;
+        void *log_ctx;
 };
 
 /*

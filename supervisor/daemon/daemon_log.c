@@ -7,18 +7,21 @@
 
 #include "base/macros.h"
 
-void daemon_log_init(struct daemon_log *log)
+void daemon_log_init(struct daemon_log *log, daemon_log_sink *sink, void *sink_ctx)
 {
+        log->sink = sink;
+        log->sink_ctx = sink_ctx;
         log->refusals.per_second = DAEMON_REFUSALS_LOGGED_PER_SECOND;
 }
 
-/* Event lines go to stderr (the journal, under systemd), one write each. */
 static void emit(struct daemon_log *log, const char *fmt, va_list ap)
 {
         char line[2048];
 
+        if (!log->sink)
+                return;
         vsnprintf(line, sizeof(line), fmt, ap);
-        fprintf(stderr, "scmp-super: %s\n", line);
+        log->sink(log->sink_ctx, line);
 }
 
 void daemon_log_line(struct daemon_log *log, const char *fmt, ...)

@@ -3,9 +3,11 @@
 
 /*
  * The daemon's event lines (serving, refusing, reloading, stopping): every
- * one goes through these functions, one line each, without the program's
- * name or a newline. Lines about refused clients are limited
- * (daemon_limits.h): a flood of bad clients cannot flood the log.
+ * one goes through these functions to the one sink the front end chose
+ * (daemon_options.log_line), one call a line, without the program's name
+ * or a newline. The daemon itself prints nothing. Lines about refused
+ * clients are limited (daemon_limits.h): a flood of bad clients cannot
+ * flood the log.
  */
 
 #include <stdbool.h>
@@ -14,7 +16,12 @@
 
 #include "daemon/daemon_limits.h"
 
+/* Where each line goes: the front end's, which may prefix and print it. */
+typedef void daemon_log_sink(void *ctx, const char *line);
+
 struct daemon_log {
+        daemon_log_sink *sink; /* NULL: lines go nowhere */
+        void *sink_ctx;
         uv_loop_t *loop; /* for the clock of the refusals' limit */
         struct log_limit refusals;
         /* Says how many refusals were left out once their second is
@@ -24,7 +31,7 @@ struct daemon_log {
 };
 
 /* Ready for daemon_log_line(); refusals need daemon_log_start() too. */
-void daemon_log_init(struct daemon_log *log);
+void daemon_log_init(struct daemon_log *log, daemon_log_sink *sink, void *sink_ctx);
 /* Starts the refusals' timer on loop, which must be running by then. */
 void daemon_log_start(struct daemon_log *log, uv_loop_t *loop);
 void daemon_log_close(struct daemon_log *log);
