@@ -16,6 +16,7 @@
 #include "launch/confine.h"
 #include "daemon/daemon.h"
 #include "launch/seal.h"
+#include "scmp_client.h"
 
 #include <cjson/cJSON.h>
 
@@ -349,7 +350,7 @@ int cmd_status(int argc, char **argv)
                       stderr);
                 return 2;
         }
-        r = daemon_control_request(control, "{\"type\":\"status\"}", &text, why, sizeof(why));
+        r = scmp_client_request(control, "{\"type\":\"status\"}", &text, why, sizeof(why));
         if (r < 0) {
                 fprintf(stderr, "scmp-super status: %s: %s\n", control, why);
                 return 1;

@@ -3,19 +3,15 @@
 #include "daemon/daemon_internal.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/macros.h"
 #include "base/text.h"
-#include "base/unix_socket.h"
 
 static void on_target_closed(struct target *t)
 {
@@ -218,134 +214,4 @@ void daemon_free(struct daemon *d)
         profile_store_close(&d->store);
         free(d->socket_path);
         free(d);
-}
-
-/* ---- the client side of the control socket ------------------------------ */
-
-#define CONTROL_REPLY_MAX  (64u << 20)
-#define CONTROL_TIMEOUT_MS 10000
-
-static bool is_announcement(const char *line)
-{
-        static const char *const types[] = {"hello", "request", "resolved"};
-        cJSON *msg = cJSON_Parse(line);
-        const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
-        bool found = false;
-
-        for (size_t i = 0; cJSON_IsString(type) && i < sizeof(types) / sizeof(types[0]); i++)
-                if (strcmp(type->valuestring, types[i]) == 0)
-                        found = true;
-        cJSON_Delete(msg);
-        return found;
-}
-
-int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
-                           size_t errlen)
-{
-        struct sockaddr_un addr;
-        socklen_t addr_len;
-        char *buf = NULL;
-        size_t len = 0, cap = 0;
-        int fd, r, send_error = 0;
-
-        /* A path, or "@name" in the abstract namespace (scmp_client.h). */
-        r = unix_address(path, &addr, &addr_len);
-        if (r < 0)
-                return unix_address_error(path, r, errbuf, errlen);
-        fd = -1;
-        r = unix_connect(&addr, addr_len, &fd);
-        if (r < 0) {
-                snprintf(errbuf, errlen, "cannot connect: %s", strerror(-r));
-                goto out;
-        }
-        size_t request_len = strlen(request);
-        for (size_t sent = 0; sent <= request_len;) {
-                /* The request line, then its newline. */
-                const char *p = sent < request_len ? request + sent : "\n";
-                size_t n_left = sent < request_len ? request_len - sent : 1;
-                ssize_t n = send(fd, p, n_left, MSG_NOSIGNAL);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
-                        /* A server that refused us closed at once, and its
-                         * reason may wait to be read: read it first. */
-                        send_error = -errno;
-                        break;
-                }
-                if (n < 0) {
-                        r = -errno;
-                        snprintf(errbuf, errlen, "sending the request: %s", strerror(-r));
-                        goto out;
-                }
-                sent += (size_t)n;
-        }
-        for (;;) {
-                struct pollfd pfd = {.fd = fd, .events = POLLIN};
-                int pr = poll(&pfd, 1, CONTROL_TIMEOUT_MS);
-                if (pr < 0 && errno == EINTR)
-                        continue;
-                if (pr <= 0) {
-                        r = pr == 0 ? -ETIMEDOUT : -errno;
-                        snprintf(errbuf, errlen, "no reply: %s", strerror(-r));
-                        goto out;
-                }
-                if (len + 4096 + 1 > cap) {
-                        if (cap >= CONTROL_REPLY_MAX) {
-                                r = -EMSGSIZE;
-                                snprintf(errbuf, errlen, "reply larger than %u bytes",
-                                         CONTROL_REPLY_MAX);
-                                goto out;
-                        }
-                        size_t grown_cap = cap ? cap * 2 : 65536;
-                        char *grown = realloc(buf, grown_cap);
-                        if (!grown) {
-                                r = -ENOMEM;
-                                snprintf(errbuf, errlen, "out of memory");
-                                goto out;
-                        }
-                        buf = grown;
-                        cap = grown_cap;
-                }
-                ssize_t n = recv(fd, buf + len, cap - len - 1, 0);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0 || (n == 0 && send_error)) {
-                        r = n < 0 ? -errno : send_error;
-                        snprintf(errbuf, errlen, "%s: %s",
-                                 send_error ? "sending the request" : "reading the reply",
-                                 strerror(-r));
-                        goto out;
-                }
-                len += (size_t)n;
-                /* A control socket may greet first ("hello") and announce
-                 * prompts ("request", "resolved") to every client; the
-                 * reply is the first line of any other type. */
-                char *line = buf, *newline;
-                while ((newline = memchr(line, '\n', len - (size_t)(line - buf)))) {
-                        *newline = '\0';
-                        if (!is_announcement(line)) {
-                                memmove(buf, line, (size_t)(newline - line) + 1);
-                                goto done;
-                        }
-                        line = newline + 1;
-                }
-                len -= (size_t)(line - buf);
-                memmove(buf, line, len);
-                if (n == 0) {
-                        r = -ECONNRESET;
-                        snprintf(errbuf, errlen,
-                                 "the daemon closed the connection without a "
-                                 "reply");
-                        goto out;
-                }
-        }
-done:
-        *ret_reply = buf;
-        buf = NULL;
-        r = 0;
-out:
-        if (fd >= 0)
-                close(fd);
-        free(buf);
-        return r;
 }

@@ -90,10 +90,3 @@ cJSON *daemon_status(struct daemon *d);
 /* The same as a signal would: reload profiles, or stop. */
 void daemon_reload(struct daemon *d);
 void daemon_stop(struct daemon *d);
-
-/*
- * The client side of the control socket: sends one request line, returns
- * the reply line (without its newline; caller frees). Waits at most 10 s.
- */
-int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
-                           size_t errlen);
