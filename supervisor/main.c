@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* scmp-super: one binary, several personalities. */
+/* main.c: scmp-super, one binary, several personalities. */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +7,7 @@
 #include "scmp_version.h"
 #include "cli/cmd_groups.h"
 #include "cmd_prompt.h"
+#include "cmd_status.h"
 #include "cli/cmd_trace.h"
 #include "cli/commands.h"
 
