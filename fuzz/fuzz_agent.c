@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* fuzz/fuzz_agent.c: the agent message and listenerMetadata, from random bytes. */
 /*
  * The OCI seccomp agent message: random text with a random number of
  * descriptors, parsed directly or received over a real socket pair with the

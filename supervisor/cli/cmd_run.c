@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* cli/cmd_run.c: `scmp-super run`, one command under a profile. */
 /*
  * scmp-super run: load and compile the profile, fork the launcher, and
  * supervise it until it exits. Everything that can fail is checked before

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* unit/test_daemon.c: listenerMetadata, a launcher's metadata, systemd's socket. */
 /*
  * The daemon's small decisions: what listenerMetadata asks for (and that
  * anything it does not understand is refused rather than ignored), the
