@@ -14,7 +14,9 @@ void daemon_log_init(struct daemon_log *log, daemon_log_sink *sink, void *sink_c
         log->refusals.per_second = DAEMON_REFUSALS_LOGGED_PER_SECOND;
 }
 
-static void emit(struct daemon_log *log, const char *fmt, va_list ap)
+/* fmt and ap as vprintf() takes them, so the compiler checks every caller. */
+__attribute__((format(printf, 2, 0))) static void emit(struct daemon_log *log, const char *fmt,
+                                                       va_list ap)
 {
         char line[2048];
 
