@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/* client/scmp_client.c: the control socket's client library, for every client. */
 #include "scmp_client.h"
 
+#include "base/error.h"
 #include "base/unix_socket.h"
 
 #include <errno.h>
@@ -20,6 +22,10 @@
 
 /* How long a send may wait for the supervisor to read. */
 #define SEND_TIMEOUT_MS 5000
+/* scmp_client_request(): the longest reply (a daemon's status lists every
+ * target it serves), and how long each part of it may take to arrive. */
+#define REQUEST_REPLY_MAX  (64u << 20)
+#define REQUEST_TIMEOUT_MS 10000
 
 struct scmp_client {
         int fd;
@@ -27,6 +33,7 @@ struct scmp_client {
         size_t start;   /* first byte not yet handed out */
         size_t scanned; /* bytes from start already known to hold no newline */
         size_t len, cap;
+        size_t line_max; /* longer lines are -EMSGSIZE */
         bool eof;
 };
 
@@ -116,14 +123,13 @@ int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
         return strlen(buf) + 1 <= size ? 0 : -ENAMETOOLONG;
 }
 
-int scmp_client_connect(const char *name, struct scmp_client **ret_client)
+/* A client on the connected socket fd, which it owns from now on (closed
+ * on failure too): non-blocking, so reading never waits. */
+static int client_new(int fd, size_t line_max, struct scmp_client **ret_client)
 {
         struct scmp_client *c;
-        int fd = -1, r;
+        int r;
 
-        r = connect_name(name, &fd);
-        if (r < 0)
-                return r;
         if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
                 r = -errno;
                 close(fd);
@@ -135,8 +141,19 @@ int scmp_client_connect(const char *name, struct scmp_client **ret_client)
                 return -ENOMEM;
         }
         c->fd = fd;
+        c->line_max = line_max;
         *ret_client = c;
         return 0;
+}
+
+int scmp_client_connect(const char *name, struct scmp_client **ret_client)
+{
+        int fd = -1, r;
+
+        r = connect_name(name, &fd);
+        if (r < 0)
+                return r;
+        return client_new(fd, SCMP_CLIENT_LINE_MAX, ret_client);
 }
 
 void scmp_client_close(struct scmp_client *c)
@@ -168,12 +185,12 @@ int scmp_client_read(struct scmp_client *c)
         while (!c->eof) {
                 if (c->len - c->start - c->scanned > 0 && has_line(c))
                         return 0; /* let the caller take it first */
-                if (c->len >= SCMP_CLIENT_LINE_MAX)
+                if (c->len >= c->line_max)
                         return -EMSGSIZE;
                 if (c->cap - c->len < 4096) {
                         size_t cap = c->cap ? c->cap * 2 : 8192;
-                        if (cap > SCMP_CLIENT_LINE_MAX + 1)
-                                cap = SCMP_CLIENT_LINE_MAX + 1;
+                        if (cap > c->line_max + 1)
+                                cap = c->line_max + 1;
                         char *buf = realloc(c->buf, cap);
                         if (!buf)
                                 return -ENOMEM;
@@ -330,5 +347,100 @@ int scmp_client_reply(struct scmp_client *c, uint64_t id, const char *decision, 
         r = scmp_client_send(c, msg);
 out:
         cJSON_Delete(msg);
+        return r;
+}
+
+/* The messages every client gets, whatever it asked: the greeting, and
+ * the prompts announced to all. A reply is any other line. */
+static bool is_announcement(const char *line)
+{
+        static const char *const types[] = {"hello", "request", "resolved"};
+        cJSON *msg = cJSON_Parse(line);
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
+        bool found = false;
+
+        for (size_t i = 0; cJSON_IsString(type) && i < sizeof(types) / sizeof(types[0]); i++)
+                if (strcmp(type->valuestring, types[i]) == 0)
+                        found = true;
+        cJSON_Delete(msg);
+        return found;
+}
+
+/* Why reading the reply ended with r (scmp_client_read()); send_error is
+ * how sending the request failed, if it did. */
+static int request_read_error(int r, int send_error, char *reterr, size_t reterr_size)
+{
+        if (r == -EPIPE && send_error)
+                return error_set(reterr, reterr_size, send_error, "sending the request: %s",
+                                 strerror(-send_error));
+        if (r == -EPIPE)
+                return error_set(reterr, reterr_size, -ECONNRESET,
+                                 "the daemon closed the connection without a reply");
+        if (r == -EMSGSIZE)
+                return error_set(reterr, reterr_size, r, "reply larger than %u bytes",
+                                 REQUEST_REPLY_MAX);
+        if (r == -ENOMEM)
+                return error_set(reterr, reterr_size, r, "out of memory");
+        return error_set(reterr, reterr_size, r, "%s: %s",
+                         send_error ? "sending the request" : "reading the reply", strerror(-r));
+}
+
+int scmp_client_request(const char *name, const char *request, char **ret_reply, char *reterr,
+                        size_t reterr_size)
+{
+        struct scmp_client *c = NULL;
+        struct sockaddr_un addr;
+        socklen_t addr_len;
+        int fd = -1, r, send_error = 0;
+
+        r = unix_address(name, &addr, &addr_len);
+        if (r < 0)
+                return unix_address_error(name, r, reterr, reterr_size);
+        /* Unlike scmp_client_connect(), no check of the server's uid: the
+         * one caller, `scmp-super status`, has never made it (root may
+         * ask a daemon of another uid), and this keeps its behaviour. */
+        r = unix_connect(&addr, addr_len, &fd);
+        if (r < 0)
+                return error_set(reterr, reterr_size, r, "cannot connect: %s", strerror(-r));
+        r = client_new(fd, REQUEST_REPLY_MAX, &c);
+        if (r < 0)
+                return error_set(reterr, reterr_size, r, "cannot connect: %s", strerror(-r));
+        r = scmp_client_send_line(c, request, strlen(request));
+        if (r == -EPIPE || r == -ECONNRESET) {
+                /* A server that refused us closed at once, and its reason
+                 * may wait to be read: read it first. */
+                send_error = r;
+        } else if (r < 0) {
+                error_set(reterr, reterr_size, r, "sending the request: %s", strerror(-r));
+                goto out;
+        }
+        for (;;) {
+                const char *line;
+
+                r = scmp_client_read(c);
+                if (r < 0) {
+                        r = request_read_error(r, send_error, reterr, reterr_size);
+                        goto out;
+                }
+                while ((line = scmp_client_next_line(c)))
+                        if (!is_announcement(line)) {
+                                *ret_reply = strdup(line);
+                                r = *ret_reply
+                                        ? 0
+                                        : error_set(reterr, reterr_size, -ENOMEM, "out of memory");
+                                goto out;
+                        }
+                struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+                int pr = poll(&pfd, 1, REQUEST_TIMEOUT_MS);
+                if (pr < 0 && errno == EINTR)
+                        continue;
+                if (pr <= 0) {
+                        r = pr == 0 ? -ETIMEDOUT : -errno;
+                        error_set(reterr, reterr_size, r, "no reply: %s", strerror(-r));
+                        goto out;
+                }
+        }
+out:
+        scmp_client_close(c);
         return r;
 }

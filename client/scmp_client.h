@@ -96,3 +96,16 @@ int scmp_client_send_line(struct scmp_client *c, const char *line, size_t len);
  */
 int scmp_client_reply(struct scmp_client *c, uint64_t id, const char *decision, const char *scope,
                       const char *errno_name, const char *pattern);
+
+/*
+ * Asks one question and returns the answer, for a client that only asks
+ * (`scmp-super status`): connects to name, sends request as one line, and
+ * returns in *ret_reply the first line that is not an announcement every
+ * client gets (hello, request, resolved), without its newline; caller
+ * frees. Each part of the reply may take 10 s to arrive. A server that
+ * refuses us says why and closes at once: that line is the reply even when
+ * sending the request failed. The server's uid is not checked. Returns 0,
+ * or a negative errno with the reason in reterr.
+ */
+int scmp_client_request(const char *name, const char *request, char **ret_reply, char *reterr,
+                        size_t reterr_size);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* fuzz/fuzz_agent.c: the agent message and listenerMetadata, from random bytes. */
 /*
  * The OCI seccomp agent message: random text with a random number of
  * descriptors, parsed directly or received over a real socket pair with the
@@ -19,7 +20,7 @@
 #include <unistd.h>
 
 #include "launch/agent.h"
-#include "daemon/daemon.h"
+#include "daemon/metadata.h"
 #include "input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cmd_prompt.h"
+#include "cmd_status.h"
 #include "scmp_version.h"
 
 struct command {

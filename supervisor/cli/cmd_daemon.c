@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* cli/cmd_daemon.c: the daemon and status commands: the command line of daemon.c. */
+/* cli/cmd_daemon.c: the `scmp-super daemon` command line and its log lines. */
 /*
- * scmp-super daemon: serve the listeners that runc, crun and `run --connect`
- * send to a socket. The work is in daemon.c; this is the command line.
+ * The daemon serves the listeners that runc, crun and `run --connect` send
+ * to a socket; the work is in daemon/. This parses the options and prints
+ * the daemon's event lines.
  */
 #include "cli/commands.h"
 
@@ -17,8 +18,6 @@
 #include "launch/confine.h"
 #include "daemon/daemon.h"
 #include "launch/seal.h"
-
-#include <cjson/cJSON.h>
 
 static void daemon_usage(FILE *out)
 {
@@ -62,6 +61,13 @@ static void daemon_usage(FILE *out)
               out);
 }
 
+/* The daemon's event lines go to stderr (the journal, under systemd),
+ * one write each: stderr is line-buffered below. */
+static void print_event(void *ctx, const char *line)
+{
+        fprintf(stderr, "scmp-super: %s\n", line);
+}
+
 int cmd_daemon(int argc, char **argv)
 {
         enum { OPT_SOCKET_MODE = 256, OPT_MESSAGE_TIMEOUT, OPT_DECISION_TIMEOUT };
@@ -79,7 +85,7 @@ int cmd_daemon(int argc, char **argv)
             {"help", no_argument, NULL, 'h'},
             {NULL, 0, NULL, 0},
         };
-        struct daemon_options opts = {.listen_fd = -1};
+        struct daemon_options opts = {.listen_fd = -1, .log_line = print_event};
         struct daemon *d;
         char why[1200], *end;
         int opt, r;
@@ -214,155 +220,4 @@ int cmd_daemon(int argc, char **argv)
         r = daemon_run(d);
         daemon_free(d);
         return r;
-}
-
-static void status_usage(FILE *out)
-{
-        fputs("Usage: scmp-super status [--control PATH] [--json]\n"
-              "\n"
-              "Show what a running daemon serves: each target (pid, container id, profile,\n"
-              "calls decided per action) and the calls waiting for a prompt's answer.\n"
-              "\n"
-              "Options:\n"
-              "  -c, --control PATH  the daemon's control socket (default: $SCMP_SUPER_CONTROL)\n"
-              "      --json          print the daemon's reply as it is (one JSON object)\n"
-              "  -h, --help          show this help\n"
-              "\n"
-              "Exit status: 0 shown, 1 the daemon could not be asked, 2 bad usage.\n",
-              out);
-}
-
-static double number(const cJSON *obj, const char *key)
-{
-        const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-        return cJSON_IsNumber(item) ? item->valuedouble : 0;
-}
-
-static const char *string(const cJSON *obj, const char *key, const char *fallback)
-{
-        const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-        return cJSON_IsString(item) ? item->valuestring : fallback;
-}
-
-static void print_status(const cJSON *reply, FILE *out)
-{
-        const cJSON *targets = cJSON_GetObjectItemCaseSensitive(reply, "targets");
-        const cJSON *profiles = cJSON_GetObjectItemCaseSensitive(reply, "profiles");
-        const cJSON *t, *p;
-        size_t n_pending = 0;
-
-        /* Without "pid" when the daemon's pid would not name it here (we
-         * are in another pid namespace). */
-        if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(reply, "pid")))
-                fprintf(out, "daemon pid %.0f, ", number(reply, "pid"));
-        else
-                fputs("daemon (its pid is not one of this pid namespace), ", out);
-        fprintf(out, "up since %s; %.0f targets served, %.0f refused\n",
-                string(reply, "since", "?"), number(reply, "served"), number(reply, "refused"));
-        fputs("profiles:", out);
-        cJSON_ArrayForEach(p, profiles)
-        {
-                fprintf(out, " %s (%s)%s", string(p, "name", "?"), string(p, "source", "?"),
-                        p->next ? "," : "");
-        }
-        fputc('\n', out);
-        fprintf(out, "%-8s %-24s %-16s %8s %8s %8s %8s %8s\n", "PID", "CONTAINER", "POLICY",
-                "ALLOW", "LOG", "DENY", "KILL", "PENDING");
-        cJSON_ArrayForEach(t, targets)
-        {
-                const cJSON *decided = cJSON_GetObjectItemCaseSensitive(t, "decided");
-                const cJSON *pending = cJSON_GetObjectItemCaseSensitive(t, "pending");
-                int waiting = cJSON_GetArraySize(pending);
-                n_pending += (size_t)waiting;
-                fprintf(out, "%-8.0f %-24s %-16s %8.0f %8.0f %8.0f %8.0f %8d\n", number(t, "pid"),
-                        string(t, "container", "-"), string(t, "policy", "?"),
-                        number(decided, "allow"), number(decided, "log"), number(decided, "deny"),
-                        number(decided, "kill"), waiting);
-        }
-        if (cJSON_GetArraySize(targets) == 0)
-                fputs("(no targets)\n", out);
-        if (n_pending == 0)
-                return;
-        fputs("waiting for an answer:\n", out);
-        cJSON_ArrayForEach(t, targets)
-        {
-                const cJSON *call;
-                cJSON_ArrayForEach(call, cJSON_GetObjectItemCaseSensitive(t, "pending"))
-                {
-                        const cJSON *path;
-                        fprintf(out, "  %s pid %.0f: %s", string(t, "container", "-"),
-                                number(call, "pid"), string(call, "syscall", "?"));
-                        cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(call, "paths"))
-                        {
-                                fprintf(out, " %s", cJSON_IsString(path) ? path->valuestring : "?");
-                        }
-                        fputc('\n', out);
-                }
-        }
-}
-
-int cmd_status(int argc, char **argv)
-{
-        enum { OPT_JSON = 256 };
-        static const struct option options[] = {
-            {"control", required_argument, NULL, 'c'},
-            {"json", no_argument, NULL, OPT_JSON},
-            {"help", no_argument, NULL, 'h'},
-            {NULL, 0, NULL, 0},
-        };
-        const char *control = getenv("SCMP_SUPER_CONTROL");
-        bool json = false;
-        char why[512], *text = NULL;
-        cJSON *reply = NULL;
-        int opt, r, status = 1;
-
-        optind = 1;
-        while ((opt = getopt_long(argc, argv, "c:h", options, NULL)) != -1) {
-                switch (opt) {
-                case 'c':
-                        control = optarg;
-                        break;
-                case OPT_JSON:
-                        json = true;
-                        break;
-                case 'h':
-                        status_usage(stdout);
-                        return 0;
-                default:
-                        fputs("Try 'scmp-super status --help'.\n", stderr);
-                        return 2;
-                }
-        }
-        if (optind < argc) {
-                fprintf(stderr, "scmp-super status: unexpected argument \"%s\"\n", argv[optind]);
-                return 2;
-        }
-        if (!control || !*control) {
-                fputs("scmp-super status: no control socket (--control PATH, or set "
-                      "SCMP_SUPER_CONTROL)\n",
-                      stderr);
-                return 2;
-        }
-        r = daemon_control_request(control, "{\"type\":\"status\"}", &text, why, sizeof(why));
-        if (r < 0) {
-                fprintf(stderr, "scmp-super status: %s: %s\n", control, why);
-                return 1;
-        }
-        reply = cJSON_Parse(text);
-        const char *type = string(reply, "type", NULL);
-        if (!reply || !type) {
-                fprintf(stderr, "scmp-super status: %s: the reply is not a JSON object\n", control);
-        } else if (strcmp(type, "status") != 0) {
-                fprintf(stderr, "scmp-super status: %s: %s\n", control,
-                        string(reply, "message", text));
-        } else {
-                if (json)
-                        printf("%s\n", text);
-                else
-                        print_status(reply, stdout);
-                status = 0;
-        }
-        cJSON_Delete(reply);
-        free(text);
-        return status;
 }

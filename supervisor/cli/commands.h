@@ -6,7 +6,7 @@
  * command, "scmp-super run"), options parsed, one call into the parts,
  * what happened printed, and the process exit status returned. main.c
  * lists them in its command table. `prompt` and `status` are the client
- * library's (client/).
+ * library's (client/cmd_prompt.h, client/cmd_status.h).
  */
 
 /* scmp-super run: run a command under a profile. */
@@ -19,8 +19,6 @@ int cmd_trace(int argc, char **argv);
 int cmd_profile(int argc, char **argv);
 /* scmp-super daemon: serve listeners sent by runc, crun and run --connect. */
 int cmd_daemon(int argc, char **argv);
-/* scmp-super status: what a running daemon serves, over its control socket. */
-int cmd_status(int argc, char **argv);
 /*
  * scmp-super groups [--help] [NAME]: list the syscall groups a profile may
  * name, or show one group's members and full expansion on this

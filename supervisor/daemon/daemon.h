@@ -12,7 +12,7 @@
  * incrementally as they arrive, each connection has a size limit and a
  * deadline, and the number of connections still sending is bounded, per
  * client too, so that one client cannot crowd out the others
- * (daemon_limits.h). Nor can a target: each has a thread of its own, its
+ * (daemon_limits.h, agent_server.c). Nor can a target: each has a thread of its own, its
  * lane, which alone reads its memory (supervisor.c). A
  * message the daemon cannot serve (malformed, not a seccomp listener, an
  * unknown profile) is refused with a log line, and the listener it carried
@@ -29,11 +29,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "daemon/daemon_limits.h"
-#include "daemon/profile_store.h"
+#include "daemon/daemon_log.h"
 
 #define DAEMON_MESSAGE_TIMEOUT_MS 5000
-#define DAEMON_MAX_METADATA       4096
 
 struct daemon_options {
         const char *socket_path;  /* where to listen; may be NULL with listen_fd */
@@ -54,25 +52,11 @@ struct daemon_options {
         /* Reload when a file in the profile directory (or beside --policy)
          * changes, as SIGHUP does: a ConfigMap volume is updated in place. */
         bool watch;
+        /* Where the daemon's event lines go, one call a line, without the
+         * program's name or a newline (daemon_log.h); NULL: nowhere. */
+        daemon_log_sink *log_line;
+        void *log_ctx;
 };
-
-/* What a target's listenerMetadata asks for. */
-struct daemon_metadata {
-        char policy[PROFILE_NAME_MAX + 1]; /* "" for the default */
-        bool launcher;                     /* scmp-super-launcher=1 */
-};
-
-/*
- * Parses listenerMetadata: items "key=value" separated by ';', blanks
- * around items ignored. Keys: "policy" (a profile name) and
- * "scmp-super-launcher" ("1" or "0"). NULL or empty metadata asks for
- * nothing. Anything else (an unknown key, an item without '=', a name that
- * is not a profile name, a key given twice) is an error, so that a typo
- * cannot quietly select the default profile. Returns 0 or -EINVAL with the
- * reason in errbuf.
- */
-int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *errbuf,
-                          size_t errlen);
 
 /*
  * The listening socket systemd passed (LISTEN_PID, LISTEN_FDS=1): fd 3,
@@ -106,27 +90,3 @@ cJSON *daemon_status(struct daemon *d);
 /* The same as a signal would: reload profiles, or stop. */
 void daemon_reload(struct daemon *d);
 void daemon_stop(struct daemon *d);
-
-/*
- * The client side of the control socket: sends one request line, returns
- * the reply line (without its newline; caller frees). Waits at most 10 s.
- */
-int daemon_control_request(const char *path, const char *request, char **ret_reply, char *errbuf,
-                           size_t errlen);
-
-/* For `run --connect`: connects to a daemon's agent socket. */
-int daemon_connect(const char *path, int *ret_fd, char *errbuf, size_t errlen);
-
-/* The listenerMetadata a launcher sends: "scmp-super-launcher=1", then the
- * profile's own listenerMetadata (say "policy=NAME"), if any. Caller frees. */
-char *daemon_launcher_metadata(const char *profile_metadata);
-
-/*
- * Waits for the daemon's one-line answer to a launcher's message. Returns 0
- * when it serves the launcher; -EPERM with the daemon's reason in errbuf
- * when it refused; -ECONNRESET when it closed without an answer; -ECHILD
- * when child_pidfd (or -1) became readable first, that is, the launcher
- * exited before the daemon answered; -ETIMEDOUT.
- */
-int daemon_launcher_answer(int fd, int child_pidfd, unsigned timeout_ms, char *errbuf,
-                           size_t errlen);

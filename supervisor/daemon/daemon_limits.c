@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* daemon/daemon_limits.c: the limits on agent clients and on refusal lines. */
 #include "daemon/daemon_limits.h"
 
 static bool same_peer(struct daemon_peer a, struct daemon_peer b)

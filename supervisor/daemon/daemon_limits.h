@@ -3,7 +3,8 @@
 
 /*
  * The daemon's limits on its agent socket's clients, as pure decisions the
- * daemon applies (daemon.c) and tests/unit/test_daemon_limits.c checks.
+ * daemon applies (agent_server.c, daemon_log.c) and
+ * tests/unit/test_daemon_limits.c checks.
  *
  * - Connections still sending their message are bounded, in all and per
  *   peer (the uid and pid SO_PEERCRED gives), so one client cannot make

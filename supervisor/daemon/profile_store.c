@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* daemon/profile_store.c: the daemon's profiles by name, loaded and reloaded. */
 #include "daemon/profile_store.h"
 
 #include <dirent.h>

@@ -16,8 +16,8 @@
 #include "base/error.h"
 #include "core/decision_log.h"
 #include "core/target.h"
-#include "daemon/daemon.h"
 #include "launch/bpf_cache.h"
+#include "launch/agent_client.h"
 #include "launch/confine.h"
 #include "launch/launcher.h"
 #include "launch/pty_relay.h"
@@ -243,11 +243,11 @@ static int connect_daemon(struct run_session *s, char *reterr, size_t reterr_siz
 {
         const char *path = s->opts.connect_path;
         char why[256];
-        int r = daemon_connect(path, &s->launch.sock[0], why, sizeof(why));
+        int r = agent_client_connect(path, &s->launch.sock[0], why, sizeof(why));
         if (r < 0)
                 return error_set(reterr, reterr_size, r, "--connect %s: %s", path, why);
         s->launch.sock[1] = fcntl(s->launch.sock[0], F_DUPFD_CLOEXEC, 3);
-        s->metadata = daemon_launcher_metadata(s->policy->listener_metadata);
+        s->metadata = agent_client_metadata(s->policy->listener_metadata);
         if (s->launch.sock[1] < 0 || !s->metadata) {
                 int e = s->launch.sock[1] < 0 ? errno : ENOMEM;
                 return error_set(reterr, reterr_size, -e, "--connect %s: %s", path, strerror(e));
@@ -261,7 +261,8 @@ static int hand_to_daemon(struct run_session *s)
         char why[sizeof(s->refused)];
 
         s->child_pidfd = (int)syscall(SYS_pidfd_open, s->launch.child, 0);
-        int r = daemon_launcher_answer(s->launch.sock[0], s->child_pidfd, 30000, why, sizeof(why));
+        int r =
+            agent_client_wait_answer(s->launch.sock[0], s->child_pidfd, 30000, why, sizeof(why));
         s->daemon_refused = r < 0 && r != -ECHILD;
         if (s->daemon_refused) {
                 /* Its exec would fail with ENOSYS; the front end says why

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* unit/test_daemon.c: listenerMetadata, a launcher's metadata, systemd's socket. */
 /*
  * The daemon's small decisions: what listenerMetadata asks for (and that
  * anything it does not understand is refused rather than ignored), the
@@ -20,6 +21,8 @@
 #include <cmocka.h>
 
 #include "daemon/daemon.h"
+#include "daemon/metadata.h"
+#include "launch/agent_client.h"
 
 static void parse_ok(const char *text, const char *policy, bool launcher)
 {
@@ -98,10 +101,10 @@ static void overlong_metadata_is_refused(void **state)
 
 static void launcher_metadata_marks_the_launcher_first(void **state)
 {
-        char *text = daemon_launcher_metadata(NULL);
+        char *text = agent_client_metadata(NULL);
         assert_string_equal(text, "scmp-super-launcher=1");
         free(text);
-        text = daemon_launcher_metadata("policy=web");
+        text = agent_client_metadata("policy=web");
         assert_string_equal(text, "scmp-super-launcher=1;policy=web");
         parse_ok(text, "web", true);
         free(text);
