@@ -387,12 +387,12 @@ row true_scmp_warm ms true_bare addms:3 scmp - "scmp-super run, warm (filter cac
 # `strace -f`. bench/trace.sh has more workloads and the enforcing run.
 PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
 PY_IMPORTS="import json, ssl, sqlite3, asyncio, decimal, email.mime.multipart, http.client, xml.etree.ElementTree, unittest, argparse, logging, subprocess, tarfile, zipfile, csv, urllib.request"
-GCC_CMD=(gcc -O2 -D_GNU_SOURCE -I"$SOURCE_DIR/policy" -c "$SOURCE_DIR/policy/profile.c" -o "$WORK/profile.o")
+GCC_CMD=(gcc -O2 -D_GNU_SOURCE -I"$SOURCE_DIR/policy" -c "$SOURCE_DIR/policy/profile_oci.c" -o "$WORK/profile.o")
 PY_CMD=("$PY" -c "$PY_IMPORTS")
 section "5. Trace mode: scmp-super trace on real workloads"
 for w in gcc py; do
         if [[ $w == gcc ]]; then
-                cmd=("${GCC_CMD[@]}") what="gcc -O2 -c profile.c"
+                cmd=("${GCC_CMD[@]}") what="gcc -O2 -c profile_oci.c"
         else
                 cmd=("${PY_CMD[@]}") what="python3, 16 imports"
         fi

@@ -85,7 +85,7 @@ EOF
 # name|command, run by bash -c with $WORK, $PY and $SOURCE_DIR exported.
 # shellcheck disable=SC2016 # expanded by that bash
 WORKLOADS=(
-        'gcc -O2 -c (policy/profile.c)|gcc -O2 -D_GNU_SOURCE -I"$SOURCE_DIR/policy" -c "$SOURCE_DIR/policy/profile.c" -o "$WORK/profile.o"'
+        'gcc -O2 -c (policy/profile_oci.c)|gcc -O2 -D_GNU_SOURCE -I"$SOURCE_DIR/policy" -c "$SOURCE_DIR/policy/profile_oci.c" -o "$WORK/profile.o"'
         'gcc hello.c (compile and link)|gcc -o "$WORK/hello" "$WORK/hello.c"'
         'python3 import-heavy|"$PY" -c "import json, ssl, sqlite3, asyncio, decimal, email.mime.multipart, http.client, xml.etree.ElementTree, unittest, argparse, logging, subprocess, tarfile, zipfile, csv, urllib.request"'
         'shell loop, 100 processes|for i in $(seq 100); do sed -n 1p /etc/passwd; done'

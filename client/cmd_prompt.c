@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* client/cmd_prompt.c: scmp-super prompt, answering a supervisor's prompts from elsewhere. */
 /*
  * scmp-super prompt: a client of the control socket. Interactively it shows
  * one request at a time on its own terminal and takes the same keys as the

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* client/prompt_ui.c: the prompt as a person sees it, and the keys that answer it. */
 #include "prompt_ui.h"
 
 #include "base/text.h"

@@ -79,7 +79,7 @@ static int connect_name(const char *name, int *ret_fd)
         return 0;
 }
 
-int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
+int scmp_client_find_socket(char *buf, size_t size, char *reterr, size_t reterr_size)
 {
         char prefix[64], line[512];
         size_t found = 0, used = 0;
@@ -87,11 +87,11 @@ int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
         snprintf(prefix, sizeof(prefix), SCMP_CLIENT_DEFAULT_PREFIX "%u/", (unsigned)getuid());
         FILE *f = fopen("/proc/net/unix", "re");
         if (!f) {
-                snprintf(err, err_size, "no supervisor found (/proc/net/unix: %s)",
+                snprintf(reterr, reterr_size, "no supervisor found (/proc/net/unix: %s)",
                          strerror(errno));
                 return -ENOENT;
         }
-        err[0] = '\0';
+        reterr[0] = '\0';
         while (fgets(line, sizeof(line), f)) {
                 /* "Num RefCount Protocol Flags Type St Inode Path": a
                  * listening socket has __SO_ACCEPTCON (0x10000) in Flags. */
@@ -107,14 +107,14 @@ int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size)
                 close(fd);
                 if (found++ == 0 && strlen(name) < size)
                         snprintf(buf, size, "%s", name);
-                int w = snprintf(err + used, err_size > used ? err_size - used : 0, "%s%s",
+                int w = snprintf(reterr + used, reterr_size > used ? reterr_size - used : 0, "%s%s",
                                  used ? ", " : "several supervisors are listening: ", name);
                 if (w > 0)
                         used += (size_t)w;
         }
         fclose(f);
         if (found == 0) {
-                snprintf(err, err_size, "no supervisor of uid %u is listening on %s...",
+                snprintf(reterr, reterr_size, "no supervisor of uid %u is listening on %s...",
                          (unsigned)getuid(), prefix);
                 return -ENOENT;
         }

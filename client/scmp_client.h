@@ -49,7 +49,7 @@ int scmp_client_default_name(int pid, char *buf, size_t size);
  * there is none; -EEXIST when there are several (err then lists them, so
  * the person can pick one with --socket).
  */
-int scmp_client_find_socket(char *buf, size_t size, char *err, size_t err_size);
+int scmp_client_find_socket(char *buf, size_t size, char *reterr, size_t reterr_size);
 
 /* Connects to the control socket named name (a path, or "@abstract"),
  * and checks the server is our uid or root (-EPERM otherwise). */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* client/term_input.c: telling typed keys from a terminal's escape sequences. */
 /*
  * A state machine in the manner of the DEC VT500 parser (as Paul
  * Williams describes it), turned towards input and towards swallowing:

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* main.c: scmp-super, one binary with several personalities: a table of
- * commands, each a front end in cli/ (or client/) taking argv. */
+/* main.c: the command table: each command's name, summary and front end. */
 #include <stdio.h>
 #include <string.h>
 

@@ -56,7 +56,7 @@ static int check_listening_socket(int fd)
         return 0;
 }
 
-int daemon_inherited_socket(int *ret_agent, char *errbuf, size_t errlen)
+int daemon_inherited_socket(int *ret_agent, char *reterr, size_t reterr_size)
 {
         const char *pid_text = getenv("LISTEN_PID"), *fds_text = getenv("LISTEN_FDS");
         int agent = -1, r = 0;
@@ -69,7 +69,7 @@ int daemon_inherited_socket(int *ret_agent, char *errbuf, size_t errlen)
         if (errno || *end || pid != getpid())
                 goto done; /* meant for another process */
         if (strcmp(fds_text, "1") != 0) {
-                snprintf(errbuf, errlen,
+                snprintf(reterr, reterr_size,
                          "LISTEN_FDS=%s: expected the agent socket alone (the daemon creates "
                          "its control socket itself)",
                          fds_text);
@@ -77,14 +77,15 @@ int daemon_inherited_socket(int *ret_agent, char *errbuf, size_t errlen)
                 goto done;
         }
         if (check_listening_socket(3) < 0) {
-                snprintf(errbuf, errlen, "inherited fd 3 is not a listening unix stream socket");
+                snprintf(reterr, reterr_size,
+                         "inherited fd 3 is not a listening unix stream socket");
                 r = -EINVAL;
                 goto done;
         }
         if (fcntl(3, F_SETFD, FD_CLOEXEC) < 0 ||
             fcntl(3, F_SETFL, fcntl(3, F_GETFL) | O_NONBLOCK) < 0) {
                 r = -errno;
-                snprintf(errbuf, errlen, "inherited fd 3: %s", strerror(-r));
+                snprintf(reterr, reterr_size, "inherited fd 3: %s", strerror(-r));
                 goto done;
         }
         agent = 3;
@@ -106,7 +107,7 @@ done:
  * daemons must not share a path.
  */
 static int listen_unix(const char *path, mode_t mode, int *ret_fd, struct stat *ret_st,
-                       char *errbuf, size_t errlen)
+                       char *reterr, size_t reterr_size)
 {
         struct sockaddr_un addr;
         socklen_t addr_len;
@@ -115,14 +116,14 @@ static int listen_unix(const char *path, mode_t mode, int *ret_fd, struct stat *
 
         r = unix_path_address(path, &addr, &addr_len);
         if (r < 0)
-                return unix_address_error(path, r, errbuf, errlen);
-        r = unix_socket_clear_stale(path, errbuf, errlen);
+                return unix_address_error(path, r, reterr, reterr_size);
+        r = unix_socket_clear_stale(path, reterr, reterr_size);
         if (r < 0)
                 return r;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0) {
                 r = -errno;
-                snprintf(errbuf, errlen, "socket: %s", strerror(-r));
+                snprintf(reterr, reterr_size, "socket: %s", strerror(-r));
                 return r;
         }
         mode_t old_umask = umask(0177);
@@ -135,7 +136,7 @@ static int listen_unix(const char *path, mode_t mode, int *ret_fd, struct stat *
         if (r == 0 && stat(path, &st) < 0)
                 r = -errno;
         if (r < 0) {
-                snprintf(errbuf, errlen, "%s: %s", path, strerror(-r));
+                snprintf(reterr, reterr_size, "%s: %s", path, strerror(-r));
                 close(fd);
                 return r;
         }
@@ -225,7 +226,7 @@ static void conn_refuse(struct daemon_conn *c, const char *who, const char *why,
         conn_close(c);
 }
 
-static int check_listener(int fd, char *errbuf, size_t errlen)
+static int check_listener(int fd, char *reterr, size_t reterr_size)
 {
         char path[64], link[128], safe[128];
         ssize_t n;
@@ -234,12 +235,12 @@ static int check_listener(int fd, char *errbuf, size_t errlen)
         n = readlink(path, link, sizeof(link) - 1);
         if (n < 0) {
                 int r = -errno;
-                snprintf(errbuf, errlen, "cannot inspect the descriptor: %s", strerror(-r));
+                snprintf(reterr, reterr_size, "cannot inspect the descriptor: %s", strerror(-r));
                 return r;
         }
         link[n] = '\0';
         if (strcmp(link, LISTENER_LINK) != 0) {
-                snprintf(errbuf, errlen,
+                snprintf(reterr, reterr_size,
                          "the descriptor named \"seccompFd\" is %s, not a seccomp listener",
                          text_printable(link, safe, sizeof(safe)));
                 return -EINVAL;

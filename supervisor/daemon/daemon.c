@@ -77,8 +77,8 @@ void daemon_stop(struct daemon *d)
         uv_stop(&d->sup.loop);
 }
 
-int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, char *errbuf,
-               size_t errlen)
+int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, char *reterr,
+               size_t reterr_size)
 {
         static const int signums[] = {SIGHUP, SIGINT, SIGTERM};
         /* Every target gets a lane, which alone reads its memory: reading
@@ -102,7 +102,7 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
         int r;
 
         if (!d) {
-                snprintf(errbuf, errlen, "out of memory");
+                snprintf(reterr, reterr_size, "out of memory");
                 return -ENOMEM;
         }
         d->opts = *opts;
@@ -114,7 +114,7 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
 
         r = profile_store_open(&d->store, opts->policy_path, opts->policy_dir, &err);
         if (r < 0) {
-                snprintf(errbuf, errlen, "%s", err.message);
+                snprintf(reterr, reterr_size, "%s", err.message);
                 goto fail;
         }
         for (size_t i = 0; i < d->store.n_profiles; i++) {
@@ -125,20 +125,21 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
         if (opts->log_path) {
                 d->log = log_file_open(opts->log_path);
                 if (!d->log) {
-                        snprintf(errbuf, errlen, "--log %s: %s", opts->log_path, strerror(errno));
+                        snprintf(reterr, reterr_size, "--log %s: %s", opts->log_path,
+                                 strerror(errno));
                         goto fail;
                 }
                 sopts.log = d->log;
         }
         r = supervisor_init(&d->sup, profile_store_find(&d->store, NULL)->policy, &sopts);
         if (r < 0) {
-                snprintf(errbuf, errlen, "starting the supervisor: %s", strerror(-r));
+                snprintf(reterr, reterr_size, "starting the supervisor: %s", strerror(-r));
                 goto fail;
         }
         d->sup_ready = true;
         supervisor_on_target_closed(&d->sup, on_target_closed);
 
-        r = agent_server_open(d, errbuf, errlen);
+        r = agent_server_open(d, reterr, reterr_size);
         if (r < 0)
                 goto fail;
         daemon_log_start(&d->events, &d->sup.loop);
@@ -148,12 +149,12 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                 d->n_signals_open++;
                 r = uv_signal_start(&d->signals[i], on_signal, signums[i]);
                 if (r < 0) {
-                        snprintf(errbuf, errlen, "signal %d: %s", signums[i], uv_strerror(r));
+                        snprintf(reterr, reterr_size, "signal %d: %s", signums[i], uv_strerror(r));
                         goto fail;
                 }
         }
         if (opts->watch) {
-                r = daemon_watch_start(d, errbuf, errlen);
+                r = daemon_watch_start(d, reterr, reterr_size);
                 if (r < 0)
                         goto fail;
         }
@@ -161,11 +162,11 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
         if (d->log && log_file_flush_every_second(d->log, &d->sup.loop, &d->flush_timer) == 0)
                 d->flush_timer_open = true;
         if (opts->control_path) {
-                r = daemon_control_start(d, errbuf, errlen);
+                r = daemon_control_start(d, reterr, reterr_size);
                 if (r < 0)
                         goto fail;
         }
-        r = agent_server_start(d, errbuf, errlen);
+        r = agent_server_start(d, reterr, reterr_size);
         if (r < 0)
                 goto fail;
         *ret_daemon = d;

@@ -13,7 +13,7 @@
  * deadline, and the number of connections still sending is bounded, per
  * client too, so that one client cannot crowd out the others
  * (daemon_limits.h, agent_server.c). Nor can a target: each has a thread of its own, its
- * lane, which alone reads its memory (supervisor.c). A
+ * lane, which alone reads its memory (core/lane.c). A
  * message the daemon cannot serve (malformed, not a seccomp listener, an
  * unknown profile) is refused with a log line, and the listener it carried
  * is closed: the target's notified calls then fail with ENOSYS, so a
@@ -64,13 +64,13 @@ struct daemon_options {
  * variables so children do not see them. Returns 0, or -EINVAL when what
  * was passed is not one listening unix stream socket.
  */
-int daemon_inherited_socket(int *ret_agent, char *errbuf, size_t errlen);
+int daemon_inherited_socket(int *ret_agent, char *reterr, size_t reterr_size);
 
 struct daemon;
 
 /* Loads the profiles, creates the sockets and the loop. */
-int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, char *errbuf,
-               size_t errlen);
+int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, char *reterr,
+               size_t reterr_size);
 
 /* Serves until SIGINT or SIGTERM; returns the exit status (0). */
 int daemon_run(struct daemon *d);

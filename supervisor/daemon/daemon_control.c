@@ -74,7 +74,7 @@ static int refuse_targets(void *ctx, pid_t pid, int pidfd, char *why, size_t why
         return 0;
 }
 
-int daemon_control_start(struct daemon *d, char *errbuf, size_t errlen)
+int daemon_control_start(struct daemon *d, char *reterr, size_t reterr_size)
 {
         const struct policy *fallback = profile_store_find(&d->store, NULL)->policy;
         /* One broker serves every target, so one deadline: the default
@@ -86,14 +86,14 @@ int daemon_control_start(struct daemon *d, char *errbuf, size_t errlen)
 
         r = prompt_broker_new(&d->sup, &bopts, &d->broker);
         if (r < 0) {
-                snprintf(errbuf, errlen, "starting the prompt broker: %s", strerror(-r));
+                snprintf(reterr, reterr_size, "starting the prompt broker: %s", strerror(-r));
                 return r;
         }
         r = control_server_start(d->broker, &d->sup.loop, d->opts.control_path, &d->control, why,
                                  sizeof(why));
         if (r < 0) {
                 d->control = NULL;
-                snprintf(errbuf, errlen, "--control: %s", why);
+                snprintf(reterr, reterr_size, "--control: %s", why);
                 return r;
         }
         control_server_set_status(d->control, status_for_control, d);

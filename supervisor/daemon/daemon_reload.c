@@ -128,7 +128,7 @@ static void on_watch_event(uv_fs_event_t *handle, const char *filename, int even
         uv_timer_start(&d->watch_settle, on_watch_settled, 250, 0);
 }
 
-int daemon_watch_start(struct daemon *d, char *errbuf, size_t errlen)
+int daemon_watch_start(struct daemon *d, char *reterr, size_t reterr_size)
 {
         char *policy_dir = NULL;
         const char *dirs[2];
@@ -151,7 +151,7 @@ int daemon_watch_start(struct daemon *d, char *errbuf, size_t errlen)
                 dirs[n++] = policy_dir;
         }
         if (n == 0) {
-                snprintf(errbuf, errlen, "--watch needs --policy-dir or --policy");
+                snprintf(reterr, reterr_size, "--watch needs --policy-dir or --policy");
                 free(policy_dir);
                 return -EINVAL;
         }
@@ -164,7 +164,7 @@ int daemon_watch_start(struct daemon *d, char *errbuf, size_t errlen)
                 d->n_watches_open++;
                 r = uv_fs_event_start(&d->watches[i], on_watch_event, dirs[i], 0);
                 if (r < 0)
-                        snprintf(errbuf, errlen, "--watch %s: %s", dirs[i], uv_strerror(r));
+                        snprintf(reterr, reterr_size, "--watch %s: %s", dirs[i], uv_strerror(r));
                 else
                         uv_unref((uv_handle_t *)&d->watches[i]);
         }

@@ -168,7 +168,7 @@ static void take_fds(struct agent_reader *reader, struct msghdr *msg)
                 reader->truncated_fds = true;
 }
 
-int agent_reader_read(struct agent_reader *reader, int sock, char *errbuf, size_t errlen)
+int agent_reader_read(struct agent_reader *reader, int sock, char *reterr, size_t reterr_size)
 {
         if (reader->end)
                 return 1;
@@ -179,14 +179,14 @@ int agent_reader_read(struct agent_reader *reader, int sock, char *errbuf, size_
                 } control;
                 if (reader->len == reader->cap) {
                         if (reader->cap >= AGENT_MAX_MESSAGE) {
-                                snprintf(errbuf, errlen, "message larger than %u bytes",
+                                snprintf(reterr, reterr_size, "message larger than %u bytes",
                                          AGENT_MAX_MESSAGE);
                                 return -EMSGSIZE;
                         }
                         size_t cap = reader->cap ? reader->cap * 2 : 4096;
                         char *grown = realloc(reader->text, cap + 1);
                         if (!grown) {
-                                snprintf(errbuf, errlen, "out of memory");
+                                snprintf(reterr, reterr_size, "out of memory");
                                 return -ENOMEM;
                         }
                         reader->text = grown;
@@ -204,17 +204,17 @@ int agent_reader_read(struct agent_reader *reader, int sock, char *errbuf, size_
                         return 0;
                 if (n < 0) {
                         int r = -errno;
-                        snprintf(errbuf, errlen, "recvmsg: %s", strerror(-r));
+                        snprintf(reterr, reterr_size, "recvmsg: %s", strerror(-r));
                         return r;
                 }
                 take_fds(reader, &msg);
                 if (reader->truncated_fds) {
-                        snprintf(errbuf, errlen, "more descriptors than the %d a message may carry",
-                                 AGENT_MAX_FDS);
+                        snprintf(reterr, reterr_size,
+                                 "more descriptors than the %d a message may carry", AGENT_MAX_FDS);
                         return -EMSGSIZE;
                 }
                 if (n == 0) {
-                        snprintf(errbuf, errlen, "%s",
+                        snprintf(reterr, reterr_size, "%s",
                                  reader->len == 0
                                      ? "connection closed before a message arrived"
                                      : "connection closed in the middle of the message");
@@ -223,7 +223,7 @@ int agent_reader_read(struct agent_reader *reader, int sock, char *errbuf, size_
                 reader->len += (size_t)n;
                 int r = scan_for_end(reader);
                 if (r == -EBADMSG) {
-                        snprintf(errbuf, errlen, "not a JSON object");
+                        snprintf(reterr, reterr_size, "not a JSON object");
                         return r;
                 }
                 if (r == 1)
@@ -231,44 +231,44 @@ int agent_reader_read(struct agent_reader *reader, int sock, char *errbuf, size_
         }
 }
 
-int agent_reader_finish(struct agent_reader *reader, struct agent_message *ret, char *errbuf,
-                        size_t errlen)
+int agent_reader_finish(struct agent_reader *reader, struct agent_message *ret, char *reterr,
+                        size_t reterr_size)
 {
         if (!reader->end) {
-                snprintf(errbuf, errlen, "the message is not complete");
+                snprintf(reterr, reterr_size, "the message is not complete");
                 return -EBADMSG;
         }
-        int r =
-            agent_parse(reader->text, reader->end, reader->fds, reader->n_fds, ret, errbuf, errlen);
+        int r = agent_parse(reader->text, reader->end, reader->fds, reader->n_fds, ret, reterr,
+                            reterr_size);
         /* agent_parse took every descriptor, kept or closed. */
         reader->n_fds = 0;
         return r;
 }
 
-int agent_receive(int sock, struct agent_message *ret, char *errbuf, size_t errlen)
+int agent_receive(int sock, struct agent_message *ret, char *reterr, size_t reterr_size)
 {
         struct agent_reader reader;
         int r;
 
         agent_reader_init(&reader);
-        while ((r = agent_reader_read(&reader, sock, errbuf, errlen)) == 0) {
+        while ((r = agent_reader_read(&reader, sock, reterr, reterr_size)) == 0) {
                 struct pollfd pfd = {.fd = sock, .events = POLLIN};
                 /* Only a non-blocking socket gets here; a peer that stalls
                  * mid-message for 5 s is dropped. */
                 int pr = poll(&pfd, 1, 5000);
                 if (pr == 0) {
-                        snprintf(errbuf, errlen, "peer stalled mid-message");
+                        snprintf(reterr, reterr_size, "peer stalled mid-message");
                         r = -ETIMEDOUT;
                         break;
                 }
                 if (pr < 0 && errno != EINTR) {
                         r = -errno;
-                        snprintf(errbuf, errlen, "poll: %s", strerror(-r));
+                        snprintf(reterr, reterr_size, "poll: %s", strerror(-r));
                         break;
                 }
         }
         if (r == 1)
-                r = agent_reader_finish(&reader, ret, errbuf, errlen);
+                r = agent_reader_finish(&reader, ret, reterr, reterr_size);
         agent_reader_clear(&reader);
         return r;
 }
@@ -280,7 +280,7 @@ static char *dup_string_field(const cJSON *obj, const char *key)
 }
 
 int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct agent_message *ret,
-                char *errbuf, size_t errlen)
+                char *reterr, size_t reterr_size)
 {
         struct agent_message m = {.seccomp_fd = -1};
         cJSON *root = NULL;
@@ -288,16 +288,16 @@ int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct age
 
         root = cJSON_ParseWithLength(text, len);
         if (!cJSON_IsObject(root)) {
-                snprintf(errbuf, errlen, "not a JSON object");
+                snprintf(reterr, reterr_size, "not a JSON object");
                 goto fail;
         }
         const cJSON *fd_names = cJSON_GetObjectItemCaseSensitive(root, "fds");
         if (!cJSON_IsArray(fd_names)) {
-                snprintf(errbuf, errlen, "no \"fds\" array");
+                snprintf(reterr, reterr_size, "no \"fds\" array");
                 goto fail;
         }
         if ((size_t)cJSON_GetArraySize(fd_names) != n_fds) {
-                snprintf(errbuf, errlen, "\"fds\" names %d descriptors but %zu arrived",
+                snprintf(reterr, reterr_size, "\"fds\" names %d descriptors but %zu arrived",
                          cJSON_GetArraySize(fd_names), n_fds);
                 goto fail;
         }
@@ -313,7 +313,7 @@ int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct age
                 i++;
         }
         if (m.seccomp_fd < 0) {
-                snprintf(errbuf, errlen, "no descriptor named \"seccompFd\"");
+                snprintf(reterr, reterr_size, "no descriptor named \"seccompFd\"");
                 goto fail;
         }
         const cJSON *pid = cJSON_GetObjectItemCaseSensitive(root, "pid");
@@ -321,7 +321,7 @@ int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct age
         if (!cJSON_IsNumber(pid) && cJSON_IsObject(state))
                 pid = cJSON_GetObjectItemCaseSensitive(state, "pid");
         if (!cJSON_IsNumber(pid) || pid->valuedouble < 1 || pid->valuedouble > 4194304) {
-                snprintf(errbuf, errlen, "no valid \"pid\"");
+                snprintf(reterr, reterr_size, "no valid \"pid\"");
                 goto fail;
         }
         m.pid = (pid_t)pid->valuedouble;

@@ -63,15 +63,15 @@ void agent_reader_init(struct agent_reader *reader);
  * Reads what the socket has. Returns 1 once the message is complete (then
  * call agent_reader_finish), 0 when the socket has nothing more for now
  * (EAGAIN; call again when it is readable), or a negative errno with a
- * reason in errbuf: -EMSGSIZE (too large, too many descriptors), -EBADMSG
+ * reason in reterr: -EMSGSIZE (too large, too many descriptors), -EBADMSG
  * (not a JSON object, or the peer closed mid-message), -ECONNRESET, ...
  */
-int agent_reader_read(struct agent_reader *reader, int sock, char *errbuf, size_t errlen);
+int agent_reader_read(struct agent_reader *reader, int sock, char *reterr, size_t reterr_size);
 
 /* Parses the complete message (see agent_parse). The reader's descriptors
  * pass to the message or are closed; clear the reader afterwards. */
-int agent_reader_finish(struct agent_reader *reader, struct agent_message *ret, char *errbuf,
-                        size_t errlen);
+int agent_reader_finish(struct agent_reader *reader, struct agent_message *ret, char *reterr,
+                        size_t reterr_size);
 
 /* Closes every descriptor still held and frees the text. */
 void agent_reader_clear(struct agent_reader *reader);
@@ -80,13 +80,13 @@ void agent_reader_clear(struct agent_reader *reader);
  * Reads one whole message from a stream socket (see struct agent_reader),
  * waiting at most 5 s for each piece when the socket is non-blocking. Then
  * parses it, keeps the fd named "seccompFd" and closes every other. On
- * failure closes everything it received and writes a reason to errbuf.
+ * failure closes everything it received and writes a reason to reterr.
  */
-int agent_receive(int sock, struct agent_message *ret, char *errbuf, size_t errlen);
+int agent_receive(int sock, struct agent_message *ret, char *reterr, size_t reterr_size);
 
 /* Parses text with the received fds (which it takes over, keeping only the
  * listener). */
 int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct agent_message *ret,
-                char *errbuf, size_t errlen);
+                char *reterr, size_t reterr_size);
 
 void agent_message_clear(struct agent_message *msg);
