@@ -403,8 +403,9 @@ int scmp_client_request(const char *name, const char *request, char **ret_reply,
         if (r < 0)
                 return error_set(reterr, reterr_size, r, "cannot connect: %s", strerror(-r));
         r = client_new(fd, REQUEST_REPLY_MAX, &c);
-        if (r < 0)
-                return error_set(reterr, reterr_size, r, "cannot connect: %s", strerror(-r));
+        if (r < 0 || !c) /* !c: for the analyser, which cannot tell errno > 0 */
+                return error_set(reterr, reterr_size, r < 0 ? r : -EIO, "cannot connect: %s",
+                                 strerror(r < 0 ? -r : EIO));
         r = scmp_client_send_line(c, request, strlen(request));
         if (r == -EPIPE || r == -ECONNRESET) {
                 /* A server that refused us closed at once, and its reason

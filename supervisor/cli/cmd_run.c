@@ -179,6 +179,13 @@ int cmd_run(int argc, char **argv)
                 status = run_output_failure(&s, why);
                 goto out;
         }
+        const char *control = prompting_control_name(s.prompting);
+        if (control) {
+                /* One line with nothing after the name, easy for scripts
+                 * to take; the command has not run yet (its exec waits
+                 * for the loop). */
+                fprintf(stderr, "scmp-super: control socket: %s\n", control);
+        }
         if (s.daemon_refused)
                 fprintf(stderr, "scmp-super: the daemon at %s did not take the command: %s\n",
                         ro.connect_path, s.refused);

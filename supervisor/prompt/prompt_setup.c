@@ -20,6 +20,7 @@ struct prompting {
         struct prompt_broker *broker;
         struct control_server *control;
         struct prompt_tty *tty;
+        char control_name[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
 int prompt_mode_parse(const char *name, enum prompt_mode *ret_mode)
@@ -180,11 +181,15 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
                 goto fail;
         /* Set before the loop first runs, so before any client is taken. */
         control_server_set_peer_check(p->control, refuse_supervised, NULL);
-        /* One line with nothing after the path, easy for scripts to take. */
-        fprintf(stderr, "scmp-super: control socket: %s\n", path);
+        snprintf(p->control_name, sizeof(p->control_name), "%s", path);
         *ret_prompting = p;
         return 0;
 fail:
         prompting_stop(p);
         return r < 0 ? r : -EINVAL;
+}
+
+const char *prompting_control_name(const struct prompting *p)
+{
+        return p && p->control && p->control_name[0] ? p->control_name : NULL;
 }

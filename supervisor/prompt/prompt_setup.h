@@ -54,6 +54,10 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
                     const struct prompt_config *cfg, struct prompting **ret_prompting, char *reterr,
                     size_t reterr_size);
 
+/* The name the control socket listens on ("@..." for an abstract one), or
+ * NULL when there is none: for the front end to tell the person. */
+const char *prompting_control_name(const struct prompting *p);
+
 /* Stops everything prompting_start() started; call before
  * supervisor_close(), which runs the close callbacks. NULL is fine. */
 void prompting_stop(struct prompting *p);
