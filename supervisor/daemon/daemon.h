@@ -53,7 +53,9 @@ struct daemon_options {
          * changes, as SIGHUP does: a ConfigMap volume is updated in place. */
         bool watch;
         /* Where the daemon's event lines go, one call a line, without the
-         * program's name or a newline (daemon_log.h); NULL: nowhere. */
+         * program's name or a newline (daemon_log.h), from any thread: it
+         * must be thread-safe. NULL: the daemon's own lines go nowhere and
+         * the supervisor's reports to standard error. */
         daemon_log_sink *log_line;
         void *log_ctx;
 };

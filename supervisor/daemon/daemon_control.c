@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* daemon/daemon_control.c: the control socket: prompts, status, who may ask. */
+/* daemon/daemon_control.c: the daemon on the control socket: prompts, status, who may ask. */
 #include "daemon/daemon_internal.h"
 
 #include <errno.h>

@@ -16,7 +16,9 @@
 
 #include "daemon/daemon_limits.h"
 
-/* Where each line goes: the front end's, which may prefix and print it. */
+/* Where each line goes: the front end's, which may prefix and print it.
+ * Called from any thread, concurrently (the supervisor's lanes report
+ * through it too: supervisor_options.say), so it must be thread-safe. */
 typedef void daemon_log_sink(void *ctx, const char *line);
 
 struct daemon_log {

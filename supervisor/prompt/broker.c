@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* prompt/broker.c: the queue of prompts, the hooks that fill it, front ends and the clock. */
+/* prompt/broker.c: the prompt queue and its hooks, front ends, clock (interface: prompt.h). */
 #include "prompt/prompt.h"
 #include "prompt/broker_internal.h"
 #include "base/macros.h"
