@@ -353,10 +353,10 @@ static void assert_resolves(pid_t pid, int dirfd, const char *path, const char *
         char buf[PATH_MAX];
         char expected[PATH_MAX];
 
-        if (expected_in_tmp != NULL)
-                snprintf(expected, sizeof(expected), "%s%s", tmpdir, expected_in_tmp);
-        else
-                snprintf(expected, sizeof(expected), "%s", expected_absolute);
+        int n = expected_in_tmp != NULL
+                    ? snprintf(expected, sizeof(expected), "%s%s", tmpdir, expected_in_tmp)
+                    : snprintf(expected, sizeof(expected), "%s", expected_absolute);
+        assert_true(n >= 0 && (size_t)n < sizeof(expected));
         assert_int_equal(target_resolve_path(pid, dirfd, path, buf, sizeof(buf)), 0);
         assert_string_equal(buf, expected);
 }
@@ -616,7 +616,8 @@ static void assert_path_in_tmp(const char *path, const char *expected_in_tmp)
         char expected[PATH_MAX];
 
         assert_non_null(path);
-        snprintf(expected, sizeof(expected), "%s%s", tmpdir, expected_in_tmp);
+        int n = snprintf(expected, sizeof(expected), "%s%s", tmpdir, expected_in_tmp);
+        assert_true(n >= 0 && (size_t)n < sizeof(expected));
         assert_string_equal(path, expected);
 }
 
