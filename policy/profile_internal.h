@@ -85,6 +85,11 @@ int warn_unknown_keys(struct loader *l, const cJSON *obj, const char *const *kno
 /* Refuses anything but an object as "expected <what>, found <its type>",
  * then warns of its members that are not in known. */
 int expect_object(struct loader *l, const cJSON *obj, const char *what, const char *const *known);
+/* The same, but a field not in known is an error, with the nearest known
+ * name: for the supervisor extension, where a field ignored (a misspelt
+ * "path") would make an allow rule match more than it says. */
+int expect_object_strict(struct loader *l, const cJSON *obj, const char *what,
+                         const char *const *known);
 const char *json_type_name(const cJSON *item);
 int get_u64(struct loader *l, const cJSON *item, uint64_t max, uint64_t *ret);
 

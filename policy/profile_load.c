@@ -145,6 +145,8 @@ int add_located(struct loader *l, char ***list, size_t *n, int at_key, const cha
         return r;
 }
 
+static size_t edit_distance(const char *a, const char *b);
+
 int warn_unknown_keys(struct loader *l, const cJSON *obj, const char *const *known)
 {
         const cJSON *item;
@@ -169,6 +171,36 @@ int expect_object(struct loader *l, const cJSON *obj, const char *what, const ch
         if (!cJSON_IsObject(obj))
                 return fail(l, "expected %s, found %s", what, json_type_name(obj));
         return warn_unknown_keys(l, obj, known);
+}
+
+int expect_object_strict(struct loader *l, const cJSON *obj, const char *what,
+                         const char *const *known)
+{
+        const cJSON *item;
+
+        if (!cJSON_IsObject(obj))
+                return fail(l, "expected %s, found %s", what, json_type_name(obj));
+        cJSON_ArrayForEach(item, obj)
+        {
+                const char *best = NULL;
+                size_t best_distance = 3;
+                bool ok = false;
+                for (size_t i = 0; known[i] && !ok; i++) {
+                        size_t d = edit_distance(known[i], item->string);
+                        ok = d == 0;
+                        if (d < best_distance) {
+                                best_distance = d;
+                                best = known[i];
+                        }
+                }
+                if (ok)
+                        continue;
+                if (best)
+                        return under_key(l, item->string,
+                                         fail(l, "unknown field (did you mean \"%s\"?)", best));
+                return under_key(l, item->string, fail(l, "unknown field"));
+        }
+        return 0;
 }
 
 const char *json_type_name(const cJSON *item)

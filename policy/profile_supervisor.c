@@ -59,7 +59,7 @@ static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule 
 {
         static const char *const known[] = {"family", "cidr", "address", "port", "unix", NULL};
         int r;
-        if ((r = expect_object(l, obj, "an object {family, cidr, port, unix}", known)) < 0)
+        if ((r = expect_object_strict(l, obj, "an object {family, cidr, port, unix}", known)) < 0)
                 return r;
         rule->addr = calloc(1, sizeof(*rule->addr));
         if (!rule->addr)
@@ -165,7 +165,7 @@ static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *ru
         bool alternatives;
         int r;
 
-        if ((r = expect_object(l, obj, "a rule object {syscalls, action, ...}", known)) < 0)
+        if ((r = expect_object_strict(l, obj, "a rule object {syscalls, action, ...}", known)) < 0)
                 return r;
         if ((r = parse_string_field(l, obj, "comment", &rule->comment)) < 0)
                 return r;
@@ -269,7 +269,7 @@ int parse_supervisor(struct loader *l, const cJSON *sup)
         struct policy *p = l->policy;
         int r;
 
-        if ((r = expect_object(l, sup, "an object {defaultAction, rules}", known)) < 0)
+        if ((r = expect_object_strict(l, sup, "an object {defaultAction, rules}", known)) < 0)
                 return r;
         p->have_supervisor = true;
 
