@@ -477,7 +477,7 @@ void decision_log_thread_exit(void)
         thread_log = NULL;
 }
 
-static void write_line(struct log_file *out, const struct decision_log_entry *e, bool timeout)
+static void write_line(struct log_file *out, const struct decision_log_entry *e)
 {
         const struct policy_call *call = e->call;
         const struct policy_decision *d = e->decision;
@@ -529,7 +529,7 @@ static void write_line(struct log_file *out, const struct decision_log_entry *e,
                 PUT_KEY_STRING(l, "address", text);
         syscall_describe_args(call->nr, call->args, put_named_arg, l);
 
-        if (timeout)
+        if (e->deadline)
                 put_timeout(l, d);
         else
                 put_verdict(l, &tl->verdict, d);
@@ -542,12 +542,7 @@ static void write_line(struct log_file *out, const struct decision_log_entry *e,
 
 void decision_log_write(struct log_file *out, const struct decision_log_entry *e)
 {
-        write_line(out, e, false);
-}
-
-void decision_log_write_timeout(struct log_file *out, const struct decision_log_entry *e)
-{
-        write_line(out, e, true);
+        write_line(out, e);
 }
 
 static void on_flush_timer(uv_timer_t *timer)

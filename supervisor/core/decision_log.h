@@ -3,6 +3,7 @@
 
 /* --log: one JSON object per line per supervisor decision. */
 
+#include <stdbool.h>
 #include <uv.h>
 
 #include "policy.h"
@@ -13,6 +14,10 @@ struct decision_log_entry {
         const char *syscall_name; /* the native name of call->nr, or NULL: "?" */
         const struct policy_call *call;
         const struct policy_decision *decision;
+        /* Denied because deciding took too long (reading the target did
+         * not end in time): "rule" is "deadline", and call holds the raw
+         * arguments only. */
+        bool deadline;
 };
 
 /*
@@ -48,8 +53,3 @@ void decision_log_write(struct log_file *out, const struct decision_log_entry *e
 /* Frees what the calling thread kept for making lines: for a thread that
  * logged, before it exits. */
 void decision_log_thread_exit(void);
-
-/* The same for a call denied because deciding it took too long (reading
- * the target did not end in time): "rule" is "deadline". call holds the
- * raw arguments only. */
-void decision_log_write_timeout(struct log_file *out, const struct decision_log_entry *e);

@@ -331,13 +331,7 @@ static void deny_late(struct target *t, const struct lane_slot *slot)
 
         memcpy(call.args, slot->args, sizeof(call.args));
         supervisor_count(t, call.nr, VERDICT_DENY);
-        if (sup->opts.log)
-                decision_log_write_timeout(
-                    sup->opts.log, &(struct decision_log_entry){
-                                       .container = t->id,
-                                       .syscall_name = supervisor_syscall_name(sup, call.nr),
-                                       .call = &call,
-                                       .decision = &d});
+        serve_log(t, &call, &d, true);
         supervisor_say(
             sup,
             "%s: denied %s of pid %d with %s: no decision within %u ms, reading "

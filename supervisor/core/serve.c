@@ -56,19 +56,28 @@ int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
         return r == -ENOENT ? 0 : r;
 }
 
+void serve_log(struct target *t, const struct policy_call *call, const struct policy_decision *d,
+               bool deadline)
+{
+        struct supervisor *sup = t->sup;
+
+        if (!sup->opts.log)
+                return;
+        decision_log_write(
+            sup->opts.log,
+            &(struct decision_log_entry){.container = t->id,
+                                         .syscall_name = supervisor_syscall_name(sup, call->nr),
+                                         .call = call,
+                                         .decision = d,
+                                         .deadline = deadline});
+}
+
 /* Counts, logs and answers a decided call; 0 or a negative errno. */
 int serve_answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
                  const struct policy_call *call, const struct policy_decision *d)
 {
-        struct supervisor *sup = t->sup;
         supervisor_count(t, call->nr, d->verdict);
-        if (sup->opts.log)
-                decision_log_write(sup->opts.log,
-                                   &(struct decision_log_entry){
-                                       .container = t->id,
-                                       .syscall_name = supervisor_syscall_name(sup, call->nr),
-                                       .call = call,
-                                       .decision = d});
+        serve_log(t, call, d, false);
         return serve_respond(t, bufs, id, call, d->verdict, d->errno_value);
 }
 

@@ -33,6 +33,10 @@ void serve_notification(struct target *t, struct notif_buffers *bufs,
  * negative errno, a caller that is gone being no error. */
 int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
                   const struct policy_call *call, enum policy_verdict verdict, int error);
+/* Writes the decision's --log line, if there is a log; deadline: the
+ * watchdog denied it because reading the caller did not end in time. */
+void serve_log(struct target *t, const struct policy_call *call, const struct policy_decision *d,
+               bool deadline);
 /* Counts, logs and answers a decided call; 0 or a negative errno. */
 int serve_answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
                  const struct policy_call *call, const struct policy_decision *d);
