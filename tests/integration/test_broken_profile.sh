@@ -60,6 +60,17 @@ refused "a missing defaultAction" "defaultAction" <<'JSON'
 { "syscalls": [] }
 JSON
 
+# A misspelt field of a supervisor rule would drop its condition and let
+# the allow rule match every path: refused, with the field to write.
+refused "a misspelt supervisor rule field" \
+        'supervisor.rules[0].paths: unknown field (did you mean "path"?)' <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["openat", "open"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "defaultAction": "deny",
+                  "rules": [ { "syscalls": ["openat", "open"], "paths": ["/tmp/**"],
+                               "action": "allow" } ] } }
+JSON
+
 refused "an array instead of an object" "object" <<'JSON'
 []
 JSON
