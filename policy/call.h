@@ -42,6 +42,18 @@ struct policy_call {
 
         bool have_uid;
         uid_t uid; /* real uid of the caller */
+
+        /*
+         * open, openat, creat and openat2 (POLICY_NEED_PATHS decodes it): what
+         * the open asks for, read once. openat2's struct open_how comes from
+         * the caller's memory and is what an emulated open uses. creat is
+         * open(O_CREAT|O_WRONLY|O_TRUNC). Unset when open_how could not be
+         * read: the kernel would fail the call (EFAULT, EINVAL, E2BIG).
+         */
+        bool have_open;
+        uint64_t open_flags;
+        uint64_t open_mode;
+        uint64_t open_resolve;
 };
 
 /* What a decision needs beyond the raw notification. */
@@ -51,3 +63,6 @@ enum policy_need {
         POLICY_NEED_EXE = 1u << 2,
         POLICY_NEED_UID = 1u << 3,
 };
+
+/* Whether nr is open, openat, openat2 or creat (native numbers). */
+bool policy_is_open_call(int nr);

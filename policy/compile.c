@@ -69,6 +69,11 @@ bool policy_changes_root(int nr)
         return nr == __NR_chroot || nr == __NR_pivot_root || nr == __NR_setns;
 }
 
+bool policy_is_open_call(int nr)
+{
+        return nr == __NR_open || nr == __NR_openat || nr == __NR_openat2 || nr == __NR_creat;
+}
+
 bool policy_changes_exe(int nr)
 {
         return nr == __NR_execve || nr == __NR_execveat;

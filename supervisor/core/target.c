@@ -567,6 +567,60 @@ static bool null_path_means_dirfd(int nr, int dirfd)
         return (nr == __NR_utimensat && dirfd != AT_FDCWD) || nr == __NR_fanotify_mark;
 }
 
+#ifndef OPEN_HOW_SIZE_VER0
+#define OPEN_HOW_SIZE_VER0 24
+#endif
+/* How much of a larger struct open_how is read to check that what this
+ * kernel does not know is zero, as the kernel checks (E2BIG otherwise). */
+#define OPEN_HOW_READ_MAX 64
+
+/* open_how as the kernel will read it: flags, mode, resolve, read once. */
+static void decode_open_how(struct policy_call *call)
+{
+        uint64_t how[OPEN_HOW_READ_MAX / sizeof(uint64_t)] = {0};
+        uint64_t size = call->args[3];
+        size_t n = size < sizeof(how) ? (size_t)size : sizeof(how);
+
+        if (size < OPEN_HOW_SIZE_VER0 || size > (uint64_t)sysconf(_SC_PAGESIZE))
+                return; /* EINVAL / E2BIG in the kernel */
+        if (target_read_memory(call->pid, call->args[2], how, n) < 0)
+                return;
+        for (size_t i = OPEN_HOW_SIZE_VER0 / sizeof(uint64_t); i < n / sizeof(uint64_t); i++)
+                if (how[i] != 0)
+                        return;
+        call->open_flags = how[0];
+        call->open_mode = how[1];
+        call->open_resolve = how[2];
+        call->have_open = true;
+}
+
+/* What an open asks for; creat is open with fixed flags. */
+static void decode_open(struct policy_call *call)
+{
+        call->have_open = false;
+        call->open_flags = call->open_mode = call->open_resolve = 0;
+        switch (call->nr) {
+        case __NR_open:
+                call->open_flags = (uint32_t)call->args[1];
+                call->open_mode = (uint32_t)call->args[2];
+                break;
+        case __NR_openat:
+                call->open_flags = (uint32_t)call->args[2];
+                call->open_mode = (uint32_t)call->args[3];
+                break;
+        case __NR_creat:
+                call->open_flags = O_CREAT | O_WRONLY | O_TRUNC;
+                call->open_mode = (uint32_t)call->args[1];
+                break;
+        case __NR_openat2:
+                decode_open_how(call);
+                return;
+        default:
+                return;
+        }
+        call->have_open = true;
+}
+
 static int decode_paths(struct policy_call *call, const struct syscall_desc *desc,
                         struct target_scratch *scratch, bool root_is_ours)
 {
@@ -578,6 +632,7 @@ static int decode_paths(struct policy_call *call, const struct syscall_desc *des
         call->n_paths = 0;
         for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
                 call->paths[i] = NULL;
+        decode_open(call);
 
         for (unsigned i = 0; i < n; i++) {
                 const struct syscall_path_arg *arg = &desc->paths[i];
