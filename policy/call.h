@@ -28,6 +28,12 @@ struct policy_call {
         bool have_paths;
         unsigned n_paths; /* path arguments found, absolute, '\0'-terminated */
         const char *paths[POLICY_CALL_MAX_PATHS];
+        /* The bytes the caller passed, as read (once); NULL where unread.
+         * An allowed call is performed on these, never on a second read. */
+        const char *raw_paths[POLICY_CALL_MAX_PATHS];
+        /* The decision read the paths: an allow is performed on the
+         * caller's behalf (supervisor/act/), not continued. */
+        bool act;
 
         bool have_addr;
         struct sockaddr_storage addr; /* connect, bind, sendto destination */

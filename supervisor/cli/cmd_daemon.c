@@ -211,7 +211,8 @@ int cmd_daemon(int argc, char **argv)
         /* Set up: from here on the daemon only serves, and confines itself
          * to that (supervisor/launch/confine.h): it accepts connections, reloads
          * profiles and may write the log. */
-        r = supervisor_confine(SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS);
+        r = supervisor_confine(SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS |
+                               SUPERVISOR_CONFINE_ACT);
         if (r < 0) {
                 fprintf(stderr, "scmp-super daemon: confining the daemon: %s\n", strerror(-r));
                 daemon_free(d);

@@ -112,8 +112,10 @@ static void lane_unref(struct lane *lane)
                 return;
         pthread_mutex_destroy(&lane->lock);
         notif_buffers_free(&lane->bufs);
-        if (lane->scratch)
+        if (lane->scratch) {
                 exe_cache_free(lane->scratch->exe_cache);
+                target_scratch_release(lane->scratch);
+        }
         free(lane->scratch);
         close(lane->listener);
         free(lane);
@@ -194,7 +196,7 @@ static void on_lane_async(uv_async_t *handle)
                 if (pending_begin(pc) < 0) {
                         struct policy_decision d = pc->decision;
                         d.verdict = VERDICT_DENY;
-                        serve_finish(t, &t->sup->bufs, pc->id, &pc->call, &d);
+                        serve_finish(t, &t->sup->bufs, pc->id, &pc->call, &d, NULL);
                         pending_free(pc);
                 }
         }
@@ -238,6 +240,7 @@ int lane_start(struct target *t)
                 return r;
         }
         lane->scratch->exe_cache = NULL;
+        lane->scratch->decided_held = false;
         if (!handler_installed) {
                 /* No SA_RESTART: the wake-up must end a blocked RECV. */
                 struct sigaction sa = {.sa_handler = lane_wake_handler};
@@ -339,8 +342,8 @@ static void deny_late(struct target *t, const struct lane_slot *slot)
             text_describe_target(t->id, t->pid, who, sizeof(who)),
             supervisor_syscall_name(sup, call.nr), call.pid, e ? e : "?",
             sup->opts.decision_timeout_ms);
-        serve_say_failed(
-            t->sup, serve_respond(t, &sup->bufs, slot->id, &call, VERDICT_DENY, d.errno_value));
+        serve_say_failed(t->sup, serve_respond(t, &sup->bufs, slot->id, &call, VERDICT_DENY,
+                                               d.errno_value, NULL));
 }
 
 static void on_watchdog(uv_timer_t *timer)

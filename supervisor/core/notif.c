@@ -3,6 +3,7 @@
 #include "core/notif.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -78,6 +79,45 @@ int notif_respond_errno(int listener, struct notif_buffers *bufs, uint64_t id, i
         bufs->resp->id = id;
         bufs->resp->error = -error;
         return respond(listener, bufs);
+}
+
+int notif_respond_value(int listener, struct notif_buffers *bufs, uint64_t id, long value)
+{
+        memset(bufs->resp, 0, bufs->resp_size);
+        bufs->resp->id = id;
+        bufs->resp->val = value;
+        return respond(listener, bufs);
+}
+
+int notif_addfd_send(int listener, struct notif_buffers *bufs, uint64_t id, int fd, bool cloexec)
+{
+        struct seccomp_notif_addfd addfd = {
+            .id = id,
+            .flags = SECCOMP_ADDFD_FLAG_SEND,
+            .srcfd = (uint32_t)fd,
+            .newfd_flags = cloexec ? O_CLOEXEC : 0,
+        };
+        static bool no_send;
+        int r;
+
+        if (!__atomic_load_n(&no_send, __ATOMIC_RELAXED)) {
+                do
+                        r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+                while (r < 0 && errno == EINTR);
+                if (r >= 0)
+                        return 0;
+                if (errno != EINVAL)
+                        return errno == ENOENT ? -ENOENT
+                                               : notif_respond_errno(listener, bufs, id, errno);
+                __atomic_store_n(&no_send, true, __ATOMIC_RELAXED);
+        }
+        addfd.flags = 0;
+        do
+                r = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+                return errno == ENOENT ? -ENOENT : notif_respond_errno(listener, bufs, id, errno);
+        return notif_respond_value(listener, bufs, id, r);
 }
 
 int notif_id_valid(int listener, uint64_t id)

@@ -14,6 +14,12 @@
 #ifndef SECCOMP_USER_NOTIF_FLAG_CONTINUE
 #define SECCOMP_USER_NOTIF_FLAG_CONTINUE (1UL << 0)
 #endif
+#ifndef SECCOMP_ADDFD_FLAG_SETFD
+#define SECCOMP_ADDFD_FLAG_SETFD (1UL << 0)
+#endif
+#ifndef SECCOMP_ADDFD_FLAG_SEND
+#define SECCOMP_ADDFD_FLAG_SEND (1UL << 1)
+#endif
 #ifndef SECCOMP_IOCTL_NOTIF_ADDFD
 #define SECCOMP_IOCTL_NOTIF_ADDFD SECCOMP_IOW(3, struct seccomp_notif_addfd)
 #endif
@@ -48,6 +54,12 @@ int notif_receive(int listener, struct notif_buffers *bufs);
 /* Responses. -ENOENT: the target died or was interrupted; not an error. */
 int notif_respond_continue(int listener, struct notif_buffers *bufs, uint64_t id);
 int notif_respond_errno(int listener, struct notif_buffers *bufs, uint64_t id, int error);
+/* The call returns value, as if the kernel had run it. */
+int notif_respond_value(int listener, struct notif_buffers *bufs, uint64_t id, long value);
+/* The call returns a new descriptor in the caller, a copy of our fd
+ * (SECCOMP_IOCTL_NOTIF_ADDFD, with SEND where the kernel has it: Linux
+ * 5.14; before, the number is sent in a second step). */
+int notif_addfd_send(int listener, struct notif_buffers *bufs, uint64_t id, int fd, bool cloexec);
 
 /* 0 while the notification is still pending; -ENOENT once it is not. Every
  * read of target memory must be followed by this before its bytes are used,

@@ -8,8 +8,10 @@
 
 void pending_free(struct pending_call *pc)
 {
-        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
+        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
                 free(pc->paths[i]);
+                free(pc->raw_paths[i]);
+        }
         free(pc->exe);
         target_details_clear(&pc->details);
         free(pc);
@@ -51,6 +53,9 @@ struct pending_call *pending_new(struct target *t, uint64_t id, const struct pol
         for (unsigned i = 0; i < call->n_paths && i < POLICY_CALL_MAX_PATHS; i++) {
                 pc->paths[i] = dup_or_null(call->paths[i], &failed);
                 pc->call.paths[i] = pc->paths[i];
+                /* What an allow will be performed on (act/), as read. */
+                pc->raw_paths[i] = dup_or_null(call->raw_paths[i], &failed);
+                pc->call.raw_paths[i] = pc->raw_paths[i];
         }
         pc->exe = dup_or_null(call->have_exe ? call->exe : NULL, &failed);
         pc->call.exe = pc->exe;
@@ -88,7 +93,7 @@ int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, in
         d.verdict = verdict == VERDICT_PROMPT ? VERDICT_DENY : verdict;
         d.errno_value = error;
         pending_unlink(pc);
-        int r = serve_answer(t, &t->sup->bufs, pc->id, &pc->call, &d);
+        int r = serve_answer(t, &t->sup->bufs, pc->id, &pc->call, &d, NULL);
         pending_free(pc);
         return r;
 }

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "act/act.h"
 #include "core/decision_log.h"
 
 /* Kills the process the notification came from. The tgid is read while the
@@ -28,14 +29,55 @@ static void kill_caller(struct target *t, pid_t tid, uint64_t id)
         close(pidfd);
 }
 
+/*
+ * Performs an allowed call whose decision read its paths (act/), and
+ * answers it with what the call came to. decided: the resolutions the
+ * decision was made on, still held by the thread that made it, or NULL.
+ */
+static int serve_perform(struct target *t, struct notif_buffers *bufs, uint64_t id,
+                         const struct policy_call *call, struct act_resolved *decided)
+{
+        struct act_result res;
+        bool root_is_ours = __atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE);
+        int r = act_perform(call, decided, root_is_ours, target_read_string, &res);
+
+        if (r < 0) {
+                if (r != -ESRCH)
+                        supervisor_say(t->sup, "performing %s for pid %d: %s; refused",
+                                       supervisor_syscall_name(t->sup, call->nr), (int)call->pid,
+                                       strerror(-r));
+                return notif_respond_errno(t->listener, bufs, id, r == -ESRCH ? EPERM : -r);
+        }
+        switch (res.kind) {
+        case ACT_ANSWER_ERROR:
+                return notif_respond_errno(t->listener, bufs, id, res.error);
+        case ACT_ANSWER_VALUE:
+                return notif_respond_value(t->listener, bufs, id, res.value);
+        case ACT_ANSWER_FD:
+                r = notif_addfd_send(t->listener, bufs, id, res.fd, res.cloexec);
+                close(res.fd);
+                return r;
+        case ACT_ANSWER_CONTINUE:
+        default:
+                return notif_respond_continue(t->listener, bufs, id);
+        }
+}
+
 int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
-                  const struct policy_call *call, enum policy_verdict verdict, int error)
+                  const struct policy_call *call, enum policy_verdict verdict, int error,
+                  struct target_scratch *scratch)
 {
         int r;
 
         switch (verdict) {
         case VERDICT_ALLOW:
         case VERDICT_LOG:
+                if (call->act && act_performs(call->nr)) {
+                        r = serve_perform(t, bufs, id, call,
+                                          scratch && scratch->decided_id == id ? scratch->decided
+                                                                               : NULL);
+                        break;
+                }
                 /* Before the call can complete: from now on paths are
                  * resolved against the root the target really has. */
                 if (policy_changes_root(call->nr))
@@ -74,11 +116,12 @@ void serve_log(struct target *t, const struct policy_call *call, const struct po
 
 /* Counts, logs and answers a decided call; 0 or a negative errno. */
 int serve_answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
-                 const struct policy_call *call, const struct policy_decision *d)
+                 const struct policy_call *call, const struct policy_decision *d,
+                 struct target_scratch *scratch)
 {
         supervisor_count(t, call->nr, d->verdict);
         serve_log(t, call, d, false);
-        return serve_respond(t, bufs, id, call, d->verdict, d->errno_value);
+        return serve_respond(t, bufs, id, call, d->verdict, d->errno_value, scratch);
 }
 
 void serve_say_failed(const struct supervisor *sup, int r)
@@ -88,9 +131,10 @@ void serve_say_failed(const struct supervisor *sup, int r)
 }
 
 void serve_finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
-                  const struct policy_call *call, const struct policy_decision *d)
+                  const struct policy_call *call, const struct policy_decision *d,
+                  struct target_scratch *scratch)
 {
-        serve_say_failed(t->sup, serve_answer(t, bufs, id, call, d));
+        serve_say_failed(t->sup, serve_answer(t, bufs, id, call, d, scratch));
 }
 
 /*
@@ -217,10 +261,21 @@ static bool read_call(struct target *t, int listener, uint64_t id, struct policy
         return true;
 }
 
+static void serve_decide(struct target *t, struct notif_buffers *bufs,
+                         struct target_scratch *scratch, struct lane *lane);
+
 /* Decides and answers the notification just received into bufs. On a lane
- * thread (lane set), a call that needs the loop (a prompt) is handed over. */
+ * thread (lane set), a call that needs the loop (a prompt) is handed over.
+ * What the call's paths resolved to is let go once it is answered. */
 void serve_notification(struct target *t, struct notif_buffers *bufs,
                         struct target_scratch *scratch, struct lane *lane)
+{
+        serve_decide(t, bufs, scratch, lane);
+        target_scratch_release(scratch);
+}
+
+static void serve_decide(struct target *t, struct notif_buffers *bufs,
+                         struct target_scratch *scratch, struct lane *lane)
 {
         struct supervisor *sup = t->sup;
         const struct seccomp_notif *req = bufs->req;
@@ -231,14 +286,15 @@ void serve_notification(struct target *t, struct notif_buffers *bufs,
         struct policy_decision d;
 
         if (!call_from_request(sup, req, &call)) {
-                serve_say_failed(t->sup,
-                                 serve_respond(t, bufs, req->id, &call, VERDICT_DENY, ENOSYS));
+                serve_say_failed(
+                    t->sup, serve_respond(t, bufs, req->id, &call, VERDICT_DENY, ENOSYS, NULL));
                 return;
         }
         if (t->launcher_exec_pending && call.pid == t->pid && call.nr == __NR_execve) {
                 /* Our own exec of the command: allowed exactly once. */
                 t->launcher_exec_pending = false;
-                serve_say_failed(t->sup, serve_respond(t, bufs, req->id, &call, VERDICT_ALLOW, 0));
+                serve_say_failed(t->sup,
+                                 serve_respond(t, bufs, req->id, &call, VERDICT_ALLOW, 0, NULL));
                 return;
         }
         if (policy_changes_exe(call.nr))
@@ -251,6 +307,11 @@ void serve_notification(struct target *t, struct notif_buffers *bufs,
                        scratch, lane))
                 return;
         policy_decide_notified(policy, &route, &call, &d);
+        /* An allow that read the caller's paths is performed for it, on
+         * the files decided; trace records, and lets the kernel run what
+         * it records. */
+        call.act = call.have_paths && !sup->observer.observe &&
+                   (policy_route_needs(policy, &route, call.nr) & POLICY_NEED_PATHS);
         if (sup->observer.observe)
                 sup->observer.observe(sup->observer.ctx, t, req->id, &call, &d);
         /* The decider goes when the prompt broker closes, which a lane may
@@ -268,9 +329,9 @@ void serve_notification(struct target *t, struct notif_buffers *bufs,
                 /* Routed to us for our own reasons and answered as the
                  * kernel would have: the kernel's decision, not ours, so
                  * neither counted nor logged. */
-                serve_say_failed(t->sup,
-                                 serve_respond(t, bufs, req->id, &call, d.verdict, d.errno_value));
+                serve_say_failed(t->sup, serve_respond(t, bufs, req->id, &call, d.verdict,
+                                                       d.errno_value, scratch));
                 return;
         }
-        serve_finish(t, bufs, req->id, &call, &d);
+        serve_finish(t, bufs, req->id, &call, &d, scratch);
 }

@@ -32,17 +32,20 @@ void serve_notification(struct target *t, struct notif_buffers *bufs,
 /* Answers notification id with verdict (error for a denial); 0 or a
  * negative errno, a caller that is gone being no error. */
 int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
-                  const struct policy_call *call, enum policy_verdict verdict, int error);
+                  const struct policy_call *call, enum policy_verdict verdict, int error,
+                  struct target_scratch *scratch);
 /* Writes the decision's --log line, if there is a log; deadline: the
  * watchdog denied it because reading the caller did not end in time. */
 void serve_log(struct target *t, const struct policy_call *call, const struct policy_decision *d,
                bool deadline);
 /* Counts, logs and answers a decided call; 0 or a negative errno. */
 int serve_answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
-                 const struct policy_call *call, const struct policy_decision *d);
+                 const struct policy_call *call, const struct policy_decision *d,
+                 struct target_scratch *scratch);
 /* The same, saying so if answering failed. */
 void serve_finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
-                  const struct policy_call *call, const struct policy_decision *d);
+                  const struct policy_call *call, const struct policy_decision *d,
+                  struct target_scratch *scratch);
 void serve_say_failed(const struct supervisor *sup, int r);
 
 /* pending.c */

@@ -621,17 +621,38 @@ static void decode_open(struct policy_call *call)
         call->have_open = true;
 }
 
+void target_scratch_release(struct target_scratch *scratch)
+{
+        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
+                if (scratch->decided_held)
+                        act_resolved_clear(&scratch->decided[i]);
+                scratch->decided[i] = (struct act_resolved)ACT_RESOLVED_INIT;
+        }
+        scratch->decided_held = true;
+        scratch->decided_id = 0;
+}
+
+/*
+ * The paths of the call, read once and resolved as the kernel will resolve
+ * them for the caller (act/resolve.c): the file's checked name goes to the
+ * rules, the descriptors stay in scratch->decided for performing an
+ * allowed call on the very files decided.
+ */
 static int decode_paths(struct policy_call *call, const struct syscall_desc *desc,
-                        struct target_scratch *scratch, bool root_is_ours)
+                        struct target_scratch *scratch, bool root_is_ours, uint64_t notif_id)
 {
         unsigned n = desc != NULL ? desc->n_paths : 0;
+        struct act_view view = {.root_fd = -1};
+        bool view_open = false;
+        int r = 0;
 
         if (n > POLICY_CALL_MAX_PATHS)
                 n = POLICY_CALL_MAX_PATHS;
 
+        target_scratch_release(scratch);
         call->n_paths = 0;
         for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
-                call->paths[i] = NULL;
+                call->paths[i] = call->raw_paths[i] = NULL;
         decode_open(call);
 
         for (unsigned i = 0; i < n; i++) {
@@ -639,25 +660,48 @@ static int decode_paths(struct policy_call *call, const struct syscall_desc *des
                 uint64_t addr = call->args[arg->path_index];
                 int dirfd =
                     arg->dirfd_index >= 0 ? arg_as_int(call->args[arg->dirfd_index]) : AT_FDCWD;
-                int r;
+                struct act_resolved *res = &scratch->decided[i];
 
                 if (addr == 0 && null_path_means_dirfd(call->nr, dirfd)) {
-                        scratch->raw[0] = '\0';
+                        scratch->raw[i][0] = '\0';
                         r = 0;
                 } else {
-                        r = target_read_string(call->pid, addr, scratch->raw, sizeof(scratch->raw));
+                        r = target_read_string(call->pid, addr, scratch->raw[i],
+                                               sizeof(scratch->raw[i]));
                 }
-                if (r == 0)
-                        r = resolve_path(call->pid, root_is_ours, dirfd, scratch->raw,
-                                         scratch->paths[i], sizeof(scratch->paths[i]));
-                if (r == 0)
+                if (r < 0) {
+                        if (!is_bad_argument(r))
+                                goto out;
+                        /* Unreadable: no name, no raw bytes, and the
+                         * kernel's own answer if it is allowed. */
+                        res->error = -r;
+                        r = 0;
+                        continue;
+                }
+                call->raw_paths[i] = scratch->raw[i];
+                if (!view_open) {
+                        r = act_view_open(&view, call->pid, root_is_ours);
+                        if (r < 0)
+                                goto out;
+                        view_open = true;
+                }
+                r = act_resolve_call(&view, call, i, res);
+                if (r < 0)
+                        goto out;
+                if (res->named) {
+                        memcpy(scratch->paths[i], res->name, strlen(res->name) + 1);
                         call->paths[i] = scratch->paths[i];
-                else if (!is_bad_argument(r))
-                        return r;
+                }
         }
+        scratch->decided_id = notif_id;
         call->n_paths = n;
         call->have_paths = true;
-        return 0;
+out:
+        if (view_open)
+                act_view_close(&view);
+        if (r < 0)
+                target_scratch_release(scratch);
+        return r;
 }
 
 /*
@@ -716,7 +760,7 @@ static int decode_addr(struct policy_call *call, const struct syscall_desc *desc
 /* The arguments' part of decode(): paths and socket addresses, from the
  * x86_64 layouts the table describes; -EOPNOTSUPP for other calls. */
 static int decode_arguments(struct policy_call *call, unsigned needs,
-                            struct target_scratch *scratch, bool *ret_read)
+                            struct target_scratch *scratch, bool *ret_read, uint64_t notif_id)
 {
         bool root_is_ours = (needs & TARGET_DECODE_ROOT_IS_OURS) != 0;
         int r;
@@ -726,7 +770,7 @@ static int decode_arguments(struct policy_call *call, unsigned needs,
         const struct syscall_desc *desc = syscall_desc_get(call->nr);
         if (needs & POLICY_NEED_PATHS) {
                 *ret_read |= desc != NULL && desc->n_paths > 0;
-                r = decode_paths(call, desc, scratch, root_is_ours);
+                r = decode_paths(call, desc, scratch, root_is_ours, notif_id);
                 if (r < 0)
                         return r;
         }
@@ -746,13 +790,13 @@ static int decode_arguments(struct policy_call *call, unsigned needs,
  * the paths of every call, and must not change what a rule on the
  * executable decides. */
 static int decode(struct policy_call *call, unsigned needs, struct target_scratch *scratch,
-                  bool *ret_read)
+                  bool *ret_read, uint64_t notif_id)
 {
         int r, arguments = 0;
 
         *ret_read = false;
         if (needs & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) {
-                arguments = decode_arguments(call, needs, scratch, ret_read);
+                arguments = decode_arguments(call, needs, scratch, ret_read, notif_id);
                 if (arguments < 0 && arguments != -EOPNOTSUPP)
                         return arguments;
         }
@@ -784,7 +828,7 @@ int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *c
         bool read;
         int r, valid;
 
-        r = decode(call, needs, scratch, &read);
+        r = decode(call, needs, scratch, &read, notif_id);
         if (listener_fd < 0 || !read)
                 return r;
         /*

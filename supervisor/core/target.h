@@ -30,6 +30,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "act/act.h"
 #include "call.h"
 #include "core/exe_cache.h"
 
@@ -136,7 +137,13 @@ void target_details_clear(struct target_details *details);
  */
 struct target_scratch {
         char paths[POLICY_CALL_MAX_PATHS][PATH_MAX];
-        char raw[PATH_MAX];
+        char raw[POLICY_CALL_MAX_PATHS][PATH_MAX];
+        /* The files the paths resolved to (act/act.h), held open until the
+         * next call: an allowed call of notification decided_id is
+         * performed on them. decided_id 0: none held. */
+        struct act_resolved decided[POLICY_CALL_MAX_PATHS];
+        uint64_t decided_id;
+        bool decided_held; /* decided[] is initialised (a zeroed scratch is not) */
         char exe[PATH_MAX];
         char unix_path[PATH_MAX];
         /* Executables by thread, when the owner of this scratch receives all
@@ -181,6 +188,9 @@ struct target_scratch {
  * pivot_root and setns to the supervisor, none of them allowed yet), so
  * paths are resolved without reading /proc/PID/root. */
 #define TARGET_DECODE_ROOT_IS_OURS (1u << 16)
+
+/* Closes what scratch holds of the last call (safe on a zeroed scratch). */
+void target_scratch_release(struct target_scratch *scratch);
 
 int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *call, unsigned needs,
                        struct target_scratch *scratch);

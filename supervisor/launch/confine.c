@@ -175,6 +175,14 @@ static const char *const write_allowed[] = {
     "umask",
 };
 
+/* Allowed with SUPERVISOR_CONFINE_ACT: every call act/perform.c makes for
+ * a target, and the credential changes around them (act/creds.c). */
+static const char *const act_allowed[] = {
+    "renameat",  "renameat2", "unlinkat",  "mkdirat",  "mknodat",   "linkat",
+    "symlinkat", "fchmodat",  "chmod",     "fchownat", "ftruncate", "umask",
+    "setfsuid",  "setfsgid",  "setgroups", "capget",   "getgroups", "capset",
+};
+
 /* Allowed with SUPERVISOR_CONFINE_SOCKETS. */
 static const char *const socket_allowed[] = {
     "socket", "socketpair", "connect", "bind", "listen", "accept", "accept4", "setsockopt",
@@ -242,7 +250,7 @@ static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features, int pty
 
         /* Reading /proc and the profile: only read-only opens, unless the
          * caller writes files. */
-        if (features & SUPERVISOR_CONFINE_WRITE) {
+        if (features & (SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_ACT)) {
                 r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 0);
                 if (r == 0)
                         r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 0);
@@ -254,9 +262,18 @@ static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features, int pty
                                              SCMP_A1(SCMP_CMP_MASKED_EQ, WRITE_OPEN_FLAGS, 0));
         }
         /* openat2 could say the same in a struct the filter cannot read;
-         * ENOSYS makes glibc and libuv use openat. */
-        if (r == 0)
+         * ENOSYS makes glibc and libuv use openat. Performing allowed
+         * opens for targets needs it, and any open. */
+        if (r == 0 && (features & SUPERVISOR_CONFINE_ACT)) {
+                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat2), 0);
+                /* A lane stops sharing its fs_struct to take on a
+                 * caller's umask; nothing else is unshared. */
+                if (r == 0)
+                        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unshare), 1,
+                                             SCMP_A0(SCMP_CMP_EQ, CLONE_FS, 0));
+        } else if (r == 0) {
                 r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0);
+        }
 
         /* Threads only: starting processes is no part of serving targets,
          * and a forked child could be made to do what we may not. clone3 passes its flags in memory
@@ -396,6 +413,8 @@ static int confine(unsigned features, int pty_master)
         if (r == 0 && (features & SUPERVISOR_CONFINE_WRITE))
                 r = allow_names(ctx, write_allowed,
                                 sizeof(write_allowed) / sizeof(write_allowed[0]));
+        if (r == 0 && (features & SUPERVISOR_CONFINE_ACT))
+                r = allow_names(ctx, act_allowed, sizeof(act_allowed) / sizeof(act_allowed[0]));
         if (r == 0 && (features & SUPERVISOR_CONFINE_SOCKETS))
                 r = allow_names(ctx, socket_allowed,
                                 sizeof(socket_allowed) / sizeof(socket_allowed[0]));

@@ -40,6 +40,10 @@ enum supervisor_confine_feature {
         /* Accept and make socket connections (the control socket, the
          * daemon's listener). */
         SUPERVISOR_CONFINE_SOCKETS = 1u << 1,
+        /* Perform allowed file calls for targets (act/): open any file
+         * (openat2), create, change and remove names, and take on a
+         * caller's filesystem credentials for the length of one call. */
+        SUPERVISOR_CONFINE_ACT = 1u << 2,
 };
 
 /*

@@ -274,6 +274,15 @@ static int hand_to_daemon(struct run_session *s)
         return 0;
 }
 
+/* Whether the supervisor will perform allowed file calls for the command
+ * (act/): its rules read paths, and no observer (trace) lets the kernel
+ * run what it records. With --connect the daemon serves the command. */
+static bool run_session_performs(const struct run_session *s)
+{
+        return !s->opts.connect_path && !s->sup.observer.observe &&
+               (policy_needs_any(s->policy) & POLICY_NEED_PATHS);
+}
+
 int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
 {
         const struct run_session_options *o = &s->opts;
@@ -326,7 +335,8 @@ int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
          * writes the profile on "forever" answers. */
         unsigned features =
             o->confine_features |
-            (s->prompting ? SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS : 0);
+            (s->prompting ? SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS : 0) |
+            (run_session_performs(s) ? SUPERVISOR_CONFINE_ACT : 0);
         r = s->relay ? supervisor_confine_with_pty(features, pty_relay_master(s->relay))
                      : supervisor_confine(features);
         if (r < 0) {

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+/*
+ * Acting on the caller's behalf: finding the file a path names as the
+ * kernel will find it for the caller, and performing an allowed call on
+ * that file ourselves, so that no thread of the caller can change which
+ * file it touches after we looked.
+ *
+ * seccomp_unotify(2): a supervisor that decides on a pointer argument and
+ * answers CONTINUE lets the kernel read the argument again. Here the path
+ * bytes are read once (core/target.c), resolved once from descriptors
+ * taken once (the caller's root, cwd or dirfd through /proc/TID), and an
+ * allowed open is performed by us and its descriptor handed over with
+ * SECCOMP_IOCTL_NOTIF_ADDFD; an allowed mkdir, unlink, rename, ... is
+ * performed on the directory descriptor the resolution ended in. Both run
+ * with the caller's filesystem credentials (act/creds.c).
+ *
+ * What cannot be performed for the caller (execve, chdir, stat, ...) is
+ * still resolved this way and answered CONTINUE: SECURITY.md lists each
+ * with its window.
+ */
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "call.h"
+
+/* The identity of an open file: which mount, which inode. */
+struct act_file_id {
+        uint64_t mnt_id;
+        uint64_t dev;
+        uint64_t ino;
+};
+
+/*
+ * The caller's view of the filesystem, taken once per call: its root
+ * directory (an O_PATH descriptor of /proc/TID/root) and that root's name
+ * in our own view, which prefixes every name we give a file.
+ */
+struct act_view {
+        pid_t tid;
+        int root_fd;
+        struct act_file_id root_id;
+        char prefix[PATH_MAX]; /* "" when the caller's root is ours */
+        size_t prefix_len;
+};
+
+/* How the last component is looked up (the call's own semantics). */
+enum {
+        ACT_NOFOLLOW = 1u << 0,      /* a trailing symlink is the object (O_NOFOLLOW, l*, unlink) */
+        ACT_EMPTY_PATH = 1u << 1,    /* "" names the dirfd itself (AT_EMPTY_PATH) */
+        ACT_IN_ROOT = 1u << 2,       /* openat2 RESOLVE_IN_ROOT: the dirfd is the root */
+        ACT_BENEATH = 1u << 3,       /* openat2 RESOLVE_BENEATH: EXDEV above the dirfd */
+        ACT_NO_SYMLINKS = 1u << 4,   /* openat2 RESOLVE_NO_SYMLINKS: ELOOP at any symlink */
+        ACT_NO_MAGICLINKS = 1u << 5, /* openat2 RESOLVE_NO_MAGICLINKS: ELOOP at /proc links */
+};
+
+/*
+ * The outcome of one resolution. The object is (dir_fd, last) when the
+ * path ends in a name (the usual case: the name need not exist), or obj_fd
+ * alone when it ends in a directory itself or a /proc magic link ("/",
+ * "..", "/proc/self/fd/3"). Descriptors are O_PATH and ours to close
+ * (act_resolved_clear()).
+ *
+ * name is the file's name in our view (prefix + the path inside the
+ * caller's root), with no symlink, "." or ".." in it; named says it is
+ * true: checked by looking it up again from the root without following
+ * anything and finding the same directory. A file that cannot be named
+ * inside the caller's root (under a detached mount, in another mount
+ * namespace, a deleted directory) is unnamed: rules see no path, which
+ * meets every deny and prompt rule and no allow rule. A pipe or socket
+ * reached through /proc/PID/fd is named as the kernel names it
+ * ("pipe:[123]"), which no path glob matches.
+ *
+ * error is what the kernel would answer the lookup with (ENOENT for a
+ * missing directory on the way, ENOTDIR, ELOOP, EACCES, ...), 0 when the
+ * lookup gets to the object. name is still filled as far as it goes, so a
+ * failing call is decided and logged on a meaningful name.
+ */
+struct act_resolved {
+        int dir_fd;
+        int obj_fd;
+        char last[NAME_MAX + 1];
+        bool must_be_dir; /* the path ended in '/' */
+        bool exists;      /* (dir_fd, last) named something when we looked */
+        bool named;
+        int error;
+        char name[PATH_MAX];
+};
+
+#define ACT_RESOLVED_INIT                                                                          \
+        {                                                                                          \
+                .dir_fd = -1, .obj_fd = -1                                                         \
+        }
+
+/* Opens the caller's view: /proc/TID/root, or our own root when
+ * root_is_ours. 0, -ESRCH when the caller is gone, or a negative errno. */
+int act_view_open(struct act_view *v, pid_t tid, bool root_is_ours);
+void act_view_close(struct act_view *v);
+
+/*
+ * Resolves path for the caller as the kernel will: absolute against its
+ * root, relative against its cwd (dirfd AT_FDCWD) or its descriptor dirfd,
+ * following symlinks (at most 40), ".." never above the root, /proc/self
+ * and /proc/thread-self meaning the caller, other /proc magic links
+ * followed to what they name for the caller. flags: ACT_*.
+ *
+ * Returns 0 with *ret filled (look at ret->error and ret->named); a
+ * negative errno only when the supervisor itself failed (ENOMEM, the
+ * caller gone: -ESRCH).
+ */
+int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
+                struct act_resolved *ret);
+void act_resolved_clear(struct act_resolved *r);
+
+/* The ACT_* flags of a path argument of call nr with the given arguments:
+ * which of its paths follow a trailing symlink. */
+unsigned act_lookup_flags(const struct policy_call *call, unsigned path_index);
+
+/* Whether an allowed call nr is performed by us rather than continued. */
+bool act_performs(int nr);
+
+/* What the caller's call comes back with. */
+struct act_result {
+        enum {
+                ACT_ANSWER_CONTINUE, /* not ours to perform: let the kernel run it */
+                ACT_ANSWER_ERROR,    /* fails with error */
+                ACT_ANSWER_VALUE,    /* returns value */
+                ACT_ANSWER_FD,       /* returns fd (ours: hand it over, then close it) */
+        } kind;
+        int error;
+        long value;
+        int fd;
+        bool cloexec;
+};
+
+/* How act_perform() reads a string argument it does not resolve (the
+ * target of symlink): core/target.c's target_read_string(). */
+typedef int (*act_read_string_fn)(pid_t pid, uint64_t addr, char *buf, size_t size);
+
+/*
+ * Performs the allowed call (act_performs()) on the caller's behalf, with
+ * its credentials, on the files named by call->paths[] (the names the
+ * decision was made on), and says how to answer it in *ret. decided[] are
+ * the resolutions the decision was made on, still open, or NULL (a prompt
+ * answered later): when NULL, or when the caller's credentials differ from
+ * ours, the paths are looked up again from call->raw_paths[] as the caller,
+ * and a name that changed since the decision fails the call with EAGAIN.
+ * Returns 0, or a negative errno when it could not act at all (-ESRCH: the
+ * caller is gone; -EPERM: its credentials cannot be taken on), which the
+ * caller answers with a refusal.
+ */
+int act_perform(const struct policy_call *call, struct act_resolved decided[], bool root_is_ours,
+                act_read_string_fn read_string, struct act_result *ret);
+
+/* Resolves path argument i of call (from call->raw_paths[i]). */
+int act_resolve_call(struct act_view *v, const struct policy_call *call, unsigned i,
+                     struct act_resolved *ret);
