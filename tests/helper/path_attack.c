@@ -431,6 +431,27 @@ static bool race_going(void)
         return !atomic_load_explicit(&race.stop, memory_order_relaxed);
 }
 
+/*
+ * How long the flipper keeps one state: from nothing to about 2^16 spins,
+ * log-uniformly at random. A flipper that only ever flips as fast as it can
+ * mostly loses to the scheduler on a small machine; one with a fixed pace
+ * fits one machine's window between the supervisor's read and the kernel's.
+ * Holds of every length make the race land on any machine. A pace, not a
+ * synchronisation: nothing waits for anything.
+ */
+static void hold(void)
+{
+        static __thread uint32_t x = 2463534242u;
+        uint32_t spins;
+
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        spins = 1u << (x % 17);
+        for (uint32_t i = 0; i < spins; i++)
+                __asm__ volatile("" ::: "memory");
+}
+
 static void *flip_bytes(void *unused)
 {
         (void)unused;
@@ -440,8 +461,10 @@ static void *flip_bytes(void *unused)
                 /* Both copies must happen: with equal lengths the first
                  * would otherwise be a dead store. */
                 __asm__ volatile("" ::: "memory");
+                hold();
                 memcpy(race.buf, race.b, race.len);
                 __asm__ volatile("" ::: "memory");
+                hold();
         }
         return NULL;
 }
@@ -451,9 +474,15 @@ static void *flip_cwd(void *unused)
         (void)unused;
         race_started();
         while (race_going()) {
-                if (fchdir(race.fd_a) < 0 || fchdir(race.fd_b) < 0)
-                        usage_error("race-cwd: fchdir: %s", strerror(errno));
+                if (fchdir(race.fd_a) < 0)
+                        break;
+                hold();
+                if (fchdir(race.fd_b) < 0)
+                        break;
+                hold();
         }
+        if (race_going())
+                usage_error("race-cwd: fchdir: %s", strerror(errno));
         return NULL;
 }
 
@@ -462,10 +491,15 @@ static void *flip_dirfd(void *unused)
         (void)unused;
         race_started();
         while (race_going()) {
-                if (dup3(race.fd_a, race.fixed, O_CLOEXEC) < 0 ||
-                    dup3(race.fd_b, race.fixed, O_CLOEXEC) < 0)
-                        usage_error("race-dirfd: dup3: %s", strerror(errno));
+                if (dup3(race.fd_a, race.fixed, O_CLOEXEC) < 0)
+                        break;
+                hold();
+                if (dup3(race.fd_b, race.fixed, O_CLOEXEC) < 0)
+                        break;
+                hold();
         }
+        if (race_going())
+                usage_error("race-dirfd: dup3: %s", strerror(errno));
         return NULL;
 }
 
