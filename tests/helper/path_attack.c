@@ -374,7 +374,7 @@ static void report_change(const char *verb, long r, const char *path)
 
         if (r < 0)
                 say("%s: %s", verb, errno_name(errno));
-        else if (show == SHOW_MODE && lstat(path, &st) == 0)
+        else if (show == SHOW_MODE && path && lstat(path, &st) == 0)
                 say("mode: %04o", (unsigned)(st.st_mode & 07777));
         else
                 say("%s: OK", verb);
