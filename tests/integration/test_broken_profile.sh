@@ -176,6 +176,9 @@ run_sup run --policy "$TMP/walkaround.json" -- "$TRY" open "$MARKER" wronly,crea
 expect "run without --strict: the command runs" 0 "open: OK"
 assert_not_contains "run without --strict: not a word of it" "walked around" "$ERR"
 assert_eq "run without --strict: the marker is there" "exists" "$(exists "$MARKER")"
+run_sup run --verbose --policy "$TMP/walkaround.json" -- "$TRY" open "$MARKER" wronly
+expect "run --verbose: the command runs" 0 "open: OK"
+assert_contains "run --verbose: the ways around are shown" "can be walked around" "$ERR"
 rm -f "$MARKER"
 run_sup run --strict --policy "$TMP/walkaround.json" -- "$TRY" open "$MARKER" wronly,creat
 assert_exit "run --strict: 125" 125
