@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include "glob.h"
+#include "policy_internal.h"
 
 static bool cond_holds(const struct policy_arg_cond *c, const uint64_t args[6])
 {
@@ -81,6 +82,26 @@ enum policy_kernel_action policy_kernel_decide(const struct policy *p, int nr,
         }
         *ret_data = p->default_ret_data;
         return p->default_action;
+}
+
+/*
+ * As the kernel filter does (and policy_kernel_decide()), the first entry
+ * that names nr and whose conditions hold decides: every entry up to the
+ * first unconditional one could, so each must be wanted; past them all,
+ * the default decides.
+ */
+bool policy_kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1])
+{
+        for (size_t i = 0; i < p->n_entries; i++) {
+                const struct policy_entry *e = &p->entries[i];
+                if (!entry_names(e, nr))
+                        continue;
+                if (!wanted[e->action])
+                        return false;
+                if (e->n_args == 0)
+                        return true;
+        }
+        return wanted[p->default_action];
 }
 
 unsigned policy_needs(const struct policy *p, int nr)

@@ -10,3 +10,8 @@ int policy_build_rule_index(struct policy *p);
 
 /* Frees what a rule owns (not the rule itself). */
 void policy_rule_clear(struct policy_rule *rule);
+
+/* Whether every call to nr gets one of the kernel actions in wanted
+ * (indexed by action), whatever its arguments: the question behind
+ * policy_routes_always() and the review of path rules. */
+bool policy_kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1]);

@@ -130,3 +130,7 @@ int parse_supervisor(struct loader *l, const cJSON *sup);
 /* profile_index.c: what the parsed profile deserves a word about. */
 int warn_dead_rules(struct loader *l);
 int warn_shadowed_entries(struct loader *l);
+
+/* profile_walkaround.c: path rules that sibling calls the kernel filter
+ * lets through, or calls that need no path, get around. */
+int warn_walkarounds(struct loader *l);

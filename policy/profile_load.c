@@ -419,6 +419,8 @@ static int parse_profile(struct loader *l, const cJSON *root)
                 return r;
         if ((r = warn_dead_rules(l)) < 0)
                 return r;
+        if ((r = warn_walkarounds(l)) < 0)
+                return r;
         return policy_build_rule_index(l->policy);
 }
 
@@ -636,6 +638,9 @@ void policy_free(struct policy *p)
         for (size_t i = 0; i < p->n_notes; i++)
                 free(p->notes[i]);
         free(p->notes);
+        for (size_t i = 0; i < p->n_walkarounds; i++)
+                free(p->walkarounds[i]);
+        free(p->walkarounds);
         for (size_t i = 0; i < p->n_rules; i++)
                 policy_rule_clear(&p->rules[i]);
         free(p->rules);

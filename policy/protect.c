@@ -52,34 +52,10 @@ static const struct {
 };
 #define N_PROTECTED (sizeof(protected_calls) / sizeof(protected_calls[0]))
 
-/*
- * Whether every call to nr gets one of the kernel actions in wanted,
- * whatever its arguments. As the kernel filter does (and
- * policy_kernel_decide()), the first entry that names nr and whose
- * conditions hold decides: every entry up to the first unconditional one
- * could, so each must be wanted; past them all, the default decides.
- */
-static bool kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1])
-{
-        for (size_t i = 0; i < p->n_entries; i++) {
-                const struct policy_entry *e = &p->entries[i];
-                bool named = false;
-                for (size_t k = 0; k < e->n_nrs && !named; k++)
-                        named = e->nrs[k] == nr;
-                if (!named)
-                        continue;
-                if (!wanted[e->action])
-                        return false;
-                if (e->n_args == 0)
-                        return true;
-        }
-        return wanted[p->default_action];
-}
-
 bool policy_routes_always(const struct policy *p, int nr)
 {
         static const bool notifies[KACT_NOTIFY + 1] = {[KACT_NOTIFY] = true};
-        return kernel_always(p, nr, notifies);
+        return policy_kernel_always(p, nr, notifies);
 }
 
 /* Whether the kernel filter refuses every call to nr. */
@@ -91,7 +67,7 @@ static bool kernel_refuses_always(const struct policy *p, int nr)
             [KACT_KILL_PROCESS] = true,
             [KACT_TRAP] = true,
         };
-        return kernel_always(p, nr, refuses);
+        return policy_kernel_always(p, nr, refuses);
 }
 
 int policy_protection_gaps(const struct policy *p, bool privileged, const char **ret_names,

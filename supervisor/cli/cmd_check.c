@@ -27,10 +27,14 @@ static void check_usage(FILE *out)
               "  -p, --policy FILE   the profile to check (default: the built-in profile)\n"
               "      --print-default print the built-in default profile and exit\n"
               "  -q, --quiet         print only errors and \"policy OK\"\n"
+              "      --strict        refuse a profile whose path rules can be walked around\n"
+              "                      (a sibling call the kernel filter lets through, such as\n"
+              "                      open beside a rule on openat, or io_uring_setup)\n"
               "  -v, --verbose       also list syscall names skipped on this architecture\n"
               "  -h, --help          show this help\n"
               "\n"
-              "Exit status: 0 the profile is valid, 1 it is not, 2 bad usage.\n",
+              "Exit status: 0 the profile is valid, 1 it is not (with --strict: or a path\n"
+              "rule can be walked around), 2 bad usage.\n",
               out);
 }
 
@@ -160,12 +164,16 @@ static void print_summary(FILE *out, const struct policy *p)
 int cmd_check(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"policy", required_argument, NULL, 'p'}, {"print-default", no_argument, NULL, 'D'},
-            {"quiet", no_argument, NULL, 'q'},        {"verbose", no_argument, NULL, 'v'},
-            {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+            {"policy", required_argument, NULL, 'p'},
+            {"print-default", no_argument, NULL, 'D'},
+            {"quiet", no_argument, NULL, 'q'},
+            {"verbose", no_argument, NULL, 'v'},
+            {"help", no_argument, NULL, 'h'},
+            {"strict", no_argument, NULL, 'S'},
+            {NULL, 0, NULL, 0},
         };
         const char *path = NULL;
-        bool quiet = false, verbose = false;
+        bool quiet = false, verbose = false, strict = false;
         struct policy *policy = NULL;
         struct policy_error err;
         scmp_filter_ctx ctx = NULL;
@@ -186,6 +194,9 @@ int cmd_check(int argc, char **argv)
                         break;
                 case 'v':
                         verbose = true;
+                        break;
+                case 'S':
+                        strict = true;
                         break;
                 case 'h':
                         check_usage(stdout);
@@ -219,6 +230,8 @@ int cmd_check(int argc, char **argv)
         }
         for (size_t i = 0; i < policy->n_warnings; i++)
                 fprintf(stderr, "warning: %s\n", policy->warnings[i]);
+        for (size_t i = 0; i < policy->n_walkarounds; i++)
+                fprintf(stderr, "warning: %s\n", policy->walkarounds[i]);
         for (size_t i = 0; i < policy->n_notes; i++)
                 fprintf(stderr, "note: %s\n", policy->notes[i]);
         if (verbose)
@@ -233,6 +246,15 @@ int cmd_check(int argc, char **argv)
                         policy->source, policy->n_skipped, policy->n_skipped == 1 ? "" : "s");
         if (!quiet)
                 print_summary(stdout, policy);
+        if (strict && policy->n_walkarounds) {
+                fprintf(stderr,
+                        "%s: --strict: %zu way%s around path rules (the warnings above); the "
+                        "profile is refused\n",
+                        policy->source, policy->n_walkarounds,
+                        policy->n_walkarounds == 1 ? "" : "s");
+                policy_free(policy);
+                return 1;
+        }
         puts("policy OK");
         policy_free(policy);
         return 0;

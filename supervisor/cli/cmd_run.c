@@ -57,6 +57,10 @@ static void run_usage(FILE *out)
               "      --control NAME  the control socket: a path, or @NAME in the abstract\n"
               "                      namespace (default: @scmp-super/UID/PID.RANDOM, which\n"
               "                      no sealed command can connect to)\n"
+              "      --strict        refuse (125, COMMAND not started) a profile whose path\n"
+              "                      rules can be walked around: a sibling call the kernel\n"
+              "                      filter lets through (open beside a rule on openat),\n"
+              "                      or io_uring_setup ('scmp-super check' lists them)\n"
               "  -h, --help          show this help\n"
               "\n"
               "COMMAND is sealed off from scmp-super: it cannot read or write its memory,\n"
@@ -64,7 +68,7 @@ static void run_usage(FILE *out)
               "routes opens to scmp-super) write the profile or the log (SECURITY.md).\n"
               "\n"
               "Exit status: the command's own, or 128+N if signal N killed it;\n"
-              "125 if scmp-super itself failed (bad profile, bad options), 126 if\n"
+              "125 if scmp-super itself failed (bad profile, bad options, --strict), 126 if\n"
               "COMMAND could not be executed, 127 if COMMAND was not found.\n"
               "SIGINT, SIGTERM and SIGHUP sent to scmp-super are passed on to COMMAND.\n",
               out);
@@ -75,6 +79,7 @@ enum {
         OPT_PROMPT = 0x100,
         OPT_PROMPT_TIMEOUT,
         OPT_CONTROL,
+        OPT_STRICT,
 };
 
 static int parse_seconds(const char *text, unsigned *ret_ms)
@@ -100,6 +105,7 @@ int cmd_run(int argc, char **argv)
             {"prompt", required_argument, NULL, OPT_PROMPT},
             {"prompt-timeout", required_argument, NULL, OPT_PROMPT_TIMEOUT},
             {"control", required_argument, NULL, OPT_CONTROL},
+            {"strict", no_argument, NULL, OPT_STRICT},
             {NULL, 0, NULL, 0},
         };
         struct run_session_options ro = {.track_exec = true, .protect_files = true};
@@ -145,6 +151,9 @@ int cmd_run(int argc, char **argv)
                         break;
                 case OPT_CONTROL:
                         pcfg.control_path = optarg;
+                        break;
+                case OPT_STRICT:
+                        ro.strict = true;
                         break;
                 case 'h':
                         run_usage(stdout);

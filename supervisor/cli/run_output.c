@@ -6,12 +6,16 @@
 
 #include "launch/seal.h"
 
-/* What the loaded policy wants said: its warnings, and with verbose its
+/* What the loaded policy wants said: its warnings; the ways around its
+ * path rules with verbose or strict (which refuses them: check lists
+ * them, and every run would repeat them otherwise); with verbose its
  * notes and the syscall names this architecture skipped. */
-static void report_policy(const struct policy *policy, bool verbose)
+static void report_policy(const struct policy *policy, bool verbose, bool strict)
 {
         for (size_t i = 0; i < policy->n_warnings; i++)
                 fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
+        for (size_t i = 0; (verbose || strict) && i < policy->n_walkarounds; i++)
+                fprintf(stderr, "scmp-super: warning: %s\n", policy->walkarounds[i]);
         if (!verbose)
                 return;
         for (size_t i = 0; i < policy->n_notes; i++)
@@ -37,7 +41,7 @@ int run_output_prepare(struct run_session *s, const struct run_session_options *
         int r = run_session_prepare(s, opts, why, sizeof(why));
 
         if (s->policy)
-                report_policy(s->policy, opts->verbose);
+                report_policy(s->policy, opts->verbose, opts->strict);
         if (s->unprotected[0])
                 fprintf(stderr, "scmp-super: warning: %s\n", s->unprotected);
         if (r < 0)

@@ -187,6 +187,14 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
                 s->not_started = true;
                 return error_set(reterr, reterr_size, r, "%s", err.message);
         }
+        if (opts->strict && s->policy->n_walkarounds) {
+                s->not_started = true;
+                return error_set(reterr, reterr_size, -EPERM,
+                                 "%s: --strict: %zu way%s around path rules (the warnings "
+                                 "above); the profile is refused",
+                                 s->policy->source, s->policy->n_walkarounds,
+                                 s->policy->n_walkarounds == 1 ? "" : "s");
+        }
 
         /* With chroot, pivot_root and setns routed to us, we know while the
          * command's root is still ours and resolve paths without reading

@@ -148,4 +148,62 @@ run_sup run --policy "$TMP/unknown-name.json" --verbose -- "$TRY" syscall getppi
 expect "an unknown syscall name is skipped; the rest of the entry applies" 0 "syscall: EDQUOT"
 assert_contains "--verbose names the skipped syscall" "no_such_syscall_xyz" "$ERR"
 
+# A path rule the kernel filter lets programs walk around (open beside a
+# rule on openat, io_uring_setup) loads, with a warning from check; with
+# --strict, check says the profile is invalid (1) and run refuses it as a
+# bad profile (125) before the command starts.
+cat >"$TMP/walkaround.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["openat"], "action": "SCMP_ACT_NOTIFY" } ],
+  "supervisor": { "defaultAction": "allow",
+                  "rules": [ { "comment": "no secrets", "syscalls": ["openat"],
+                               "path": "/secret/**", "action": "deny" } ] } }
+JSON
+run_sup check --quiet --policy "$TMP/walkaround.json"
+expect "check: a rule that can be walked around is a warning" 0 "policy OK"
+assert_contains "check: the warning names the rule and the siblings" \
+        "warning: $TMP/walkaround.json:4:30: supervisor.rules[0]: this deny rule (\"no secrets\") can be walked around: the kernel filter lets open, openat2, creat and truncate through without notifying; add open, openat2, creat and truncate to the SCMP_ACT_NOTIFY entry and to this rule's syscalls" \
+        "$ERR"
+assert_contains "check: and the calls with no path" \
+        "io_uring_setup and open_by_handle_at reach files by no path, and the profile lets them through; refuse io_uring_setup and open_by_handle_at with SCMP_ACT_ERRNO" \
+        "$ERR"
+run_sup check --quiet --strict --policy "$TMP/walkaround.json"
+expect "check --strict: the profile is invalid" 1 ""
+assert_contains "check --strict: says why" "--strict: 2 ways around path rules" "$ERR"
+
+rm -f "$MARKER"
+run_sup run --policy "$TMP/walkaround.json" -- "$TRY" open "$MARKER" wronly,creat
+expect "run without --strict: the command runs" 0 "open: OK"
+assert_not_contains "run without --strict: not a word of it" "walked around" "$ERR"
+assert_eq "run without --strict: the marker is there" "exists" "$(exists "$MARKER")"
+run_sup run --verbose --policy "$TMP/walkaround.json" -- "$TRY" open "$MARKER" wronly
+expect "run --verbose: the command runs" 0 "open: OK"
+assert_contains "run --verbose: the ways around are shown" "can be walked around" "$ERR"
+rm -f "$MARKER"
+run_sup run --strict --policy "$TMP/walkaround.json" -- "$TRY" open "$MARKER" wronly,creat
+assert_exit "run --strict: 125" 125
+assert_eq "run --strict: the command never ran" "absent" "$(exists "$MARKER")"
+assert_contains "run --strict: the ways around are shown" \
+        "scmp-super: warning: $TMP/walkaround.json:4:30: supervisor.rules[0]: this deny rule" "$ERR"
+assert_contains "run --strict: and that the command was not started" "not started" "$ERR"
+
+# Mended: the opens notified together and named by the rule, the calls
+# with no path refused. --strict has nothing to say.
+cat >"$TMP/mended.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["open", "openat", "openat2", "creat", "truncate"],
+                  "action": "SCMP_ACT_NOTIFY" },
+                { "names": ["io_uring_setup", "open_by_handle_at"], "action": "SCMP_ACT_ERRNO" } ],
+  "supervisor": { "defaultAction": "allow",
+                  "rules": [ { "syscalls": ["open", "openat", "openat2", "creat", "truncate"],
+                               "path": "/secret/**", "action": "deny" } ] } }
+JSON
+run_sup check --quiet --strict --policy "$TMP/mended.json"
+expect "check --strict: a mended profile" 0 "policy OK"
+assert_eq "check --strict: a mended profile has no warning" "" "$ERR"
+rm -f "$MARKER"
+run_sup run --strict --policy "$TMP/mended.json" -- "$TRY" open "$MARKER" wronly,creat
+expect "run --strict: a mended profile runs the command" 0 "open: OK"
+assert_eq "run --strict: the marker is there" "exists" "$(exists "$MARKER")"
+
 finish
