@@ -48,8 +48,8 @@ int act_read_nspids(pid_t tid, pid_t *ret_tgid, pid_t *ret_tid);
  */
 #define ACT_MAX_GROUPS 256
 struct act_creds {
-        uid_t fsuid;
-        gid_t fsgid;
+        uid_t euid, fsuid;
+        gid_t egid, fsgid;
         unsigned n_groups;
         gid_t groups[ACT_MAX_GROUPS];
         uint64_t cap_eff;
@@ -66,7 +66,8 @@ bool act_creds_are_ours(const struct act_creds *c);
 
 /* What act_creds_enter() changed, to undo it. */
 struct act_saved_creds {
-        bool entered;
+        bool entered;                /* any of the below */
+        bool groups, gid, uid, caps; /* what was changed, to undo */
         bool umask_set;
         mode_t umask;
 };

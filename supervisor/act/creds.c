@@ -28,8 +28,8 @@
 static struct {
         pthread_once_t once;
         int error;
-        uid_t fsuid;
-        gid_t fsgid;
+        uid_t euid, fsuid;
+        gid_t egid, fsgid;
         unsigned n_groups;
         gid_t groups[ACT_MAX_GROUPS];
         struct __user_cap_data_struct caps[2];
@@ -58,6 +58,8 @@ static void read_ours(void)
 {
         int n;
 
+        ours.euid = geteuid();
+        ours.egid = getegid();
         ours.fsuid = (uid_t)syscall(SYS_setfsuid, -1);
         ours.fsgid = (gid_t)syscall(SYS_setfsgid, -1);
         n = getgroups(ACT_MAX_GROUPS, ours.groups);
@@ -180,12 +182,14 @@ int act_creds_read(pid_t tid, struct act_creds *ret)
         if (r == 0 && n != 4)
                 r = -EIO;
         if (r == 0) {
+                ret->euid = (uid_t)v[1];
                 ret->fsuid = (uid_t)v[3];
                 r = status_numbers(status, "\nGid:", 10, v, 4, &n);
         }
         if (r == 0 && n != 4)
                 r = -EIO;
         if (r == 0) {
+                ret->egid = (gid_t)v[1];
                 ret->fsgid = (gid_t)v[3];
                 r = status_numbers(status, "\nGroups:", 10, v, ACT_MAX_GROUPS, &n);
         }
@@ -212,17 +216,24 @@ int act_creds_read(pid_t tid, struct act_creds *ret)
         return 0;
 }
 
+/* The capabilities a caller has in our user namespace: those of another
+ * mean nothing here. */
+static uint64_t caps_here(const struct act_creds *c)
+{
+        return c->same_userns ? c->cap_eff : 0;
+}
+
 bool act_creds_are_ours(const struct act_creds *c)
 {
         pthread_once(&ours.once, read_ours);
         if (ours.error < 0 || c->fsuid != ours.fsuid || c->fsgid != ours.fsgid ||
-            c->n_groups != ours.n_groups || !c->same_userns)
+            c->euid != ours.euid || c->egid != ours.egid || c->n_groups != ours.n_groups)
                 return false;
         for (unsigned i = 0; i < c->n_groups; i++)
                 if (c->groups[i] != ours.groups[i])
                         return false;
         /* The caller may do less than we may, never more (no_new_privs). */
-        return (our_cap_eff() & ~c->cap_eff) == 0;
+        return (our_cap_eff() & ~caps_here(c)) == 0;
 }
 
 static __thread bool own_fs;
@@ -230,8 +241,7 @@ static __thread bool own_fs;
 int act_creds_enter(const struct act_creds *c, bool set_umask, struct act_saved_creds *saved)
 {
         struct __user_cap_data_struct caps[2];
-        /* Capabilities of another user namespace mean nothing in ours. */
-        uint64_t eff = c->same_userns ? c->cap_eff & our_cap_eff() : 0;
+        uint64_t eff = caps_here(c) & our_cap_eff();
         int r;
 
         *saved = (struct act_saved_creds){0};
@@ -250,39 +260,61 @@ int act_creds_enter(const struct act_creds *c, bool set_umask, struct act_saved_
         if (act_creds_are_ours(c))
                 return 0;
         saved->entered = true;
-        if (syscall(SYS_setgroups, (size_t)c->n_groups, c->groups) < 0) {
-                r = -errno;
+        if (syscall(SYS_setgroups, (size_t)c->n_groups, c->groups) < 0)
                 goto fail;
-        }
+        saved->groups = true;
+        /* The effective ids too: a file opened for the caller carries
+         * them (f_cred), and some files check them on write (a user
+         * namespace's uid_map). Raw calls act on this thread only. */
+        if (syscall(SYS_setresgid, -1, c->egid, -1) < 0)
+                goto fail;
+        saved->gid = true;
+        if (syscall(SYS_setresuid, -1, c->euid, -1) < 0)
+                goto fail;
+        saved->uid = true;
         syscall(SYS_setfsgid, c->fsgid);
         syscall(SYS_setfsuid, c->fsuid);
         if ((uid_t)syscall(SYS_setfsuid, -1) != c->fsuid ||
             (gid_t)syscall(SYS_setfsgid, -1) != c->fsgid) {
-                r = -EPERM;
+                errno = EPERM;
                 goto fail;
         }
         memcpy(caps, ours.caps, sizeof(caps));
         caps[0].effective = (uint32_t)eff;
         caps[1].effective = (uint32_t)(eff >> 32);
-        r = capset_self(caps);
-        if (r < 0)
+        saved->caps = true;
+        if (capset_self(caps) < 0)
                 goto fail;
         return 0;
 fail:
+        r = -errno;
         act_creds_leave(saved);
         return r;
 }
 
 void act_creds_leave(struct act_saved_creds *saved)
 {
-        if (saved->entered) {
-                /* Capabilities first: setgroups needs CAP_SETGID back. */
-                if (capset_self(ours.caps) < 0 || syscall(SYS_setfsuid, ours.fsuid) < 0 ||
-                    syscall(SYS_setfsgid, ours.fsgid) < 0 ||
-                    syscall(SYS_setgroups, (size_t)ours.n_groups, ours.groups) < 0 ||
-                    (uid_t)syscall(SYS_setfsuid, -1) != ours.fsuid)
-                        abort(); /* acting on with someone else's identity is worse */
+        bool ok = true;
+
+        /* The effective uid first: back to ours, the kernel gives our
+         * permitted capabilities back, and with them the right to set
+         * the rest back. */
+        if (saved->uid)
+                ok = syscall(SYS_setresuid, -1, ours.euid, -1) == 0;
+        if (ok && saved->gid)
+                ok = syscall(SYS_setresgid, -1, ours.egid, -1) == 0;
+        if (ok && (saved->caps || saved->uid))
+                ok = capset_self(ours.caps) == 0;
+        if (ok && saved->uid) {
+                syscall(SYS_setfsuid, ours.fsuid);
+                syscall(SYS_setfsgid, ours.fsgid);
+                ok = (uid_t)syscall(SYS_setfsuid, -1) == ours.fsuid &&
+                     (gid_t)syscall(SYS_setfsgid, -1) == ours.fsgid && geteuid() == ours.euid;
         }
+        if (ok && saved->groups)
+                ok = syscall(SYS_setgroups, (size_t)ours.n_groups, ours.groups) == 0;
+        if (!ok)
+                abort(); /* serving on with someone else's identity is worse */
         if (saved->umask_set)
                 umask(saved->umask);
         *saved = (struct act_saved_creds){0};

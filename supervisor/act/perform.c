@@ -24,6 +24,12 @@
 #define __NR_fchmodat2 452
 #endif
 
+/* The open flags Linux knows (its VALID_OPEN_FLAGS); open() ignores others. */
+#define OPEN_KNOWN_FLAGS                                                                           \
+        ((uint64_t)(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK |    \
+                    O_DSYNC | O_SYNC | O_ASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY |            \
+                    O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | __O_TMPFILE))
+
 /* The kernel takes descriptors and flags as int: only the low 32 bits count. */
 static int arg_int(uint64_t arg)
 {
@@ -164,7 +170,7 @@ static bool creates(const struct policy_call *call)
         case __NR_openat:
         case __NR_openat2:
         case __NR_creat:
-                return (call->open_flags & (O_CREAT | __O_TMPFILE)) != 0;
+                return (call->open_flags & O_CREAT) || (call->open_flags & O_TMPFILE) == O_TMPFILE;
         case __NR_mkdir:
         case __NR_mkdirat:
         case __NR_mknod:
@@ -233,8 +239,17 @@ static void perform_open(const struct policy_call *call, const struct act_resolv
                 answer_error(ret, EAGAIN);
                 return;
         }
+        if (call->nr != __NR_openat2) {
+                /* open() ignores flags it does not know and mode bits
+                 * beyond 07777, where openat2 refuses them: as open. */
+                flags &= OPEN_KNOWN_FLAGS;
+                if (flags & O_PATH)
+                        flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+        }
         how.flags = flags | O_CLOEXEC;
-        how.mode = call->open_mode;
+        /* openat2 refuses a mode without a file to create it for. */
+        if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+                how.mode = call->nr == __NR_openat2 ? call->open_mode : call->open_mode & 07777;
         if (res->dir_fd >= 0) {
                 /* One name in a directory we hold: nothing left to follow.
                  * A symlink swapped in since we looked fails with ELOOP. */

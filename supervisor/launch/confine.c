@@ -178,9 +178,28 @@ static const char *const write_allowed[] = {
 /* Allowed with SUPERVISOR_CONFINE_ACT: every call act/perform.c makes for
  * a target, and the credential changes around them (act/creds.c). */
 static const char *const act_allowed[] = {
-    "renameat",  "renameat2", "unlinkat",  "mkdirat",  "mknodat",   "linkat",
-    "symlinkat", "fchmodat",  "chmod",     "fchownat", "ftruncate", "umask",
-    "setfsuid",  "setfsgid",  "setgroups", "capget",   "getgroups", "capset",
+    /* act/perform.c: the calls performed (openat2 is added below). */
+    "renameat",
+    "renameat2",
+    "unlinkat",
+    "mkdirat",
+    "mknodat",
+    "linkat",
+    "symlinkat",
+    "fchmodat",
+    "chmod",
+    "fchownat",
+    "ftruncate",
+    /* act/creds.c: the caller's credentials, on one thread. */
+    "umask",
+    "setfsuid",
+    "setfsgid",
+    "setresuid",
+    "setresgid",
+    "setgroups",
+    "getgroups",
+    "capget",
+    "capset",
 };
 
 /* Allowed with SUPERVISOR_CONFINE_SOCKETS. */
