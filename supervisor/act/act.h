@@ -86,6 +86,8 @@ struct act_resolved {
         char last[NAME_MAX + 1];
         bool must_be_dir; /* the path ended in '/' */
         bool exists;      /* (dir_fd, last) named something when we looked */
+        mode_t type;      /* and its S_IFMT type then */
+        dev_t rdev;       /* and the device, for a device */
         bool named;
         int error;
         char name[PATH_MAX];
@@ -130,6 +132,8 @@ struct act_result {
                 ACT_ANSWER_ERROR,    /* fails with error */
                 ACT_ANSWER_VALUE,    /* returns value */
                 ACT_ANSWER_FD,       /* returns fd (ours: hand it over, then close it) */
+                ACT_ANSWER_BLOCKS,   /* opening may wait for a peer (a FIFO): perform it
+                                        again with may_block, off the lane */
         } kind;
         int error;
         long value;
@@ -149,12 +153,15 @@ typedef int (*act_read_string_fn)(pid_t pid, uint64_t addr, char *buf, size_t si
  * answered later): when NULL, or when the caller's credentials differ from
  * ours, the paths are looked up again from call->raw_paths[] as the caller,
  * and a name that changed since the decision fails the call with EAGAIN.
+ * An open that would wait (a FIFO without O_NONBLOCK) is not made unless
+ * may_block: a lane waiting in it would stall every other call of its
+ * target, the FIFO's other end included.
  * Returns 0, or a negative errno when it could not act at all (-ESRCH: the
  * caller is gone; -EPERM: its credentials cannot be taken on), which the
  * caller answers with a refusal.
  */
 int act_perform(const struct policy_call *call, struct act_resolved decided[], bool root_is_ours,
-                act_read_string_fn read_string, struct act_result *ret);
+                bool may_block, act_read_string_fn read_string, struct act_result *ret);
 
 /* Resolves path argument i of call (from call->raw_paths[i]). */
 int act_resolve_call(struct act_view *v, const struct policy_call *call, unsigned i,

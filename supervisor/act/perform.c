@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -222,11 +223,65 @@ static void answer_result(struct act_result *ret, long r)
                 *ret = (struct act_result){.kind = ACT_ANSWER_VALUE, .value = r, .fd = -1};
 }
 
+/* /dev/tty: the opener's own controlling terminal, whoever opens it. */
+#define DEV_TTY_MAJOR 5
+#define DEV_TTY_MINOR 0
+
+/* The caller's controlling terminal (tty_nr of /proc/TID/stat), or 0. */
+static dev_t controlling_tty(pid_t tid)
+{
+        char path[64], buf[1024];
+        unsigned long long tty = 0;
+        ssize_t n;
+        int fd;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n <= 0)
+                return 0;
+        buf[n] = '\0';
+        /* The name in parentheses can hold anything: count from the last ')'. */
+        const char *p = strrchr(buf, ')');
+        if (!p || sscanf(p + 1, " %*c %*d %*d %*d %llu", &tty) != 1)
+                return 0;
+        return (dev_t)tty;
+}
+
+/*
+ * Opening /dev/tty for the caller would give it the supervisor's terminal
+ * (the person's, which a pushed key could answer a prompt on). The
+ * caller's own terminal is what it names: reopened through a descriptor
+ * of the caller's that holds it. None: ENXIO, as for a process with no
+ * controlling terminal.
+ */
+static int open_callers_tty(pid_t tid, int flags)
+{
+        dev_t tty = controlling_tty(tid);
+        char path[64];
+        struct stat st;
+
+        if (tty == 0)
+                return -ENXIO;
+        for (int i = 0; i < 256; i++) {
+                snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, i);
+                if (stat(path, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == tty) {
+                        int fd = open(path, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_NOFOLLOW));
+                        return fd < 0 ? -errno : fd;
+                }
+        }
+        return -ENXIO;
+}
+
 static void perform_open(const struct policy_call *call, const struct act_resolved *res,
-                         struct act_result *ret)
+                         bool may_block, struct act_result *ret)
 {
         struct open_how how = {0};
         uint64_t flags = call->open_flags;
+        struct stat st;
         char proc[64];
         int fd;
 
@@ -246,7 +301,23 @@ static void perform_open(const struct policy_call *call, const struct act_resolv
                 if (flags & O_PATH)
                         flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
         }
-        how.flags = flags | O_CLOEXEC;
+        if (!may_block && res->dir_fd >= 0 && res->exists && S_ISFIFO(res->type) &&
+            !(flags & (O_NONBLOCK | O_PATH))) {
+                *ret = (struct act_result){.kind = ACT_ANSWER_BLOCKS, .fd = -1};
+                return;
+        }
+        /* A terminal we open must never become our controlling one. */
+        how.flags = flags | O_CLOEXEC | O_NOCTTY;
+        if (res->dir_fd >= 0 && res->exists && S_ISCHR(res->type) &&
+            res->rdev == makedev(DEV_TTY_MAJOR, DEV_TTY_MINOR) && !(flags & O_PATH)) {
+                fd = open_callers_tty(call->pid, (int)how.flags);
+                if (fd < 0)
+                        answer_error(ret, -fd);
+                else
+                        *ret = (struct act_result){
+                            .kind = ACT_ANSWER_FD, .fd = fd, .cloexec = (flags & O_CLOEXEC) != 0};
+                return;
+        }
         /* openat2 refuses a mode without a file to create it for. */
         if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
                 how.mode = call->nr == __NR_openat2 ? call->open_mode : call->open_mode & 07777;
@@ -261,6 +332,13 @@ static void perform_open(const struct policy_call *call, const struct act_resolv
                 return;
         } else if (flags & O_PATH) {
                 fd = fcntl(res->obj_fd, F_DUPFD_CLOEXEC, 3);
+        } else if (fstat(res->obj_fd, &st) == 0 && S_ISCHR(st.st_mode) &&
+                   st.st_rdev == makedev(DEV_TTY_MAJOR, DEV_TTY_MINOR)) {
+                fd = open_callers_tty(call->pid, (int)how.flags);
+                if (fd < 0) {
+                        errno = -fd;
+                        fd = -1;
+                }
         } else {
                 /* A directory or the object of a /proc link: reopened
                  * through our own descriptor, the same file. */
@@ -436,7 +514,7 @@ static void perform_change(const struct policy_call *call, const struct act_reso
 }
 
 int act_perform(const struct policy_call *call, struct act_resolved decided[], bool root_is_ours,
-                act_read_string_fn read_string, struct act_result *ret)
+                bool may_block, act_read_string_fn read_string, struct act_result *ret)
 {
         struct act_resolved again[POLICY_CALL_MAX_PATHS];
         struct act_resolved *res = decided;
@@ -494,7 +572,7 @@ int act_perform(const struct policy_call *call, struct act_resolved decided[], b
                 }
         }
         if (policy_is_open_call(call->nr))
-                perform_open(call, &res[0], ret);
+                perform_open(call, &res[0], may_block, ret);
         else
                 perform_change(call, res, read_string, ret);
         act_creds_leave(&saved);

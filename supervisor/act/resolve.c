@@ -102,6 +102,56 @@ void act_resolved_clear(struct act_resolved *r)
         *r = (struct act_resolved)ACT_RESOLVED_INIT;
 }
 
+/* openat2 refused (before Linux 5.6, or a filter such as our own
+ * confinement when nothing is performed): the same lookup a component at a
+ * time, each opened without following and refused if it is a symlink. */
+static bool no_openat2;
+
+static int lookup_plain(int root_fd, const char *rel, const struct open_how *how)
+{
+        if (!__atomic_load_n(&no_openat2, __ATOMIC_RELAXED)) {
+                int fd = (int)syscall(SYS_openat2, root_fd, rel, how, sizeof(*how));
+                if (fd >= 0)
+                        return fd;
+                if (errno != ENOSYS && errno != EPERM)
+                        return -errno;
+                __atomic_store_n(&no_openat2, true, __ATOMIC_RELAXED);
+        }
+
+        int cur = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+        const char *p = rel;
+
+        if (cur < 0)
+                return -errno;
+        while (*p) {
+                char comp[NAME_MAX + 1];
+                size_t n = strcspn(p, "/");
+                struct stat st;
+                int next;
+
+                if (n == 0 || n > NAME_MAX || (n == 1 && p[0] == '.') ||
+                    (n == 2 && p[0] == '.' && p[1] == '.')) {
+                        close(cur);
+                        return -ENOENT; /* not a name we give */
+                }
+                memcpy(comp, p, n);
+                comp[n] = '\0';
+                p += n;
+                while (*p == '/')
+                        p++;
+                next = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                close(cur);
+                if (next < 0)
+                        return -errno;
+                if (*p && (fstat(next, &st) < 0 || !S_ISDIR(st.st_mode))) {
+                        close(next);
+                        return -ENOENT;
+                }
+                cur = next;
+        }
+        return cur;
+}
+
 /*
  * The name of what fd holds inside the caller's root, in our view
  * (prefix + path), into out. The kernel's own name for it is checked by
@@ -139,9 +189,9 @@ int act_name_of(const struct act_view *v, int fd, char out[static PATH_MAX])
                     .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
                     .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
                 };
-                check = (int)syscall(SYS_openat2, v->root_fd, rel + 1, &how, sizeof(how));
+                check = lookup_plain(v->root_fd, rel + 1, &how);
                 if (check < 0)
-                        return errno == ENOMEM ? -ENOMEM : -ENOENT;
+                        return check == -ENOMEM ? -ENOMEM : -ENOENT;
                 r = act_file_id(check, &got);
                 close(check);
                 if (r < 0)
@@ -483,6 +533,8 @@ static int walk(struct walk *w, struct act_resolved *ret, bool *ret_obj)
                         close(fd);
                         memcpy(ret->last, comp, strlen(comp) + 1);
                         ret->exists = true;
+                        ret->type = st.st_mode & S_IFMT;
+                        ret->rdev = st.st_rdev;
                         ret->must_be_dir = slash;
                         *ret_obj = false;
                         if (slash && !S_ISDIR(st.st_mode))

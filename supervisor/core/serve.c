@@ -3,7 +3,10 @@
 #include "core/supervisor_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -29,6 +32,110 @@ static void kill_caller(struct target *t, pid_t tid, uint64_t id)
         close(pidfd);
 }
 
+/* Opens that may wait for a peer, performed off the lane, at most this
+ * many at once in the whole process: each holds a thread until its FIFO
+ * gets another end. */
+#define MAX_WAITING_OPENS 64
+static unsigned waiting_opens;
+
+struct waiting_open {
+        struct policy_call call;
+        char *paths[POLICY_CALL_MAX_PATHS];
+        char *raw_paths[POLICY_CALL_MAX_PATHS];
+        int listener; /* our own copy: the target may be gone before we are */
+        uint64_t id;
+        bool root_is_ours;
+        struct supervisor *sup;
+};
+
+static void waiting_open_free(struct waiting_open *w)
+{
+        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
+                free(w->paths[i]);
+                free(w->raw_paths[i]);
+        }
+        if (w->listener >= 0)
+                close(w->listener);
+        free(w);
+}
+
+static void *waiting_open_run(void *arg)
+{
+        struct waiting_open *w = arg;
+        struct notif_buffers bufs;
+        struct act_result res;
+        int r;
+
+        if (notif_buffers_init(&bufs) == 0) {
+                r = act_perform(&w->call, NULL, w->root_is_ours, true, target_read_string, &res);
+                if (r < 0)
+                        r = notif_respond_errno(w->listener, &bufs, w->id, EPERM);
+                else if (res.kind == ACT_ANSWER_FD) {
+                        r = notif_addfd_send(w->listener, &bufs, w->id, res.fd, res.cloexec);
+                        close(res.fd);
+                } else if (res.kind == ACT_ANSWER_ERROR)
+                        r = notif_respond_errno(w->listener, &bufs, w->id, res.error);
+                else
+                        r = notif_respond_errno(w->listener, &bufs, w->id, EAGAIN);
+                if (r < 0 && r != -ENOENT)
+                        supervisor_say(w->sup, "answering a FIFO open: %s", strerror(-r));
+                notif_buffers_free(&bufs);
+        }
+        waiting_open_free(w);
+        __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+        return NULL;
+}
+
+/* Starts the thread that performs an open of a FIFO, which waits for the
+ * other end as the caller would. */
+static int perform_waiting(struct target *t, uint64_t id, const struct policy_call *call,
+                           bool root_is_ours)
+{
+        struct waiting_open *w;
+        pthread_attr_t attr;
+        pthread_t thread;
+        bool failed = false;
+        int r;
+
+        if (__atomic_add_fetch(&waiting_opens, 1, __ATOMIC_RELAXED) > MAX_WAITING_OPENS) {
+                __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+                return -EAGAIN;
+        }
+        w = calloc(1, sizeof(*w));
+        if (!w) {
+                __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+                return -ENOMEM;
+        }
+        w->call = *call;
+        w->id = id;
+        w->root_is_ours = root_is_ours;
+        w->sup = t->sup;
+        w->listener = fcntl(t->listener, F_DUPFD_CLOEXEC, 3);
+        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
+                w->paths[i] = call->paths[i] ? strdup(call->paths[i]) : NULL;
+                w->raw_paths[i] = call->raw_paths[i] ? strdup(call->raw_paths[i]) : NULL;
+                failed |=
+                    (call->paths[i] && !w->paths[i]) || (call->raw_paths[i] && !w->raw_paths[i]);
+                w->call.paths[i] = w->paths[i];
+                w->call.raw_paths[i] = w->raw_paths[i];
+        }
+        w->call.exe = NULL;
+        w->call.unix_path = NULL;
+        r = failed ? -ENOMEM : w->listener < 0 ? -errno : 0;
+        if (r == 0) {
+                pthread_attr_init(&attr);
+                pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+                pthread_attr_setstacksize(&attr, (size_t)256 * 1024);
+                r = -pthread_create(&thread, &attr, waiting_open_run, w);
+                pthread_attr_destroy(&attr);
+        }
+        if (r < 0) {
+                waiting_open_free(w);
+                __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+        }
+        return r;
+}
+
 /*
  * Performs an allowed call whose decision read its paths (act/), and
  * answers it with what the call came to. decided: the resolutions the
@@ -39,7 +146,7 @@ static int serve_perform(struct target *t, struct notif_buffers *bufs, uint64_t 
 {
         struct act_result res;
         bool root_is_ours = __atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE);
-        int r = act_perform(call, decided, root_is_ours, target_read_string, &res);
+        int r = act_perform(call, decided, root_is_ours, false, target_read_string, &res);
 
         if (r < 0) {
                 if (r != -ESRCH)
@@ -57,6 +164,9 @@ static int serve_perform(struct target *t, struct notif_buffers *bufs, uint64_t 
                 r = notif_addfd_send(t->listener, bufs, id, res.fd, res.cloexec);
                 close(res.fd);
                 return r;
+        case ACT_ANSWER_BLOCKS:
+                r = perform_waiting(t, id, call, root_is_ours);
+                return r < 0 ? notif_respond_errno(t->listener, bufs, id, -r) : 0;
         case ACT_ANSWER_CONTINUE:
         default:
                 return notif_respond_continue(t->listener, bufs, id);

@@ -386,11 +386,14 @@ static int verb_wait_fifo(char **argv)
 {
         char line[64];
 
-        say("ready");
-        /* Blocks until the test opens the fifo for writing. */
-        int fd = open(argv[0], O_RDONLY | O_CLOEXEC);
+        /* Opened for reading and writing, which never waits, before
+         * "ready": the wait is in read(), which no filter sees, until the
+         * test writes a line. (An open that waits for the other end is
+         * made by the supervisor, and would fail with it.) */
+        int fd = open(argv[0], O_RDWR | O_CLOEXEC);
         if (fd < 0)
                 usage_error("%s: %s", argv[0], strerror(errno));
+        say("ready");
         (void)!read(fd, line, sizeof(line));
         close(fd);
         long r = syscall(SYS_getppid, 0);
