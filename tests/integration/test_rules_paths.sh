@@ -117,6 +117,20 @@ assert_exit "4 processes x 4 threads opening an allowed path: exit status" 0
 assert_eq "4 processes x 4 threads opening an allowed path: 16 OKs" 16 \
         "$(grep -cx "open: OK" "$TMP/out")"
 
+# Opens the supervisor performs for the caller (supervisor/act/) that are
+# not plain files. A FIFO's open waits for its other end: both ends are
+# this target's calls, so a supervisor waiting in one would never see the
+# other. Hard limit 20 s: a deadlock is a failure, not a hang of the suite.
+mkfifo "$TMP/allowed/fifo"
+HANG_LIMIT=20 run_sup run --policy "$P" -- sh -c \
+        "cat '$TMP/allowed/fifo' & echo through-the-fifo >'$TMP/allowed/fifo'; wait"
+expect "a FIFO opened by a reader and a writer of one target, both allowed" 0 "through-the-fifo"
+# /dev/tty is the opener's own terminal: opened by the supervisor it would
+# be the supervisor's. With no terminal (run's stdin is /dev/null here,
+# and setsid drops the controlling one) the caller's answer is ENXIO.
+run_sup run --policy "$P" -- setsid "$TRY" open /dev/tty
+expect "/dev/tty for a command with no controlling terminal: ENXIO, not ours" 0 "open: ENXIO"
+
 # The decision follows the target into programs it executes.
 run_try "$P" exec "$TRY" open "$TMP/denied/f"
 expect "a program the target executes is under the same rules" 0 "open: ENOTTY"
