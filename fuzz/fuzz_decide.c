@@ -229,7 +229,9 @@ static void fuzz_glob(struct fuzz_input *in)
         /* "**" after a '/' matches everything below. */
         if (pattern[0] == '/' && strlen(pattern) + 3 <= PATH_GLOB_MAX &&
             !has_glob_syntax(pattern) && path[0] != '\0') {
-                char prefix[PATH_GLOB_MAX + 8], below[PATH_MAX + PATH_GLOB_MAX + 8];
+                /* Sized for what the buffers above can hold, so that gcc
+                 * sees nothing can be cut (-Wformat-truncation). */
+                char prefix[sizeof(pattern) + 4], below[sizeof(pattern) + sizeof(path) + 2];
                 snprintf(prefix, sizeof(prefix), "%s/**", pattern);
                 snprintf(below, sizeof(below), "%s/%s", pattern, path);
                 FUZZ_CHECK(path_glob_match(prefix, below));
