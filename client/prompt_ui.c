@@ -149,7 +149,7 @@ void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
         }
         if ((s = string_of(decoded, "address")))
                 put_field(out, "address", s);
-        static const char *const flag_keys[] = {"flags", "mode",        "family",
+        static const char *const flag_keys[] = {"flags", "mode",        "resolve", "family",
                                                 "type",  "clone_flags", NULL};
         for (size_t i = 0; flag_keys[i]; i++)
                 if ((s = string_of(decoded, flag_keys[i])))

@@ -173,7 +173,7 @@ static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
                            sizeof(text)) == 0)
                 cJSON_AddStringToObject(d, "address", text);
-        syscall_describe_args(call->nr, call->args, add_named_arg, d);
+        syscall_describe_call(call, add_named_arg, d);
         if (argv)
                 cJSON_AddItemToObject(d, "argv", cJSON_Duplicate(argv, true));
         return d;
