@@ -119,6 +119,13 @@ int prompt_key_make(const struct pending_call *pc, const cJSON *argv, char **ret
                         key_add_string(&k, c->paths[i]);
         if (c->have_addr)
                 key_add(&k, &c->addr, c->addr_len);
+        /* What an open asks for: openat2's is not in its arguments. */
+        key_add(&k, &c->have_open, sizeof(c->have_open));
+        if (c->have_open) {
+                key_add(&k, &c->open_flags, sizeof(c->open_flags));
+                key_add(&k, &c->open_mode, sizeof(c->open_mode));
+                key_add(&k, &c->open_resolve, sizeof(c->open_resolve));
+        }
         cJSON_ArrayForEach(a, argv) key_add_string(&k, cJSON_GetStringValue(a));
         if (k.failed) {
                 free(k.buf);

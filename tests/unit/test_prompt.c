@@ -350,6 +350,22 @@ static void a_call_read_here_keeps_its_open_flags(void **state)
         assert_string_equal(decoded_string(p, "mode"), "0000");
 }
 
+/* Two openat2 calls that differ only in their open_how ask different
+ * questions: one answer must not release a write with a read. */
+static void openat2_with_another_open_how_is_another_question(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_openat2(f, "/ask/o", O_RDONLY, 0));
+        hand_over(f, waiting_openat2(f, "/ask/o", O_RDONLY, 0));
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+        hand_over(f, waiting_openat2(f, "/ask/o", O_RDWR | O_TRUNC, 0));
+        hand_over(f, waiting_openat2(f, "/ask/o", O_RDONLY, 0x08));
+        assert_int_equal(prompt_broker_count(f->broker), 3);
+        assert_int_equal(answer(f, first_id(f), "allow", "once", NULL, NULL), 0);
+        assert_int_equal(f->n_answers, 2);
+        assert_int_equal(prompt_broker_count(f->broker), 2);
+}
+
 static void timeout_denies_once_and_asks_again(void **state)
 {
         struct fixture *f = *state;
@@ -504,6 +520,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(request_describes_the_call, setup, teardown),
             cmocka_unit_test_setup_teardown(request_shows_what_openat2_asks_for, setup, teardown),
             cmocka_unit_test_setup_teardown(a_call_read_here_keeps_its_open_flags, setup, teardown),
+            cmocka_unit_test_setup_teardown(openat2_with_another_open_how_is_another_question,
+                                            setup, teardown),
             cmocka_unit_test_setup_teardown(timeout_denies_once_and_asks_again, setup, teardown),
             cmocka_unit_test_setup_teardown(dead_caller_makes_its_prompt_disappear, setup,
                                             teardown),
