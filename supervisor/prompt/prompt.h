@@ -136,7 +136,8 @@ size_t prompt_waiting(const struct prompt *p);
 int64_t prompt_deadline_unix_ms(const struct prompt *p);
 /*
  * The protocol's "request" message for this prompt (docs/PROTOCOL.md),
- * owned by the prompt. Senders set "queued" themselves.
+ * owned by the prompt, with the rule each scope's lasting answer would add.
+ * Senders set "queued" themselves.
  */
 cJSON *prompt_request(struct prompt *p);
 

@@ -219,6 +219,30 @@ static void add_hex_args(cJSON *req, const uint64_t args[6])
         }
 }
 
+/* Each scope's rule as a lasting answer with it adds it, without the
+ * action and errno the answer gives ("rule"), or why there can be none
+ * ("refused"): what the person is shown before answering for good. */
+static void add_scope_rules(cJSON *scopes, const struct policy_call *call, const char *syscall)
+{
+        cJSON *scope;
+
+        cJSON_ArrayForEach(scope, scopes)
+        {
+                const char *pattern =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(scope, "pattern"));
+                char err[256] = "";
+                cJSON *rule = NULL;
+                int r = prompt_rule_build(call, syscall, VERDICT_ALLOW, 0, pattern, NULL, &rule,
+                                          err, sizeof(err));
+                if (r == 0) {
+                        cJSON_DeleteItemFromObjectCaseSensitive(rule, "action");
+                        cJSON_AddItemToObject(scope, "rule", rule);
+                } else if (r != -ENOMEM) {
+                        cJSON_AddStringToObject(scope, "refused", err);
+                }
+        }
+}
+
 static cJSON *build_request(struct prompt_broker *b, struct prompt *p,
                             const struct pending_call *pc, cJSON *argv)
 {
@@ -266,7 +290,9 @@ static cJSON *build_request(struct prompt_broker *b, struct prompt *p,
         cJSON_AddNumberToObject(req, "waiting", 1);
         cJSON_AddNumberToObject(req, "queued", 0);
         cJSON_AddBoolToObject(req, "forever", b->profile_path != NULL);
-        cJSON_AddItemToObject(req, "scopes", prompt_rule_scopes(call));
+        cJSON *scopes = prompt_rule_scopes(call);
+        add_scope_rules(scopes, call, p->syscall);
+        cJSON_AddItemToObject(req, "scopes", scopes);
         return req;
 }
 

@@ -366,6 +366,49 @@ static void openat2_with_another_open_how_is_another_question(void **state)
         assert_int_equal(prompt_broker_count(f->broker), 2);
 }
 
+/* A session allow of a read: the same read again is allowed at once, a
+ * truncating one (waiting or later) is asked about. */
+static void session_answer_is_as_wide_as_the_open_shown(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/r", O_RDONLY | O_CLOEXEC));
+        hand_over(f, waiting_open(f, "/ask/r", O_RDONLY | O_TRUNC | O_CLOEXEC));
+        struct prompt *p = prompt_broker_first(f->broker);
+        const cJSON *exactly =
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(prompt_request(p), "scopes"), 0);
+        char *shown = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(exactly, "rule"));
+        assert_string_equal(shown, "{\"syscalls\":[\"openat\"],\"path\":[\"/ask/r\"],"
+                                   "\"open\":[\"O_RDONLY\"],\"exe\":\"/usr/bin/test-target\"}");
+        cJSON_free(shown);
+        assert_int_equal(answer(f, prompt_id(p), "allow", "session", NULL, NULL), 0);
+        assert_int_equal(f->n_answers, 1);
+        assert_int_equal(prompt_broker_count(f->broker), 1); /* the O_TRUNC still waits */
+        hand_over(f, waiting_open(f, "/ask/r", O_RDONLY));
+        assert_int_equal(f->n_answers, 2);
+        assert_int_equal(f->answers[1].verdict, VERDICT_ALLOW);
+        hand_over(f, waiting_open(f, "/ask/r", O_WRONLY));
+        assert_int_equal(f->n_answers, 2);
+        assert_int_equal(prompt_broker_count(f->broker), 2);
+}
+
+/* Where no lasting rule can be made, the request says why up front. */
+static void request_says_why_there_is_no_lasting_rule(void **state)
+{
+        struct fixture *f = *state;
+        struct pending_call *pc = waiting_openat2(f, "/ask/u", 0, 0);
+        pc->call.have_open = false; /* open_how could not be read */
+        hand_over(f, pc);
+        const cJSON *exactly =
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+                                   prompt_request(prompt_broker_first(f->broker)), "scopes"),
+                               0);
+        assert_null(cJSON_GetObjectItemCaseSensitive(exactly, "rule"));
+        assert_non_null(
+            strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(exactly, "refused")),
+                   "open_how"));
+        assert_int_equal(answer(f, first_id(f), "allow", "session", NULL, NULL), -EINVAL);
+}
+
 static void timeout_denies_once_and_asks_again(void **state)
 {
         struct fixture *f = *state;
@@ -522,6 +565,10 @@ int main(void)
             cmocka_unit_test_setup_teardown(a_call_read_here_keeps_its_open_flags, setup, teardown),
             cmocka_unit_test_setup_teardown(openat2_with_another_open_how_is_another_question,
                                             setup, teardown),
+            cmocka_unit_test_setup_teardown(session_answer_is_as_wide_as_the_open_shown, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(request_says_why_there_is_no_lasting_rule, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(timeout_denies_once_and_asks_again, setup, teardown),
             cmocka_unit_test_setup_teardown(dead_caller_makes_its_prompt_disappear, setup,
                                             teardown),

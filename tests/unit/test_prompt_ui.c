@@ -80,7 +80,9 @@ static cJSON *request(bool forever)
                  "\"flags\":\"O_RDONLY\"},\"rule\":{\"source\":\"supervisor.rules[0]\","
                  "\"comment\":\"ask\"},\"timeout\":{\"decision\":\"deny\",\"errno\":\"EACCES\"},"
                  "\"deadline\":100000,\"waiting\":3,\"queued\":0,\"forever\":%s,"
-                 "\"scopes\":[{\"label\":\"exactly this\",\"pattern\":null},"
+                 "\"scopes\":[{\"label\":\"exactly this\",\"pattern\":null,"
+                 "\"rule\":{\"syscalls\":[\"openat\"],\"path\":[\"/a/b.txt\"],"
+                 "\"open\":[\"O_RDONLY\"]}},"
                  "{\"label\":\"this directory\",\"pattern\":\"/a/*\"}]}",
                  forever ? "true" : "false");
         cJSON *r = cJSON_Parse(text);
@@ -191,6 +193,8 @@ static void render_shows_the_call_with_target_strings_sanitized(void **state)
         assert_non_null(strstr(text, "  path      /a/b.txt\n"));
         assert_non_null(strstr(text, "  flags     O_RDONLY\n"));
         assert_non_null(strstr(text, "  asked by  supervisor.rules[0] (ask)\n"));
+        assert_non_null(strstr(text, "  lasting   {\"syscalls\":[\"openat\"],"
+                                     "\"path\":[\"/a/b.txt\"],\"open\":[\"O_RDONLY\"]}\n"));
         assert_non_null(strstr(text, "  waiting   3 identical calls\n"));
         assert_non_null(strstr(text, "  timeout   deny with EACCES once"));
         free(text);
@@ -205,7 +209,8 @@ static void render_shows_openat2s_flags_mode_and_resolve(void **state)
             "\"exe\":\"/usr/bin/t\",\"cmdline\":\"t\"},\"syscall\":\"openat2\","
             "\"decoded\":{\"paths\":[\"/a/b\"],\"flags\":\"O_WRONLY|O_CREAT\",\"mode\":\"0600\","
             "\"resolve\":\"RESOLVE_BENEATH\"},\"deadline\":0,\"waiting\":1,\"forever\":false,"
-            "\"scopes\":[]}");
+            "\"scopes\":[{\"label\":\"exactly this\",\"pattern\":null,\"refused\":\"no "
+            "\\u001b\"}]}");
         char *text = NULL;
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
@@ -218,6 +223,8 @@ static void render_shows_openat2s_flags_mode_and_resolve(void **state)
                                      "  flags     O_WRONLY|O_CREAT\n"
                                      "  mode      0600\n"
                                      "  resolve   RESOLVE_BENEATH\n"));
+        /* Why no lasting rule can be made, made safe to print. */
+        assert_non_null(strstr(text, "  lasting   none: no \\x1b\n"));
         free(text);
         cJSON_Delete(req);
 }
