@@ -149,7 +149,7 @@ void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
         }
         if ((s = string_of(decoded, "address")))
                 put_field(out, "address", s);
-        static const char *const flag_keys[] = {"flags", "mode",        "family",
+        static const char *const flag_keys[] = {"flags", "mode",        "resolve", "family",
                                                 "type",  "clone_flags", NULL};
         for (size_t i = 0; flag_keys[i]; i++)
                 if ((s = string_of(decoded, flag_keys[i])))
@@ -173,6 +173,21 @@ void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
                         put_safe(out, s);
                         fputc(')', out);
                 }
+                fputc('\n', out);
+        }
+        /* What a session answer, or a forever one for exactly this, adds:
+         * as wide as the call shown (an open's flags included), no wider. */
+        const cJSON *exactly =
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(req, "scopes"), 0);
+        const cJSON *lasting = cJSON_GetObjectItemCaseSensitive(exactly, "rule");
+        if (cJSON_IsObject(lasting)) {
+                char *text = cJSON_PrintUnformatted(lasting);
+                if (text)
+                        put_field(out, "lasting", text);
+                cJSON_free(text);
+        } else if ((s = string_of(exactly, "refused"))) {
+                fprintf(out, "  %-9s none: ", "lasting");
+                put_safe(out, s);
                 fputc('\n', out);
         }
         if (waiting > 1)

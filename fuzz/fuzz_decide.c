@@ -10,6 +10,7 @@
  * the glob matcher or the address matcher on their own.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/audit.h>
 #include <netinet/in.h>
@@ -28,8 +29,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Rules the checks below rely on: in the first profile, the first rule for
- * openat denies /etc/shadow, and the first rule for rename allows only paths
- * below /tmp. */
+ * openat denies /etc/shadow, the first rule for rename allows only paths
+ * below /tmp, and rules on an open's flags allow reading below /srv and
+ * deny writing or truncating (EROFS). */
 static const char profile_paths[] =
     "{\"defaultAction\": \"SCMP_ACT_ALLOW\","
     " \"syscalls\": [{\"names\": [\"openat\", \"open\", \"rename\", \"renameat2\", \"mkdir\","
@@ -39,6 +41,10 @@ static const char profile_paths[] =
     "  {\"syscalls\": [\"openat\", \"open\"], \"path\": [\"/etc/shadow\", \"/root/**\"],"
     "   \"action\": \"deny\", \"errno\": \"EACCES\"},"
     "  {\"syscalls\": [\"rename\", \"renameat2\"], \"path\": \"/tmp/**\", \"action\": \"allow\"},"
+    "  {\"syscalls\": [\"openat\", \"open\"], \"path\": \"/srv/**\", \"open\": [\"O_RDONLY\"],"
+    "   \"action\": \"allow\"},"
+    "  {\"syscalls\": [\"openat\", \"open\"], \"open\": [\"O_WRONLY\", \"O_TRUNC\"],"
+    "   \"action\": \"deny\", \"errno\": \"EROFS\"},"
     "  {\"syscalls\": [\"openat\"], \"path\": [\"/usr/**\", \"/etc/[a-m]*\", \"/lib/?\","
     "   \"/a/**/b\", \"/x/\\\\*\"], \"action\": \"log\"},"
     "  {\"syscalls\": [\"openat\"], \"args\": [{\"index\": 2, \"value\": 64, \"valueTwo\": 64,"
@@ -147,6 +153,20 @@ static void check_promises(const struct policy *p, const struct policy_call *cal
                 for (unsigned i = 0; i < call->n_paths; i++)
                         FUZZ_CHECK(call->paths[i] != NULL);
         }
+        /* An open is allowed only for what the rule lists, and one whose
+         * flags could not be read never by such a rule; a deny rule takes
+         * it when it asks for anything the rule lists. */
+        if (d->rule && d->rule->open_access) {
+                unsigned access = policy_open_access(call->open_flags);
+                if (d->verdict == VERDICT_ALLOW || d->verdict == VERDICT_LOG)
+                        FUZZ_CHECK(call->have_open && (access & ~d->rule->open_access) == 0);
+                else
+                        FUZZ_CHECK(!call->have_open || (access & d->rule->open_access) != 0);
+        }
+        /* Below /srv only reading is allowed: an O_TRUNC never (but with
+         * O_PATH, which makes the kernel drop it). */
+        if (d->verdict == VERDICT_ALLOW && d->rule && d->rule->open_access)
+                FUZZ_CHECK(!(call->open_flags & O_TRUNC) || (call->open_flags & O_PATH));
         if (d->verdict == VERDICT_ALLOW && d->rule && call->nr == __NR_rename &&
             d->rule->n_path_globs)
                 for (unsigned i = 0; i < call->n_paths; i++)
@@ -192,6 +212,11 @@ static void fuzz_policy_decide(struct fuzz_input *in)
         call.have_uid = flags & 0x20;
         call.uid = (flags & 0x40) ? 0 : 1000;
         fill_address(in, &call);
+        uint8_t open_pick = fuzz_u8(in);
+        call.have_open = (open_pick & 1) != 0;
+        call.open_flags = fuzz_u64(in);
+        if (open_pick & 2)
+                call.open_flags &= 0xffffffffu; /* as open and openat pass them */
 
         unsigned needs = policy_needs(p, call.nr);
         (void)needs;
@@ -229,7 +254,9 @@ static void fuzz_glob(struct fuzz_input *in)
         /* "**" after a '/' matches everything below. */
         if (pattern[0] == '/' && strlen(pattern) + 3 <= PATH_GLOB_MAX &&
             !has_glob_syntax(pattern) && path[0] != '\0') {
-                char prefix[PATH_GLOB_MAX + 8], below[PATH_MAX + PATH_GLOB_MAX + 8];
+                /* Sized for what the buffers above can hold, so that gcc
+                 * sees nothing can be cut (-Wformat-truncation). */
+                char prefix[sizeof(pattern) + 4], below[sizeof(pattern) + sizeof(path) + 2];
                 snprintf(prefix, sizeof(prefix), "%s/**", pattern);
                 snprintf(below, sizeof(below), "%s/%s", pattern, path);
                 FUZZ_CHECK(path_glob_match(prefix, below));

@@ -39,7 +39,7 @@ static void check_normal(const char *p, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        static char path[PATH_MAX + 64], out[PATH_MAX], again[PATH_MAX], prefixed[PATH_MAX + 64];
+        static char path[PATH_MAX + 64], out[PATH_MAX], again[PATH_MAX], prefixed[sizeof(path) + 8];
         struct fuzz_input in = {data, size};
         int dirfds[4];
 

@@ -35,6 +35,18 @@ static void decide_some_calls(const struct policy *p)
                 call.have_uid = true;
                 policy_decide(p, &call, &d);
                 FUZZ_CHECK(d.verdict <= VERDICT_PROMPT);
+                /* An open whose flags were read, and one whose were not. */
+                call.have_open = true;
+                call.open_flags = O_RDONLY | O_TRUNC;
+                policy_decide(p, &call, &d);
+                FUZZ_CHECK(d.verdict <= VERDICT_PROMPT);
+                if (d.rule && d.rule->open_access &&
+                    (d.verdict == VERDICT_ALLOW || d.verdict == VERDICT_LOG))
+                        FUZZ_CHECK((d.rule->open_access & POLICY_OPEN_TRUNC) != 0);
+                call.have_open = false;
+                policy_decide(p, &call, &d);
+                if (d.rule && d.rule->open_access)
+                        FUZZ_CHECK(d.verdict != VERDICT_ALLOW && d.verdict != VERDICT_LOG);
                 (void)policy_needs(p, call.nr);
                 uint32_t ret_data;
                 (void)policy_kernel_decide(p, call.nr, call.args, &ret_data);

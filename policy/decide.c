@@ -9,6 +9,7 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/un.h>
 
@@ -175,6 +176,56 @@ static bool addr_matches(const struct netaddr_match *m, const struct policy_call
         return netaddr_match(m, sa, call->addr_len);
 }
 
+/* The kernel's own O_TMPFILE bit: glibc's O_TMPFILE includes O_DIRECTORY. */
+#define KERNEL_O_TMPFILE (O_TMPFILE & ~O_DIRECTORY)
+
+unsigned policy_open_access(uint64_t flags)
+{
+        unsigned access;
+
+        if (flags & O_PATH)
+                return POLICY_OPEN_PATH; /* the kernel ignores the rest */
+        switch (flags & O_ACCMODE) {
+        case O_RDONLY:
+                access = POLICY_OPEN_READ;
+                break;
+        case O_WRONLY:
+                access = POLICY_OPEN_WRITE;
+                break;
+        default: /* O_RDWR, and 3, which the kernel checks as both */
+                access = POLICY_OPEN_READ | POLICY_OPEN_WRITE;
+                break;
+        }
+        if (flags & O_TRUNC)
+                access |= POLICY_OPEN_TRUNC;
+        if (flags & O_CREAT)
+                access |= POLICY_OPEN_CREAT;
+        if (flags & O_APPEND)
+                access |= POLICY_OPEN_APPEND;
+        if (flags & KERNEL_O_TMPFILE)
+                access |= POLICY_OPEN_TMPFILE;
+        return access;
+}
+
+/*
+ * An open against a rule's "open" field, as paths are matched: an allow or
+ * log rule takes an open that may do nothing the rule does not list (one
+ * that reads does not match a rule for writing, and O_RDONLY|O_TRUNC not
+ * one for O_RDONLY), a deny, kill or prompt rule one that may do any of
+ * what it lists. Flags that could not be read (openat2's struct open_how)
+ * match no allow rule and every deny rule.
+ */
+static bool open_matches(const struct policy_rule *rule, const struct policy_call *call,
+                         bool permissive)
+{
+        if (!call->have_open)
+                return !permissive;
+        unsigned access = policy_open_access(call->open_flags);
+        if (permissive)
+                return (access & ~rule->open_access) == 0;
+        return (access & rule->open_access) != 0;
+}
+
 static bool rule_matches(const struct policy_rule *rule, const struct policy_call *call)
 {
         for (size_t i = 0; i < rule->n_args; i++)
@@ -182,11 +233,11 @@ static bool rule_matches(const struct policy_rule *rule, const struct policy_cal
                         return false;
         if (rule->n_path_globs && !paths_match(rule, call))
                 return false;
-        if (rule->addr) {
-                bool permissive = rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG;
-                if (!addr_matches(rule->addr, call, permissive))
-                        return false;
-        }
+        bool permissive = rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG;
+        if (rule->addr && !addr_matches(rule->addr, call, permissive))
+                return false;
+        if (rule->open_access && !open_matches(rule, call, permissive))
+                return false;
         if (rule->exe_glob) {
                 /* An unreadable executable, like an unreadable path, fails
                  * allow rules and meets deny rules. */

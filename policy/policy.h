@@ -82,6 +82,9 @@ struct policy_rule {
         size_t n_path_globs;
         struct netaddr_match *addr; /* NULL = address not examined */
         char *exe_glob;
+        /* "open": what an open may do (POLICY_OPEN_*); 0 = not examined.
+         * Only for rules whose syscalls are all opens (policy_is_open_call()). */
+        unsigned open_access;
         bool have_uid;
         uid_t uid;
         enum policy_verdict verdict;
@@ -148,6 +151,38 @@ struct policy {
         uint32_t *rule_index;
         uint8_t *needs; /* POLICY_NEED_* per nr */
 };
+
+/*
+ * What an open may do to the file it names, as the "open" field of a rule
+ * lists it: the parts of its flags that widen what it can do. O_EXCL,
+ * O_DIRECTORY and O_NOFOLLOW only narrow it, and the rest (O_CLOEXEC,
+ * O_NONBLOCK, ...) do not change it, so neither is a part.
+ */
+enum policy_open_access {
+        POLICY_OPEN_READ = 1u << 0,  /* O_RDONLY, O_RDWR */
+        POLICY_OPEN_WRITE = 1u << 1, /* O_WRONLY, O_RDWR */
+        POLICY_OPEN_TRUNC = 1u << 2,
+        POLICY_OPEN_CREAT = 1u << 3,
+        POLICY_OPEN_APPEND = 1u << 4,
+        POLICY_OPEN_TMPFILE = 1u << 5,
+        POLICY_OPEN_PATH = 1u << 6,
+};
+
+/*
+ * The parts of an open's flags (open's and openat's argument, openat2's
+ * how.flags, creat's O_CREAT|O_WRONLY|O_TRUNC), as the kernel applies
+ * them: an access mode of 3 reads and writes, and O_PATH, which makes the
+ * kernel drop every other flag, is POLICY_OPEN_PATH alone. Never 0.
+ */
+unsigned policy_open_access(uint64_t flags);
+
+/*
+ * The names of access as the "open" field writes them, in a fixed order
+ * (O_RDONLY, O_WRONLY or O_RDWR for the access mode, then O_TRUNC, O_CREAT,
+ * O_APPEND, O_TMPFILE, O_PATH), into ret_names (static strings; at most
+ * max). Returns how many there are, which may exceed max.
+ */
+size_t policy_open_access_names(unsigned access, const char **ret_names, size_t max);
 
 /* The text of the built-in default profile. */
 extern const char policy_default_profile[];

@@ -3,7 +3,7 @@
 /*
  * What scmp-super adds to a profile: a default verdict, a prompt timeout
  * and rules that match notified calls on their syscall, arguments, paths,
- * socket address, executable and uid.
+ * what an open may do, socket address, executable and uid.
  */
 #include "profile_internal.h"
 
@@ -51,6 +51,126 @@ static int parse_path_globs(struct loader *l, const cJSON *item, struct policy_r
                         return -ENOMEM;
                 rule->path_is_literal[i] = strpbrk(g->valuestring, "*?[\\") == NULL;
                 rule->n_path_globs++;
+        }
+        return 0;
+}
+
+/* The names the "open" field takes, in the order policy_open_access_names()
+ * writes them (O_RDWR first: it is the two bits of O_RDONLY and O_WRONLY). */
+static const struct name_value open_access_names[] = {
+    {"O_RDWR", POLICY_OPEN_READ | POLICY_OPEN_WRITE},
+    {"O_RDONLY", POLICY_OPEN_READ},
+    {"O_WRONLY", POLICY_OPEN_WRITE},
+    {"O_TRUNC", POLICY_OPEN_TRUNC},
+    {"O_CREAT", POLICY_OPEN_CREAT},
+    {"O_APPEND", POLICY_OPEN_APPEND},
+    {"O_TMPFILE", POLICY_OPEN_TMPFILE},
+    {"O_PATH", POLICY_OPEN_PATH},
+    {NULL, 0},
+};
+
+/* Open flags the field refuses, each with the reason: listing them would
+ * suggest a rule says more than it does. */
+static const char *const open_flags_narrowing[] = {"O_EXCL", "O_DIRECTORY", "O_NOFOLLOW", NULL};
+static const char *const open_flags_no_access[] = {
+    "O_CLOEXEC", "O_NONBLOCK", "O_NDELAY",  "O_SYNC",   "O_DSYNC",     "O_RSYNC", "O_FSYNC",
+    "O_ASYNC",   "O_DIRECT",   "O_NOATIME", "O_NOCTTY", "O_LARGEFILE", NULL,
+};
+
+static bool name_listed(const char *const *names, const char *name)
+{
+        for (size_t i = 0; names[i]; i++)
+                if (strcmp(names[i], name) == 0)
+                        return true;
+        return false;
+}
+
+size_t policy_open_access_names(unsigned access, const char **ret_names, size_t max)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; open_access_names[i].name; i++) {
+                unsigned bits = (unsigned)open_access_names[i].value;
+                if ((access & bits) != bits)
+                        continue;
+                access &= ~bits;
+                if (n < max)
+                        ret_names[n] = open_access_names[i].name;
+                n++;
+        }
+        return n;
+}
+
+static int parse_open_flag(struct loader *l, const cJSON *item, size_t index, void *ctx)
+{
+        unsigned *access = ctx;
+        int v, r;
+
+        (void)index;
+        if (cJSON_IsString(item)) {
+                const char *name = item->valuestring;
+                if (name_listed(open_flags_narrowing, name))
+                        return fail(l,
+                                    "\"%s\" only narrows what an open may do, so a rule need not "
+                                    "list it (an open with it matches as one without)",
+                                    name);
+                if (name_listed(open_flags_no_access, name))
+                        return fail(l,
+                                    "\"%s\" does not change what an open may do to the file; "
+                                    "leave it out",
+                                    name);
+                if (strchr(name, '|'))
+                        return fail(l,
+                                    "one flag per element: write \"%s\" as a list such as "
+                                    "[\"O_WRONLY\", \"O_CREAT\"]",
+                                    name);
+        }
+        if ((r = lookup_name(l, item, open_access_names, "open flag", &v)) < 0)
+                return r;
+        *access |= (unsigned)v;
+        return 0;
+}
+
+/* "open": a flag name, or a list of them. */
+static int parse_open_access(struct loader *l, const cJSON *item, struct policy_rule *rule)
+{
+        unsigned access = 0;
+        int r;
+
+        if (cJSON_IsString(item))
+                r = parse_open_flag(l, item, 0, &access);
+        else if (!cJSON_IsArray(item))
+                return fail(l,
+                            "expected a list of open flags such as [\"O_RDONLY\"] or "
+                            "[\"O_WRONLY\", \"O_CREAT\", \"O_TRUNC\"], found %s",
+                            json_type_name(item));
+        else if (cJSON_GetArraySize(item) == 0)
+                return fail(l, "empty list of open flags (remove \"open\" to match any open)");
+        else
+                r = parse_array(l, item, "open flags", parse_open_flag, &access);
+        if (r < 0)
+                return r;
+        rule->open_access = access;
+        return 0;
+}
+
+/* A rule on an open's flags is for opens only, and must say so. */
+static int check_open_syscalls(struct loader *l, const struct policy_rule *rule)
+{
+        if (rule->n_nrs == 0)
+                return fail(l, "a rule on an open's flags names its calls: add \"syscalls\": "
+                               "[\"open\", \"openat\", \"openat2\", \"creat\"], or those of "
+                               "them it is for");
+        for (size_t i = 0; i < rule->n_nrs; i++) {
+                if (policy_is_open_call(rule->nrs[i]))
+                        continue;
+                char *name = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), rule->nrs[i]);
+                int r = fail(l,
+                             "applies only to open, openat, openat2 and creat, but \"syscalls\" "
+                             "also names %s (give it a rule of its own)",
+                             name ? name : "another call");
+                free(name);
+                return r;
         }
         return 0;
 }
@@ -160,8 +280,9 @@ static int parse_verdict_field(struct loader *l, const cJSON *obj, const char *k
 
 static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *rule)
 {
-        static const char *const known[] = {"comment", "syscalls", "args",   "path",  "address",
-                                            "exe",     "uid",      "action", "errno", NULL};
+        static const char *const known[] = {"comment", "syscalls", "args", "path",
+                                            "open",    "address",  "exe",  "uid",
+                                            "action",  "errno",    NULL};
         bool alternatives;
         int r;
 
@@ -199,6 +320,14 @@ static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *ru
                 if ((r = under_key(l, "path", parse_path_globs(l, paths, rule))) < 0)
                         return r;
                 rule->needs |= POLICY_NEED_PATHS;
+        }
+
+        const cJSON *open_item = cJSON_GetObjectItemCaseSensitive(obj, "open");
+        if (open_item) {
+                if ((r = under_key(l, "open", parse_open_access(l, open_item, rule))) < 0 ||
+                    (r = under_key(l, "open", check_open_syscalls(l, rule))) < 0)
+                        return r;
+                rule->needs |= POLICY_NEED_PATHS; /* decoded with the paths (call.h) */
         }
 
         const cJSON *addr = cJSON_GetObjectItemCaseSensitive(obj, "address");

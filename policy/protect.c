@@ -30,8 +30,9 @@ static const struct {
 } protected_calls[] = {
     {"open", PROTECT_OPEN, 1, false},
     {"openat", PROTECT_OPEN, 2, false},
-    /* creat always writes; openat2's flags are in memory no rule reads,
-     * so it is refused on these files even for reading. */
+    /* creat always writes; openat2's flags are in memory, where the
+     * command could rewrite them after a rule read them, so it is refused
+     * on these files even for reading. */
     {"creat", PROTECT_NAMED, 0, false},
     {"openat2", PROTECT_NAMED, 0, false},
     {"truncate", PROTECT_NAMED, 0, false},

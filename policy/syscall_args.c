@@ -484,13 +484,39 @@ int syscall_format_clone_flags(uint64_t flags, char *buf, size_t size)
         return out_finish(&o);
 }
 
+/* openat2's RESOLVE_* flags (linux/openat2.h), which older headers lack. */
+static const struct flag_name resolve_flag_names[] = {
+    {0x01, "RESOLVE_NO_XDEV"}, {0x02, "RESOLVE_NO_MAGICLINKS"}, {0x04, "RESOLVE_NO_SYMLINKS"},
+    {0x08, "RESOLVE_BENEATH"}, {0x10, "RESOLVE_IN_ROOT"},       {0x20, "RESOLVE_CACHED"},
+};
+
+int syscall_format_resolve_flags(uint64_t resolve, char *buf, size_t size)
+{
+        struct out o;
+
+        out_init(&o, buf, size);
+        out_flags(&o, &resolve, resolve_flag_names,
+                  sizeof(resolve_flag_names) / sizeof(resolve_flag_names[0]));
+        out_rest_hex(&o, resolve);
+        if (o.items == 0)
+                out_append(&o, "0");
+        return out_finish(&o);
+}
+
+/* Whether open flags make a file: O_CREAT, or O_TMPFILE (whose bit glibc
+ * spells together with O_DIRECTORY's, so O_DIRECTORY alone is not it). */
+static bool open_flags_make_a_file(uint64_t flags)
+{
+        return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
 /* A mode means something only when a file is made: open without O_CREAT or
  * O_TMPFILE ignores it. mkdir, mknod and chmod always use theirs. */
 static bool makes_a_file(const struct syscall_desc *desc, const uint64_t args[6])
 {
         for (unsigned i = 0; i < desc->nargs && i < 6; i++)
                 if (desc->kinds[i] == ARG_OPEN_FLAGS)
-                        return (args[i] & (O_CREAT | __O_TMPFILE)) != 0;
+                        return open_flags_make_a_file(args[i]);
         return true;
 }
 
@@ -538,4 +564,27 @@ int syscall_describe_args(int nr, const uint64_t args[6],
                 }
         }
         return 0;
+}
+
+int syscall_describe_call(const struct policy_call *call,
+                          int (*emit)(void *ctx, const char *key, const char *value), void *ctx)
+{
+        char text[256];
+        int r;
+
+        if (call->nr == __NR_openat2 && call->have_open) {
+                if (syscall_format_open_flags(call->open_flags, text, sizeof(text)) == 0 &&
+                    (r = emit(ctx, "flags", text)) != 0)
+                        return r;
+                /* The kernel refuses a mode where no file is made: shown,
+                 * as nothing the caller passed is hidden. */
+                if ((open_flags_make_a_file(call->open_flags) || call->open_mode != 0) &&
+                    syscall_format_mode(call->open_mode, text, sizeof(text)) == 0 &&
+                    (r = emit(ctx, "mode", text)) != 0)
+                        return r;
+                if (syscall_format_resolve_flags(call->open_resolve, text, sizeof(text)) == 0 &&
+                    (r = emit(ctx, "resolve", text)) != 0)
+                        return r;
+        }
+        return syscall_describe_args(call->nr, call->args, emit, ctx);
 }

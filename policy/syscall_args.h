@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "call.h"
+
 enum arg_kind {
         ARG_INT = 0,
         ARG_FD,
@@ -80,6 +82,8 @@ int syscall_format_socket_type(uint64_t type, char *buf,
                                size_t size); /* SOCK_STREAM|SOCK_CLOEXEC */
 /* clone(2) flags; the low byte is the exit signal and is shown by name (SIGCHLD). */
 int syscall_format_clone_flags(uint64_t flags, char *buf, size_t size);
+/* openat2's how.resolve: RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS; "0" for none. */
+int syscall_format_resolve_flags(uint64_t resolve, char *buf, size_t size);
 
 /*
  * The named arguments of a call as text, for logs and prompts: "flags"
@@ -88,4 +92,13 @@ int syscall_format_clone_flags(uint64_t flags, char *buf, size_t size);
  * name; stops and returns what emit returns if that is not 0.
  */
 int syscall_describe_args(int nr, const uint64_t args[6],
+                          int (*emit)(void *ctx, const char *key, const char *value), void *ctx);
+
+/*
+ * The same for a call as the supervisor decoded it (call.h), which is what
+ * logs and prompts show: syscall_describe_args(), and for an openat2 whose
+ * struct open_how was read its "flags", "mode" (where a file is made, or
+ * when set) and "resolve", which its arguments only point to.
+ */
+int syscall_describe_call(const struct policy_call *call,
                           int (*emit)(void *ctx, const char *key, const char *value), void *ctx);

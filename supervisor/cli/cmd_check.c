@@ -147,6 +147,12 @@ static void print_summary(FILE *out, const struct policy *p)
                                 fprintf(out, " (+%zu more)", r->n_nrs - 8);
                         for (size_t g = 0; g < r->n_path_globs; g++)
                                 fprintf(out, " path=%s", r->path_globs[g]);
+                        if (r->open_access) {
+                                const char *flags[8];
+                                size_t n = policy_open_access_names(r->open_access, flags, 8);
+                                for (size_t f = 0; f < n && f < 8; f++)
+                                        fprintf(out, "%s%s", f ? "|" : " open=", flags[f]);
+                        }
                         if (r->addr)
                                 fputs(" address=...", out);
                         if (r->exe_glob)

@@ -527,7 +527,7 @@ static void write_line(struct log_file *out, const struct decision_log_entry *e)
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
                            sizeof(text)) == 0)
                 PUT_KEY_STRING(l, "address", text);
-        syscall_describe_args(call->nr, call->args, put_named_arg, l);
+        syscall_describe_call(call, put_named_arg, l);
 
         if (e->deadline)
                 put_timeout(l, d);

@@ -365,7 +365,7 @@ static bool read_call(struct target *t, int listener, uint64_t id, struct policy
         if (!lane_reading_done(lane) || r == -ENOENT)
                 return false;
         if (r < 0) {
-                call->have_paths = call->have_addr = false;
+                call->have_paths = call->have_addr = call->have_open = false;
                 call->n_paths = 0;
         }
         return true;

@@ -165,6 +165,11 @@ static int adopt_decoded(struct pending_call *pc, const struct policy_call *call
                 }
                 pc->call.n_paths = call->n_paths;
                 pc->call.have_paths = call->have_paths;
+                /* What an open asks for is decoded with the paths. */
+                pc->call.have_open = call->have_open;
+                pc->call.open_flags = call->open_flags;
+                pc->call.open_mode = call->open_mode;
+                pc->call.open_resolve = call->open_resolve;
         }
         if (needs & POLICY_NEED_ADDR) {
                 pc->call.addr = call->addr;

@@ -11,10 +11,10 @@
  *   when they come from the same target (one seccomp listener: the command
  *   `run` started and all its descendants, or one container), from the same
  *   executable, and make the same syscall with the same decoded arguments
- *   (paths, socket address, execve's argv) and the same plain-number
- *   arguments (flags, modes, families); pointers, fds and lengths do not
- *   count. N threads opening one file make one prompt, and one answer
- *   releases them all.
+ *   (paths, socket address, execve's argv, what an open asks for: openat2's
+ *   struct open_how too) and the same plain-number arguments (flags, modes,
+ *   families); pointers, fds and lengths do not count. N threads opening
+ *   one file make one prompt, and one answer releases them all.
  * - Every prompt has a deadline (the profile's supervisor.promptTimeout, or
  *   run --prompt-timeout). When it passes, every waiting call is denied
  *   once with the errno of the rule that asked (the profile's defaultErrno
@@ -136,7 +136,8 @@ size_t prompt_waiting(const struct prompt *p);
 int64_t prompt_deadline_unix_ms(const struct prompt *p);
 /*
  * The protocol's "request" message for this prompt (docs/PROTOCOL.md),
- * owned by the prompt. Senders set "queued" themselves.
+ * owned by the prompt, with the rule each scope's lasting answer would add.
+ * Senders set "queued" themselves.
  */
 cJSON *prompt_request(struct prompt *p);
 

@@ -119,6 +119,13 @@ int prompt_key_make(const struct pending_call *pc, const cJSON *argv, char **ret
                         key_add_string(&k, c->paths[i]);
         if (c->have_addr)
                 key_add(&k, &c->addr, c->addr_len);
+        /* What an open asks for: openat2's is not in its arguments. */
+        key_add(&k, &c->have_open, sizeof(c->have_open));
+        if (c->have_open) {
+                key_add(&k, &c->open_flags, sizeof(c->open_flags));
+                key_add(&k, &c->open_mode, sizeof(c->open_mode));
+                key_add(&k, &c->open_resolve, sizeof(c->open_resolve));
+        }
         cJSON_ArrayForEach(a, argv) key_add_string(&k, cJSON_GetStringValue(a));
         if (k.failed) {
                 free(k.buf);
@@ -173,7 +180,7 @@ static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
                            sizeof(text)) == 0)
                 cJSON_AddStringToObject(d, "address", text);
-        syscall_describe_args(call->nr, call->args, add_named_arg, d);
+        syscall_describe_call(call, add_named_arg, d);
         if (argv)
                 cJSON_AddItemToObject(d, "argv", cJSON_Duplicate(argv, true));
         return d;
@@ -209,6 +216,30 @@ static void add_hex_args(cJSON *req, const uint64_t args[6])
         for (unsigned i = 0; list && i < 6; i++) {
                 snprintf(text, sizeof(text), "%#" PRIx64, args[i]);
                 cJSON_AddItemToArray(list, cJSON_CreateString(text));
+        }
+}
+
+/* Each scope's rule as a lasting answer with it adds it, without the
+ * action and errno the answer gives ("rule"), or why there can be none
+ * ("refused"): what the person is shown before answering for good. */
+static void add_scope_rules(cJSON *scopes, const struct policy_call *call, const char *syscall)
+{
+        cJSON *scope;
+
+        cJSON_ArrayForEach(scope, scopes)
+        {
+                const char *pattern =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(scope, "pattern"));
+                char err[256] = "";
+                cJSON *rule = NULL;
+                int r = prompt_rule_build(call, syscall, VERDICT_ALLOW, 0, pattern, NULL, &rule,
+                                          err, sizeof(err));
+                if (r == 0) {
+                        cJSON_DeleteItemFromObjectCaseSensitive(rule, "action");
+                        cJSON_AddItemToObject(scope, "rule", rule);
+                } else if (r != -ENOMEM) {
+                        cJSON_AddStringToObject(scope, "refused", err);
+                }
         }
 }
 
@@ -259,7 +290,9 @@ static cJSON *build_request(struct prompt_broker *b, struct prompt *p,
         cJSON_AddNumberToObject(req, "waiting", 1);
         cJSON_AddNumberToObject(req, "queued", 0);
         cJSON_AddBoolToObject(req, "forever", b->profile_path != NULL);
-        cJSON_AddItemToObject(req, "scopes", prompt_rule_scopes(call));
+        cJSON *scopes = prompt_rule_scopes(call);
+        add_scope_rules(scopes, call, p->syscall);
+        cJSON_AddItemToObject(req, "scopes", scopes);
         return req;
 }
 

@@ -5,7 +5,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -241,9 +240,38 @@ static int add_masked_arg(cJSON *args, unsigned index, uint64_t mask, uint64_t v
 }
 
 /*
+ * What the open asks for, as "open" lists it: exactly the flags shown that
+ * widen what an open may do, so that a rule for O_RDONLY does not allow
+ * O_RDONLY|O_TRUNC later (nor, for a deny, leaves out O_RDWR).
+ */
+static int add_open_access(cJSON *rule, const struct policy_call *call, char *reterr,
+                           size_t reterr_size)
+{
+        const char *names[8];
+        size_t n;
+
+        if (!call->have_open)
+                return error_set(reterr, reterr_size, -EINVAL,
+                                 "what this open asks for could not be read (its struct "
+                                 "open_how), so no lasting rule can name it (answer once)");
+        n = policy_open_access_names(policy_open_access(call->open_flags), names, 8);
+        cJSON *list = cJSON_AddArrayToObject(rule, "open");
+        if (!list)
+                return -ENOMEM;
+        for (size_t i = 0; i < n && i < 8; i++) {
+                cJSON *s = cJSON_CreateString(names[i]);
+                if (!s)
+                        return -ENOMEM;
+                cJSON_AddItemToArray(list, s);
+        }
+        return 0;
+}
+
+/*
  * The arguments that change what a call does. Masks keep to the bits the
  * kernel reads (an int is the low 32 bits of its register), so garbage in
- * the upper half cannot make an identical call miss the rule.
+ * the upper half cannot make an identical call miss the rule. An open's
+ * flags are left to "open" (add_open_access()).
  */
 static int add_arg_conditions(cJSON *rule, const struct policy_call *call)
 {
@@ -258,9 +286,6 @@ static int add_arg_conditions(cJSON *rule, const struct policy_call *call)
         for (unsigned i = 0; i < desc->nargs && i < 6; i++) {
                 int r = 0;
                 switch (desc->kinds[i]) {
-                case ARG_OPEN_FLAGS:
-                        r = add_masked_arg(args, i, O_ACCMODE, call->args[i]);
-                        break;
                 case ARG_SOCKET_FAMILY:
                 case ARG_PRCTL_OPTION:
                 case ARG_IOCTL_REQ:
@@ -458,6 +483,8 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
                     "neither");
         else
                 r = 0;
+        if (r == 0 && policy_is_open_call(call->nr))
+                r = add_open_access(rule, call, reterr, reterr_size);
         if (r < 0)
                 goto out;
 

@@ -8,10 +8,11 @@
  * and are matched by the same code (policy_decide()).
  *
  * A rule made from a call names the syscall, the caller's executable, the
- * call's paths or socket address (exactly, or as a pattern the person chose)
- * and the arguments that change what the call does (the access mode of an
- * open, a socket's family, an ioctl request). Pointers, fds and lengths are
- * left out: they differ from one identical call to the next.
+ * call's paths or socket address (exactly, or as a pattern the person chose),
+ * what an open asks for (its "open" field: exactly the flags that widen what
+ * it may do) and the arguments that change what the call does (a socket's
+ * family, an ioctl request). Pointers, fds and lengths are left out: they
+ * differ from one identical call to the next.
  */
 
 #include <cjson/cJSON.h>
@@ -46,7 +47,8 @@ cJSON *prompt_rule_scopes(const struct policy_call *call);
  *
  * Returns 0 and the rule; -EINVAL with a reason in err when the pattern does
  * not apply or does not cover the call, or the call lacks what a lasting rule
- * needs (a path or address that could not be read); -ENOMEM.
+ * needs (a path or address that could not be read, an open whose flags could
+ * not be read); -ENOMEM.
  */
 int prompt_rule_build(const struct policy_call *call, const char *syscall,
                       enum policy_verdict verdict, int errno_value, const char *pattern,

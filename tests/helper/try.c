@@ -7,6 +7,7 @@
  * reached the kernel). Verbs are chained with "--":
  *
  *   try open /etc/hostname -- mkdir /tmp/x -- exit 3
+ *   try openat2 /tmp/f wronly|creat no_symlinks
  *
  * Every line is written with a single write(2) and no stdio buffering, so
  * lines from threads, forked children and an exec'd program come out whole
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -140,6 +142,59 @@ static int verb_openat(int argc, char **argv)
                 close(fd);
         close(dirfd);
         report("openat", error);
+        return 0;
+}
+
+static const struct {
+        const char *name;
+        uint64_t flag;
+} resolve_flag_names[] = {
+    {"no_xdev", RESOLVE_NO_XDEV},         {"no_magiclinks", RESOLVE_NO_MAGICLINKS},
+    {"no_symlinks", RESOLVE_NO_SYMLINKS}, {"beneath", RESOLVE_BENEATH},
+    {"in_root", RESOLVE_IN_ROOT},         {"cached", RESOLVE_CACHED},
+};
+
+/* "no_symlinks|beneath" or "no_symlinks,beneath"; "0" for none. */
+static uint64_t parse_resolve_flags(const char *s)
+{
+        uint64_t resolve = 0;
+        const char *p = s;
+
+        if (strcmp(s, "0") == 0)
+                return 0;
+        while (*p) {
+                size_t len = strcspn(p, "|,");
+                size_t i;
+                for (i = 0; i < sizeof(resolve_flag_names) / sizeof(resolve_flag_names[0]); i++)
+                        if (strlen(resolve_flag_names[i].name) == len &&
+                            strncmp(resolve_flag_names[i].name, p, len) == 0)
+                                break;
+                if (i == sizeof(resolve_flag_names) / sizeof(resolve_flag_names[0]))
+                        usage_error("openat2: unknown resolve flag in \"%s\"", s);
+                resolve |= resolve_flag_names[i].flag;
+                p += len;
+                if (*p)
+                        p++;
+        }
+        return resolve;
+}
+
+/* openat2(AT_FDCWD, PATH, {flags, mode 0644 where a file is made, resolve}). */
+static int verb_openat2(int argc, char **argv)
+{
+        struct open_how how = {
+            .flags = (uint64_t)(argc > 2 ? parse_open_flags(argv[2]) : O_RDONLY | O_CLOEXEC),
+            .resolve = argc > 3 ? parse_resolve_flags(argv[3]) : 0,
+        };
+        /* The kernel refuses a mode where no file is made. */
+        if ((how.flags & O_CREAT) || (how.flags & O_TMPFILE) == O_TMPFILE)
+                how.mode = 0644;
+        long fd = syscall(SYS_openat2, AT_FDCWD, argv[1], &how, sizeof(how));
+        int error = fd < 0 ? errno : 0;
+
+        if (fd >= 0)
+                close((int)fd);
+        report("openat2", error);
         return 0;
 }
 
@@ -554,6 +609,8 @@ static int verb_print_ids(int argc, char **argv)
 static const struct verb verbs[] = {
     {"open", 1, 2, verb_open, "open PATH [FLAGS, e.g. wronly|creat]"},
     {"openat", 2, 3, verb_openat, "openat DIRPATH RELPATH [FLAGS]"},
+    {"openat2", 1, 3, verb_openat2,
+     "openat2 PATH [FLAGS [RESOLVE, e.g. no_symlinks|beneath]] (from AT_FDCWD)"},
     {"mkdir", 1, 1, verb_mkdir, "mkdir PATH"},
     {"unlink", 1, 1, verb_unlink, "unlink PATH"},
     {"rename", 2, 2, verb_rename, "rename FROM TO"},

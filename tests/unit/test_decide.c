@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -334,6 +335,133 @@ static void test_path_globs_follow_glob_rules(void **state)
         c.paths[0] = "/home/u/ssh/x";
         assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
         policy_free(p);
+}
+
+/* What an open may do */
+
+static struct policy_call call_open(int nr, bool have_open, uint64_t flags)
+{
+        struct policy_call c = call_paths(nr, "/tmp/f", NULL, 1);
+
+        c.have_open = have_open;
+        c.open_flags = have_open ? flags : 0;
+        return c;
+}
+
+/*
+ * The "open" field against what an open asks for, as paths are matched:
+ * an allow or log rule takes an open that may do nothing the rule does not
+ * list, a deny, kill or prompt rule one that may do any of what it lists,
+ * and flags that could not be read (openat2's open_how) only the latter.
+ */
+static void test_open_rules_table(void **state)
+{
+        (void)state;
+        const uint64_t unused = O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_DIRECT | O_NOATIME;
+        const uint64_t narrowing = O_EXCL | O_DIRECTORY | O_NOFOLLOW;
+        const struct {
+                const char *field, *action;
+                int nr;
+                bool have_open;
+                uint64_t flags;
+                bool matches;
+        } rows[] = {
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_RDONLY, true},
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_RDONLY | unused | narrowing, true},
+            /* The red team's: a session rule for a read emptied the file. */
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_RDONLY | O_TRUNC, false},
+            {"['O_RDONLY']", "allow", __NR_openat2, true, O_RDONLY | O_TRUNC, false},
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_WRONLY, false},
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_RDWR, false},
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_ACCMODE, false},
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_RDONLY | O_CREAT, false},
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_RDONLY | O_APPEND, false},
+            {"['O_RDONLY']", "allow", __NR_openat, true, O_PATH, false},
+            {"['O_RDONLY']", "allow", __NR_openat2, false, 0, false},
+            /* Bits no kernel knows change nothing (openat2 fails on them). */
+            {"['O_RDONLY']", "allow", __NR_openat2, true, O_RDONLY | (UINT64_C(1) << 40), true},
+            {"['O_RDONLY']", "log", __NR_open, true, O_RDONLY, true},
+            {"['O_RDONLY']", "log", __NR_open, true, O_RDONLY | O_TRUNC, false},
+            {"['O_RDONLY']", "log", __NR_openat2, false, 0, false},
+            /* O_PATH makes the kernel drop every other flag. */
+            {"['O_PATH']", "allow", __NR_openat, true, O_PATH | O_RDWR | O_TRUNC | O_CREAT, true},
+            {"['O_PATH']", "allow", __NR_openat, true, O_RDONLY, false},
+            {"['O_RDWR']", "allow", __NR_openat, true, O_RDONLY, true},
+            {"['O_RDWR']", "allow", __NR_openat, true, O_WRONLY, true},
+            {"['O_RDWR']", "allow", __NR_openat, true, O_ACCMODE, true},
+            {"['O_RDWR']", "allow", __NR_openat, true, O_RDWR | O_TRUNC, false},
+            {"['O_WRONLY', 'O_CREAT', 'O_TRUNC']", "allow", __NR_creat, true,
+             O_WRONLY | O_CREAT | O_TRUNC, true},
+            {"['O_WRONLY', 'O_CREAT', 'O_TRUNC']", "allow", __NR_openat, true, O_WRONLY, true},
+            {"['O_WRONLY', 'O_CREAT', 'O_TRUNC']", "allow", __NR_openat, true, O_RDWR | O_CREAT,
+             false},
+            {"['O_WRONLY', 'O_CREAT', 'O_TRUNC']", "allow", __NR_openat, true, O_WRONLY | O_APPEND,
+             false},
+            {"['O_WRONLY', 'O_TMPFILE']", "allow", __NR_openat, true, O_WRONLY | O_TMPFILE, true},
+            {"['O_WRONLY']", "allow", __NR_openat, true, O_WRONLY | O_TMPFILE, false},
+            {"['O_WRONLY', 'O_TRUNC']", "deny", __NR_openat, true, O_RDONLY, false},
+            {"['O_WRONLY', 'O_TRUNC']", "deny", __NR_openat, true, O_WRONLY, true},
+            {"['O_WRONLY', 'O_TRUNC']", "deny", __NR_openat, true, O_RDWR, true},
+            {"['O_WRONLY', 'O_TRUNC']", "deny", __NR_openat, true, O_RDONLY | O_TRUNC, true},
+            {"['O_WRONLY', 'O_TRUNC']", "deny", __NR_openat, true, O_WRONLY | O_CREAT, true},
+            {"['O_WRONLY', 'O_TRUNC']", "deny", __NR_openat, true, O_PATH | O_WRONLY, false},
+            {"['O_WRONLY', 'O_TRUNC']", "deny", __NR_openat2, false, 0, true},
+            {"['O_RDONLY']", "kill", __NR_openat, true, O_RDWR, true},
+            {"['O_RDONLY']", "kill", __NR_openat, true, O_WRONLY, false},
+            {"['O_RDONLY']", "kill", __NR_openat2, false, 0, true},
+            {"['O_CREAT']", "prompt", __NR_openat, true, O_WRONLY | O_CREAT, true},
+            {"['O_CREAT']", "prompt", __NR_openat, true, O_WRONLY, false},
+            {"['O_CREAT']", "prompt", __NR_openat2, false, 0, true},
+        };
+
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+                char text[512];
+                snprintf(text, sizeof(text),
+                         "{'defaultAction': 'SCMP_ACT_NOTIFY', 'supervisor': {'defaultAction': "
+                         "'log', 'rules': [{'syscalls': ['open', 'openat', 'openat2', 'creat'], "
+                         "'open': %s, 'action': '%s'}]}}",
+                         rows[i].field, rows[i].action);
+                struct policy *p = load(text);
+                struct policy_call c = call_open(rows[i].nr, rows[i].have_open, rows[i].flags);
+                struct policy_decision d = decide(p, &c);
+                if ((d.rule != NULL) != rows[i].matches)
+                        fail_msg("row %zu: %s rule %s, flags %#llx%s: %s", i, rows[i].action,
+                                 rows[i].field, (unsigned long long)rows[i].flags,
+                                 rows[i].have_open ? "" : " (unread)",
+                                 rows[i].matches ? "should match" : "should not match");
+                policy_free(p);
+        }
+}
+
+static void test_open_rule_needs_its_path_too(void **state)
+{
+        (void)state;
+        struct policy *p = load(RULES("{'syscalls': ['openat'], 'path': '/tmp/**', 'open': "
+                                      "['O_RDONLY'], 'action': 'allow'}"));
+        struct policy_call c = call_open(__NR_openat, true, O_RDONLY);
+
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c.paths[0] = "/etc/passwd";
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c = call_open(__NR_openat, true, O_RDONLY | O_TRUNC);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        policy_free(p);
+}
+
+static void test_open_access_of_flags(void **state)
+{
+        (void)state;
+        assert_int_equal(policy_open_access(O_RDONLY), POLICY_OPEN_READ);
+        assert_int_equal(policy_open_access(O_WRONLY | O_CLOEXEC), POLICY_OPEN_WRITE);
+        assert_int_equal(policy_open_access(O_RDWR), POLICY_OPEN_READ | POLICY_OPEN_WRITE);
+        assert_int_equal(policy_open_access(O_ACCMODE), POLICY_OPEN_READ | POLICY_OPEN_WRITE);
+        assert_int_equal(policy_open_access(O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_EXCL),
+                         POLICY_OPEN_WRITE | POLICY_OPEN_CREAT | POLICY_OPEN_TRUNC |
+                             POLICY_OPEN_APPEND);
+        assert_int_equal(policy_open_access(O_TMPFILE | O_RDWR),
+                         POLICY_OPEN_READ | POLICY_OPEN_WRITE | POLICY_OPEN_TMPFILE);
+        assert_int_equal(policy_open_access(O_DIRECTORY), POLICY_OPEN_READ);
+        assert_int_equal(policy_open_access(O_PATH | O_WRONLY | O_TRUNC), POLICY_OPEN_PATH);
 }
 
 /* Addresses */
@@ -840,6 +968,9 @@ int main(void)
             cmocka_unit_test(test_unreadable_path_matches_deny_rules_not_allow_rules),
             cmocka_unit_test(test_undecoded_paths_match_deny_rules_and_pathless_calls_none),
             cmocka_unit_test(test_path_globs_follow_glob_rules),
+            cmocka_unit_test(test_open_rules_table),
+            cmocka_unit_test(test_open_rule_needs_its_path_too),
+            cmocka_unit_test(test_open_access_of_flags),
             cmocka_unit_test(test_address_rule_matches_family_cidr_and_port),
             cmocka_unit_test(test_address_rule_matches_inet6_prefixes),
             cmocka_unit_test(test_address_rule_matches_unix_socket_globs),

@@ -930,8 +930,8 @@ static void test_unknown_supervisor_fields_are_refused(void **state)
                        "p.json:3:43: supervisor.rules[0].address.ports: unknown field (did you "
                        "mean \"port\"?)");
         assert_refused("{'defaultAction': 'SCMP_ACT_ALLOW',\n"
-                       " 'supervisor': {'rules': [{'action': 'allow', 'when': 1}]}}",
-                       "p.json:2:55: supervisor.rules[0].when: unknown field");
+                       " 'supervisor': {'rules': [{'action': 'allow', 'unless': 1}]}}",
+                       "p.json:2:57: supervisor.rules[0].unless: unknown field");
 }
 
 /* A whole OCI config.json */
@@ -1560,6 +1560,129 @@ static void test_rule_uid(void **state)
                        "found a string");
 }
 
+/* A rule on an open's flags: the parts that widen what it may do. */
+static void test_rule_open(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *field;
+                unsigned access;
+        } cases[] = {
+            {"['O_RDONLY']", POLICY_OPEN_READ},
+            {"'O_WRONLY'", POLICY_OPEN_WRITE},
+            {"['O_RDWR']", POLICY_OPEN_READ | POLICY_OPEN_WRITE},
+            {"['O_RDONLY', 'O_WRONLY']", POLICY_OPEN_READ | POLICY_OPEN_WRITE},
+            {"['O_WRONLY', 'O_CREAT', 'O_TRUNC']",
+             POLICY_OPEN_WRITE | POLICY_OPEN_CREAT | POLICY_OPEN_TRUNC},
+            {"['O_WRONLY', 'O_APPEND', 'O_APPEND']", POLICY_OPEN_WRITE | POLICY_OPEN_APPEND},
+            {"['O_RDWR', 'O_TMPFILE']", POLICY_OPEN_READ | POLICY_OPEN_WRITE | POLICY_OPEN_TMPFILE},
+            {"['O_PATH']", POLICY_OPEN_PATH},
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char text[256];
+                snprintf(text, sizeof(text),
+                         RULE("'syscalls': ['open', 'openat', 'openat2', 'creat'], 'open': %s, "
+                              "'action': 'allow'"),
+                         cases[i].field);
+                struct policy *p = load_ok(text);
+                assert_int_equal(p->rules[0].open_access, cases[i].access);
+                /* The flags are decoded with the paths. */
+                assert_int_equal(p->rules[0].needs, POLICY_NEED_PATHS);
+                assert_int_equal(policy_needs(p, __NR_openat2), POLICY_NEED_PATHS);
+                policy_free(p);
+        }
+        struct policy *p = load_ok(RULE("'syscalls': ['openat'], 'action': 'allow'"));
+        assert_int_equal(p->rules[0].open_access, 0);
+        policy_free(p);
+}
+
+/* The names a lasting rule writes are the names the field reads. */
+static void test_rule_open_names_round_trip(void **state)
+{
+        (void)state;
+        for (unsigned access = 1; access < (POLICY_OPEN_PATH << 1); access++) {
+                const char *names[8];
+                char list[256] = "", text[512];
+                size_t n = policy_open_access_names(access, names, 8);
+                assert_true(n > 0 && n <= 8);
+                for (size_t i = 0; i < n; i++)
+                        snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s'%s'",
+                                 i ? ", " : "", names[i]);
+                snprintf(text, sizeof(text),
+                         RULE("'syscalls': ['openat'], 'open': [%s], 'action': 'allow'"), list);
+                struct policy *p = load_ok(text);
+                assert_int_equal(p->rules[0].open_access, access);
+                policy_free(p);
+        }
+        const char *one[1];
+        assert_int_equal(policy_open_access_names(
+                             POLICY_OPEN_READ | POLICY_OPEN_WRITE | POLICY_OPEN_TRUNC, one, 1),
+                         2);
+        assert_string_equal(one[0], "O_RDWR");
+}
+
+static void test_rule_open_refuses_what_it_cannot_mean(void **state)
+{
+        (void)state;
+        assert_refused(RULE("'syscalls': ['openat'], 'open': ['O_RDONY'], 'action': 'allow'"),
+                       "p.json:1:97: supervisor.rules[0].open[0]: unknown open flag \"O_RDONY\" "
+                       "(did you mean \"O_RDONLY\"?)");
+        assert_refused(RULE("'syscalls': ['openat'], 'open': ['read'], 'action': 'allow'"),
+                       "p.json:1:97: supervisor.rules[0].open[0]: unknown open flag \"read\" (one "
+                       "of: O_RDWR, O_RDONLY, O_WRONLY, O_TRUNC, O_CREAT, O_APPEND, O_TMPFILE, "
+                       "O_PATH)");
+        assert_refused(RULE("'syscalls': ['openat'], 'open': ['O_RDONLY', 'O_NOFOLLOW'], "
+                            "'action': 'allow'"),
+                       "p.json:1:109: supervisor.rules[0].open[1]: \"O_NOFOLLOW\" only narrows "
+                       "what an open may do, so a rule need not list it (an open with it matches "
+                       "as one without)");
+        assert_refused(RULE("'syscalls': ['openat'], 'open': 'O_CLOEXEC', 'action': 'allow'"),
+                       "p.json:1:96: supervisor.rules[0].open: \"O_CLOEXEC\" does not change what "
+                       "an open may do to the file; leave it out");
+        assert_refused(RULE("'syscalls': ['openat'], 'open': 'O_WRONLY|O_CREAT', 'action': "
+                            "'allow'"),
+                       "p.json:1:96: supervisor.rules[0].open: one flag per element: write "
+                       "\"O_WRONLY|O_CREAT\" as a list such as [\"O_WRONLY\", \"O_CREAT\"]");
+        assert_refused(RULE("'syscalls': ['openat'], 'open': [], 'action': 'allow'"),
+                       "p.json:1:96: supervisor.rules[0].open: empty list of open flags (remove "
+                       "\"open\" to match any open)");
+        assert_refused(
+            RULE("'syscalls': ['openat'], 'open': 2, 'action': 'allow'"),
+            "p.json:1:96: supervisor.rules[0].open: expected a list of open flags "
+            "such as [\"O_RDONLY\"] or [\"O_WRONLY\", \"O_CREAT\", \"O_TRUNC\"], found a "
+            "number");
+        assert_refused(RULE("'syscalls': ['openat'], 'open': [0], 'action': 'allow'"),
+                       "p.json:1:97: supervisor.rules[0].open[0]: expected a string naming open "
+                       "flag, found a number");
+        /* The field is known: a misspelling of it gets it as the hint. */
+        assert_refused(RULE("'syscalls': ['openat'], 'opne': ['O_RDONLY'], 'action': 'allow'"),
+                       "p.json:1:96: supervisor.rules[0].opne: unknown field (did you mean "
+                       "\"open\"?)");
+}
+
+/* A rule on an open's flags is about opens: a rule for other calls too
+ * would leave unsaid what it means for them. */
+static void test_rule_open_is_for_open_calls_only(void **state)
+{
+        (void)state;
+        assert_refused("{'defaultAction': 'SCMP_ACT_NOTIFY', 'supervisor': {'rules': [\n"
+                       " {'syscalls': ['openat', 'mkdir'], 'path': '/tmp/**',\n"
+                       "  'open': ['O_RDONLY'], 'action': 'allow'}]}}",
+                       "p.json:3:11: supervisor.rules[0].open: applies only to open, openat, "
+                       "openat2 and creat, but \"syscalls\" also names mkdir (give it a rule of "
+                       "its own)");
+        assert_refused(RULE("'syscalls': ['@file-system'], 'open': ['O_RDONLY'], 'action': "
+                            "'deny'"),
+                       "p.json:1:102: supervisor.rules[0].open: applies only to open, openat, "
+                       "openat2 and creat, but \"syscalls\" also names access (give it a rule "
+                       "of its own)");
+        assert_refused(RULE("'open': ['O_RDONLY'], 'action': 'deny'"),
+                       "p.json:1:72: supervisor.rules[0].open: a rule on an open's flags names "
+                       "its calls: add \"syscalls\": [\"open\", \"openat\", \"openat2\", "
+                       "\"creat\"], or those of them it is for");
+}
+
 static void test_rule_needs_combine(void **state)
 {
         struct policy *p = load_ok(RULE("'path': '/x', 'address': {'port': 1}, 'exe': '/y', "
@@ -1922,6 +2045,10 @@ int main(void)
             cmocka_unit_test(test_rule_address_bad_unix_glob_is_an_error),
             cmocka_unit_test(test_rule_exe),
             cmocka_unit_test(test_rule_uid),
+            cmocka_unit_test(test_rule_open),
+            cmocka_unit_test(test_rule_open_names_round_trip),
+            cmocka_unit_test(test_rule_open_refuses_what_it_cannot_mean),
+            cmocka_unit_test(test_rule_open_is_for_open_calls_only),
             cmocka_unit_test(test_rule_needs_combine),
             cmocka_unit_test(test_rule_unknown_action_suggests_the_nearest),
             cmocka_unit_test(test_rule_errno_with_allow_is_an_error),

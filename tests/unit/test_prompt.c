@@ -49,6 +49,9 @@ struct fixture {
         size_t n_resolved;
         uint64_t next_notif_id;
         char profile[64];
+        /* What fake_decode() reads from a caller; without it, no call may
+         * reach the backend undecoded. */
+        const struct policy_call *readable;
 };
 
 static struct fixture *current;
@@ -86,8 +89,26 @@ static int fake_id_valid(struct pending_call *pc)
 static int fake_decode(struct pending_call *pc, struct policy_call *call, unsigned needs,
                        struct target_scratch *scratch)
 {
-        fail_msg("the tests give every call decoded already");
-        return -EIO;
+        const struct policy_call *from = current->readable;
+        if (!from)
+                fail_msg("the tests give every call decoded already");
+        if (needs & POLICY_NEED_PATHS) {
+                call->have_paths = from->have_paths;
+                call->n_paths = from->n_paths;
+                for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++)
+                        call->paths[i] = from->paths[i];
+                call->have_open = from->have_open;
+                call->open_flags = from->open_flags;
+                call->open_mode = from->open_mode;
+                call->open_resolve = from->open_resolve;
+        }
+        if (needs & POLICY_NEED_EXE) {
+                call->have_exe = from->have_exe;
+                call->exe = from->exe;
+        }
+        if (needs & POLICY_NEED_ADDR)
+                call->have_addr = true;
+        return 0;
 }
 
 static const struct prompt_backend fake_backend = {
@@ -179,6 +200,8 @@ static struct pending_call *waiting_open(struct fixture *f, const char *path, ui
         pc->call.args[0] = (uint64_t)(int64_t)AT_FDCWD;
         pc->call.args[1] = 0x1000 + pc->id; /* the pointer differs per call */
         pc->call.args[2] = flags;
+        pc->call.have_open = true; /* decoded with the paths */
+        pc->call.open_flags = flags;
         pc->call.have_paths = true;
         pc->call.n_paths = 1;
         pc->call.paths[0] = path;
@@ -187,6 +210,19 @@ static struct pending_call *waiting_open(struct fixture *f, const char *path, ui
         pc->call.exe = "/usr/bin/test-target";
         policy_decide(f->policy, &pc->call, &pc->decision);
         assert_int_equal(pc->decision.verdict, VERDICT_PROMPT);
+        return pc;
+}
+
+/* openat2(AT_FDCWD, path, how, sizeof(*how)), its open_how read. */
+static struct pending_call *waiting_openat2(struct fixture *f, const char *path, uint64_t flags,
+                                            uint64_t resolve)
+{
+        struct pending_call *pc = waiting_open(f, path, 0);
+        pc->call.nr = __NR_openat2;
+        pc->call.args[2] = 0x2000 + pc->id; /* &how: differs per call */
+        pc->call.args[3] = 24;
+        pc->call.open_flags = flags;
+        pc->call.open_resolve = resolve;
         return pc;
 }
 
@@ -274,6 +310,103 @@ static void request_describes_the_call(void **state)
         assert_non_null(
             strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(target, "cmdline")),
                    "test_prompt"));
+}
+
+/* The request's decoded[key], or "(none)". */
+static const char *decoded_string(struct prompt *p, const char *key)
+{
+        const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(prompt_request(p), "decoded"), key));
+        return s ? s : "(none)";
+}
+
+/* openat2's flags are behind a pointer: the request shows them as read. */
+static void request_shows_what_openat2_asks_for(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_openat2(f, "/ask/two", O_RDONLY | O_CLOEXEC, 0x04));
+        struct prompt *p = prompt_broker_first(f->broker);
+        assert_string_equal(decoded_string(p, "flags"), "O_RDONLY|O_CLOEXEC");
+        assert_string_equal(decoded_string(p, "resolve"), "RESOLVE_NO_SYMLINKS");
+        assert_string_equal(decoded_string(p, "mode"), "(none)");
+}
+
+/* A call handed over before its paths were read (no lane) is read by the
+ * broker, and what the open asks for comes with the paths. */
+static void a_call_read_here_keeps_its_open_flags(void **state)
+{
+        struct fixture *f = *state;
+        struct pending_call *pc = waiting_openat2(f, "/ask/late", O_WRONLY | O_CREAT, 0);
+        struct policy_call readable = pc->call;
+        pc->call.have_paths = pc->call.have_open = pc->call.have_exe = false;
+        pc->call.n_paths = 0;
+        pc->call.paths[0] = NULL;
+        pc->call.open_flags = 0;
+        f->readable = &readable;
+        hand_over(f, pc);
+        struct prompt *p = prompt_broker_first(f->broker);
+        assert_non_null(p);
+        assert_string_equal(decoded_string(p, "flags"), "O_WRONLY|O_CREAT");
+        assert_string_equal(decoded_string(p, "mode"), "0000");
+}
+
+/* Two openat2 calls that differ only in their open_how ask different
+ * questions: one answer must not release a write with a read. */
+static void openat2_with_another_open_how_is_another_question(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_openat2(f, "/ask/o", O_RDONLY, 0));
+        hand_over(f, waiting_openat2(f, "/ask/o", O_RDONLY, 0));
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+        hand_over(f, waiting_openat2(f, "/ask/o", O_RDWR | O_TRUNC, 0));
+        hand_over(f, waiting_openat2(f, "/ask/o", O_RDONLY, 0x08));
+        assert_int_equal(prompt_broker_count(f->broker), 3);
+        assert_int_equal(answer(f, first_id(f), "allow", "once", NULL, NULL), 0);
+        assert_int_equal(f->n_answers, 2);
+        assert_int_equal(prompt_broker_count(f->broker), 2);
+}
+
+/* A session allow of a read: the same read again is allowed at once, a
+ * truncating one (waiting or later) is asked about. */
+static void session_answer_is_as_wide_as_the_open_shown(void **state)
+{
+        struct fixture *f = *state;
+        hand_over(f, waiting_open(f, "/ask/r", O_RDONLY | O_CLOEXEC));
+        hand_over(f, waiting_open(f, "/ask/r", O_RDONLY | O_TRUNC | O_CLOEXEC));
+        struct prompt *p = prompt_broker_first(f->broker);
+        const cJSON *exactly =
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(prompt_request(p), "scopes"), 0);
+        char *shown = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(exactly, "rule"));
+        assert_string_equal(shown, "{\"syscalls\":[\"openat\"],\"path\":[\"/ask/r\"],"
+                                   "\"open\":[\"O_RDONLY\"],\"exe\":\"/usr/bin/test-target\"}");
+        cJSON_free(shown);
+        assert_int_equal(answer(f, prompt_id(p), "allow", "session", NULL, NULL), 0);
+        assert_int_equal(f->n_answers, 1);
+        assert_int_equal(prompt_broker_count(f->broker), 1); /* the O_TRUNC still waits */
+        hand_over(f, waiting_open(f, "/ask/r", O_RDONLY));
+        assert_int_equal(f->n_answers, 2);
+        assert_int_equal(f->answers[1].verdict, VERDICT_ALLOW);
+        hand_over(f, waiting_open(f, "/ask/r", O_WRONLY));
+        assert_int_equal(f->n_answers, 2);
+        assert_int_equal(prompt_broker_count(f->broker), 2);
+}
+
+/* Where no lasting rule can be made, the request says why up front. */
+static void request_says_why_there_is_no_lasting_rule(void **state)
+{
+        struct fixture *f = *state;
+        struct pending_call *pc = waiting_openat2(f, "/ask/u", 0, 0);
+        pc->call.have_open = false; /* open_how could not be read */
+        hand_over(f, pc);
+        const cJSON *exactly =
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+                                   prompt_request(prompt_broker_first(f->broker)), "scopes"),
+                               0);
+        assert_null(cJSON_GetObjectItemCaseSensitive(exactly, "rule"));
+        assert_non_null(
+            strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(exactly, "refused")),
+                   "open_how"));
+        assert_int_equal(answer(f, first_id(f), "allow", "session", NULL, NULL), -EINVAL);
 }
 
 static void timeout_denies_once_and_asks_again(void **state)
@@ -428,6 +561,14 @@ int main(void)
                                             teardown),
             cmocka_unit_test_setup_teardown(different_calls_queue_in_order, setup, teardown),
             cmocka_unit_test_setup_teardown(request_describes_the_call, setup, teardown),
+            cmocka_unit_test_setup_teardown(request_shows_what_openat2_asks_for, setup, teardown),
+            cmocka_unit_test_setup_teardown(a_call_read_here_keeps_its_open_flags, setup, teardown),
+            cmocka_unit_test_setup_teardown(openat2_with_another_open_how_is_another_question,
+                                            setup, teardown),
+            cmocka_unit_test_setup_teardown(session_answer_is_as_wide_as_the_open_shown, setup,
+                                            teardown),
+            cmocka_unit_test_setup_teardown(request_says_why_there_is_no_lasting_rule, setup,
+                                            teardown),
             cmocka_unit_test_setup_teardown(timeout_denies_once_and_asks_again, setup, teardown),
             cmocka_unit_test_setup_teardown(dead_caller_makes_its_prompt_disappear, setup,
                                             teardown),

@@ -25,6 +25,8 @@ static struct policy_call open_call(const char *path, uint64_t flags, const char
         struct policy_call c = {.nr = __NR_openat, .pid = 1};
         c.args[0] = (uint64_t)(int64_t)AT_FDCWD;
         c.args[2] = flags;
+        c.have_open = true; /* decoded with the paths */
+        c.open_flags = flags;
         c.have_paths = true;
         c.n_paths = 1;
         c.paths[0] = path;
@@ -101,8 +103,7 @@ static void exact_open_rule_names_syscall_path_exe_and_access_mode(void **state)
         cJSON *rule = build_ok(&c, "openat", VERDICT_ALLOW, 0, NULL);
         char *text = cJSON_PrintUnformatted(rule);
         assert_string_equal(text, "{\"syscalls\":[\"openat\"],\"path\":[\"/etc/hosts\"],"
-                                  "\"exe\":\"/usr/bin/cat\",\"args\":[{\"index\":2,\"value\":3,"
-                                  "\"valueTwo\":0,\"op\":\"SCMP_CMP_MASKED_EQ\"}],"
+                                  "\"open\":[\"O_RDONLY\"],\"exe\":\"/usr/bin/cat\","
                                   "\"action\":\"allow\"}");
         cJSON_free(text);
 
@@ -112,6 +113,12 @@ static void exact_open_rule_names_syscall_path_exe_and_access_mode(void **state)
         assert_int_equal(decide(p, &other_flags), VERDICT_ALLOW);
         struct policy_call writing = open_call("/etc/hosts", O_WRONLY, "/usr/bin/cat");
         assert_int_equal(decide(p, &writing), VERDICT_PROMPT);
+        /* The red team's: allowed for reading, the file was emptied. */
+        struct policy_call truncating =
+            open_call("/etc/hosts", O_RDONLY | O_TRUNC | O_CLOEXEC, "/usr/bin/cat");
+        assert_int_equal(decide(p, &truncating), VERDICT_PROMPT);
+        struct policy_call creating = open_call("/etc/hosts", O_RDONLY | O_CREAT, "/usr/bin/cat");
+        assert_int_equal(decide(p, &creating), VERDICT_PROMPT);
         struct policy_call other_path = open_call("/etc/passwd", O_RDONLY, "/usr/bin/cat");
         assert_int_equal(decide(p, &other_path), VERDICT_PROMPT);
         struct policy_call other_exe = open_call("/etc/hosts", O_RDONLY, "/usr/bin/less");
@@ -188,6 +195,94 @@ static void undecoded_paths_make_no_lasting_rule(void **state)
             -EINVAL);
         assert_null(rule);
         assert_non_null(strstr(err, "not decoded"));
+}
+
+/* A lasting answer is as wide as the open shown, whichever open call it
+ * was and whatever the answer: the rule's "open" lists its flags. */
+static void lasting_open_rules_carry_the_flags_shown(void **state)
+{
+        static const struct {
+                int nr;
+                const char *name;
+                uint64_t flags;
+                const char *open;
+        } cases[] = {
+            {__NR_openat, "openat", O_RDONLY | O_CLOEXEC | O_NOFOLLOW, "[\"O_RDONLY\"]"},
+            {__NR_open, "open", O_WRONLY | O_CREAT | O_TRUNC | O_EXCL,
+             "[\"O_WRONLY\",\"O_TRUNC\",\"O_CREAT\"]"},
+            {__NR_openat2, "openat2", O_RDWR | O_APPEND, "[\"O_RDWR\",\"O_APPEND\"]"},
+            {__NR_openat2, "openat2", O_PATH | O_RDWR, "[\"O_PATH\"]"},
+            {__NR_creat, "creat", O_WRONLY | O_CREAT | O_TRUNC,
+             "[\"O_WRONLY\",\"O_TRUNC\",\"O_CREAT\"]"},
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct policy_call c = open_call("/srv/f", cases[i].flags, "/bin/x");
+                c.nr = cases[i].nr;
+                for (int v = 0; v < 2; v++) {
+                        cJSON *rule = build_ok(&c, cases[i].name, v ? VERDICT_DENY : VERDICT_ALLOW,
+                                               EACCES, NULL);
+                        char *open =
+                            cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(rule, "open"));
+                        assert_string_equal(open, cases[i].open);
+                        /* No argument condition on the flags: "open" says it. */
+                        assert_null(cJSON_GetObjectItemCaseSensitive(rule, "args"));
+                        cJSON_free(open);
+                        struct policy *p = policy_with(rule);
+                        assert_int_equal(decide(p, &c), v ? VERDICT_DENY : VERDICT_ALLOW);
+                        policy_free(p);
+                        cJSON_Delete(rule);
+                }
+        }
+}
+
+/* openat2: a read allowed for good does not allow a write or a truncation,
+ * nor an openat2 whose flags could not be read; a deny for writing
+ * refuses every open that writes. */
+static void openat2_rules_cover_only_what_was_shown(void **state)
+{
+        struct policy_call c = open_call("/srv/f", O_RDONLY, "/bin/x");
+        c.nr = __NR_openat2;
+        c.open_resolve = 0x04;
+        cJSON *rule = build_ok(&c, "openat2", VERDICT_ALLOW, 0, NULL);
+        struct policy *p = policy_with(rule);
+        assert_int_equal(decide(p, &c), VERDICT_ALLOW);
+        c.open_flags = O_RDONLY | O_TRUNC;
+        assert_int_equal(decide(p, &c), VERDICT_PROMPT);
+        c.open_flags = O_RDWR;
+        assert_int_equal(decide(p, &c), VERDICT_PROMPT);
+        c.open_flags = O_RDONLY;
+        c.have_open = false;
+        assert_int_equal(decide(p, &c), VERDICT_PROMPT);
+        policy_free(p);
+        cJSON_Delete(rule);
+
+        c.have_open = true;
+        c.open_flags = O_WRONLY;
+        rule = build_ok(&c, "openat2", VERDICT_DENY, EROFS, NULL);
+        p = policy_with(rule);
+        c.open_flags = O_RDWR | O_CREAT;
+        assert_int_equal(decide(p, &c), VERDICT_DENY);
+        c.open_flags = O_RDONLY;
+        assert_int_equal(decide(p, &c), VERDICT_PROMPT);
+        c.have_open = false;
+        assert_int_equal(decide(p, &c), VERDICT_DENY);
+        policy_free(p);
+        cJSON_Delete(rule);
+}
+
+static void unread_open_how_makes_no_lasting_rule(void **state)
+{
+        struct policy_call c = open_call("/srv/f", 0, "/bin/x");
+        char err[256] = "";
+        cJSON *rule = NULL;
+        c.nr = __NR_openat2;
+        c.have_open = false;
+        assert_int_equal(
+            prompt_rule_build(&c, "openat2", VERDICT_DENY, 0, NULL, NULL, &rule, err, sizeof(err)),
+            -EINVAL);
+        assert_null(rule);
+        assert_non_null(strstr(err, "open_how"));
+        assert_non_null(strstr(err, "answer once"));
 }
 
 static void inet_rule_names_host_and_port_or_a_cidr(void **state)
@@ -329,6 +424,9 @@ int main(void)
             cmocka_unit_test(pattern_must_cover_the_call),
             cmocka_unit_test(unreadable_path_makes_no_lasting_rule),
             cmocka_unit_test(undecoded_paths_make_no_lasting_rule),
+            cmocka_unit_test(lasting_open_rules_carry_the_flags_shown),
+            cmocka_unit_test(openat2_rules_cover_only_what_was_shown),
+            cmocka_unit_test(unread_open_how_makes_no_lasting_rule),
             cmocka_unit_test(inet_rule_names_host_and_port_or_a_cidr),
             cmocka_unit_test(abstract_unix_socket_rule_is_exact),
             cmocka_unit_test(unreadable_address_makes_no_lasting_rule),

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -342,6 +343,74 @@ static void test_format_clone_flags(void **state)
         assert_string_equal(buf, "CLONE_THREAD|0x100000000");
 }
 
+static void test_format_resolve_flags(void **state)
+{
+        char buf[256];
+
+        assert_int_equal(syscall_format_resolve_flags(0, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "0");
+        assert_int_equal(syscall_format_resolve_flags(0x08 | 0x04, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "RESOLVE_NO_SYMLINKS|RESOLVE_BENEATH");
+        assert_int_equal(syscall_format_resolve_flags(0x3f, buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "RESOLVE_NO_XDEV|RESOLVE_NO_MAGICLINKS|RESOLVE_NO_SYMLINKS|"
+                                 "RESOLVE_BENEATH|RESOLVE_IN_ROOT|RESOLVE_CACHED");
+        /* Bits no kernel has named yet are shown in hex, not dropped. */
+        assert_int_equal(syscall_format_resolve_flags(0x10 | 0x40 | (1ull << 60), buf, sizeof(buf)),
+                         0);
+        assert_string_equal(buf, "RESOLVE_IN_ROOT|0x1000000000000040");
+        assert_int_equal(syscall_format_resolve_flags(0x01, buf, 8), -ENOSPC);
+        assert_string_equal(buf, "RESOLVE");
+}
+
+/* What emit() got, as "key=value;..." */
+static int collect(void *ctx, const char *key, const char *value)
+{
+        char *out = ctx;
+        size_t n = strlen(out);
+        snprintf(out + n, 512 - n, "%s=%s;", key, value);
+        return 0;
+}
+
+static void test_describe_call_shows_what_openat2_points_to(void **state)
+{
+        struct policy_call c = {.nr = __NR_openat2, .have_open = true};
+        char out[512] = "";
+
+        c.open_flags = O_RDWR | O_CREAT | O_CLOEXEC;
+        c.open_mode = 0600;
+        c.open_resolve = 0x08;
+        assert_int_equal(syscall_describe_call(&c, collect, out), 0);
+        assert_string_equal(out,
+                            "flags=O_RDWR|O_CREAT|O_CLOEXEC;mode=0600;resolve=RESOLVE_BENEATH;");
+        /* No mode where no file is made; resolve always, so none is seen. */
+        out[0] = '\0';
+        c.open_flags = O_RDONLY | O_DIRECTORY;
+        c.open_mode = 0;
+        c.open_resolve = 0;
+        assert_int_equal(syscall_describe_call(&c, collect, out), 0);
+        assert_string_equal(out, "flags=O_RDONLY|O_DIRECTORY;resolve=0;");
+        /* A mode the kernel will refuse is still shown. */
+        out[0] = '\0';
+        c.open_mode = 0755;
+        assert_int_equal(syscall_describe_call(&c, collect, out), 0);
+        assert_string_equal(out, "flags=O_RDONLY|O_DIRECTORY;mode=0755;resolve=0;");
+        /* open_how unread: nothing to show but what the arguments say. */
+        out[0] = '\0';
+        c.have_open = false;
+        assert_int_equal(syscall_describe_call(&c, collect, out), 0);
+        assert_string_equal(out, "");
+        /* Other calls: their arguments, as syscall_describe_args() has them. */
+        struct policy_call o = {.nr = __NR_openat, .have_open = true, .open_flags = O_WRONLY};
+        o.args[2] = O_WRONLY | O_DIRECTORY;
+        o.args[3] = 0644;
+        assert_int_equal(syscall_describe_call(&o, collect, out), 0);
+        assert_string_equal(out, "flags=O_WRONLY|O_DIRECTORY;");
+        out[0] = '\0';
+        o.args[2] = O_WRONLY | O_TMPFILE;
+        assert_int_equal(syscall_describe_call(&o, collect, out), 0);
+        assert_string_equal(out, "flags=O_WRONLY|O_TMPFILE;mode=0644;");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -359,6 +428,8 @@ int main(void)
             cmocka_unit_test(test_format_socket_family),
             cmocka_unit_test(test_format_socket_type),
             cmocka_unit_test(test_format_clone_flags),
+            cmocka_unit_test(test_format_resolve_flags),
+            cmocka_unit_test(test_describe_call_shows_what_openat2_points_to),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
