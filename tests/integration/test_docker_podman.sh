@@ -69,6 +69,40 @@ print(json.dumps(names),
 run_programs docker "$DOCKER_PROFILE"
 run_programs podman "$PODMAN_PROFILE"
 
+# The same programs with every file call that a path rule may perform
+# notified: each open, mkdir, unlink, rename, chmod of theirs is resolved
+# and, allowed, made by the supervisor (supervisor/act/), and a secret
+# stays out of reach.
+mkdir "$TMP/secret"
+echo "the-secret-bytes" >"$TMP/secret/f"
+with_path_rules()
+{
+        "$PYTHON" - "$1" "$2" "$TMP/secret/**" <<'PY'
+import json, sys
+src, dst, secret = sys.argv[1:]
+p = json.load(open(src))
+calls = ["open", "openat", "openat2", "creat", "mkdir", "mkdirat", "unlink", "unlinkat",
+         "rmdir", "rename", "renameat", "renameat2", "link", "linkat", "symlink",
+         "symlinkat", "chmod", "fchmodat", "truncate"]
+for e in p["syscalls"]:
+    e["names"] = [n for n in e["names"] if n not in calls]
+p["syscalls"] = [e for e in p["syscalls"] if e["names"]]
+p["syscalls"].insert(0, {"names": calls, "action": "SCMP_ACT_NOTIFY"})
+p["supervisor"] = {"defaultAction": "allow", "rules": [
+    {"syscalls": calls, "path": secret, "action": "deny", "errno": "EACCES"}]}
+json.dump(p, open(dst, "w"))
+PY
+}
+with_path_rules "$DOCKER_PROFILE" "$TMP/docker-paths.json"
+with_path_rules "$PODMAN_PROFILE" "$TMP/podman-paths.json"
+run_programs docker-paths "$TMP/docker-paths.json"
+run_programs podman-paths "$TMP/podman-paths.json"
+run_sup run --policy "$TMP/docker-paths.json" -- /bin/sh -c \
+        "cat '$TMP/secret/f' || ln -s '$TMP/secret/f' '$TMP/docker-paths/l' && cat '$TMP/docker-paths/l'"
+assert_not_contains "docker-paths: the secret is read neither by its name nor through a symlink" \
+        "the-secret-bytes" "$OUT"
+assert_eq "docker-paths: both reads were refused" 2 "$(grep -c "Permission denied" "$TMP/err")"
+
 # Calls whose verdict the profile fixes. Without a filter, add_key with
 # NULL pointers fails with EFAULT and kexec_load (not built into every
 # kernel) with ENOSYS, so EPERM from them is the profile's. Docker's default
