@@ -553,6 +553,92 @@ static int walk(struct walk *w, struct act_resolved *ret, bool *ret_obj)
         return 0;
 }
 
+/*
+ * Most paths have no symlink before their last component: the kernel can
+ * then walk them for us in one openat2 (no symlink, no magic link, never
+ * above the root or the start), and their name is the path folded as
+ * text, which the same lookup proves true. Anything else (a symlink on the
+ * way, "..", a trailing '/', an openat2 scope, a start we cannot name)
+ * returns false and takes the walk. base is the caller's root for an
+ * absolute path, else start; ret is filled only on success.
+ */
+static bool resolve_fast(struct act_view *v, int start, const char *path, unsigned flags,
+                         struct act_resolved *ret)
+{
+        const char *slash = strrchr(path, '/');
+        const char *last = slash ? slash + 1 : path;
+        bool absolute = path[0] == '/';
+        char parent[PATH_MAX];
+        size_t len, plen = slash ? (size_t)(slash - path) : 0;
+        struct stat st;
+        int dir, fd;
+
+        if (flags & (ACT_IN_ROOT | ACT_BENEATH | ACT_EMPTY_PATH) || !*last ||
+            strlen(last) > NAME_MAX || strcmp(last, ".") == 0 || strcmp(last, "..") == 0 ||
+            (!absolute && start < 0))
+                return false;
+        if (__atomic_load_n(&no_openat2, __ATOMIC_RELAXED))
+                return false;
+        memcpy(parent, path, plen);
+        parent[plen] = '\0';
+        /* ".." folded as text could dip into the root's or the start's own
+         * name and come back: the walk does it right. */
+        for (const char *p = parent; (p = strstr(p, "..")) != NULL; p += 2)
+                if ((p == parent || p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+                        return false;
+        /* The name: the root's or the start's, then the path as text. */
+        if (absolute) {
+                memcpy(ret->name, v->prefix, v->prefix_len + 1);
+                len = v->prefix_len;
+        } else {
+                if (act_name_of(v, start, ret->name) < 0 || ret->name[0] != '/')
+                        return false;
+                len = strlen(ret->name);
+                if (len == 1)
+                        len = 0;
+        }
+        size_t base_len = len;
+        if (act_fold(ret->name, &len, PATH_MAX, parent) < 0 || len < base_len ||
+            act_fold(ret->name, &len, PATH_MAX, last) < 0)
+                return false;
+
+        struct open_how how = {
+            .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+            .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+                       (absolute ? RESOLVE_IN_ROOT : RESOLVE_BENEATH),
+        };
+        dir = (int)syscall(SYS_openat2, absolute ? v->root_fd : start,
+                           plen > 0 && parent[0] ? (parent[0] == '/' ? parent + 1 : parent) : ".",
+                           &how, sizeof(how));
+        if (dir < 0)
+                return false;
+        fd = openat(dir, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno != ENOENT) {
+                        close(dir);
+                        return false;
+                }
+        } else {
+                if (fstat(fd, &st) < 0 || (S_ISLNK(st.st_mode) && !(flags & ACT_NOFOLLOW))) {
+                        close(fd);
+                        close(dir);
+                        return false;
+                }
+                close(fd);
+                ret->exists = true;
+                ret->type = st.st_mode & S_IFMT;
+                ret->rdev = st.st_rdev;
+        }
+        if (len == 0) {
+                ret->name[0] = '/';
+                ret->name[1] = '\0';
+        }
+        memcpy(ret->last, last, strlen(last) + 1);
+        ret->dir_fd = dir;
+        ret->named = true;
+        return true;
+}
+
 int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
                 struct act_resolved *ret)
 {
@@ -581,6 +667,11 @@ int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
                 if (r < 0)
                         goto out;
         }
+        if (path[0] != '\0' && resolve_fast(v, start, path, flags, ret)) {
+                r = 0;
+                goto out;
+        }
+        *ret = (struct act_resolved)ACT_RESOLVED_INIT;
         if (flags & (ACT_IN_ROOT | ACT_BENEATH)) {
                 /* openat2 scopes: the dirfd is the root the walk stays in. */
                 w->root_fd = start;
