@@ -139,13 +139,19 @@ void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
                 put_field(out, "container", s);
         if ((s = string_of(req, "syscall")))
                 put_field(out, "call", s);
+        const cJSON *names = cJSON_GetObjectItemCaseSensitive(decoded, "names");
+        int index = 0;
         cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(decoded, "paths"))
         {
                 const char *p = cJSON_GetStringValue(item);
+                const char *n = cJSON_GetStringValue(cJSON_GetArrayItem(names, index++));
                 if (p)
                         put_field(out, "path", p);
                 else
-                        fprintf(out, "  %-9s (could not be read)\n", "path");
+                        fprintf(out, "  %-9s (could not be named)\n", "path");
+                /* What the program wrote, when it leads elsewhere. */
+                if (n && (!p || strcmp(n, p) != 0))
+                        put_field(out, "named", n);
         }
         if ((s = string_of(decoded, "address")))
                 put_field(out, "address", s);

@@ -70,5 +70,9 @@ enum policy_need {
         POLICY_NEED_UID = 1u << 3,
 };
 
+/* Whether a path the program wrote differs from the file it resolved to
+ * (a symlink, "..", a relative path): logs and prompts then show both. */
+bool policy_call_names_differ(const struct policy_call *call);
+
 /* Whether nr is open, openat, openat2 or creat (native numbers). */
 bool policy_is_open_call(int nr);

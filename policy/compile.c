@@ -69,6 +69,15 @@ bool policy_changes_root(int nr)
         return nr == __NR_chroot || nr == __NR_pivot_root || nr == __NR_setns;
 }
 
+bool policy_call_names_differ(const struct policy_call *call)
+{
+        for (unsigned i = 0; i < call->n_paths && i < POLICY_CALL_MAX_PATHS; i++)
+                if (call->raw_paths[i] &&
+                    (!call->paths[i] || strcmp(call->raw_paths[i], call->paths[i]) != 0))
+                        return true;
+        return false;
+}
+
 bool policy_is_open_call(int nr)
 {
         return nr == __NR_open || nr == __NR_openat || nr == __NR_openat2 || nr == __NR_creat;

@@ -28,13 +28,14 @@
 /*
  * A string in a line is cut after this many bytes of JSON text (and the
  * line says "truncated": true): an executable and two paths escaped at six
- * bytes a byte, or a profile's comment, have no other bound. Five such
- * strings (container, exe, two paths, comment) and everything else fit in
- * a line, so a line is never cut anywhere else and always ends as JSON.
+ * bytes a byte, or a profile's comment, have no other bound. Seven such
+ * strings (container, exe, two paths, the two names they were given,
+ * comment) and everything else fit in a line, so a line is never cut
+ * anywhere else and always ends as JSON.
  */
 #define JSON_STRING_MAX 8192
-#define LINE_MAX_BYTES  (16 * PATH_MAX)
-_Static_assert(LINE_MAX_BYTES >= 5 * (JSON_STRING_MAX + 2) + 16384,
+#define LINE_MAX_BYTES  (24 * PATH_MAX)
+_Static_assert(LINE_MAX_BYTES >= 7 * (JSON_STRING_MAX + 2) + 16384,
                "a line holds its longest strings and the rest");
 
 struct line {
@@ -518,6 +519,20 @@ static void write_line(struct log_file *out, const struct decision_log_entry *e)
                                 PUT_LITERAL(l, ",");
                         if (call->paths[i])
                                 put_json_string(l, call->paths[i]);
+                        else
+                                PUT_LITERAL(l, "null");
+                }
+                PUT_LITERAL(l, "]");
+        }
+        /* The names the program used, where they differ from the files
+         * they resolved to (a symlink, "..", a relative path). */
+        if (call->have_paths && call->n_paths && policy_call_names_differ(call)) {
+                PUT_LITERAL(l, ",\"names\":[");
+                for (unsigned i = 0; i < call->n_paths; i++) {
+                        if (i)
+                                PUT_LITERAL(l, ",");
+                        if (call->raw_paths[i])
+                                put_json_string(l, call->raw_paths[i]);
                         else
                                 PUT_LITERAL(l, "null");
                 }

@@ -176,6 +176,13 @@ static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
                                                         ? cJSON_CreateString(call->paths[i])
                                                         : cJSON_CreateNull());
         }
+        if (call->have_paths && call->n_paths && policy_call_names_differ(call)) {
+                cJSON *names = cJSON_AddArrayToObject(d, "names");
+                for (unsigned i = 0; names && i < call->n_paths; i++)
+                        cJSON_AddItemToArray(names, call->raw_paths[i]
+                                                        ? cJSON_CreateString(call->raw_paths[i])
+                                                        : cJSON_CreateNull());
+        }
         if (call->have_addr && call->addr_len > 0 &&
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
                            sizeof(text)) == 0)

@@ -117,6 +117,15 @@ assert_exit "4 processes x 4 threads opening an allowed path: exit status" 0
 assert_eq "4 processes x 4 threads opening an allowed path: 16 OKs" 16 \
         "$(grep -cx "open: OK" "$TMP/out")"
 
+# A symlink is followed as the kernel will: the rule meets the file, and
+# the log shows both the file and the name the program used.
+ln -s ../secret/f "$TMP/allowed/to-secret"
+run_sup run --policy "$P" --log "$TMP/names.log" -- "$TRY" open "$TMP/allowed/to-secret"
+expect "a symlink in allowed/ to secret/f meets secret/'s rule" 0 "open: EROFS"
+assert_contains "the log names the file and the name used" \
+        "\"paths\":[\"$TMP/secret/f\"],\"names\":[\"$TMP/allowed/to-secret\"]" \
+        "$(cat "$TMP/names.log")"
+
 # Opens the supervisor performs for the caller (supervisor/act/) that are
 # not plain files. A FIFO's open waits for its other end: both ends are
 # this target's calls, so a supervisor waiting in one would never see the
