@@ -141,9 +141,12 @@ struct act_result {
         bool cloexec;
 };
 
-/* How act_perform() reads a string argument it does not resolve (the
- * target of symlink): core/target.c's target_read_string(). */
-typedef int (*act_read_string_fn)(pid_t pid, uint64_t addr, char *buf, size_t size);
+/* How act_perform() reads the arguments it does not resolve (symlink's
+ * target, utimensat's times), once: core/target.c's readers. */
+struct act_reader {
+        int (*string)(pid_t pid, uint64_t addr, char *buf, size_t size);
+        int (*memory)(pid_t pid, uint64_t addr, void *buf, size_t len);
+};
 
 /*
  * Performs the allowed call (act_performs()) on the caller's behalf, with
@@ -161,7 +164,7 @@ typedef int (*act_read_string_fn)(pid_t pid, uint64_t addr, char *buf, size_t si
  * caller answers with a refusal.
  */
 int act_perform(const struct policy_call *call, struct act_resolved decided[], bool root_is_ours,
-                bool may_block, act_read_string_fn read_string, struct act_result *ret);
+                bool may_block, const struct act_reader *reader, struct act_result *ret);
 
 /* Resolves path argument i of call (from call->raw_paths[i]). */
 int act_resolve_call(struct act_view *v, const struct policy_call *call, unsigned i,

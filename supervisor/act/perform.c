@@ -117,6 +117,10 @@ unsigned act_lookup_flags(const struct policy_call *call, unsigned path_index)
                 if (path_index == 1 || !(flags & AT_SYMLINK_FOLLOW))
                         r |= ACT_NOFOLLOW;
                 return r | ((flags & AT_EMPTY_PATH) && path_index == 0 ? ACT_EMPTY_PATH : 0);
+        case __NR_utimensat:
+                /* A NULL path is the descriptor itself (decoded as ""). */
+                return (flags & AT_SYMLINK_NOFOLLOW ? ACT_NOFOLLOW : 0) |
+                       (flags & AT_EMPTY_PATH || call->args[1] == 0 ? ACT_EMPTY_PATH : 0);
         case __NR_name_to_handle_at:
                 return (flags & AT_SYMLINK_FOLLOW ? 0 : ACT_NOFOLLOW) |
                        (flags & AT_EMPTY_PATH ? ACT_EMPTY_PATH : 0);
@@ -157,6 +161,7 @@ bool act_performs(int nr)
         case __NR_lchown:
         case __NR_fchownat:
         case __NR_truncate:
+        case __NR_utimensat:
                 return true;
         default:
                 return false;
@@ -366,7 +371,7 @@ static int name_of_res(const struct act_resolved *res, int *ret_dir, const char 
 }
 
 static void perform_change(const struct policy_call *call, const struct act_resolved res[],
-                           act_read_string_fn read_string, struct act_result *ret)
+                           const struct act_reader *reader, struct act_result *ret)
 {
         const char *name = NULL, *name2 = NULL;
         int dir = -1, dir2 = -1, e;
@@ -381,6 +386,7 @@ static void perform_change(const struct policy_call *call, const struct act_reso
         case __NR_lchown:
         case __NR_fchownat:
         case __NR_truncate:
+        case __NR_utimensat:
                 /* These act on the object: an O_PATH descriptor of it. */
                 break;
         default:
@@ -438,7 +444,7 @@ static void perform_change(const struct policy_call *call, const struct act_reso
         case __NR_symlink:
         case __NR_symlinkat: {
                 char target[PATH_MAX];
-                int rr = read_string(call->pid, call->args[0], target, sizeof(target));
+                int rr = reader->string(call->pid, call->args[0], target, sizeof(target));
                 if (rr < 0) {
                         answer_error(ret, rr == -ENAMETOOLONG ? ENAMETOOLONG : EFAULT);
                         return;
@@ -506,6 +512,25 @@ static void perform_change(const struct policy_call *call, const struct act_reso
                 errno = e;
                 break;
         }
+        case __NR_utimensat: {
+                /* Two timespecs or NULL (now), read once. */
+                struct timespec ts[2];
+                const struct timespec *times = NULL;
+                if (call->args[2]) {
+                        if (reader->memory(call->pid, call->args[2], ts, sizeof(ts)) < 0) {
+                                answer_error(ret, EFAULT);
+                                return;
+                        }
+                        times = ts;
+                }
+                if (res[0].dir_fd >= 0) {
+                        r = utimensat(res[0].dir_fd, res[0].last, times, AT_SYMLINK_NOFOLLOW);
+                } else {
+                        fd_path(res[0].obj_fd, proc);
+                        r = utimensat(AT_FDCWD, proc, times, 0);
+                }
+                break;
+        }
         default:
                 answer_error(ret, ENOSYS);
                 return;
@@ -514,7 +539,7 @@ static void perform_change(const struct policy_call *call, const struct act_reso
 }
 
 int act_perform(const struct policy_call *call, struct act_resolved decided[], bool root_is_ours,
-                bool may_block, act_read_string_fn read_string, struct act_result *ret)
+                bool may_block, const struct act_reader *reader, struct act_result *ret)
 {
         struct act_resolved again[POLICY_CALL_MAX_PATHS];
         struct act_resolved *res = decided;
@@ -574,7 +599,7 @@ int act_perform(const struct policy_call *call, struct act_resolved decided[], b
         if (policy_is_open_call(call->nr))
                 perform_open(call, &res[0], may_block, ret);
         else
-                perform_change(call, res, read_string, ret);
+                perform_change(call, res, reader, ret);
         act_creds_leave(&saved);
         r = 0;
 out:

@@ -32,6 +32,11 @@ static void kill_caller(struct target *t, pid_t tid, uint64_t id)
         close(pidfd);
 }
 
+static const struct act_reader target_reader = {
+    .string = target_read_string,
+    .memory = target_read_memory,
+};
+
 /* Opens that may wait for a peer, performed off the lane, at most this
  * many at once in the whole process: each holds a thread until its FIFO
  * gets another end. */
@@ -67,7 +72,7 @@ static void *waiting_open_run(void *arg)
         int r;
 
         if (notif_buffers_init(&bufs) == 0) {
-                r = act_perform(&w->call, NULL, w->root_is_ours, true, target_read_string, &res);
+                r = act_perform(&w->call, NULL, w->root_is_ours, true, &target_reader, &res);
                 if (r < 0)
                         r = notif_respond_errno(w->listener, &bufs, w->id, EPERM);
                 else if (res.kind == ACT_ANSWER_FD) {
@@ -146,7 +151,7 @@ static int serve_perform(struct target *t, struct notif_buffers *bufs, uint64_t 
 {
         struct act_result res;
         bool root_is_ours = __atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE);
-        int r = act_perform(call, decided, root_is_ours, false, target_read_string, &res);
+        int r = act_perform(call, decided, root_is_ours, false, &target_reader, &res);
 
         if (r < 0) {
                 if (r != -ESRCH)

@@ -190,6 +190,7 @@ static const char *const act_allowed[] = {
     "chmod",
     "fchownat",
     "ftruncate",
+    "utimensat",
     /* act/creds.c: the caller's credentials, on one thread. */
     "umask",
     "setfsuid",

@@ -126,6 +126,23 @@ assert_contains "the log names the file and the name used" \
         "\"paths\":[\"$TMP/secret/f\"],\"names\":[\"$TMP/allowed/to-secret\"]" \
         "$(cat "$TMP/names.log")"
 
+# utimensat is performed too: with a path (touch -h, no symlink followed),
+# and with none (futimens on a descriptor the command opened).
+PU=$TMP/paths-utimensat.json
+python3 - "$P" "$PU" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["syscalls"][0]["names"].append("utimensat")
+p["supervisor"]["rules"].insert(0, {"syscalls": ["utimensat"], "path": sys.argv[2].rsplit("/", 1)[0] + "/allowed/**", "action": "allow"})
+json.dump(p, open(sys.argv[2], "w"))
+PY
+touch -d 2000-01-01 "$TMP/allowed/f" "$TMP/secret/f"
+run_sup run --policy "$PU" -- sh -c "touch -d 2001-02-03 '$TMP/allowed/f'; touch -h '$TMP/allowed/to-secret'; touch '$TMP/secret/f'"
+assert_eq "utimensat: an allowed file's times set, through a descriptor and by name" \
+        "2001-02-03" "$(date -r "$TMP/allowed/f" +%F)"
+assert_eq "utimensat: touch -h on a symlink to secret/ leaves the secret alone, and so does touch" \
+        "2000-01-01" "$(date -r "$TMP/secret/f" +%F)"
+
 # Opens the supervisor performs for the caller (supervisor/act/) that are
 # not plain files. A FIFO's open waits for its other end: both ends are
 # this target's calls, so a supervisor waiting in one would never see the
