@@ -163,15 +163,16 @@ int act_read_nspids(pid_t tid, pid_t *ret_tgid, pid_t *ret_tid)
 
 int act_creds_read(pid_t tid, struct act_creds *ret)
 {
-        char *status = malloc(STATUS_MAX);
+        char *status;
         char path[64];
-        uint64_t v[ACT_MAX_GROUPS];
+        uint64_t v[ACT_MAX_GROUPS] = {0};
         unsigned n;
         int r;
 
         pthread_once(&ours.once, read_ours);
         if (ours.error < 0)
                 return ours.error;
+        status = malloc(STATUS_MAX);
         if (!status)
                 return -ENOMEM;
         *ret = (struct act_creds){0};
@@ -207,10 +208,11 @@ int act_creds_read(pid_t tid, struct act_creds *ret)
         }
         if (r == 0 && n != 1)
                 r = -EIO;
+        if (r == 0)
+                ret->umask = (mode_t)(v[0] & 0777);
         free(status);
         if (r < 0)
                 return r;
-        ret->umask = (mode_t)(v[0] & 0777);
         snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
         ret->same_userns = ns_inode(path) == ours.ns_user && ours.ns_user != 0;
         return 0;

@@ -109,7 +109,6 @@ unsigned act_lookup_flags(const struct policy_call *call, unsigned path_index)
         case __NR_lgetxattr:
         case __NR_llistxattr:
         case __NR_lremovexattr:
-                return ACT_NOFOLLOW;
         case __NR_link:
                 return ACT_NOFOLLOW;
         case __NR_linkat:
@@ -393,6 +392,8 @@ static void perform_change(const struct policy_call *call, const struct act_reso
                 e = name_of_res(&res[0], &dir, &name);
                 if (e == 0 && call->n_paths > 1)
                         e = name_of_res(&res[1], &dir2, &name2);
+                else if (e == 0)
+                        name2 = ""; /* the one-path calls never read it */
                 if (e) {
                         answer_error(ret, e);
                         return;

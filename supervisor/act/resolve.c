@@ -164,7 +164,7 @@ int act_name_of(const struct act_view *v, int fd, char out[static PATH_MAX])
 {
         char name[PATH_MAX];
         const char *rel;
-        struct act_file_id want, got;
+        struct act_file_id want = {0}, got = {0};
         int r, check;
 
         r = fd_link(fd, name);
@@ -275,7 +275,7 @@ static int walk_push(struct walk *w, const char *text)
 /* Whether cur is the directory ".." cannot climb out of. */
 static int at_root(struct walk *w, bool *ret)
 {
-        struct act_file_id id;
+        struct act_file_id id = {0};
         int r = act_file_id(w->cur, &id);
         if (r < 0)
                 return r;

@@ -133,11 +133,11 @@ static int perform_waiting(struct target *t, uint64_t id, const struct policy_ca
                 pthread_attr_setstacksize(&attr, (size_t)256 * 1024);
                 r = -pthread_create(&thread, &attr, waiting_open_run, w);
                 pthread_attr_destroy(&attr);
+                if (r == 0)
+                        return 0; /* w is the thread's now */
         }
-        if (r < 0) {
-                waiting_open_free(w);
-                __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
-        }
+        waiting_open_free(w);
+        __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
         return r;
 }
 
