@@ -489,7 +489,11 @@ run_loop_row() {
         rm -f "$WORK/scmp.log"
         if ! out=$(eval "timeout -k 5 120 $cmd" 2>"$WORK/$id.err"); then
                 cat "$WORK/$id.err" >>"$WORK/$id.log"
-                fail_row "$id" "$(grep -m1 -E 'loop_target:|scmp-super:|ref_supervisor:|filter_exec:' "$WORK/$id.err" ||
+                # The first error a program of ours gave; a warning (scmp-super
+                # warns of a profile the command could rewrite) says nothing
+                # of why the row failed.
+                fail_row "$id" "$(awk '/loop_target:|scmp-super:|ref_supervisor:|filter_exec:/ &&
+                        !/: warning: / { print; found = 1; exit } END { exit !found }' "$WORK/$id.err" ||
                         tail -1 "$WORK/$id.err")"
                 return
         fi
