@@ -29,6 +29,10 @@
  *
  * The program exits with status 1 if any call failed, because a call that is
  * denied is not the call being measured and its timing would be meaningless.
+ * For openat-path each thread first checks one open, untimed: the fd must be
+ * the file --path names (same device and inode as stat(2) sees) and carry
+ * FD_CLOEXEC, so a supervisor that performs the open itself and hands over
+ * the fd (SECCOMP_IOCTL_NOTIF_ADDFD) is seen to hand over the right one.
  */
 
 #include <errno.h>
@@ -40,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -235,10 +240,47 @@ static int make_call(const struct options *o)
         return ret < 0 ? errno : 0;
 }
 
+/* The untimed check of openat-path (see the top of the file): 0 or an errno,
+ * with the reason printed. */
+static int check_open(const struct options *o)
+{
+        struct stat want, got;
+        long fd;
+        int flags, err = 0;
+
+        if (stat(o->path, &want) < 0) {
+                err = errno;
+                fprintf(stderr, "loop_target: stat %s: %s\n", o->path, strerror(err));
+                return err;
+        }
+        fd = syscall(SYS_openat, AT_FDCWD, o->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errno; /* counted and reported as a failed call */
+        flags = fcntl((int)fd, F_GETFD);
+        if (fstat((int)fd, &got) < 0 || got.st_dev != want.st_dev || got.st_ino != want.st_ino) {
+                fprintf(stderr, "loop_target: openat %s gave fd %ld, which is another file\n",
+                        o->path, fd);
+                err = EBADF;
+        } else if (flags < 0 || !(flags & FD_CLOEXEC)) {
+                fprintf(stderr, "loop_target: openat %s with O_CLOEXEC gave fd %ld without it\n",
+                        o->path, fd);
+                err = EBADF;
+        }
+        close((int)fd);
+        return err;
+}
+
 static void *worker_run(void *data)
 {
         struct worker *w = data;
         const struct options *o = w->options;
+
+        if (o->kind == CALL_OPENAT_PATH) {
+                int err = check_open(o);
+
+                if (err != 0 && w->failures++ == 0)
+                        w->first_errno = err;
+        }
 
         /* Warm-up calls fault in the code and let a supervisor settle before
          * the clock starts; their failures count like any other. */
@@ -361,9 +403,11 @@ int main(int argc, char **argv)
         free(workers);
 
         if (failures != 0) {
+                /* The checked call of openat-path counts with the others. */
+                unsigned long made = o.calls + o.warmup + (o.kind == CALL_OPENAT_PATH);
+
                 fprintf(stderr, "loop_target: %lu of %lu calls to %s failed, first with %s\n",
-                        failures, (o.calls + o.warmup) * o.threads, o.kind_name,
-                        strerror(first_errno));
+                        failures, made * o.threads, o.kind_name, strerror(first_errno));
                 return 1;
         }
         printf("loop_target syscall=%s threads=%u calls=%lu ns_per_call=%.1f "

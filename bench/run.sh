@@ -17,8 +17,8 @@
 #                    interleaved (row 1..n, then again), so slow drift of a
 #                    shared machine hits every row alike.
 #   --scale F        multiply the calls per run (default 1).
-#   --threads T      threads in the target for the per-call rows of section 1
-#                    (default 1; section 2 sets its own).
+#   --threads T      threads in the target for the per-call rows of sections
+#                    1 and 1b (default 1; section 2 sets its own).
 #   --pin CPUS       run every command under taskset -c CPUS (e.g. 0: the
 #                    supervisor and the target share one CPU).
 #   --no-trace       leave out section 5 (trace mode on gcc and python3).
@@ -30,10 +30,10 @@
 #                    Exits 1 if a row fails. Used by ctest; it times nothing
 #                    worth reading.
 #   --compare DIR    also run the rows of scmp-super calls (b, d, c, served
-#                    by the daemon, concurrency) with DIR/scmp-super, another
-#                    build (say, of the commit before a change), interleaved
-#                    with the rest: before and after against the same
-#                    references, from one run.
+#                    by the daemon, y as z, concurrency) with DIR/scmp-super,
+#                    another build (say, of the commit before a change),
+#                    interleaved with the rest: before and after against the
+#                    same references, from one run.
 #
 # Exit status: 0, or 1 if any row FAILED (a call was refused, a supervisor
 # did not answer every call, a command failed); 2 on bad usage or build.
@@ -166,6 +166,12 @@ TRUE_BIN=$(command -v true)
 [[ $TRUE_BIN == /* ]] || TRUE_BIN=/bin/true
 GETPPID_PROFILE=$PROFILES/notify-getppid.json
 OPENAT_PROFILE=$PROFILES/notify-openat-path.json
+# Section 1b opens a regular file: one that exists everywhere, is not a
+# symbolic link and is readable by anyone. notify-openat-file.json's first
+# glob names it.
+OPEN_FILE=/etc/passwd
+OPENAT_FILE_PROFILE=$PROFILES/notify-openat-file.json
+OPENAT_ANY_PROFILE=$PROFILES/notify-openat-any.json
 
 SCMP_OK=0
 SCMP_WHY="n/a (scmp-super run not built)"
@@ -226,10 +232,12 @@ fi
 #          so a run takes 0.1-0.5 s here
 # The command may use @CALLS@, replaced by the scaled number. Set after
 # row(): VERIFY[id] (see verify_answered), ENVS[id] (NAME=VALUE words for
-# the command's environment), DERIVED[id].
+# the command's environment), DERIVED[id], WARMUP_OF[id] (the command's
+# loop_target --warmup, if not loop_target's default).
 
 ROWS=()
-declare -A KIND REFOF GOAL NEEDS CALLS LABEL CMD VERIFY ENVS DERIVED THREADS_OF SECTION
+declare -A KIND REFOF GOAL NEEDS CALLS LABEL CMD VERIFY ENVS DERIVED THREADS_OF WARMUP_OF SECTION
+LOOP_WARMUP=1000 # loop_target's default --warmup
 
 PIN_PREFIX=()
 [[ -n $PIN ]] && PIN_PREFIX=(taskset -c "$PIN")
@@ -237,7 +245,7 @@ PIN_PREFIX=()
 row() {
         local id=$1
         KIND[$id]=$2 REFOF[$id]=$3 GOAL[$id]=$4 NEEDS[$id]=$5 CALLS[$id]=$6 LABEL[$id]=$7
-        THREADS_OF[$id]=1
+        THREADS_OF[$id]=1 WARMUP_OF[$id]=$LOOP_WARMUP
         shift 8 # the seven fields and "--"
         CMD[$id]=$(printf '%q ' "${PIN_PREFIX[@]}" "$@")
         ROWS+=("$id")
@@ -326,6 +334,38 @@ if ((CMP_OK)); then
                 --syscall openat-path
 fi
 
+# Issue 13: an open that a path rule allows is performed by the supervisor
+# (openat2, then SECCOMP_IOCTL_NOTIF_ADDFD with SECCOMP_ADDFD_FLAG_SEND)
+# instead of CONTINUEd, which let the kernel read the path again after the
+# check. All rows open the same regular file and close it. x is the floor of
+# any emulating supervisor; y is scmp-super's path rule (emulated from issue
+# 13 on, CONTINUEd before), judged against x; z is y with --compare's build
+# (a build from before issue 13: the CONTINUE it replaces, same references).
+# An openat rule without a path reads nothing from the target, so it stays
+# CONTINUE: the floor of a notified open in scmp-super. Every row checks
+# that each call went through its supervisor and (loop_target) that each
+# open succeeded and returned the file, with FD_CLOEXEC.
+section "1b. Emulated open (issue 13): openat $OPEN_FILE + close"
+TF="$T --syscall openat-path --path $OPEN_FILE"
+FILE_GLOBS=(--path-glob "$OPEN_FILE" --path-glob /etc/ld.so.cache --path-glob '/lib/*' --path-glob '/usr/lib/*')
+row bare_file ns - - - 200000 "bare openat of the file + close, no filter" -- $LOOP $TF
+row a_file ns bare_file - - 50000 "ref supervisor, openat of the file, CONTINUE" -- \
+        $REF --syscall openat -- $LOOP $TF
+row x ns a_file - - 50000 "x: ref supervisor, openat emulated (openat2 + ADDFD)" -- \
+        $REF --syscall openat --emulate-open -- $LOOP $TF
+row x_glob ns x - - 50000 "x with path check (ID_VALID + glob) before the open" -- \
+        $REF --syscall openat --emulate-open "${FILE_GLOBS[@]}" -- $LOOP $TF
+row y ns x le:1.15 scmp 20000 "y: scmp-super, path rule allows openat of the file" -- \
+        $SCMP_SUPER run --summary --policy "$OPENAT_FILE_PROFILE" -- $LOOP $TF
+row y_any ns a_file - scmp 20000 "scmp-super, openat rule without path (CONTINUE floor)" -- \
+        $SCMP_SUPER run --summary --policy "$OPENAT_ANY_PROFILE" -- $LOOP $TF
+if ((CMP_OK)); then
+        row z ns x - cmp 20000 "z: y with the compared build" -- \
+                $CMP_SUPER run --summary --policy "$OPENAT_FILE_PROFILE" -- $LOOP $TF
+fi
+for id in a_file x x_glob; do VERIFY[$id]=ref_open; done
+for id in y y_any z; do VERIFY[$id]=summary_open; done
+
 # T target threads against one supervisor: the same number of calls in all,
 # split between the threads, so every row takes about as long. Each run
 # must answer every call: loop_target fails if one call failed, and the
@@ -337,14 +377,14 @@ for t in 1 2 8 64; do
         per=$((CC_TOTAL / t))
         TC="--threads $t --calls @CALLS@ --warmup $CC_WARMUP"
         row "cc_a_$t" tput - - - "$per" "ref supervisor, $t target thread(s)" -- $REF -- $LOOP $TC
-        VERIFY[cc_a_$t]=ref THREADS_OF[cc_a_$t]=$t
+        VERIFY[cc_a_$t]=ref THREADS_OF[cc_a_$t]=$t WARMUP_OF[cc_a_$t]=$CC_WARMUP
         row "cc_b_$t" tput "cc_a_$t" - scmp "$per" "scmp-super, $t target thread(s)" -- \
                 $SCMP_SUPER run --summary --policy "$GETPPID_PROFILE" -- $LOOP $TC
-        VERIFY[cc_b_$t]=summary THREADS_OF[cc_b_$t]=$t
+        VERIFY[cc_b_$t]=summary THREADS_OF[cc_b_$t]=$t WARMUP_OF[cc_b_$t]=$CC_WARMUP
         if ((CMP_OK)); then
                 row "cc_cmp_$t" tput "cc_a_$t" - cmp "$per" "compared build, $t target thread(s)" -- \
                         $CMP_SUPER run --summary --policy "$GETPPID_PROFILE" -- $LOOP $TC
-                VERIFY[cc_cmp_$t]=summary THREADS_OF[cc_cmp_$t]=$t
+                VERIFY[cc_cmp_$t]=summary THREADS_OF[cc_cmp_$t]=$t WARMUP_OF[cc_cmp_$t]=$CC_WARMUP
         fi
 done
 
@@ -463,16 +503,37 @@ fail_row() {
 # Every call answered: the supervisor's own count of the calls it answered
 # must be what the target made (warm-up included). loop_target has already
 # checked that every call returned success. $1 row, $2 expected, $3 stderr.
+# For openat the dynamic loader's own opens come on top, so the count must
+# be at least the calls made; under --emulate-open, every notification
+# must have been answered by ADDFD.
 verify_answered() {
-        local id=$1 want=$2 err=$3 got
+        local id=$1 want=$2 err=$3 got emulated at_least=0
         case ${VERIFY[$id]:-} in
         ref) got=$(sed -n 's/^ref_supervisor .*notifications=\([0-9]*\).*/\1/p' "$err") ;;
         summary)
                 # "  getppid   ALLOW LOG DENY KILL": every call allowed, none denied.
                 got=$(awk '$1 == "getppid" && $4 == 0 && $5 == 0 { print $2 }' "$err")
                 ;;
+        ref_open)
+                at_least=1
+                got=$(sed -n 's/^ref_supervisor .*notifications=\([0-9]*\).*/\1/p' "$err")
+                emulated=$(sed -n 's/^ref_supervisor .* emulated=\([0-9]*\).*/\1/p' "$err")
+                if [[ ${CMD[$id]} == *--emulate-open* && $emulated != "$got" ]]; then
+                        fail_row "$id" "ADDFD answered ${emulated:-?} of ${got:-?} openat calls"
+                        return 1
+                fi
+                ;;
+        summary_open)
+                at_least=1
+                got=$(awk '$1 == "openat" && $4 == 0 && $5 == 0 { print $2 }' "$err")
+                ;;
         *) return 0 ;;
         esac
+        if ((at_least)); then
+                [[ $got =~ ^[0-9]+$ ]] && ((got >= want)) && return 0
+                fail_row "$id" "supervisor answered ${got:-?} openat calls, not all $want made"
+                return 1
+        fi
         if [[ $got != "$want" ]]; then
                 fail_row "$id" "supervisor answered ${got:-?} of $want calls"
                 return 1
@@ -489,7 +550,11 @@ run_loop_row() {
         rm -f "$WORK/scmp.log"
         if ! out=$(eval "timeout -k 5 120 $cmd" 2>"$WORK/$id.err"); then
                 cat "$WORK/$id.err" >>"$WORK/$id.log"
-                fail_row "$id" "$(grep -m1 -E 'loop_target:|scmp-super:|ref_supervisor:|filter_exec:' "$WORK/$id.err" ||
+                # The first error a program of ours gave; a warning (scmp-super
+                # warns of a profile the command could rewrite) says nothing
+                # of why the row failed.
+                fail_row "$id" "$(awk '/loop_target:|scmp-super:|ref_supervisor:|filter_exec:/ &&
+                        !/: warning: / { print; found = 1; exit } END { exit !found }' "$WORK/$id.err" ||
                         tail -1 "$WORK/$id.err")"
                 return
         fi
@@ -504,7 +569,7 @@ run_loop_row() {
                 fail_row "$id" "no $field in: $out"
                 return
         fi
-        want=$((THREADS_OF[$id] * (calls + CC_WARMUP)))
+        want=$((THREADS_OF[$id] * (calls + WARMUP_OF[$id])))
         verify_answered "$id" "$want" "$WORK/$id.err" || return
         echo "$value" >>"$WORK/$id.vals"
 }
