@@ -159,12 +159,17 @@ struct act_reader {
  * An open that would wait (a FIFO without O_NONBLOCK) is not made unless
  * may_block: a lane waiting in it would stall every other call of its
  * target, the FIFO's other end included.
+ * own_command: the caller is a command we started under no_new_privs
+ * with our credentials, which it cannot have raised; an unprivileged
+ * supervisor then acts as itself (the umask still read where a file is
+ * created).
  * Returns 0, or a negative errno when it could not act at all (-ESRCH: the
  * caller is gone; -EPERM: its credentials cannot be taken on), which the
  * caller answers with a refusal.
  */
 int act_perform(const struct policy_call *call, struct act_resolved decided[], bool root_is_ours,
-                bool may_block, const struct act_reader *reader, struct act_result *ret);
+                bool may_block, bool own_command, const struct act_reader *reader,
+                struct act_result *ret);
 
 /* Resolves path argument i of call (from call->raw_paths[i]). */
 int act_resolve_call(struct act_view *v, const struct policy_call *call, unsigned i,

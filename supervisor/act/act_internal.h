@@ -61,6 +61,9 @@ struct act_creds {
  * supplementary groups than we keep (the call is then refused). */
 int act_creds_read(pid_t tid, struct act_creds *ret);
 
+/* Whether this process holds no capability at all. */
+bool act_creds_we_are_unprivileged(void);
+
 /* Whether acting with our own credentials is acting with the caller's. */
 bool act_creds_are_ours(const struct act_creds *c);
 

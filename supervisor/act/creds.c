@@ -213,9 +213,20 @@ int act_creds_read(pid_t tid, struct act_creds *ret)
         free(status);
         if (r < 0)
                 return r;
-        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
-        ret->same_userns = ns_inode(path) == ours.ns_user && ours.ns_user != 0;
+        /* Only capabilities depend on the user namespace: without any,
+         * on either side, it makes no difference. */
+        if (ret->cap_eff != 0 && our_cap_eff() != 0) {
+                snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)tid);
+                ret->same_userns = ns_inode(path) == ours.ns_user && ours.ns_user != 0;
+        }
         return 0;
+}
+
+bool act_creds_we_are_unprivileged(void)
+{
+        pthread_once(&ours.once, read_ours);
+        return ours.error == 0 && our_cap_eff() == 0 &&
+               ((uint64_t)ours.caps[1].permitted << 32 | ours.caps[0].permitted) == 0;
 }
 
 /* The capabilities a caller has in our user namespace: those of another

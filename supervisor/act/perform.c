@@ -540,7 +540,8 @@ static void perform_change(const struct policy_call *call, const struct act_reso
 }
 
 int act_perform(const struct policy_call *call, struct act_resolved decided[], bool root_is_ours,
-                bool may_block, const struct act_reader *reader, struct act_result *ret)
+                bool may_block, bool own_command, const struct act_reader *reader,
+                struct act_result *ret)
 {
         struct act_resolved again[POLICY_CALL_MAX_PATHS];
         struct act_resolved *res = decided;
@@ -562,12 +563,18 @@ int act_perform(const struct policy_call *call, struct act_resolved decided[], b
         creds = malloc(sizeof(*creds));
         if (!creds)
                 return -ENOMEM;
-        r = act_creds_read(call->pid, creds);
-        if (r < 0)
-                goto out;
-        r = act_creds_enter(creds, need_umask, &saved);
-        if (r < 0)
-                goto out;
+        if (own_command && !need_umask && act_creds_we_are_unprivileged()) {
+                /* Nothing to take on: the caller has our rights or fewer,
+                 * and fewer only through capabilities nobody here has. */
+                saved = (struct act_saved_creds){0};
+        } else {
+                r = act_creds_read(call->pid, creds);
+                if (r < 0)
+                        goto out;
+                r = act_creds_enter(creds, need_umask, &saved);
+                if (r < 0)
+                        goto out;
+        }
 
         if (!res || saved.entered) {
                 /* Looked up again as the caller: the kernel checks its

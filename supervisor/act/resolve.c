@@ -571,7 +571,7 @@ static bool resolve_fast(struct act_view *v, int start, const char *path, unsign
         char parent[PATH_MAX];
         size_t len, plen = slash ? (size_t)(slash - path) : 0;
         struct stat st;
-        int dir, fd;
+        int dir;
 
         if (flags & (ACT_IN_ROOT | ACT_BENEATH | ACT_EMPTY_PATH) || !*last ||
             strlen(last) > NAME_MAX || strcmp(last, ".") == 0 || strcmp(last, "..") == 0 ||
@@ -612,19 +612,18 @@ static bool resolve_fast(struct act_view *v, int start, const char *path, unsign
                            &how, sizeof(how));
         if (dir < 0)
                 return false;
-        fd = openat(dir, last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
+        /* The last name, as it is now: a symlink the call follows takes
+         * the walk. */
+        if (fstatat(dir, last, &st, AT_SYMLINK_NOFOLLOW) < 0) {
                 if (errno != ENOENT) {
                         close(dir);
                         return false;
                 }
         } else {
-                if (fstat(fd, &st) < 0 || (S_ISLNK(st.st_mode) && !(flags & ACT_NOFOLLOW))) {
-                        close(fd);
+                if (S_ISLNK(st.st_mode) && !(flags & ACT_NOFOLLOW)) {
                         close(dir);
                         return false;
                 }
-                close(fd);
                 ret->exists = true;
                 ret->type = st.st_mode & S_IFMT;
                 ret->rdev = st.st_rdev;

@@ -114,7 +114,7 @@ static void lane_unref(struct lane *lane)
         notif_buffers_free(&lane->bufs);
         if (lane->scratch) {
                 exe_cache_free(lane->scratch->exe_cache);
-                target_scratch_release(lane->scratch);
+                target_scratch_free(lane->scratch);
         }
         free(lane->scratch);
         close(lane->listener);
@@ -241,6 +241,7 @@ int lane_start(struct target *t)
         }
         lane->scratch->exe_cache = NULL;
         lane->scratch->decided_held = false;
+        lane->scratch->own_view_open = false;
         if (!handler_installed) {
                 /* No SA_RESTART: the wake-up must end a blocked RECV. */
                 struct sigaction sa = {.sa_handler = lane_wake_handler};

@@ -72,7 +72,8 @@ static void *waiting_open_run(void *arg)
         int r;
 
         if (notif_buffers_init(&bufs) == 0) {
-                r = act_perform(&w->call, NULL, w->root_is_ours, true, &target_reader, &res);
+                r = act_perform(&w->call, NULL, w->root_is_ours, true, w->sup->opts.own_commands,
+                                &target_reader, &res);
                 if (r < 0)
                         r = notif_respond_errno(w->listener, &bufs, w->id, EPERM);
                 else if (res.kind == ACT_ANSWER_FD) {
@@ -151,7 +152,8 @@ static int serve_perform(struct target *t, struct notif_buffers *bufs, uint64_t 
 {
         struct act_result res;
         bool root_is_ours = __atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE);
-        int r = act_perform(call, decided, root_is_ours, false, &target_reader, &res);
+        int r = act_perform(call, decided, root_is_ours, false, t->sup->opts.own_commands,
+                            &target_reader, &res);
 
         if (r < 0) {
                 if (r != -ESRCH)

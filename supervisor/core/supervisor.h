@@ -136,6 +136,12 @@ struct supervisor_options {
          * standard error. The daemon passes its log. */
         void (*say)(void *ctx, const char *line);
         void *say_ctx;
+        /* Every target is a command this process started, under
+         * no_new_privs and with our credentials (run): a caller can then
+         * have fewer rights than we have only if we have capabilities,
+         * and an unprivileged supervisor performs its calls as itself
+         * without reading its credentials (act/). */
+        bool own_commands;
 };
 
 struct supervisor {

@@ -621,6 +621,14 @@ static void decode_open(struct policy_call *call)
         call->have_open = true;
 }
 
+void target_scratch_free(struct target_scratch *scratch)
+{
+        target_scratch_release(scratch);
+        if (scratch->own_view_open)
+                act_view_close(&scratch->own_view);
+        scratch->own_view_open = false;
+}
+
 void target_scratch_release(struct target_scratch *scratch)
 {
         for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
@@ -679,13 +687,22 @@ static int decode_paths(struct policy_call *call, const struct syscall_desc *des
                         continue;
                 }
                 call->raw_paths[i] = scratch->raw[i];
-                if (!view_open) {
-                        r = act_view_open(&view, call->pid, root_is_ours);
+                if (root_is_ours && !scratch->own_view_open) {
+                        /* Our own root: opened once, kept for every call. */
+                        r = act_view_open(&scratch->own_view, 0, true);
+                        if (r < 0)
+                                goto out;
+                        scratch->own_view_open = true;
+                }
+                if (root_is_ours) {
+                        scratch->own_view.tid = call->pid;
+                } else if (!view_open) {
+                        r = act_view_open(&view, call->pid, false);
                         if (r < 0)
                                 goto out;
                         view_open = true;
                 }
-                r = act_resolve_call(&view, call, i, res);
+                r = act_resolve_call(root_is_ours ? &scratch->own_view : &view, call, i, res);
                 if (r < 0)
                         goto out;
                 if (res->named) {

@@ -144,6 +144,9 @@ struct target_scratch {
         struct act_resolved decided[POLICY_CALL_MAX_PATHS];
         uint64_t decided_id;
         bool decided_held; /* decided[] is initialised (a zeroed scratch is not) */
+        /* Our own root, for callers whose root is ours, opened once. */
+        struct act_view own_view;
+        bool own_view_open;
         char exe[PATH_MAX];
         char unix_path[PATH_MAX];
         /* Executables by thread, when the owner of this scratch receives all
@@ -191,6 +194,8 @@ struct target_scratch {
 
 /* Closes what scratch holds of the last call (safe on a zeroed scratch). */
 void target_scratch_release(struct target_scratch *scratch);
+/* ... and everything it holds, before it is freed. */
+void target_scratch_free(struct target_scratch *scratch);
 
 int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *call, unsigned needs,
                        struct target_scratch *scratch);

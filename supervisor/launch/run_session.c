@@ -179,6 +179,7 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
         s->launch = (struct launch){.sigfd = -1, .sock = {-1, -1}, .child = -1, .pty_slave = -1};
         s->sopts.fast_lane = !lane_env || strcmp(lane_env, "0") != 0;
         s->sopts.summary = opts->summary;
+        s->sopts.own_commands = !opts->connect_path;
         s->sopts.verbose = opts->verbose;
 
         r = load_policy(opts, &s->policy, &err);
