@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 
 #include "glob.h"
@@ -226,23 +227,30 @@ static bool open_matches(const struct policy_rule *rule, const struct policy_cal
         return (access & rule->open_access) != 0;
 }
 
-static bool rule_matches(const struct policy_rule *rule, const struct policy_call *call)
+/*
+ * All of a rule's conditions must hold; the ones on what the caller's
+ * registers and /proc say come first, and the ones on what was read from
+ * its memory (paths, a socket address, openat2's open_how) last, so that
+ * *read_memory says whether the outcome rested on memory: an allow that
+ * did is performed on the caller's behalf (supervisor/act/), since the
+ * kernel would read that memory again.
+ */
+static bool rule_matches(const struct policy_rule *rule, const struct policy_call *call,
+                         bool *read_memory)
 {
+        bool permissive = rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG;
+        bool open_in_memory = call->nr == __NR_openat2;
+
         for (size_t i = 0; i < rule->n_args; i++)
                 if (!cond_holds(&rule->args[i], call->args))
                         return false;
-        if (rule->n_path_globs && !paths_match(rule, call))
-                return false;
-        bool permissive = rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG;
-        if (rule->addr && !addr_matches(rule->addr, call, permissive))
-                return false;
-        if (rule->open_access && !open_matches(rule, call, permissive))
+        if (rule->open_access && !open_in_memory && !open_matches(rule, call, permissive))
                 return false;
         if (rule->exe_glob) {
                 /* An unreadable executable, like an unreadable path, fails
                  * allow rules and meets deny rules. */
                 if (!call->have_exe || !call->exe) {
-                        if (rule->verdict == VERDICT_ALLOW || rule->verdict == VERDICT_LOG)
+                        if (permissive)
                                 return false;
                 } else if (!path_glob_match(rule->exe_glob, call->exe)) {
                         return false;
@@ -250,16 +258,32 @@ static bool rule_matches(const struct policy_rule *rule, const struct policy_cal
         }
         if (rule->have_uid && (!call->have_uid || call->uid != rule->uid))
                 return false;
+        if (rule->open_access && open_in_memory) {
+                *read_memory = true;
+                if (!open_matches(rule, call, permissive))
+                        return false;
+        }
+        if (rule->n_path_globs) {
+                *read_memory = true;
+                if (!paths_match(rule, call))
+                        return false;
+        }
+        if (rule->addr) {
+                *read_memory = true;
+                if (!addr_matches(rule->addr, call, permissive))
+                        return false;
+        }
         return true;
 }
 
 void policy_decide(const struct policy *p, const struct policy_call *call,
                    struct policy_decision *ret)
 {
+        ret->read_memory = false;
         if (call->nr >= 0 && call->nr <= p->max_nr && p->rule_start) {
                 for (uint32_t k = p->rule_start[call->nr]; k < p->rule_start[call->nr + 1]; k++) {
                         const struct policy_rule *rule = &p->rules[p->rule_index[k]];
-                        if (rule_matches(rule, call)) {
+                        if (rule_matches(rule, call, &ret->read_memory)) {
                                 ret->verdict = rule->verdict;
                                 ret->errno_value = rule->errno_value;
                                 ret->rule = rule;
@@ -299,6 +323,7 @@ void policy_decide_notified(const struct policy *p, const struct policy_route *r
         ret->rule = NULL;
         ret->errno_value = 0;
         ret->by_kernel_rules = true;
+        ret->read_memory = false;
         switch (route->action) {
         case KACT_ALLOW:
         case KACT_LOG:

@@ -272,6 +272,10 @@ struct policy_decision {
         /* The profile's kernel action, applied for a call routed to the
          * supervisor for its own reasons (policy_decide_notified()). */
         bool by_kernel_rules;
+        /* A rule condition on what was read from the caller's memory
+         * (paths, address, openat2's open_how) was looked at: the outcome
+         * rests on it, so an allow must not let the kernel read it again. */
+        bool read_memory;
 };
 
 /*

@@ -424,11 +424,12 @@ static void serve_decide(struct target *t, struct notif_buffers *bufs,
                        scratch, lane))
                 return;
         policy_decide_notified(policy, &route, &call, &d);
-        /* An allow that read the caller's paths is performed for it, on
-         * the files decided; trace records, and lets the kernel run what
-         * it records. */
-        call.act = call.have_paths && !sup->observer.observe &&
-                   (policy_route_needs(policy, &route, call.nr) & POLICY_NEED_PATHS);
+        /* An allow that rested on what was read from the caller's memory,
+         * or on a person who was shown it, is performed for it on the
+         * files decided (act_perform() needs the paths, and refuses a call
+         * whose paths could not be decoded); trace records, and lets the
+         * kernel run what it records. */
+        call.act = !sup->observer.observe && (d.read_memory || d.verdict == VERDICT_PROMPT);
         if (sup->observer.observe)
                 sup->observer.observe(sup->observer.ctx, t, req->id, &call, &d);
         /* The decider goes when the prompt broker closes, which a lane may
