@@ -150,6 +150,44 @@ static void test_first_matching_rule_wins(void **state)
         policy_free(p);
 }
 
+/* Whether a decision rested on the caller's memory decides whether an
+ * allow is performed for it or continued (supervisor/act/): conditions on
+ * registers come first, so a rule they rule out never looks at a path. */
+static void test_decision_says_whether_it_read_memory(void **state)
+{
+        (void)state;
+        struct policy *p = load(RULES("{'syscalls': ['openat'], 'args': [{'index': 2, 'value': 3, "
+                                      "'valueTwo': 1, 'op': 'SCMP_CMP_MASKED_EQ'}], 'path': "
+                                      "'/etc/**', 'action': 'deny', 'errno': 'EROFS'},"
+                                      "{'syscalls': ['openat', 'openat2'], 'open': ['O_RDONLY'], "
+                                      "'action': 'allow'}"));
+        struct policy_call c = call_paths(__NR_openat, "/etc/passwd", NULL, 1);
+        struct policy_decision d;
+
+        /* O_RDONLY: the write rule's args fail before its path is read;
+         * the allow rests on the flags, registers for openat. */
+        c.args[2] = O_RDONLY;
+        c.have_open = true;
+        c.open_flags = O_RDONLY;
+        policy_decide(p, &c, &d);
+        assert_int_equal(d.verdict, VERDICT_ALLOW);
+        assert_false(d.read_memory);
+        /* O_WRONLY: the path is looked at (and denies). */
+        c.args[2] = O_WRONLY;
+        c.open_flags = O_WRONLY;
+        policy_decide(p, &c, &d);
+        assert_int_equal(d.verdict, VERDICT_DENY);
+        assert_true(d.read_memory);
+        /* openat2's flags are in its open_how, in memory. */
+        c = call_paths(__NR_openat2, "/tmp/x", NULL, 1);
+        c.have_open = true;
+        c.open_flags = O_RDONLY;
+        policy_decide(p, &c, &d);
+        assert_int_equal(d.verdict, VERDICT_ALLOW);
+        assert_true(d.read_memory);
+        policy_free(p);
+}
+
 static void test_no_matching_rule_gives_the_default(void **state)
 {
         struct policy *p =
@@ -956,6 +994,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_first_matching_rule_wins),
+            cmocka_unit_test(test_decision_says_whether_it_read_memory),
             cmocka_unit_test(test_no_matching_rule_gives_the_default),
             cmocka_unit_test(test_rule_for_openat_does_not_apply_to_mkdir),
             cmocka_unit_test(test_rule_without_syscalls_applies_to_every_call),
