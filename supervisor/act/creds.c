@@ -129,6 +129,10 @@ static int read_status(pid_t tid, char *buf, size_t size)
                 if (n == 0)
                         break;
                 done += (size_t)n;
+                /* procfs hands the whole file to a read with room for it:
+                 * a short read is the end, without a second call. */
+                if (done < size - 1)
+                        break;
         }
         close(fd);
         buf[done] = '\0';
