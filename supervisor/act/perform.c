@@ -116,6 +116,9 @@ unsigned act_lookup_flags(const struct policy_call *call, unsigned path_index)
                 if (path_index == 1 || !(flags & AT_SYMLINK_FOLLOW))
                         r |= ACT_NOFOLLOW;
                 return r | ((flags & AT_EMPTY_PATH) && path_index == 0 ? ACT_EMPTY_PATH : 0);
+        case __NR_fanotify_mark:
+                /* A NULL path marks the dirfd (or the cwd) itself. */
+                return call->args[4] == 0 ? ACT_EMPTY_PATH : 0;
         case __NR_utimensat:
                 /* A NULL path is the descriptor itself (decoded as ""). */
                 return (flags & AT_SYMLINK_NOFOLLOW ? ACT_NOFOLLOW : 0) |

@@ -333,8 +333,11 @@ static int follow_link(struct walk *w, const char *comp, int link_fd, bool *ret_
                         return walk_push(w, target);
                 }
                 if (!in_root) {
-                        if (w->flags & (ACT_NO_MAGICLINKS | ACT_IN_ROOT))
+                        if (w->flags & ACT_NO_MAGICLINKS)
                                 return -ELOOP;
+                        /* nd_jump_link(): no jumps out of a scoped lookup. */
+                        if (w->flags & (ACT_IN_ROOT | ACT_BENEATH))
+                                return -EXDEV;
                         int fd = openat(w->cur, comp, O_PATH | O_CLOEXEC);
                         if (fd < 0)
                                 return -errno;
@@ -400,41 +403,44 @@ static int fill_name(const struct act_view *v, struct act_resolved *ret, int dir
         size_t len;
         int r;
 
+        /* No name in the caller's root, or none that fits in PATH_MAX:
+         * unnamed (rules see no path), not a failure of ours. */
         r = act_name_of(v, dir, base);
-        if (r == -ENOENT) {
-                ret->named = false;
-                ret->name[0] = '\0';
-                return 0;
-        }
+        if (r == -ENOENT || r == -ENAMETOOLONG)
+                goto unnamed;
         if (r < 0)
                 return r;
         /* Anonymous objects cannot have names below them. */
-        if (base[0] != '/' && (last[0] || (unwalked && unwalked[0]))) {
-                ret->named = false;
-                ret->name[0] = '\0';
-                return 0;
-        }
+        if (base[0] != '/' && (last[0] || (unwalked && unwalked[0])))
+                goto unnamed;
         len = strlen(base);
         if (len == 1)
                 len = 0; /* "/" + "x" is "/x" */
         memcpy(ret->name, base, len + 1);
         if (last[0]) {
                 if (len + 1 + strlen(last) >= PATH_MAX)
-                        return -ENAMETOOLONG;
+                        goto unnamed;
                 ret->name[len++] = '/';
                 memcpy(ret->name + len, last, strlen(last) + 1);
                 len += strlen(last);
         }
         if (unwalked && unwalked[0]) {
-                r = act_fold(ret->name, &len, PATH_MAX, unwalked);
+                /* Folded inside the caller's root: ".." stops there. */
+                size_t inner = len - v->prefix_len;
+                r = act_fold(ret->name + v->prefix_len, &inner, PATH_MAX - v->prefix_len, unwalked);
                 if (r < 0)
-                        return r;
+                        goto unnamed;
+                len = v->prefix_len + inner;
         }
         if (len == 0) {
                 ret->name[0] = '/';
                 ret->name[1] = '\0';
         }
         ret->named = true;
+        return 0;
+unnamed:
+        ret->named = false;
+        ret->name[0] = '\0';
         return 0;
 }
 
@@ -525,8 +531,15 @@ static int walk(struct walk *w, struct act_resolved *ret, bool *ret_obj)
                                 ret->error = -r;
                                 return 0;
                         }
-                        if (jumped && last)
-                                return 0; /* the object is what the link named */
+                        /* A trailing slash wants a directory at the end of the link too. */
+                        if (jumped && last) {
+                                /* the object is what the link named */
+                                if (slash && (fstat(w->cur, &st) < 0 || !S_ISDIR(st.st_mode)))
+                                        ret->error = ENOTDIR;
+                                return 0;
+                        }
+                        if (last && slash)
+                                strcat(w->rest, "/"); /* walk_push() left room for it */
                         continue;
                 }
                 if (last) {
@@ -650,6 +663,13 @@ int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
                 ret->error = ENAMETOOLONG;
                 return 0;
         }
+        /* What the kernel refuses before it looks at the dirfd. */
+        if (path[0] == '\0' && !(flags & ACT_EMPTY_PATH))
+                ret->error = ENOENT;
+        else if (path[0] == '/' && (flags & ACT_BENEATH))
+                ret->error = EXDEV;
+        if (ret->error)
+                return 0;
         w = malloc(sizeof(*w));
         if (!w)
                 return -ENOMEM;
@@ -677,8 +697,16 @@ int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
                 r = act_file_id(start, &w->root_id);
                 if (r < 0)
                         goto out;
-                if (path[0] == '/' && (flags & ACT_BENEATH)) {
-                        ret->error = EXDEV;
+        }
+        if (path[0] != '\0' && (path[0] != '/' || (flags & ACT_IN_ROOT))) {
+                /* A walk from the dirfd starts in a directory ("." of a file). */
+                struct stat st;
+                if (fstat(start, &st) < 0) {
+                        r = -errno;
+                        goto out;
+                }
+                if (!S_ISDIR(st.st_mode)) {
+                        ret->error = ENOTDIR;
                         r = 0;
                         goto out;
                 }
@@ -687,14 +715,10 @@ int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
         if (r < 0)
                 goto out;
         w->cur = r;
-        if (path[0] == '\0' && !(flags & ACT_EMPTY_PATH)) {
-                ret->error = ENOENT;
-        } else {
-                memcpy(w->rest, path, strlen(path) + 1);
-                r = walk(w, ret, &obj);
-                if (r < 0)
-                        goto out;
-        }
+        memcpy(w->rest, path, strlen(path) + 1);
+        r = walk(w, ret, &obj);
+        if (r < 0)
+                goto out;
 
         if (obj) {
                 r = fill_name(v, ret, w->cur, "", ret->error ? w->rest + w->pos : NULL);
