@@ -155,13 +155,18 @@ static int adopt_decoded(struct pending_call *pc, const struct policy_call *call
         if (needs & POLICY_NEED_PATHS) {
                 for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
                         free(pc->paths[i]);
-                        pc->paths[i] = NULL;
-                        pc->call.paths[i] = NULL;
+                        free(pc->raw_paths[i]);
+                        pc->paths[i] = pc->raw_paths[i] = NULL;
+                        pc->call.paths[i] = pc->call.raw_paths[i] = NULL;
                 }
                 for (unsigned i = 0; i < call->n_paths && i < POLICY_CALL_MAX_PATHS; i++) {
                         if (call->paths[i] && !(pc->paths[i] = strdup(call->paths[i])))
                                 return -ENOMEM;
                         pc->call.paths[i] = pc->paths[i];
+                        /* What an allow is performed on (act/), as read. */
+                        if (call->raw_paths[i] && !(pc->raw_paths[i] = strdup(call->raw_paths[i])))
+                                return -ENOMEM;
+                        pc->call.raw_paths[i] = pc->raw_paths[i];
                 }
                 pc->call.n_paths = call->n_paths;
                 pc->call.have_paths = call->have_paths;

@@ -60,6 +60,13 @@ static struct fixture *current;
  * the caller's details into the call. */
 static void free_call(struct pending_call *pc)
 {
+        /* What the broker decoded into the call is the call's (the test's
+         * own strings are not: those owned pointers stay NULL). */
+        for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
+                free(pc->paths[i]);
+                free(pc->raw_paths[i]);
+        }
+        free(pc->exe);
         target_details_clear(&pc->details);
         free(pc);
 }
