@@ -565,6 +565,13 @@ int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
                 ret->error = ENAMETOOLONG;
                 return 0;
         }
+        /* What the kernel refuses before it looks at the dirfd. */
+        if (path[0] == '\0' && !(flags & ACT_EMPTY_PATH))
+                ret->error = ENOENT;
+        else if (path[0] == '/' && (flags & ACT_BENEATH))
+                ret->error = EXDEV;
+        if (ret->error)
+                return 0;
         w = malloc(sizeof(*w));
         if (!w)
                 return -ENOMEM;
@@ -587,8 +594,16 @@ int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
                 r = act_file_id(start, &w->root_id);
                 if (r < 0)
                         goto out;
-                if (path[0] == '/' && (flags & ACT_BENEATH)) {
-                        ret->error = EXDEV;
+        }
+        if (path[0] != '\0' && (path[0] != '/' || (flags & ACT_IN_ROOT))) {
+                /* A walk from the dirfd starts in a directory ("." of a file). */
+                struct stat st;
+                if (fstat(start, &st) < 0) {
+                        r = -errno;
+                        goto out;
+                }
+                if (!S_ISDIR(st.st_mode)) {
+                        ret->error = ENOTDIR;
                         r = 0;
                         goto out;
                 }
@@ -597,14 +612,10 @@ int act_resolve(struct act_view *v, int dirfd, const char *path, unsigned flags,
         if (r < 0)
                 goto out;
         w->cur = r;
-        if (path[0] == '\0' && !(flags & ACT_EMPTY_PATH)) {
-                ret->error = ENOENT;
-        } else {
-                memcpy(w->rest, path, strlen(path) + 1);
-                r = walk(w, ret, &obj);
-                if (r < 0)
-                        goto out;
-        }
+        memcpy(w->rest, path, strlen(path) + 1);
+        r = walk(w, ret, &obj);
+        if (r < 0)
+                goto out;
 
         if (obj) {
                 r = fill_name(v, ret, w->cur, "", ret->error ? w->rest + w->pos : NULL);

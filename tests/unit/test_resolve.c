@@ -367,6 +367,14 @@ static void test_relative_and_empty_paths(void **state)
             {"f", START_BAD, 0, EBADF, UNNAMED, NULL, SHAPE_ANY, false, false},
             {"x", START_FILE, 0, ENOTDIR, FAILS},
             {"x", START_PIPE, 0, ENOTDIR, FAILS},
+            /* A walk from a dirfd needs a directory there, even for ".". */
+            {".", START_FILE, 0, ENOTDIR, FAILS},
+            {"./", START_PIPE, 0, ENOTDIR, FAILS},
+            {"/a/f", START_FILE, ACT_IN_ROOT, ENOTDIR, FAILS},
+            {"@/a/f", START_FILE, 0, 0, LAST("@/a/f", true)},
+            /* Refused before the dirfd is looked at. */
+            {"", START_BAD, 0, ENOENT, FAILS},
+            {"/", START_BAD, ACT_BENEATH, EXDEV, FAILS},
         };
         check_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
