@@ -426,9 +426,12 @@ static int fill_name(const struct act_view *v, struct act_resolved *ret, int dir
                 len += strlen(last);
         }
         if (unwalked && unwalked[0]) {
-                r = act_fold(ret->name, &len, PATH_MAX, unwalked);
+                /* Folded inside the caller's root: ".." stops there. */
+                size_t inner = len - v->prefix_len;
+                r = act_fold(ret->name + v->prefix_len, &inner, PATH_MAX - v->prefix_len, unwalked);
                 if (r < 0)
                         return r;
+                len = v->prefix_len + inner;
         }
         if (len == 0) {
                 ret->name[0] = '/';

@@ -698,6 +698,12 @@ static void test_a_chrooted_caller(void **state)
                 assert_string_equal(r.name, at(rows[i].name));
                 act_resolved_clear(&r);
         }
+        /* A failing path's name is folded as text, inside the root too. */
+        resolve_one(&v, AT_FDCWD, "/missing/../../../etc", 0, &r);
+        assert_int_equal(r.error, ENOENT);
+        assert_true(r.named);
+        assert_string_equal(r.name, at("@/a/etc"));
+        act_resolved_clear(&r);
         act_view_close(&v);
 
         close(release[1]);
