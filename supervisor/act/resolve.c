@@ -528,8 +528,15 @@ static int walk(struct walk *w, struct act_resolved *ret, bool *ret_obj)
                                 ret->error = -r;
                                 return 0;
                         }
-                        if (jumped && last)
-                                return 0; /* the object is what the link named */
+                        /* A trailing slash wants a directory at the end of the link too. */
+                        if (jumped && last) {
+                                /* the object is what the link named */
+                                if (slash && (fstat(w->cur, &st) < 0 || !S_ISDIR(st.st_mode)))
+                                        ret->error = ENOTDIR;
+                                return 0;
+                        }
+                        if (last && slash)
+                                strcat(w->rest, "/"); /* walk_push() left room for it */
                         continue;
                 }
                 if (last) {

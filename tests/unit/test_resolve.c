@@ -338,6 +338,11 @@ static void test_names_and_links(void **state)
             {"@/ld/sub/g", START_CWD, ACT_NOFOLLOW, 0, LAST("@/a/sub/g", true)},
             /* ".." after a symlink is the target's parent, not the text's. */
             {"@/lsub/../f", START_CWD, 0, 0, LAST("@/a/f", true)},
+            /* A trailing slash is kept through the link it follows. */
+            {"@/ld/", START_CWD, ACT_NOFOLLOW, 0, LAST_DIR("@/a", true)},
+            {"@/lf/", START_CWD, 0, ENOTDIR, FAILS},
+            {"@/lf/", START_CWD, ACT_NOFOLLOW, ENOTDIR, FAILS},
+            {"@/loop/", START_CWD, ACT_NOFOLLOW, ELOOP, FAILS},
             {"@/a/sub/../../a/./f", START_CWD, 0, 0, LAST("@/a/f", true)},
             {"/..", START_CWD, 0, 0, OBJ("/")},
             {"/../../..", START_CWD, 0, 0, OBJ("/")},
@@ -412,9 +417,12 @@ static void test_proc_self_is_the_caller(void **state)
 static void test_proc_self_fd_of_a_directory(void **state)
 {
         int dirfd = open(at("@/a"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        char path[3][64], link[64];
+        int filefd = open(at("@/a/f"), O_RDONLY | O_CLOEXEC);
+        char path[5][64], link[64];
 
-        assert_true(dirfd >= 0);
+        assert_true(dirfd >= 0 && filefd >= 0);
+        snprintf(path[3], sizeof(path[3]), "/proc/self/fd/%d/", dirfd);
+        snprintf(path[4], sizeof(path[4]), "/proc/self/fd/%d/", filefd);
         snprintf(path[0], sizeof(path[0]), "/proc/self/fd/%d/f", dirfd);
         snprintf(path[1], sizeof(path[1]), "/proc/thread-self/fd/%d/sub/g", dirfd);
         snprintf(path[2], sizeof(path[2]), "/proc/self/fd/%d", dirfd);
@@ -424,11 +432,14 @@ static void test_proc_self_fd_of_a_directory(void **state)
             {path[0], START_CWD, 0, 0, LAST("@/a/f", true)},
             {path[1], START_CWD, 0, 0, LAST("@/a/sub/g", true)},
             {path[2], START_CWD, 0, 0, OBJ("@/a")},
+            {path[3], START_CWD, 0, 0, OBJ("@/a")},
+            {path[4], START_CWD, 0, ENOTDIR, FAILS},
             {path[2], START_CWD, ACT_NOFOLLOW, 0, LAST(link, true)},
             {path[0], START_CWD, ACT_NO_MAGICLINKS, ELOOP, FAILS},
         };
         check_rows(rows, sizeof(rows) / sizeof(rows[0]));
         close(dirfd);
+        close(filefd);
 }
 
 static void test_openat2_scopes(void **state)
