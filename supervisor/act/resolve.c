@@ -400,27 +400,23 @@ static int fill_name(const struct act_view *v, struct act_resolved *ret, int dir
         size_t len;
         int r;
 
+        /* No name in the caller's root, or none that fits in PATH_MAX:
+         * unnamed (rules see no path), not a failure of ours. */
         r = act_name_of(v, dir, base);
-        if (r == -ENOENT) {
-                ret->named = false;
-                ret->name[0] = '\0';
-                return 0;
-        }
+        if (r == -ENOENT || r == -ENAMETOOLONG)
+                goto unnamed;
         if (r < 0)
                 return r;
         /* Anonymous objects cannot have names below them. */
-        if (base[0] != '/' && (last[0] || (unwalked && unwalked[0]))) {
-                ret->named = false;
-                ret->name[0] = '\0';
-                return 0;
-        }
+        if (base[0] != '/' && (last[0] || (unwalked && unwalked[0])))
+                goto unnamed;
         len = strlen(base);
         if (len == 1)
                 len = 0; /* "/" + "x" is "/x" */
         memcpy(ret->name, base, len + 1);
         if (last[0]) {
                 if (len + 1 + strlen(last) >= PATH_MAX)
-                        return -ENAMETOOLONG;
+                        goto unnamed;
                 ret->name[len++] = '/';
                 memcpy(ret->name + len, last, strlen(last) + 1);
                 len += strlen(last);
@@ -430,7 +426,7 @@ static int fill_name(const struct act_view *v, struct act_resolved *ret, int dir
                 size_t inner = len - v->prefix_len;
                 r = act_fold(ret->name + v->prefix_len, &inner, PATH_MAX - v->prefix_len, unwalked);
                 if (r < 0)
-                        return r;
+                        goto unnamed;
                 len = v->prefix_len + inner;
         }
         if (len == 0) {
@@ -438,6 +434,10 @@ static int fill_name(const struct act_view *v, struct act_resolved *ret, int dir
                 ret->name[1] = '\0';
         }
         ret->named = true;
+        return 0;
+unnamed:
+        ret->named = false;
+        ret->name[0] = '\0';
         return 0;
 }
 

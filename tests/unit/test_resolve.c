@@ -518,6 +518,67 @@ static void test_long_paths(void **state)
         free(path);
 }
 
+/* A name that does not fit in PATH_MAX is no name, and no failure: the
+ * kernel walks such paths, and the call is decided without a path. */
+static void test_names_longer_than_path_max(void **state)
+{
+        enum { DEPTH = PATH_MAX / 200 + 1 };
+        int fds[DEPTH + 1];
+        char name[201], *path = malloc(PATH_MAX);
+        struct act_resolved r;
+        struct act_view v;
+        size_t n;
+
+        assert_non_null(path);
+        memset(name, 'd', 200);
+        name[200] = '\0';
+        fds[0] = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        assert_true(fds[0] >= 0);
+        for (int i = 1; i <= DEPTH; i++) {
+                assert_int_equal(mkdirat(fds[i - 1], name, 0755), 0);
+                fds[i] = openat(fds[i - 1], name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                assert_true(fds[i] >= 0);
+        }
+        assert_int_equal(act_view_open(&v, getpid(), false), 0);
+
+        /* A name in a directory deeper than PATH_MAX. */
+        assert_int_equal(act_resolve(&v, fds[DEPTH], "x", 0, &r), 0);
+        assert_int_equal(r.error, 0);
+        assert_true(r.dir_fd >= 0);
+        assert_false(r.named);
+        act_resolved_clear(&r);
+        assert_int_equal(act_resolve(&v, fds[DEPTH], "", ACT_EMPTY_PATH, &r), 0);
+        assert_int_equal(r.error, 0);
+        assert_false(r.named);
+        act_resolved_clear(&r);
+
+        /* A failing path whose folded rest makes the name too long. */
+        assert_int_equal(chdir(tree), 0);
+        n = (size_t)snprintf(path, PATH_MAX, "missing");
+        while (n + 2 < PATH_MAX - 1) {
+                size_t k = PATH_MAX - 1 - n - 1;
+                k = k < NAME_MAX ? k : NAME_MAX;
+                path[n++] = '/';
+                memset(path + n, 'm', k);
+                n += k;
+        }
+        path[n] = '\0';
+        assert_int_equal(n, PATH_MAX - 1);
+        assert_int_equal(act_resolve(&v, AT_FDCWD, path, 0, &r), 0);
+        assert_int_equal(r.error, ENOENT);
+        assert_false(r.named);
+        act_resolved_clear(&r);
+        assert_int_equal(chdir("/"), 0);
+
+        act_view_close(&v);
+        for (int i = DEPTH; i >= 1; i--) {
+                close(fds[i]);
+                assert_int_equal(unlinkat(fds[i - 1], name, AT_REMOVEDIR), 0);
+        }
+        close(fds[0]);
+        free(path);
+}
+
 static void resolve_one(struct act_view *v, int dirfd, const char *path, unsigned flags,
                         struct act_resolved *r)
 {
@@ -843,6 +904,7 @@ int main(void)
             cmocka_unit_test(test_proc_self_fd_of_a_directory),
             cmocka_unit_test(test_openat2_scopes),
             cmocka_unit_test(test_long_paths),
+            cmocka_unit_test(test_names_longer_than_path_max),
             cmocka_unit_test(test_a_pipe_is_named_by_the_kernel),
             cmocka_unit_test(test_deleted_files_are_unnamed),
             cmocka_unit_test(test_a_detached_mount_is_unnamed),
