@@ -333,8 +333,11 @@ static int follow_link(struct walk *w, const char *comp, int link_fd, bool *ret_
                         return walk_push(w, target);
                 }
                 if (!in_root) {
-                        if (w->flags & (ACT_NO_MAGICLINKS | ACT_IN_ROOT))
+                        if (w->flags & ACT_NO_MAGICLINKS)
                                 return -ELOOP;
+                        /* nd_jump_link(): no jumps out of a scoped lookup. */
+                        if (w->flags & (ACT_IN_ROOT | ACT_BENEATH))
+                                return -EXDEV;
                         int fd = openat(w->cur, comp, O_PATH | O_CLOEXEC);
                         if (fd < 0)
                                 return -errno;

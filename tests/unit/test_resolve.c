@@ -146,6 +146,7 @@ enum start {
         START_A,    /* a descriptor of a/ */
         START_FILE, /* a descriptor of a/f */
         START_PIPE, /* a pipe's read end */
+        START_PROC, /* /proc/self, a directory of procfs */
         START_BAD,  /* a number that is no descriptor */
 };
 
@@ -166,14 +167,15 @@ static void starts_open(struct starts *s)
         assert_int_equal(pipe2(p, O_CLOEXEC), 0);
         s->fd[START_PIPE] = p[0];
         s->pipe_w = p[1];
+        s->fd[START_PROC] = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
         s->fd[START_BAD] = 1000000;
-        for (int i = START_TREE; i <= START_PIPE; i++)
+        for (int i = START_TREE; i <= START_PROC; i++)
                 assert_true(s->fd[i] >= 0);
 }
 
 static void starts_close(struct starts *s)
 {
-        for (int i = START_TREE; i <= START_PIPE; i++)
+        for (int i = START_TREE; i <= START_PROC; i++)
                 close(s->fd[i]);
         close(s->pipe_w);
         assert_int_equal(chdir("/"), 0);
@@ -436,6 +438,11 @@ static void test_proc_self_fd_of_a_directory(void **state)
             {path[4], START_CWD, 0, ENOTDIR, FAILS},
             {path[2], START_CWD, ACT_NOFOLLOW, 0, LAST(link, true)},
             {path[0], START_CWD, ACT_NO_MAGICLINKS, ELOOP, FAILS},
+            /* A scoped lookup never jumps: it would leave its dirfd. */
+            {"cwd", START_PROC, 0, 0, OBJ("@")},
+            {"cwd", START_PROC, ACT_BENEATH, EXDEV, FAILS},
+            {"cwd/a/f", START_PROC, ACT_IN_ROOT, EXDEV, FAILS},
+            {"root", START_PROC, ACT_BENEATH | ACT_NO_MAGICLINKS, ELOOP, FAILS},
         };
         check_rows(rows, sizeof(rows) / sizeof(rows[0]));
         close(dirfd);
