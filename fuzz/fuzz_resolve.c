@@ -18,10 +18,10 @@
  *   - a named file found with no error is the file that name opens from "/"
  *     without following anything (a missing last name: nothing there), and
  *     the name resolved again for the caller gives itself;
- *   - for a caller whose root is ours, on a path that stays out of /proc
- *     (where "self" is the child for the resolver but us for the kernel),
- *     the kernel agrees: openat2() with the same start and scope finds the
- *     same file, or fails with the same errno.
+ *   - for a caller whose root is ours, on a path that means the same for
+ *     it and for us (kernel_can_say()), the kernel agrees: openat2() with
+ *     the same start and scope finds the same file, or fails with the same
+ *     errno.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -404,6 +404,25 @@ static int kernel_lookup(int dirfd, const char *path, unsigned flags, struct sta
         return e;
 }
 
+/*
+ * Whether our own openat2() must find what the resolver found for the
+ * caller: where the caller's root is ours, and the path means the same
+ * for both. In /proc, "self" is the child for the resolver and us for
+ * the kernel. START_PROC is our own /proc/PID, which both read as ours,
+ * but its fd/ holds the resolver's passing descriptors.
+ */
+static bool kernel_can_say(int view, int start, unsigned flags, const char *path)
+{
+        if (!S.root_is_ours[view])
+                return false;
+        /* openat2 refuses RESOLVE_IN_ROOT with RESOLVE_BENEATH before it looks. */
+        if ((flags & ACT_IN_ROOT) && (flags & ACT_BENEATH))
+                return false;
+        if (start == START_PROC)
+                return !strstr(path, "self") && !strstr(path, "fd");
+        return !strstr(path, "proc");
+}
+
 static void check_kernel_agrees(int start, const char *path, unsigned flags,
                                 const struct act_resolved *r)
 {
@@ -416,6 +435,9 @@ static void check_kernel_agrees(int start, const char *path, unsigned flags,
                 FUZZ_CHECK(r->error == 0);
                 FUZZ_CHECK(held_stat(r, &got) == 0);
                 FUZZ_CHECK(same_stat(&want, &got));
+        } else if (e == ENOENT && start == START_GONE && r->error == ENAMETOOLONG) {
+                /* A deleted directory answers ENOENT before its filesystem
+                 * is asked about a name over NAME_MAX; the call fails alike. */
         } else if (e == ENOENT) {
                 /* A missing last name is where a call may create one. */
                 FUZZ_CHECK(r->error == ENOENT || (r->error == 0 && r->dir_fd >= 0 && !r->exists));
@@ -485,9 +507,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (r.named)
                 check_named(v, &r);
-        /* openat2 refuses RESOLVE_IN_ROOT with RESOLVE_BENEATH before it looks. */
-        bool both_scopes = (flags & ACT_IN_ROOT) && (flags & ACT_BENEATH);
-        if (S.root_is_ours[view] && start != START_PROC && !strstr(path, "proc") && !both_scopes)
+        if (kernel_can_say(view, start, flags, path))
                 check_kernel_agrees(start, path, flags, &r);
         act_resolved_clear(&r);
         FUZZ_CHECK(count_fds() == S.baseline_fds);
