@@ -409,7 +409,9 @@ static int kernel_lookup(int dirfd, const char *path, unsigned flags, struct sta
  * caller: where the caller's root is ours, and the path means the same
  * for both. In /proc, "self" is the child for the resolver and us for
  * the kernel. START_PROC is our own /proc/PID, which both read as ours,
- * but its fd/ holds the resolver's passing descriptors.
+ * but its fd/ holds the resolver's passing descriptors, and /proc/N
+ * above it comes and goes with the machine's processes between the two
+ * lookups.
  */
 static bool kernel_can_say(int view, int start, unsigned flags, const char *path)
 {
@@ -419,7 +421,8 @@ static bool kernel_can_say(int view, int start, unsigned flags, const char *path
         if ((flags & ACT_IN_ROOT) && (flags & ACT_BENEATH))
                 return false;
         if (start == START_PROC)
-                return !strstr(path, "self") && !strstr(path, "fd");
+                return !strstr(path, "self") && !strstr(path, "fd") && !strstr(path, "..") &&
+                       !strstr(path, "proc");
         return !strstr(path, "proc");
 }
 
