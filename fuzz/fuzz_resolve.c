@@ -443,10 +443,12 @@ static void check_kernel_agrees(int start, const char *path, unsigned flags,
         struct stat want, got;
         int e = kernel_lookup(dirfd, path, flags, &want);
 
-        /* The kernel's own ELOOP comes and goes on a path of many links:
-         * a walk that falls back from RCU to ref-walk counts its links
-         * again (total_link_count is set once per do_filp_open()). */
-        for (int i = 0; i < 64 && e == ELOOP && r->error != ELOOP; i++)
+        /* Two of the kernel's answers come and go. ELOOP on a path of many
+         * links: a walk that falls back from RCU to ref-walk counts its
+         * links again (total_link_count is set once per do_filp_open()).
+         * EAGAIN on ".." in a scoped lookup: a rename or mount anywhere on
+         * the machine meanwhile, which openat2(2) says to retry. */
+        for (int i = 0; i < 64 && (e == ELOOP || e == EAGAIN) && r->error != e; i++)
                 e = kernel_lookup(dirfd, path, flags, &want);
         if (e == 0) {
                 AGREE(r->error == 0);
