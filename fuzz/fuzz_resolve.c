@@ -450,6 +450,8 @@ static void check_kernel_agrees(int start, const char *path, unsigned flags,
          * the machine meanwhile, which openat2(2) says to retry. */
         for (int i = 0; i < 64 && (e == ELOOP || e == EAGAIN) && r->error != e; i++)
                 e = kernel_lookup(dirfd, path, flags, &want);
+        if (e == ENOSYS)
+                return; /* no openat2 (before Linux 5.6, or under valgrind): no oracle */
         if (e == 0) {
                 AGREE(r->error == 0);
                 AGREE(held_stat(r, &got) == 0);
