@@ -254,6 +254,16 @@ static void assert_kernel_agrees(const char *path, int dirfd, unsigned flags,
         struct stat want, got;
         int e = kernel_lookup(dirfd, path, flags, &want);
 
+        if (e == ENOSYS) {
+                /* No openat2 (valgrind does not know it): no oracle. The
+                 * resolver's own answer is still checked, and it walks
+                 * without openat2 then too. */
+                static bool said;
+                if (!said)
+                        print_message("  openat2: ENOSYS, not compared with the kernel\n");
+                said = true;
+                return;
+        }
         if (e == 0) {
                 if (r->error != 0)
                         fail_msg("%s: resolver says %s, the kernel finds it", path,
