@@ -447,7 +447,7 @@ static void check_kernel_agrees(int start, const char *path, unsigned flags,
 {
         /* Our cwd is not the child's: its cwd is the tree. */
         int dirfd = start == START_CWD ? S.fds[START_TREE] : S.fds[start];
-        struct stat want, got;
+        struct stat want = {0}, got = {0};
         int e = kernel_lookup(dirfd, path, flags, &want);
 
         /* Two of the kernel's answers come and go. ELOOP on a path of many
@@ -477,7 +477,7 @@ static void check_kernel_agrees(int start, const char *path, unsigned flags,
 
 static void check_named(struct act_view *v, const struct act_resolved *r)
 {
-        struct stat want, got;
+        struct stat want = {0}, got = {0};
 
         if (r->name[0] != '/') {
                 /* The kernel's name of a pipe, socket or anonymous inode. */

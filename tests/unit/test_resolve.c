@@ -251,7 +251,7 @@ static int kernel_lookup(int dirfd, const char *path, unsigned flags, struct sta
 static void assert_kernel_agrees(const char *path, int dirfd, unsigned flags,
                                  const struct act_resolved *r)
 {
-        struct stat want, got;
+        struct stat want = {0}, got = {0};
         int e = kernel_lookup(dirfd, path, flags, &want);
 
         if (e == ENOSYS) {
