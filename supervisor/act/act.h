@@ -56,6 +56,8 @@ enum {
         ACT_BENEATH = 1u << 3,       /* openat2 RESOLVE_BENEATH: EXDEV above the dirfd */
         ACT_NO_SYMLINKS = 1u << 4,   /* openat2 RESOLVE_NO_SYMLINKS: ELOOP at any symlink */
         ACT_NO_MAGICLINKS = 1u << 5, /* openat2 RESOLVE_NO_MAGICLINKS: ELOOP at /proc links */
+        ACT_NAME = 1u << 6, /* the call acts on the last name itself (unlink, rmdir, rename,
+                               link, mkdir, ...): a trailing '/' on a symlink is ENOTDIR */
 };
 
 /*

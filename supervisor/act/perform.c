@@ -88,7 +88,7 @@ unsigned act_lookup_flags(const struct policy_call *call, unsigned path_index)
                 }
                 return r;
         }
-        /* Calls that act on a trailing symlink itself. */
+        /* Calls that change the last name itself. */
         case __NR_unlink:
         case __NR_unlinkat:
         case __NR_rmdir:
@@ -101,6 +101,8 @@ unsigned act_lookup_flags(const struct policy_call *call, unsigned path_index)
         case __NR_mkdirat:
         case __NR_mknod:
         case __NR_mknodat:
+                return ACT_NOFOLLOW | ACT_NAME;
+        /* Calls that act on a trailing symlink itself. */
         case __NR_lstat:
         case __NR_lchown:
         case __NR_readlink:
@@ -109,11 +111,14 @@ unsigned act_lookup_flags(const struct policy_call *call, unsigned path_index)
         case __NR_lgetxattr:
         case __NR_llistxattr:
         case __NR_lremovexattr:
-        case __NR_link:
                 return ACT_NOFOLLOW;
+        case __NR_link:
+                return ACT_NOFOLLOW | (path_index == 1 ? ACT_NAME : 0);
         case __NR_linkat:
                 /* The new name is never followed; the old one with AT_SYMLINK_FOLLOW. */
-                if (path_index == 1 || !(flags & AT_SYMLINK_FOLLOW))
+                if (path_index == 1)
+                        r |= ACT_NOFOLLOW | ACT_NAME;
+                else if (!(flags & AT_SYMLINK_FOLLOW))
                         r |= ACT_NOFOLLOW;
                 return r | ((flags & AT_EMPTY_PATH) && path_index == 0 ? ACT_EMPTY_PATH : 0);
         case __NR_fanotify_mark:
@@ -283,6 +288,27 @@ static int open_callers_tty(pid_t tid, int flags)
         return -ENXIO;
 }
 
+/* What openat2 refuses with EINVAL before it looks up anything; an open
+ * performed for the caller must refuse it too (openat2(2)). */
+static bool open_how_valid(const struct policy_call *call)
+{
+        uint64_t flags = call->open_flags, mode = call->open_mode, resolve = call->open_resolve;
+        bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+
+        if ((flags & ~OPEN_KNOWN_FLAGS) || (resolve & ~(uint64_t)0x3f))
+                return false;
+        if ((resolve & RESOLVE_IN_ROOT) && (resolve & RESOLVE_BENEATH))
+                return false;
+        if (mode & ~(uint64_t)07777 || (mode && !creates))
+                return false;
+        if ((flags & O_PATH) &&
+            (flags & ~(uint64_t)(O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)))
+                return false;
+        if ((flags & O_TMPFILE) == O_TMPFILE && !(flags & (O_WRONLY | O_RDWR)))
+                return false;
+        return (flags & O_ACCMODE) != O_ACCMODE || !(flags & O_TMPFILE);
+}
+
 static void perform_open(const struct policy_call *call, const struct act_resolved *res,
                          bool may_block, struct act_result *ret)
 {
@@ -294,6 +320,10 @@ static void perform_open(const struct policy_call *call, const struct act_resolv
 
         if (!call->have_open) {
                 answer_error(ret, call->nr == __NR_openat2 ? EFAULT : EINVAL);
+                return;
+        }
+        if (call->nr == __NR_openat2 && !open_how_valid(call)) {
+                answer_error(ret, EINVAL);
                 return;
         }
         if (call->nr == __NR_openat2 && (call->open_resolve & RESOLVE_CACHED)) {

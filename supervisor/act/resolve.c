@@ -521,6 +521,18 @@ static int walk(struct walk *w, struct act_resolved *ret, bool *ret_obj)
                         close(fd);
                         return r;
                 }
+                if (S_ISLNK(st.st_mode) && last && slash && (w->flags & ACT_NAME)) {
+                        /* rmdir("link/"), rename("link/", ...): a call on
+                         * the name itself does not follow it because of the
+                         * slash; the kernel refuses the slash on a symlink. */
+                        close(fd);
+                        memcpy(ret->last, comp, strlen(comp) + 1);
+                        *ret_obj = false;
+                        ret->exists = true;
+                        ret->type = S_IFLNK;
+                        ret->error = ENOTDIR;
+                        return 0;
+                }
                 if (S_ISLNK(st.st_mode) && follow) {
                         bool jumped;
                         r = follow_link(w, comp, fd, &jumped);

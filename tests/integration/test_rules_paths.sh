@@ -126,6 +126,15 @@ assert_contains "the log names the file and the name used" \
         "\"paths\":[\"$TMP/secret/f\"],\"names\":[\"$TMP/allowed/to-secret\"]" \
         "$(cat "$TMP/names.log")"
 
+# A call on the name itself does not follow a symlink because of a
+# trailing slash: the kernel refuses it, and so must the call we perform.
+mkdir "$TMP/allowed/dd"
+ln -s dd "$TMP/allowed/ld"
+run_try "$P" rename "$TMP/allowed/ld/" "$TMP/allowed/moved"
+expect "rename of \"symlink/\": ENOTDIR, as the kernel says" 0 "rename: ENOTDIR"
+assert_eq "the symlink's target was not renamed" "exists absent" \
+        "$(exists "$TMP/allowed/dd") $(exists "$TMP/allowed/moved")"
+
 # utimensat is performed too: with a path (touch -h, no symlink followed),
 # and with none (futimens on a descriptor the command opened).
 PU=$TMP/paths-utimensat.json
