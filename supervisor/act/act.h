@@ -100,6 +100,15 @@ struct act_resolved {
                 .dir_fd = -1, .obj_fd = -1                                                         \
         }
 
+/*
+ * Appends the components of path to the normalised absolute path in
+ * work[0..*len) (empty meaning "/"), folding ".", ".." and repeated '/' as
+ * text, and terminates it. ".." never climbs below root_len: in the
+ * kernel, ".." at a process's root stays there. -ENAMETOOLONG when the
+ * result would not fit in cap bytes.
+ */
+int act_fold(char *work, size_t *len, size_t cap, size_t root_len, const char *path);
+
 /* Opens the caller's view: /proc/TID/root, or our own root when
  * root_is_ours. 0, -ESRCH when the caller is gone, or a negative errno. */
 int act_view_open(struct act_view *v, pid_t tid, bool root_is_ours);

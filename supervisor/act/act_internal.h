@@ -35,9 +35,6 @@ int act_file_id(int fd, struct act_file_id *ret);
 /* The checked name of what fd holds (act/resolve.c); -ENOENT: it has none. */
 int act_name_of(const struct act_view *v, int fd, char out[static PATH_MAX]);
 
-/* Appends path's components to work[0..*len), folding "." and ".." as text. */
-int act_fold(char *work, size_t *len, size_t cap, const char *path);
-
 /* The caller's thread group and thread ids in its own (innermost) pid
  * namespace, from NStgid: and NSpid: of /proc/TID/status. */
 int act_read_nspids(pid_t tid, pid_t *ret_tgid, pid_t *ret_tid);

@@ -427,7 +427,8 @@ static int fill_name(const struct act_view *v, struct act_resolved *ret, int dir
         if (unwalked && unwalked[0]) {
                 /* Folded inside the caller's root: ".." stops there. */
                 size_t inner = len - v->prefix_len;
-                r = act_fold(ret->name + v->prefix_len, &inner, PATH_MAX - v->prefix_len, unwalked);
+                r = act_fold(ret->name + v->prefix_len, &inner, PATH_MAX - v->prefix_len, 0,
+                             unwalked);
                 if (r < 0)
                         goto unnamed;
                 len = v->prefix_len + inner;
@@ -444,7 +445,7 @@ unnamed:
         return 0;
 }
 
-int act_fold(char *work, size_t *len, size_t cap, const char *path)
+int act_fold(char *work, size_t *len, size_t cap, size_t root_len, const char *path)
 {
         const char *p = path;
 
@@ -455,8 +456,10 @@ int act_fold(char *work, size_t *len, size_t cap, const char *path)
                 if (n == 0 || (n == 1 && p[0] == '.')) {
                         /* nothing */
                 } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-                        char *slash = *len > 0 ? memrchr(work, '/', *len) : NULL;
-                        *len = slash != NULL ? (size_t)(slash - work) : 0;
+                        if (*len > root_len) {
+                                char *slash = memrchr(work + root_len, '/', *len - root_len);
+                                *len = slash != NULL ? (size_t)(slash - work) : root_len;
+                        }
                 } else {
                         if (*len + 1 + n >= cap)
                                 return -ENAMETOOLONG;
@@ -623,8 +626,8 @@ static bool resolve_fast(struct act_view *v, int start, const char *path, unsign
                         len = 0;
         }
         size_t base_len = len;
-        if (act_fold(ret->name, &len, PATH_MAX, parent) < 0 || len < base_len ||
-            act_fold(ret->name, &len, PATH_MAX, last) < 0)
+        if (act_fold(ret->name, &len, PATH_MAX, 0, parent) < 0 || len < base_len ||
+            act_fold(ret->name, &len, PATH_MAX, 0, last) < 0)
                 return false;
 
         struct open_how how = {

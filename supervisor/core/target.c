@@ -185,40 +185,6 @@ static int read_proc_link(pid_t pid, const char *name, char buf[static PATH_MAX]
 }
 
 /*
- * Appends the components of path to the normalised absolute path in
- * work[0..*len) (empty meaning "/"), folding ".", ".." and repeated '/'.
- * ".." never climbs below root_len, the length of the target's root directory
- * in work: in the kernel, ".." at a process's root stays there.
- */
-static int path_append(char *work, size_t *len, size_t cap, size_t root_len, const char *path)
-{
-        const char *p = path;
-
-        while (*p != '\0') {
-                const char *end = strchrnul(p, '/');
-                size_t n = (size_t)(end - p);
-
-                if (n == 0 || (n == 1 && p[0] == '.')) {
-                        /* Nothing to add. */
-                } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-                        if (*len > root_len) {
-                                char *slash = memrchr(work + root_len, '/', *len - root_len);
-
-                                *len = slash != NULL ? (size_t)(slash - work) : root_len;
-                        }
-                } else {
-                        if (*len + 1 + n >= cap)
-                                return -ENAMETOOLONG;
-                        work[(*len)++] = '/';
-                        memcpy(work + *len, p, n);
-                        *len += n;
-                }
-                p = *end == '/' ? end + 1 : end;
-        }
-        return 0;
-}
-
-/*
  * Whether path is root or below it, and if so where the part below root
  * starts. Both come from the kernel's readlink, so both are canonical.
  */
@@ -270,7 +236,7 @@ static int resolve_path(pid_t pid, bool root_is_ours, int dirfd, const char *pat
         }
         if (root[0] != '/')
                 return -ENOENT;
-        r = path_append(work, &len, sizeof(work), 0, root);
+        r = act_fold(work, &len, sizeof(work), 0, root);
         if (r < 0)
                 return r;
         root_len = len;
@@ -305,12 +271,12 @@ static int resolve_path(pid_t pid, bool root_is_ours, int dirfd, const char *pat
                         offset = 0;
                         len = root_len = 0;
                 }
-                r = path_append(work, &len, sizeof(work), root_len, base + offset);
+                r = act_fold(work, &len, sizeof(work), root_len, base + offset);
                 if (r < 0)
                         return r;
         }
 
-        r = path_append(work, &len, sizeof(work), root_len, path);
+        r = act_fold(work, &len, sizeof(work), root_len, path);
         if (r < 0)
                 return r;
         if (len == 0)
