@@ -66,6 +66,11 @@
  *   itself"; that is handled where the path is read, not in this table.
  * - sendmsg/sendmmsg carry their destination inside struct msghdr and are
  *   not decoded here.
+ * - Every argument has the kind of its type in the call's SYSCALL_DEFINE,
+ *   since kinds[] also says how many bits the kernel reads (the header):
+ *   a size_t or unsigned long is ARG_LONG even where it is only shown.
+ * - Where the kernel writes an address (accept, recvfrom, getsockname), it
+ *   is an ARG_PTR: there is nothing in it to match before the call.
  */
 static const struct syscall_desc syscall_table[] = {
     {SYS(open, 3, ARG_PATH, ARG_OPEN_FLAGS, ARG_MODE), PATH1(0, -1), NO_SOCKADDR},
@@ -73,17 +78,30 @@ static const struct syscall_desc syscall_table[] = {
     {SYS(lstat, 2, ARG_PATH, ARG_PTR), PATH1(0, -1), NO_SOCKADDR},
     {SYS(ioctl, 3, ARG_FD, ARG_IOCTL_REQ, ARG_PTR), NO_PATHS, NO_SOCKADDR},
     {SYS(access, 2, ARG_PATH, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(dup, 1, ARG_FD), NO_PATHS, NO_SOCKADDR},
+    {SYS(dup2, 2, ARG_FD, ARG_FD), NO_PATHS, NO_SOCKADDR},
     {SYS(socket, 3, ARG_SOCKET_FAMILY, ARG_SOCKET_TYPE, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(connect, 3, ARG_FD, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS, SOCKADDR(1, 2)},
-    {SYS(sendto, 6, ARG_FD, ARG_PTR, ARG_INT, ARG_INT, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS,
+    /* accept's address is where the peer's is written, not one to match. */
+    {SYS(accept, 3, ARG_FD, ARG_PTR, ARG_PTR), NO_PATHS, NO_SOCKADDR},
+    {SYS(sendto, 6, ARG_FD, ARG_PTR, ARG_LONG, ARG_INT, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS,
      SOCKADDR(4, 5)},
+    {SYS(recvfrom, 6, ARG_FD, ARG_PTR, ARG_LONG, ARG_INT, ARG_PTR, ARG_PTR), NO_PATHS, NO_SOCKADDR},
+    {SYS(shutdown, 2, ARG_FD, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(bind, 3, ARG_FD, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS, SOCKADDR(1, 2)},
+    {SYS(listen, 2, ARG_FD, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(getsockname, 3, ARG_FD, ARG_PTR, ARG_PTR), NO_PATHS, NO_SOCKADDR},
+    {SYS(getpeername, 3, ARG_FD, ARG_PTR, ARG_PTR), NO_PATHS, NO_SOCKADDR},
     {SYS(socketpair, 4, ARG_SOCKET_FAMILY, ARG_SOCKET_TYPE, ARG_INT, ARG_PTR), NO_PATHS,
      NO_SOCKADDR},
+    {SYS(setsockopt, 5, ARG_FD, ARG_INT, ARG_INT, ARG_PTR, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(getsockopt, 5, ARG_FD, ARG_INT, ARG_INT, ARG_PTR, ARG_PTR), NO_PATHS, NO_SOCKADDR},
     /* x86_64 order: flags, stack, parent_tid, child_tid, tls. */
     {SYS(clone, 5, ARG_CLONE_FLAGS, ARG_PTR, ARG_PTR, ARG_PTR, ARG_PTR), NO_PATHS, NO_SOCKADDR},
     {SYS(execve, 3, ARG_PATH, ARG_STRING_ARRAY, ARG_PTR), PATH1(0, -1), NO_SOCKADDR},
-    {SYS(truncate, 2, ARG_PATH, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(kill, 2, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(fcntl, 3, ARG_FD, ARG_INT, ARG_LONG), NO_PATHS, NO_SOCKADDR},
+    {SYS(truncate, 2, ARG_PATH, ARG_LONG), PATH1(0, -1), NO_SOCKADDR},
     {SYS(chdir, 1, ARG_PATH), PATH1(0, -1), NO_SOCKADDR},
     {SYS(rename, 2, ARG_PATH, ARG_PATH), PATH2(0, -1, 1, -1), NO_SOCKADDR},
     {SYS(mkdir, 2, ARG_PATH, ARG_MODE), PATH1(0, -1), NO_SOCKADDR},
@@ -94,15 +112,27 @@ static const struct syscall_desc syscall_table[] = {
     {SYS(symlink, 2, ARG_STRING, ARG_PATH), PATH1(1, -1), NO_SOCKADDR},
     {SYS(readlink, 3, ARG_PATH, ARG_PTR, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
     {SYS(chmod, 2, ARG_PATH, ARG_MODE), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(fchmod, 2, ARG_FD, ARG_MODE), NO_PATHS, NO_SOCKADDR},
     {SYS(chown, 3, ARG_PATH, ARG_INT, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(fchown, 3, ARG_FD, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(lchown, 3, ARG_PATH, ARG_INT, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(umask, 1, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(setuid, 1, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(setgid, 1, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(setreuid, 2, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(setregid, 2, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(setresuid, 3, ARG_INT, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(setresgid, 3, ARG_INT, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(setfsuid, 1, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(setfsgid, 1, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(utime, 2, ARG_PATH, ARG_PTR), PATH1(0, -1), NO_SOCKADDR},
     {SYS(mknod, 3, ARG_PATH, ARG_MODE, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
     {SYS(uselib, 1, ARG_PATH), PATH1(0, -1), NO_SOCKADDR},
     {SYS(personality, 1, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(statfs, 2, ARG_PATH, ARG_PTR), PATH1(0, -1), NO_SOCKADDR},
     {SYS(pivot_root, 2, ARG_PATH, ARG_PATH), PATH2(0, -1, 1, -1), NO_SOCKADDR},
-    {SYS(prctl, 5, ARG_PRCTL_OPTION, ARG_INT, ARG_INT, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(prctl, 5, ARG_PRCTL_OPTION, ARG_LONG, ARG_LONG, ARG_LONG, ARG_LONG), NO_PATHS,
+     NO_SOCKADDR},
     {SYS(chroot, 1, ARG_PATH), PATH1(0, -1), NO_SOCKADDR},
     {SYS(acct, 1, ARG_PATH), PATH1(0, -1), NO_SOCKADDR},
     {SYS(mount, 5, ARG_STRING, ARG_PATH, ARG_STRING, ARG_MOUNT_FLAGS, ARG_PTR), PATH1(1, -1),
@@ -112,14 +142,17 @@ static const struct syscall_desc syscall_table[] = {
     {SYS(swapoff, 1, ARG_PATH), PATH1(0, -1), NO_SOCKADDR},
     /* The special file is a block device path, or NULL for some commands. */
     {SYS(quotactl, 4, ARG_INT, ARG_PATH, ARG_INT, ARG_PTR), PATH1(1, -1), NO_SOCKADDR},
-    {SYS(setxattr, 5, ARG_PATH, ARG_STRING, ARG_PTR, ARG_INT, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
-    {SYS(lsetxattr, 5, ARG_PATH, ARG_STRING, ARG_PTR, ARG_INT, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
-    {SYS(getxattr, 4, ARG_PATH, ARG_STRING, ARG_PTR, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
-    {SYS(lgetxattr, 4, ARG_PATH, ARG_STRING, ARG_PTR, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
-    {SYS(listxattr, 3, ARG_PATH, ARG_PTR, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
-    {SYS(llistxattr, 3, ARG_PATH, ARG_PTR, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(setxattr, 5, ARG_PATH, ARG_STRING, ARG_PTR, ARG_LONG, ARG_INT), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(lsetxattr, 5, ARG_PATH, ARG_STRING, ARG_PTR, ARG_LONG, ARG_INT), PATH1(0, -1),
+     NO_SOCKADDR},
+    {SYS(getxattr, 4, ARG_PATH, ARG_STRING, ARG_PTR, ARG_LONG), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(lgetxattr, 4, ARG_PATH, ARG_STRING, ARG_PTR, ARG_LONG), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(listxattr, 3, ARG_PATH, ARG_PTR, ARG_LONG), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(llistxattr, 3, ARG_PATH, ARG_PTR, ARG_LONG), PATH1(0, -1), NO_SOCKADDR},
     {SYS(removexattr, 2, ARG_PATH, ARG_STRING), PATH1(0, -1), NO_SOCKADDR},
     {SYS(lremovexattr, 2, ARG_PATH, ARG_STRING), PATH1(0, -1), NO_SOCKADDR},
+    {SYS(tkill, 2, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(tgkill, 3, ARG_INT, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(utimes, 2, ARG_PATH, ARG_PTR), PATH1(0, -1), NO_SOCKADDR},
     {SYS(inotify_add_watch, 3, ARG_FD, ARG_PATH, ARG_INT), PATH1(1, -1), NO_SOCKADDR},
     {SYS(openat, 4, ARG_DIRFD, ARG_PATH, ARG_OPEN_FLAGS, ARG_MODE), PATH1(1, 0), NO_SOCKADDR},
@@ -140,39 +173,48 @@ static const struct syscall_desc syscall_table[] = {
     /* Likewise faccessat: flags arrived with faccessat2. */
     {SYS(faccessat, 3, ARG_DIRFD, ARG_PATH, ARG_INT), PATH1(1, 0), NO_SOCKADDR},
     {SYS(utimensat, 4, ARG_DIRFD, ARG_PATH, ARG_PTR, ARG_AT_FLAGS), PATH1(1, 0), NO_SOCKADDR},
+    {SYS(accept4, 4, ARG_FD, ARG_PTR, ARG_PTR, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(dup3, 3, ARG_FD, ARG_FD, ARG_INT), NO_PATHS, NO_SOCKADDR},
     /* x86_64 passes the 64-bit mask in one register: fd, flags, mask, dirfd, path. */
-    {SYS(fanotify_mark, 5, ARG_FD, ARG_INT, ARG_INT, ARG_DIRFD, ARG_PATH), PATH1(4, 3),
+    {SYS(fanotify_mark, 5, ARG_FD, ARG_INT, ARG_LONG, ARG_DIRFD, ARG_PATH), PATH1(4, 3),
      NO_SOCKADDR},
     {SYS(name_to_handle_at, 5, ARG_DIRFD, ARG_PATH, ARG_PTR, ARG_PTR, ARG_AT_FLAGS), PATH1(1, 0),
      NO_SOCKADDR},
+    {SYS(setns, 2, ARG_FD, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(renameat2, 5, ARG_DIRFD, ARG_PATH, ARG_DIRFD, ARG_PATH, ARG_INT), PATH2(1, 0, 3, 2),
      NO_SOCKADDR},
+    {SYS(seccomp, 3, ARG_INT, ARG_INT, ARG_PTR), NO_PATHS, NO_SOCKADDR},
+    {SYS(memfd_create, 2, ARG_STRING, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(bpf, 3, ARG_INT, ARG_PTR, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(execveat, 5, ARG_DIRFD, ARG_PATH, ARG_STRING_ARRAY, ARG_PTR, ARG_AT_FLAGS), PATH1(1, 0),
      NO_SOCKADDR},
     {SYS(statx, 5, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_INT, ARG_PTR), PATH1(1, 0), NO_SOCKADDR},
+    {SYS(pidfd_send_signal, 4, ARG_FD, ARG_INT, ARG_PTR, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(open_tree, 3, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS), PATH1(1, 0), NO_SOCKADDR},
     {SYS(move_mount, 5, ARG_DIRFD, ARG_PATH, ARG_DIRFD, ARG_PATH, ARG_INT), PATH2(1, 0, 3, 2),
      NO_SOCKADDR},
     {SYS(fsopen, 2, ARG_STRING, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(fspick, 3, ARG_DIRFD, ARG_PATH, ARG_INT), PATH1(1, 0), NO_SOCKADDR},
-    {SYS(openat2, 4, ARG_DIRFD, ARG_PATH, ARG_OPEN_HOW, ARG_INT), PATH1(1, 0), NO_SOCKADDR},
+    {SYS(pidfd_open, 2, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
+    {SYS(openat2, 4, ARG_DIRFD, ARG_PATH, ARG_OPEN_HOW, ARG_LONG), PATH1(1, 0), NO_SOCKADDR},
+    {SYS(pidfd_getfd, 3, ARG_FD, ARG_FD, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(faccessat2, 4, ARG_DIRFD, ARG_PATH, ARG_INT, ARG_AT_FLAGS), PATH1(1, 0), NO_SOCKADDR},
-    {SYS(mount_setattr, 5, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_PTR, ARG_INT), PATH1(1, 0),
+    {SYS(mount_setattr, 5, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_PTR, ARG_LONG), PATH1(1, 0),
      NO_SOCKADDR},
     {SYS(fchmodat2, 4, ARG_DIRFD, ARG_PATH, ARG_MODE, ARG_AT_FLAGS), PATH1(1, 0), NO_SOCKADDR},
-    {SYS(setxattrat, 6, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_STRING, ARG_PTR, ARG_INT),
+    {SYS(setxattrat, 6, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_STRING, ARG_PTR, ARG_LONG),
      PATH1(1, 0), NO_SOCKADDR},
-    {SYS(getxattrat, 6, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_STRING, ARG_PTR, ARG_INT),
+    {SYS(getxattrat, 6, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_STRING, ARG_PTR, ARG_LONG),
      PATH1(1, 0), NO_SOCKADDR},
-    {SYS(listxattrat, 5, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_PTR, ARG_INT), PATH1(1, 0),
+    {SYS(listxattrat, 5, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_PTR, ARG_LONG), PATH1(1, 0),
      NO_SOCKADDR},
     {SYS(removexattrat, 4, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_STRING), PATH1(1, 0),
      NO_SOCKADDR},
-    {SYS(open_tree_attr, 5, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_PTR, ARG_INT), PATH1(1, 0),
+    {SYS(open_tree_attr, 5, ARG_DIRFD, ARG_PATH, ARG_AT_FLAGS, ARG_PTR, ARG_LONG), PATH1(1, 0),
      NO_SOCKADDR},
-    {SYS(file_getattr, 5, ARG_DIRFD, ARG_PATH, ARG_PTR, ARG_INT, ARG_AT_FLAGS), PATH1(1, 0),
+    {SYS(file_getattr, 5, ARG_DIRFD, ARG_PATH, ARG_PTR, ARG_LONG, ARG_AT_FLAGS), PATH1(1, 0),
      NO_SOCKADDR},
-    {SYS(file_setattr, 5, ARG_DIRFD, ARG_PATH, ARG_PTR, ARG_INT, ARG_AT_FLAGS), PATH1(1, 0),
+    {SYS(file_setattr, 5, ARG_DIRFD, ARG_PATH, ARG_PTR, ARG_LONG, ARG_AT_FLAGS), PATH1(1, 0),
      NO_SOCKADDR},
 };
 
@@ -199,6 +241,52 @@ const struct syscall_desc *syscall_desc_table(size_t *ret_count)
 {
         *ret_count = TABLE_SIZE;
         return syscall_table;
+}
+
+unsigned syscall_arg_kind_width(enum arg_kind kind)
+{
+        switch (kind) {
+        case ARG_MODE:
+                return 16;
+        case ARG_INT:
+        case ARG_FD:
+        case ARG_DIRFD:
+        case ARG_SOCKLEN:
+        case ARG_OPEN_FLAGS:
+        case ARG_SOCKET_FAMILY:
+        case ARG_SOCKET_TYPE:
+        case ARG_IOCTL_REQ:
+        case ARG_PRCTL_OPTION:
+        case ARG_AT_FLAGS:
+                return 32;
+        case ARG_PATH:
+        case ARG_SOCKADDR:
+        case ARG_PTR:
+        case ARG_STRING_ARRAY:
+        case ARG_CLONE_FLAGS:
+        case ARG_OPEN_HOW:
+        case ARG_MOUNT_FLAGS:
+        case ARG_STRING:
+        case ARG_LONG:
+                return 64;
+        }
+        return 64;
+}
+
+unsigned syscall_arg_width(int nr, unsigned index)
+{
+        const struct syscall_desc *desc = syscall_desc_get(nr);
+
+        if (!desc || index >= desc->nargs || index >= 6)
+                return 64;
+        return syscall_arg_kind_width((enum arg_kind)desc->kinds[index]);
+}
+
+uint64_t syscall_arg_mask(int nr, unsigned index)
+{
+        unsigned width = syscall_arg_width(nr, index);
+
+        return width >= 64 ? UINT64_MAX : (UINT64_C(1) << width) - 1;
 }
 
 /*
@@ -516,7 +604,7 @@ static bool makes_a_file(const struct syscall_desc *desc, const uint64_t args[6]
 {
         for (unsigned i = 0; i < desc->nargs && i < 6; i++)
                 if (desc->kinds[i] == ARG_OPEN_FLAGS)
-                        return open_flags_make_a_file(args[i]);
+                        return open_flags_make_a_file((uint32_t)args[i]);
         return true;
 }
 
@@ -529,30 +617,33 @@ int syscall_describe_args(int nr, const uint64_t args[6],
         if (!desc)
                 return 0;
         for (unsigned i = 0; i < desc->nargs && i < 6; i++) {
+                /* What the kernel reads: the high half of an int's
+                 * register is not part of the call. */
+                uint64_t value = args[i] & syscall_arg_mask(nr, i);
                 const char *key = NULL;
                 int r = -1;
                 switch (desc->kinds[i]) {
                 case ARG_OPEN_FLAGS:
                         key = "flags";
-                        r = syscall_format_open_flags(args[i], text, sizeof(text));
+                        r = syscall_format_open_flags(value, text, sizeof(text));
                         break;
                 case ARG_MODE:
                         if (!makes_a_file(desc, args))
                                 break;
                         key = "mode";
-                        r = syscall_format_mode(args[i], text, sizeof(text));
+                        r = syscall_format_mode(value, text, sizeof(text));
                         break;
                 case ARG_SOCKET_FAMILY:
                         key = "family";
-                        r = syscall_format_socket_family(args[i], text, sizeof(text));
+                        r = syscall_format_socket_family(value, text, sizeof(text));
                         break;
                 case ARG_SOCKET_TYPE:
                         key = "type";
-                        r = syscall_format_socket_type(args[i], text, sizeof(text));
+                        r = syscall_format_socket_type(value, text, sizeof(text));
                         break;
                 case ARG_CLONE_FLAGS:
                         key = "clone_flags";
-                        r = syscall_format_clone_flags(args[i], text, sizeof(text));
+                        r = syscall_format_clone_flags(value, text, sizeof(text));
                         break;
                 default:
                         break;

@@ -209,6 +209,93 @@ static void test_socket_arguments(void **state)
         assert_non_null(syscall_desc_get(__NR_personality));
 }
 
+/*
+ * The bits the kernel reads of each argument: the types of the call's
+ * SYSCALL_DEFINE (int and unsigned int 32 bits, umode_t 16, long, size_t and
+ * pointers 64).
+ */
+static void test_argument_widths_follow_the_kernels_types(void **state)
+{
+        static const struct {
+                int nr;
+                unsigned index, width;
+        } cases[] = {
+            {__NR_socket, 0, 32},
+            {__NR_socket, 1, 32},
+            {__NR_socket, 2, 32},
+            {__NR_connect, 0, 32},
+            {__NR_connect, 1, 64},
+            {__NR_connect, 2, 32},
+            {__NR_sendto, 2, 64},
+            {__NR_sendto, 3, 32},
+            {__NR_recvfrom, 2, 64},
+            {__NR_setsockopt, 1, 32},
+            {__NR_setsockopt, 4, 32},
+            {__NR_listen, 1, 32},
+            {__NR_accept4, 3, 32},
+            {__NR_shutdown, 1, 32},
+            {__NR_kill, 1, 32},
+            {__NR_tgkill, 2, 32},
+            {__NR_fcntl, 1, 32},
+            {__NR_fcntl, 2, 64},
+            {__NR_ioctl, 0, 32},
+            {__NR_ioctl, 1, 32},
+            {__NR_ioctl, 2, 64},
+            {__NR_dup3, 2, 32},
+            {__NR_personality, 0, 32},
+            {__NR_prctl, 0, 32},
+            {__NR_prctl, 1, 64},
+            {__NR_openat, 0, 32},
+            {__NR_openat, 2, 32},
+            {__NR_openat, 3, 16},
+            {__NR_chmod, 1, 16},
+            {__NR_fchmod, 1, 16},
+            {__NR_mkdirat, 2, 16},
+            {__NR_clone, 0, 64},
+            {__NR_mount, 3, 64},
+            {__NR_truncate, 1, 64},
+            {__NR_setns, 1, 32},
+            {__NR_setuid, 0, 32},
+            {__NR_fanotify_mark, 2, 64},
+            {__NR_openat2, 3, 64},
+            {__NR_memfd_create, 1, 32},
+            /* Unknown: all 64 bits, as nothing says otherwise. */
+            {__NR_read, 0, 64},
+            {__NR_socket, 3, 64},
+            {__NR_socket, 6, 64},
+            {-1, 0, 64},
+            {100000, 0, 64},
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                unsigned width = syscall_arg_width(cases[i].nr, cases[i].index);
+                uint64_t mask = syscall_arg_mask(cases[i].nr, cases[i].index);
+
+                if (width != cases[i].width)
+                        fail_msg("syscall %d argument %u: width %u, expected %u", cases[i].nr,
+                                 cases[i].index, width, cases[i].width);
+                assert_int_equal(mask, cases[i].width == 64 ? UINT64_MAX
+                                                            : (UINT64_C(1) << cases[i].width) - 1);
+        }
+}
+
+/* Every kind has one of the widths the kernel's types have. */
+static void test_every_argument_has_a_width(void **state)
+{
+        size_t n;
+        const struct syscall_desc *table = syscall_desc_table(&n);
+
+        for (size_t i = 0; i < n; i++)
+                for (unsigned a = 0; a < table[i].nargs; a++) {
+                        unsigned w = syscall_arg_kind_width((enum arg_kind)table[i].kinds[a]);
+                        if (w != 16 && w != 32 && w != 64)
+                                fail_msg("%s argument %u: width %u", table[i].name, a, w);
+                }
+        assert_int_equal(syscall_arg_kind_width(ARG_LONG), 64);
+        assert_int_equal(syscall_arg_kind_width(ARG_INT), 32);
+        assert_int_equal(syscall_arg_kind_width(ARG_MODE), 16);
+}
+
 static void test_format_open_flags(void **state)
 {
         char buf[256];
@@ -411,6 +498,31 @@ static void test_describe_call_shows_what_openat2_points_to(void **state)
         assert_string_equal(out, "flags=O_WRONLY|O_TMPFILE;mode=0644;");
 }
 
+/* Logs and prompts show an int as the kernel reads it: socket(0x100000002,
+ * ...) makes an AF_INET socket and must be logged as one. */
+static void test_describe_args_shows_ints_as_the_kernel_reads_them(void **state)
+{
+        const uint64_t sock[6] = {UINT64_C(0x100000002), UINT64_C(0xffffffff00080002), 0};
+        const uint64_t mk[6] = {UINT64_C(0xffffffffffffff9c), 0, UINT64_C(0x7fff10000) | 0755};
+        const uint64_t op[6] = {UINT64_C(0xffffffffffffff9c), 0, UINT64_C(0x100000041),
+                                UINT64_C(0x10000) | 0644};
+        char out[512] = "";
+
+        assert_int_equal(syscall_describe_args(__NR_socket, sock, collect, out), 0);
+        assert_string_equal(out, "family=AF_INET;type=SOCK_DGRAM|SOCK_CLOEXEC;");
+        out[0] = '\0';
+        assert_int_equal(syscall_describe_args(__NR_mkdirat, mk, collect, out), 0);
+        assert_string_equal(out, "mode=0755;");
+        out[0] = '\0';
+        assert_int_equal(syscall_describe_args(__NR_openat, op, collect, out), 0);
+        assert_string_equal(out, "flags=O_WRONLY|O_CREAT;mode=0644;");
+        /* clone's flags are an unsigned long: its high bits are the call's. */
+        const uint64_t cl[6] = {UINT64_C(0x100000000) | SIGCHLD};
+        out[0] = '\0';
+        assert_int_equal(syscall_describe_args(__NR_clone, cl, collect, out), 0);
+        assert_string_equal(out, "clone_flags=0x100000000|SIGCHLD;");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -430,6 +542,9 @@ int main(void)
             cmocka_unit_test(test_format_clone_flags),
             cmocka_unit_test(test_format_resolve_flags),
             cmocka_unit_test(test_describe_call_shows_what_openat2_points_to),
+            cmocka_unit_test(test_argument_widths_follow_the_kernels_types),
+            cmocka_unit_test(test_every_argument_has_a_width),
+            cmocka_unit_test(test_describe_args_shows_ints_as_the_kernel_reads_them),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
