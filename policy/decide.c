@@ -5,6 +5,13 @@
  * the profile's kernel-side rules evaluated in user space for the calls the
  * kernel hands over although the profile decides them (execve after the
  * launcher's own exec).
+ *
+ * The two compare int arguments differently, on purpose. A supervisor
+ * rule sees what the kernel will read (the low 32 bits of an int); a
+ * kernel-side entry is evaluated as the compiled filter evaluates it, so
+ * that a call routed to us gets the verdict the kernel would have given:
+ * all 64 bits by default, as under runc and crun, the bits the kernel
+ * reads with "intArgs": "kernel".
  */
 #include "policy.h"
 
@@ -16,42 +23,67 @@
 
 #include "glob.h"
 #include "policy_internal.h"
+#include "syscall_args.h"
 
-static bool cond_holds(const struct policy_arg_cond *c, const uint64_t args[6])
+bool policy_cond_holds(const struct policy_arg_cond *c, const uint64_t args[6], uint64_t mask)
 {
-        uint64_t v = args[c->index];
+        uint64_t v = args[c->index] & mask, value = c->value & mask;
         switch (c->op) {
         case SCMP_CMP_NE:
-                return v != c->value;
+                return v != value;
         case SCMP_CMP_LT:
-                return v < c->value;
+                return v < value;
         case SCMP_CMP_LE:
-                return v <= c->value;
+                return v <= value;
         case SCMP_CMP_EQ:
-                return v == c->value;
+                return v == value;
         case SCMP_CMP_GE:
-                return v >= c->value;
+                return v >= value;
         case SCMP_CMP_GT:
-                return v > c->value;
+                return v > value;
         case SCMP_CMP_MASKED_EQ:
-                return (v & c->value) == c->value_two;
+                return (v & value) == (c->value_two & mask);
         default:
                 return false;
         }
 }
 
-static bool entry_matches(const struct policy_entry *e, const uint64_t args[6])
+/*
+ * A supervisor rule's condition: on the bits of the argument the kernel
+ * reads, always. There is no runtime to agree with here, and a rule that
+ * the high half of an int's register could get around would be worth
+ * nothing: socket(0x100000002, ...) is socket(AF_INET, ...).
+ */
+static bool rule_cond_holds(const struct policy_arg_cond *c, const struct policy_call *call)
+{
+        return policy_cond_holds(c, call->args, syscall_arg_mask(call->nr, c->index));
+}
+
+/*
+ * A kernel-side condition as the compiled filter evaluates it: on all 64
+ * bits, as runc and crun compile it, unless the profile asks for the bits
+ * the kernel reads ("intArgs": "kernel", see policy_compile()).
+ */
+static bool entry_cond_holds(const struct policy *p, const struct policy_arg_cond *c, int nr,
+                             const uint64_t args[6])
+{
+        uint64_t mask = p->int_args_as_kernel ? syscall_arg_mask(nr, c->index) : UINT64_MAX;
+        return policy_cond_holds(c, args, mask);
+}
+
+static bool entry_matches(const struct policy *p, const struct policy_entry *e, int nr,
+                          const uint64_t args[6])
 {
         if (e->n_args == 0)
                 return true;
         if (e->args_are_alternatives) {
                 for (size_t i = 0; i < e->n_args; i++)
-                        if (cond_holds(&e->args[i], args))
+                        if (entry_cond_holds(p, &e->args[i], nr, args))
                                 return true;
                 return false;
         }
         for (size_t i = 0; i < e->n_args; i++)
-                if (!cond_holds(&e->args[i], args))
+                if (!entry_cond_holds(p, &e->args[i], nr, args))
                         return false;
         return true;
 }
@@ -77,7 +109,7 @@ enum policy_kernel_action policy_kernel_decide(const struct policy *p, int nr,
 {
         for (size_t i = 0; i < p->n_entries; i++) {
                 const struct policy_entry *e = &p->entries[i];
-                if (entry_names(e, nr) && entry_matches(e, args)) {
+                if (entry_names(e, nr) && entry_matches(p, e, nr, args)) {
                         *ret_data = e->ret_data;
                         return e->action;
                 }
@@ -242,7 +274,7 @@ static bool rule_matches(const struct policy_rule *rule, const struct policy_cal
         bool open_in_memory = call->nr == __NR_openat2;
 
         for (size_t i = 0; i < rule->n_args; i++)
-                if (!cond_holds(&rule->args[i], call->args))
+                if (!rule_cond_holds(&rule->args[i], call))
                         return false;
         if (rule->open_access && !open_in_memory && !open_matches(rule, call, permissive))
                 return false;

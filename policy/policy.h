@@ -138,6 +138,18 @@ struct policy {
 
         /* The supervisor extension. */
         bool have_supervisor;
+        /* "intArgs": "kernel": the compiled filter (and policy_kernel_decide())
+         * compares conditions on int arguments on the bits the kernel reads
+         * (syscall_args.h). false, the default: on all 64 bits, as runc and
+         * crun do, so that verdicts are theirs. Supervisor rules always
+         * compare what the kernel reads. */
+        bool int_args_as_kernel;
+        /* Kernel-side conditions on int arguments that a call gets around
+         * by setting high bits, to reach an action that lets it through
+         * (policy/profile_highbits.c): warnings shown by check, which check
+         * --strict and run --strict refuse. None with int_args_as_kernel. */
+        char **arg_dodges;
+        size_t n_arg_dodges;
         struct policy_rule *rules;
         size_t n_rules;
         enum policy_verdict default_verdict;
@@ -216,9 +228,12 @@ int policy_compile(const struct policy *policy, const struct policy_compile_opts
 int policy_export_bpf(scmp_filter_ctx ctx, struct policy_bpf *ret_bpf, struct policy_error *err);
 void policy_bpf_free(struct policy_bpf *bpf);
 
-/* The kernel-side action the profile gives a call, evaluated in user space.
- * Used where the supervisor sees a call the kernel filter would otherwise
- * have decided itself (execve after the launcher's exec, trace mode). */
+/* The kernel-side action the profile gives a call, evaluated in user space
+ * as the compiled filter evaluates it (conditions on int arguments on all
+ * 64 bits, or on the bits the kernel reads with "intArgs": "kernel"). Used
+ * where the supervisor sees a call the kernel filter would otherwise have
+ * decided itself (execve after the launcher's exec, trace mode), which must
+ * get the verdict the kernel would have given. */
 enum policy_kernel_action policy_kernel_decide(const struct policy *policy, int nr,
                                                const uint64_t args[6], uint32_t *ret_data);
 /* True if the filter compiled with opts hands nr to the supervisor for

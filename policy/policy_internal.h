@@ -15,3 +15,8 @@ void policy_rule_clear(struct policy_rule *rule);
  * (indexed by action), whatever its arguments: the question behind
  * policy_routes_always() and the review of path rules. */
 bool policy_kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1]);
+
+/* Whether condition c holds for args, comparing only the bits in mask of the
+ * argument and of the condition's values: UINT64_MAX as libseccomp does,
+ * syscall_arg_mask() for the bits the kernel reads. */
+bool policy_cond_holds(const struct policy_arg_cond *c, const uint64_t args[6], uint64_t mask);

@@ -391,10 +391,27 @@ static int parse_rules(struct loader *l, const cJSON *rules)
         return r;
 }
 
+/*
+ * "intArgs": how the kernel filter compares conditions on int arguments.
+ * "full", the default, compares all 64 bits of the register as runc and crun
+ * do; "kernel" compares the bits the kernel reads (syscall_args.h), which
+ * high bits cannot get around (policy_compile()).
+ */
+static int parse_int_args(struct loader *l, const cJSON *item)
+{
+        static const struct name_value modes[] = {{"full", 0}, {"kernel", 1}, {NULL, 0}};
+        int v = 0, r;
+
+        if ((r = lookup_name(l, item, modes, "intArgs mode", &v)) < 0)
+                return r;
+        l->policy->int_args_as_kernel = v != 0;
+        return 0;
+}
+
 int parse_supervisor(struct loader *l, const cJSON *sup)
 {
-        static const char *const known[] = {"defaultAction", "defaultErrno", "promptTimeout",
-                                            "rules",         "comment",      NULL};
+        static const char *const known[] = {
+            "defaultAction", "defaultErrno", "promptTimeout", "intArgs", "rules", "comment", NULL};
         struct policy *p = l->policy;
         int r;
 
@@ -418,6 +435,10 @@ int parse_supervisor(struct loader *l, const cJSON *sup)
                             fail(l, "expected seconds, a number above 0 and at most 86400"));
                 p->prompt_timeout_ms = (unsigned)(timeout->valuedouble * 1000);
         }
+
+        const cJSON *int_args = cJSON_GetObjectItemCaseSensitive(sup, "intArgs");
+        if (int_args && (r = under_key(l, "intArgs", parse_int_args(l, int_args))) < 0)
+                return r;
 
         const cJSON *rules = cJSON_GetObjectItemCaseSensitive(sup, "rules");
         if (!rules || cJSON_IsNull(rules))

@@ -744,7 +744,108 @@ static void test_rule_args_on_several_indexes_all_hold(void **state)
         policy_free(p);
 }
 
+/*
+ * A rule's conditions see what the kernel reads: the low 32 bits of an
+ * int, the low 16 of a umode_t, the whole register of anything else, for
+ * the call at hand (a rule without syscalls applies to calls of each
+ * width). socket(0x100000002, ...) is socket(AF_INET, ...).
+ */
+static void test_rule_args_compare_what_the_kernel_reads(void **state)
+{
+        struct policy *p = load(RULES(
+            "{'syscalls': ['socket'], 'args': [{'index': 0, 'value': 2, 'op': 'SCMP_CMP_EQ'}], "
+            "'action': 'deny', 'errno': 'EACCES'},"
+            "{'syscalls': ['socket'], 'args': [{'index': 2, 'value': 9, 'op': 'SCMP_CMP_NE'}], "
+            "'action': 'allow'},"
+            "{'syscalls': ['mkdirat'], 'args': [{'index': 2, 'value': 448, 'op': 'SCMP_CMP_EQ'}], "
+            "'action': 'allow'},"
+            "{'syscalls': ['getppid'], 'args': [{'index': 0, 'value': 2, 'op': 'SCMP_CMP_EQ'}], "
+            "'action': 'allow'},"
+            "{'args': [{'index': 1, 'value': 4294967295, 'op': 'SCMP_CMP_EQ'}], "
+            "'action': 'deny', 'errno': 'EBADF'}"));
+        struct policy_call c = call_nr(__NR_socket);
+
+        c.args[0] = UINT64_C(0x100000002);
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 0);
+        c.args[0] = UINT64_C(0xffffffff00000002);
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 0);
+        /* AF_INET6 with high bits: not AF_INET; protocol 0x100000009 is 9,
+         * which the allow rule leaves out. */
+        c.args[0] = UINT64_C(0x10000000a);
+        c.args[2] = UINT64_C(0x100000009);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.args[2] = 6;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
+
+        /* mkdirat's mode is a umode_t: bit 16 is not read. */
+        c = call_nr(__NR_mkdirat);
+        c.args[2] = 0700 | 0x10000;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 2);
+        /* getppid takes no arguments the table knows: all 64 bits. */
+        c = call_nr(__NR_getppid);
+        c.args[0] = UINT64_C(0x100000002);
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.args[0] = 2;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 3);
+
+        /* A rule without syscalls: dup2's newfd is an unsigned int, so
+         * 0xffffffff and its sign extension are one; connect's address is
+         * a pointer, compared whole. */
+        c = call_nr(__NR_dup2);
+        c.args[1] = UINT64_MAX;
+        assert_decided(p, &c, VERDICT_DENY, EBADF, 4);
+        c = call_nr(__NR_connect);
+        c.args[1] = UINT64_MAX;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.args[1] = 0xffffffff;
+        assert_decided(p, &c, VERDICT_DENY, EBADF, 4);
+        policy_free(p);
+}
+
 /* The kernel-side entries, evaluated in user space */
+
+/*
+ * policy_kernel_decide() gives the compiled filter's verdict: on all 64
+ * bits by default, as runc and crun compile it, so a routed call gets what
+ * the kernel would have given; on the bits the kernel reads with
+ * "intArgs": "kernel", which compiles them so.
+ */
+static void test_kernel_decide_compares_as_the_filter_does(void **state)
+{
+#define SETNS_PROFILE(extra)                                                                       \
+        "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['setns'], 'action': "         \
+        "'SCMP_ACT_ERRNO', 'errnoRet': 1, 'args': [{'index': 1, 'value': 1073741824, 'op': "       \
+        "'SCMP_CMP_EQ'}]}]" extra "}"
+        struct policy *full = load(SETNS_PROFILE(""));
+        struct policy *as_read = load(SETNS_PROFILE(", 'supervisor': {'intArgs': 'kernel'}"));
+        struct policy *explicit_full = load(SETNS_PROFILE(", 'supervisor': {'intArgs': 'full'}"));
+        const uint64_t plain[6] = {3, 0x40000000}, high[6] = {3, UINT64_C(0x140000000)};
+        uint32_t data = 0;
+
+        assert_false(full->int_args_as_kernel);
+        assert_true(as_read->int_args_as_kernel);
+        assert_false(explicit_full->int_args_as_kernel);
+        assert_int_equal(policy_kernel_decide(full, __NR_setns, plain, &data), KACT_ERRNO);
+        assert_int_equal(policy_kernel_decide(full, __NR_setns, high, &data), KACT_ALLOW);
+        assert_int_equal(policy_kernel_decide(explicit_full, __NR_setns, high, &data), KACT_ALLOW);
+        assert_int_equal(policy_kernel_decide(as_read, __NR_setns, plain, &data), KACT_ERRNO);
+        assert_int_equal(policy_kernel_decide(as_read, __NR_setns, high, &data), KACT_ERRNO);
+        assert_int_equal(data, 1);
+
+        /* The same through policy_route(), for setns routed to us. */
+        const struct policy_compile_opts opts = {.notify_root_changes = true};
+        struct policy_call c = call_nr(__NR_setns);
+        struct policy_route route;
+        memcpy(c.args, high, sizeof(high));
+        policy_route(full, &opts, &c, &route);
+        assert_int_equal(route.action, KACT_ALLOW);
+        policy_route(as_read, &opts, &c, &route);
+        assert_int_equal(route.action, KACT_ERRNO);
+        policy_free(full);
+        policy_free(as_read);
+        policy_free(explicit_full);
+#undef SETNS_PROFILE
+}
 
 static void test_kernel_decide_takes_the_first_matching_entry(void **state)
 {
@@ -1021,6 +1122,8 @@ int main(void)
             cmocka_unit_test(test_all_conditions_of_a_rule_must_hold),
             cmocka_unit_test(test_rule_args_use_each_operator),
             cmocka_unit_test(test_rule_args_on_several_indexes_all_hold),
+            cmocka_unit_test(test_rule_args_compare_what_the_kernel_reads),
+            cmocka_unit_test(test_kernel_decide_compares_as_the_filter_does),
             cmocka_unit_test(test_kernel_decide_takes_the_first_matching_entry),
             cmocka_unit_test(test_kernel_decide_default_for_unnamed_calls),
             cmocka_unit_test(test_kernel_decide_alternatives_are_or),
