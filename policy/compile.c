@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #ifndef __NR_execve
 #include <sys/syscall.h>
 #endif
+
+#include "syscall_args.h"
 
 /* Above this many rules the binary tree pays for itself (measured in
  * bench/: Docker's default profile has about 350). */
@@ -99,6 +102,171 @@ static int add_rule(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned n,
         return r;
 }
 
+/*
+ * "intArgs": "kernel". libseccomp compares all 64 bits of an argument, and
+ * has no operator for the low half alone, so a condition on an argument the
+ * kernel reads as an int (or a umode_t) is spelt with SCMP_CMP_MASKED_EQ on
+ * the bits it reads, the value cut to the same bits:
+ *
+ *   EQ v          MASKED_EQ(bits, v)
+ *   MASKED_EQ m v MASKED_EQ(m & bits, v & bits)
+ *   NE v          any bit differs: MASKED_EQ(1 << b, ~v & 1 << b), one per bit
+ *   LT v          for each bit b set in v, the numbers that agree with v above
+ *                 b and have b clear: MASKED_EQ(bits from b up, v above b)
+ *   GT v          for each bit b clear in v, those that agree above b and
+ *                 have b set
+ *   LE v, GE v    LT v + 1 and GT v - 1; always true at the ends of the range
+ *
+ * A condition becomes a set of alternatives (at most 32, one libseccomp rule
+ * each, OR-ed as runc does with conditions on one index); the conditions of
+ * an entry, all of which must hold, become every combination of theirs.
+ */
+
+/* Rules one entry may need for one call; two conditions of 32 alternatives
+ * each make 1024. */
+#define LOW_BITS_MAX_RULES 1024
+
+struct low_bits_cond {
+        bool always; /* holds whatever the argument: no condition needed */
+        unsigned n;  /* alternatives; 0 and !always: never holds */
+        struct scmp_arg_cmp alt[64];
+};
+
+static void low_bits_add(struct low_bits_cond *out, unsigned index, uint64_t mask, uint64_t datum)
+{
+        out->alt[out->n++] = (struct scmp_arg_cmp){
+            .arg = index, .op = SCMP_CMP_MASKED_EQ, .datum_a = mask, .datum_b = datum};
+}
+
+/* low(arg) < v: for each bit b set in v, agree with v above b, b clear. */
+static void low_bits_less(struct low_bits_cond *out, unsigned index, uint64_t bits, uint64_t v)
+{
+        for (unsigned b = 0; b < 64 && (UINT64_C(1) << b) <= bits; b++) {
+                uint64_t bit = UINT64_C(1) << b, from_b = bits & ~(bit - 1);
+                if (v & bit)
+                        low_bits_add(out, index, from_b, v & from_b & ~bit);
+        }
+}
+
+/* low(arg) > v: for each bit b clear in v, agree with v above b, b set. */
+static void low_bits_greater(struct low_bits_cond *out, unsigned index, uint64_t bits, uint64_t v)
+{
+        for (unsigned b = 0; b < 64 && (UINT64_C(1) << b) <= bits; b++) {
+                uint64_t bit = UINT64_C(1) << b, from_b = bits & ~(bit - 1);
+                if (!(v & bit))
+                        low_bits_add(out, index, from_b, (v & from_b) | bit);
+        }
+}
+
+/* Condition c on the bits of its argument the kernel reads (bits, below all
+ * ones), as alternatives libseccomp can compile. */
+static void low_bits_cond(const struct policy_arg_cond *c, uint64_t bits, struct low_bits_cond *out)
+{
+        uint64_t v = c->value & bits;
+
+        *out = (struct low_bits_cond){.always = false, .n = 0};
+        switch (c->op) {
+        case SCMP_CMP_EQ:
+                low_bits_add(out, c->index, bits, v);
+                break;
+        case SCMP_CMP_MASKED_EQ:
+                low_bits_add(out, c->index, v, c->value_two & bits);
+                break;
+        case SCMP_CMP_NE:
+                for (unsigned b = 0; b < 64 && (UINT64_C(1) << b) <= bits; b++) {
+                        uint64_t bit = UINT64_C(1) << b;
+                        low_bits_add(out, c->index, bit, ~v & bit);
+                }
+                break;
+        case SCMP_CMP_LT:
+                low_bits_less(out, c->index, bits, v);
+                break;
+        case SCMP_CMP_LE:
+                if (v == bits)
+                        out->always = true;
+                else
+                        low_bits_less(out, c->index, bits, v + 1);
+                break;
+        case SCMP_CMP_GT:
+                low_bits_greater(out, c->index, bits, v);
+                break;
+        case SCMP_CMP_GE:
+                if (v == 0)
+                        out->always = true;
+                else
+                        low_bits_greater(out, c->index, bits, v - 1);
+                break;
+        default:
+                break; /* the loader accepts no other operator */
+        }
+}
+
+/* Condition c of an entry for call nr, as the kernel reads its argument. */
+static void kernel_width_cond(const struct policy_arg_cond *c, int nr, struct low_bits_cond *out)
+{
+        uint64_t bits = syscall_arg_mask(nr, c->index);
+
+        if (bits == UINT64_MAX) {
+                *out = (struct low_bits_cond){.always = false, .n = 1};
+                out->alt[0] = to_scmp_cond(c);
+                return;
+        }
+        low_bits_cond(c, bits, out);
+}
+
+/* The rules of entry e for call nr with "intArgs": "kernel"; counts them
+ * into *n_rules. */
+static int add_kernel_width_rules(scmp_filter_ctx ctx, uint32_t action,
+                                  const struct policy_entry *e, int nr, size_t *n_rules)
+{
+        struct low_bits_cond conds[6];
+        unsigned n_conds = 0, pick[6] = {0};
+        size_t combinations = 1;
+        int r;
+
+        if (e->args_are_alternatives) {
+                /* Each condition alone, OR-ed: each alternative its own rule. */
+                for (size_t a = 0; a < e->n_args; a++) {
+                        kernel_width_cond(&e->args[a], nr, &conds[0]);
+                        if (conds[0].always) {
+                                (*n_rules)++;
+                                if ((r = add_rule(ctx, action, nr, 0, NULL)) < 0)
+                                        return r;
+                                continue;
+                        }
+                        for (unsigned k = 0; k < conds[0].n; k++) {
+                                (*n_rules)++;
+                                if ((r = add_rule(ctx, action, nr, 1, &conds[0].alt[k])) < 0)
+                                        return r;
+                        }
+                }
+                return 0;
+        }
+        for (size_t a = 0; a < e->n_args; a++) {
+                kernel_width_cond(&e->args[a], nr, &conds[n_conds]);
+                if (conds[n_conds].always)
+                        continue;
+                if (conds[n_conds].n == 0)
+                        return 0; /* never holds: the entry never applies to nr */
+                combinations *= conds[n_conds].n;
+                if (combinations > LOW_BITS_MAX_RULES)
+                        return -E2BIG;
+                n_conds++;
+        }
+        /* Every combination of one alternative per condition. */
+        for (size_t k = 0; k < combinations; k++) {
+                struct scmp_arg_cmp rule[6];
+                for (unsigned i = 0; i < n_conds; i++)
+                        rule[i] = conds[i].alt[pick[i]];
+                (*n_rules)++;
+                if ((r = add_rule(ctx, action, nr, n_conds, rule)) < 0)
+                        return r;
+                for (unsigned i = 0; i < n_conds && ++pick[i] == conds[i].n; i++)
+                        pick[i] = 0;
+        }
+        return 0;
+}
+
 int policy_compile(const struct policy *p, const struct policy_compile_opts *opts,
                    scmp_filter_ctx *ret_ctx, struct policy_error *err)
 {
@@ -147,7 +315,9 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
                         if (policy_routed(opts, nr))
                                 continue; /* decided by the supervisor, see below */
                         r = 0;
-                        if (e->args_are_alternatives) {
+                        if (p->int_args_as_kernel && e->n_args) {
+                                r = add_kernel_width_rules(ctx, action, e, nr, &n_rules);
+                        } else if (e->args_are_alternatives) {
                                 /* Several conditions on one argument: each its
                                  * own rule, OR-ed, as runc does. */
                                 for (size_t a = 0; a < e->n_args && r >= 0; a++) {
@@ -158,6 +328,19 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
                         } else {
                                 r = add_rule(ctx, action, nr, n_conds, conds);
                                 n_rules++;
+                        }
+                        if (r == -E2BIG) {
+                                const char *name =
+                                    seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
+                                snprintf(err->message, sizeof(err->message),
+                                         "%s: syscalls[%zu]: its conditions on int arguments of "
+                                         "%s need more than %d rules once compared on the bits "
+                                         "the kernel reads (\"intArgs\": \"kernel\"); split the "
+                                         "entry",
+                                         p->source, e->source_index, name ? name : "?",
+                                         LOW_BITS_MAX_RULES);
+                                free((void *)name);
+                                goto fail;
                         }
                         if (r < 0) {
                                 const char *name =

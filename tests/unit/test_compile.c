@@ -590,6 +590,224 @@ static void test_conditions_on_distinct_indexes_all_hold_in_the_kernel(void **st
         policy_free(p);
 }
 
+/* Conditions on int arguments: "intArgs" */
+
+/* What a probe of fcntl(-1, CMD) or fchmod(-1, MODE) gives when the filter
+ * lets it run: the kernel finds no such descriptor. */
+#define UNFILTERED_ERRNO EBADF
+
+struct width_case {
+        const char *op;
+        uint64_t value, value_two;
+};
+
+/*
+ * With "intArgs": "kernel" the filter compares what the kernel reads: the
+ * low 32 bits of fcntl's cmd, the low 16 of fchmod's mode. Each operator,
+ * around its edges, with and without high bits, in the kernel, against
+ * policy_kernel_decide(), which must agree with the filter it models; and
+ * without "intArgs" the same filter compares all 64 bits, as runc does.
+ */
+static void test_int_args_kernel_compares_the_bits_the_kernel_reads(void **state)
+{
+        static const struct width_case cases[] = {
+            {"SCMP_CMP_EQ", 2, 0},
+            {"SCMP_CMP_EQ", UINT64_C(0xfffffffffffffff0), 0}, /* an int -16, sign-extended */
+            {"SCMP_CMP_NE", 2, 0},
+            {"SCMP_CMP_LT", 5, 0},
+            {"SCMP_CMP_LT", 0, 0},
+            {"SCMP_CMP_LE", 5, 0},
+            {"SCMP_CMP_LE", 0xffffffff, 0},
+            {"SCMP_CMP_GT", 5, 0},
+            {"SCMP_CMP_GT", 0xfffffffe, 0},
+            {"SCMP_CMP_GE", 5, 0},
+            {"SCMP_CMP_GE", 0, 0},
+            {"SCMP_CMP_GE", UINT64_C(0x100000003), 0},
+            {"SCMP_CMP_MASKED_EQ", 0xf0, 0x20},
+            {"SCMP_CMP_MASKED_EQ", UINT64_C(0x1000000f0), UINT64_C(0x100000020)},
+        };
+        static const uint64_t args[] = {
+            0,
+            2,
+            4,
+            5,
+            6,
+            0x20,
+            0x25,
+            0xfffffff0,
+            0xfffffffe,
+            0xffffffff,
+            UINT64_C(0x100000002),
+            UINT64_C(0x100000005),
+            UINT64_C(0xffffffff00000004),
+            UINT64_C(0xfffffffffffffff0),
+            UINT64_C(0x7fffffff00000025),
+            UINT64_MAX,
+        };
+        const size_t n_args = sizeof(args) / sizeof(args[0]);
+        struct {
+                int nr;
+                unsigned bits;
+        } calls[] = {{__NR_fcntl, 32}, {__NR_fchmod, 16}};
+
+        for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+                for (size_t k = 0; k < 2; k++) {
+                        const struct width_case *wc = &cases[c];
+                        const char *name = calls[k].nr == __NR_fcntl ? "fcntl" : "fchmod";
+                        uint64_t bits = (UINT64_C(1) << calls[k].bits) - 1;
+                        char text[512];
+                        snprintf(text, sizeof(text),
+                                 "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+                                 "['%s'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 33, 'args': "
+                                 "[{'index': 1, 'value': %llu, 'valueTwo': %llu, 'op': '%s'}]}], "
+                                 "'supervisor': {'intArgs': 'kernel'}}",
+                                 name, (unsigned long long)wc->value,
+                                 (unsigned long long)wc->value_two, wc->op);
+                        struct policy *p = load(text);
+                        struct policy_bpf bpf = compile(p);
+                        struct probe probes[MAX_PROBES];
+                        struct run run;
+                        for (size_t a = 0; a < n_args; a++)
+                                probes[a] = (struct probe){.nr = calls[k].nr,
+                                                           .args = {UINT64_MAX, args[a]}};
+                        run_filtered(&bpf, 0, probes, n_args, 0, &run);
+                        assert_exited_cleanly(&run, n_args);
+                        for (size_t a = 0; a < n_args; a++) {
+                                uint64_t v = args[a] & bits, x = wc->value & bits;
+                                bool expected;
+                                if (strcmp(wc->op, "SCMP_CMP_EQ") == 0)
+                                        expected = v == x;
+                                else if (strcmp(wc->op, "SCMP_CMP_NE") == 0)
+                                        expected = v != x;
+                                else if (strcmp(wc->op, "SCMP_CMP_LT") == 0)
+                                        expected = v < x;
+                                else if (strcmp(wc->op, "SCMP_CMP_LE") == 0)
+                                        expected = v <= x;
+                                else if (strcmp(wc->op, "SCMP_CMP_GT") == 0)
+                                        expected = v > x;
+                                else if (strcmp(wc->op, "SCMP_CMP_GE") == 0)
+                                        expected = v >= x;
+                                else
+                                        expected = (v & x) == (wc->value_two & bits);
+                                bool filtered = run.out[a].ret == -1 && run.out[a].err == 33;
+                                if (!filtered &&
+                                    (run.out[a].ret != -1 || run.out[a].err != UNFILTERED_ERRNO))
+                                        fail_msg("%s(-1, %#llx): %ld, errno %d", name,
+                                                 (unsigned long long)args[a], run.out[a].ret,
+                                                 run.out[a].err);
+                                if (filtered != expected)
+                                        fail_msg("%s %s %#llx on the low %u bits, with %#llx: "
+                                                 "%s",
+                                                 name, wc->op, (unsigned long long)wc->value,
+                                                 calls[k].bits, (unsigned long long)args[a],
+                                                 filtered ? "filtered, should not be"
+                                                          : "not filtered");
+                                const uint64_t call_args[6] = {UINT64_MAX, args[a]};
+                                uint32_t data = 0;
+                                enum policy_kernel_action modelled =
+                                    policy_kernel_decide(p, calls[k].nr, call_args, &data);
+                                if ((modelled == KACT_ERRNO) != filtered)
+                                        fail_msg("%s %s %#llx with %#llx: the kernel %s, "
+                                                 "policy_kernel_decide() says %s",
+                                                 name, wc->op, (unsigned long long)wc->value,
+                                                 (unsigned long long)args[a],
+                                                 filtered ? "filters" : "does not filter",
+                                                 policy_kernel_action_name(modelled));
+                        }
+                        policy_bpf_free(&bpf);
+                        policy_free(p);
+                }
+        }
+}
+
+/* Without "intArgs", as under runc and crun: the high half of fcntl's cmd
+ * gets around "cmd == 2", and policy_kernel_decide() says so too. */
+static void test_int_args_default_compares_all_64_bits(void **state)
+{
+        struct policy *p = load("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+                                "['fcntl'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 33, 'args': "
+                                "[{'index': 1, 'value': 2, 'op': 'SCMP_CMP_EQ'}]}]}");
+        struct policy_bpf bpf = compile(p);
+        const struct probe probes[] = {PROBE(__NR_fcntl, UINT64_MAX, 2),
+                                       PROBE(__NR_fcntl, UINT64_MAX, UINT64_C(0x100000002))};
+        const uint64_t high[6] = {UINT64_MAX, UINT64_C(0x100000002)};
+        uint32_t data = 0;
+        struct run run;
+
+        assert_false(p->int_args_as_kernel);
+        run_filtered(&bpf, 0, probes, 2, 0, &run);
+        assert_exited_cleanly(&run, 2);
+        assert_failed_with(&run, 0, 33);
+        assert_failed_with(&run, 1, EBADF);
+        assert_int_equal(policy_kernel_decide(p, __NR_fcntl, high, &data), KACT_ALLOW);
+        policy_bpf_free(&bpf);
+        policy_free(p);
+}
+
+/* Podman's default without CAP_AUDIT_WRITE refuses audit netlink sockets
+ * (family 16, protocol 9) and allows the rest with SCMP_CMP_NE entries:
+ * protocol 0x100000009 gets one. With "intArgs": "kernel" it does not, and
+ * the other sockets stay allowed. */
+static void test_podman_audit_socket_with_int_args_kernel(void **state)
+{
+        FILE *f = fopen(PODMAN_DEFAULT, "re");
+        char *text = NULL;
+        size_t size = 0;
+
+        assert_non_null(f);
+        assert_int_equal(getdelim(&text, &size, '\0', f) > 0, 1);
+        fclose(f);
+        /* The profile's last closing brace takes the supervisor object. */
+        char *end = strrchr(text, '}');
+        assert_non_null(end);
+        *end = '\0';
+        char *opted = NULL;
+        assert_true(asprintf(&opted, "%s, \"supervisor\": {\"intArgs\": \"kernel\"}}", text) > 0);
+        free(text);
+
+        const struct probe probes[] = {
+            PROBE(__NR_socket, 16, SOCK_RAW | SOCK_CLOEXEC, 9),
+            PROBE(__NR_socket, UINT64_C(0x100000010), SOCK_RAW | SOCK_CLOEXEC, 9),
+            PROBE(__NR_socket, 16, SOCK_RAW | SOCK_CLOEXEC, UINT64_C(0x100000009)),
+            PROBE(__NR_socket, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0),
+            PROBE(__NR_socket, 16, SOCK_RAW | SOCK_CLOEXEC, 0),
+        };
+        for (int opt_in = 0; opt_in < 2; opt_in++) {
+                struct policy *p = NULL;
+                struct policy_error err;
+                int r = opt_in ? policy_load_buffer(opted, strlen(opted), "podman.json",
+                                                    &no_caps_env, &p, &err)
+                               : policy_load_file(PODMAN_DEFAULT, &no_caps_env, &p, &err);
+                if (r < 0)
+                        fail_msg("%s", err.message);
+                assert_int_equal(p->int_args_as_kernel, opt_in);
+                /* check warns of the way around, unless opted in. */
+                assert_int_equal(p->n_arg_dodges == 0, opt_in);
+                struct policy_bpf bpf = compile(p);
+                struct run run;
+                run_filtered(&bpf, 0, probes, 5, 0, &run);
+                assert_exited_cleanly(&run, 5);
+                assert_failed_with(&run, 0, EINVAL);
+                if (opt_in) {
+                        assert_failed_with(&run, 1, EINVAL);
+                        assert_failed_with(&run, 2, EINVAL);
+                } else {
+                        /* The high half misses the refusing entry. Where
+                         * the call goes then is libseccomp's choice among
+                         * the allowing entries (here its default, for the
+                         * family); for the protocol it is allowed, and the
+                         * kernel makes an audit socket. */
+                        assert_true(run.out[1].ret != -1 || run.out[1].err != EINVAL);
+                        assert_succeeded(&run, 2);
+                }
+                assert_succeeded(&run, 3);
+                assert_succeeded(&run, 4);
+                policy_bpf_free(&bpf);
+                policy_free(p);
+        }
+        free(opted);
+}
+
 /* The binary tree */
 
 /* Forty-two calls that do nothing harmful with all-zero arguments. */
@@ -888,6 +1106,9 @@ int main(void)
             cmocka_unit_test(test_arch_map_adds_the_compat_architectures_to_the_filter),
             cmocka_unit_test(test_docker_default_compiles_and_behaves),
             cmocka_unit_test(test_podman_default_compiles),
+            cmocka_unit_test(test_int_args_kernel_compares_the_bits_the_kernel_reads),
+            cmocka_unit_test(test_int_args_default_compares_all_64_bits),
+            cmocka_unit_test(test_podman_audit_socket_with_int_args_kernel),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
