@@ -134,3 +134,7 @@ int warn_shadowed_entries(struct loader *l);
 /* profile_walkaround.c: path rules that sibling calls the kernel filter
  * lets through, or calls that need no path, get around. */
 int warn_walkarounds(struct loader *l);
+
+/* profile_highbits.c: kernel-side conditions on int arguments that a call
+ * gets around by setting the high bits the kernel never reads. */
+int warn_high_bits(struct loader *l);

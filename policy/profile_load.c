@@ -421,6 +421,8 @@ static int parse_profile(struct loader *l, const cJSON *root)
                 return r;
         if ((r = warn_walkarounds(l)) < 0)
                 return r;
+        if ((r = warn_high_bits(l)) < 0)
+                return r;
         return policy_build_rule_index(l->policy);
 }
 
@@ -641,6 +643,9 @@ void policy_free(struct policy *p)
         for (size_t i = 0; i < p->n_walkarounds; i++)
                 free(p->walkarounds[i]);
         free(p->walkarounds);
+        for (size_t i = 0; i < p->n_arg_dodges; i++)
+                free(p->arg_dodges[i]);
+        free(p->arg_dodges);
         for (size_t i = 0; i < p->n_rules; i++)
                 policy_rule_clear(&p->rules[i]);
         free(p->rules);

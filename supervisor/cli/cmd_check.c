@@ -29,12 +29,13 @@ static void check_usage(FILE *out)
               "  -q, --quiet         print only errors and \"policy OK\"\n"
               "      --strict        refuse a profile whose path rules can be walked around\n"
               "                      (a sibling call the kernel filter lets through, such as\n"
-              "                      open beside a rule on openat, or io_uring_setup)\n"
+              "                      open beside a rule on openat, or io_uring_setup), or\n"
+              "                      whose conditions on int arguments high bits get around\n"
               "  -v, --verbose       also list syscall names skipped on this architecture\n"
               "  -h, --help          show this help\n"
               "\n"
               "Exit status: 0 the profile is valid, 1 it is not (with --strict: or a path\n"
-              "rule can be walked around), 2 bad usage.\n",
+              "rule or an argument condition can be got around), 2 bad usage.\n",
               out);
 }
 
@@ -238,6 +239,8 @@ int cmd_check(int argc, char **argv)
                 fprintf(stderr, "warning: %s\n", policy->warnings[i]);
         for (size_t i = 0; i < policy->n_walkarounds; i++)
                 fprintf(stderr, "warning: %s\n", policy->walkarounds[i]);
+        for (size_t i = 0; i < policy->n_arg_dodges; i++)
+                fprintf(stderr, "warning: %s\n", policy->arg_dodges[i]);
         for (size_t i = 0; i < policy->n_notes; i++)
                 fprintf(stderr, "note: %s\n", policy->notes[i]);
         if (verbose)
@@ -258,6 +261,14 @@ int cmd_check(int argc, char **argv)
                         "profile is refused\n",
                         policy->source, policy->n_walkarounds,
                         policy->n_walkarounds == 1 ? "" : "s");
+                policy_free(policy);
+                return 1;
+        }
+        if (strict && policy->n_arg_dodges) {
+                fprintf(stderr,
+                        "%s: --strict: %zu way%s around argument conditions by high bits (the "
+                        "warnings above); the profile is refused\n",
+                        policy->source, policy->n_arg_dodges, policy->n_arg_dodges == 1 ? "" : "s");
                 policy_free(policy);
                 return 1;
         }

@@ -7,7 +7,7 @@
 #include "launch/seal.h"
 
 /* What the loaded policy wants said: its warnings; the ways around its
- * path rules with verbose or strict (which refuses them: check lists
+ * path rules and argument conditions with verbose or strict (which refuses them: check lists
  * them, and every run would repeat them otherwise); with verbose its
  * notes and the syscall names this architecture skipped. */
 static void report_policy(const struct policy *policy, bool verbose, bool strict)
@@ -16,6 +16,8 @@ static void report_policy(const struct policy *policy, bool verbose, bool strict
                 fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
         for (size_t i = 0; (verbose || strict) && i < policy->n_walkarounds; i++)
                 fprintf(stderr, "scmp-super: warning: %s\n", policy->walkarounds[i]);
+        for (size_t i = 0; (verbose || strict) && i < policy->n_arg_dodges; i++)
+                fprintf(stderr, "scmp-super: warning: %s\n", policy->arg_dodges[i]);
         if (!verbose)
                 return;
         for (size_t i = 0; i < policy->n_notes; i++)

@@ -196,6 +196,14 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
                                  s->policy->source, s->policy->n_walkarounds,
                                  s->policy->n_walkarounds == 1 ? "" : "s");
         }
+        if (opts->strict && s->policy->n_arg_dodges) {
+                s->not_started = true;
+                return error_set(reterr, reterr_size, -EPERM,
+                                 "%s: --strict: %zu way%s around argument conditions by high "
+                                 "bits (the warnings above); the profile is refused",
+                                 s->policy->source, s->policy->n_arg_dodges,
+                                 s->policy->n_arg_dodges == 1 ? "" : "s");
+        }
 
         /* With chroot, pivot_root and setns routed to us, we know while the
          * command's root is still ours and resolve paths without reading

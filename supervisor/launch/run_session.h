@@ -52,7 +52,8 @@ struct run_session_options {
          * (and say where the profile leaves a way to). */
         bool protect_files;
         /* run --strict: a profile whose path rules can be walked around
-         * (policy->walkarounds) is refused, as one that did not load. */
+         * (policy->walkarounds), or whose argument conditions high bits get
+         * around (policy->arg_dodges), is refused, as one that did not load. */
         bool strict;
         /* run: who answers prompts; NULL: nobody is asked. */
         const struct prompt_config *prompt;
