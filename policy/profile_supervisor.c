@@ -192,7 +192,21 @@ static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule 
                        netaddr_parse_family(family->valuestring, &rule->addr->family) < 0))
                 return under_key(l, "family",
                                  fail(l, "unknown address family (use \"inet\", \"inet6\", "
-                                         "\"unix\" or \"any\")"));
+                                         "\"unix\", \"any\" or \"none\")"));
+        if (rule->addr->family == NETADDR_FAMILY_NONE) {
+                /* Calls that name no peer: nothing else to say about it. */
+                rule->addr->family = AF_UNSPEC;
+                rule->addr->none = true;
+                for (const char *const *k = known + 1; *k; k++)
+                        if (cJSON_GetObjectItemCaseSensitive(obj, *k))
+                                return under_key(
+                                    l, *k,
+                                    fail(l,
+                                         "a rule for calls that name no peer (\"family\": "
+                                         "\"none\") has no %s; give it a rule of its own",
+                                         *k));
+                return 0;
+        }
         const char *cidr_key = cJSON_GetObjectItemCaseSensitive(obj, "cidr") ? "cidr" : "address";
         const cJSON *cidr = cJSON_GetObjectItemCaseSensitive(obj, cidr_key);
         if (cidr &&

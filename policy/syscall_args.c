@@ -64,8 +64,8 @@
  *   target (the mount point) is matched as a path.
  * - utimensat and fanotify_mark accept a NULL path meaning "the dirfd
  *   itself"; that is handled where the path is read, not in this table.
- * - sendmsg/sendmmsg carry their destination inside struct msghdr and are
- *   not decoded here.
+ * - sendmsg/sendmmsg carry their destination inside struct msghdr: the
+ *   table says only that they take one; core/target.c reads it.
  */
 static const struct syscall_desc syscall_table[] = {
     {SYS(open, 3, ARG_PATH, ARG_OPEN_FLAGS, ARG_MODE), PATH1(0, -1), NO_SOCKADDR},
@@ -77,6 +77,8 @@ static const struct syscall_desc syscall_table[] = {
     {SYS(connect, 3, ARG_FD, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS, SOCKADDR(1, 2)},
     {SYS(sendto, 6, ARG_FD, ARG_PTR, ARG_INT, ARG_INT, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS,
      SOCKADDR(4, 5)},
+    /* The destination is msg_name inside the struct msghdr (core/target.c). */
+    {SYS(sendmsg, 3, ARG_FD, ARG_PTR, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(bind, 3, ARG_FD, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS, SOCKADDR(1, 2)},
     {SYS(socketpair, 4, ARG_SOCKET_FAMILY, ARG_SOCKET_TYPE, ARG_INT, ARG_PTR), NO_PATHS,
      NO_SOCKADDR},
@@ -145,6 +147,8 @@ static const struct syscall_desc syscall_table[] = {
      NO_SOCKADDR},
     {SYS(name_to_handle_at, 5, ARG_DIRFD, ARG_PATH, ARG_PTR, ARG_PTR, ARG_AT_FLAGS), PATH1(1, 0),
      NO_SOCKADDR},
+    /* One msg_name per struct mmsghdr of the vector (core/target.c). */
+    {SYS(sendmmsg, 4, ARG_FD, ARG_PTR, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(renameat2, 5, ARG_DIRFD, ARG_PATH, ARG_DIRFD, ARG_PATH, ARG_INT), PATH2(1, 0, 3, 2),
      NO_SOCKADDR},
     {SYS(execveat, 5, ARG_DIRFD, ARG_PATH, ARG_STRING_ARRAY, ARG_PTR, ARG_AT_FLAGS), PATH1(1, 0),

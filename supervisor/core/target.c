@@ -119,6 +119,19 @@ int target_read_memory(pid_t pid, uint64_t addr, void *buf, size_t len)
         return ret;
 }
 
+int target_write_memory(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+        struct iovec local = {.iov_base = (void *)buf, .iov_len = len};
+        struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+
+        if (addr > UINTPTR_MAX || len > UINTPTR_MAX - addr)
+                return -EFAULT;
+        ssize_t n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+        if (n < 0)
+                return errno == ESRCH ? -ESRCH : -EFAULT;
+        return (size_t)n == len ? 0 : -EFAULT;
+}
+
 int target_read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
 {
         struct mem_reader r = {.pid = pid, .mem_fd = -1};
@@ -590,6 +603,7 @@ static void decode_open(struct policy_call *call)
 void target_scratch_free(struct target_scratch *scratch)
 {
         target_scratch_release(scratch);
+        target_addr_free(scratch);
         if (scratch->own_view_open)
                 act_view_close(&scratch->own_view);
         scratch->own_view_open = false;
@@ -604,6 +618,7 @@ void target_scratch_release(struct target_scratch *scratch)
         }
         scratch->decided_held = true;
         scratch->decided_id = 0;
+        target_addr_release(scratch);
 }
 
 /*
@@ -687,59 +702,6 @@ out:
         return r;
 }
 
-/*
- * A unix socket path is a file path like any other: relative to the
- * caller's cwd, with "." and ".." and "//" in it. Matching sun_path as
- * written would let "../secret/s.sock" past a rule for "/srv/secret/..."
- */
-static void resolve_unix_path(struct policy_call *call, struct target_scratch *scratch,
-                              bool root_is_ours)
-{
-        const struct sockaddr_un *sun = (const struct sockaddr_un *)&call->addr;
-        size_t max = call->addr_len - offsetof(struct sockaddr_un, sun_path);
-        char raw[sizeof(sun->sun_path) + 1];
-
-        if (call->addr_len <= offsetof(struct sockaddr_un, sun_path) ||
-            sun->sun_family != AF_UNIX || sun->sun_path[0] == '\0')
-                return; /* unnamed or abstract: no path */
-        if (max > sizeof(sun->sun_path))
-                max = sizeof(sun->sun_path);
-        memcpy(raw, sun->sun_path, max);
-        raw[max] = '\0';
-        if (resolve_path(call->pid, root_is_ours, AT_FDCWD, raw, scratch->unix_path,
-                         sizeof(scratch->unix_path)) == 0)
-                call->unix_path = scratch->unix_path;
-}
-
-static int decode_addr(struct policy_call *call, const struct syscall_desc *desc,
-                       struct target_scratch *scratch, bool root_is_ours)
-{
-        call->addr_len = 0;
-        call->unix_path = NULL;
-        memset(&call->addr, 0, sizeof(call->addr));
-
-        if (desc != NULL && desc->sockaddr_index >= 0) {
-                uint64_t addr = call->args[desc->sockaddr_index];
-                int len = arg_as_int(call->args[desc->socklen_index]);
-
-                /* The kernel refuses lengths outside 0..sizeof(sockaddr_storage) with EINVAL. */
-                if (addr != 0 && len > 0 && (size_t)len <= sizeof(call->addr)) {
-                        int r = target_read_memory(call->pid, addr, &call->addr, (size_t)len);
-
-                        if (r == 0) {
-                                call->addr_len = (socklen_t)len;
-                                resolve_unix_path(call, scratch, root_is_ours);
-                        } else if (r == -EFAULT) {
-                                memset(&call->addr, 0, sizeof(call->addr));
-                        } else {
-                                return r;
-                        }
-                }
-        }
-        call->have_addr = true;
-        return 0;
-}
-
 /* The arguments' part of decode(): paths and socket addresses, from the
  * x86_64 layouts the table describes; -EOPNOTSUPP for other calls. */
 static int decode_arguments(struct policy_call *call, unsigned needs,
@@ -758,8 +720,8 @@ static int decode_arguments(struct policy_call *call, unsigned needs,
                         return r;
         }
         if (needs & POLICY_NEED_ADDR) {
-                *ret_read |= desc != NULL && desc->sockaddr_index >= 0;
-                r = decode_addr(call, desc, scratch, root_is_ours);
+                *ret_read |= act_performs_net(call->nr);
+                r = target_decode_addr(call, scratch, root_is_ours, notif_id);
                 if (r < 0)
                         return r;
         }

@@ -180,6 +180,16 @@ static int adopt_decoded(struct pending_call *pc, const struct policy_call *call
                 pc->call.addr = call->addr;
                 pc->call.addr_len = call->addr_len;
                 pc->call.have_addr = call->have_addr;
+                pc->call.addr_error = call->addr_error;
+                pc->call.sock_domain = call->sock_domain;
+                pc->call.sock_type = call->sock_type;
+                free(pc->addrs);
+                pc->addrs = NULL;
+                if (call->addrs && call->n_addrs > 0 && !(pc->addrs = target_addrs_copy(call)))
+                        return -ENOMEM;
+                pc->call.addrs = pc->addrs;
+                pc->call.n_addrs = pc->addrs ? call->n_addrs : 0;
+                pc->call.unix_path = pc->addrs ? pc->addrs[0].unix_path : NULL;
         }
         if (needs & POLICY_NEED_EXE) {
                 free(pc->exe);

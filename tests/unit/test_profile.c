@@ -1435,7 +1435,7 @@ static void test_rule_address_family_names(void **state)
         }
         assert_refused(RULE("'address': {'family': 'ipx'}, 'action': 'deny'"),
                        "p.json:1:86: supervisor.rules[0].address.family: unknown address family "
-                       "(use \"inet\", \"inet6\", \"unix\" or \"any\")");
+                       "(use \"inet\", \"inet6\", \"unix\", \"any\" or \"none\")");
         assert_refused(RULE("'address': 'inet', 'action': 'deny'"),
                        "p.json:1:75: supervisor.rules[0].address: expected an object {family, "
                        "cidr, port, unix}, found a string");

@@ -745,12 +745,17 @@ static void test_decode_socket_address_not_decoded(void **state)
         for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
                 call = make_call(child.pid, __NR_bind, 3, report.sockaddr, lengths[i], 0, 0, 0);
                 assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
-                assert_true(call.have_addr);
+                /* A negative or too long length is the kernel's EINVAL:
+                 * unreadable to the rules, and the answer if allowed. */
+                assert_int_equal(call.have_addr, i == 0 || i == 3);
+                assert_int_equal(call.addr_error, i == 1 || i == 2 ? EINVAL : 0);
                 /* The kernel takes the length as an int, so the last one is 16. */
                 assert_int_equal(call.addr_len, i == 3 ? 16 : 0);
         }
         call = make_call(child.pid, __NR_connect, 3, report.unmapped, 16, 0, 0, 0);
         assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_false(call.have_addr);
+        assert_int_equal(call.addr_error, EFAULT);
         assert_int_equal(call.addr_len, 0);
         /* sendto on a connected socket has no destination. */
         call = make_call(child.pid, __NR_sendto, 3, report.sockaddr, 16, 0, 0, 16);
