@@ -203,7 +203,9 @@ static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule 
                                     l, *k,
                                     fail(l,
                                          "a rule for calls that name no peer (\"family\": "
-                                         "\"none\") has no %s; give it a rule of its own",
+                                         "\"none\") has no %s: drop it, or give the addresses a "
+                                         "rule "
+                                         "of their own",
                                          *k));
                 return 0;
         }

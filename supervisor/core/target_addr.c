@@ -227,11 +227,14 @@ static int read_addrs(struct policy_call *call, struct target_scratch *scratch, 
                  * read, and so are they decided. */
                 r = target_read_memory(call->pid, vec, scratch->mmsg_vec,
                                        (size_t)vlen * sizeof(struct mmsghdr));
-                for (unsigned i = 0; r == -EFAULT && i < vlen; i++) {
-                        r = target_read_memory(call->pid,
-                                               vec + (uint64_t)i * sizeof(struct mmsghdr),
-                                               &scratch->mmsg_vec[i], sizeof(struct mmsghdr));
-                        if (r == -EFAULT && i > 0) {
+                if (r == -EFAULT) {
+                        unsigned i = 0;
+                        while (i < vlen &&
+                               (r = target_read_memory(
+                                    call->pid, vec + (uint64_t)i * sizeof(struct mmsghdr),
+                                    &scratch->mmsg_vec[i], sizeof(struct mmsghdr))) == 0)
+                                i++;
+                        if (i > 0 && r == -EFAULT) {
                                 vlen = call->n_addrs = i;
                                 r = 0;
                         }

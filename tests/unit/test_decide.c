@@ -600,6 +600,59 @@ static void test_absent_address_matches_no_address_rule(void **state)
         policy_free(p);
 }
 
+static void test_none_rule_matches_calls_that_name_no_peer(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['sendmsg'], 'address': {'family': 'none'}, "
+                                      "'action': 'allow'},"
+                                      "{'syscalls': ['sendmsg'], 'address': {'family': 'any'}, "
+                                      "'action': 'deny', 'errno': 'EACCES'}"));
+        struct policy_call c = call_nr(__NR_sendmsg);
+        struct policy_call named = call_inet(__NR_sendmsg, "10.0.0.1", 53);
+
+        c.have_addr = true;
+        c.addr_len = 0;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        /* A none rule never matches an address, and unreadable is no "none". */
+        assert_decided(p, &named, VERDICT_DENY, EACCES, 1);
+        c.have_addr = false;
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
+        policy_free(p);
+}
+
+/* sendmmsg: an allow rule must hold for every message's address, a deny
+ * rule for one; one message naming no peer meets only "none" rules. */
+static void test_every_address_of_a_vector_is_decided(void **state)
+{
+        struct policy *p =
+            load(RULES("{'syscalls': ['sendmmsg'], 'address': {'cidr': "
+                       "'127.0.0.0/8'}, 'action': 'allow'},"
+                       "{'syscalls': ['sendmmsg'], 'address': {'cidr': '10.0.0.0/8'}, "
+                       "'action': 'deny', 'errno': 'EHOSTUNREACH'},"
+                       "{'syscalls': ['sendmmsg'], 'action': 'log'}"));
+        struct policy_call c = call_nr(__NR_sendmmsg);
+        struct policy_call lo = call_inet(__NR_sendmmsg, "127.0.0.1", 53);
+        struct policy_call far = call_inet(__NR_sendmmsg, "10.0.0.1", 53);
+        struct policy_addr addrs[3];
+
+        for (int i = 0; i < 3; i++) {
+                memcpy(&addrs[i].sa, &lo.addr, sizeof(lo.addr));
+                addrs[i].len = lo.addr_len;
+                addrs[i].none = false;
+                addrs[i].unix_path = NULL;
+        }
+        c.have_addr = true;
+        c.addrs = addrs;
+        c.n_addrs = 3;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        memcpy(&addrs[2].sa, &far.addr, sizeof(far.addr));
+        assert_decided(p, &c, VERDICT_DENY, EHOSTUNREACH, 1);
+        memcpy(&addrs[2].sa, &lo.addr, sizeof(lo.addr));
+        addrs[1].none = true;
+        addrs[1].len = 0;
+        assert_decided(p, &c, VERDICT_LOG, 0, 2);
+        policy_free(p);
+}
+
 /* Executable and uid */
 
 static void test_exe_rule_matches_the_callers_executable(void **state)
@@ -1016,6 +1069,8 @@ int main(void)
             cmocka_unit_test(test_unix_globs_see_the_resolved_path_not_sun_path),
             cmocka_unit_test(test_unreadable_address_matches_deny_rules_not_allow_rules),
             cmocka_unit_test(test_absent_address_matches_no_address_rule),
+            cmocka_unit_test(test_none_rule_matches_calls_that_name_no_peer),
+            cmocka_unit_test(test_every_address_of_a_vector_is_decided),
             cmocka_unit_test(test_exe_rule_matches_the_callers_executable),
             cmocka_unit_test(test_uid_rule_matches_the_callers_uid),
             cmocka_unit_test(test_all_conditions_of_a_rule_must_hold),

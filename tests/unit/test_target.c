@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +55,12 @@ struct report {
         uint64_t relative_path; /* "rel/./x" */
         uint64_t absolute_path; /* "/etc//passwd" */
         uint64_t sockaddr;      /* a struct sockaddr_in for 127.0.0.1:4242 */
+        /* setup_sockets(): sockets of each kind, and what names peers. */
+        int udp4, udp6, unix_dgram;
+        uint64_t unspec;   /* AF_UNSPEC, with 10.0.0.1:53 where IPv4 has its address */
+        uint64_t msg;      /* a struct msghdr naming 127.0.0.1:4242 */
+        uint64_t mmsg;     /* three struct mmsghdr: 127.0.0.1:4242, no name, AF_UNSPEC */
+        uint64_t sun_dots; /* a unix path address "./sub/../sub/s.sock", relative */
 };
 
 struct child {
@@ -600,6 +607,41 @@ static int setup_call(struct report *report)
         return lay_out_pages(report);
 }
 
+static int setup_sockets(struct report *report)
+{
+        static struct sockaddr_in sin, unspec;
+        static struct sockaddr_un sun;
+        static struct msghdr msg;
+        static struct mmsghdr mmsg[3];
+        int r = setup_call(report);
+
+        if (r != 0)
+                return r;
+        report->udp4 = socket(AF_INET, SOCK_DGRAM, 0);
+        report->udp6 = socket(AF_INET6, SOCK_DGRAM, 0);
+        report->unix_dgram = socket(AF_UNIX, SOCK_DGRAM, 0);
+        if (report->udp4 < 0 || report->udp6 < 0 || report->unix_dgram < 0)
+                return errno;
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons(4242);
+        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        unspec.sin_family = AF_UNSPEC;
+        unspec.sin_port = htons(53);
+        unspec.sin_addr.s_addr = htonl(0x0a000001);
+        sun.sun_family = AF_UNIX;
+        strcpy(sun.sun_path, "./sub/../sub/s.sock");
+        msg.msg_name = &sin;
+        msg.msg_namelen = sizeof(sin);
+        mmsg[0].msg_hdr = msg;
+        mmsg[2].msg_hdr.msg_name = &unspec;
+        mmsg[2].msg_hdr.msg_namelen = sizeof(unspec);
+        report->unspec = (uintptr_t)&unspec;
+        report->msg = (uintptr_t)&msg;
+        report->mmsg = (uintptr_t)mmsg;
+        report->sun_dots = (uintptr_t)&sun;
+        return 0;
+}
+
 static struct policy_call make_call(pid_t pid, int nr, uint64_t a0, uint64_t a1, uint64_t a2,
                                     uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -730,6 +772,87 @@ static void test_decode_socket_address(void **state)
         assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
         assert_int_equal(call.addr_len, 8);
         assert_int_equal(ntohs(((const struct sockaddr_in *)&call.addr)->sin_port), 4242);
+        stop_child(&child);
+}
+
+/* An address is read as the kernel reads it for the socket it is sent on. */
+static void test_decode_address_for_the_socket(void **state)
+{
+        static struct target_scratch scratch;
+        struct child child;
+        struct report report = start_child(setup_sockets, &child);
+        const struct sockaddr_in *sin;
+        struct policy_call call;
+
+        /* AF_UNSPEC on an IPv4 socket's send is IPv4 (udp_sendmsg). */
+        call = make_call(child.pid, __NR_sendto, (uint64_t)report.udp4, 0, 0, 0, report.unspec,
+                         sizeof(struct sockaddr_in));
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_true(call.have_addr);
+        assert_int_equal(call.sock_domain, AF_INET);
+        assert_int_equal(call.sock_type, SOCK_DGRAM);
+        assert_int_equal(call.n_addrs, 1);
+        assert_false(call.addrs[0].none);
+        sin = (const struct sockaddr_in *)&call.addr;
+        assert_int_equal(sin->sin_family, AF_INET);
+        assert_int_equal(ntohl(sin->sin_addr.s_addr), 0x0a000001);
+        /* The socket is held for the call to be performed on. */
+        assert_true(scratch.sock_held && scratch.sock_fd >= 0);
+
+        /* On an IPv6 datagram socket it names no peer; a connect with it
+         * disconnects, on any socket. */
+        call = make_call(child.pid, __NR_sendto, (uint64_t)report.udp6, 0, 0, 0, report.unspec,
+                         sizeof(struct sockaddr_in));
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.sock_domain, AF_INET6);
+        assert_true(call.addrs[0].none);
+        call = make_call(child.pid, __NR_connect, (uint64_t)report.udp4, report.unspec,
+                         sizeof(struct sockaddr_in), 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_true(call.addrs[0].none);
+        assert_int_equal(call.addr_len, 0);
+
+        /* bind takes AF_UNSPEC as AF_INET on an IPv4 socket (inet_bind). */
+        call = make_call(child.pid, __NR_bind, (uint64_t)report.udp4, report.unspec,
+                         sizeof(struct sockaddr_in), 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(((const struct sockaddr *)&call.addr)->sa_family, AF_INET);
+
+        /* sendmsg's msg_name. */
+        call = make_call(child.pid, __NR_sendmsg, (uint64_t)report.udp4, report.msg, 0, 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.addr_len, sizeof(struct sockaddr_in));
+        assert_int_equal(ntohs(((const struct sockaddr_in *)&call.addr)->sin_port), 4242);
+
+        /* sendmmsg: every message's, with vlen as the kernel takes it. */
+        call = make_call(child.pid, __NR_sendmmsg, (uint64_t)report.udp4, report.mmsg, 3, 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.n_addrs, 3);
+        assert_false(call.addrs[0].none);
+        assert_true(call.addrs[1].none);
+        assert_false(call.addrs[2].none);
+        assert_int_equal(((const struct sockaddr *)&call.addrs[2].sa)->sa_family, AF_INET);
+        call =
+            make_call(child.pid, __NR_sendmmsg, (uint64_t)report.udp4, report.unmapped, 3, 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_false(call.have_addr);
+        assert_int_equal(call.addr_error, EFAULT);
+
+        /* A unix path is resolved for the caller, as file paths are. */
+        call = make_call(child.pid, __NR_sendto, (uint64_t)report.unix_dgram, 0, 0, 0,
+                         report.sun_dots, sizeof(struct sockaddr_un));
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.sock_domain, AF_UNIX);
+        assert_non_null(call.unix_path);
+        assert_path_in_tmp(call.unix_path, "/sub/s.sock");
+
+        /* A descriptor the caller lacks: no socket to read it by. */
+        call = make_call(child.pid, __NR_sendto, 999, 0, 0, 0, report.sockaddr,
+                         sizeof(struct sockaddr_in));
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.sock_domain, 0);
+        assert_true(call.have_addr);
+        target_scratch_free(&scratch);
         stop_child(&child);
 }
 
@@ -1020,6 +1143,7 @@ int main(void)
             cmocka_unit_test(test_decode_null_path_naming_the_dirfd),
             cmocka_unit_test(test_decode_socket_address),
             cmocka_unit_test(test_decode_socket_address_not_decoded),
+            cmocka_unit_test(test_decode_address_for_the_socket),
             cmocka_unit_test(test_decode_exe_and_uid),
             cmocka_unit_test(test_decode_refuses_other_architectures),
             cmocka_unit_test(test_decode_checks_the_notification_is_still_valid),
