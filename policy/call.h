@@ -26,6 +26,24 @@ struct policy_addr {
         const char *unix_path;      /* as policy_call.unix_path */
 };
 
+/*
+ * Which of a caller's identities: the index into policy_call.ids and into
+ * a rule's. The real ids say who started the process; the effective ones
+ * are what most permission checks use; the filesystem ones (which follow
+ * the effective ones unless setfsuid/setfsgid set them apart) are what
+ * file access uses. setresuid(65534, 0, 0) keeps root's file access with
+ * real uid 65534.
+ */
+enum policy_id {
+        POLICY_ID_UID,
+        POLICY_ID_EUID,
+        POLICY_ID_FSUID,
+        POLICY_ID_GID,
+        POLICY_ID_EGID,
+        POLICY_ID_FSGID,
+        POLICY_ID_COUNT,
+};
+
 struct policy_call {
         int nr;           /* syscall number, native architecture */
         uint32_t arch;    /* AUDIT_ARCH_* from seccomp_data */
@@ -72,8 +90,11 @@ struct policy_call {
         bool have_exe;
         const char *exe; /* /proc/PID/exe of the caller; NULL if unreadable */
 
-        bool have_uid;
-        uid_t uid; /* real uid of the caller */
+        /* The calling thread's identities (enum policy_id), from the Uid:
+         * and Gid: lines of /proc/TID/status: numbers as the supervisor's
+         * user namespace sees them. */
+        bool have_ids;
+        uint32_t ids[POLICY_ID_COUNT];
 
         /*
          * open, openat, creat and openat2 (POLICY_NEED_PATHS decodes it): what
@@ -93,8 +114,17 @@ enum policy_need {
         POLICY_NEED_PATHS = 1u << 0,
         POLICY_NEED_ADDR = 1u << 1,
         POLICY_NEED_EXE = 1u << 2,
-        POLICY_NEED_UID = 1u << 3,
+        POLICY_NEED_IDS = 1u << 3, /* all of policy_call.ids, read at once */
 };
+
+/* The rule field that names an identity: "uid", "euid", "fsuid", "gid",
+ * "egid", "fsgid". */
+const char *policy_id_name(enum policy_id id);
+
+/* Whether logs and prompts show identity id of call: the real uid and gid
+ * always, the effective and filesystem ones where they differ from the
+ * real one. False when call has no identities. */
+bool policy_id_shown(const struct policy_call *call, enum policy_id id);
 
 /* Whether a path the program wrote differs from the file it resolved to
  * (a symlink, "..", a relative path): logs and prompts then show both. */

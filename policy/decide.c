@@ -264,6 +264,49 @@ static bool open_matches(const struct policy_rule *rule, const struct policy_cal
         return (access & rule->open_access) != 0;
 }
 
+static const char *const id_names[POLICY_ID_COUNT] = {
+    [POLICY_ID_UID] = "uid", [POLICY_ID_EUID] = "euid", [POLICY_ID_FSUID] = "fsuid",
+    [POLICY_ID_GID] = "gid", [POLICY_ID_EGID] = "egid", [POLICY_ID_FSGID] = "fsgid",
+};
+
+const char *policy_id_name(enum policy_id id)
+{
+        return (unsigned)id < POLICY_ID_COUNT ? id_names[id] : "?";
+}
+
+bool policy_id_shown(const struct policy_call *call, enum policy_id id)
+{
+        if (!call->have_ids || (unsigned)id >= POLICY_ID_COUNT)
+                return false;
+        switch (id) {
+        case POLICY_ID_EUID:
+        case POLICY_ID_FSUID:
+                return call->ids[id] != call->ids[POLICY_ID_UID];
+        case POLICY_ID_EGID:
+        case POLICY_ID_FSGID:
+                return call->ids[id] != call->ids[POLICY_ID_GID];
+        default:
+                return true;
+        }
+}
+
+/*
+ * The identities a rule names, each against the caller's own (uid against
+ * the real uid, fsuid against the filesystem one). Identities that could
+ * not be read, like an unreadable executable, fail allow rules and meet
+ * deny rules.
+ */
+static bool ids_match(const struct policy_rule *rule, const struct policy_call *call,
+                      bool permissive)
+{
+        if (!call->have_ids)
+                return !permissive;
+        for (unsigned id = 0; id < POLICY_ID_COUNT; id++)
+                if ((rule->id_mask & (1u << id)) && call->ids[id] != rule->ids[id])
+                        return false;
+        return true;
+}
+
 /*
  * All of a rule's conditions must hold; the ones on what the caller's
  * registers and /proc say come first, and the ones on what was read from
@@ -293,7 +336,7 @@ static bool rule_matches(const struct policy_rule *rule, const struct policy_cal
                         return false;
                 }
         }
-        if (rule->have_uid && (!call->have_uid || call->uid != rule->uid))
+        if (rule->id_mask && !ids_match(rule, call, permissive))
                 return false;
         if (rule->open_access && open_in_memory) {
                 *read_memory = true;

@@ -350,6 +350,8 @@ static int hand_to_prompt(struct target *t, int listener, uint64_t id, struct po
                 needs &= ~POLICY_NEED_ADDR;
         if (call->have_exe)
                 needs &= ~POLICY_NEED_EXE;
+        if (call->have_ids)
+                needs &= ~POLICY_NEED_IDS;
         /* Should reading stall, the call is denied as the prompt's timeout
          * would deny it. */
         lane_reading_begin(lane, id, call, d->errno_value);

@@ -72,7 +72,8 @@ struct pending_call {
 
 /* What a prompted call is decoded for, whatever the rules needed: what a
  * person deciding it is shown. */
-#define SUPERVISOR_PROMPT_NEEDS (POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE)
+#define SUPERVISOR_PROMPT_NEEDS                                                                    \
+        (POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE | POLICY_NEED_IDS)
 
 /*
  * Two ways for other parts of the program to take part in decisions, each

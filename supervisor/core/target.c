@@ -402,15 +402,55 @@ static int read_status_number(pid_t pid, const char *key, unsigned long *ret_val
         return 0;
 }
 
-int target_read_uid(pid_t pid, uid_t *ret_uid)
+/* The four numbers on status's line KEY ("\nUid:"): real, effective,
+ * saved and filesystem, each below 2^32 - 1, as the kernel writes them. */
+static int status_id_line(const char *status, const char *key, unsigned long ret[4])
 {
-        unsigned long uid;
-        int r = read_status_number(pid, "\nUid:", &uid);
+        const char *p = strstr(status, key);
+
+        if (p == NULL)
+                return -EIO;
+        p += strlen(key);
+        for (unsigned i = 0; i < 4; i++) {
+                char *end;
+                while (*p == '\t' || *p == ' ')
+                        p++;
+                if (!isdigit((unsigned char)*p))
+                        return -EIO;
+                errno = 0;
+                ret[i] = strtoul(p, &end, 10);
+                if (errno != 0 || ret[i] >= UINT32_MAX)
+                        return -EIO;
+                p = end;
+        }
+        while (*p == '\t' || *p == ' ')
+                p++;
+        return *p == '\n' ? 0 : -EIO;
+}
+
+int target_read_ids(pid_t pid, uint32_t ret_ids[POLICY_ID_COUNT])
+{
+        /* One read, so the two lines are of one moment: the Uid: and Gid:
+         * lines come early, after Name:, which the kernel escapes (see
+         * read_status_number()). */
+        char status[4096];
+        unsigned long uids[4], gids[4];
+        size_t len;
+        bool truncated;
+        int r;
+
+        r = read_proc_file(pid, "status", status, sizeof(status), &len, &truncated);
         if (r < 0)
                 return r;
-        if (uid > UINT32_MAX)
-                return -EIO;
-        *ret_uid = (uid_t)uid;
+        if ((r = status_id_line(status, "\nUid:", uids)) < 0 ||
+            (r = status_id_line(status, "\nGid:", gids)) < 0)
+                return r;
+        ret_ids[POLICY_ID_UID] = (uint32_t)uids[0];
+        ret_ids[POLICY_ID_EUID] = (uint32_t)uids[1];
+        ret_ids[POLICY_ID_FSUID] = (uint32_t)uids[3];
+        ret_ids[POLICY_ID_GID] = (uint32_t)gids[0];
+        ret_ids[POLICY_ID_EGID] = (uint32_t)gids[1];
+        ret_ids[POLICY_ID_FSGID] = (uint32_t)gids[3];
         return 0;
 }
 
@@ -731,7 +771,7 @@ static int decode_arguments(struct policy_call *call, unsigned needs,
 /* Decodes what needs asks for; *ret_read says whether anything was read
  * from the target (its memory or /proc), which only a valid notification
  * afterwards shows to be the caller's. A call whose arguments cannot be
- * decoded (-EOPNOTSUPP) still gets its executable and uid: --log asks for
+ * decoded (-EOPNOTSUPP) still gets its executable and ids: --log asks for
  * the paths of every call, and must not change what a rule on the
  * executable decides. */
 static int decode(struct policy_call *call, unsigned needs, struct target_scratch *scratch,
@@ -757,12 +797,12 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                 call->have_exe = true;
         }
 
-        if (needs & POLICY_NEED_UID) {
+        if (needs & POLICY_NEED_IDS) {
                 *ret_read = true;
-                r = target_read_uid(call->pid, &call->uid);
+                r = target_read_ids(call->pid, call->ids);
                 if (r < 0)
                         return r;
-                call->have_uid = true;
+                call->have_ids = true;
         }
         return arguments;
 }

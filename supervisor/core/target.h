@@ -84,8 +84,12 @@ int target_resolve_path(pid_t pid, int dirfd, const char *path, char *buf, size_
 /* readlink /proc/PID/exe; -ENAMETOOLONG if it does not fit in size. */
 int target_read_exe(pid_t pid, char *buf, size_t size);
 
-/* The real uid, from the Uid: line of /proc/PID/status. */
-int target_read_uid(pid_t pid, uid_t *ret_uid);
+/* The real, effective and filesystem uids and gids (indexed by enum
+ * policy_id), from one read of /proc/PID/status: PID a thread id gives
+ * that thread's, which a raw set*id call sets apart from its siblings'.
+ * Written only on success; -EIO for a line that does not read as the
+ * kernel writes it. */
+int target_read_ids(pid_t pid, uint32_t ret_ids[POLICY_ID_COUNT]);
 
 /* The thread group of thread tid, from the Tgid: line of its status. */
 int target_read_tgid(pid_t tid, pid_t *ret_tgid);
@@ -187,8 +191,9 @@ struct target_scratch {
  * - POLICY_NEED_EXE: have_exe is set; exe is NULL when unreadable. It comes
  *   from scratch->exe_cache when that knows the caller, and is stored there
  *   once the check shows it was read from the caller.
- * - POLICY_NEED_UID: have_uid and uid are set; failing to read the uid is
- *   an error, as there is no "unknown uid" to decide on.
+ * - POLICY_NEED_IDS: have_ids and ids are set; failing to read them is an
+ *   error (the call is then decided with have_ids false, which fails allow
+ *   rules on identities and meets deny rules).
  *
  * Paths and addresses are decoded only for native x86_64 calls; for any
  * other architecture (call->arch) or an x32 call this returns -EOPNOTSUPP

@@ -549,30 +549,40 @@ static void test_cmdline_and_exe_of_another_program(void **state)
         stop_shell(pid, stdin_fd);
 }
 
-/* With privilege, a real uid unlike the effective one shows which field is read. */
-static int setup_uid(struct report *report)
+/* With privilege, every identity unlike the others shows which field is
+ * read: real, effective and filesystem ids all differ. */
+static int setup_ids(struct report *report)
 {
-        if (geteuid() == 0 && setresuid(4242, 0, 0) < 0)
+        if (geteuid() != 0)
+                return 0;
+        if (setresgid(4343, 0, 0) < 0 || setresuid(4242, 0, 0) < 0)
                 return errno;
+        syscall(SYS_setfsgid, 4545);
+        syscall(SYS_setfsuid, 4444);
         return 0;
 }
 
-static void test_read_uid(void **state)
+static void test_read_ids(void **state)
 {
         struct child child;
-        uid_t uid = 1;
-        uid_t expected = geteuid() == 0 ? 4242 : getuid();
+        uint32_t ids[POLICY_ID_COUNT] = {0};
+        bool root = geteuid() == 0;
 
-        start_child(setup_uid, &child);
-        assert_int_equal(target_read_uid(child.pid, &uid), 0);
-        assert_int_equal(uid, expected);
+        start_child(setup_ids, &child);
+        assert_int_equal(target_read_ids(child.pid, ids), 0);
+        assert_int_equal(ids[POLICY_ID_UID], root ? 4242 : getuid());
+        assert_int_equal(ids[POLICY_ID_EUID], geteuid());
+        assert_int_equal(ids[POLICY_ID_FSUID], root ? 4444 : geteuid());
+        assert_int_equal(ids[POLICY_ID_GID], root ? 4343 : getgid());
+        assert_int_equal(ids[POLICY_ID_EGID], getegid());
+        assert_int_equal(ids[POLICY_ID_FSGID], root ? 4545 : getegid());
         stop_child(&child);
 }
 
 static void test_a_process_that_is_gone(void **state)
 {
         char buf[PATH_MAX];
-        uid_t uid = 77;
+        uint32_t ids[POLICY_ID_COUNT] = {77};
         int status;
         pid_t pid = fork();
 
@@ -580,8 +590,8 @@ static void test_a_process_that_is_gone(void **state)
         if (pid == 0)
                 _exit(0);
         assert_int_equal(waitpid(pid, &status, 0), pid);
-        assert_int_equal(target_read_uid(pid, &uid), -ESRCH);
-        assert_int_equal(uid, 77);
+        assert_int_equal(target_read_ids(pid, ids), -ESRCH);
+        assert_int_equal(ids[POLICY_ID_UID], 77);
         assert_int_equal(target_read_string(pid, (uintptr_t)long_string, buf, sizeof(buf)), -ESRCH);
         assert_int_equal(target_resolve_path(pid, AT_FDCWD, "x", buf, sizeof(buf)), -ESRCH);
         assert_int_equal(target_read_cmdline(pid, buf, sizeof(buf)), -ESRCH);
@@ -678,7 +688,7 @@ static void test_decode_paths(void **state)
         assert_path_in_tmp(call.paths[0], "/rel/x");
         assert_false(call.have_addr);
         assert_false(call.have_exe);
-        assert_false(call.have_uid);
+        assert_false(call.have_ids);
 
         /* Two paths, each with its own dirfd; the fd's upper 32 bits are ignored as by the
          * kernel. */
@@ -900,11 +910,12 @@ static void test_decode_exe_and_uid(void **state)
         /* Neither depends on the architecture's argument layout. */
         call.arch = AUDIT_ARCH_I386;
         assert_int_equal(
-            target_decode_call(-1, 0, &call, POLICY_NEED_EXE | POLICY_NEED_UID, &scratch), 0);
+            target_decode_call(-1, 0, &call, POLICY_NEED_EXE | POLICY_NEED_IDS, &scratch), 0);
         assert_true(call.have_exe);
         assert_string_equal(call.exe, expected_exe);
-        assert_true(call.have_uid);
-        assert_int_equal(call.uid, getuid());
+        assert_true(call.have_ids);
+        assert_int_equal(call.ids[POLICY_ID_UID], getuid());
+        assert_int_equal(call.ids[POLICY_ID_FSGID], getegid());
         stop_shell(pid, stdin_fd);
 }
 
@@ -1034,12 +1045,12 @@ static void test_decode_checks_the_notification_is_still_valid(void **state)
         listener = start_notified_child(&pid, &req, &resp, &call);
 
         assert_int_equal(target_decode_call(listener, req->id, &call,
-                                            POLICY_NEED_PATHS | POLICY_NEED_EXE | POLICY_NEED_UID,
+                                            POLICY_NEED_PATHS | POLICY_NEED_EXE | POLICY_NEED_IDS,
                                             &scratch),
                          0);
         assert_int_equal(call.n_paths, 1);
         assert_path_in_tmp(call.paths[0], "/here");
-        assert_int_equal(call.uid, getuid());
+        assert_int_equal(call.ids[POLICY_ID_UID], getuid());
 
         assert_int_equal(kill(pid, SIGKILL), 0);
         assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -1136,7 +1147,7 @@ int main(void)
             cmocka_unit_test(test_resolve_errors),
             cmocka_unit_test(test_resolve_in_a_chrooted_target),
             cmocka_unit_test(test_cmdline_and_exe_of_another_program),
-            cmocka_unit_test(test_read_uid),
+            cmocka_unit_test(test_read_ids),
             cmocka_unit_test(test_a_process_that_is_gone),
             cmocka_unit_test(test_decode_paths),
             cmocka_unit_test(test_decode_unreadable_paths_are_null),
