@@ -304,7 +304,7 @@ static int check_open(const struct options *o)
  * the benchmark's profiles notify. */
 static int open_udp(struct worker *w, enum call_kind kind)
 {
-        struct sockaddr_in peer;
+        struct sockaddr_in peer = {0};
         socklen_t len = sizeof(w->self);
         char byte;
 

@@ -780,18 +780,19 @@ static int verb_race_connect(int argc, char **argv)
                 usage_error("socket: %s", strerror(errno));
         start_flipper(flip_sockaddr, &thread);
         for (long i = 0; i < n; i++) {
-                struct sockaddr_storage peer;
+                struct sockaddr_in peer;
                 socklen_t len = sizeof(peer);
 
+                memset(&peer, 0, sizeof(peer));
                 if (connect(fd, (struct sockaddr *)&race.buf, sizeof(race.buf)) < 0) {
                         count_error(errno);
                         continue;
                 }
                 if (getpeername(fd, (struct sockaddr *)&peer, &len) < 0)
                         usage_error("getpeername: %s", strerror(errno));
-                if (same_in((struct sockaddr_in *)&peer, &race.denied))
+                if (same_in(&peer, &race.denied))
                         counts.won++;
-                else if (same_in((struct sockaddr_in *)&peer, &race.allowed))
+                else if (same_in(&peer, &race.allowed))
                         counts.allowed++;
                 else
                         counts.other++;
