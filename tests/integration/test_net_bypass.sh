@@ -10,7 +10,7 @@
 #    10.0.0.1 (a listener of this test, in a network namespace of the
 #    test's own): each must be refused (io_uring at io_uring_setup, with
 #    ENOSYS), logged, and nothing may arrive. What the profile allows must
-#    still work as without a supervisor: UDP and TCP to loopback, a
+#    still work as without a supervisor: UDP, TCP and TFO to loopback, a
 #    non-blocking connect, unix sockets (path and abstract), SCM_RIGHTS,
 #    and DNS resolution through libc against a responder on 127.0.0.1:53.
 # B. A profile that denies 10.0.0.0/8: AF_UNSPEC, sendmsg's msg_name, a
@@ -139,13 +139,16 @@ builtin_set()
                 builtin sendmmsg "$NEAR:7102" "$NEAR:7102" "nearmm-$tag"
         also "built-in: both sendmmsg messages arrived" \
                 "$(repeat_line 2 "udp $NEAR:7102 got nearmm-$tag")" "$(sink_arrivals near "$NEAR:7102")"
+        check "built-in: TCP Fast Open to loopback, echo" "tfo: got tfo-near-$tag" \
+                builtin tfo "$NEAR:7101" "tfo-near-$tag"
         check "built-in: blocking TCP connect to loopback, echo" "tcp-echo: got echo-$tag" \
                 builtin tcp-echo "$NEAR:7101" "echo-$tag"
         check "built-in: non-blocking TCP connect to loopback, POLLOUT, SO_ERROR 0, echo" \
                 "tcp-echo-nb: got nb-$tag (connect: EINPROGRESS)|tcp-echo-nb: got nb-$tag (connect: 0)" \
                 builtin tcp-echo-nb "$NEAR:7101" "nb-$tag"
-        also "built-in: the listener saw both TCP connections' data" \
-                "tcp $NEAR:7101 got echo-$tag
+        also "built-in: the listener saw the three TCP connections' data" \
+                "tcp $NEAR:7101 got tfo-near-$tag
+tcp $NEAR:7101 got echo-$tag
 tcp $NEAR:7101 got nb-$tag" "$(sink_arrivals near "$NEAR:7102")"
         check "built-in: connect to a unix socket path" "unix-self: accepted" \
                 builtin unix-self "unix:$TMP/u/s.sock"
