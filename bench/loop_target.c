@@ -33,8 +33,21 @@
  * the file --path names (same device and inode as stat(2) sees) and carry
  * FD_CLOEXEC, so a supervisor that performs the open itself and hands over
  * the fd (SECCOMP_IOCTL_NOTIF_ADDFD) is seen to hand over the right one.
+ *
+ * connect-udp and sendto-udp name a peer: each thread binds a UDP socket to
+ * 127.0.0.1 (port chosen by the kernel) and connects it to its own address
+ * again and again, or sends one byte to its own address. A UDP connect has
+ * no handshake, so the row measures the call and its decision, not TCP.
+ * Nothing reads the datagrams: once the socket's receive buffer is full
+ * (during the warm-up) the kernel drops each one, and sendto still
+ * succeeds. Before the first call each thread checks one, untimed: after a
+ * connect, getpeername() must give its own address; after a sendto, the
+ * byte must be waiting on its own socket. So a supervisor that performs the
+ * call itself is seen to do it on the caller's socket, to the address
+ * asked for.
  */
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -44,6 +57,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
@@ -69,6 +83,8 @@ enum call_kind {
         CALL_FACCESSAT2_PATH,
         CALL_PERSONALITY_QUERY,
         CALL_OPENAT_PATH,
+        CALL_CONNECT_UDP,
+        CALL_SENDTO_UDP,
 };
 
 static const struct {
@@ -84,6 +100,8 @@ static const struct {
     {"faccessat2-path", CALL_FACCESSAT2_PATH},
     {"personality-query", CALL_PERSONALITY_QUERY},
     {"openat-path", CALL_OPENAT_PATH},
+    {"connect-udp", CALL_CONNECT_UDP},
+    {"sendto-udp", CALL_SENDTO_UDP},
 };
 
 struct options {
@@ -104,6 +122,10 @@ struct worker {
         struct timespec start, end;
         unsigned long failures;
         int first_errno;
+        /* connect-udp and sendto-udp: this thread's socket, and its own
+         * address, the peer every call names. */
+        int sock;
+        struct sockaddr_in self;
 };
 
 static void usage(FILE *out)
@@ -197,7 +219,7 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
 }
 
 /* One call; returns 0 or the errno the kernel gave. */
-static int make_call(const struct options *o)
+static int make_call(const struct options *o, const struct worker *w)
 {
         struct utsname name;
         long ret;
@@ -233,6 +255,12 @@ static int make_call(const struct options *o)
                         close((int)ret);
                         ret = 0;
                 }
+                break;
+        case CALL_CONNECT_UDP:
+                ret = syscall(SYS_connect, w->sock, &w->self, sizeof(w->self));
+                break;
+        case CALL_SENDTO_UDP:
+                ret = syscall(SYS_sendto, w->sock, "x", 1, 0, &w->self, sizeof(w->self));
                 break;
         default:
                 return EINVAL;
@@ -270,6 +298,51 @@ static int check_open(const struct options *o)
         return err;
 }
 
+/* The socket of connect-udp and sendto-udp, bound to 127.0.0.1, and the
+ * untimed check of one call (see the top of the file): 0 or an errno, with
+ * the reason printed. bind, getsockname, getpeername and recv are not calls
+ * the benchmark's profiles notify. */
+static int open_udp(struct worker *w, enum call_kind kind)
+{
+        struct sockaddr_in peer = {0};
+        socklen_t len = sizeof(w->self);
+        char byte;
+
+        w->self = (struct sockaddr_in){.sin_family = AF_INET};
+        w->self.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        w->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (w->sock < 0 || bind(w->sock, (struct sockaddr *)&w->self, sizeof(w->self)) < 0 ||
+            getsockname(w->sock, (struct sockaddr *)&w->self, &len) < 0) {
+                int err = errno;
+                fprintf(stderr, "loop_target: a UDP socket on 127.0.0.1: %s\n", strerror(err));
+                return err;
+        }
+        if (kind == CALL_SENDTO_UDP) {
+                if (syscall(SYS_sendto, w->sock, "x", 1, 0, &w->self, sizeof(w->self)) < 0)
+                        return errno; /* counted and reported as a failed call */
+                if (recv(w->sock, &byte, 1, MSG_DONTWAIT) != 1 || byte != 'x') {
+                        fprintf(stderr,
+                                "loop_target: sendto 127.0.0.1:%u succeeded, but nothing "
+                                "arrived there\n",
+                                ntohs(w->self.sin_port));
+                        return EBADF;
+                }
+                return 0;
+        }
+        if (syscall(SYS_connect, w->sock, &w->self, sizeof(w->self)) < 0)
+                return errno; /* counted and reported as a failed call */
+        len = sizeof(peer);
+        if (getpeername(w->sock, (struct sockaddr *)&peer, &len) < 0 ||
+            peer.sin_port != w->self.sin_port || peer.sin_addr.s_addr != w->self.sin_addr.s_addr) {
+                fprintf(stderr,
+                        "loop_target: connect to 127.0.0.1:%u succeeded, but the socket "
+                        "is not connected there\n",
+                        ntohs(w->self.sin_port));
+                return EBADF;
+        }
+        return 0;
+}
+
 static void *worker_run(void *data)
 {
         struct worker *w = data;
@@ -281,11 +354,17 @@ static void *worker_run(void *data)
                 if (err != 0 && w->failures++ == 0)
                         w->first_errno = err;
         }
+        if (o->kind == CALL_CONNECT_UDP || o->kind == CALL_SENDTO_UDP) {
+                int err = open_udp(w, o->kind);
+
+                if (err != 0 && w->failures++ == 0)
+                        w->first_errno = err;
+        }
 
         /* Warm-up calls fault in the code and let a supervisor settle before
          * the clock starts; their failures count like any other. */
         for (unsigned long i = 0; i < o->warmup; i++) {
-                int err = make_call(o);
+                int err = make_call(o, w);
 
                 if (err != 0 && w->failures++ == 0)
                         w->first_errno = err;
@@ -293,7 +372,7 @@ static void *worker_run(void *data)
         pthread_barrier_wait(w->barrier);
         clock_gettime(CLOCK_MONOTONIC, &w->start);
         for (unsigned long i = 0; i < o->calls; i++) {
-                int err = make_call(o);
+                int err = make_call(o, w);
 
                 if (err != 0 && w->failures++ == 0)
                         w->first_errno = err;
@@ -403,8 +482,11 @@ int main(int argc, char **argv)
         free(workers);
 
         if (failures != 0) {
-                /* The checked call of openat-path counts with the others. */
-                unsigned long made = o.calls + o.warmup + (o.kind == CALL_OPENAT_PATH);
+                /* The checked call of openat-path and connect-udp counts with
+                 * the others. */
+                unsigned long made = o.calls + o.warmup +
+                                     (o.kind == CALL_OPENAT_PATH || o.kind == CALL_CONNECT_UDP ||
+                                      o.kind == CALL_SENDTO_UDP);
 
                 fprintf(stderr, "loop_target: %lu of %lu calls to %s failed, first with %s\n",
                         failures, made * o.threads, o.kind_name, strerror(first_errno));

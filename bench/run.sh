@@ -30,10 +30,10 @@
 #                    Exits 1 if a row fails. Used by ctest; it times nothing
 #                    worth reading.
 #   --compare DIR    also run the rows of scmp-super calls (b, d, c, served
-#                    by the daemon, y as z, concurrency) with DIR/scmp-super,
-#                    another build (say, of the commit before a change),
-#                    interleaved with the rest: before and after against the
-#                    same references, from one run.
+#                    by the daemon, y as z in 1b and 1c, concurrency) with
+#                    DIR/scmp-super, another build (say, of the commit
+#                    before a change), interleaved with the rest: before
+#                    and after against the same references, from one run.
 #
 # Exit status: 0, or 1 if any row FAILED (a call was refused, a supervisor
 # did not answer every call, a command failed); 2 on bad usage or build.
@@ -172,6 +172,8 @@ OPENAT_PROFILE=$PROFILES/notify-openat-path.json
 OPEN_FILE=/etc/passwd
 OPENAT_FILE_PROFILE=$PROFILES/notify-openat-file.json
 OPENAT_ANY_PROFILE=$PROFILES/notify-openat-any.json
+NET_ANY_PROFILE=$PROFILES/notify-net-any.json
+NET_LOOPBACK_PROFILE=$PROFILES/notify-net-loopback.json
 
 SCMP_OK=0
 SCMP_WHY="n/a (scmp-super run not built)"
@@ -366,6 +368,38 @@ fi
 for id in a_file x x_glob; do VERIFY[$id]=ref_open; done
 for id in y y_any z; do VERIFY[$id]=summary_open; done
 
+# Issue 14: a connect or a sendto that an address rule allows is performed
+# by the supervisor on the caller's socket (pidfd_getfd, then the call with
+# the address it checked) instead of CONTINUEd, which let the kernel read
+# the sockaddr again after the check. The target's UDP socket is bound to
+# 127.0.0.1 and connects, or sends one byte, to its own address: no
+# handshake, no peer to wait for. x is a rule without an address, which
+# reads nothing from the target and stays CONTINUE: the floor of a
+# notified call in scmp-super. y is the rule on 127.0.0.0/8 (performed on
+# the caller's behalf from issue 14 on, CONTINUEd before), judged against
+# x; z is y with --compare's build. Every row checks that each call went
+# through its supervisor, and (loop_target, untimed, once per thread) that
+# the first one connected the socket to, or delivered the byte at, the
+# address asked for.
+section "1c. Connect and UDP sendto on the caller's behalf (issue 14), 127.0.0.1"
+for call in connect sendto; do
+        TN="$T --syscall $call-udp"
+        row "bare_$call" ns - - - 100000 "bare UDP $call to 127.0.0.1, no filter" -- $LOOP $TN
+        row "a_$call" ns "bare_$call" - - 20000 "ref supervisor, $call, CONTINUE" -- \
+                $REF --syscall "$call" -- $LOOP $TN
+        row "${call}_x" ns "a_$call" - scmp 10000 "x: scmp-super, $call rule without address" -- \
+                $SCMP_SUPER run --summary --policy "$NET_ANY_PROFILE" -- $LOOP $TN
+        row "${call}_y" ns "${call}_x" - scmp 10000 "y: scmp-super, $call rule on 127.0.0.0/8" -- \
+                $SCMP_SUPER run --summary --policy "$NET_LOOPBACK_PROFILE" -- $LOOP $TN
+        VERIFY[a_$call]=ref_net
+        VERIFY[${call}_x]=summary_$call VERIFY[${call}_y]=summary_$call
+        if ((CMP_OK)); then
+                row "${call}_z" ns "${call}_x" - cmp 10000 "z: y with the compared build" -- \
+                        $CMP_SUPER run --summary --policy "$NET_LOOPBACK_PROFILE" -- $LOOP $TN
+                VERIFY[${call}_z]=summary_$call
+        fi
+done
+
 # T target threads against one supervisor: the same number of calls in all,
 # split between the threads, so every row takes about as long. Each run
 # must answer every call: loop_target fails if one call failed, and the
@@ -505,11 +539,21 @@ fail_row() {
 # checked that every call returned success. $1 row, $2 expected, $3 stderr.
 # For openat the dynamic loader's own opens come on top, so the count must
 # be at least the calls made; under --emulate-open, every notification
-# must have been answered by ADDFD.
+# must have been answered by ADDFD. connect-udp and sendto-udp make one
+# checked call per thread on top (loop_target.c).
 verify_answered() {
         local id=$1 want=$2 err=$3 got emulated at_least=0
         case ${VERIFY[$id]:-} in
         ref) got=$(sed -n 's/^ref_supervisor .*notifications=\([0-9]*\).*/\1/p' "$err") ;;
+        ref_net)
+                want=$((want + THREADS_OF[$id]))
+                got=$(sed -n 's/^ref_supervisor .*notifications=\([0-9]*\).*/\1/p' "$err")
+                ;;
+        summary_connect | summary_sendto)
+                want=$((want + THREADS_OF[$id]))
+                got=$(awk -v call="${VERIFY[$id]#summary_}" \
+                        '$1 == call && $4 == 0 && $5 == 0 { print $2 }' "$err")
+                ;;
         summary)
                 # "  getppid   ALLOW LOG DENY KILL": every call allowed, none denied.
                 got=$(awk '$1 == "getppid" && $4 == 0 && $5 == 0 { print $2 }' "$err")

@@ -109,6 +109,26 @@ static void put_field(FILE *out, const char *label, const char *value)
         fputc('\n', out);
 }
 
+/* "  ids       uid 65534 euid 0 fsuid 0 gid 0": what the request gives
+ * (the real ids, and the effective and filesystem ones that differ). */
+static void put_ids(FILE *out, const cJSON *target)
+{
+        static const char *const names[] = {"uid", "euid", "fsuid", "gid", "egid", "fsgid"};
+        bool any = false;
+
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+                const cJSON *v = cJSON_GetObjectItemCaseSensitive(target, names[i]);
+                if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > UINT32_MAX)
+                        continue;
+                if (!any)
+                        fprintf(out, "  %-9s", "ids");
+                any = true;
+                fprintf(out, " %s %.0f", names[i], v->valuedouble);
+        }
+        if (any)
+                fputc('\n', out);
+}
+
 void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
 {
         const cJSON *target = cJSON_GetObjectItemCaseSensitive(req, "target");
@@ -133,6 +153,7 @@ void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
         fputs("  ", out);
         put_safe(out, exe ? exe : "(executable unknown)");
         fputc('\n', out);
+        put_ids(out, target);
         if ((s = string_of(target, "cmdline")))
                 put_field(out, "command", s);
         if ((s = string_of(target, "container")))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The rule matcher fed random notifications: a fixed set of profiles with
- * rules on paths, addresses, executables, uids and arguments, and a call
+ * rules on paths, addresses, executables, identities and arguments, and a call
  * built from the input with random numbers, arguments, paths (some
  * unreadable) and socket addresses, as a hostile target could make the
  * supervisor decode them. Besides "no crash", it checks the promises the
@@ -78,7 +78,9 @@ static const char profile_allow[] =
     "  {\"address\": {\"family\": \"inet\", \"cidr\": \"0.0.0.0/0\"}, \"action\": \"log\"},"
     "  {\"address\": {\"family\": \"inet6\", \"cidr\": \"::ffff:127.0.0.0/104\"},"
     "   \"action\": \"deny\"},"
-    "  {\"uid\": 1000, \"action\": \"prompt\"}"
+    "  {\"uid\": 1000, \"action\": \"prompt\"},"
+    "  {\"euid\": 0, \"fsgid\": 1000, \"action\": \"deny\"},"
+    "  {\"fsuid\": 0, \"egid\": 0, \"gid\": 1000, \"action\": \"log\"}"
     " ]}}";
 
 static struct policy *policies[2];
@@ -135,6 +137,17 @@ static void check_promises(const struct policy *p, const struct policy_call *cal
                 FUZZ_CHECK(rule_names(d->rule, call->nr));
         if (d->verdict == VERDICT_DENY)
                 FUZZ_CHECK(d->errno_value > 0);
+
+        /* A rule on identities decides only when every one it names is the
+         * caller's, or, for a rule that does not allow, when they could not
+         * be read. */
+        if (d->rule && d->rule->id_mask) {
+                bool permissive = d->verdict == VERDICT_ALLOW || d->verdict == VERDICT_LOG;
+                FUZZ_CHECK(call->have_ids || !permissive);
+                for (unsigned id = 0; call->have_ids && id < POLICY_ID_COUNT; id++)
+                        if (d->rule->id_mask & (1u << id))
+                                FUZZ_CHECK(call->ids[id] == d->rule->ids[id]);
+        }
 
         /* First openat rule: /etc/shadow, an unreadable path, or paths that
          * could not be decoded at all are always refused with EACCES. */
@@ -209,8 +222,12 @@ static void fuzz_policy_decide(struct fuzz_input *in)
         call.have_exe = flags & 0x08;
         fuzz_string(in, exe, sizeof(exe));
         call.exe = (flags & 0x10) ? exe : NULL;
-        call.have_uid = flags & 0x20;
-        call.uid = (flags & 0x40) ? 0 : 1000;
+        call.have_ids = flags & 0x20;
+        /* Each identity root or not, apart from the others: a rule on
+         * one must not be decided by another. */
+        uint8_t ids = (flags & 0x40) ? fuzz_u8(in) : 0;
+        for (unsigned id = 0; id < POLICY_ID_COUNT; id++)
+                call.ids[id] = (ids & (1u << id)) ? 0 : 1000;
         fill_address(in, &call);
         uint8_t open_pick = fuzz_u8(in);
         call.have_open = (open_pick & 1) != 0;

@@ -32,7 +32,7 @@ static void decide_some_calls(const struct policy *p)
                 call.paths[0] = "/etc/shadow";
                 call.have_exe = true;
                 call.exe = "/usr/bin/true";
-                call.have_uid = true;
+                call.have_ids = true;
                 policy_decide(p, &call, &d);
                 FUZZ_CHECK(d.verdict <= VERDICT_PROMPT);
                 /* An open whose flags were read, and one whose were not. */

@@ -185,28 +185,65 @@ static bool paths_match(const struct policy_rule *rule, const struct policy_call
 }
 
 /*
- * Unreadable (have_addr unset): only deny-like rules match. No address given
- * (addr_len 0, sendto on a connected socket): no address rule matches. A
- * unix socket path is matched in its resolved form (call->unix_path), so
- * "../x.sock" and "/run//x.sock" cannot slip past a rule for "/run/x.sock".
+ * One address against a rule. One that names no peer (no address, or
+ * AF_UNSPEC read as none) matches only a "none" rule. A unix socket path is
+ * matched by the socket file's resolved name (a->unix_path), so "../x.sock",
+ * a symlinked directory or /proc/self/root cannot slip past a rule for
+ * "/run/x.sock"; a path that could not be named matches only deny-like
+ * rules.
  */
-static bool addr_matches(const struct netaddr_match *m, const struct policy_call *call,
-                         bool permissive)
+static bool one_addr_matches(const struct netaddr_match *m, const struct policy_addr *a,
+                             bool permissive)
 {
-        const struct sockaddr *sa = (const struct sockaddr *)&call->addr;
+        const struct sockaddr *sa = (const struct sockaddr *)&a->sa;
 
-        if (!call->have_addr)
-                return !permissive;
-        if (m->unix_glob && call->addr_len > sizeof(sa_family_t) && sa->sa_family == AF_UNIX &&
+        if (a->none || a->len == 0)
+                return m->none;
+        if (m->none)
+                return false;
+        if (m->unix_glob && a->len > sizeof(sa_family_t) && sa->sa_family == AF_UNIX &&
             ((const struct sockaddr_un *)sa)->sun_path[0] != '\0') {
                 if ((m->family != AF_UNSPEC && m->family != AF_UNIX) || m->have_prefix ||
                     m->port >= 0)
                         return false;
-                if (!call->unix_path)
+                if (!a->unix_path)
                         return !permissive;
-                return path_glob_match(m->unix_glob, call->unix_path);
+                return path_glob_match(m->unix_glob, a->unix_path);
         }
-        return netaddr_match(m, sa, call->addr_len);
+        return netaddr_match(m, sa, a->len);
+}
+
+/*
+ * As paths_match(): an allow or log rule must match every address of the
+ * call (each of sendmmsg's messages), a deny, kill or prompt rule one.
+ * Unreadable (have_addr unset): only deny-like rules match.
+ */
+static bool addr_matches(const struct netaddr_match *m, const struct policy_call *call,
+                         bool permissive)
+{
+        struct policy_addr one;
+        const struct policy_addr *addrs = call->addrs;
+        unsigned n = call->n_addrs;
+
+        if (!call->have_addr)
+                return !permissive;
+        if (!addrs) {
+                /* A call built by hand: its one address. */
+                memcpy(&one.sa, &call->addr, sizeof(one.sa));
+                one.len = call->addr_len;
+                one.none = call->addr_len == 0;
+                one.unix_path = call->unix_path;
+                addrs = &one;
+                n = 1;
+        }
+        for (unsigned i = 0; i < n; i++) {
+                bool hit = one_addr_matches(m, &addrs[i], permissive);
+                if (permissive && !hit)
+                        return false;
+                if (!permissive && hit)
+                        return true;
+        }
+        return permissive;
 }
 
 /* The kernel's own O_TMPFILE bit: glibc's O_TMPFILE includes O_DIRECTORY. */
@@ -259,6 +296,49 @@ static bool open_matches(const struct policy_rule *rule, const struct policy_cal
         return (access & rule->open_access) != 0;
 }
 
+static const char *const id_names[POLICY_ID_COUNT] = {
+    [POLICY_ID_UID] = "uid", [POLICY_ID_EUID] = "euid", [POLICY_ID_FSUID] = "fsuid",
+    [POLICY_ID_GID] = "gid", [POLICY_ID_EGID] = "egid", [POLICY_ID_FSGID] = "fsgid",
+};
+
+const char *policy_id_name(enum policy_id id)
+{
+        return (unsigned)id < POLICY_ID_COUNT ? id_names[id] : "?";
+}
+
+bool policy_id_shown(const struct policy_call *call, enum policy_id id)
+{
+        if (!call->have_ids || (unsigned)id >= POLICY_ID_COUNT)
+                return false;
+        switch (id) {
+        case POLICY_ID_EUID:
+        case POLICY_ID_FSUID:
+                return call->ids[id] != call->ids[POLICY_ID_UID];
+        case POLICY_ID_EGID:
+        case POLICY_ID_FSGID:
+                return call->ids[id] != call->ids[POLICY_ID_GID];
+        default:
+                return true;
+        }
+}
+
+/*
+ * The identities a rule names, each against the caller's own (uid against
+ * the real uid, fsuid against the filesystem one). Identities that could
+ * not be read, like an unreadable executable, fail allow rules and meet
+ * deny rules.
+ */
+static bool ids_match(const struct policy_rule *rule, const struct policy_call *call,
+                      bool permissive)
+{
+        if (!call->have_ids)
+                return !permissive;
+        for (unsigned id = 0; id < POLICY_ID_COUNT; id++)
+                if ((rule->id_mask & (1u << id)) && call->ids[id] != rule->ids[id])
+                        return false;
+        return true;
+}
+
 /*
  * All of a rule's conditions must hold; the ones on what the caller's
  * registers and /proc say come first, and the ones on what was read from
@@ -288,7 +368,7 @@ static bool rule_matches(const struct policy_rule *rule, const struct policy_cal
                         return false;
                 }
         }
-        if (rule->have_uid && (!call->have_uid || call->uid != rule->uid))
+        if (rule->id_mask && !ids_match(rule, call, permissive))
                 return false;
         if (rule->open_access && open_in_memory) {
                 *read_memory = true;

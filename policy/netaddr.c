@@ -28,8 +28,10 @@ int netaddr_parse_family(const char *name, int *ret_family)
                 const char *name;
                 int family;
         } names[] = {
-            {"any", AF_UNSPEC}, {"inet", AF_INET}, {"ipv4", AF_INET},  {"inet6", AF_INET6},
-            {"ipv6", AF_INET6}, {"unix", AF_UNIX}, {"local", AF_UNIX},
+            {"any", AF_UNSPEC}, {"inet", AF_INET},
+            {"ipv4", AF_INET},  {"inet6", AF_INET6},
+            {"ipv6", AF_INET6}, {"unix", AF_UNIX},
+            {"local", AF_UNIX}, {"none", NETADDR_FAMILY_NONE},
         };
 
         if (!name)
@@ -237,7 +239,7 @@ bool netaddr_match(const struct netaddr_match *m, const struct sockaddr *sa, soc
 {
         sa_family_t family;
 
-        if (!m || !sa || len < sizeof(family))
+        if (!m || m->none || !sa || len < sizeof(family))
                 return false;
         memcpy(&family, sa, sizeof(family));
 

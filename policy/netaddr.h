@@ -16,6 +16,7 @@
 
 struct netaddr_match {
         int family;       /* AF_UNSPEC = any, AF_INET, AF_INET6, AF_UNIX */
+        bool none;        /* "family": "none": the call names no peer (decide.c) */
         bool have_prefix; /* an IP address or CIDR was given */
         uint8_t addr[16]; /* network-order bytes, 4 used for AF_INET */
         unsigned prefix_len;
@@ -23,9 +24,13 @@ struct netaddr_match {
         char *unix_glob; /* AF_UNIX path glob, NULL = any; abstract names as "@name" */
 };
 
+/* What netaddr_parse_family() returns for "none": no address at all. */
+#define NETADDR_FAMILY_NONE (-1)
+
 /*
- * "inet"/"ipv4", "inet6"/"ipv6", "unix"/"local", "any" (AF_UNSPEC). Returns 0,
- * or -EINVAL for anything else; *ret_family is written only on success.
+ * "inet"/"ipv4", "inet6"/"ipv6", "unix"/"local", "any" (AF_UNSPEC), "none"
+ * (NETADDR_FAMILY_NONE). Returns 0, or -EINVAL for anything else;
+ * *ret_family is written only on success.
  */
 int netaddr_parse_family(const char *name, int *ret_family);
 

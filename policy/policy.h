@@ -85,8 +85,10 @@ struct policy_rule {
         /* "open": what an open may do (POLICY_OPEN_*); 0 = not examined.
          * Only for rules whose syscalls are all opens (policy_is_open_call()). */
         unsigned open_access;
-        bool have_uid;
-        uid_t uid;
+        /* Identities the caller must have: bit (1u << id) set means
+         * ids[id] is examined (enum policy_id). */
+        unsigned id_mask;
+        uint32_t ids[POLICY_ID_COUNT];
         enum policy_verdict verdict;
         int errno_value; /* for VERDICT_DENY */
         unsigned needs;  /* POLICY_NEED_* */

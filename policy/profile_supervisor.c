@@ -3,7 +3,7 @@
 /*
  * What scmp-super adds to a profile: a default verdict, a prompt timeout
  * and rules that match notified calls on their syscall, arguments, paths,
- * what an open may do, socket address, executable and uid.
+ * what an open may do, socket address, executable and identities.
  */
 #include "profile_internal.h"
 
@@ -192,7 +192,23 @@ static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule 
                        netaddr_parse_family(family->valuestring, &rule->addr->family) < 0))
                 return under_key(l, "family",
                                  fail(l, "unknown address family (use \"inet\", \"inet6\", "
-                                         "\"unix\" or \"any\")"));
+                                         "\"unix\", \"any\" or \"none\")"));
+        if (rule->addr->family == NETADDR_FAMILY_NONE) {
+                /* Calls that name no peer: nothing else to say about it. */
+                rule->addr->family = AF_UNSPEC;
+                rule->addr->none = true;
+                for (const char *const *k = known + 1; *k; k++)
+                        if (cJSON_GetObjectItemCaseSensitive(obj, *k))
+                                return under_key(
+                                    l, *k,
+                                    fail(l,
+                                         "a rule for calls that name no peer (\"family\": "
+                                         "\"none\") has no %s: drop it, or give the addresses a "
+                                         "rule "
+                                         "of their own",
+                                         *k));
+                return 0;
+        }
         const char *cidr_key = cJSON_GetObjectItemCaseSensitive(obj, "cidr") ? "cidr" : "address";
         const cJSON *cidr = cJSON_GetObjectItemCaseSensitive(obj, cidr_key);
         if (cidr &&
@@ -278,14 +294,68 @@ static int parse_verdict_field(struct loader *l, const cJSON *obj, const char *k
         return 0;
 }
 
+/* Names people reach for that are no field here, and what to write
+ * instead; refused before the edit-distance guess, which would offer
+ * "uid" for "suid". */
+static int refuse_other_ids(struct loader *l, const cJSON *obj)
+{
+        static const struct {
+                const char *name, *fix;
+        } others[] = {
+            {"ruid", "the real uid is \"uid\""},
+            {"rgid", "the real gid is \"gid\""},
+            {"suid", "the saved set-user-ID is not matched; use \"uid\", \"euid\" or \"fsuid\""},
+            {"sgid", "the saved set-group-ID is not matched; use \"gid\", \"egid\" or \"fsgid\""},
+            {"user", "write the number as \"uid\" (`id -u NAME` gives it)"},
+            {"group", "write the number as \"gid\" (`id -g NAME` gives it)"},
+        };
+        for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+                if (cJSON_GetObjectItemCaseSensitive(obj, others[i].name))
+                        return under_key(l, others[i].name,
+                                         fail(l, "unknown field; %s", others[i].fix));
+        return 0;
+}
+
+/* uid, euid, fsuid, gid, egid and fsgid: each a number, compared with the
+ * caller's identity of that name (policy_call.ids). */
+static int parse_ids(struct loader *l, const cJSON *obj, struct policy_rule *rule)
+{
+        for (unsigned id = 0; id < POLICY_ID_COUNT; id++) {
+                const char *name = policy_id_name((enum policy_id)id);
+                const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+                uint64_t v;
+                int r;
+
+                if (!item)
+                        continue;
+                if (cJSON_IsString(item))
+                        return under_key(
+                            l, name,
+                            fail(l,
+                                 "expected a number such as 0, found a string (names are not "
+                                 "looked up: `id -%c NAME` gives the number)",
+                                 id < POLICY_ID_GID ? 'u' : 'g'));
+                /* (uid_t)-1 means "no change" to the kernel's set*id
+                 * calls, so no process has it. */
+                if ((r = under_key(l, name, get_u64(l, item, UINT32_MAX - 1, &v))) < 0)
+                        return r;
+                rule->id_mask |= 1u << id;
+                rule->ids[id] = (uint32_t)v;
+                rule->needs |= POLICY_NEED_IDS;
+        }
+        return 0;
+}
+
 static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *rule)
 {
-        static const char *const known[] = {"comment", "syscalls", "args", "path",
-                                            "open",    "address",  "exe",  "uid",
-                                            "action",  "errno",    NULL};
+        static const char *const known[] = {
+            "comment", "syscalls", "args", "path", "open",  "address", "exe",   "uid",
+            "euid",    "fsuid",    "gid",  "egid", "fsgid", "action",  "errno", NULL};
         bool alternatives;
         int r;
 
+        if ((r = refuse_other_ids(l, obj)) < 0)
+                return r;
         if ((r = expect_object_strict(l, obj, "a rule object {syscalls, action, ...}", known)) < 0)
                 return r;
         if ((r = parse_string_field(l, obj, "comment", &rule->comment)) < 0)
@@ -354,15 +424,8 @@ static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *ru
                 rule->needs |= POLICY_NEED_EXE;
         }
 
-        const cJSON *uid = cJSON_GetObjectItemCaseSensitive(obj, "uid");
-        if (uid) {
-                uint64_t v;
-                if ((r = under_key(l, "uid", get_u64(l, uid, UINT32_MAX - 1, &v))) < 0)
-                        return r;
-                rule->have_uid = true;
-                rule->uid = (uid_t)v;
-                rule->needs |= POLICY_NEED_UID;
-        }
+        if ((r = parse_ids(l, obj, rule)) < 0)
+                return r;
 
         return parse_verdict_field(l, obj, "action", "errno", &rule->verdict, &rule->errno_value);
 }

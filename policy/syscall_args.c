@@ -64,8 +64,8 @@
  *   target (the mount point) is matched as a path.
  * - utimensat and fanotify_mark accept a NULL path meaning "the dirfd
  *   itself"; that is handled where the path is read, not in this table.
- * - sendmsg/sendmmsg carry their destination inside struct msghdr and are
- *   not decoded here.
+ * - sendmsg/sendmmsg carry their destination inside struct msghdr: the
+ *   table says only that they take one; core/target.c reads it.
  * - Every argument has the kind of its type in the call's SYSCALL_DEFINE,
  *   since kinds[] also says how many bits the kernel reads (the header):
  *   a size_t or unsigned long is ARG_LONG even where it is only shown.
@@ -87,6 +87,8 @@ static const struct syscall_desc syscall_table[] = {
     {SYS(sendto, 6, ARG_FD, ARG_PTR, ARG_LONG, ARG_INT, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS,
      SOCKADDR(4, 5)},
     {SYS(recvfrom, 6, ARG_FD, ARG_PTR, ARG_LONG, ARG_INT, ARG_PTR, ARG_PTR), NO_PATHS, NO_SOCKADDR},
+    /* The destination is msg_name inside the struct msghdr (core/target.c). */
+    {SYS(sendmsg, 3, ARG_FD, ARG_PTR, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(shutdown, 2, ARG_FD, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(bind, 3, ARG_FD, ARG_SOCKADDR, ARG_SOCKLEN), NO_PATHS, SOCKADDR(1, 2)},
     {SYS(listen, 2, ARG_FD, ARG_INT), NO_PATHS, NO_SOCKADDR},
@@ -180,6 +182,8 @@ static const struct syscall_desc syscall_table[] = {
      NO_SOCKADDR},
     {SYS(name_to_handle_at, 5, ARG_DIRFD, ARG_PATH, ARG_PTR, ARG_PTR, ARG_AT_FLAGS), PATH1(1, 0),
      NO_SOCKADDR},
+    /* One msg_name per struct mmsghdr of the vector (core/target.c). */
+    {SYS(sendmmsg, 4, ARG_FD, ARG_PTR, ARG_INT, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(setns, 2, ARG_FD, ARG_INT), NO_PATHS, NO_SOCKADDR},
     {SYS(renameat2, 5, ARG_DIRFD, ARG_PATH, ARG_DIRFD, ARG_PATH, ARG_INT), PATH2(1, 0, 3, 2),
      NO_SOCKADDR},

@@ -150,13 +150,16 @@ struct act_result {
         long value;
         int fd;
         bool cloexec;
+        bool sigpipe; /* after answering, SIGPIPE to the caller's thread, as the kernel does */
 };
 
 /* How act_perform() reads the arguments it does not resolve (symlink's
- * target, utimensat's times), once: core/target.c's readers. */
+ * target, utimensat's times, the data of a send), once, and writes what a
+ * call returns in memory (sendmmsg's msg_len): core/target.c's. */
 struct act_reader {
         int (*string)(pid_t pid, uint64_t addr, char *buf, size_t size);
         int (*memory)(pid_t pid, uint64_t addr, void *buf, size_t len);
+        int (*write)(pid_t pid, uint64_t addr, const void *buf, size_t len);
 };
 
 /*
@@ -185,3 +188,53 @@ int act_perform(const struct policy_call *call, struct act_resolved decided[], b
 /* Resolves path argument i of call (from call->raw_paths[i]). */
 int act_resolve_call(struct act_view *v, const struct policy_call *call, unsigned i,
                      struct act_resolved *ret);
+
+/*
+ * Calls that name a peer (act/net.c): connect, bind, sendto, sendmsg,
+ * sendmmsg. An allowed one whose decision read its address is performed
+ * here on the socket that was decided (a duplicate of the caller's, taken
+ * with pidfd_getfd), with the address that was decided and the data read
+ * once, with the caller's credentials; its result is the call's.
+ */
+bool act_performs_net(int nr);
+
+/* A duplicate of descriptor fd of thread tid (pidfd_getfd, close-on-exec)
+ * into *ret_fd. 0, or -EBADF (no such descriptor), -ESRCH, -EPERM. */
+int act_take_fd(pid_t tid, int fd, int *ret_fd);
+
+/* Asked between tries while a send performed off the lane waits for
+ * room: false once nobody waits for the answer (the caller was
+ * interrupted or died), and the send is given up. */
+struct act_waiter {
+        bool (*wanted)(void *ctx);
+        void *ctx;
+};
+
+/*
+ * Performs the allowed network call (act_performs_net()) on sock, the
+ * socket decided (-1: taken again from the caller, and refused with EAGAIN
+ * if it is no longer a socket of the family and type decided). A call
+ * that would wait (a blocking socket's connect, or a send with no room) is
+ * answered ACT_ANSWER_BLOCKS unless may_block; then it waits, asking
+ * waiter between tries, and -ECANCELED when it gave up. A bind of a unix
+ * socket path is answered ACT_ANSWER_CONTINUE (SECURITY.md). Otherwise as
+ * act_perform().
+ */
+int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours, bool may_block,
+                    const struct act_waiter *waiter, bool own_command,
+                    const struct act_reader *reader, struct act_result *ret);
+
+/*
+ * Rewrites the control messages of a send (len bytes at control, as the
+ * caller wrote them) for sending them ourselves: each descriptor of an
+ * SCM_RIGHTS message becomes ours (take_fd, its number appended to
+ * taken[], at most taken_cap), and an SCM_CREDENTIALS message giving the
+ * caller's own process id (caller_pid, as the caller sees it) gives ours.
+ * Everything else is left as written for the kernel to judge. Returns 0,
+ * -EINVAL for a malformed message the kernel refuses, or what take_fd
+ * failed with; the descriptors taken are in taken[0 .. *n_taken) even on
+ * failure, for the caller to close.
+ */
+int act_cmsg_rewrite(void *control, size_t len, int (*take_fd)(void *ctx, int fd, int *ret_fd),
+                     void *ctx, pid_t caller_pid, pid_t our_pid, int *taken, size_t taken_cap,
+                     size_t *n_taken);

@@ -158,8 +158,10 @@ static void print_summary(FILE *out, const struct policy *p)
                                 fputs(" address=...", out);
                         if (r->exe_glob)
                                 fprintf(out, " exe=%s", r->exe_glob);
-                        if (r->have_uid)
-                                fprintf(out, " uid=%u", (unsigned)r->uid);
+                        for (unsigned id = 0; id < POLICY_ID_COUNT; id++)
+                                if (r->id_mask & (1u << id))
+                                        fprintf(out, " %s=%u", policy_id_name((enum policy_id)id),
+                                                (unsigned)r->ids[id]);
                         if (r->comment)
                                 fprintf(out, "  # %s", r->comment);
                         fputc('\n', out);

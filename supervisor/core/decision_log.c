@@ -405,6 +405,20 @@ static void put_who(struct line *l, struct who_memo *m, const struct decision_lo
         memo_text_set(&m->out, kept, l, start);
 }
 
+/* ,"uid":65534,"euid":0,"fsuid":0,"gid":0: where the decision read them
+ * (a rule on identities), the real ids, and the others that differ. */
+static void put_ids(struct line *l, const struct policy_call *call)
+{
+        for (unsigned id = 0; id < POLICY_ID_COUNT; id++) {
+                if (!policy_id_shown(call, (enum policy_id)id))
+                        continue;
+                PUT_LITERAL(l, ",\"");
+                put(l, policy_id_name((enum policy_id)id));
+                PUT_LITERAL(l, "\":");
+                put_dec(l, call->ids[id], 1);
+        }
+}
+
 /* ,"rule":"supervisor.rules[0]","comment":"c","decision":"deny","errno":"EPERM" */
 static void put_verdict(struct line *l, struct verdict_memo *m, const struct policy_decision *d)
 {
@@ -501,6 +515,7 @@ static void write_line(struct log_file *out, const struct decision_log_entry *e)
         put_time(l);
         PUT_LITERAL(l, "\"");
         put_who(l, &tl->who, e);
+        put_ids(l, call);
         PUT_LITERAL(l, ",\"args\":[");
         for (int i = 0; i < 6; i++) {
                 if (i)

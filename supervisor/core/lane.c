@@ -242,6 +242,10 @@ int lane_start(struct target *t)
         lane->scratch->exe_cache = NULL;
         lane->scratch->decided_held = false;
         lane->scratch->own_view_open = false;
+        lane->scratch->sock_held = false;
+        lane->scratch->addr_vec = NULL;
+        lane->scratch->addr_names = NULL;
+        lane->scratch->mmsg_vec = NULL;
         if (!handler_installed) {
                 /* No SA_RESTART: the wake-up must end a blocked RECV. */
                 struct sigaction sa = {.sa_handler = lane_wake_handler};

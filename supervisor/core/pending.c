@@ -12,6 +12,7 @@ void pending_free(struct pending_call *pc)
                 free(pc->paths[i]);
                 free(pc->raw_paths[i]);
         }
+        free(pc->addrs);
         free(pc->exe);
         target_details_clear(&pc->details);
         free(pc);
@@ -59,7 +60,13 @@ struct pending_call *pending_new(struct target *t, uint64_t id, const struct pol
         }
         pc->exe = dup_or_null(call->have_exe ? call->exe : NULL, &failed);
         pc->call.exe = pc->exe;
-        pc->call.unix_path = NULL; /* pointed into the scratch; not kept */
+        /* The addresses pointed into the scratch: kept with their names. */
+        if (call->addrs && call->n_addrs > 0) {
+                pc->addrs = target_addrs_copy(call);
+                failed |= !pc->addrs;
+        }
+        pc->call.addrs = pc->addrs;
+        pc->call.unix_path = pc->addrs ? pc->addrs[0].unix_path : NULL;
         if (failed) {
                 pending_free(pc);
                 return NULL;

@@ -35,6 +35,7 @@ static void kill_caller(struct target *t, pid_t tid, uint64_t id)
 static const struct act_reader target_reader = {
     .string = target_read_string,
     .memory = target_read_memory,
+    .write = target_write_memory,
 };
 
 /* Opens that may wait for a peer, performed off the lane, at most this
@@ -47,6 +48,8 @@ struct waiting_open {
         struct policy_call call;
         char *paths[POLICY_CALL_MAX_PATHS];
         char *raw_paths[POLICY_CALL_MAX_PATHS];
+        struct policy_addr *addrs;
+        int sock;     /* the socket decided, ours; -1 */
         int listener; /* our own copy: the target may be gone before we are */
         uint64_t id;
         bool root_is_ours;
@@ -59,32 +62,88 @@ static void waiting_open_free(struct waiting_open *w)
                 free(w->paths[i]);
                 free(w->raw_paths[i]);
         }
+        free(w->addrs);
+        if (w->sock >= 0)
+                close(w->sock);
         if (w->listener >= 0)
                 close(w->listener);
         free(w);
 }
 
+/* Whether the caller still waits for the answer. */
+static bool waiting_wanted(void *ctx)
+{
+        const struct waiting_open *w = ctx;
+        return notif_id_valid(w->listener, w->id) == 0;
+}
+
+/* A thread of the caller, to signal once it has its answer; -1. */
+static int caller_thread_pidfd(int listener, uint64_t id, pid_t tid)
+{
+        int pidfd = (int)syscall(SYS_pidfd_open, tid, O_EXCL /* PIDFD_THREAD */);
+        if (pidfd >= 0 && notif_id_valid(listener, id) < 0) {
+                close(pidfd);
+                pidfd = -1;
+        }
+        return pidfd;
+}
+
+/* Answers a call performed (act/) with what it came to; a result that
+ * would still wait is answered EAGAIN. */
+static int answer_performed(int listener, struct notif_buffers *bufs, uint64_t id, pid_t tid,
+                            const struct act_result *res)
+{
+        int r, pidfd = -1;
+
+        switch (res->kind) {
+        case ACT_ANSWER_FD:
+                r = notif_addfd_send(listener, bufs, id, res->fd, res->cloexec);
+                close(res->fd);
+                return r;
+        case ACT_ANSWER_VALUE:
+                return notif_respond_value(listener, bufs, id, res->value);
+        case ACT_ANSWER_ERROR:
+                if (res->sigpipe)
+                        pidfd = caller_thread_pidfd(listener, id, tid);
+                r = notif_respond_errno(listener, bufs, id, res->error);
+                if (pidfd >= 0) {
+                        if (r == 0)
+                                syscall(SYS_pidfd_send_signal, pidfd, SIGPIPE, NULL, 0);
+                        close(pidfd);
+                }
+                return r;
+        case ACT_ANSWER_CONTINUE:
+                return notif_respond_continue(listener, bufs, id);
+        case ACT_ANSWER_BLOCKS:
+        default:
+                return notif_respond_errno(listener, bufs, id, EAGAIN);
+        }
+}
+
 static void *waiting_open_run(void *arg)
 {
         struct waiting_open *w = arg;
+        struct act_waiter waiter = {.wanted = waiting_wanted, .ctx = w};
         struct notif_buffers bufs;
         struct act_result res;
         int r;
 
         if (notif_buffers_init(&bufs) == 0) {
-                r = act_perform(&w->call, NULL, w->root_is_ours, true, w->sup->opts.own_commands,
-                                &target_reader, &res);
-                if (r < 0)
-                        r = notif_respond_errno(w->listener, &bufs, w->id, EPERM);
-                else if (res.kind == ACT_ANSWER_FD) {
-                        r = notif_addfd_send(w->listener, &bufs, w->id, res.fd, res.cloexec);
-                        close(res.fd);
-                } else if (res.kind == ACT_ANSWER_ERROR)
-                        r = notif_respond_errno(w->listener, &bufs, w->id, res.error);
+                if (act_performs_net(w->call.nr))
+                        r = act_perform_net(&w->call, w->sock, w->root_is_ours, true, &waiter,
+                                            w->sup->opts.own_commands, &target_reader, &res);
                 else
-                        r = notif_respond_errno(w->listener, &bufs, w->id, EAGAIN);
+                        r = act_perform(&w->call, NULL, w->root_is_ours, true,
+                                        w->sup->opts.own_commands, &target_reader, &res);
+                if (r == -ECANCELED)
+                        r = 0; /* nobody waits for it any more */
+                else if (r < 0)
+                        r = notif_respond_errno(w->listener, &bufs, w->id, EPERM);
+                else
+                        r = answer_performed(w->listener, &bufs, w->id, w->call.pid, &res);
                 if (r < 0 && r != -ENOENT)
-                        supervisor_say(w->sup, "answering a FIFO open: %s", strerror(-r));
+                        supervisor_say(w->sup, "answering a call performed off the lane: %s",
+                                       strerror(-r));
                 notif_buffers_free(&bufs);
         }
         waiting_open_free(w);
@@ -92,10 +151,10 @@ static void *waiting_open_run(void *arg)
         return NULL;
 }
 
-/* Starts the thread that performs an open of a FIFO, which waits for the
- * other end as the caller would. */
+/* Starts the thread that performs a call that waits as the caller would:
+ * an open of a FIFO for its other end, a connect or a send for its peer. */
 static int perform_waiting(struct target *t, uint64_t id, const struct policy_call *call,
-                           bool root_is_ours)
+                           bool root_is_ours, int sock)
 {
         struct waiting_open *w;
         pthread_attr_t attr;
@@ -116,6 +175,13 @@ static int perform_waiting(struct target *t, uint64_t id, const struct policy_ca
         w->id = id;
         w->root_is_ours = root_is_ours;
         w->sup = t->sup;
+        w->sock = sock >= 0 ? fcntl(sock, F_DUPFD_CLOEXEC, 3) : -1;
+        failed |= sock >= 0 && w->sock < 0;
+        if (call->addrs && call->n_addrs > 0) {
+                w->addrs = target_addrs_copy(call);
+                failed |= !w->addrs;
+        }
+        w->call.addrs = w->addrs;
         w->listener = fcntl(t->listener, F_DUPFD_CLOEXEC, 3);
         for (unsigned i = 0; i < POLICY_CALL_MAX_PATHS; i++) {
                 w->paths[i] = call->paths[i] ? strdup(call->paths[i]) : NULL;
@@ -148,12 +214,17 @@ static int perform_waiting(struct target *t, uint64_t id, const struct policy_ca
  * decision was made on, still held by the thread that made it, or NULL.
  */
 static int serve_perform(struct target *t, struct notif_buffers *bufs, uint64_t id,
-                         const struct policy_call *call, struct act_resolved *decided)
+                         const struct policy_call *call, struct target_scratch *scratch)
 {
         struct act_result res;
         bool root_is_ours = __atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE);
-        int r = act_perform(call, decided, root_is_ours, false, t->sup->opts.own_commands,
-                            &target_reader, &res);
+        bool held = scratch && scratch->decided_id == id;
+        int sock = scratch && scratch->sock_held && scratch->sock_id == id ? scratch->sock_fd : -1;
+        int r = act_performs_net(call->nr)
+                    ? act_perform_net(call, sock, root_is_ours, false, NULL,
+                                      t->sup->opts.own_commands, &target_reader, &res)
+                    : act_perform(call, held ? scratch->decided : NULL, root_is_ours, false,
+                                  t->sup->opts.own_commands, &target_reader, &res);
 
         if (r < 0) {
                 if (r != -ESRCH)
@@ -162,22 +233,11 @@ static int serve_perform(struct target *t, struct notif_buffers *bufs, uint64_t 
                                        strerror(-r));
                 return notif_respond_errno(t->listener, bufs, id, r == -ESRCH ? EPERM : -r);
         }
-        switch (res.kind) {
-        case ACT_ANSWER_ERROR:
-                return notif_respond_errno(t->listener, bufs, id, res.error);
-        case ACT_ANSWER_VALUE:
-                return notif_respond_value(t->listener, bufs, id, res.value);
-        case ACT_ANSWER_FD:
-                r = notif_addfd_send(t->listener, bufs, id, res.fd, res.cloexec);
-                close(res.fd);
-                return r;
-        case ACT_ANSWER_BLOCKS:
-                r = perform_waiting(t, id, call, root_is_ours);
+        if (res.kind == ACT_ANSWER_BLOCKS) {
+                r = perform_waiting(t, id, call, root_is_ours, sock);
                 return r < 0 ? notif_respond_errno(t->listener, bufs, id, -r) : 0;
-        case ACT_ANSWER_CONTINUE:
-        default:
-                return notif_respond_continue(t->listener, bufs, id);
         }
+        return answer_performed(t->listener, bufs, id, call->pid, &res);
 }
 
 int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
@@ -189,10 +249,8 @@ int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
         switch (verdict) {
         case VERDICT_ALLOW:
         case VERDICT_LOG:
-                if (call->act && act_performs(call->nr)) {
-                        r = serve_perform(t, bufs, id, call,
-                                          scratch && scratch->decided_id == id ? scratch->decided
-                                                                               : NULL);
+                if (call->act && (act_performs(call->nr) || act_performs_net(call->nr))) {
+                        r = serve_perform(t, bufs, id, call, scratch);
                         break;
                 }
                 /* Before the call can complete: from now on paths are
@@ -292,6 +350,8 @@ static int hand_to_prompt(struct target *t, int listener, uint64_t id, struct po
                 needs &= ~POLICY_NEED_ADDR;
         if (call->have_exe)
                 needs &= ~POLICY_NEED_EXE;
+        if (call->have_ids)
+                needs &= ~POLICY_NEED_IDS;
         /* Should reading stall, the call is denied as the prompt's timeout
          * would deny it. */
         lane_reading_begin(lane, id, call, d->errno_value);

@@ -61,6 +61,7 @@ struct pending_call {
         struct policy_decision decision; /* the rule (or default) that asked */
         char *paths[POLICY_CALL_MAX_PATHS];
         char *raw_paths[POLICY_CALL_MAX_PATHS];
+        struct policy_addr *addrs; /* what an allow is performed with (act/net.c) */
         char *exe;
         /* Who called, read with everything SUPERVISOR_PROMPT_NEEDS asks for
          * by the thread that received the call, before the prompt hook
@@ -71,7 +72,8 @@ struct pending_call {
 
 /* What a prompted call is decoded for, whatever the rules needed: what a
  * person deciding it is shown. */
-#define SUPERVISOR_PROMPT_NEEDS (POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE)
+#define SUPERVISOR_PROMPT_NEEDS                                                                    \
+        (POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE | POLICY_NEED_IDS)
 
 /*
  * Two ways for other parts of the program to take part in decisions, each

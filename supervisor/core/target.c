@@ -119,6 +119,19 @@ int target_read_memory(pid_t pid, uint64_t addr, void *buf, size_t len)
         return ret;
 }
 
+int target_write_memory(pid_t pid, uint64_t addr, const void *buf, size_t len)
+{
+        struct iovec local = {.iov_base = (void *)buf, .iov_len = len};
+        struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
+
+        if (addr > UINTPTR_MAX || len > UINTPTR_MAX - addr)
+                return -EFAULT;
+        ssize_t n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+        if (n < 0)
+                return errno == ESRCH ? -ESRCH : -EFAULT;
+        return (size_t)n == len ? 0 : -EFAULT;
+}
+
 int target_read_string(pid_t pid, uint64_t addr, char *buf, size_t size)
 {
         struct mem_reader r = {.pid = pid, .mem_fd = -1};
@@ -389,15 +402,55 @@ static int read_status_number(pid_t pid, const char *key, unsigned long *ret_val
         return 0;
 }
 
-int target_read_uid(pid_t pid, uid_t *ret_uid)
+/* The four numbers on status's line KEY ("\nUid:"): real, effective,
+ * saved and filesystem, each below 2^32 - 1, as the kernel writes them. */
+static int status_id_line(const char *status, const char *key, unsigned long ret[4])
 {
-        unsigned long uid;
-        int r = read_status_number(pid, "\nUid:", &uid);
+        const char *p = strstr(status, key);
+
+        if (p == NULL)
+                return -EIO;
+        p += strlen(key);
+        for (unsigned i = 0; i < 4; i++) {
+                char *end;
+                while (*p == '\t' || *p == ' ')
+                        p++;
+                if (!isdigit((unsigned char)*p))
+                        return -EIO;
+                errno = 0;
+                ret[i] = strtoul(p, &end, 10);
+                if (errno != 0 || ret[i] >= UINT32_MAX)
+                        return -EIO;
+                p = end;
+        }
+        while (*p == '\t' || *p == ' ')
+                p++;
+        return *p == '\n' ? 0 : -EIO;
+}
+
+int target_read_ids(pid_t pid, uint32_t ret_ids[POLICY_ID_COUNT])
+{
+        /* One read, so the two lines are of one moment: the Uid: and Gid:
+         * lines come early, after Name:, which the kernel escapes (see
+         * read_status_number()). */
+        char status[4096];
+        unsigned long uids[4], gids[4];
+        size_t len;
+        bool truncated;
+        int r;
+
+        r = read_proc_file(pid, "status", status, sizeof(status), &len, &truncated);
         if (r < 0)
                 return r;
-        if (uid > UINT32_MAX)
-                return -EIO;
-        *ret_uid = (uid_t)uid;
+        if ((r = status_id_line(status, "\nUid:", uids)) < 0 ||
+            (r = status_id_line(status, "\nGid:", gids)) < 0)
+                return r;
+        ret_ids[POLICY_ID_UID] = (uint32_t)uids[0];
+        ret_ids[POLICY_ID_EUID] = (uint32_t)uids[1];
+        ret_ids[POLICY_ID_FSUID] = (uint32_t)uids[3];
+        ret_ids[POLICY_ID_GID] = (uint32_t)gids[0];
+        ret_ids[POLICY_ID_EGID] = (uint32_t)gids[1];
+        ret_ids[POLICY_ID_FSGID] = (uint32_t)gids[3];
         return 0;
 }
 
@@ -590,6 +643,7 @@ static void decode_open(struct policy_call *call)
 void target_scratch_free(struct target_scratch *scratch)
 {
         target_scratch_release(scratch);
+        target_addr_free(scratch);
         if (scratch->own_view_open)
                 act_view_close(&scratch->own_view);
         scratch->own_view_open = false;
@@ -604,6 +658,7 @@ void target_scratch_release(struct target_scratch *scratch)
         }
         scratch->decided_held = true;
         scratch->decided_id = 0;
+        target_addr_release(scratch);
 }
 
 /*
@@ -687,59 +742,6 @@ out:
         return r;
 }
 
-/*
- * A unix socket path is a file path like any other: relative to the
- * caller's cwd, with "." and ".." and "//" in it. Matching sun_path as
- * written would let "../secret/s.sock" past a rule for "/srv/secret/..."
- */
-static void resolve_unix_path(struct policy_call *call, struct target_scratch *scratch,
-                              bool root_is_ours)
-{
-        const struct sockaddr_un *sun = (const struct sockaddr_un *)&call->addr;
-        size_t max = call->addr_len - offsetof(struct sockaddr_un, sun_path);
-        char raw[sizeof(sun->sun_path) + 1];
-
-        if (call->addr_len <= offsetof(struct sockaddr_un, sun_path) ||
-            sun->sun_family != AF_UNIX || sun->sun_path[0] == '\0')
-                return; /* unnamed or abstract: no path */
-        if (max > sizeof(sun->sun_path))
-                max = sizeof(sun->sun_path);
-        memcpy(raw, sun->sun_path, max);
-        raw[max] = '\0';
-        if (resolve_path(call->pid, root_is_ours, AT_FDCWD, raw, scratch->unix_path,
-                         sizeof(scratch->unix_path)) == 0)
-                call->unix_path = scratch->unix_path;
-}
-
-static int decode_addr(struct policy_call *call, const struct syscall_desc *desc,
-                       struct target_scratch *scratch, bool root_is_ours)
-{
-        call->addr_len = 0;
-        call->unix_path = NULL;
-        memset(&call->addr, 0, sizeof(call->addr));
-
-        if (desc != NULL && desc->sockaddr_index >= 0) {
-                uint64_t addr = call->args[desc->sockaddr_index];
-                int len = arg_as_int(call->args[desc->socklen_index]);
-
-                /* The kernel refuses lengths outside 0..sizeof(sockaddr_storage) with EINVAL. */
-                if (addr != 0 && len > 0 && (size_t)len <= sizeof(call->addr)) {
-                        int r = target_read_memory(call->pid, addr, &call->addr, (size_t)len);
-
-                        if (r == 0) {
-                                call->addr_len = (socklen_t)len;
-                                resolve_unix_path(call, scratch, root_is_ours);
-                        } else if (r == -EFAULT) {
-                                memset(&call->addr, 0, sizeof(call->addr));
-                        } else {
-                                return r;
-                        }
-                }
-        }
-        call->have_addr = true;
-        return 0;
-}
-
 /* The arguments' part of decode(): paths and socket addresses, from the
  * x86_64 layouts the table describes; -EOPNOTSUPP for other calls. */
 static int decode_arguments(struct policy_call *call, unsigned needs,
@@ -758,8 +760,8 @@ static int decode_arguments(struct policy_call *call, unsigned needs,
                         return r;
         }
         if (needs & POLICY_NEED_ADDR) {
-                *ret_read |= desc != NULL && desc->sockaddr_index >= 0;
-                r = decode_addr(call, desc, scratch, root_is_ours);
+                *ret_read |= act_performs_net(call->nr);
+                r = target_decode_addr(call, scratch, root_is_ours, notif_id);
                 if (r < 0)
                         return r;
         }
@@ -769,7 +771,7 @@ static int decode_arguments(struct policy_call *call, unsigned needs,
 /* Decodes what needs asks for; *ret_read says whether anything was read
  * from the target (its memory or /proc), which only a valid notification
  * afterwards shows to be the caller's. A call whose arguments cannot be
- * decoded (-EOPNOTSUPP) still gets its executable and uid: --log asks for
+ * decoded (-EOPNOTSUPP) still gets its executable and ids: --log asks for
  * the paths of every call, and must not change what a rule on the
  * executable decides. */
 static int decode(struct policy_call *call, unsigned needs, struct target_scratch *scratch,
@@ -795,12 +797,12 @@ static int decode(struct policy_call *call, unsigned needs, struct target_scratc
                 call->have_exe = true;
         }
 
-        if (needs & POLICY_NEED_UID) {
+        if (needs & POLICY_NEED_IDS) {
                 *ret_read = true;
-                r = target_read_uid(call->pid, &call->uid);
+                r = target_read_ids(call->pid, call->ids);
                 if (r < 0)
                         return r;
-                call->have_uid = true;
+                call->have_ids = true;
         }
         return arguments;
 }

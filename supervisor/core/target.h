@@ -25,6 +25,7 @@
  */
 
 #include <limits.h>
+#include <sys/socket.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -83,8 +84,12 @@ int target_resolve_path(pid_t pid, int dirfd, const char *path, char *buf, size_
 /* readlink /proc/PID/exe; -ENAMETOOLONG if it does not fit in size. */
 int target_read_exe(pid_t pid, char *buf, size_t size);
 
-/* The real uid, from the Uid: line of /proc/PID/status. */
-int target_read_uid(pid_t pid, uid_t *ret_uid);
+/* The real, effective and filesystem uids and gids (indexed by enum
+ * policy_id), from one read of /proc/PID/status: PID a thread id gives
+ * that thread's, which a raw set*id call sets apart from its siblings'.
+ * Written only on success; -EIO for a line that does not read as the
+ * kernel writes it. */
+int target_read_ids(pid_t pid, uint32_t ret_ids[POLICY_ID_COUNT]);
 
 /* The thread group of thread tid, from the Tgid: line of its status. */
 int target_read_tgid(pid_t tid, pid_t *ret_tgid);
@@ -149,6 +154,18 @@ struct target_scratch {
         bool own_view_open;
         char exe[PATH_MAX];
         char unix_path[PATH_MAX];
+        /* The addresses of the call (core/target_addr.c): one inline; a
+         * sendmmsg vector, its names and its headers made on first use. */
+        struct policy_addr addr_one;
+        struct policy_addr *addr_vec;
+        char **addr_names;
+        struct mmsghdr *mmsg_vec;
+        /* The socket the call is on, taken from the caller (sock_held:
+         * sock_fd is initialised; -1 when it could not be taken): an
+         * allowed call of notification sock_id is performed on it. */
+        int sock_fd;
+        uint64_t sock_id;
+        bool sock_held;
         /* Executables by thread, when the owner of this scratch receives all
          * of a target's notifications (exe_cache.h); NULL: read every time. */
         struct exe_cache *exe_cache;
@@ -174,8 +191,9 @@ struct target_scratch {
  * - POLICY_NEED_EXE: have_exe is set; exe is NULL when unreadable. It comes
  *   from scratch->exe_cache when that knows the caller, and is stored there
  *   once the check shows it was read from the caller.
- * - POLICY_NEED_UID: have_uid and uid are set; failing to read the uid is
- *   an error, as there is no "unknown uid" to decide on.
+ * - POLICY_NEED_IDS: have_ids and ids are set; failing to read them is an
+ *   error (the call is then decided with have_ids false, which fails allow
+ *   rules on identities and meets deny rules).
  *
  * Paths and addresses are decoded only for native x86_64 calls; for any
  * other architecture (call->arch) or an x32 call this returns -EOPNOTSUPP
@@ -199,3 +217,22 @@ void target_scratch_free(struct target_scratch *scratch);
 
 int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *call, unsigned needs,
                        struct target_scratch *scratch);
+
+/*
+ * The addresses part of target_decode_call() (core/target_addr.c), for
+ * POLICY_NEED_ADDR: reads every address the call names and takes its
+ * socket into scratch. Returns 0 (call->addr_error says what the kernel
+ * would refuse the call with), or a negative errno.
+ */
+int target_decode_addr(struct policy_call *call, struct target_scratch *scratch, bool root_is_ours,
+                       uint64_t notif_id);
+/* Closes the socket held and frees the names of the last call. */
+void target_addr_release(struct target_scratch *scratch);
+void target_addr_free(struct target_scratch *scratch);
+/* call->addrs and their names in one block the caller frees, for a call
+ * that outlives the scratch (a prompt, a send waiting off the lane); NULL
+ * when there are none or memory ran out (then n_addrs is what it was). */
+struct policy_addr *target_addrs_copy(const struct policy_call *call);
+
+/* Writes len bytes at addr of the target (sendmmsg's msg_len results). */
+int target_write_memory(pid_t pid, uint64_t addr, const void *buf, size_t len);

@@ -191,6 +191,14 @@ static const char *const act_allowed[] = {
     "fchownat",
     "ftruncate",
     "utimensat",
+    /* act/net.c: a connect, bind or send made for a caller, on a socket
+     * taken from it, with descriptors it passes taken too; sendmmsg's
+     * results written back. */
+    "connect",
+    "bind",
+    "sendmmsg",
+    "pidfd_getfd",
+    "process_vm_writev",
     /* act/creds.c: the caller's credentials, on one thread. */
     "umask",
     "setfsuid",

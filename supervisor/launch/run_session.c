@@ -297,7 +297,7 @@ static int hand_to_daemon(struct run_session *s)
 static bool run_session_performs(const struct run_session *s)
 {
         return !s->opts.connect_path && !s->sup.observer.observe &&
-               (policy_needs_any(s->policy) & POLICY_NEED_PATHS);
+               (policy_needs_any(s->policy) & (POLICY_NEED_PATHS | POLICY_NEED_ADDR));
 }
 
 int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)

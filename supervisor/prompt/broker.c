@@ -180,6 +180,16 @@ static int adopt_decoded(struct pending_call *pc, const struct policy_call *call
                 pc->call.addr = call->addr;
                 pc->call.addr_len = call->addr_len;
                 pc->call.have_addr = call->have_addr;
+                pc->call.addr_error = call->addr_error;
+                pc->call.sock_domain = call->sock_domain;
+                pc->call.sock_type = call->sock_type;
+                free(pc->addrs);
+                pc->addrs = NULL;
+                if (call->addrs && call->n_addrs > 0 && !(pc->addrs = target_addrs_copy(call)))
+                        return -ENOMEM;
+                pc->call.addrs = pc->addrs;
+                pc->call.n_addrs = pc->addrs ? call->n_addrs : 0;
+                pc->call.unix_path = pc->addrs ? pc->addrs[0].unix_path : NULL;
         }
         if (needs & POLICY_NEED_EXE) {
                 free(pc->exe);
@@ -188,6 +198,10 @@ static int adopt_decoded(struct pending_call *pc, const struct policy_call *call
                         return -ENOMEM;
                 pc->call.exe = pc->exe;
                 pc->call.have_exe = call->have_exe;
+        }
+        if (needs & POLICY_NEED_IDS) {
+                memcpy(pc->call.ids, call->ids, sizeof(pc->call.ids));
+                pc->call.have_ids = call->have_ids;
         }
         return 0;
 }
@@ -205,8 +219,8 @@ static int on_prompt(void *ctx, struct pending_call *pc)
         if (b->closing)
                 return -ECANCELED;
 
-        /* The person needs the paths, address and executable even where
-         * the rules did not, and who is calling. The supervisor reads all
+        /* The person needs the paths, address, executable and identities
+         * even where the rules did not, and who is calling. The supervisor reads all
          * of it before handing the call over, on the thread that received
          * it (a lane, so that this loop never waits on target memory); a
          * call handed over without it is read here, keeping what the
@@ -218,6 +232,8 @@ static int on_prompt(void *ctx, struct pending_call *pc)
                         needs &= ~POLICY_NEED_ADDR;
                 if (pc->call.have_exe)
                         needs &= ~POLICY_NEED_EXE;
+                if (pc->call.have_ids)
+                        needs &= ~POLICY_NEED_IDS;
                 if (needs) {
                         struct policy_call call = pc->call;
                         r = b->backend.decode(pc, &call, needs, &b->scratch);

@@ -111,6 +111,10 @@ int prompt_key_make(const struct pending_call *pc, const cJSON *argv, char **ret
         key_add(&k, &c->nr, sizeof(c->nr));
         key_add(&k, &c->arch, sizeof(c->arch));
         key_add_string(&k, c->have_exe ? c->exe : NULL);
+        /* The same call as root or as nobody may deserve other answers. */
+        key_add(&k, &c->have_ids, sizeof(c->have_ids));
+        if (c->have_ids)
+                key_add(&k, c->ids, sizeof(c->ids));
         for (unsigned i = 0; i < 6; i++)
                 if (arg_is_value(desc, i))
                         key_add(&k, &c->args[i], sizeof(c->args[i]));
@@ -271,6 +275,12 @@ static cJSON *build_request(struct prompt_broker *b, struct prompt *p,
                         cJSON_AddStringToObject(target, "exe", call->exe);
                 else
                         cJSON_AddNullToObject(target, "exe");
+                /* The real uid and gid, and the effective and filesystem
+                 * ones where they differ from them. */
+                for (unsigned id = 0; id < POLICY_ID_COUNT; id++)
+                        if (policy_id_shown(call, (enum policy_id)id))
+                                cJSON_AddNumberToObject(target, policy_id_name((enum policy_id)id),
+                                                        call->ids[id]);
                 cJSON_AddStringToObject(target, "cmdline",
                                         pc->details.cmdline ? pc->details.cmdline : "?");
                 if (pc->target->id)

@@ -226,6 +226,30 @@ static int verb_setuid(int argc, char **argv)
         return 0;
 }
 
+/* setresuid R E S, setresgid R E S: raw, so this thread only, as above. */
+static int verb_setresid(int argc, char **argv)
+{
+        bool uid = strcmp(argv[0], "setresuid") == 0;
+        long r = (long)parse_number(argv[1], argv[0]);
+        long e = (long)parse_number(argv[2], argv[0]);
+        long s = (long)parse_number(argv[3], argv[0]);
+
+        report(argv[0], syscall(uid ? SYS_setresuid : SYS_setresgid, r, e, s) < 0 ? errno : 0);
+        return 0;
+}
+
+/* setfsuid N, setfsgid N: the call returns the old id whatever happens,
+ * so success is the new id read back. */
+static int verb_setfsid(int argc, char **argv)
+{
+        long nr = strcmp(argv[0], "setfsuid") == 0 ? SYS_setfsuid : SYS_setfsgid;
+        long id = (long)parse_number(argv[1], argv[0]);
+
+        syscall(nr, id);
+        report(argv[0], syscall(nr, -1L) == id ? 0 : EPERM);
+        return 0;
+}
+
 /* "127.0.0.1:80", "[::1]:80", "unix:/path", "unix:@abstract". */
 static socklen_t parse_address(const char *s, struct sockaddr_storage *ss)
 {
@@ -615,6 +639,10 @@ static const struct verb verbs[] = {
     {"unlink", 1, 1, verb_unlink, "unlink PATH"},
     {"rename", 2, 2, verb_rename, "rename FROM TO"},
     {"setuid", 1, 1, verb_setuid, "setuid UID"},
+    {"setresuid", 3, 3, verb_setresid, "setresuid RUID EUID SUID (this thread)"},
+    {"setresgid", 3, 3, verb_setresid, "setresgid RGID EGID SGID (this thread)"},
+    {"setfsuid", 1, 1, verb_setfsid, "setfsuid FSUID (this thread)"},
+    {"setfsgid", 1, 1, verb_setfsid, "setfsgid FSGID (this thread)"},
     {"connect", 1, 1, verb_connect, "connect ADDR (127.0.0.1:80, [::1]:80, unix:/p, unix:@n)"},
     {"bind", 1, 1, verb_bind, "bind ADDR"},
     {"sendto", 1, 1, verb_sendto, "sendto ADDR (a datagram socket)"},

@@ -600,6 +600,59 @@ static void test_absent_address_matches_no_address_rule(void **state)
         policy_free(p);
 }
 
+static void test_none_rule_matches_calls_that_name_no_peer(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['sendmsg'], 'address': {'family': 'none'}, "
+                                      "'action': 'allow'},"
+                                      "{'syscalls': ['sendmsg'], 'address': {'family': 'any'}, "
+                                      "'action': 'deny', 'errno': 'EACCES'}"));
+        struct policy_call c = call_nr(__NR_sendmsg);
+        struct policy_call named = call_inet(__NR_sendmsg, "10.0.0.1", 53);
+
+        c.have_addr = true;
+        c.addr_len = 0;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        /* A none rule never matches an address, and unreadable is no "none". */
+        assert_decided(p, &named, VERDICT_DENY, EACCES, 1);
+        c.have_addr = false;
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 1);
+        policy_free(p);
+}
+
+/* sendmmsg: an allow rule must hold for every message's address, a deny
+ * rule for one; one message naming no peer meets only "none" rules. */
+static void test_every_address_of_a_vector_is_decided(void **state)
+{
+        struct policy *p =
+            load(RULES("{'syscalls': ['sendmmsg'], 'address': {'cidr': "
+                       "'127.0.0.0/8'}, 'action': 'allow'},"
+                       "{'syscalls': ['sendmmsg'], 'address': {'cidr': '10.0.0.0/8'}, "
+                       "'action': 'deny', 'errno': 'EHOSTUNREACH'},"
+                       "{'syscalls': ['sendmmsg'], 'action': 'log'}"));
+        struct policy_call c = call_nr(__NR_sendmmsg);
+        struct policy_call lo = call_inet(__NR_sendmmsg, "127.0.0.1", 53);
+        struct policy_call far = call_inet(__NR_sendmmsg, "10.0.0.1", 53);
+        struct policy_addr addrs[3];
+
+        for (int i = 0; i < 3; i++) {
+                memcpy(&addrs[i].sa, &lo.addr, sizeof(lo.addr));
+                addrs[i].len = lo.addr_len;
+                addrs[i].none = false;
+                addrs[i].unix_path = NULL;
+        }
+        c.have_addr = true;
+        c.addrs = addrs;
+        c.n_addrs = 3;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        memcpy(&addrs[2].sa, &far.addr, sizeof(far.addr));
+        assert_decided(p, &c, VERDICT_DENY, EHOSTUNREACH, 1);
+        memcpy(&addrs[2].sa, &lo.addr, sizeof(lo.addr));
+        addrs[1].none = true;
+        addrs[1].len = 0;
+        assert_decided(p, &c, VERDICT_LOG, 0, 2);
+        policy_free(p);
+}
+
 /* Executable and uid */
 
 static void test_exe_rule_matches_the_callers_executable(void **state)
@@ -626,23 +679,130 @@ static void test_exe_rule_matches_the_callers_executable(void **state)
         policy_free(p);
 }
 
-static void test_uid_rule_matches_the_callers_uid(void **state)
+/* A caller with every identity set to id. */
+static void set_ids(struct policy_call *c, uint32_t id)
+{
+        c->have_ids = true;
+        for (unsigned i = 0; i < POLICY_ID_COUNT; i++)
+                c->ids[i] = id;
+}
+
+static void test_uid_rule_matches_the_callers_real_uid(void **state)
 {
         struct policy *p = load(RULES("{'uid': 0, 'action': 'deny', 'errno': 'EPERM'},"
                                       "{'uid': 1000, 'action': 'allow'}"));
         struct policy_call c = call_nr(__NR_openat);
 
-        c.have_uid = true;
-        c.uid = 0;
+        set_ids(&c, 0);
         assert_decided(p, &c, VERDICT_DENY, EPERM, 0);
-        c.uid = 1000;
+        set_ids(&c, 1000);
         assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
-        c.uid = 1001;
+        set_ids(&c, 1001);
         assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
-        c.have_uid = false;
-        c.uid = 1000;
+        /* setresuid(65534, 0, 0): root's file access, but real uid 65534,
+         * and "uid" means the real one (documented). */
+        set_ids(&c, 0);
+        c.ids[POLICY_ID_UID] = 65534;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        /* And the other way round: only the real uid is 1000. */
+        set_ids(&c, 0);
+        c.ids[POLICY_ID_UID] = 1000;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
+        policy_free(p);
+}
+
+/* Each field against the identity of its name, and no other. */
+static void test_each_identity_rule_matches_its_own_identity(void **state)
+{
+        struct policy *p = load(RULES("{'euid': 0, 'action': 'deny', 'errno': 'EACCES'},"
+                                      "{'fsuid': 0, 'action': 'deny', 'errno': 'EROFS'},"
+                                      "{'gid': 0, 'action': 'deny', 'errno': 'ENOENT'},"
+                                      "{'egid': 0, 'action': 'deny', 'errno': 'ENOTDIR'},"
+                                      "{'fsgid': 0, 'action': 'deny', 'errno': 'EISDIR'},"
+                                      "{'action': 'allow'}"));
+        struct policy_call c = call_nr(__NR_openat);
+        static const struct {
+                enum policy_id id;
+                int errno_value, index;
+        } cases[] = {
+            {POLICY_ID_UID, 0, 5},      {POLICY_ID_EUID, EACCES, 0},  {POLICY_ID_FSUID, EROFS, 1},
+            {POLICY_ID_GID, ENOENT, 2}, {POLICY_ID_EGID, ENOTDIR, 3}, {POLICY_ID_FSGID, EISDIR, 4},
+        };
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                set_ids(&c, 65534);
+                c.ids[cases[i].id] = 0;
+                assert_decided(p, &c, cases[i].errno_value ? VERDICT_DENY : VERDICT_ALLOW,
+                               cases[i].errno_value, cases[i].index);
+        }
+        /* setresuid(65534, 0, 0) keeps root's effective and file uids. */
+        set_ids(&c, 65534);
+        c.ids[POLICY_ID_EUID] = c.ids[POLICY_ID_FSUID] = 0;
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 0);
+        policy_free(p);
+}
+
+static void test_every_identity_a_rule_names_must_hold(void **state)
+{
+        struct policy *p =
+            load(RULES("{'uid': 1000, 'fsuid': 0, 'fsgid': 100, 'action': 'allow'}"));
+        struct policy_call c = call_nr(__NR_openat);
+
+        set_ids(&c, 1000);
+        c.ids[POLICY_ID_FSUID] = 0;
+        c.ids[POLICY_ID_FSGID] = 100;
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
+        c.ids[POLICY_ID_FSGID] = 1000;
+        assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
+        c.ids[POLICY_ID_FSGID] = 100;
+        c.ids[POLICY_ID_FSUID] = 1000;
         assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
         policy_free(p);
+}
+
+/* Identities that could not be read, like an unreadable executable, fail
+ * allow and log rules and meet deny, kill and prompt rules. */
+static void test_unread_identities_meet_deny_rules_only(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['openat'], 'uid': 1000, 'action': 'allow'},"
+                                      "{'syscalls': ['openat'], 'euid': 0, 'action': 'log'},"
+                                      "{'syscalls': ['openat'], 'fsuid': 0, 'action': 'deny', "
+                                      "'errno': 'EACCES'},"
+                                      "{'syscalls': ['mkdir'], 'gid': 5, 'action': 'kill'},"
+                                      "{'syscalls': ['rmdir'], 'egid': 5, 'action': 'prompt'}"));
+        struct policy_call c = call_nr(__NR_openat);
+
+        set_ids(&c, 1000);
+        c.have_ids = false;
+        assert_decided(p, &c, VERDICT_DENY, EACCES, 2);
+        c.nr = __NR_mkdir;
+        assert_decided(p, &c, VERDICT_KILL, 0, 3);
+        c.nr = __NR_rmdir;
+        assert_decided(p, &c, VERDICT_PROMPT, 0, 4);
+        policy_free(p);
+}
+
+/* Logs and prompts show the real ids, and the others where they differ. */
+static void test_identities_shown_where_they_differ(void **state)
+{
+        struct policy_call c = call_nr(__NR_openat);
+
+        assert_false(policy_id_shown(&c, POLICY_ID_UID));
+        set_ids(&c, 1000);
+        assert_true(policy_id_shown(&c, POLICY_ID_UID));
+        assert_true(policy_id_shown(&c, POLICY_ID_GID));
+        assert_false(policy_id_shown(&c, POLICY_ID_EUID));
+        assert_false(policy_id_shown(&c, POLICY_ID_FSUID));
+        assert_false(policy_id_shown(&c, POLICY_ID_EGID));
+        assert_false(policy_id_shown(&c, POLICY_ID_FSGID));
+        c.ids[POLICY_ID_FSUID] = 0;
+        c.ids[POLICY_ID_EGID] = 0;
+        assert_false(policy_id_shown(&c, POLICY_ID_EUID));
+        assert_true(policy_id_shown(&c, POLICY_ID_FSUID));
+        assert_true(policy_id_shown(&c, POLICY_ID_EGID));
+        assert_false(policy_id_shown(&c, POLICY_ID_FSGID));
+        assert_string_equal(policy_id_name(POLICY_ID_FSGID), "fsgid");
+        assert_string_equal(policy_id_name(POLICY_ID_UID), "uid");
 }
 
 static void test_all_conditions_of_a_rule_must_hold(void **state)
@@ -654,15 +814,14 @@ static void test_all_conditions_of_a_rule_must_hold(void **state)
 
         c.have_exe = true;
         c.exe = "/usr/bin/cat";
-        c.have_uid = true;
-        c.uid = 1000;
+        set_ids(&c, 1000);
         assert_decided(p, &c, VERDICT_ALLOW, 0, 0);
         c.args[2] = 1;
         assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
         c.args[2] = 0;
-        c.uid = 0;
+        c.ids[POLICY_ID_UID] = 0;
         assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
-        c.uid = 1000;
+        c.ids[POLICY_ID_UID] = 1000;
         c.exe = "/bin/cat";
         assert_decided(p, &c, VERDICT_DENY, EPERM, DEFAULT);
         c.exe = "/usr/bin/cat";
@@ -981,7 +1140,7 @@ static void test_needs_are_per_syscall(void **state)
                                       "'action': 'allow'},"
                                       "{'syscalls': ['openat'], 'uid': 0, 'action': 'allow'}"));
 
-        assert_int_equal(policy_needs(p, __NR_openat), POLICY_NEED_PATHS | POLICY_NEED_UID);
+        assert_int_equal(policy_needs(p, __NR_openat), POLICY_NEED_PATHS | POLICY_NEED_IDS);
         assert_int_equal(policy_needs(p, __NR_renameat2), POLICY_NEED_PATHS);
         assert_int_equal(policy_needs(p, __NR_connect), POLICY_NEED_ADDR);
         assert_int_equal(policy_needs(p, __NR_mkdir), 0);
@@ -1117,8 +1276,14 @@ int main(void)
             cmocka_unit_test(test_unix_globs_see_the_resolved_path_not_sun_path),
             cmocka_unit_test(test_unreadable_address_matches_deny_rules_not_allow_rules),
             cmocka_unit_test(test_absent_address_matches_no_address_rule),
+            cmocka_unit_test(test_none_rule_matches_calls_that_name_no_peer),
+            cmocka_unit_test(test_every_address_of_a_vector_is_decided),
             cmocka_unit_test(test_exe_rule_matches_the_callers_executable),
-            cmocka_unit_test(test_uid_rule_matches_the_callers_uid),
+            cmocka_unit_test(test_uid_rule_matches_the_callers_real_uid),
+            cmocka_unit_test(test_each_identity_rule_matches_its_own_identity),
+            cmocka_unit_test(test_every_identity_a_rule_names_must_hold),
+            cmocka_unit_test(test_unread_identities_meet_deny_rules_only),
+            cmocka_unit_test(test_identities_shown_where_they_differ),
             cmocka_unit_test(test_all_conditions_of_a_rule_must_hold),
             cmocka_unit_test(test_rule_args_use_each_operator),
             cmocka_unit_test(test_rule_args_on_several_indexes_all_hold),

@@ -166,6 +166,34 @@ static void test_every_input_counts(void **state)
                        "\"nr\":39," ARGS ",\"rule\":\"default\",\"decision\":\"allow\"}");
 }
 
+/* Identities, where the decision read them: the real ones, and the
+ * effective and filesystem ones that differ from them. */
+static void test_identities_where_read(void **state)
+{
+        struct fixture *f = *state;
+        const char *who = "\"pid\":1435,\"exe\":\"/usr/bin/first\",\"syscall\":\"getppid\","
+                          "\"nr\":110,";
+        const char *rest = ARGS ",\"rule\":\"supervisor.rules[0]\","
+                                "\"comment\":\"rule zero\",\"decision\":\"allow\"}";
+        char expected[512];
+
+        f->call.have_ids = true;
+        for (unsigned id = 0; id < POLICY_ID_COUNT; id++)
+                f->call.ids[id] = 1000;
+        snprintf(expected, sizeof(expected), "%s\"uid\":1000,\"gid\":1000,%s", who, rest);
+        assert_line(f, expected);
+        /* setresuid(65534, 0, 0), setfsgid(0). */
+        f->call.ids[POLICY_ID_UID] = 65534;
+        f->call.ids[POLICY_ID_EUID] = f->call.ids[POLICY_ID_FSUID] = 0;
+        f->call.ids[POLICY_ID_FSGID] = 0;
+        snprintf(expected, sizeof(expected),
+                 "%s\"uid\":65534,\"euid\":0,\"fsuid\":0,\"gid\":1000,\"fsgid\":0,%s", who, rest);
+        assert_line(f, expected);
+        f->call.have_ids = false;
+        snprintf(expected, sizeof(expected), "%s%s", who, rest);
+        assert_line(f, expected);
+}
+
 /* The line of the fixture's call, whatever its executable and comment. */
 static void assert_line_with(struct fixture *f)
 {
@@ -259,6 +287,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_the_line, setup, teardown),
             cmocka_unit_test_setup_teardown(test_strings_changed_in_place, setup, teardown),
             cmocka_unit_test_setup_teardown(test_every_input_counts, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_identities_where_read, setup, teardown),
             cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),
             cmocka_unit_test_setup_teardown(test_a_string_too_long_is_cut, setup, teardown),
             cmocka_unit_test_setup_teardown(test_openat2_shows_its_open_how, setup, teardown),

@@ -1328,7 +1328,7 @@ static void test_rule_fields_are_kept(void **state)
         assert_int_equal(r->needs, POLICY_NEED_PATHS);
         assert_null(r->addr);
         assert_null(r->exe_glob);
-        assert_false(r->have_uid);
+        assert_int_equal(r->id_mask, 0);
 
         /* No syscalls: every notified call. */
         r = &p->rules[1];
@@ -1435,7 +1435,7 @@ static void test_rule_address_family_names(void **state)
         }
         assert_refused(RULE("'address': {'family': 'ipx'}, 'action': 'deny'"),
                        "p.json:1:86: supervisor.rules[0].address.family: unknown address family "
-                       "(use \"inet\", \"inet6\", \"unix\" or \"any\")");
+                       "(use \"inet\", \"inet6\", \"unix\", \"any\" or \"none\")");
         assert_refused(RULE("'address': 'inet', 'action': 'deny'"),
                        "p.json:1:75: supervisor.rules[0].address: expected an object {family, "
                        "cidr, port, unix}, found a string");
@@ -1540,13 +1540,13 @@ static void test_rule_uid(void **state)
 {
         struct policy *p = load_ok(RULE("'uid': 0, 'action': 'allow'"));
 
-        assert_true(p->rules[0].have_uid);
-        assert_int_equal(p->rules[0].uid, 0);
-        assert_int_equal(p->rules[0].needs, POLICY_NEED_UID);
+        assert_int_equal(p->rules[0].id_mask, 1u << POLICY_ID_UID);
+        assert_int_equal(p->rules[0].ids[POLICY_ID_UID], 0);
+        assert_int_equal(p->rules[0].needs, POLICY_NEED_IDS);
         policy_free(p);
 
         p = load_ok(RULE("'uid': 4294967294, 'action': 'allow'"));
-        assert_int_equal(p->rules[0].uid, 4294967294u);
+        assert_int_equal(p->rules[0].ids[POLICY_ID_UID], 4294967294u);
         policy_free(p);
 
         assert_refused(RULE("'uid': -1, 'action': 'deny'"),
@@ -1556,8 +1556,53 @@ static void test_rule_uid(void **state)
                        "p.json:1:71: supervisor.rules[0].uid: 4294967295 is out of range (0 to "
                        "4294967294)");
         assert_refused(RULE("'uid': 'root', 'action': 'deny'"),
-                       "p.json:1:71: supervisor.rules[0].uid: expected a non-negative integer, "
-                       "found a string");
+                       "p.json:1:71: supervisor.rules[0].uid: expected a number such as 0, found "
+                       "a string (names are not looked up: `id -u NAME` gives the number)");
+}
+
+/* euid, fsuid, gid, egid and fsgid beside uid: each its own identity. */
+static void test_rule_ids(void **state)
+{
+        struct policy *p = load_ok(RULE("'uid': 1, 'euid': 2, 'fsuid': 3, 'gid': 4, 'egid': 5, "
+                                        "'fsgid': 6, 'action': 'deny'"));
+
+        assert_int_equal(p->rules[0].id_mask, (1u << POLICY_ID_COUNT) - 1);
+        for (unsigned id = 0; id < POLICY_ID_COUNT; id++)
+                assert_int_equal(p->rules[0].ids[id], id + 1);
+        assert_int_equal(p->rules[0].needs, POLICY_NEED_IDS);
+        policy_free(p);
+
+        p = load_ok(RULE("'fsgid': 0, 'action': 'deny'"));
+        assert_int_equal(p->rules[0].id_mask, 1u << POLICY_ID_FSGID);
+        policy_free(p);
+
+        assert_refused(RULE("'euid': -1, 'action': 'deny'"),
+                       "p.json:1:72: supervisor.rules[0].euid: must not be negative");
+        assert_refused(RULE("'fsgid': 4294967295, 'action': 'deny'"),
+                       "p.json:1:73: supervisor.rules[0].fsgid: 4294967295 is out of range (0 "
+                       "to 4294967294)");
+        assert_refused(RULE("'egid': 'wheel', 'action': 'deny'"),
+                       "p.json:1:72: supervisor.rules[0].egid: expected a number such as 0, "
+                       "found a string (names are not looked up: `id -g NAME` gives the number)");
+        assert_refused(RULE("'fsuid': [0], 'action': 'deny'"),
+                       "p.json:1:73: supervisor.rules[0].fsuid: expected a non-negative integer, "
+                       "found an array");
+        /* Names people reach for, each with the field to write instead. */
+        assert_refused(RULE("'ruid': 0, 'action': 'deny'"),
+                       "p.json:1:72: supervisor.rules[0].ruid: unknown field; the real uid is "
+                       "\"uid\"");
+        assert_refused(RULE("'suid': 0, 'action': 'deny'"),
+                       "p.json:1:72: supervisor.rules[0].suid: unknown field; the saved "
+                       "set-user-ID is not matched; use \"uid\", \"euid\" or \"fsuid\"");
+        assert_refused(RULE("'sgid': 0, 'action': 'deny'"),
+                       "p.json:1:72: supervisor.rules[0].sgid: unknown field; the saved "
+                       "set-group-ID is not matched; use \"gid\", \"egid\" or \"fsgid\"");
+        assert_refused(RULE("'user': 'root', 'action': 'deny'"),
+                       "p.json:1:72: supervisor.rules[0].user: unknown field; write the number "
+                       "as \"uid\" (`id -u NAME` gives it)");
+        assert_refused(RULE("'fsgud': 0, 'action': 'deny'"),
+                       "p.json:1:73: supervisor.rules[0].fsgud: unknown field (did you mean "
+                       "\"fsgid\"?)");
 }
 
 /* A rule on an open's flags: the parts that widen what it may do. */
@@ -1689,7 +1734,7 @@ static void test_rule_needs_combine(void **state)
                                         "'uid': 3, 'action': 'deny'"));
 
         assert_int_equal(p->rules[0].needs,
-                         POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE | POLICY_NEED_UID);
+                         POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE | POLICY_NEED_IDS);
         policy_free(p);
 }
 
@@ -2045,6 +2090,7 @@ int main(void)
             cmocka_unit_test(test_rule_address_bad_unix_glob_is_an_error),
             cmocka_unit_test(test_rule_exe),
             cmocka_unit_test(test_rule_uid),
+            cmocka_unit_test(test_rule_ids),
             cmocka_unit_test(test_rule_open),
             cmocka_unit_test(test_rule_open_names_round_trip),
             cmocka_unit_test(test_rule_open_refuses_what_it_cannot_mean),

@@ -115,6 +115,10 @@ static int fake_decode(struct pending_call *pc, struct policy_call *call, unsign
         }
         if (needs & POLICY_NEED_ADDR)
                 call->have_addr = true;
+        if (needs & POLICY_NEED_IDS) {
+                call->have_ids = from->have_ids;
+                memcpy(call->ids, from->ids, sizeof(call->ids));
+        }
         return 0;
 }
 
@@ -215,6 +219,9 @@ static struct pending_call *waiting_open(struct fixture *f, const char *path, ui
         pc->call.have_addr = true;
         pc->call.have_exe = true;
         pc->call.exe = "/usr/bin/test-target";
+        pc->call.have_ids = true;
+        for (unsigned i = 0; i < POLICY_ID_COUNT; i++)
+                pc->call.ids[i] = 1000;
         policy_decide(f->policy, &pc->call, &pc->decision);
         assert_int_equal(pc->decision.verdict, VERDICT_PROMPT);
         return pc;
@@ -305,6 +312,10 @@ static void request_describes_the_call(void **state)
         assert_non_null(strstr(text, "\"source\":\"supervisor.rules[0]\""));
         assert_non_null(strstr(text, "\"timeout\":{\"decision\":\"deny\",\"errno\":\"EACCES\"}"));
         assert_non_null(strstr(text, "\"exe\":\"/usr/bin/test-target\""));
+        /* The real ids; the others only where they differ. */
+        assert_non_null(strstr(text, "\"uid\":1000,\"gid\":1000,"));
+        assert_null(strstr(text, "\"euid\""));
+        assert_null(strstr(text, "\"fsgid\""));
         assert_non_null(strstr(text, "\"forever\":true"));
         assert_non_null(strstr(text, "\"pattern\":\"/ask/*.txt\""));
         cJSON_free(text);
@@ -317,6 +328,26 @@ static void request_describes_the_call(void **state)
         assert_non_null(
             strstr(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(target, "cmdline")),
                    "test_prompt"));
+}
+
+/* setresuid(65534, 0, 0): the person sees all three uids, and the same
+ * call made with other ids is another question. */
+static void requests_show_identities_that_differ(void **state)
+{
+        struct fixture *f = *state;
+        struct pending_call *pc = waiting_open(f, "/ask/x", O_RDONLY);
+
+        pc->call.ids[POLICY_ID_UID] = 65534;
+        pc->call.ids[POLICY_ID_EUID] = pc->call.ids[POLICY_ID_FSUID] = 0;
+        assert_int_equal(hand_over(f, pc), 0);
+        assert_int_equal(hand_over(f, waiting_open(f, "/ask/x", O_RDONLY)), 0);
+        assert_int_equal(prompt_broker_count(f->broker), 2);
+        const cJSON *target = cJSON_GetObjectItemCaseSensitive(
+            prompt_request(prompt_broker_first(f->broker)), "target");
+        char *text = cJSON_PrintUnformatted(target);
+        assert_non_null(strstr(text, "\"uid\":65534,\"euid\":0,\"fsuid\":0,\"gid\":1000,"));
+        assert_null(strstr(text, "\"egid\""));
+        cJSON_free(text);
 }
 
 /* The request's decoded[key], or "(none)". */
@@ -568,6 +599,7 @@ int main(void)
                                             teardown),
             cmocka_unit_test_setup_teardown(different_calls_queue_in_order, setup, teardown),
             cmocka_unit_test_setup_teardown(request_describes_the_call, setup, teardown),
+            cmocka_unit_test_setup_teardown(requests_show_identities_that_differ, setup, teardown),
             cmocka_unit_test_setup_teardown(request_shows_what_openat2_asks_for, setup, teardown),
             cmocka_unit_test_setup_teardown(a_call_read_here_keeps_its_open_flags, setup, teardown),
             cmocka_unit_test_setup_teardown(openat2_with_another_open_how_is_another_question,

@@ -201,6 +201,35 @@ static void render_shows_the_call_with_target_strings_sanitized(void **state)
         cJSON_Delete(req);
 }
 
+/* The caller's ids as the request gives them, under the caller line; a
+ * request without them (an older supervisor) shows no line. */
+static void render_shows_the_callers_ids(void **state)
+{
+        cJSON *req = request(false);
+        cJSON *target = cJSON_GetObjectItemCaseSensitive(req, "target");
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&text, &len);
+
+        prompt_ui_render(out, req, 0);
+        fclose(out);
+        assert_null(strstr(text, "  ids "));
+        free(text);
+
+        cJSON_AddNumberToObject(target, "uid", 65534);
+        cJSON_AddNumberToObject(target, "euid", 0);
+        cJSON_AddNumberToObject(target, "fsuid", 0);
+        cJSON_AddNumberToObject(target, "gid", 100);
+        out = open_memstream(&text, &len);
+        prompt_ui_render(out, req, 0);
+        fclose(out);
+        assert_non_null(strstr(text,
+                               "/usr/bin/t\\x1b[0m\n  ids       uid 65534 euid 0 fsuid 0 gid 100\n"
+                               "  command   t go\n"));
+        free(text);
+        cJSON_Delete(req);
+}
+
 /* openat2's flags come from the open_how it points to: shown like an open's. */
 static void render_shows_openat2s_flags_mode_and_resolve(void **state)
 {
@@ -266,6 +295,7 @@ int main(void)
             cmocka_unit_test(choices_show_seconds_left_and_the_queue),
             cmocka_unit_test(render_shows_the_call_with_target_strings_sanitized),
             cmocka_unit_test(render_shows_openat2s_flags_mode_and_resolve),
+            cmocka_unit_test(render_shows_the_callers_ids),
             cmocka_unit_test(resolutions_say_what_and_who),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +55,12 @@ struct report {
         uint64_t relative_path; /* "rel/./x" */
         uint64_t absolute_path; /* "/etc//passwd" */
         uint64_t sockaddr;      /* a struct sockaddr_in for 127.0.0.1:4242 */
+        /* setup_sockets(): sockets of each kind, and what names peers. */
+        int udp4, udp6, unix_dgram;
+        uint64_t unspec;   /* AF_UNSPEC, with 10.0.0.1:53 where IPv4 has its address */
+        uint64_t msg;      /* a struct msghdr naming 127.0.0.1:4242 */
+        uint64_t mmsg;     /* three struct mmsghdr: 127.0.0.1:4242, no name, AF_UNSPEC */
+        uint64_t sun_dots; /* a unix path address "./sub/../sub/s.sock", relative */
 };
 
 struct child {
@@ -542,30 +549,40 @@ static void test_cmdline_and_exe_of_another_program(void **state)
         stop_shell(pid, stdin_fd);
 }
 
-/* With privilege, a real uid unlike the effective one shows which field is read. */
-static int setup_uid(struct report *report)
+/* With privilege, every identity unlike the others shows which field is
+ * read: real, effective and filesystem ids all differ. */
+static int setup_ids(struct report *report)
 {
-        if (geteuid() == 0 && setresuid(4242, 0, 0) < 0)
+        if (geteuid() != 0)
+                return 0;
+        if (setresgid(4343, 0, 0) < 0 || setresuid(4242, 0, 0) < 0)
                 return errno;
+        syscall(SYS_setfsgid, 4545);
+        syscall(SYS_setfsuid, 4444);
         return 0;
 }
 
-static void test_read_uid(void **state)
+static void test_read_ids(void **state)
 {
         struct child child;
-        uid_t uid = 1;
-        uid_t expected = geteuid() == 0 ? 4242 : getuid();
+        uint32_t ids[POLICY_ID_COUNT] = {0};
+        bool root = geteuid() == 0;
 
-        start_child(setup_uid, &child);
-        assert_int_equal(target_read_uid(child.pid, &uid), 0);
-        assert_int_equal(uid, expected);
+        start_child(setup_ids, &child);
+        assert_int_equal(target_read_ids(child.pid, ids), 0);
+        assert_int_equal(ids[POLICY_ID_UID], root ? 4242 : getuid());
+        assert_int_equal(ids[POLICY_ID_EUID], geteuid());
+        assert_int_equal(ids[POLICY_ID_FSUID], root ? 4444 : geteuid());
+        assert_int_equal(ids[POLICY_ID_GID], root ? 4343 : getgid());
+        assert_int_equal(ids[POLICY_ID_EGID], getegid());
+        assert_int_equal(ids[POLICY_ID_FSGID], root ? 4545 : getegid());
         stop_child(&child);
 }
 
 static void test_a_process_that_is_gone(void **state)
 {
         char buf[PATH_MAX];
-        uid_t uid = 77;
+        uint32_t ids[POLICY_ID_COUNT] = {77};
         int status;
         pid_t pid = fork();
 
@@ -573,8 +590,8 @@ static void test_a_process_that_is_gone(void **state)
         if (pid == 0)
                 _exit(0);
         assert_int_equal(waitpid(pid, &status, 0), pid);
-        assert_int_equal(target_read_uid(pid, &uid), -ESRCH);
-        assert_int_equal(uid, 77);
+        assert_int_equal(target_read_ids(pid, ids), -ESRCH);
+        assert_int_equal(ids[POLICY_ID_UID], 77);
         assert_int_equal(target_read_string(pid, (uintptr_t)long_string, buf, sizeof(buf)), -ESRCH);
         assert_int_equal(target_resolve_path(pid, AT_FDCWD, "x", buf, sizeof(buf)), -ESRCH);
         assert_int_equal(target_read_cmdline(pid, buf, sizeof(buf)), -ESRCH);
@@ -598,6 +615,41 @@ static int setup_call(struct report *report)
         report->absolute_path = (uintptr_t)absolute;
         report->sockaddr = (uintptr_t)&sin;
         return lay_out_pages(report);
+}
+
+static int setup_sockets(struct report *report)
+{
+        static struct sockaddr_in sin, unspec;
+        static struct sockaddr_un sun;
+        static struct msghdr msg;
+        static struct mmsghdr mmsg[3];
+        int r = setup_call(report);
+
+        if (r != 0)
+                return r;
+        report->udp4 = socket(AF_INET, SOCK_DGRAM, 0);
+        report->udp6 = socket(AF_INET6, SOCK_DGRAM, 0);
+        report->unix_dgram = socket(AF_UNIX, SOCK_DGRAM, 0);
+        if (report->udp4 < 0 || report->udp6 < 0 || report->unix_dgram < 0)
+                return errno;
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons(4242);
+        sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        unspec.sin_family = AF_UNSPEC;
+        unspec.sin_port = htons(53);
+        unspec.sin_addr.s_addr = htonl(0x0a000001);
+        sun.sun_family = AF_UNIX;
+        strcpy(sun.sun_path, "./sub/../sub/s.sock");
+        msg.msg_name = &sin;
+        msg.msg_namelen = sizeof(sin);
+        mmsg[0].msg_hdr = msg;
+        mmsg[2].msg_hdr.msg_name = &unspec;
+        mmsg[2].msg_hdr.msg_namelen = sizeof(unspec);
+        report->unspec = (uintptr_t)&unspec;
+        report->msg = (uintptr_t)&msg;
+        report->mmsg = (uintptr_t)mmsg;
+        report->sun_dots = (uintptr_t)&sun;
+        return 0;
 }
 
 static struct policy_call make_call(pid_t pid, int nr, uint64_t a0, uint64_t a1, uint64_t a2,
@@ -636,7 +688,7 @@ static void test_decode_paths(void **state)
         assert_path_in_tmp(call.paths[0], "/rel/x");
         assert_false(call.have_addr);
         assert_false(call.have_exe);
-        assert_false(call.have_uid);
+        assert_false(call.have_ids);
 
         /* Two paths, each with its own dirfd; the fd's upper 32 bits are ignored as by the
          * kernel. */
@@ -733,6 +785,87 @@ static void test_decode_socket_address(void **state)
         stop_child(&child);
 }
 
+/* An address is read as the kernel reads it for the socket it is sent on. */
+static void test_decode_address_for_the_socket(void **state)
+{
+        static struct target_scratch scratch;
+        struct child child;
+        struct report report = start_child(setup_sockets, &child);
+        const struct sockaddr_in *sin;
+        struct policy_call call;
+
+        /* AF_UNSPEC on an IPv4 socket's send is IPv4 (udp_sendmsg). */
+        call = make_call(child.pid, __NR_sendto, (uint64_t)report.udp4, 0, 0, 0, report.unspec,
+                         sizeof(struct sockaddr_in));
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_true(call.have_addr);
+        assert_int_equal(call.sock_domain, AF_INET);
+        assert_int_equal(call.sock_type, SOCK_DGRAM);
+        assert_int_equal(call.n_addrs, 1);
+        assert_false(call.addrs[0].none);
+        sin = (const struct sockaddr_in *)&call.addr;
+        assert_int_equal(sin->sin_family, AF_INET);
+        assert_int_equal(ntohl(sin->sin_addr.s_addr), 0x0a000001);
+        /* The socket is held for the call to be performed on. */
+        assert_true(scratch.sock_held && scratch.sock_fd >= 0);
+
+        /* On an IPv6 datagram socket it names no peer; a connect with it
+         * disconnects, on any socket. */
+        call = make_call(child.pid, __NR_sendto, (uint64_t)report.udp6, 0, 0, 0, report.unspec,
+                         sizeof(struct sockaddr_in));
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.sock_domain, AF_INET6);
+        assert_true(call.addrs[0].none);
+        call = make_call(child.pid, __NR_connect, (uint64_t)report.udp4, report.unspec,
+                         sizeof(struct sockaddr_in), 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_true(call.addrs[0].none);
+        assert_int_equal(call.addr_len, 0);
+
+        /* bind takes AF_UNSPEC as AF_INET on an IPv4 socket (inet_bind). */
+        call = make_call(child.pid, __NR_bind, (uint64_t)report.udp4, report.unspec,
+                         sizeof(struct sockaddr_in), 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(((const struct sockaddr *)&call.addr)->sa_family, AF_INET);
+
+        /* sendmsg's msg_name. */
+        call = make_call(child.pid, __NR_sendmsg, (uint64_t)report.udp4, report.msg, 0, 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.addr_len, sizeof(struct sockaddr_in));
+        assert_int_equal(ntohs(((const struct sockaddr_in *)&call.addr)->sin_port), 4242);
+
+        /* sendmmsg: every message's, with vlen as the kernel takes it. */
+        call = make_call(child.pid, __NR_sendmmsg, (uint64_t)report.udp4, report.mmsg, 3, 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.n_addrs, 3);
+        assert_false(call.addrs[0].none);
+        assert_true(call.addrs[1].none);
+        assert_false(call.addrs[2].none);
+        assert_int_equal(((const struct sockaddr *)&call.addrs[2].sa)->sa_family, AF_INET);
+        call =
+            make_call(child.pid, __NR_sendmmsg, (uint64_t)report.udp4, report.unmapped, 3, 0, 0, 0);
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_false(call.have_addr);
+        assert_int_equal(call.addr_error, EFAULT);
+
+        /* A unix path is resolved for the caller, as file paths are. */
+        call = make_call(child.pid, __NR_sendto, (uint64_t)report.unix_dgram, 0, 0, 0,
+                         report.sun_dots, sizeof(struct sockaddr_un));
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.sock_domain, AF_UNIX);
+        assert_non_null(call.unix_path);
+        assert_path_in_tmp(call.unix_path, "/sub/s.sock");
+
+        /* A descriptor the caller lacks: no socket to read it by. */
+        call = make_call(child.pid, __NR_sendto, 999, 0, 0, 0, report.sockaddr,
+                         sizeof(struct sockaddr_in));
+        assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_int_equal(call.sock_domain, 0);
+        assert_true(call.have_addr);
+        target_scratch_free(&scratch);
+        stop_child(&child);
+}
+
 static void test_decode_socket_address_not_decoded(void **state)
 {
         static struct target_scratch scratch;
@@ -745,12 +878,17 @@ static void test_decode_socket_address_not_decoded(void **state)
         for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
                 call = make_call(child.pid, __NR_bind, 3, report.sockaddr, lengths[i], 0, 0, 0);
                 assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
-                assert_true(call.have_addr);
+                /* A negative or too long length is the kernel's EINVAL:
+                 * unreadable to the rules, and the answer if allowed. */
+                assert_int_equal(call.have_addr, i == 0 || i == 3);
+                assert_int_equal(call.addr_error, i == 1 || i == 2 ? EINVAL : 0);
                 /* The kernel takes the length as an int, so the last one is 16. */
                 assert_int_equal(call.addr_len, i == 3 ? 16 : 0);
         }
         call = make_call(child.pid, __NR_connect, 3, report.unmapped, 16, 0, 0, 0);
         assert_int_equal(target_decode_call(-1, 0, &call, POLICY_NEED_ADDR, &scratch), 0);
+        assert_false(call.have_addr);
+        assert_int_equal(call.addr_error, EFAULT);
         assert_int_equal(call.addr_len, 0);
         /* sendto on a connected socket has no destination. */
         call = make_call(child.pid, __NR_sendto, 3, report.sockaddr, 16, 0, 0, 16);
@@ -772,11 +910,12 @@ static void test_decode_exe_and_uid(void **state)
         /* Neither depends on the architecture's argument layout. */
         call.arch = AUDIT_ARCH_I386;
         assert_int_equal(
-            target_decode_call(-1, 0, &call, POLICY_NEED_EXE | POLICY_NEED_UID, &scratch), 0);
+            target_decode_call(-1, 0, &call, POLICY_NEED_EXE | POLICY_NEED_IDS, &scratch), 0);
         assert_true(call.have_exe);
         assert_string_equal(call.exe, expected_exe);
-        assert_true(call.have_uid);
-        assert_int_equal(call.uid, getuid());
+        assert_true(call.have_ids);
+        assert_int_equal(call.ids[POLICY_ID_UID], getuid());
+        assert_int_equal(call.ids[POLICY_ID_FSGID], getegid());
         stop_shell(pid, stdin_fd);
 }
 
@@ -906,12 +1045,12 @@ static void test_decode_checks_the_notification_is_still_valid(void **state)
         listener = start_notified_child(&pid, &req, &resp, &call);
 
         assert_int_equal(target_decode_call(listener, req->id, &call,
-                                            POLICY_NEED_PATHS | POLICY_NEED_EXE | POLICY_NEED_UID,
+                                            POLICY_NEED_PATHS | POLICY_NEED_EXE | POLICY_NEED_IDS,
                                             &scratch),
                          0);
         assert_int_equal(call.n_paths, 1);
         assert_path_in_tmp(call.paths[0], "/here");
-        assert_int_equal(call.uid, getuid());
+        assert_int_equal(call.ids[POLICY_ID_UID], getuid());
 
         assert_int_equal(kill(pid, SIGKILL), 0);
         assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -1008,13 +1147,14 @@ int main(void)
             cmocka_unit_test(test_resolve_errors),
             cmocka_unit_test(test_resolve_in_a_chrooted_target),
             cmocka_unit_test(test_cmdline_and_exe_of_another_program),
-            cmocka_unit_test(test_read_uid),
+            cmocka_unit_test(test_read_ids),
             cmocka_unit_test(test_a_process_that_is_gone),
             cmocka_unit_test(test_decode_paths),
             cmocka_unit_test(test_decode_unreadable_paths_are_null),
             cmocka_unit_test(test_decode_null_path_naming_the_dirfd),
             cmocka_unit_test(test_decode_socket_address),
             cmocka_unit_test(test_decode_socket_address_not_decoded),
+            cmocka_unit_test(test_decode_address_for_the_socket),
             cmocka_unit_test(test_decode_exe_and_uid),
             cmocka_unit_test(test_decode_refuses_other_architectures),
             cmocka_unit_test(test_decode_checks_the_notification_is_still_valid),
