@@ -130,5 +130,9 @@ bool policy_id_shown(const struct policy_call *call, enum policy_id id);
  * (a symlink, "..", a relative path): logs and prompts then show both. */
 bool policy_call_names_differ(const struct policy_call *call);
 
+/* Address i of the call as text (netaddr_format()): 0, -ENODATA for one
+ * naming no peer, -ENOENT past the last, or netaddr_format()'s error. */
+int policy_call_addr_format(const struct policy_call *call, unsigned i, char *buf, size_t size);
+
 /* Whether nr is open, openat, openat2 or creat (native numbers). */
 bool policy_is_open_call(int nr);

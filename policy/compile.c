@@ -6,6 +6,7 @@
  * as under the runtimes.
  */
 #include "policy.h"
+#include "netaddr.h"
 
 #include <errno.h>
 #include <linux/filter.h>
@@ -70,6 +71,18 @@ bool policy_routed(const struct policy_compile_opts *opts, int nr)
 bool policy_changes_root(int nr)
 {
         return nr == __NR_chroot || nr == __NR_pivot_root || nr == __NR_setns;
+}
+
+int policy_call_addr_format(const struct policy_call *call, unsigned i, char *buf, size_t size)
+{
+        if (size > 0)
+                buf[0] = '\0';
+        if (!call->have_addr || !call->addrs || i >= call->n_addrs)
+                return -ENOENT;
+        if (call->addrs[i].none || call->addrs[i].len == 0)
+                return -ENODATA;
+        return netaddr_format((const struct sockaddr *)&call->addrs[i].sa, call->addrs[i].len, buf,
+                              size);
 }
 
 bool policy_call_names_differ(const struct policy_call *call)

@@ -165,6 +165,11 @@ struct net_job {
         int type;
         bool nonblocking; /* the open file's O_NONBLOCK */
         pid_t caller_pid; /* the caller's tgid as it sees it, for SCM_CREDENTIALS */
+        /* The caller's credentials, taken on around each call made for it
+         * (NULL: ours will do); descriptors are taken from it as ourselves,
+         * since pidfd_getfd() needs our right to trace it. */
+        const struct act_creds *creds;
+        struct act_saved_creds saved;
         /* One message being sent. */
         struct sockaddr_storage name;
         socklen_t name_len;
@@ -174,6 +179,18 @@ struct net_job {
         int taken[SCM_MAX_FD];
         size_t n_taken;
 };
+
+static int job_enter(struct net_job *j)
+{
+        int r = j->creds ? act_creds_enter(j->creds, false, &j->saved) : 0;
+        return r < 0 ? -r : 0;
+}
+
+static void job_leave(struct net_job *j)
+{
+        act_creds_leave(&j->saved);
+        j->saved = (struct act_saved_creds){0};
+}
 
 static void job_message_clear(struct net_job *j)
 {
@@ -409,15 +426,17 @@ static int perform_connect_bind(struct net_job *j, bool may_block, struct act_re
                 *ret = (struct act_result){.kind = ACT_ANSWER_BLOCKS, .fd = -1};
                 return 0;
         }
-        e = job_name(j, a, bind_call);
-        if (e) {
-                answer_error(ret, e);
-                return 0;
+        e = job_enter(j);
+        if (e == 0)
+                e = job_name(j, a, bind_call);
+        if (e == 0) {
+                int r = bind_call ? bind(j->sock, (struct sockaddr *)&j->name, j->name_len)
+                                  : connect(j->sock, (struct sockaddr *)&j->name, j->name_len);
+                e = r < 0 ? errno : 0;
         }
-        int r = bind_call ? bind(j->sock, (struct sockaddr *)&j->name, j->name_len)
-                          : connect(j->sock, (struct sockaddr *)&j->name, j->name_len);
-        if (r < 0)
-                answer_error(ret, errno);
+        job_leave(j);
+        if (e)
+                answer_error(ret, e);
         else
                 answer_value(ret, 0);
         return 0;
@@ -436,9 +455,12 @@ static ssize_t send_one(struct net_job *j, const struct msghdr *hdr, bool local,
 
         *ret_blocks = false;
         e = job_message(j, hdr, local, &msg, &iov);
+        if (e == 0)
+                e = job_enter(j);
         if (e == 0 && !a->none && a->len > 0)
                 e = job_name(j, a, false);
         if (e) {
+                job_leave(j);
                 job_message_clear(j);
                 return -e;
         }
@@ -451,6 +473,7 @@ static ssize_t send_one(struct net_job *j, const struct msghdr *hdr, bool local,
                 msg.msg_namelen = a->len;
         }
         n = job_send(j, &msg, flags, may_block, waiter, ret_blocks);
+        job_leave(j);
         job_message_clear(j);
         return n;
 }
@@ -545,7 +568,6 @@ int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours,
                             .root_is_ours = root_is_ours,
                             .sock = -1,
                             .unix_fd = -1};
-        struct act_saved_creds saved = {0};
         struct act_creds *creds = NULL;
         socklen_t len = sizeof(int);
         int domain = 0, r;
@@ -606,16 +628,14 @@ int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours,
                         goto out;
                 }
                 r = act_creds_read(call->pid, creds);
-                if (r == 0)
-                        r = act_creds_enter(creds, false, &saved);
                 if (r < 0)
                         goto out;
+                j.creds = creds;
         }
         if (call->nr == __NR_connect || call->nr == __NR_bind)
                 r = perform_connect_bind(&j, may_block, ret);
         else
                 r = perform_send(&j, may_block, waiter, ret);
-        act_creds_leave(&saved);
 out:
         job_message_clear(&j);
         if (j.sock >= 0)

@@ -34,7 +34,9 @@
  * anywhere else and always ends as JSON.
  */
 #define JSON_STRING_MAX 8192
-#define LINE_MAX_BYTES  (24 * PATH_MAX)
+/* sendmmsg's peers listed in a line; past them, only their number. */
+#define LOG_MAX_ADDRESSES 16
+#define LINE_MAX_BYTES    (24 * PATH_MAX)
 _Static_assert(LINE_MAX_BYTES >= 7 * (JSON_STRING_MAX + 2) + 16384,
                "a line holds its longest strings and the rest");
 
@@ -555,8 +557,30 @@ static void write_line(struct log_file *out, const struct decision_log_entry *e)
         }
         if (call->have_addr && call->addr_len > 0 &&
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
-                           sizeof(text)) == 0)
+                           sizeof(text)) == 0) {
                 PUT_KEY_STRING(l, "address", text);
+                /* The socket file a unix path named, where that differs. */
+                if (call->unix_path && strncmp(text, "unix:", 5) == 0 &&
+                    strcmp(text + 5, call->unix_path) != 0)
+                        PUT_KEY_STRING(l, "socket_file", call->unix_path);
+        }
+        /* sendmmsg: every message's peer, null where none is named. */
+        if (call->have_addr && call->addrs && call->n_addrs > 1) {
+                PUT_LITERAL(l, ",\"addresses\":[");
+                for (unsigned i = 0; i < call->n_addrs && i < LOG_MAX_ADDRESSES; i++) {
+                        if (i)
+                                PUT_LITERAL(l, ",");
+                        if (policy_call_addr_format(call, i, text, sizeof(text)) == 0)
+                                put_json_string(l, text);
+                        else
+                                PUT_LITERAL(l, "null");
+                }
+                PUT_LITERAL(l, "]");
+                if (call->n_addrs > LOG_MAX_ADDRESSES) {
+                        PUT_LITERAL(l, ",\"addresses_total\":");
+                        put_dec(l, call->n_addrs, 1);
+                }
+        }
         syscall_describe_call(call, put_named_arg, l);
 
         if (e->deadline)

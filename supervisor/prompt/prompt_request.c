@@ -191,6 +191,18 @@ static cJSON *describe_arguments(const struct policy_call *call, cJSON *argv)
             netaddr_format((const struct sockaddr *)&call->addr, call->addr_len, text,
                            sizeof(text)) == 0)
                 cJSON_AddStringToObject(d, "address", text);
+        if (call->have_addr && call->unix_path && call->addr_len > 0 &&
+            strncmp(text, "unix:", 5) == 0 && strcmp(text + 5, call->unix_path) != 0)
+                cJSON_AddStringToObject(d, "socket_file", call->unix_path);
+        /* sendmmsg: every message's peer, null where none is named. */
+        if (call->have_addr && call->addrs && call->n_addrs > 1) {
+                cJSON *addrs = cJSON_AddArrayToObject(d, "addresses");
+                for (unsigned i = 0; addrs && i < call->n_addrs && i < 16; i++)
+                        cJSON_AddItemToArray(
+                            addrs, policy_call_addr_format(call, i, text, sizeof(text)) == 0
+                                       ? cJSON_CreateString(text)
+                                       : cJSON_CreateNull());
+        }
         syscall_describe_call(call, add_named_arg, d);
         if (argv)
                 cJSON_AddItemToObject(d, "argv", cJSON_Duplicate(argv, true));
