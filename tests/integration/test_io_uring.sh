@@ -4,7 +4,7 @@
 # connects where seccomp never looks, so the profile refuses io_uring_setup,
 # io_uring_enter and io_uring_register in the kernel with ENOSYS, as a
 # kernel without io_uring would, and libraries fall back to ordinary calls.
-# The rest of @aio stays allowed.
+# The rest of @aio stays allowed, and --strict finds nothing to refuse.
 . "$(dirname "$0")/lib.sh"
 
 # Without a filter that refuses it, the kernel makes the ring: otherwise
@@ -34,5 +34,13 @@ expect "examples/default.json: io_uring_setup fails with ENOSYS" 0 "io-uring-set
 run_sup check --print-default
 assert_contains "check --print-default: the io_uring entry" \
         '"names": ["io_uring_setup", "io_uring_enter", "io_uring_register"]' "$OUT"
+
+# Nothing walks around the built-in profile's address rules: --strict
+# accepts it, and the command runs.
+run_sup check --quiet --strict
+expect "check --strict: the built-in profile" 0 "policy OK"
+assert_eq "check --strict: the built-in profile has no warning" "" "$ERR"
+run_sup run --strict -- "$TRY" io-uring-setup 8
+expect "run --strict: the built-in profile runs the command" 0 "io-uring-setup: ENOSYS"
 
 finish
