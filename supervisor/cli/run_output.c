@@ -7,7 +7,7 @@
 #include "launch/seal.h"
 
 /* What the loaded policy wants said: its warnings; the ways around its
- * path rules with verbose or strict (which refuses them: check lists
+ * path and address rules with verbose or strict (which refuses them: check lists
  * them, and every run would repeat them otherwise); with verbose its
  * notes and the syscall names this architecture skipped. */
 static void report_policy(const struct policy *policy, bool verbose, bool strict)
