@@ -132,9 +132,10 @@ struct policy {
          * earlier ones): shown by check, and by run with --verbose. */
         char **notes;
         size_t n_notes;
-        /* Path rules that calls the kernel filter lets through get around
-         * (policy/profile_walkaround.c): warnings shown by check, which
-         * check --strict and run --strict refuse. One per rule and gap. */
+        /* Path and address rules that calls the kernel filter lets through
+         * get around (policy/profile_walkaround.c): warnings shown by
+         * check, which check --strict and run --strict refuse. One per rule
+         * and gap. */
         char **walkarounds;
         size_t n_walkarounds;
 

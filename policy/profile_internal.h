@@ -131,8 +131,9 @@ int parse_supervisor(struct loader *l, const cJSON *sup);
 int warn_dead_rules(struct loader *l);
 int warn_shadowed_entries(struct loader *l);
 
-/* profile_walkaround.c: path rules that sibling calls the kernel filter
- * lets through, or calls that need no path, get around. */
+/* profile_walkaround.c: path and address rules that sibling calls the
+ * kernel filter lets through, or calls that need neither (io_uring), get
+ * around. */
 int warn_walkarounds(struct loader *l);
 
 /* profile_highbits.c: kernel-side conditions on int arguments that a call

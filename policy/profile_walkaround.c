@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* policy/profile_walkaround.c: path rules that calls the kernel filter lets through walk around. */
+/* policy/profile_walkaround.c: calls that walk around path and address rules. */
 /*
  * A path rule decides only the calls the kernel filter hands to the
  * supervisor. A program that a rule keeps from opening /secret with openat
  * calls open, creat or openat2 instead, if the kernel lets those through;
- * io_uring and file handles reach files by no path at all. For every rule
- * that refuses paths, this review names the calls that get around it and
- * how to close the gap, one warning per rule and kind of gap.
+ * io_uring and file handles reach files by no path at all. An address rule
+ * on connect is walked around the same way by a send that names its peer
+ * (a UDP datagram, TCP Fast Open), and by io_uring's connect and send. For
+ * every rule that refuses paths or addresses, this review names the calls
+ * that get around it and how to close the gap, one warning per rule and
+ * kind of gap.
  */
 #include "profile_internal.h"
 
@@ -49,12 +52,30 @@ static const char *const families[][FAMILY_MAX] = {
 };
 #define N_FAMILIES (sizeof(families) / sizeof(families[0]))
 
+/*
+ * Calls that name a peer for a socket. connect does; so do sendto and
+ * sendmsg with an address (every datagram of a UDP socket names its peer,
+ * and MSG_FASTOPEN connects a TCP socket and sends in one call), and
+ * sendmmsg for each message of its vector. bind names the socket's own
+ * address, which no other call does: it is a family of its own.
+ */
+static const char *const peer_families[][FAMILY_MAX] = {
+    {"connect", "sendto", "sendmsg", "sendmmsg"},
+    {"bind"},
+};
+#define N_PEER_FAMILIES (sizeof(peer_families) / sizeof(peer_families[0]))
+
 /* Calls that reach files by no path a rule could match: io_uring opens,
  * renames, links and unlinks through its own queue, which never passes
  * through seccomp, and a file handle names a file without a path. They
  * walk around every path rule. */
 static const char *const no_path_calls[] = {"io_uring_setup", "open_by_handle_at"};
 #define N_NO_PATH_CALLS (sizeof(no_path_calls) / sizeof(no_path_calls[0]))
+
+/* The call that reaches peers unseen: io_uring connects, sends with an
+ * address and (Linux 6.11 and later) binds through its own queue. */
+static const char *const no_address_calls[] = {"io_uring_setup"};
+#define N_NO_ADDRESS_CALLS (sizeof(no_address_calls) / sizeof(no_address_calls[0]))
 
 /* Kernel actions under which a call never runs unseen. */
 static const bool kernel_stops[KACT_NOTIFY + 1] = {
@@ -82,13 +103,98 @@ static bool rule_names(const struct policy_rule *rule, int nr)
         return false;
 }
 
+static bool entry_names(const struct policy_entry *e, int nr)
+{
+        for (size_t k = 0; k < e->n_nrs; k++)
+                if (e->nrs[k] == nr)
+                        return true;
+        return false;
+}
+
+/*
+ * Whether every call entry e matches is a sendto with no address (argument
+ * 4, dest_addr, equal to 0): a send on a connected socket, to the peer
+ * connect already named, or one that fails. Such an entry may allow what it
+ * likes without naming a peer. Its conditions all hold together, so one
+ * such condition is enough; alternatives must each be one.
+ */
+static bool matches_no_peer(const struct policy_entry *e, int nr)
+{
+        if (e->n_args == 0 || nr != seccomp_syscall_resolve_name("sendto"))
+                return false;
+        for (size_t i = 0; i < e->n_args; i++) {
+                const struct policy_arg_cond *c = &e->args[i];
+                bool null_address = c->index == 4 && c->op == SCMP_CMP_EQ && c->value == 0;
+                if (null_address && !e->args_are_alternatives)
+                        return true;
+                if (!null_address && e->args_are_alternatives)
+                        return false;
+        }
+        return e->args_are_alternatives;
+}
+
+/* What sets a review of paths apart from one of addresses. */
+struct review {
+        const char *const (*families)[FAMILY_MAX];
+        size_t n_families;
+        /* Entries that cannot match a call that matters are passed over. */
+        bool (*irrelevant)(const struct policy_entry *e, int nr);
+        /* Said of the calls that get through, after "without notifying",
+         * when one does and when more do. */
+        const char *why_one, *why_many;
+        /* Said at the end when hint_call is among them. */
+        const char *hint_call, *hint;
+};
+
+static bool never_irrelevant(const struct policy_entry *e, int nr)
+{
+        (void)e;
+        (void)nr;
+        return false;
+}
+
+static const struct review path_review = {.families = families,
+                                          .n_families = N_FAMILIES,
+                                          .irrelevant = never_irrelevant,
+                                          .why_one = "",
+                                          .why_many = ""};
+static const struct review address_review = {
+    .families = peer_families,
+    .n_families = N_PEER_FAMILIES,
+    .irrelevant = matches_no_peer,
+    .why_one = ", and it names a peer (a UDP datagram, a TCP Fast Open connect)",
+    .why_many = ", and each of them names a peer (a UDP datagram, a TCP Fast Open connect)",
+    .hint_call = "sendto",
+    .hint = " (sendto may stay allowed where its argument 4, dest_addr, is 0: such a send "
+            "names no peer)"};
+
+/*
+ * policy_kernel_always() for the calls that matter to the review: whether
+ * every such call to nr meets a kernel action in wanted. The first entry
+ * naming nr whose conditions hold decides, as in the kernel.
+ */
+static bool kernel_always(const struct review *review, const struct policy *p, int nr,
+                          const bool wanted[KACT_NOTIFY + 1])
+{
+        for (size_t i = 0; i < p->n_entries; i++) {
+                const struct policy_entry *e = &p->entries[i];
+                if (!entry_names(e, nr) || review->irrelevant(e, nr))
+                        continue;
+                if (!wanted[e->action])
+                        return false;
+                if (e->n_args == 0)
+                        return true;
+        }
+        return wanted[p->default_action];
+}
+
 /* Whether an entry whose action lets a call through names nr. */
-static bool entry_passes(const struct policy *p, int nr)
+static bool entry_passes(const struct review *review, const struct policy *p, int nr)
 {
         for (size_t i = 0; i < p->n_entries; i++)
-                for (size_t k = 0; k < p->entries[i].n_nrs; k++)
-                        if (p->entries[i].nrs[k] == nr && kernel_passes[p->entries[i].action])
-                                return true;
+                if (entry_names(&p->entries[i], nr) && kernel_passes[p->entries[i].action] &&
+                    !review->irrelevant(&p->entries[i], nr))
+                        return true;
         return false;
 }
 
@@ -110,9 +216,10 @@ static bool supervisor_may_allow(const struct policy *p, int nr)
         return false;
 }
 
-/* A call with no path reaches files unless every call to it is refused:
- * by the kernel, or notified to a supervisor that never allows it. */
-static bool no_path_call_open(const struct policy *p, int nr)
+/* A call with no path or address gets past the rules unless every call to
+ * it is refused: by the kernel, or notified to a supervisor that never
+ * allows it. */
+static bool unseen_call_open(const struct policy *p, int nr)
 {
         bool stops[KACT_NOTIFY + 1];
         memcpy(stops, kernel_stops, sizeof(stops));
@@ -160,15 +267,14 @@ static void text_add_list(struct text *t, const char *const *names, const bool *
 }
 
 /*
- * A rule limits paths when it refuses the paths it names, or allows them
- * and supervisor.defaultAction refuses the rest: then a sibling the kernel
- * lets through walks around that default. scmp-super's built-in rules are
- * added later and are not the profile's to mend.
+ * A rule limits paths (or addresses) when it refuses the ones it names, or
+ * allows them and supervisor.defaultAction refuses the rest: then a sibling
+ * the kernel lets through walks around that default. scmp-super's built-in
+ * rules are added later and are not the profile's to mend.
  */
-static bool limits_paths(const struct policy *p, const struct policy_rule *rule)
+static bool limits(const struct policy *p, const struct policy_rule *rule)
 {
-        return rule->n_path_globs && !rule->builtin &&
-               (refuses(rule->verdict) || refuses(p->default_verdict));
+        return !rule->builtin && (refuses(rule->verdict) || refuses(p->default_verdict));
 }
 
 /* "this deny rule (\"comment\")", or, for an allow rule under a refusing
@@ -200,7 +306,7 @@ static int add_walkaround(struct loader *l, size_t rule_index, const char *text)
 }
 
 /* The siblings of rule's calls that the kernel filter lets through. */
-static int warn_siblings(struct loader *l, size_t rule_index)
+static int warn_siblings(struct loader *l, const struct review *review, size_t rule_index)
 {
         const struct policy *p = l->policy;
         const struct policy_rule *rule = &p->rules[rule_index];
@@ -208,16 +314,16 @@ static int warn_siblings(struct loader *l, size_t rule_index)
         bool some[NAMES_MAX], moved = false;
         size_t n_passing = 0, n_unnamed = 0;
 
-        for (size_t f = 0; f < N_FAMILIES; f++) {
+        for (size_t f = 0; f < review->n_families; f++) {
                 const char *names[FAMILY_MAX];
                 int nrs[FAMILY_MAX];
                 size_t n = 0;
                 bool covered = false;
-                for (size_t k = 0; k < FAMILY_MAX && families[f][k]; k++) {
-                        int nr = seccomp_syscall_resolve_name(families[f][k]);
+                for (size_t k = 0; k < FAMILY_MAX && review->families[f][k]; k++) {
+                        int nr = seccomp_syscall_resolve_name(review->families[f][k]);
                         if (nr < 0)
                                 continue;
-                        names[n] = families[f][k];
+                        names[n] = review->families[f][k];
                         nrs[n++] = nr;
                         /* A rule without syscalls applies to every
                          * notified call. */
@@ -225,11 +331,11 @@ static int warn_siblings(struct loader *l, size_t rule_index)
                                   (rule->n_nrs ? rule_names(rule, nr) : kernel_may_notify(p, nr));
                 }
                 for (size_t k = 0; covered && k < n && n_passing < NAMES_MAX; k++) {
-                        if (policy_kernel_always(p, nrs[k], kernel_stops))
+                        if (kernel_always(review, p, nrs[k], kernel_stops))
                                 continue;
-                        some[n_passing] = !policy_kernel_always(p, nrs[k], kernel_passes);
+                        some[n_passing] = !kernel_always(review, p, nrs[k], kernel_passes);
                         passing[n_passing++] = names[k];
-                        moved = moved || entry_passes(p, nrs[k]);
+                        moved = moved || entry_passes(review, p, nrs[k]);
                         /* Notified, it meets other rules, or the default;
                          * an allow rule's refusing default meets it too. */
                         if (rule->n_nrs && refuses(rule->verdict) && !rule_names(rule, nrs[k]))
@@ -243,7 +349,8 @@ static int warn_siblings(struct loader *l, size_t rule_index)
         describe_rule(&t, p, rule);
         text_add(&t, " can be walked around: the kernel filter lets ");
         text_add_list(&t, passing, some, n_passing);
-        text_add(&t, " through without notifying; %s ", moved ? "move" : "add");
+        text_add(&t, " through without notifying%s; %s ",
+                 n_passing == 1 ? review->why_one : review->why_many, moved ? "move" : "add");
         text_add_list(&t, passing, NULL, n_passing);
         text_add(&t, " to the SCMP_ACT_NOTIFY entry");
         if (n_unnamed == n_passing) {
@@ -253,6 +360,9 @@ static int warn_siblings(struct loader *l, size_t rule_index)
                 text_add_list(&t, unnamed, NULL, n_unnamed);
                 text_add(&t, " to this rule's syscalls");
         }
+        for (size_t i = 0; review->hint_call && i < n_passing; i++)
+                if (strcmp(passing[i], review->hint_call) == 0)
+                        text_add(&t, "%s", review->hint);
         return add_walkaround(l, rule_index, t.buf);
 }
 
@@ -271,23 +381,61 @@ static int warn_no_path_calls(struct loader *l, size_t rule_index, const char *c
         return add_walkaround(l, rule_index, t.buf);
 }
 
+/* io_uring_setup, which the profile lets through. */
+static int warn_no_address_calls(struct loader *l, size_t rule_index, const char *const *open_calls,
+                                 size_t n_open)
+{
+        struct text t = {.used = 0};
+        describe_rule(&t, l->policy, &l->policy->rules[rule_index]);
+        text_add(&t, " can be walked around: ");
+        text_add_list(&t, open_calls, NULL, n_open);
+        text_add(&t,
+                 " connect%s, bind%s and send%s to addresses no rule sees, and the profile "
+                 "lets %s through; refuse ",
+                 n_open == 1 ? "s" : "", n_open == 1 ? "s" : "", n_open == 1 ? "s" : "",
+                 n_open == 1 ? "it" : "them");
+        text_add_list(&t, open_calls, NULL, n_open);
+        text_add(&t, " with SCMP_ACT_ERRNO and errnoRet 38 (ENOSYS, as a kernel without io_uring "
+                     "answers: libraries then fall back to ordinary calls)");
+        return add_walkaround(l, rule_index, t.buf);
+}
+
+/* The calls of names[] that the profile lets past its rules. */
+static size_t list_unseen_calls(const struct policy *p, const char *const *names, size_t n,
+                                const char **ret_open)
+{
+        size_t n_open = 0;
+        for (size_t i = 0; i < n; i++) {
+                int nr = seccomp_syscall_resolve_name(names[i]);
+                if (nr >= 0 && unseen_call_open(p, nr))
+                        ret_open[n_open++] = names[i];
+        }
+        return n_open;
+}
+
 int warn_walkarounds(struct loader *l)
 {
         const struct policy *p = l->policy;
-        const char *open_calls[N_NO_PATH_CALLS];
-        size_t n_open = 0;
+        const char *no_path_open[N_NO_PATH_CALLS], *no_address_open[N_NO_ADDRESS_CALLS];
+        size_t n_no_path = list_unseen_calls(p, no_path_calls, N_NO_PATH_CALLS, no_path_open);
+        size_t n_no_address =
+            list_unseen_calls(p, no_address_calls, N_NO_ADDRESS_CALLS, no_address_open);
 
-        for (size_t i = 0; i < N_NO_PATH_CALLS; i++) {
-                int nr = seccomp_syscall_resolve_name(no_path_calls[i]);
-                if (nr >= 0 && no_path_call_open(p, nr))
-                        open_calls[n_open++] = no_path_calls[i];
-        }
         for (size_t i = 0; i < p->n_rules; i++) {
-                if (!limits_paths(p, &p->rules[i]))
+                const struct policy_rule *rule = &p->rules[i];
+                int r = 0;
+                if (!limits(p, rule))
                         continue;
-                int r = warn_siblings(l, i);
-                if (r == 0 && n_open)
-                        r = warn_no_path_calls(l, i, open_calls, n_open);
+                if (rule->n_path_globs) {
+                        r = warn_siblings(l, &path_review, i);
+                        if (r == 0 && n_no_path)
+                                r = warn_no_path_calls(l, i, no_path_open, n_no_path);
+                }
+                if (r == 0 && rule->addr) {
+                        r = warn_siblings(l, &address_review, i);
+                        if (r == 0 && n_no_address)
+                                r = warn_no_address_calls(l, i, no_address_open, n_no_address);
+                }
                 if (r < 0)
                         return r;
         }

@@ -27,15 +27,18 @@ static void check_usage(FILE *out)
               "  -p, --policy FILE   the profile to check (default: the built-in profile)\n"
               "      --print-default print the built-in default profile and exit\n"
               "  -q, --quiet         print only errors and \"policy OK\"\n"
-              "      --strict        refuse a profile whose path rules can be walked around\n"
-              "                      (a sibling call the kernel filter lets through, such as\n"
-              "                      open beside a rule on openat, or io_uring_setup), or\n"
+              "      --strict        refuse a profile whose path or address rules can be\n"
+              "                      walked around: a sibling call the kernel filter lets\n"
+              "                      through (open beside a rule on openat, sendto beside\n"
+              "                      one on connect), or io_uring_setup (the fix: refuse\n"
+              "                      it with SCMP_ACT_ERRNO and errnoRet 38, ENOSYS); or\n"
               "                      whose conditions on int arguments high bits get around\n"
               "  -v, --verbose       also list syscall names skipped on this architecture\n"
               "  -h, --help          show this help\n"
               "\n"
               "Exit status: 0 the profile is valid, 1 it is not (with --strict: or a path\n"
-              "rule or an argument condition can be got around), 2 bad usage.\n",
+              "or address rule can be walked around, or an argument condition got around),\n"
+              "2 bad usage.\n",
               out);
 }
 
@@ -259,8 +262,8 @@ int cmd_check(int argc, char **argv)
                 print_summary(stdout, policy);
         if (strict && policy->n_walkarounds) {
                 fprintf(stderr,
-                        "%s: --strict: %zu way%s around path rules (the warnings above); the "
-                        "profile is refused\n",
+                        "%s: --strict: %zu way%s around path and address rules (the warnings "
+                        "above); the profile is refused\n",
                         policy->source, policy->n_walkarounds,
                         policy->n_walkarounds == 1 ? "" : "s");
                 policy_free(policy);

@@ -7,8 +7,9 @@
 #include "launch/seal.h"
 
 /* What the loaded policy wants said: its warnings; the ways around its
- * path rules and argument conditions with verbose or strict (which refuses them: check lists
- * them, and every run would repeat them otherwise); with verbose its
+ * path and address rules and argument conditions with verbose or strict
+ * (which refuses them: check lists them, and every run would repeat them
+ * otherwise); with verbose its
  * notes and the syscall names this architecture skipped. */
 static void report_policy(const struct policy *policy, bool verbose, bool strict)
 {

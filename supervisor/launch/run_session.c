@@ -191,8 +191,8 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
         if (opts->strict && s->policy->n_walkarounds) {
                 s->not_started = true;
                 return error_set(reterr, reterr_size, -EPERM,
-                                 "%s: --strict: %zu way%s around path rules (the warnings "
-                                 "above); the profile is refused",
+                                 "%s: --strict: %zu way%s around path and address rules "
+                                 "(the warnings above); the profile is refused",
                                  s->policy->source, s->policy->n_walkarounds,
                                  s->policy->n_walkarounds == 1 ? "" : "s");
         }

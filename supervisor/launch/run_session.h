@@ -51,9 +51,10 @@ struct run_session_options {
         /* run: refuse the command writes to the profile and the log file
          * (and say where the profile leaves a way to). */
         bool protect_files;
-        /* run --strict: a profile whose path rules can be walked around
-         * (policy->walkarounds), or whose argument conditions high bits get
-         * around (policy->arg_dodges), is refused, as one that did not load. */
+        /* run --strict: a profile whose path or address rules can be
+         * walked around (policy->walkarounds), or whose argument conditions
+         * high bits get around (policy->arg_dodges), is refused, as one that
+         * did not load. */
         bool strict;
         /* run: who answers prompts; NULL: nobody is asked. */
         const struct prompt_config *prompt;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/io_uring.h>
 #include <linux/openat2.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
@@ -478,6 +479,25 @@ static int verb_syscall32(int argc, char **argv)
         return 0;
 }
 
+/*
+ * A real io_uring: io_uring_setup with zeroed parameters, as liburing's
+ * io_uring_queue_init starts, raw so that no library falls back on our
+ * behalf. "OK" when the kernel made the ring (closed at once).
+ */
+static int verb_io_uring_setup(int argc, char **argv)
+{
+        struct io_uring_params params;
+        long long entries = parse_number(argv[1], "io-uring-setup entries");
+
+        memset(&params, 0, sizeof(params));
+        long fd = syscall(SYS_io_uring_setup, (unsigned)entries, &params);
+        int error = fd < 0 ? errno : 0;
+        if (fd >= 0)
+                close((int)fd);
+        report("io-uring-setup", error);
+        return 0;
+}
+
 static int verb_exec(int argc, char **argv)
 {
         execv(argv[1], argv + 1);
@@ -651,6 +671,7 @@ static const struct verb verbs[] = {
      "syscall32 NR [ARG...] (int $0x80, x86_64 only; ARG str:TEXT passes a string)"},
     {"syscall", 1, 7, verb_syscall,
      "syscall NR|NAME [ARG...] (NAME: getpid, getppid, getpgrp, getuid, ...)"},
+    {"io-uring-setup", 1, 1, verb_io_uring_setup, "io-uring-setup ENTRIES (raw, zeroed params)"},
     {"exec", 1, -1, verb_exec, "exec PATH [ARGS...] (takes the rest of the command line)"},
     {"exit", 1, 1, verb_exit, "exit STATUS"},
     {"kill-self", 1, 1, verb_kill_self, "kill-self SIGNAL"},

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The ways around path rules (policy/profile_walkaround.c): sibling calls
- * the kernel filter lets through without notifying, and calls that reach
- * files by no path, one warning per rule and kind of gap.
+ * The ways around path and address rules (policy/profile_walkaround.c):
+ * sibling calls the kernel filter lets through without notifying, and
+ * calls that reach files or peers by no path or address a rule could see,
+ * one warning per rule and kind of gap.
  *
  * Profiles are written with single quotes, turned into JSON by load().
  */
@@ -55,6 +56,21 @@ static struct policy *load(const char *text)
 #define NOTIFY(names)      "{'names': [" names "], 'action': 'SCMP_ACT_NOTIFY'}"
 #define ALLOW(names)       "{'names': [" names "], 'action': 'SCMP_ACT_ALLOW'}"
 #define DENY_OPENAT_SECRET "{'syscalls': ['openat'], 'path': '/secret/**', 'action': 'deny'}"
+/* The calls that name a peer, and io_uring refused as a kernel without it
+ * would. */
+#define PEER_CALLS "'connect', 'sendto', 'sendmsg', 'sendmmsg'"
+#define REFUSE_IO_URING                                                                            \
+        "{'names': ['io_uring_setup', 'io_uring_enter', 'io_uring_register'], 'action': "          \
+        "'SCMP_ACT_ERRNO', 'errnoRet': 38}"
+#define DENY_CONNECT_NET                                                                           \
+        "{'syscalls': ['connect'], 'address': {'cidr': '10.0.0.0/8'}, 'action': 'deny'}"
+/* sendto allowed in the kernel when it names no peer (dest_addr NULL),
+ * notified when it does. */
+#define SENDTO_NO_PEER_ALLOWED                                                                     \
+        "{'names': ['sendto'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 4, 'value': 0, "     \
+        "'op': 'SCMP_CMP_EQ'}]},"                                                                  \
+        "{'names': ['sendto'], 'action': 'SCMP_ACT_NOTIFY', 'args': [{'index': 4, 'value': 0, "    \
+        "'op': 'SCMP_CMP_NE'}]}"
 
 /* The walk-arounds, in order: each holds every one of its substrings. */
 struct expected {
@@ -83,8 +99,118 @@ static void test_walkarounds_table(void **state)
                 const char *what;
                 const char *profile;
                 size_t n;
-                struct expected expected[2];
+                struct expected expected[4];
         } rows[] = {
+            {"sends allowed beside a deny rule on connect",
+             PROFILE(NOTIFY("'connect'") "," ALLOW(
+                         "'sendto', 'sendmsg', 'sendmmsg'") "," REFUSE_IO_URING,
+                     "allow", DENY_CONNECT_NET),
+             1,
+             {{{"supervisor.rules[0]: this deny rule can be walked around: the kernel filter lets "
+                "sendto, sendmsg and sendmmsg through without notifying, and each of them names a "
+                "peer",
+                "move sendto, sendmsg and sendmmsg to the SCMP_ACT_NOTIFY entry and to this rule's "
+                "syscalls",
+                "(sendto may stay allowed where its argument 4, dest_addr, is 0"}}}},
+            {"the calls naming a peer notified and named",
+             PROFILE(NOTIFY(PEER_CALLS) "," REFUSE_IO_URING, "allow",
+                     "{'syscalls': [" PEER_CALLS "], 'address': {'cidr': '10.0.0.0/8'}, 'action': "
+                     "'deny'}"),
+             0,
+             {{{NULL}}}},
+            {"sendto allowed only without an address",
+             PROFILE(SENDTO_NO_PEER_ALLOWED "," NOTIFY(PEER_CALLS) "," REFUSE_IO_URING, "allow",
+                     "{'syscalls': [" PEER_CALLS "], 'address': {'cidr': '10.0.0.0/8'}, 'action': "
+                     "'deny'}"),
+             0,
+             {{{NULL}}}},
+            {"sendto allowed without an address and with other conditions",
+             PROFILE("{'names': ['sendto'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 3, "
+                     "'value': 64, 'op': 'SCMP_CMP_EQ'}, {'index': 4, 'value': 0, 'op': "
+                     "'SCMP_CMP_EQ'}]}," NOTIFY(PEER_CALLS) "," REFUSE_IO_URING,
+                     "allow", DENY_CONNECT_NET),
+             0,
+             {{{NULL}}}},
+            {"sendto allowed without an address or with one",
+             PROFILE("{'names': ['sendto'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 4, "
+                     "'value': 0, 'op': 'SCMP_CMP_EQ'}, {'index': 4, 'value': 4096, 'op': "
+                     "'SCMP_CMP_EQ'}]}," NOTIFY(PEER_CALLS) "," REFUSE_IO_URING,
+                     "allow", DENY_CONNECT_NET),
+             1,
+             {{{"the kernel filter lets sendto (for some arguments) through",
+                "move sendto to the SCMP_ACT_NOTIFY entry and to this rule's syscalls"}}}},
+            {"sendto allowed when its address length is 0 names a peer all the same",
+             PROFILE("{'names': ['sendto'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 5, "
+                     "'value': 0, 'op': 'SCMP_CMP_EQ'}]}," NOTIFY(PEER_CALLS) "," REFUSE_IO_URING,
+                     "allow", DENY_CONNECT_NET),
+             1,
+             {{{"lets sendto (for some arguments) through"}}}},
+            {"a condition on dest_addr counts for sendto alone",
+             PROFILE("{'names': ['sendmsg'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 4, "
+                     "'value': 0, 'op': 'SCMP_CMP_EQ'}]}," NOTIFY(PEER_CALLS) "," REFUSE_IO_URING,
+                     "allow", DENY_CONNECT_NET),
+             1,
+             {{{"lets sendmsg (for some arguments) through"}}}},
+            {"a rule on sendto is walked around by connect",
+             PROFILE(NOTIFY("'sendto', 'sendmsg', 'sendmmsg'") "," ALLOW(
+                         "'connect'") "," REFUSE_IO_URING,
+                     "allow",
+                     "{'syscalls': ['sendto', 'sendmsg', 'sendmmsg'], 'address': {'family': "
+                     "'inet6'}, 'action': 'kill', 'comment': 'no IPv6'}"),
+             1,
+             {{{"this kill rule (\"no IPv6\") can be walked around: the kernel filter lets "
+                "connect through",
+                "move connect to the SCMP_ACT_NOTIFY entry and to this rule's syscalls"}}}},
+            {"bind has no sibling",
+             PROFILE(NOTIFY("'bind'") "," ALLOW(PEER_CALLS) "," REFUSE_IO_URING, "allow",
+                     "{'syscalls': ['bind'], 'address': {'port': 22}, 'action': 'deny'}"),
+             0,
+             {{{NULL}}}},
+            {"io_uring_setup allowed beside an address rule",
+             PROFILE(NOTIFY(PEER_CALLS) "," ALLOW("'io_uring_setup'"), "allow",
+                     "{'syscalls': [" PEER_CALLS "], 'address': {'cidr': '10.0.0.0/8'}, 'action': "
+                     "'prompt'}"),
+             1,
+             {{{"this prompt rule can be walked around: io_uring_setup connects, binds and sends "
+                "to addresses no rule sees, and the profile lets it through",
+                "refuse io_uring_setup with SCMP_ACT_ERRNO and errnoRet 38 (ENOSYS"}}}},
+            {"an address rule is not walked around by open_by_handle_at",
+             PROFILE(NOTIFY("'bind'") "," ALLOW("'open_by_handle_at'") "," REFUSE_IO_URING, "allow",
+                     "{'syscalls': ['bind'], 'address': {'port': 22}, 'action': 'deny'}"),
+             0,
+             {{{NULL}}}},
+            {"an allow address rule under a refusing default",
+             PROFILE(NOTIFY("'connect', 'bind'") "," ALLOW("'sendto', 'io_uring_setup'"), "deny",
+                     "{'syscalls': ['connect'], 'address': {'family': 'unix'}, 'action': 'allow'}"),
+             2,
+             {{{"supervisor.defaultAction deny, which refuses what this allow rule does not, can "
+                "be walked around: the kernel filter lets sendto through",
+                "move sendto to the SCMP_ACT_NOTIFY entry (sendto may stay"}},
+              {{"supervisor.defaultAction deny", "io_uring_setup connects, binds and sends"}}}},
+            {"allow address rules under an allowing default",
+             PROFILE(NOTIFY("'connect'") "," ALLOW("'sendto', 'io_uring_setup'"), "allow",
+                     "{'syscalls': ['connect'], 'address': {'family': 'unix'}, 'action': 'allow'},"
+                     "{'syscalls': ['connect'], 'address': {'family': 'inet'}, 'action': 'log'}"),
+             0,
+             {{{NULL}}}},
+            {"an address rule without syscalls covers the notified calls that name a peer",
+             PROFILE(NOTIFY("'connect'") "," ALLOW("'sendmsg', 'bind'") "," REFUSE_IO_URING,
+                     "allow", "{'address': {'cidr': '192.0.2.0/24'}, 'action': 'deny'}"),
+             1,
+             {{{"this deny rule can be walked around: the kernel filter lets sendmsg through",
+                "move sendmsg to the SCMP_ACT_NOTIFY entry"}}}},
+            {"a rule with a path and an address gets both reviews",
+             PROFILE(NOTIFY("'openat', 'connect'") "," ALLOW("'open', 'sendto'"), "allow",
+                     "{'path': '/run/**', 'address': {'family': 'unix'}, 'action': 'deny'}"),
+             2,
+             {{{"lets open through"}},
+              {{"lets sendto through without notifying, and it names a peer"}}}},
+            {"the same with io_uring_setup allowed",
+             PROFILE(NOTIFY("'openat', 'connect'") "," ALLOW("'io_uring_setup'"), "allow",
+                     "{'path': '/run/**', 'address': {'family': 'unix'}, 'action': 'deny'}"),
+             2,
+             {{{"io_uring_setup reaches files by no path"}},
+              {{"io_uring_setup connects, binds and sends"}}}},
             {"open allowed beside a rule on openat",
              PROFILE(NOTIFY("'openat'") "," ALLOW("'open'") "," REFUSE_NO_PATH, "allow",
                      DENY_OPENAT_SECRET),
@@ -232,6 +358,85 @@ static void test_walkaround_names_the_place_and_the_fix(void **state)
         policy_free(p);
 }
 
+/* The same for an address rule. */
+static void test_address_walkaround_names_the_place_and_the_fix(void **state)
+{
+        (void)state;
+        struct policy *p =
+            load("{'defaultAction': 'SCMP_ACT_ALLOW',\n"
+                 " 'syscalls': [{'names': ['connect'], 'action': 'SCMP_ACT_NOTIFY'}],\n"
+                 " 'supervisor': {'rules': [\n"
+                 "  {'comment': 'no LAN', 'syscalls': ['connect'], 'address': {'cidr': "
+                 "'192.168.0.0/16'}, 'action': 'deny'}]}}");
+
+        assert_int_equal(p->n_walkarounds, 2);
+        assert_string_equal(
+            p->walkarounds[0],
+            "p.json:4:3: supervisor.rules[0]: this deny rule (\"no LAN\") can be walked around: "
+            "the kernel filter lets sendto, sendmsg and sendmmsg through without notifying, and "
+            "each of them names a peer (a UDP datagram, a TCP Fast Open connect); add sendto, "
+            "sendmsg and sendmmsg to the SCMP_ACT_NOTIFY entry and to this rule's syscalls (sendto "
+            "may stay allowed where its argument 4, dest_addr, is 0: such a send names no peer)");
+        assert_string_equal(
+            p->walkarounds[1],
+            "p.json:4:3: supervisor.rules[0]: this deny rule (\"no LAN\") can be walked around: "
+            "io_uring_setup connects, binds and sends to addresses no rule sees, and the profile "
+            "lets it through; refuse io_uring_setup with SCMP_ACT_ERRNO and errnoRet 38 (ENOSYS, "
+            "as a kernel without io_uring answers: libraries then fall back to ordinary calls)");
+        assert_int_equal(p->n_warnings, 0);
+        policy_free(p);
+}
+
+/*
+ * The built-in profile, which routes every call that names a peer: connect,
+ * bind, sendmsg and sendmmsg notified, sendto allowed in the kernel only
+ * without an address, io_uring refused with ENOSYS, and allow rules for
+ * addresses (and for no peer named) under a prompting default;
+ * test_profile.c holds the real one to the same. Nothing walks around it; let
+ * io_uring_setup through and it does.
+ */
+#define BUILT_IN_SHAPE(io_uring)                                                                   \
+        "{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 1, 'syscalls': ["                  \
+        "{'names': ['@basic-io', '@file-system', '@process', 'socket', 'recvfrom', 'recvmsg', "    \
+        "'io_setup', 'io_submit'], 'action': 'SCMP_ACT_ALLOW'}," io_uring                          \
+        "," SENDTO_NO_PEER_ALLOWED ","                                                             \
+        "{'names': ['connect', 'bind', 'sendmsg', 'sendmmsg', '@mount', 'ptrace'], "               \
+        "'action': 'SCMP_ACT_NOTIFY'}],"                                                           \
+        "'supervisor': {'defaultAction': 'prompt', 'defaultErrno': 'EPERM', 'rules': ["            \
+        "{'syscalls': [" PEER_CALLS ", 'bind'], 'address': {'family': 'unix'}, "                   \
+        "'action': 'allow'},"                                                                      \
+        "{'syscalls': [" PEER_CALLS ", 'bind'], 'address': {'cidr': '127.0.0.0/8'}, "              \
+        "'action': 'allow'},"                                                                      \
+        "{'syscalls': [" PEER_CALLS ", 'bind'], 'address': {'cidr': '::1/128'}, "                  \
+        "'action': 'allow'},"                                                                      \
+        "{'syscalls': [" PEER_CALLS "], 'address': {'family': 'none'}, 'action': 'allow'},"        \
+        "{'syscalls': ['@mount'], 'action': 'deny', 'errno': 'EPERM'}]}}"
+
+static void test_built_in_shape_is_not_walked_around(void **state)
+{
+        (void)state;
+        struct policy *p = load(BUILT_IN_SHAPE(REFUSE_IO_URING));
+        assert_walkarounds("the built-in shape", p, 0, NULL);
+        policy_free(p);
+
+        p = load(BUILT_IN_SHAPE(ALLOW("'io_uring_setup', 'io_uring_enter', 'io_uring_register'")));
+        static const struct expected io_uring[] = {
+            {{"supervisor.rules[0]: supervisor.defaultAction prompt, which refuses what this allow "
+              "rule does not, can be walked around: io_uring_setup connects"}},
+            {{"supervisor.rules[1]", "io_uring_setup connects"}},
+            {{"supervisor.rules[2]", "io_uring_setup connects"}},
+            {{"supervisor.rules[3]", "io_uring_setup connects"}},
+        };
+        assert_walkarounds("the built-in shape with io_uring allowed", p, 4, io_uring);
+        policy_free(p);
+
+        /* And one send left to the kernel is found. */
+        p = load(BUILT_IN_SHAPE(REFUSE_IO_URING "," ALLOW("'sendmmsg'")));
+        assert_int_equal(p->n_walkarounds, 4);
+        assert_non_null(strstr(p->walkarounds[0], "lets sendmmsg through"));
+        policy_free(p);
+}
+
 /* Docker's default profile, with text put in at the front of its syscalls
  * and a supervisor section at its end. */
 static struct policy *load_docker(const char *entries, const char *supervisor)
@@ -305,6 +510,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_walkarounds_table),
             cmocka_unit_test(test_walkaround_names_the_place_and_the_fix),
+            cmocka_unit_test(test_address_walkaround_names_the_place_and_the_fix),
+            cmocka_unit_test(test_built_in_shape_is_not_walked_around),
             cmocka_unit_test(test_docker_default_with_a_rule_on_openat),
         };
 
