@@ -88,7 +88,7 @@ static bool entry_matches(const struct policy *p, const struct policy_entry *e, 
         return true;
 }
 
-static bool entry_names(const struct policy_entry *e, int nr)
+bool policy_entry_names(const struct policy_entry *e, int nr)
 {
         for (size_t i = 0; i < e->n_nrs; i++)
                 if (e->nrs[i] == nr)
@@ -99,7 +99,7 @@ static bool entry_names(const struct policy_entry *e, int nr)
 bool policy_names_syscall(const struct policy *p, int nr)
 {
         for (size_t i = 0; i < p->n_entries; i++)
-                if (entry_names(&p->entries[i], nr))
+                if (policy_entry_names(&p->entries[i], nr))
                         return true;
         return false;
 }
@@ -109,7 +109,7 @@ enum policy_kernel_action policy_kernel_decide(const struct policy *p, int nr,
 {
         for (size_t i = 0; i < p->n_entries; i++) {
                 const struct policy_entry *e = &p->entries[i];
-                if (entry_names(e, nr) && entry_matches(p, e, nr, args)) {
+                if (policy_entry_names(e, nr) && entry_matches(p, e, nr, args)) {
                         *ret_data = e->ret_data;
                         return e->action;
                 }
@@ -126,9 +126,15 @@ enum policy_kernel_action policy_kernel_decide(const struct policy *p, int nr,
  */
 bool policy_kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1])
 {
+        return policy_kernel_always_but(p, nr, wanted, NULL);
+}
+
+bool policy_kernel_always_but(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1],
+                              bool (*skip)(const struct policy_entry *e, int nr))
+{
         for (size_t i = 0; i < p->n_entries; i++) {
                 const struct policy_entry *e = &p->entries[i];
-                if (!entry_names(e, nr))
+                if (!policy_entry_names(e, nr) || (skip && skip(e, nr)))
                         continue;
                 if (!wanted[e->action])
                         return false;

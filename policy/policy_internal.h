@@ -15,6 +15,12 @@ void policy_rule_clear(struct policy_rule *rule);
  * (indexed by action), whatever its arguments: the question behind
  * policy_routes_always() and the review of path rules. */
 bool policy_kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1]);
+/* The same, leaving out the entries skip says (NULL: none) never reach. */
+bool policy_kernel_always_but(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1],
+                              bool (*skip)(const struct policy_entry *e, int nr));
+
+/* Whether entry e names syscall nr. */
+bool policy_entry_names(const struct policy_entry *e, int nr);
 
 /* Whether condition c holds for args, comparing only the bits in mask of the
  * argument and of the condition's values: UINT64_MAX as libseccomp does,

@@ -64,14 +64,6 @@ static bool lets_through(const struct policy *p, enum policy_kernel_action actio
         }
 }
 
-static bool entry_names(const struct policy_entry *e, int nr)
-{
-        for (size_t k = 0; k < e->n_nrs; k++)
-                if (e->nrs[k] == nr)
-                        return true;
-        return false;
-}
-
 /*
  * Where a call to nr goes when entry i does not take it: the later entries
  * naming nr, up to the first without conditions, or else the default. Says
@@ -84,7 +76,7 @@ static void fall_through(const struct policy *p, size_t i, int nr, const char **
         *ret_pass = *ret_stop = NULL;
         for (size_t j = i + 1; j < p->n_entries; j++) {
                 const struct policy_entry *e = &p->entries[j];
-                if (!entry_names(e, nr))
+                if (!policy_entry_names(e, nr))
                         continue;
                 const char **slot = lets_through(p, e->action, nr) ? ret_pass : ret_stop;
                 if (!*slot)

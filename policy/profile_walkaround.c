@@ -103,14 +103,6 @@ static bool rule_names(const struct policy_rule *rule, int nr)
         return false;
 }
 
-static bool entry_names(const struct policy_entry *e, int nr)
-{
-        for (size_t k = 0; k < e->n_nrs; k++)
-                if (e->nrs[k] == nr)
-                        return true;
-        return false;
-}
-
 /*
  * Whether every call entry e matches is a sendto with no address (argument
  * 4, dest_addr, equal to 0): a send on a connected socket, to the peer
@@ -176,23 +168,14 @@ static const struct review address_review = {
 static bool kernel_always(const struct review *review, const struct policy *p, int nr,
                           const bool wanted[KACT_NOTIFY + 1])
 {
-        for (size_t i = 0; i < p->n_entries; i++) {
-                const struct policy_entry *e = &p->entries[i];
-                if (!entry_names(e, nr) || review->irrelevant(e, nr))
-                        continue;
-                if (!wanted[e->action])
-                        return false;
-                if (e->n_args == 0)
-                        return true;
-        }
-        return wanted[p->default_action];
+        return policy_kernel_always_but(p, nr, wanted, review->irrelevant);
 }
 
 /* Whether an entry whose action lets a call through names nr. */
 static bool entry_passes(const struct review *review, const struct policy *p, int nr)
 {
         for (size_t i = 0; i < p->n_entries; i++)
-                if (entry_names(&p->entries[i], nr) && kernel_passes[p->entries[i].action] &&
+                if (policy_entry_names(&p->entries[i], nr) && kernel_passes[p->entries[i].action] &&
                     !review->irrelevant(&p->entries[i], nr))
                         return true;
         return false;
