@@ -162,13 +162,17 @@ struct net_job {
         const struct act_reader *reader;
         bool root_is_ours;
         int sock;
+        bool own_sock; /* taken here, closed at the end */
         int type;
         bool nonblocking; /* the open file's O_NONBLOCK */
         pid_t caller_pid; /* the caller's tgid as it sees it, for SCM_CREDENTIALS */
-        /* The caller's credentials, taken on around each call made for it
-         * (NULL: ours will do); descriptors are taken from it as ourselves,
+        /* The caller's credentials, read when first needed and taken on
+         * around each call made for it that the kernel checks them on
+         * (job_needs_creds()); descriptors are taken from it as ourselves,
          * since pidfd_getfd() needs our right to trace it. */
-        const struct act_creds *creds;
+        bool own_command;
+        bool creds_read;
+        struct act_creds *creds; /* NULL: ours will do */
         struct act_saved_creds saved;
         /* One message being sent. */
         struct sockaddr_storage name;
@@ -180,9 +184,44 @@ struct net_job {
         size_t n_taken;
 };
 
-static int job_enter(struct net_job *j)
+/*
+ * Whether the kernel checks the acting credentials for this call: a unix
+ * socket's peer records them (SO_PEERCRED) and its file is checked for
+ * write; bind checks CAP_NET_BIND_SERVICE and the like; control messages
+ * (SO_MARK, SO_PRIORITY, SCM_CREDENTIALS) check capabilities and ids. An
+ * IP connect or a send without control data checks none: what netfilter's
+ * owner match and cgroup programs see is the socket's own, from its
+ * creation by the caller. Other families are not known: checked.
+ */
+static bool job_needs_creds(const struct net_job *j, bool control)
 {
-        int r = j->creds ? act_creds_enter(j->creds, false, &j->saved) : 0;
+        return control || j->call->nr == __NR_bind ||
+               (j->call->sock_domain != AF_INET && j->call->sock_domain != AF_INET6);
+}
+
+/* Takes on the caller's credentials if the call needs them (0 or an errno). */
+static int job_enter(struct net_job *j, bool control)
+{
+        int r;
+
+        if (!job_needs_creds(j, control))
+                return 0;
+        if (!j->creds_read) {
+                j->creds_read = true;
+                if (j->own_command && act_creds_we_are_unprivileged())
+                        return 0; /* it has our rights or fewer */
+                j->creds = malloc(sizeof(*j->creds));
+                if (!j->creds)
+                        return ENOMEM;
+                r = act_creds_read(j->call->pid, j->creds);
+                if (r < 0) {
+                        free(j->creds);
+                        j->creds = NULL;
+                        j->creds_read = false;
+                        return r == -ESRCH ? ESRCH : -r;
+                }
+        }
+        r = j->creds ? act_creds_enter(j->creds, false, &j->saved) : 0;
         return r < 0 ? -r : 0;
 }
 
@@ -347,6 +386,10 @@ static int job_message(struct net_job *j, const struct msghdr *hdr, bool local, 
                 if (j->reader->memory(j->call->pid, (uint64_t)(uintptr_t)hdr->msg_control,
                                       j->control, hdr->msg_controllen) < 0)
                         return EFAULT;
+                /* The caller's pid as it names itself, for SCM_CREDENTIALS. */
+                pid_t nstid;
+                if (j->caller_pid == 0 && act_read_nspids(j->call->pid, &j->caller_pid, &nstid) < 0)
+                        j->caller_pid = -1;
                 r = act_cmsg_rewrite(j->control, hdr->msg_controllen, take_callers_fd, j,
                                      j->caller_pid, getpid(), j->taken,
                                      sizeof(j->taken) / sizeof(j->taken[0]), &j->n_taken);
@@ -426,7 +469,7 @@ static int perform_connect_bind(struct net_job *j, bool may_block, struct act_re
                 *ret = (struct act_result){.kind = ACT_ANSWER_BLOCKS, .fd = -1};
                 return 0;
         }
-        e = job_enter(j);
+        e = job_enter(j, false);
         if (e == 0)
                 e = job_name(j, a, bind_call);
         if (e == 0) {
@@ -456,7 +499,7 @@ static ssize_t send_one(struct net_job *j, const struct msghdr *hdr, bool local,
         *ret_blocks = false;
         e = job_message(j, hdr, local, &msg, &iov);
         if (e == 0)
-                e = job_enter(j);
+                e = job_enter(j, msg.msg_controllen > 0);
         if (e == 0 && !a->none && a->len > 0)
                 e = job_name(j, a, false);
         if (e) {
@@ -568,9 +611,8 @@ int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours,
                             .root_is_ours = root_is_ours,
                             .sock = -1,
                             .unix_fd = -1};
-        struct act_creds *creds = NULL;
         socklen_t len = sizeof(int);
-        int domain = 0, r;
+        int domain = 0, r = 0;
 
         *ret = (struct act_result){.kind = ACT_ANSWER_CONTINUE, .fd = -1};
         if (call->arch != AUDIT_ARCH_X86_64 || (call->nr & __X32_SYSCALL_BIT) ||
@@ -592,54 +634,44 @@ int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours,
                 return 0;
         }
 
-        /* The socket decided, or the caller's again: it must be the same
-         * kind of socket as decided. */
+        /* The socket decided (its family and type were read then), or the
+         * caller's again, which must be the same kind of socket. */
         if (sock >= 0) {
-                j.sock = fcntl(sock, F_DUPFD_CLOEXEC, 3);
-                r = j.sock < 0 ? -errno : 0;
+                j.sock = sock;
+                j.type = call->sock_type;
+                domain = call->sock_domain;
         } else {
                 r = act_take_fd(call->pid, arg_int(call->args[0]), &j.sock);
+                if (r < 0) {
+                        if (r == -ESRCH)
+                                return r;
+                        answer_error(ret, -r);
+                        return 0;
+                }
+                j.own_sock = true;
+                if (getsockopt(j.sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
+                    getsockopt(j.sock, SOL_SOCKET, SO_TYPE, &j.type, &len) < 0) {
+                        answer_error(ret, errno == ENOTSOCK ? ENOTSOCK : EBADF);
+                        goto out;
+                }
         }
-        if (r < 0) {
-                if (r == -ESRCH)
-                        return r;
-                answer_error(ret, -r);
-                return 0;
-        }
-        if (getsockopt(j.sock, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0 ||
-            getsockopt(j.sock, SOL_SOCKET, SO_TYPE, &j.type, &len) < 0) {
-                answer_error(ret, errno == ENOTSOCK ? ENOTSOCK : EBADF);
-                goto out;
-        }
-        if (domain != call->sock_domain || j.type != call->sock_type) {
-                answer_error(ret, EAGAIN); /* another socket since the decision */
+        if (domain == 0 || domain != call->sock_domain || j.type != call->sock_type) {
+                /* Not a socket when decided, or another one since. */
+                answer_error(ret, domain == 0 ? ENOTSOCK : EAGAIN);
                 goto out;
         }
         int fl = fcntl(j.sock, F_GETFL);
         j.nonblocking = fl >= 0 && (fl & O_NONBLOCK);
-        pid_t nstid;
-        if (act_read_nspids(call->pid, &j.caller_pid, &nstid) < 0)
-                j.caller_pid = -1;
+        j.own_command = own_command;
 
-        if (!(own_command && act_creds_we_are_unprivileged())) {
-                creds = malloc(sizeof(*creds));
-                if (!creds) {
-                        r = -ENOMEM;
-                        goto out;
-                }
-                r = act_creds_read(call->pid, creds);
-                if (r < 0)
-                        goto out;
-                j.creds = creds;
-        }
         if (call->nr == __NR_connect || call->nr == __NR_bind)
                 r = perform_connect_bind(&j, may_block, ret);
         else
                 r = perform_send(&j, may_block, waiter, ret);
 out:
         job_message_clear(&j);
-        if (j.sock >= 0)
+        if (j.own_sock)
                 close(j.sock);
-        free(creds);
+        free(j.creds);
         return r;
 }
