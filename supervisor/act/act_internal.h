@@ -45,8 +45,11 @@ int act_read_nspids(pid_t tid, pid_t *ret_tgid, pid_t *ret_tid);
  */
 #define ACT_MAX_GROUPS 256
 struct act_creds {
-        uid_t euid, fsuid;
-        gid_t egid, fsgid;
+        /* The real and saved ids are not taken on (a thread of ours with
+         * the caller's real uid could be signalled by it); act/net.c
+         * checks and names them in SCM_CREDENTIALS. */
+        uid_t ruid, euid, suid, fsuid;
+        gid_t rgid, egid, sgid, fsgid;
         unsigned n_groups;
         gid_t groups[ACT_MAX_GROUPS];
         uint64_t cap_eff;

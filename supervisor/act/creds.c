@@ -187,14 +187,18 @@ int act_creds_read(pid_t tid, struct act_creds *ret)
         if (r == 0 && n != 4)
                 r = -EIO;
         if (r == 0) {
+                ret->ruid = (uid_t)v[0];
                 ret->euid = (uid_t)v[1];
+                ret->suid = (uid_t)v[2];
                 ret->fsuid = (uid_t)v[3];
                 r = status_numbers(status, "\nGid:", 10, v, 4, &n);
         }
         if (r == 0 && n != 4)
                 r = -EIO;
         if (r == 0) {
+                ret->rgid = (gid_t)v[0];
                 ret->egid = (gid_t)v[1];
+                ret->sgid = (gid_t)v[2];
                 ret->fsgid = (gid_t)v[3];
                 r = status_numbers(status, "\nGroups:", 10, v, ACT_MAX_GROUPS, &n);
         }

@@ -163,6 +163,7 @@ struct net_job {
         bool root_is_ours;
         int sock;
         bool own_sock; /* taken here, closed at the end */
+        int domain;
         int type;
         bool nonblocking; /* the open file's O_NONBLOCK */
         pid_t caller_pid; /* the caller's tgid as it sees it, for SCM_CREDENTIALS */
@@ -199,6 +200,30 @@ static bool job_needs_creds(const struct net_job *j, bool control)
                (j->call->sock_domain != AF_INET && j->call->sock_domain != AF_INET6);
 }
 
+/* Reads the caller's credentials, once (0 or an errno); j->creds stays
+ * NULL where ours will do: a command of ours, unprivileged as we are. */
+static int job_read_creds(struct net_job *j)
+{
+        int r;
+
+        if (j->creds_read)
+                return 0;
+        j->creds_read = true;
+        if (j->own_command && act_creds_we_are_unprivileged())
+                return 0; /* it has our rights or fewer */
+        j->creds = malloc(sizeof(*j->creds));
+        if (!j->creds)
+                return ENOMEM;
+        r = act_creds_read(j->call->pid, j->creds);
+        if (r < 0) {
+                free(j->creds);
+                j->creds = NULL;
+                j->creds_read = false;
+                return r == -ESRCH ? ESRCH : -r;
+        }
+        return 0;
+}
+
 /* Takes on the caller's credentials if the call needs them (0 or an errno). */
 static int job_enter(struct net_job *j, bool control)
 {
@@ -206,21 +231,9 @@ static int job_enter(struct net_job *j, bool control)
 
         if (!job_needs_creds(j, control))
                 return 0;
-        if (!j->creds_read) {
-                j->creds_read = true;
-                if (j->own_command && act_creds_we_are_unprivileged())
-                        return 0; /* it has our rights or fewer */
-                j->creds = malloc(sizeof(*j->creds));
-                if (!j->creds)
-                        return ENOMEM;
-                r = act_creds_read(j->call->pid, j->creds);
-                if (r < 0) {
-                        free(j->creds);
-                        j->creds = NULL;
-                        j->creds_read = false;
-                        return r == -ESRCH ? ESRCH : -r;
-                }
-        }
+        r = job_read_creds(j);
+        if (r)
+                return r;
         r = j->creds ? act_creds_enter(j->creds, false, &j->saved) : 0;
         return r < 0 ? -r : 0;
 }
@@ -331,6 +344,96 @@ static int read_iovecs(const struct net_job *j, const struct msghdr *hdr, bool l
                                  vec, k * sizeof(*vec));
 }
 
+#ifndef CAP_SETGID
+#define CAP_SETGID 6
+#define CAP_SETUID 7
+#endif
+
+static bool id_is_callers(uint32_t id, uint32_t real, uint32_t effective, uint32_t saved)
+{
+        return id == real || id == effective || id == saved;
+}
+
+/*
+ * SCM_CREDENTIALS on a unix socket. The kernel accepts credentials that
+ * name any of the sender's real, effective or saved ids, and attaches the
+ * sender's real ids when none are given and a side asks (SO_PASSCRED): as
+ * the sender, a root supervisor would let a caller claim to be root. The
+ * real ids stay ours (act/creds.c), so credentials a message names must be
+ * ones the caller may name (EPERM, as the kernel says), and a message that
+ * names none is given the caller's, naming our pid (SECURITY.md). 0, or
+ * the errno to answer.
+ */
+static int job_credentials(struct net_job *j, struct msghdr *msg)
+{
+        const struct act_creds *c;
+        int e;
+
+        if (j->domain != AF_UNIX)
+                return 0;
+        e = job_read_creds(j);
+        if (e)
+                return e;
+        c = j->creds;
+        uint64_t caps = c && c->same_userns ? c->cap_eff : 0;
+        const char *base = msg->msg_control;
+        size_t len = msg->msg_controllen, off = 0;
+        bool named = false;
+
+        if (!c || j->domain != AF_UNIX)
+                return 0;
+        /* As act_cmsg_rewrite() walked them, which checked their lengths. */
+        while (base && len - off >= sizeof(struct cmsghdr)) {
+                struct cmsghdr h;
+                struct ucred cred;
+
+                memcpy(&h, base + off, sizeof(h));
+                if (h.cmsg_len < sizeof(h) || h.cmsg_len > len - off)
+                        return EINVAL;
+                if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_CREDENTIALS &&
+                    h.cmsg_len == CMSG_LEN(sizeof(cred))) {
+                        memcpy(&cred, base + off + CMSG_LEN(0), sizeof(cred));
+                        if ((!(caps & (1ULL << CAP_SETUID)) &&
+                             !id_is_callers(cred.uid, c->ruid, c->euid, c->suid)) ||
+                            (!(caps & (1ULL << CAP_SETGID)) &&
+                             !id_is_callers(cred.gid, c->rgid, c->egid, c->sgid)))
+                                return EPERM;
+                        named = true;
+                }
+                size_t step = CMSG_ALIGN(h.cmsg_len);
+                if (step > len - off)
+                        break;
+                off += step;
+        }
+        if (named)
+                return 0;
+
+        /* The caller's real ids, first of the control data; its effective
+         * ones where the kernel would refuse those to us (a set-user-ID
+         * caller), which it may name as well. */
+        struct ucred cred = {.pid = getpid(), .uid = c->ruid, .gid = c->rgid};
+        if (cred.uid != c->euid && cred.uid != getuid())
+                cred.uid = c->euid;
+        if (cred.gid != c->egid && cred.gid != getgid())
+                cred.gid = c->egid;
+        size_t size = CMSG_SPACE(sizeof(cred)) + len;
+        char *control = calloc(1, size);
+        if (!control)
+                return ENOMEM;
+        struct cmsghdr *h = (struct cmsghdr *)control;
+        h->cmsg_len = CMSG_LEN(sizeof(cred));
+        h->cmsg_level = SOL_SOCKET;
+        h->cmsg_type = SCM_CREDENTIALS;
+        memcpy(CMSG_DATA(h), &cred, sizeof(cred));
+        if (base && len)
+                memcpy(control + CMSG_SPACE(sizeof(cred)), base, len);
+        free(j->control);
+        j->control = control;
+        msg->msg_control = control;
+        msg->msg_controllen = size;
+        return 0;
+}
+
 static int job_message(struct net_job *j, const struct msghdr *hdr, bool local, struct msghdr *msg,
                        struct iovec *iov)
 {
@@ -398,7 +501,7 @@ static int job_message(struct net_job *j, const struct msghdr *hdr, bool local, 
                 msg->msg_control = j->control;
                 msg->msg_controllen = hdr->msg_controllen;
         }
-        return 0;
+        return job_credentials(j, msg);
 }
 
 /* Milliseconds on the monotonic clock. */
@@ -425,6 +528,21 @@ static ssize_t job_send(struct net_job *j, struct msghdr *msg, int flags, bool m
         long long deadline = -1;
 
         *ret_blocks = false;
+        /* MSG_ZEROCOPY would have the kernel send from our buffer after
+         * we have freed it and reused it for other calls: what a peer then
+         * got would be the supervisor's memory. Where the socket would
+         * honour it (SO_ZEROCOPY), the answer is the kernel's own when it
+         * cannot, ENOBUFS, on which callers copy; elsewhere the kernel
+         * ignores the flag. It is never passed on, so a thread setting
+         * SO_ZEROCOPY meanwhile changes nothing. */
+        if (flags & MSG_ZEROCOPY) {
+                int zerocopy = 0;
+                socklen_t zerocopy_len = sizeof(zerocopy);
+                if (getsockopt(j->sock, SOL_SOCKET, SO_ZEROCOPY, &zerocopy, &zerocopy_len) == 0 &&
+                    zerocopy)
+                        return -ENOBUFS;
+                flags &= ~MSG_ZEROCOPY;
+        }
         for (;;) {
                 ssize_t n = sendmsg(j->sock, msg, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
                 if (n >= 0)
@@ -655,6 +773,7 @@ int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours,
                         goto out;
                 }
         }
+        j.domain = domain;
         if (domain == 0 || domain != call->sock_domain || j.type != call->sock_type) {
                 /* Not a socket when decided, or another one since. */
                 answer_error(ret, domain == 0 ? ENOTSOCK : EAGAIN);

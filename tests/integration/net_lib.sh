@@ -52,7 +52,7 @@ mkdir -m 1777 "$TMP/logs"
 AS_NOBODY=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups
         --inh-caps=-all --bounding-set=-all)
 
-# attack POLICY ARGS...: "net_attack ARGS" under scmp-super, as $MODE says
+# attack POLICY ARGS...: "net_attack ARGS" (or $NET_HELPER) under scmp-super, as $MODE says
 # (see path_lib.sh), with --prompt none, the decision log in $LOG and the
 # cwd ${RUN_CWD:-$TMP}. POLICY is a profile file, or "builtin" for the
 # built-in profile. Sets OUT, ERR, STATUS and LOG.
@@ -61,7 +61,7 @@ attack()
 {
         local policy=$1 sup cmd popt=()
         shift
-        cmd=("$TMP/bin/net_attack" "$@")
+        cmd=("$TMP/bin/${NET_HELPER:-net_attack}" "$@")
         sup=("$TMP/bin/scmp-super")
         [ "$policy" != builtin ] && popt=(--policy "$policy")
         case $MODE in
