@@ -195,8 +195,8 @@ static bool paths_match(const struct policy_rule *rule, const struct policy_call
  * AF_UNSPEC read as none) matches only a "none" rule. A unix socket path is
  * matched by the socket file's resolved name (a->unix_path), so "../x.sock",
  * a symlinked directory or /proc/self/root cannot slip past a rule for
- * "/run/x.sock"; a path that could not be named matches only deny-like
- * rules.
+ * "/run/x.sock"; a path that could not be named, and an abstract name with
+ * a NUL inside, match only deny-like rules.
  */
 static bool one_addr_matches(const struct netaddr_match *m, const struct policy_addr *a,
                              bool permissive)
@@ -216,6 +216,11 @@ static bool one_addr_matches(const struct netaddr_match *m, const struct policy_
                         return !permissive;
                 return path_glob_match(m->unix_glob, a->unix_path);
         }
+        /* An abstract name with a NUL inside has no text a glob could
+         * match: like an unreadable one, it meets deny-like rules. */
+        if (m->unix_glob && (m->family == AF_UNSPEC || m->family == AF_UNIX) &&
+            netaddr_unix_unnamable(sa, a->len))
+                return !permissive;
         return netaddr_match(m, sa, a->len);
 }
 

@@ -209,6 +209,20 @@ static void unix_name_get(const struct sockaddr *sa, socklen_t len, struct unix_
         }
 }
 
+bool netaddr_unix_unnamable(const struct sockaddr *sa, socklen_t len)
+{
+        struct unix_name name;
+        sa_family_t family;
+
+        if (!sa || len <= SUN_PATH_OFFSET)
+                return false;
+        memcpy(&family, sa, sizeof(family));
+        if (family != AF_UNIX)
+                return false;
+        unix_name_get(sa, len, &name);
+        return name.kind == UNIX_ABSTRACT && memchr(name.bytes, '\0', name.len) != NULL;
+}
+
 static bool unix_matches(const struct netaddr_match *m, const struct sockaddr *sa, socklen_t len)
 {
         char text[SUN_PATH_SIZE + 2];

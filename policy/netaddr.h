@@ -64,9 +64,14 @@ int netaddr_validate_unix_glob(const char *pattern, const char **ret_reason);
  * trailing NUL padding dropped (programs that pass sizeof(struct
  * sockaddr_un) pad with NULs). An unnamed socket, or an abstract name with a
  * NUL inside it, has no text a glob could match and never matches a rule
- * with a unix_glob; it still matches rules without one.
+ * with a unix_glob here; it still matches rules without one. policy/decide.c
+ * makes the abstract one meet deny-like rules (netaddr_unix_unnamable()).
  */
 bool netaddr_match(const struct netaddr_match *m, const struct sockaddr *sa, socklen_t len);
+
+/* Whether sa is an abstract unix name with a NUL inside: a name no glob can
+ * be written for, which deny-like rules must meet (policy/decide.c). */
+bool netaddr_unix_unnamable(const struct sockaddr *sa, socklen_t len);
 
 /* Frees unix_glob and sets it to NULL; m itself belongs to the caller. */
 void netaddr_match_free(struct netaddr_match *m);

@@ -53,6 +53,21 @@ python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])'
         skip "python3 could not make a unix socket file"
 chmod 600 "$TMP/priv/s.sock"
 
+# A deny rule on an abstract name glob: a name with a NUL inside has no
+# text a glob is written for, and meets deny rules.
+ABSTRACT_DENY=$(write_profile abstract-deny <<'JSON'
+{
+	"defaultAction": "SCMP_ACT_ALLOW",
+	"syscalls": [ { "names": ["connect"], "action": "SCMP_ACT_NOTIFY" } ],
+	"supervisor": {
+		"defaultAction": "allow",
+		"rules": [ { "syscalls": ["connect"], "address": { "unix": "@secret*" },
+		             "action": "deny", "errno": "EKEYREJECTED" } ]
+	}
+}
+JSON
+)
+
 for MODE in $NET_MODES; do
         tag=$MODE-$$
         check "SCM_CREDENTIALS the kernel attaches are the caller's" "passcred: uid own gid own" \
@@ -75,6 +90,8 @@ for MODE in $NET_MODES; do
         fi
         check "MSG_ZEROCOPY: what the peer gets is what was sent" \
                 "zerocopy: intact|zerocopy: ENOBUFS" zerocopy
+        attack "$ABSTRACT_DENY" abstract-nul "secret-$$" x
+        assert_eq "[$MODE] deny @secret* covers \\0secret\\0x" "abstract-nul: EKEYREJECTED" "$OUT"
 done
 
 finish

@@ -600,6 +600,30 @@ static void test_absent_address_matches_no_address_rule(void **state)
         policy_free(p);
 }
 
+/* "\0secret\0x" has no text a glob is written for: deny rules meet it. */
+static void test_abstract_name_with_a_nul_meets_deny_rules(void **state)
+{
+        struct policy *p = load(RULES("{'syscalls': ['connect'], 'address': {'unix': '@secret*'}, "
+                                      "'action': 'deny', 'errno': 'EKEYREJECTED'},"
+                                      "{'syscalls': ['connect'], 'address': {'unix': '@*'}, "
+                                      "'action': 'allow'},"
+                                      "{'syscalls': ['connect'], 'action': 'log'}"));
+        struct policy_call c = call_nr(__NR_connect);
+        struct sockaddr_un un = {.sun_family = AF_UNIX};
+
+        memcpy(un.sun_path, "\0secret\0x", 10);
+        c.have_addr = true;
+        memcpy(&c.addr, &un, sizeof(un));
+        c.addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 10);
+        assert_decided(p, &c, VERDICT_DENY, EKEYREJECTED, 0);
+        /* Without the NUL inside, the glob decides as ever. */
+        memcpy(un.sun_path, "\0other", 6);
+        memcpy(&c.addr, &un, sizeof(un));
+        c.addr_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 6);
+        assert_decided(p, &c, VERDICT_ALLOW, 0, 1);
+        policy_free(p);
+}
+
 static void test_none_rule_matches_calls_that_name_no_peer(void **state)
 {
         struct policy *p = load(RULES("{'syscalls': ['sendmsg'], 'address': {'family': 'none'}, "
@@ -1277,6 +1301,7 @@ int main(void)
             cmocka_unit_test(test_unreadable_address_matches_deny_rules_not_allow_rules),
             cmocka_unit_test(test_absent_address_matches_no_address_rule),
             cmocka_unit_test(test_none_rule_matches_calls_that_name_no_peer),
+            cmocka_unit_test(test_abstract_name_with_a_nul_meets_deny_rules),
             cmocka_unit_test(test_every_address_of_a_vector_is_decided),
             cmocka_unit_test(test_exe_rule_matches_the_callers_executable),
             cmocka_unit_test(test_uid_rule_matches_the_callers_real_uid),
