@@ -230,7 +230,9 @@ int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours,
  * SCM_RIGHTS message becomes ours (take_fd, its number appended to
  * taken[], at most taken_cap), and an SCM_CREDENTIALS message giving the
  * caller's own process id (caller_pid, as the caller sees it) gives ours.
- * Everything else is left as written for the kernel to judge. Returns 0,
+ * Everything else is left as written for the kernel to judge, but source
+ * routing (IP_RETOPTS, IPV6_RTHDR, IPV6_2292RTHDR), which would send the
+ * data elsewhere than the address decided: -EPERM. Returns 0,
  * -EINVAL for a malformed message the kernel refuses, or what take_fd
  * failed with; the descriptors taken are in taken[0 .. *n_taken) even on
  * failure, for the caller to close.

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
@@ -127,6 +128,12 @@ int act_cmsg_rewrite(void *control, size_t len, int (*take_fd)(void *ctx, int fd
                                 taken[(*n_taken)++] = ours;
                                 memcpy(base + data + i * sizeof(int), &ours, sizeof(ours));
                         }
+                } else if ((h.cmsg_level == IPPROTO_IP && h.cmsg_type == IP_RETOPTS) ||
+                           (h.cmsg_level == IPPROTO_IPV6 &&
+                            (h.cmsg_type == IPV6_RTHDR || h.cmsg_type == IPV6_2292RTHDR))) {
+                        /* Source routing: the packet would go elsewhere
+                         * than the address decided. */
+                        return -EPERM;
                 } else if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_CREDENTIALS) {
                         struct ucred cred;
                         if (h.cmsg_len != CMSG_LEN(sizeof(cred)))
@@ -720,6 +727,26 @@ static int perform_send(struct net_job *j, bool may_block, const struct act_wait
         return 0;
 }
 
+/*
+ * Whether sock carries source routing (IPv4 options, an IPv6 routing
+ * header) that sends its packets elsewhere than the address they name: a
+ * profile that lets setsockopt set them must not have us send to a hop
+ * nobody decided on.
+ */
+static bool reroutes(int sock, int domain)
+{
+        char opt[64];
+        socklen_t len = sizeof(opt);
+
+        if (domain != AF_INET && domain != AF_INET6)
+                return false;
+        if (getsockopt(sock, IPPROTO_IP, IP_OPTIONS, opt, &len) == 0 && len > 0)
+                return true;
+        len = sizeof(opt);
+        return domain == AF_INET6 && getsockopt(sock, IPPROTO_IPV6, IPV6_RTHDR, opt, &len) == 0 &&
+               len > 0;
+}
+
 int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours, bool may_block,
                     const struct act_waiter *waiter, bool own_command,
                     const struct act_reader *reader, struct act_result *ret)
@@ -777,6 +804,10 @@ int act_perform_net(const struct policy_call *call, int sock, bool root_is_ours,
         if (domain == 0 || domain != call->sock_domain || j.type != call->sock_type) {
                 /* Not a socket when decided, or another one since. */
                 answer_error(ret, domain == 0 ? ENOTSOCK : EAGAIN);
+                goto out;
+        }
+        if (reroutes(j.sock, domain)) {
+                answer_error(ret, EPERM);
                 goto out;
         }
         int fl = fcntl(j.sock, F_GETFL);

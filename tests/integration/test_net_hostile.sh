@@ -94,4 +94,34 @@ for MODE in $NET_MODES; do
         assert_eq "[$MODE] deny @secret* covers \\0secret\\0x" "abstract-nul: EKEYREJECTED" "$OUT"
 done
 
+# Source routing: a UDP send to 127.0.0.1 (allowed) with IP_OPTIONS loose
+# source routing through 10.0.0.1 would leave towards 10.0.0.1. The
+# built-in profile refuses the option; a profile that lets setsockopt
+# through has the performed send refused. The sniffer, outside any
+# supervisor, sees every packet on lo towards 10.0.0.1.
+MODE=root
+SRR_ALLOWED=$(write_profile srr-allowed <<'JSON'
+{
+	"defaultAction": "SCMP_ACT_ALLOW",
+	"syscalls": [ { "names": ["sendto"], "action": "SCMP_ACT_NOTIFY" } ],
+	"supervisor": {
+		"defaultAction": "deny",
+		"rules": [ { "syscalls": ["sendto"], "address": { "cidr": "127.0.0.0/8" },
+		             "action": "allow" } ]
+	}
+}
+JSON
+)
+"$BUILD_DIR/tests/net_hostile" sniff "$FAR" >"$TMP/sniff" 2>&1 </dev/null &
+wait_for_line "$TMP/sniff" ready || not_run "the sniffer did not start: $(cat "$TMP/sniff")"
+attack builtin srr 127.0.0.1:9 "$FAR" "tag-srr-builtin-$$"
+assert_eq "[root] built-in: setsockopt IP_OPTIONS refused" "srr: IP_OPTIONS: EPERM" "$OUT"
+attack "$SRR_ALLOWED" srr 127.0.0.1:9 "$FAR" "tag-srr-allowed-$$"
+assert_eq "[root] setsockopt allowed: the source-routed send is refused" "srr: EPERM" "$OUT"
+# What the sniffer printed by now: the packet is looped back synchronously.
+"$BUILD_DIR/tests/net_hostile" srr 127.0.0.1:9 "$FAR" tag-marker-$$ >/dev/null
+wait_for_line "$TMP/sniff" "sniffed tag-marker-$$"
+assert_not_contains "[root] no source-routed packet left towards $FAR" "sniffed tag-srr" \
+        "$(cat "$TMP/sniff")"
+
 finish
