@@ -202,6 +202,15 @@ bool act_performs_net(int nr);
  * into *ret_fd. 0, or -EBADF (no such descriptor), -ESRCH, -EPERM. */
 int act_take_fd(pid_t tid, int fd, int *ret_fd);
 
+/* The same through a pidfd kept for the next call of the same thread
+ * (fd -1: none yet), opened anew when the thread changed or has gone. */
+struct act_pidfd {
+        int fd;
+        pid_t tid;
+};
+int act_take_fd_via(struct act_pidfd *cache, pid_t tid, int fd, int *ret_fd);
+void act_pidfd_close(struct act_pidfd *cache);
+
 /* Asked between tries while a send performed off the lane waits for
  * room: false once nobody waits for the answer (the caller was
  * interrupted or died), and the send is given up. */

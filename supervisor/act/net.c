@@ -73,27 +73,67 @@ bool act_performs_net(int nr)
                nr == __NR_sendmmsg;
 }
 
-int act_take_fd(pid_t tid, int fd, int *ret_fd)
+/* A pidfd of thread tid: its own descriptor table (one made without
+ * CLONE_FILES differs); before Linux 6.9 only a thread group leader has a
+ * pidfd. */
+static int open_thread_pidfd(pid_t tid)
 {
-        int pidfd, r;
-
-        if (fd < 0)
-                return -EBADF;
-        /* The thread's own descriptor table (one made without CLONE_FILES
-         * differs); before Linux 6.9 only a thread group leader has a pidfd. */
-        pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+        int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
         if (pidfd < 0 && errno == EINVAL)
                 pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
         if (pidfd < 0)
                 return errno == EINVAL ? -ESRCH : -errno;
-        r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-        if (r < 0)
+        return pidfd;
+}
+
+int act_take_fd_via(struct act_pidfd *cache, pid_t tid, int fd, int *ret_fd)
+{
+        bool fresh = false;
+        int r;
+
+        if (fd < 0)
+                return -EBADF;
+        if (cache->fd >= 0 && cache->tid != tid) {
+                close(cache->fd);
+                cache->fd = -1;
+        }
+        for (;;) {
+                if (cache->fd < 0) {
+                        r = open_thread_pidfd(tid);
+                        if (r < 0)
+                                return r;
+                        cache->fd = r;
+                        cache->tid = tid;
+                        fresh = true;
+                }
+                r = (int)syscall(SYS_pidfd_getfd, cache->fd, fd, 0);
+                if (r >= 0) {
+                        *ret_fd = r;
+                        return 0;
+                }
                 r = -errno;
-        close(pidfd);
-        if (r < 0)
-                return r;
-        *ret_fd = r;
-        return 0;
+                /* A pidfd names one task for good: a thread that has gone
+                 * since (its tid perhaps another's now) needs a new one. */
+                if (r != -ESRCH || fresh)
+                        return r;
+                close(cache->fd);
+                cache->fd = -1;
+        }
+}
+
+void act_pidfd_close(struct act_pidfd *cache)
+{
+        if (cache->fd >= 0)
+                close(cache->fd);
+        cache->fd = -1;
+}
+
+int act_take_fd(pid_t tid, int fd, int *ret_fd)
+{
+        struct act_pidfd once = {.fd = -1};
+        int r = act_take_fd_via(&once, tid, fd, ret_fd);
+        act_pidfd_close(&once);
+        return r;
 }
 
 int act_cmsg_rewrite(void *control, size_t len, int (*take_fd)(void *ctx, int fd, int *ret_fd),

@@ -243,6 +243,7 @@ int lane_start(struct target *t)
         lane->scratch->decided_held = false;
         lane->scratch->own_view_open = false;
         lane->scratch->sock_held = false;
+        lane->scratch->pidfd_held = false;
         lane->scratch->addr_vec = NULL;
         lane->scratch->addr_names = NULL;
         lane->scratch->mmsg_vec = NULL;

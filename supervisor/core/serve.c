@@ -38,11 +38,60 @@ static const struct act_reader target_reader = {
     .write = target_write_memory,
 };
 
-/* Opens that may wait for a peer, performed off the lane, at most this
- * many at once in the whole process: each holds a thread until its FIFO
- * gets another end. */
-#define MAX_WAITING_OPENS 64
+/* Calls that wait for a peer (a FIFO's other end, a connect's, room to
+ * send), performed off the lane: each holds a thread until then. At most
+ * this many at once for one target, so that one cannot take every thread
+ * from the others (the daemon's containers), and this many in the whole
+ * process. */
+#define MAX_WAITING_PER_TARGET 64
+#define MAX_WAITING_OPENS      512
 static unsigned waiting_opens;
+
+struct waiting_share {
+        unsigned count; /* its calls waiting now */
+        unsigned refs;  /* the target's, and one per waiting thread */
+};
+
+struct waiting_share *serve_waiting_share_new(void)
+{
+        struct waiting_share *share = calloc(1, sizeof(*share));
+        if (share)
+                share->refs = 1;
+        return share;
+}
+
+void serve_waiting_share_release(struct waiting_share *share)
+{
+        if (share && __atomic_sub_fetch(&share->refs, 1, __ATOMIC_ACQ_REL) == 0)
+                free(share);
+}
+
+/* Takes a place for one more waiting call of share: false when the
+ * target or the process has its fill. */
+static bool waiting_take(struct waiting_share *share)
+{
+        if (__atomic_add_fetch(&waiting_opens, 1, __ATOMIC_RELAXED) > MAX_WAITING_OPENS) {
+                __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+                return false;
+        }
+        if (!share)
+                return true; /* a target made without one (tests): the process's limit */
+        if (__atomic_add_fetch(&share->count, 1, __ATOMIC_RELAXED) > MAX_WAITING_PER_TARGET) {
+                __atomic_sub_fetch(&share->count, 1, __ATOMIC_RELAXED);
+                __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+                return false;
+        }
+        __atomic_add_fetch(&share->refs, 1, __ATOMIC_RELAXED);
+        return true;
+}
+
+static void waiting_give_back(struct waiting_share *share)
+{
+        if (share)
+                __atomic_sub_fetch(&share->count, 1, __ATOMIC_RELAXED);
+        __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+        serve_waiting_share_release(share);
+}
 
 struct waiting_open {
         struct policy_call call;
@@ -51,6 +100,7 @@ struct waiting_open {
         struct policy_addr *addrs;
         int sock;     /* the socket decided, ours; -1 */
         int listener; /* our own copy: the target may be gone before we are */
+        struct waiting_share *share;
         uint64_t id;
         bool root_is_ours;
         struct supervisor *sup;
@@ -146,8 +196,9 @@ static void *waiting_open_run(void *arg)
                                        strerror(-r));
                 notif_buffers_free(&bufs);
         }
+        struct waiting_share *share = w->share;
         waiting_open_free(w);
-        __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+        waiting_give_back(share);
         return NULL;
 }
 
@@ -162,15 +213,14 @@ static int perform_waiting(struct target *t, uint64_t id, const struct policy_ca
         bool failed = false;
         int r;
 
-        if (__atomic_add_fetch(&waiting_opens, 1, __ATOMIC_RELAXED) > MAX_WAITING_OPENS) {
-                __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+        if (!waiting_take(t->waiting))
                 return -EAGAIN;
-        }
         w = calloc(1, sizeof(*w));
         if (!w) {
-                __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+                waiting_give_back(t->waiting);
                 return -ENOMEM;
         }
+        w->share = t->waiting;
         w->call = *call;
         w->id = id;
         w->root_is_ours = root_is_ours;
@@ -204,7 +254,7 @@ static int perform_waiting(struct target *t, uint64_t id, const struct policy_ca
                         return 0; /* w is the thread's now */
         }
         waiting_open_free(w);
-        __atomic_sub_fetch(&waiting_opens, 1, __ATOMIC_RELAXED);
+        waiting_give_back(t->waiting);
         return r;
 }
 

@@ -61,6 +61,7 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
 
 static void target_free(struct target *t)
 {
+        serve_waiting_share_release(t->waiting);
         free(t->id);
         free(t);
 }
@@ -151,10 +152,15 @@ int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *ms
         t->pid = msg->pid;
         t->launcher_exec_pending = launcher;
         t->root_is_ours = launcher && sup->opts.routing.notify_root_changes;
+        t->waiting = serve_waiting_share_new();
+        if (!t->waiting) {
+                free(t);
+                return -ENOMEM;
+        }
         if (msg->id && msg->id[0]) {
                 t->id = strdup(msg->id);
                 if (!t->id) {
-                        free(t);
+                        target_free(t);
                         return -ENOMEM;
                 }
         }

@@ -45,6 +45,10 @@ struct target {
         bool closing;
         uint64_t decided_by_verdict[POLICY_VERDICT_COUNT]; /* indexed by enum policy_verdict */
         void *owner; /* the adder's own state (the daemon's) */
+        /* Its calls waiting on threads of ours (core/serve.c): counted per
+         * target so that no target holds every thread; shared with those
+         * threads, which may outlive it. */
+        struct waiting_share *waiting;
 };
 
 /*

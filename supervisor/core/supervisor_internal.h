@@ -48,6 +48,12 @@ void serve_finish(struct target *t, struct notif_buffers *bufs, uint64_t id,
                   struct target_scratch *scratch);
 void serve_say_failed(const struct supervisor *sup, int r);
 
+/* A target's count of calls performed on threads of their own (a FIFO
+ * open, a blocking connect or send), which those threads hold a reference
+ * to. NULL on failure. */
+struct waiting_share *serve_waiting_share_new(void);
+void serve_waiting_share_release(struct waiting_share *share);
+
 /* pending.c */
 struct pending_call *pending_new(struct target *t, uint64_t id, const struct policy_call *call,
                                  const struct policy_decision *d);

@@ -166,6 +166,10 @@ struct target_scratch {
         int sock_fd;
         uint64_t sock_id;
         bool sock_held;
+        /* A pidfd of the last caller whose socket was taken, kept for its
+         * next call (pidfd_held: initialised). */
+        struct act_pidfd pidfd;
+        bool pidfd_held;
         /* Executables by thread, when the owner of this scratch receives all
          * of a target's notifications (exe_cache.h); NULL: read every time. */
         struct exe_cache *exe_cache;

@@ -160,6 +160,9 @@ void target_addr_release(struct target_scratch *scratch)
 void target_addr_free(struct target_scratch *scratch)
 {
         target_addr_release(scratch);
+        if (scratch->pidfd_held)
+                act_pidfd_close(&scratch->pidfd);
+        scratch->pidfd_held = false;
         free(scratch->addr_vec);
         free(scratch->addr_names);
         free(scratch->mmsg_vec);
@@ -268,7 +271,11 @@ static void take_socket(struct policy_call *call, struct target_scratch *scratch
         int fd = -1;
 
         call->sock_domain = call->sock_type = 0;
-        if (act_take_fd(call->pid, arg_int(call->args[0]), &fd) < 0)
+        if (!scratch->pidfd_held) {
+                scratch->pidfd = (struct act_pidfd){.fd = -1};
+                scratch->pidfd_held = true;
+        }
+        if (act_take_fd_via(&scratch->pidfd, call->pid, arg_int(call->args[0]), &fd) < 0)
                 return; /* the call fails on it; nothing to interpret by */
         if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &call->sock_domain, &len) < 0 ||
             getsockopt(fd, SOL_SOCKET, SO_TYPE, &call->sock_type, &len) < 0)

@@ -33,6 +33,10 @@
  *                              probe: ENAME after K connects" at the first
  *                              failure, or "hold-slots: probe: K connects
  *                              OK"
+ *   probe                      blocking TCP connects to a listener of
+ *                              ours on 127.0.0.1 for up to 3 s: "probe:
+ *                              ENAME after K connects" / "probe: K connects
+ *                              OK"
  *   connect ADDR               a stream connect: "connect: OK" / "ENAME"
  *                              (ADDR: unix:PATH, or A.B.C.D:PORT)
  *   bind-tcp A.B.C.D:PORT      a TCP bind: "bind-tcp: OK" / "ENAME"
@@ -431,6 +435,33 @@ static int full_stream_socket(void)
         return sv[0];
 }
 
+/* Blocking TCP connects to listener (at) for 3 s, accepting each: says
+ * "WHAT: ENAME after K connects" at the first failure, or "WHAT: K
+ * connects OK", and exits. */
+static _Noreturn void probe_connects(const char *what, int listener, const struct sockaddr_in *at)
+{
+        long k = 0;
+        long long end = now_ms() + 3000;
+
+        while (now_ms() < end) {
+                int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+                if (fd < 0)
+                        usage_error("socket: %s", strerror(errno));
+                if (connect(fd, (const struct sockaddr *)at, sizeof(*at)) < 0) {
+                        say("%s: %s after %ld connects", what, errno_name(errno), k);
+                        _exit(0);
+                }
+                close(fd);
+                k++;
+                /* Keep the listener's queue from filling up. */
+                int c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+                if (c >= 0)
+                        close(c);
+        }
+        say("%s: %ld connects OK", what, k);
+        _exit(0);
+}
+
 static int verb_hold_slots(int argc, char **argv)
 {
         long n = count_arg(argv[1]);
@@ -454,30 +485,27 @@ static int verb_hold_slots(int argc, char **argv)
         pid_t child = fork();
         if (child < 0)
                 usage_error("fork: %s", strerror(errno));
-        if (child == 0) {
-                long k = 0;
-                long long end = now_ms() + 3000;
-                while (now_ms() < end) {
-                        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-                        if (fd < 0)
-                                usage_error("socket: %s", strerror(errno));
-                        if (connect(fd, (struct sockaddr *)&at, sizeof(at)) < 0) {
-                                say("hold-slots: probe: %s after %ld connects", errno_name(errno),
-                                    k);
-                                _exit(0);
-                        }
-                        close(fd);
-                        k++;
-                        /* Keep the listener's queue from filling up. */
-                        int c = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
-                        if (c >= 0)
-                                close(c);
-                }
-                say("hold-slots: probe: %ld connects OK", k);
-                _exit(0);
-        }
+        if (child == 0)
+                probe_connects("hold-slots: probe", listener, &at);
         waitpid(child, &status, 0);
         _exit(0); /* the blocked threads go with us */
+}
+
+/* Another program's blocking connects, for 3 s, while something else may
+ * hold the supervisor's waiting threads. */
+static int verb_probe(int argc, char **argv)
+{
+        struct sockaddr_in at = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        socklen_t at_len = sizeof(at);
+
+        (void)argc;
+        (void)argv;
+        int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (listener < 0 || bind(listener, (struct sockaddr *)&at, sizeof(at)) < 0 ||
+            listen(listener, 4096) < 0 ||
+            getsockname(listener, (struct sockaddr *)&at, &at_len) < 0)
+                usage_error("probe: the listener: %s", strerror(errno));
+        probe_connects("probe", listener, &at);
 }
 
 /* Plain calls, for what the supervisor's identity must not add. */
@@ -614,11 +642,17 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-    {"passcred", 1, verb_passcred},     {"forge-creds", 3, verb_forge_creds},
-    {"zerocopy", 0, verb_zerocopy},     {"sigdup", 1, verb_sigdup},
-    {"hold-slots", 1, verb_hold_slots}, {"connect", 1, verb_connect},
-    {"bind-tcp", 1, verb_bind_tcp},     {"srr", 3, verb_srr},
-    {"sniff", 1, verb_sniff},           {"abstract-nul", 2, verb_abstract_nul},
+    {"passcred", 1, verb_passcred},
+    {"forge-creds", 3, verb_forge_creds},
+    {"zerocopy", 0, verb_zerocopy},
+    {"sigdup", 1, verb_sigdup},
+    {"hold-slots", 1, verb_hold_slots},
+    {"connect", 1, verb_connect},
+    {"probe", 0, verb_probe},
+    {"bind-tcp", 1, verb_bind_tcp},
+    {"srr", 3, verb_srr},
+    {"sniff", 1, verb_sniff},
+    {"abstract-nul", 2, verb_abstract_nul},
 };
 
 int main(int argc, char **argv)

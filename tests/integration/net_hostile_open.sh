@@ -10,8 +10,9 @@
 #    data and before it answers makes the kernel restart the call: the
 #    datagram is sent twice (the kernel alone never does).
 # 2. 64 blocking sends on a full unix socket hold every waiting thread of
-#    the supervisor (one limit for the whole process, every target): any
-#    other process's blocking connect is answered EAGAIN.
+#    the target's share (64 per target since; test_daemon_waiting.sh shows
+#    another target unharmed): another process of the same target gets
+#    EAGAIN for its blocking connects until they end.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/net_lib.sh"
 
