@@ -244,6 +244,7 @@ int lane_start(struct target *t)
         lane->scratch->own_view_open = false;
         lane->scratch->sock_held = false;
         lane->scratch->pidfd_held = false;
+        lane->scratch->replay.held = false;
         lane->scratch->addr_vec = NULL;
         lane->scratch->addr_names = NULL;
         lane->scratch->mmsg_vec = NULL;

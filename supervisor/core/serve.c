@@ -287,7 +287,36 @@ static int serve_perform(struct target *t, struct notif_buffers *bufs, uint64_t 
                 r = perform_waiting(t, id, call, root_is_ours, sock);
                 return r < 0 ? notif_respond_errno(t->listener, bufs, id, -r) : 0;
         }
-        return answer_performed(t->listener, bufs, id, call->pid, &res);
+        r = answer_performed(t->listener, bufs, id, call->pid, &res);
+        if (r == -ENOENT && scratch && res.kind == ACT_ANSWER_VALUE && call->nr != __NR_connect &&
+            call->nr != __NR_bind && act_performs_net(call->nr)) {
+                /* Sent, but a signal took the caller away before it
+                 * learned so: the kernel restarts the call (SA_RESTART),
+                 * or the program tries again. Either gets this result. */
+                scratch->replay.held = true;
+                scratch->replay.tid = call->pid;
+                scratch->replay.nr = call->nr;
+                memcpy(scratch->replay.args, call->args, sizeof(call->args));
+                scratch->replay.value = res.value;
+        }
+        return r;
+}
+
+/* A send made again after its answer was lost (serve_perform()): answered
+ * with what the first made, and nothing sent twice. Any other call of the
+ * thread ends the wait for it. */
+static bool replayed(struct target *t, struct notif_buffers *bufs, uint64_t id,
+                     const struct policy_call *call, struct target_scratch *scratch)
+{
+        if (!scratch || !scratch->replay.held || scratch->replay.tid != call->pid)
+                return false;
+        scratch->replay.held = false;
+        if (scratch->replay.nr != call->nr ||
+            memcmp(scratch->replay.args, call->args, sizeof(call->args)) != 0)
+                return false;
+        int r = notif_respond_value(t->listener, bufs, id, scratch->replay.value);
+        serve_say_failed(t->sup, r == -ENOENT ? 0 : r);
+        return true;
 }
 
 int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
@@ -524,6 +553,8 @@ static void serve_decide(struct target *t, struct notif_buffers *bufs,
                                  serve_respond(t, bufs, req->id, &call, VERDICT_ALLOW, 0, NULL));
                 return;
         }
+        if (replayed(t, bufs, req->id, &call, scratch))
+                return;
         if (policy_changes_exe(call.nr))
                 note_exec(scratch, &call);
         /* Sequentially consistent, after the lane marked the call begun:

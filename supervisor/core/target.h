@@ -166,6 +166,15 @@ struct target_scratch {
         int sock_fd;
         uint64_t sock_id;
         bool sock_held;
+        /* A send performed whose answer found the caller interrupted
+         * (core/serve.c): its restart gets this result, not a second send. */
+        struct {
+                bool held;
+                pid_t tid;
+                int nr;
+                uint64_t args[6];
+                long value;
+        } replay;
         /* A pidfd of the last caller whose socket was taken, kept for its
          * next call (pidfd_held: initialised). */
         struct act_pidfd pidfd;
