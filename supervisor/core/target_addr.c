@@ -52,13 +52,13 @@ static void interpret(struct policy_addr *a, int nr, int domain, int type)
         memcpy(&family, &a->sa, sizeof(family));
         if (family != AF_UNSPEC)
                 return;
-        if (nr == __NR_connect) {
-                a->none = true;
-        } else if (domain == AF_INET ||
-                   (domain == AF_INET6 && type == SOCK_RAW && nr != __NR_bind)) {
+        bool as_own_family =
+            nr != __NR_connect &&
+            (domain == AF_INET || (domain == AF_INET6 && type == SOCK_RAW && nr != __NR_bind));
+        if (as_own_family) {
                 family = (sa_family_t)domain;
                 memcpy(&a->sa, &family, sizeof(family));
-        } else if (domain == AF_INET6 && nr != __NR_bind) {
+        } else if (nr == __NR_connect || (domain == AF_INET6 && nr != __NR_bind)) {
                 a->none = true;
         }
 }
