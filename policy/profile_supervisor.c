@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "glob.h"
+#include "syscall_args.h"
 
 static const struct name_value verdicts[] = {
     {"allow", VERDICT_ALLOW}, {"deny", VERDICT_DENY},     {"kill", VERDICT_KILL},
@@ -173,6 +174,27 @@ static int check_open_syscalls(struct loader *l, const struct policy_rule *rule)
                 return r;
         }
         return 0;
+}
+
+/*
+ * A rule whose "path" or "address" no call it names has (a path on
+ * connect, an address on openat) would never match: refused, naming the
+ * calls. One that names some call that has it still matches that one.
+ */
+static int check_field_has_calls(struct loader *l, const struct policy_rule *rule,
+                                 bool (*has)(int nr), const char *what, const char *fix)
+{
+        if (rule->n_nrs == 0)
+                return 0;
+        for (size_t i = 0; i < rule->n_nrs; i++)
+                if (has(rule->nrs[i]))
+                        return 0;
+        char *name = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), rule->nrs[0]);
+        int r =
+            fail(l, "none of the rule's calls (%s%s) takes %s, so the rule would never match; %s",
+                 name ? name : "?", rule->n_nrs > 1 ? ", ..." : "", what, fix);
+        free(name);
+        return r;
 }
 
 static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule *rule)
@@ -387,7 +409,12 @@ static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *ru
 
         const cJSON *paths = cJSON_GetObjectItemCaseSensitive(obj, "path");
         if (paths) {
-                if ((r = under_key(l, "path", parse_path_globs(l, paths, rule))) < 0)
+                if ((r = under_key(l, "path", parse_path_globs(l, paths, rule))) < 0 ||
+                    (r = under_key(l, "path",
+                                   check_field_has_calls(
+                                       l, rule, syscall_takes_path, "a path",
+                                       "for a socket's path use \"address\": {\"unix\": ...}"))) <
+                        0)
                         return r;
                 rule->needs |= POLICY_NEED_PATHS;
         }
@@ -402,7 +429,12 @@ static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *ru
 
         const cJSON *addr = cJSON_GetObjectItemCaseSensitive(obj, "address");
         if (addr) {
-                if ((r = under_key(l, "address", parse_address(l, addr, rule))) < 0)
+                if ((r = under_key(l, "address", parse_address(l, addr, rule))) < 0 ||
+                    (r = under_key(l, "address",
+                                   check_field_has_calls(
+                                       l, rule, syscall_names_peer, "a socket address",
+                                       "address rules are for connect, bind, sendto, sendmsg "
+                                       "and sendmmsg"))) < 0)
                         return r;
                 rule->needs |= POLICY_NEED_ADDR;
         }

@@ -241,6 +241,18 @@ const struct syscall_desc *syscall_desc_get(int nr)
         return NULL;
 }
 
+bool syscall_names_peer(int nr)
+{
+        return nr == __NR_connect || nr == __NR_bind || nr == __NR_sendto || nr == __NR_sendmsg ||
+               nr == __NR_sendmmsg;
+}
+
+bool syscall_takes_path(int nr)
+{
+        const struct syscall_desc *desc = syscall_desc_get(nr);
+        return desc && desc->n_paths > 0;
+}
+
 const struct syscall_desc *syscall_desc_table(size_t *ret_count)
 {
         *ret_count = TABLE_SIZE;

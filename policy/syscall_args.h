@@ -27,6 +27,7 @@
  * size_t, u64), and the other kinds as listed below.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,6 +77,12 @@ struct syscall_desc {
  * arguments (that is not an error: its arguments are plain numbers).
  */
 const struct syscall_desc *syscall_desc_get(int nr);
+
+/* Whether x86_64 call nr names a peer a rule's "address" matches
+ * (connect, bind, sendto, sendmsg, sendmmsg), and whether it takes a path
+ * a rule's "path" matches. */
+bool syscall_names_peer(int nr);
+bool syscall_takes_path(int nr);
 
 /* The whole table, ordered by nr; for tests and for listing. */
 const struct syscall_desc *syscall_desc_table(size_t *ret_count);

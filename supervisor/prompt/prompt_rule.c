@@ -51,8 +51,7 @@ static const struct sockaddr *call_address(const struct policy_call *call)
 
 static bool call_takes_address(const struct policy_call *call)
 {
-        const struct syscall_desc *desc = syscall_desc_get(call->nr);
-        return desc && desc->sockaddr_index >= 0;
+        return syscall_names_peer(call->nr);
 }
 
 /* The text of an IP address without its port: "10.0.0.1", "::1". */
