@@ -154,3 +154,24 @@ sink_arrivals()
         sed -n "$((from + 1)),\$p" "$file" | grep -v '^marker-'
         wc -l <"$file" >"$file.seen"
 }
+
+# net_check NAME EXPECTED ATTACK-ARGS...: attack ATTACK-ARGS printed
+# EXPECTED (or one of "A|B") and exited 0; NAME is prefixed with [$MODE].
+net_check()
+{
+        local name="[$MODE] $1" expected=$2 rest e
+        shift 2
+        attack "$@"
+        # Alternatives may span lines, so they are split by hand.
+        rest=$expected
+        while :; do
+                e=${rest%%|*}
+                if [ "$OUT" = "$e" ] && [ "$STATUS" = 0 ]; then
+                        pass "$name"
+                        return
+                fi
+                [ "$e" = "$rest" ] && break
+                rest=${rest#*|}
+        done
+        fail "$name" "expected: $expected" "got:      $OUT" "$(last_run_details)"
+}

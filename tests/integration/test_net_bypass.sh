@@ -35,21 +35,7 @@ start_sink near "tcp:$NEAR:7101" "udp:$NEAR:7102"
 # printed EXPECTED (or one of "A|B") and exited 0.
 check()
 {
-        local name="[$MODE] $1" expected=$2 rest e
-        shift 2
-        attack "$@"
-        # Alternatives may span lines, so they are split by hand.
-        rest=$expected
-        while :; do
-                e=${rest%%|*}
-                if [ "$OUT" = "$e" ] && [ "$STATUS" = 0 ]; then
-                        pass "$name"
-                        return
-                fi
-                [ "$e" = "$rest" ] && break
-                rest=${rest#*|}
-        done
-        fail "$name" "expected: $expected" "got:      $OUT" "$(last_run_details)"
+        net_check "$@"
 }
 
 # also NAME EXPECTED ACTUAL: a fact after the last check.

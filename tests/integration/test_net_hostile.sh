@@ -30,20 +30,9 @@ NET_HELPER=net_hostile
 # printed EXPECTED (or one of "A|B") and exited 0.
 check()
 {
-        local name="[$MODE] $1" expected=$2 rest e
+        local name=$1 expected=$2
         shift 2
-        attack builtin "$@"
-        rest=$expected
-        while :; do
-                e=${rest%%|*}
-                if [ "$OUT" = "$e" ] && [ "$STATUS" = 0 ]; then
-                        pass "$name"
-                        return
-                fi
-                [ "$e" = "$rest" ] && break
-                rest=${rest#*|}
-        done
-        fail "$name" "expected: $expected" "got:      $OUT" "$(last_run_details)"
+        net_check "$name" "$expected" builtin "$@"
 }
 
 # A unix socket file of root's that nobody may not write (no listener: the
