@@ -24,11 +24,17 @@ const char *text_describe_target(const char *id, pid_t pid, char *buf, size_t si
 {
         char safe[160];
 
-        if (id && *id)
+        /* pid 0: a runtime's exec, which names no pid (crun). */
+        if (id && *id && pid > 0)
                 snprintf(buf, size, "container %s (pid %d)", text_printable(id, safe, sizeof(safe)),
                          (int)pid);
-        else
+        else if (id && *id)
+                snprintf(buf, size, "container %s (an exec, no pid sent)",
+                         text_printable(id, safe, sizeof(safe)));
+        else if (pid > 0)
                 snprintf(buf, size, "pid %d", (int)pid);
+        else
+                snprintf(buf, size, "a target with no id and no pid");
         return buf;
 }
 

@@ -14,7 +14,8 @@
 const char *text_printable(const char *s, char *buf, size_t size);
 
 /* "container ID (pid P)", or "pid P" when id is NULL or empty, in buf;
- * the id made printable. Returns buf. */
+ * the id made printable; pid 0 (a runtime's exec, as crun sends it) is
+ * said in words. Returns buf. */
 const char *text_describe_target(const char *id, pid_t pid, char *buf, size_t size);
 
 /* The valid UTF-8 sequence at s, at most n bytes: its length (1 for

@@ -287,6 +287,12 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
                 conn_refuse(c, who, why, false);
                 return;
         }
+        /* A launcher's pid is how its execve is recognised and whose
+         * descendants may not answer prompts: it must be real. */
+        if (md.launcher && msg->pid < 1) {
+                conn_refuse(c, who, "a scmp-super launcher must send its pid (got 0)", true);
+                return;
+        }
         profile = profile_store_find(&d->store, md.policy);
         if (!profile) {
                 if (d->store.dir)

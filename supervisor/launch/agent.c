@@ -2,6 +2,8 @@
 /* launch/agent.c: the OCI seccomp agent message, sent and received with its listener fd. */
 #include "launch/agent.h"
 
+#include "base/text.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <poll.h>
@@ -279,6 +281,23 @@ static char *dup_string_field(const cJSON *obj, const char *key)
         return cJSON_IsString(item) ? strdup(item->valuestring) : NULL;
 }
 
+/* A refused message still names its container where it can, so the log
+ * says which one will get ENOSYS: "container ID: " before the reason. */
+static void name_container(const cJSON *root, char *reterr, size_t reterr_size)
+{
+        const cJSON *state =
+            cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "state") : NULL;
+        const cJSON *id =
+            cJSON_IsObject(state) ? cJSON_GetObjectItemCaseSensitive(state, "id") : NULL;
+        char why[256], safe[160];
+
+        if (!cJSON_IsString(id) || !id->valuestring[0] || reterr_size == 0)
+                return;
+        snprintf(why, sizeof(why), "%s", reterr);
+        snprintf(reterr, reterr_size, "container %s: %s",
+                 text_printable(id->valuestring, safe, sizeof(safe)), why);
+}
+
 int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct agent_message *ret,
                 char *reterr, size_t reterr_size)
 {
@@ -320,7 +339,11 @@ int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct age
         const cJSON *state = cJSON_GetObjectItemCaseSensitive(root, "state");
         if (!cJSON_IsNumber(pid) && cJSON_IsObject(state))
                 pid = cJSON_GetObjectItemCaseSensitive(state, "pid");
-        if (!cJSON_IsNumber(pid) || pid->valuedouble < 1 || pid->valuedouble > 4194304) {
+        /* 0 is what crun sends for a process it execs into a running
+         * container (runc sends the real pid); the pid is only a name for
+         * logs, except for a scmp-super launcher, whose caller checks it. */
+        if (!cJSON_IsNumber(pid) || pid->valuedouble < 0 || pid->valuedouble > 4194304 ||
+            pid->valuedouble != (double)(pid_t)pid->valuedouble) {
                 snprintf(reterr, reterr_size, "no valid \"pid\"");
                 goto fail;
         }
@@ -338,6 +361,7 @@ int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct age
         *ret = m;
         return 0;
 fail:
+        name_container(root, reterr, reterr_size);
         cJSON_Delete(root);
         close_all(fds, n_fds);
         agent_message_clear(&m);

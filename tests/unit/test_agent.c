@@ -277,6 +277,47 @@ static void message_without_pid_is_refused(void **state)
                        "no valid \"pid\"");
 }
 
+static void fractional_pid_is_refused(void **state)
+{
+        expect_refused("{\"fds\":[\"seccompFd\"],\"pid\":1.5}", true, false, -EBADMSG,
+                       "no valid \"pid\"");
+}
+
+/* The log line of a refusal must say whose calls will now fail. */
+static void refusal_names_the_container(void **state)
+{
+        expect_refused("{\"fds\":[\"listener\"],\"pid\":5,\"state\":{\"id\":\"web-7\"}}", true,
+                       false, -EBADMSG, "container web-7: no descriptor named \"seccompFd\"");
+}
+
+/* crun's message for `exec` into a running container: pid 0. */
+static void exec_message_with_pid_zero_is_accepted(void **state)
+{
+        static const char text[] = "{\"ociVersion\":\"0.2.0\",\"fds\":[\"seccompFd\"],\"pid\":0,"
+                                   "\"metadata\":\"\",\"state\":{\"id\":\"web-1\",\"pid\":0,"
+                                   "\"status\":\"running\"}}";
+        struct agent_reader reader;
+        struct agent_message msg;
+        struct conn c;
+        struct probe p;
+        char why[256];
+
+        conn_open(&c);
+        probe_open(&p);
+        agent_reader_init(&reader);
+        assert_int_equal(agent_send(c.theirs, text, &p.write_end, 1), 0);
+        assert_int_equal(read_now(&reader, &c, why, sizeof(why)), 1);
+        assert_int_equal(agent_reader_finish(&reader, &msg, why, sizeof(why)), 0);
+        agent_reader_clear(&reader);
+        assert_int_equal(msg.pid, 0);
+        assert_string_equal(msg.id, "web-1");
+        assert_string_equal(msg.status, "running");
+        assert_true(msg.seccomp_fd >= 0);
+        agent_message_clear(&msg);
+        probe_close(&p);
+        conn_close(&c);
+}
+
 static void balanced_but_invalid_json_is_refused(void **state)
 {
         expect_refused("{\"fds\":[\"seccompFd\"],,}", true, false, -EBADMSG, "not a JSON object");
@@ -418,6 +459,9 @@ int main(void)
             cmocka_unit_test(message_without_a_seccomp_fd_name_is_refused),
             cmocka_unit_test(message_without_fds_array_is_refused),
             cmocka_unit_test(message_without_pid_is_refused),
+            cmocka_unit_test(fractional_pid_is_refused),
+            cmocka_unit_test(refusal_names_the_container),
+            cmocka_unit_test(exec_message_with_pid_zero_is_accepted),
             cmocka_unit_test(balanced_but_invalid_json_is_refused),
             cmocka_unit_test(connection_closed_mid_message_is_refused),
             cmocka_unit_test(connection_closed_before_anything_is_refused),
