@@ -13,13 +13,17 @@ golang-github-docker-docker-dev golang-github-containers-common-dev vim less pro
 # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the
 # static analyser.
 FUZZ="clang libclang-rt-14-dev clang-tidy"
+# scripts/build-matrix.sh reads Debian's hardening flags; scripts/deb-test.sh
+# builds the package from debian/ and checks it with lintian.
+PACKAGE="dpkg-dev debhelper lintian"
 
 case "${1:-build}" in
 build) wanted="$BUILD" ;;
 demo) wanted="$BUILD python3" ;; # examples/demo-workload.sh dials out with python3
 test) wanted="$BUILD $TEST" ;;
-fuzz) wanted="$BUILD $TEST $FUZZ" ;;
-*) echo "usage: scripts/deps.sh [build|demo|test|fuzz]" >&2; exit 2 ;;
+package) wanted="$BUILD $PACKAGE" ;;
+fuzz) wanted="$BUILD $TEST $FUZZ $PACKAGE" ;; # everything CI runs
+*) echo "usage: scripts/deps.sh [build|demo|test|package|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=""
