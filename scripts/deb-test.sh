@@ -151,6 +151,19 @@ if grep -q 'contrib/systemd' "$source_dir"/CMakeLists.txt "$source_dir"/cmake/*.
         done
 fi
 
+# What an installed unit names as its documentation is there. (Paths and
+# Documentation= entries are words: no spaces in them.)
+# shellcheck disable=SC2013
+for unit in $(grep '^/lib/systemd/system/' "$top/bin.list"); do
+        # shellcheck disable=SC2013
+        for doc in $(sed -n 's/^Documentation=//p' "$unit"); do
+                case $doc in
+                file://*) check "$(basename "$unit") names ${doc#file://}, which is installed" \
+                        test -e "${doc#file://}" ;;
+                esac
+        done
+done
+
 # A program of someone else's, built against the installed package alone.
 check "a client compiles with pkg-config's flags for the installed package" \
         sh -c "cc -Wall -Werror -o '$top/client_example' '$source_dir/tests/packaging/client_example.c' \
