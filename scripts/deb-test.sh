@@ -44,6 +44,13 @@ cleanup()
                                 cat "$top/purge.log" >&2
                                 status=1
                         }
+                for p in $installed; do
+                        left=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+                        if [ -n "$left" ] && [ "$left" != not-installed ]; then
+                                say "$p is left $left after dpkg --purge"
+                                status=1
+                        fi
+                done
         fi
         if [ "${DEB_TEST_KEEP:-0}" = 1 ]; then
                 say "kept $top"
