@@ -4,6 +4,8 @@
 # help says (its commands, each command's options) and what the man page
 # says, in the same shape, so that a test can compare them.
 
+# Used by the scripts that source this file.
+# shellcheck disable=SC2034
 MAN_DIR=$SOURCE_DIR/man
 
 # help_commands: the commands 'scmp-super help' lists, one a line.
@@ -99,7 +101,9 @@ man_check()
                 done <<<"$want"
                 while read -r opt; do
                         # Every command takes --help; groups' help lists no options.
-                        [ -n "$opt" ] && [ "$opt" != "--help -h" ] || continue
+                        if [ -z "$opt" ] || [ "$opt" = "--help -h" ]; then
+                                continue
+                        fi
                         grep -qxF -- "$opt" <<<"$want" || {
                                 echo "$cmd: the page tags \"$opt\", which its --help does not list"
                                 bad=1
