@@ -8,10 +8,21 @@
 # shellcheck disable=SC2034
 MAN_DIR=$SOURCE_DIR/man
 
+# help_text [CMD]: 'scmp-super [CMD] --help', run once per test and kept.
+declare -A HELP_TEXT
+help_text()
+{
+        local key=${1:-.}
+        if [[ -z ${HELP_TEXT[$key]+set} ]]; then
+                HELP_TEXT[$key]=$("$SCMP_SUPER" ${1:+"$1"} --help)
+        fi
+        printf '%s\n' "${HELP_TEXT[$key]}"
+}
+
 # help_commands: the commands 'scmp-super help' lists, one a line.
 help_commands()
 {
-        "$SCMP_SUPER" help | awk '/^Commands:/ { on = 1; next }
+        help_text | awk '/^Commands:/ { on = 1; next }
                 on && /^$/ { exit }
                 on && /^  [a-z]/ { print $1 }'
 }
@@ -20,16 +31,16 @@ help_commands()
 # one a line: "--long" or "--long -s" when it has a short form too.
 help_options()
 {
-        "$SCMP_SUPER" "$1" --help | sed -nE \
+        help_text "$1" | sed -nE \
                 -e 's/^ {1,8}(-[A-Za-z0-9]), (--[a-z0-9][a-z0-9-]*).*/\2 \1/p' \
                 -e 's/^ {1,8}(--[a-z0-9][a-z0-9-]*).*/\1/p' | sort -u
 }
 
-# help_mentions CMD: every long option anywhere in CMD's help (empty CMD:
-# the top-level help), prose included, one a line.
+# help_mentions [CMD]: every long option anywhere in CMD's help (without
+# CMD: the top-level help), prose included, one a line.
 help_mentions()
 {
-        "$SCMP_SUPER" ${1:+"$1"} --help | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u
+        help_text "$@" | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u
 }
 
 # man_text PAGE: the page's source with the escapes that hide options and
@@ -72,55 +83,28 @@ man_options()
 # is somewhere in the page.
 man_check()
 {
-        local page=$1 bad=0 cmd opt commands sections want have text
+        local page=$1 cmd opt commands mentioned out=""
         commands=$(help_commands | sort)
-        sections=$(man_commands "$page" | sort)
-        for cmd in $commands; do
-                grep -qx -- "$cmd" <<<"$sections" || {
-                        echo "$cmd: a command of 'scmp-super help' with no section in COMMANDS"
-                        bad=1
-                }
-        done
-        for cmd in $sections; do
-                grep -qx -- "$cmd" <<<"$commands" || {
-                        echo "$cmd: a section of COMMANDS that 'scmp-super help' does not list"
-                        bad=1
-                }
-        done
-        text=$(man_text "$page")
+        out+=$(comm -23 <(echo "$commands") <(man_commands "$page" | sort) |
+                sed "s/.*/&: a command of 'scmp-super help' with no section in COMMANDS/")$'\n'
+        out+=$(comm -13 <(echo "$commands") <(man_commands "$page" | sort) |
+                sed "s/.*/&: a section of COMMANDS that 'scmp-super help' does not list/")$'\n'
+        mentioned=$(man_text "$page" | grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u)
         for cmd in $commands; do
                 case $cmd in help | version) continue ;; esac
-                want=$(help_options "$cmd")
-                have=$(man_options "$page" "$cmd")
-                while read -r opt; do
-                        [ -n "$opt" ] || continue
-                        grep -qxF -- "$opt" <<<"$have" || {
-                                echo "$cmd: option \"$opt\" of its --help is not tagged in its section"
-                                bad=1
-                        }
-                done <<<"$want"
-                while read -r opt; do
-                        # Every command takes --help; groups' help lists no options.
-                        if [ -z "$opt" ] || [ "$opt" = "--help -h" ]; then
-                                continue
-                        fi
-                        grep -qxF -- "$opt" <<<"$want" || {
-                                echo "$cmd: the page tags \"$opt\", which its --help does not list"
-                                bad=1
-                        }
-                done <<<"$have"
-                for opt in $(help_mentions "$cmd"); do
-                        grep -qE -- "$opt([^a-z0-9-]|\$)" <<<"$text" || {
-                                echo "$cmd: --help mentions $opt, which the page never does"
-                                bad=1
-                        }
-                done
+                # Every command takes --help; groups' help lists no options.
+                out+=$(comm -23 <(help_options "$cmd") <(man_options "$page" "$cmd") |
+                        sed "s/.*/$cmd: option \"&\" of its --help is not tagged in its section/")$'\n'
+                out+=$(comm -13 <(help_options "$cmd") \
+                        <(man_options "$page" "$cmd" | grep -vx -- '--help -h') |
+                        sed "s/.*/$cmd: the page tags \"&\", which its --help does not list/")$'\n'
+                out+=$(comm -23 <(help_mentions "$cmd") <(echo "$mentioned") |
+                        sed "s/.*/$cmd: --help mentions &, which the page never does/")$'\n'
         done
-        for opt in $(help_mentions ""); do
-                grep -qE -- "$opt([^a-z0-9-]|\$)" <<<"$text" || {
-                        echo "scmp-super --help mentions $opt, which the page never does"
-                        bad=1
-                }
-        done
-        return $bad
+        out+=$(comm -23 <(help_mentions) <(echo "$mentioned") |
+                sed "s/.*/scmp-super --help mentions &, which the page never does/")
+        out=$(sed '/^$/d' <<<"$out")
+        [ -z "$out" ] && return 0
+        echo "$out"
+        return 1
 }
