@@ -68,6 +68,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.b
     path = "$CTD/opt"
 EOF
         : >"$CTD_LOG"
+        # shellcheck disable=SC2016
         unshare -m sh -c 'mount -t cgroup2 none /sys/fs/cgroup &&
                 mount -t tmpfs -o mode=0755 tmpfs /run &&
                 exec containerd --config "$1"' sh "$CTD/config.toml" >>"$CTD_LOG" 2>&1 &

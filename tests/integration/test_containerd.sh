@@ -41,7 +41,9 @@ cat >"$TMP/profiles/web.json" <<EOF
 EOF
 ctr_seccomp "$TMP/seccomp-web.json" "policy=web" "$NOTIFIED"
 
-# What a container does, once or on each request (below).
+# What a container does, once or on each request (below); $i is the
+# container shell's.
+# shellcheck disable=SC2016
 CALLS='mkdir /tmp/allowed-$i && echo MKDIR_ALLOWED_OK; mkdir /tmp/ro-$i; mkdir /tmp/other-$i; echo END'
 
 # The checks on the output of CALLS with the daemon serving.
@@ -68,6 +70,7 @@ closed_calls()
 # directory: /share/go.N asks it to run CALLS with i=N, and it writes what
 # came out to /share/res.N, END last. (Its own polling is the container's
 # business; the test waits for files, bounded.)
+# shellcheck disable=SC2016
 SERVER='echo READY >/share/ready
 i=1
 while [ ! -e /share/stop ]; do
