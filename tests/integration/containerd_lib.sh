@@ -73,7 +73,8 @@ EOF
                 mount -t tmpfs -o mode=0755 tmpfs /run &&
                 exec containerd --config "$1"' sh "$CTD/config.toml" >>"$CTD_LOG" 2>&1 &
         CTD_PID=$!
-        if ! wait_for 20 has_line "$CTD_LOG" "containerd successfully booted"; then
+        wait_for 20 ctd_booted_or_gone
+        if ! has_line "$CTD_LOG" "containerd successfully booted"; then
                 CTD_WHY="containerd did not start: $(tail -5 "$CTD_LOG")"
                 return 1
         fi
@@ -191,6 +192,11 @@ stop_containerd()
                         -exec rmdir {} + 2>/dev/null
         fi
         CTD_PID=
+}
+
+ctd_booted_or_gone()
+{
+        has_line "$CTD_LOG" "containerd successfully booted" || ctd_gone
 }
 
 ctd_gone()
