@@ -318,7 +318,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         rec->peer_pidfd = md.launcher ? peer_pidfd(c->fd, c->peer.pid) : -1;
         rec->since = time(NULL);
         r = supervisor_add_target_owned(&d->sup, msg, md.launcher, profile->policy, rec,
-                                        NULL, &t);
+                                        daemon_metrics_counts(d, profile->name), &t);
         if (r < 0) {
                 stored_profile_unref(rec->profile);
                 free(rec);
