@@ -42,6 +42,9 @@ static void daemon_usage(FILE *out)
               "                            replacing it whole (for node_exporter's textfile\n"
               "                            collector: FILE ends in .prom; docs/DAEMON.md)\n"
               "      --metrics-interval S  seconds between writes, 1 to 3600 (default 5)\n"
+              "      --metrics-format F    openmetrics (default), or prometheus: the text\n"
+              "                            format node_exporter's collector parses, where\n"
+              "                            counters keep their type\n"
               "      --message-timeout MS  refuse a client whose message is not complete\n"
               "                            within MS milliseconds (default 5000)\n"
               "      --decision-timeout MS deny a call whose arguments could not be read\n"
@@ -80,6 +83,7 @@ int cmd_daemon(int argc, char **argv)
                 OPT_DECISION_TIMEOUT,
                 OPT_METRICS_FILE,
                 OPT_METRICS_INTERVAL,
+                OPT_METRICS_FORMAT,
         };
         static const struct option options[] = {
             {"socket", required_argument, NULL, 'S'},
@@ -92,6 +96,7 @@ int cmd_daemon(int argc, char **argv)
             {"decision-timeout", required_argument, NULL, OPT_DECISION_TIMEOUT},
             {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
             {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
+            {"metrics-format", required_argument, NULL, OPT_METRICS_FORMAT},
             {"verbose", no_argument, NULL, 'v'},
             {"watch", no_argument, NULL, 'w'},
             {"help", no_argument, NULL, 'h'},
@@ -100,6 +105,7 @@ int cmd_daemon(int argc, char **argv)
         struct daemon_options opts = {.listen_fd = -1, .log_line = print_event};
         struct daemon *d;
         char why[1200], *end;
+        bool metrics_format_set = false;
         int opt, r;
 
         optind = 1;
@@ -181,6 +187,20 @@ int cmd_daemon(int argc, char **argv)
                         opts.metrics_interval_s = (unsigned)seconds;
                         break;
                 }
+                case OPT_METRICS_FORMAT:
+                        if (strcmp(optarg, "openmetrics") == 0) {
+                                opts.metrics_format = OPENMETRICS_FORMAT_OPENMETRICS;
+                        } else if (strcmp(optarg, "prometheus") == 0) {
+                                opts.metrics_format = OPENMETRICS_FORMAT_PROMETHEUS;
+                        } else {
+                                fprintf(stderr,
+                                        "scmp-super daemon: --metrics-format %s: expected "
+                                        "openmetrics or prometheus\n",
+                                        optarg);
+                                return 2;
+                        }
+                        metrics_format_set = true;
+                        break;
                 case 'v':
                         opts.verbose = true;
                         break;
@@ -218,8 +238,10 @@ int cmd_daemon(int argc, char **argv)
                 fprintf(stderr, "scmp-super daemon: %s\n", why);
                 return 1;
         }
-        if (opts.metrics_interval_s && !opts.metrics_path) {
-                fputs("scmp-super daemon: --metrics-interval needs --metrics-file FILE\n", stderr);
+        if ((opts.metrics_interval_s || metrics_format_set) && !opts.metrics_path) {
+                fputs("scmp-super daemon: --metrics-interval and --metrics-format need "
+                      "--metrics-file FILE\n",
+                      stderr);
                 return 2;
         }
         if (opts.listen_fd < 0 && !opts.socket_path) {

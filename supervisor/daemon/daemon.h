@@ -30,6 +30,7 @@
 #include <sys/types.h>
 
 #include "daemon/daemon_log.h"
+#include "daemon/openmetrics.h"
 
 #define DAEMON_MESSAGE_TIMEOUT_MS 5000
 #define DAEMON_METRICS_INTERVAL_S 5
@@ -49,6 +50,7 @@ struct daemon_options {
          * (nothing is timed or counted for it then). */
         const char *metrics_path;
         unsigned metrics_interval_s;
+        enum openmetrics_format metrics_format;
         unsigned message_timeout_ms;
         /* A call whose target could not be read within this many ms is
          * denied (0: SUPERVISOR_DECISION_TIMEOUT_MS). */

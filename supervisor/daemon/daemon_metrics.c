@@ -69,22 +69,24 @@ static const char *verdict_name(enum policy_verdict v)
 
 _Static_assert(DAEMON_METRICS_MAX_TARGETS == 1000, "scmp_super_targets_unlisted's help says 1000");
 
-static void write_gauge(FILE *out, const char *name, const char *unit, const char *help,
-                        uint64_t value)
+static void write_gauge(struct daemon *d, FILE *out, const char *name, const char *unit,
+                        const char *help, uint64_t value)
 {
-        openmetrics_write_family(out, name, "gauge", unit, help);
+        openmetrics_write_family(out, d->opts.metrics_format, name, "gauge", unit, help);
         openmetrics_write_sample(out, name, "", NULL, 0, value);
 }
 
-static void write_counter(FILE *out, const char *name, const char *help, uint64_t value)
+static void write_counter(struct daemon *d, FILE *out, const char *name, const char *help,
+                          uint64_t value)
 {
-        openmetrics_write_family(out, name, "counter", NULL, help);
+        openmetrics_write_family(out, d->opts.metrics_format, name, "counter", NULL, help);
         openmetrics_write_sample(out, name, "_total", NULL, 0, value);
 }
 
 static void write_profile_decisions(struct daemon *d, FILE *out)
 {
-        openmetrics_write_family(out, "scmp_super_decisions", "counter", NULL,
+        openmetrics_write_family(out, d->opts.metrics_format, "scmp_super_decisions", "counter",
+                                 NULL,
                                  "Notified calls the daemon decided, by profile, syscall and "
                                  "verdict, since it started (ended targets included).");
         for (const struct metrics_profile *p = d->metrics->profiles; p; p = p->next)
@@ -111,7 +113,8 @@ static size_t write_target_decisions(struct daemon *d, FILE *out)
 
         if (n > DAEMON_METRICS_MAX_TARGETS)
                 skip = n - DAEMON_METRICS_MAX_TARGETS; /* the newest: listed newest first */
-        openmetrics_write_family(out, "scmp_super_target_decisions", "counter", NULL,
+        openmetrics_write_family(out, d->opts.metrics_format, "scmp_super_target_decisions",
+                                 "counter", NULL,
                                  "Notified calls decided for each live target, by verdict; a "
                                  "target's series end with it.");
         for (struct target *t = supervisor_first_target(&d->sup); t;
@@ -147,8 +150,8 @@ static void write_latency(struct daemon *d, FILE *out)
 
         for (size_t i = 0; i <= SUPERVISOR_LATENCY_BOUNDS; i++)
                 buckets[i] = __atomic_load_n(&d->sup.latency.buckets[i], __ATOMIC_RELAXED);
-        openmetrics_write_family(out, "scmp_super_decision_duration_seconds", "histogram",
-                                 "seconds",
+        openmetrics_write_family(out, d->opts.metrics_format,
+                                 "scmp_super_decision_duration_seconds", "histogram", "seconds",
                                  "Time from receiving a notification to answering it, for "
                                  "calls answered without asking a person.");
         openmetrics_write_histogram(out, "scmp_super_decision_duration_seconds", NULL, 0,
@@ -159,29 +162,30 @@ static void write_latency(struct daemon *d, FILE *out)
 
 void daemon_metrics_format(struct daemon *d, FILE *out)
 {
-        write_gauge(out, "scmp_super_start_time_seconds", "seconds",
+        write_gauge(d, out, "scmp_super_start_time_seconds", "seconds",
                     "When the daemon started, in seconds since the epoch.", (uint64_t)d->started);
-        write_gauge(out, "scmp_super_targets", NULL, "Targets (containers, launchers) served now.",
+        write_gauge(d, out, "scmp_super_targets", NULL,
+                    "Targets (containers, launchers) served now.",
                     supervisor_target_count(&d->sup));
-        write_counter(out, "scmp_super_targets_served",
+        write_counter(d, out, "scmp_super_targets_served",
                       "Targets the daemon accepted and served, since it started.", d->served);
-        write_counter(out, "scmp_super_connections_refused",
+        write_counter(d, out, "scmp_super_connections_refused",
                       "Agent connections and messages refused; a refused target's notified "
                       "calls fail with ENOSYS.",
                       d->refused);
-        write_gauge(out, "scmp_super_connections_pending", NULL,
+        write_gauge(d, out, "scmp_super_connections_pending", NULL,
                     "Agent connections still sending their message.", d->n_conns);
-        write_gauge(out, "scmp_super_prompts_waiting", NULL,
+        write_gauge(d, out, "scmp_super_prompts_waiting", NULL,
                     "Notified calls waiting for a person's answer (daemon --control).",
                     d->broker ? prompt_broker_count(d->broker) : 0);
         write_profile_decisions(d, out);
         size_t unlisted = write_target_decisions(d, out);
-        write_gauge(out, "scmp_super_targets_unlisted", NULL,
+        write_gauge(d, out, "scmp_super_targets_unlisted", NULL,
                     "Live targets left out of scmp_super_target_decisions (it lists at most "
                     "1000).",
                     unlisted);
         write_latency(d, out);
-        openmetrics_write_end(out);
+        openmetrics_write_end(out, d->opts.metrics_format);
 }
 
 /* Writes the file once: 0, or a negative errno and the reason. */

@@ -3,11 +3,14 @@
 #include "daemon/openmetrics.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "base/text.h"
 
-void openmetrics_write_escaped(FILE *out, const char *value)
+/* value escaped; quotes too when quotes is set (the Prometheus format
+ * escapes only backslashes and newlines in HELP). */
+static void write_escaped(FILE *out, const char *value, bool quotes)
 {
         const unsigned char *s = (const unsigned char *)(value ? value : "");
 
@@ -21,7 +24,7 @@ void openmetrics_write_escaped(FILE *out, const char *value)
                         s++;
                         continue;
                 case '"':
-                        fputs("\\\"", out);
+                        fputs(quotes ? "\\\"" : "\"", out);
                         s++;
                         continue;
                 case '\n':
@@ -43,14 +46,26 @@ void openmetrics_write_escaped(FILE *out, const char *value)
         }
 }
 
-void openmetrics_write_family(FILE *out, const char *name, const char *type, const char *unit,
-                              const char *help)
+void openmetrics_write_escaped(FILE *out, const char *value)
 {
+        write_escaped(out, value, true);
+}
+
+void openmetrics_write_family(FILE *out, enum openmetrics_format format, const char *name,
+                              const char *type, const char *unit, const char *help)
+{
+        if (format == OPENMETRICS_FORMAT_PROMETHEUS) {
+                const char *suffix = strcmp(type, "counter") == 0 ? "_total" : "";
+                fprintf(out, "# HELP %s%s ", name, suffix);
+                write_escaped(out, help, false);
+                fprintf(out, "\n# TYPE %s%s %s\n", name, suffix, type);
+                return;
+        }
         fprintf(out, "# TYPE %s %s\n", name, type);
         if (unit)
                 fprintf(out, "# UNIT %s %s\n", name, unit);
         fprintf(out, "# HELP %s ", name);
-        openmetrics_write_escaped(out, help);
+        write_escaped(out, help, true);
         fputc('\n', out);
 }
 
@@ -127,7 +142,8 @@ void openmetrics_write_histogram(FILE *out, const char *name,
         fputc('\n', out);
 }
 
-void openmetrics_write_end(FILE *out)
+void openmetrics_write_end(FILE *out, enum openmetrics_format format)
 {
-        fputs("# EOF\n", out);
+        if (format == OPENMETRICS_FORMAT_OPENMETRICS)
+                fputs("# EOF\n", out);
 }

@@ -11,6 +11,12 @@
  * values escaped, so that no value (a container id a runtime sent) can end
  * a line or a quoted string early.
  *
+ * The same functions write the Prometheus text format (version 0.0.4) that
+ * node_exporter's textfile collector parses: there, TYPE and HELP name a
+ * counter by its sample's name (NAME_total), and there is no UNIT and no
+ * "# EOF"; a reader of that format sees an OpenMetrics counter as an
+ * untyped metric.
+ *
  * Every function writes to out with stdio; the caller checks ferror(out)
  * once at the end. Any thread, for its own FILE.
  */
@@ -19,15 +25,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+enum openmetrics_format {
+        OPENMETRICS_FORMAT_OPENMETRICS,
+        OPENMETRICS_FORMAT_PROMETHEUS, /* text format 0.0.4 */
+};
+
 struct openmetrics_label {
         const char *name;  /* [a-zA-Z_][a-zA-Z0-9_]*, the caller's own */
         const char *value; /* any bytes; NULL is written as "" */
 };
 
 /* "# TYPE name type", "# UNIT name unit" (unit NULL: none) and "# HELP
- * name help" (help: the caller's own text, escaped all the same). */
-void openmetrics_write_family(FILE *out, const char *name, const char *type, const char *unit,
-                              const char *help);
+ * name help" (help: the caller's own text, escaped all the same). In the
+ * Prometheus format, HELP then TYPE, a counter's as name_total, no UNIT. */
+void openmetrics_write_family(FILE *out, enum openmetrics_format format, const char *name,
+                              const char *type, const char *unit, const char *help);
 
 /*
  * One sample: name, suffix ("_total" for a counter, "" for a gauge), the
@@ -49,8 +61,8 @@ void openmetrics_write_histogram(FILE *out, const char *name,
                                  const uint64_t *bounds_ns, const uint64_t *buckets,
                                  size_t n_bounds, uint64_t sum_ns);
 
-/* "# EOF", the last line. */
-void openmetrics_write_end(FILE *out);
+/* "# EOF", the last line (nothing in the Prometheus format). */
+void openmetrics_write_end(FILE *out, enum openmetrics_format format);
 
 /*
  * value as the body of a quoted label value: '\\', '"' and newline are

@@ -70,6 +70,8 @@ run_sup daemon --socket "$TMP/never.sock" --metrics-interval 5
 assert_exit "--metrics-interval without --metrics-file is bad usage" 2
 run_sup daemon --socket "$TMP/never.sock" --metrics-file "$METRICS" --metrics-interval 0
 assert_exit "--metrics-interval 0 is bad usage" 2
+run_sup daemon --socket "$TMP/never.sock" --metrics-file "$METRICS" --metrics-format json
+assert_exit "an unknown --metrics-format is bad usage" 2
 leftovers=$(find "$TMP" "$TMP/textfile" "$TMP/a-directory" -maxdepth 1 \
         \( -name never.sock -o -name '*.scmp-super-*' -o -name '*.prom' \))
 if [ -n "$leftovers" ]; then
@@ -276,6 +278,41 @@ stop_daemon TERM
 assert_eq "the daemon stops with 0" 0 "$DAEMON_STATUS"
 assert_eq "no temporary file is left beside the metrics file" "scmp-super.prom" \
         "$(ls -A "$TMP/textfile")"
+# --metrics-format prometheus: what node_exporter's parser (the text
+# format 0.0.4) reads with the counters' types, checked with
+# prometheus_client's parser of that format.
+start_daemon --policy-dir "$TMP/profiles" --metrics-file "$METRICS" --metrics-format prometheus ||
+        finish
+mkdir -p "$TMP/t/two"
+run_sup run --connect "$SOCK" --policy "$PROFILE" -- "$TRY" mkdir "$TMP/t/two/denied"
+expect "a launcher under the second daemon" 0 "mkdir: EROFS"
+# shellcheck disable=SC2317 # called through wait_for
+prometheus_text_shows()
+{
+        "$PY" - "$METRICS" >"$TMP/classic" 2>&1 <<'PYEOF'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+text = open(sys.argv[1]).read()
+assert "# EOF" not in text and "# UNIT" not in text, "OpenMetrics lines"
+families = {f.name: f for f in text_string_to_metric_families(text)}
+d = families["scmp_super_decisions"]
+assert d.type == "counter", d.type
+values = {(s.labels["syscall"], s.labels["verdict"]): s.value for s in d.samples}
+assert values == {("mkdir", "deny"): 1.0}, values
+assert families["scmp_super_targets_served"].type == "counter"
+assert families["scmp_super_decision_duration_seconds"].type == "histogram"
+assert families["scmp_super_targets"].type == "gauge"
+PYEOF
+}
+if wait_for 15 prometheus_text_shows; then
+        pass "--metrics-format prometheus keeps the counters typed for node_exporter's parser"
+else
+        fail "--metrics-format prometheus keeps the counters typed for node_exporter's parser" \
+                "$(cat "$TMP/classic")" "$(cat "$METRICS")"
+fi
+stop_daemon TERM
+assert_eq "the second daemon stops with 0" 0 "$DAEMON_STATUS"
+
 if [ "$ran_container" != 0 ]; then
         skip "a container's series: crun as root is needed (uid $(id -u))"
 fi

@@ -73,8 +73,8 @@ static void test_sample_with_and_without_labels(void **state)
         };
 
         text_open(&t);
-        openmetrics_write_family(t.out, "scmp_super_things", "counter", NULL,
-                                 "Things, \"quoted\".");
+        openmetrics_write_family(t.out, OPENMETRICS_FORMAT_OPENMETRICS, "scmp_super_things",
+                                 "counter", NULL, "Things, \"quoted\".");
         openmetrics_write_sample(t.out, "scmp_super_things", "_total", labels, 2, 42);
         openmetrics_write_sample(t.out, "scmp_super_things", "_total", NULL, 0,
                                  18446744073709551615u);
@@ -92,7 +92,8 @@ static void test_family_with_unit(void **state)
         struct text t;
 
         text_open(&t);
-        openmetrics_write_family(t.out, "x_seconds", "gauge", "seconds", "Help.");
+        openmetrics_write_family(t.out, OPENMETRICS_FORMAT_OPENMETRICS, "x_seconds", "gauge",
+                                 "seconds", "Help.");
         assert_string_equal(text_done(&t), "# TYPE x_seconds gauge\n"
                                            "# UNIT x_seconds seconds\n"
                                            "# HELP x_seconds Help.\n");
@@ -157,15 +158,37 @@ static void test_eof_is_the_last_line(void **state)
         struct text t;
 
         text_open(&t);
-        openmetrics_write_family(t.out, "g", "gauge", NULL, "G.");
+        openmetrics_write_family(t.out, OPENMETRICS_FORMAT_OPENMETRICS, "g", "gauge", NULL, "G.");
         openmetrics_write_sample(t.out, "g", "", NULL, 0, 1);
-        openmetrics_write_end(t.out);
+        openmetrics_write_end(t.out, OPENMETRICS_FORMAT_OPENMETRICS);
         const char *s = text_done(&t);
         size_t len = strlen(s);
         assert_true(len > 6);
         assert_string_equal(s + len - 6, "# EOF\n");
         /* ... and only there. */
         assert_ptr_equal(strstr(s, "# EOF"), s + len - 6);
+        free(t.data);
+}
+
+/* node_exporter's parser: a counter is TYPE'd under its sample's name,
+ * HELP escapes no quotes, and there is no UNIT and no "# EOF". */
+static void test_prometheus_format(void **state)
+{
+        (void)state;
+        struct text t;
+
+        text_open(&t);
+        openmetrics_write_family(t.out, OPENMETRICS_FORMAT_PROMETHEUS, "c", "counter", NULL,
+                                 "A \"c\"\\.");
+        openmetrics_write_sample(t.out, "c", "_total", NULL, 0, 3);
+        openmetrics_write_family(t.out, OPENMETRICS_FORMAT_PROMETHEUS, "d_seconds", "histogram",
+                                 "seconds", "D.");
+        openmetrics_write_end(t.out, OPENMETRICS_FORMAT_PROMETHEUS);
+        assert_string_equal(text_done(&t), "# HELP c_total A \"c\"\\\\.\n"
+                                           "# TYPE c_total counter\n"
+                                           "c_total 3\n"
+                                           "# HELP d_seconds D.\n"
+                                           "# TYPE d_seconds histogram\n");
         free(t.data);
 }
 
@@ -178,6 +201,7 @@ int main(void)
             cmocka_unit_test(test_seconds_are_exact),
             cmocka_unit_test(test_histogram_buckets_are_cumulative),
             cmocka_unit_test(test_eof_is_the_last_line),
+            cmocka_unit_test(test_prometheus_format),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
