@@ -34,6 +34,7 @@ podman_enter_namespace()
 
 PODMAN_IMAGE=localhost/scmp-super-busybox:test
 PODMAN=()
+PODMAN_PAUSE_PID_FILE=
 
 # podman_config DIR RUNDIR [USER]: writes DIR/containers.conf and
 # DIR/storage.conf (storage in DIR, run-time state in RUNDIR) and sets
@@ -75,6 +76,7 @@ EOF
                         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="$dir"
                         XDG_RUNTIME_DIR="$rundir" XDG_CONFIG_HOME="$dir/config"
                         XDG_DATA_HOME="$dir/data" "${PODMAN[@]:1}")
+                PODMAN_PAUSE_PID_FILE=$rundir/libpod/pause.pid
         fi
         PODMAN+=(timeout -k 5 "$HANG_LIMIT" podman)
 }
@@ -175,6 +177,10 @@ podman_teardown()
         local status=$?
         if [ "${#PODMAN[@]}" -gt 0 ]; then
                 "${PODMAN[@]}" rm -a -f -t 0 >/dev/null 2>&1
+        fi
+        # Rootless Podman keeps a pause process holding its user namespace.
+        if [ -n "$PODMAN_PAUSE_PID_FILE" ] && [ -s "$PODMAN_PAUSE_PID_FILE" ]; then
+                kill -KILL "$(cat "$PODMAN_PAUSE_PID_FILE")" 2>/dev/null
         fi
         return "$status"
 }
