@@ -7,9 +7,11 @@ BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmock
 # The tests run real programs and real container runtimes, and load
 # Docker's and Podman's default profiles from their Debian packages.
 # test_prompt_pty.sh runs vim and less on a pty, and finds processes with
-# procps's pgrep and ps.
+# procps's pgrep and ps. test_podman*.sh run Podman; test_container_examples.sh
+# parses the Kubernetes manifest with python3-yaml.
 TEST="python3 git jq strace tmux util-linux busybox-static crun runc clang-format
-golang-github-docker-docker-dev golang-github-containers-common-dev vim less procps"
+golang-github-docker-docker-dev golang-github-containers-common-dev vim less procps
+podman python3-yaml"
 # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the
 # static analyser.
 FUZZ="clang libclang-rt-14-dev clang-tidy"
