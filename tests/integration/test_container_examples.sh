@@ -4,10 +4,13 @@
 # the Kubernetes DaemonSet manifest parses and holds together (the socket
 # the daemon listens on is the listenerPath of every profile it ships, on
 # a host directory; its profiles load; it runs in the host's pid
-# namespace), and the per-user systemd units pass systemd-analyze.
+# namespace), the per-user systemd units pass systemd-analyze, and the
+# system unit's capabilities let the daemon act for a caller of another uid.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=daemon_lib.sh
+. "$(dirname "$0")/daemon_lib.sh"
 
 require_cmd python3
 MANIFEST=$SOURCE_DIR/examples/kubernetes/scmp-super-daemonset.yaml
@@ -71,6 +74,40 @@ EOF
 else
         fail "python3's yaml module is installed (python3-yaml, scripts/deps.sh)" \
                 "the Kubernetes manifest could not be checked"
+fi
+
+# The system unit's capability bounding set is all the daemon has under
+# systemd: with it, an open the daemon allows a caller of another uid must
+# be performed (the daemon takes on the caller's ids, which needs
+# CAP_SETUID and CAP_SETGID), not fail with EPERM.
+BOUNDING=$(sed -n 's/^CapabilityBoundingSet=//p' "$SOURCE_DIR/contrib/systemd/scmp-super.service" |
+        tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+if [ "$(id -u)" = 0 ] && [ -n "$BOUNDING" ] && command -v setpriv >/dev/null 2>&1; then
+        cat >"$TMP/open.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["open", "openat"], "action": "SCMP_ACT_NOTIFY"}],
+ "supervisor": {"defaultAction": "deny", "defaultErrno": "EROFS",
+   "rules": [{"syscalls": ["open", "openat"], "path": ["/etc/**", "/usr/**", "/lib/**", "/lib64/**", "/proc/**"],
+              "action": "allow"}]}}
+EOF
+        chmod 0644 "$TMP/open.json"
+        # In TMP only: a socket anyone may use, so that nobody can connect.
+        : >"$DAEMON_ERR"
+        setpriv --bounding-set "-all,$BOUNDING" "$SCMP_SUPER" daemon --socket "$SOCK" \
+                --socket-mode 0666 --policy "$TMP/open.json" 2>"$DAEMON_ERR" &
+        DAEMON_PID=$!
+        if wait_log "listening on"; then
+                OUT=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$SCMP_SUPER" run \
+                        --connect "$SOCK" --policy "$TMP/open.json" -- /bin/cat /etc/hostname 2>&1)
+                STATUS=$?
+                assert_eq "under the system unit's bounding set ($BOUNDING), the daemon performs an allowed open for uid 65534" \
+                        "0 $(cat /etc/hostname)" "$STATUS $OUT"
+        else
+                fail "the daemon starts under the system unit's bounding set" "$(daemon_details)"
+        fi
+        stop_daemon TERM
+else
+        fail "the system unit's bounding set could be tried (root, setpriv)" "uid $(id -u), set \"$BOUNDING\""
 fi
 
 # The per-user units, with the binary under test in ExecStart (systemd
