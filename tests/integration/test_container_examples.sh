@@ -81,7 +81,7 @@ fi
 # be performed (the daemon takes on the caller's ids, which needs
 # CAP_SETUID and CAP_SETGID), not fail with EPERM.
 BOUNDING=$(sed -n 's/^CapabilityBoundingSet=//p' "$SOURCE_DIR/contrib/systemd/scmp-super.service" |
-        tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+        tr '[:upper:]' '[:lower:]' | sed 's/cap_/+/g; s/ /,/g')
 if [ "$(id -u)" = 0 ] && [ -n "$BOUNDING" ] && command -v setpriv >/dev/null 2>&1; then
         cat >"$TMP/open.json" <<'EOF'
 {"defaultAction": "SCMP_ACT_ALLOW",
