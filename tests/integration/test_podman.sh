@@ -152,6 +152,15 @@ check_podman()
                 fail "$rt: an exec while no daemon listens is refused by the runtime" \
                         "$(last_run_details)"
         fi
+        podman_run --rm "${opts[@]}" --security-opt seccomp="$TMP/seccomp.json" \
+                "$PODMAN_IMAGE" sh -c 'echo RUN_NODAEMON_OK'
+        if [ "$STATUS" != 0 ] && ! printf '%s' "$OUT" | grep -q RUN_NODAEMON_OK &&
+                printf '%s' "$OUT" | grep -qi 'connection refused'; then
+                pass "$rt: a new container while no daemon listens is refused by the runtime"
+        else
+                fail "$rt: a new container while no daemon listens is refused by the runtime" \
+                        "$(last_run_details)"
+        fi
         start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" || return
         if round "$shared" 3 && grep -qx '3 failed' "$shared/result" &&
                 grep -q 'Function not implemented' "$shared/err-3"; then
