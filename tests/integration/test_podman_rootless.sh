@@ -179,7 +179,9 @@ else
                 "id $ID" "$(daemon_details)"
 fi
 # A uid outside the group is kept out by the file system.
-OUTSIDER=$(setpriv --reuid 4242 --regid 4242 --clear-groups python3 -c '
+# The system's python3: one on root's PATH (pyenv) may be out of reach.
+PYTHON=$(command -v /usr/bin/python3 || command -v python3)
+OUTSIDER=$(setpriv --reuid 4242 --regid 4242 --clear-groups "$PYTHON" -c '
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 try:
