@@ -159,6 +159,18 @@ chown "root:$USER_GID" "$GROUP_DIR"
 chmod 2750 "$GROUP_DIR"
 cp "$TMP/user-profiles/default.json" "$TMP/profiles/default.json"
 kernel_profile "$TMP/seccomp-group.json" "policy=default" "$SOCK"
+# First as root's socket usually is, mode 0600: the user's runtime cannot
+# connect, and the container does not start.
+start_daemon --policy-dir "$TMP/profiles" || finish
+podman_run --rm "${OPTS[@]}" --security-opt seccomp="$TMP/seccomp-group.json" "$PODMAN_IMAGE" \
+        sh -c 'echo SHOULD_NOT_START'
+if [ "$STATUS" != 0 ] && ! printf '%s' "$OUT" | grep -q SHOULD_NOT_START &&
+        printf '%s' "$OUT" | grep -q 'Permission denied'; then
+        pass "root's 0600 socket: the rootless container does not start"
+else
+        fail "root's 0600 socket: the rootless container does not start" "$(last_run_details)"
+fi
+stop_daemon TERM
 start_daemon --policy-dir "$TMP/profiles" --socket-mode 0660 || finish
 if [ "$(stat -c '%U %G %a' "$SOCK")" = "root $GROUP_NAME 660" ]; then
         pass "group socket: root's socket takes the directory's group, mode 0660"
