@@ -154,9 +154,12 @@ EOF
 # A container that serves rounds: each line written to /shared/go makes it
 # try mkdir /tmp/allowed-LINE and append "LINE ok" or "LINE failed" to
 # /shared/result (the error in /shared/err-LINE). Its FIFO is the only
-# synchronisation: the writer waits for the container to read.
+# synchronisation: the writer waits for the container to read. A read that
+# finds only end of file (the container reopened the FIFO before the last
+# writer closed it) is not a round: it opens the FIFO again.
 ROUNDS_SCRIPT='echo up >/shared/ready
-while read n </shared/go; do
+while :; do
+        read n </shared/go || continue
         if mkdir "/tmp/allowed-$n" 2>"/shared/err-$n"; then echo "$n ok"; else echo "$n failed"; fi >>/shared/result
 done'
 
