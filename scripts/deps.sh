@@ -11,10 +11,12 @@ BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmock
 # renders them with man-db (and its groff). test_containerd.sh starts a
 # containerd of its own and drives it with ctr. test_daemon_metrics.sh
 # checks the metrics file with prometheus_client's OpenMetrics parser too.
+# test_podman*.sh run Podman; test_container_examples.sh parses the
+# Kubernetes manifest with python3-yaml.
 TEST="python3 git jq strace tmux util-linux busybox-static crun runc
 clang-format golang-github-docker-docker-dev
 golang-github-containers-common-dev vim less procps man-db mandoc containerd
-python3-prometheus-client"
+python3-prometheus-client podman python3-yaml"
 # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the
 # static analyser.
 FUZZ="clang libclang-rt-14-dev clang-tidy"
