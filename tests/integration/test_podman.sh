@@ -38,10 +38,11 @@ cat >"$TMP/profiles/default.json" <<'EOF'
 }
 EOF
 kernel_profile "$TMP/seccomp.json" "policy=default" "$SOCK"
+CONTROL=$TMP/control
 
 podman_config "$TMP/podman" /run/scmp-podman
 podman_image "$TMP/image" || finish
-start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" || finish
+start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" --control "$CONTROL" || finish
 
 SCRIPT='mkdir /tmp/allowed-1 && echo MKDIR_ALLOWED_OK
 mkdir /tmp/denied
@@ -71,7 +72,7 @@ check_podman()
                 not_run "$rt is not installed (apt-get install -y $rt)"
                 return
         fi
-        daemon_alive || start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" || return
+        daemon_alive || start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" --control "$CONTROL" || return
 
         # A container that runs to its end.
         podman_run --rm "${opts[@]}" --cidfile "$cid" --security-opt seccomp="$TMP/seccomp.json" \
@@ -132,6 +133,18 @@ check_podman()
                 fail "$rt: the exec'd process is served as the same container" "$(daemon_details)"
         fi
 
+        # status lists the whole 64-character id, its columns still aligned.
+        "$SCMP_SUPER" status --control "$CONTROL" >"$TMP/status.txt" 2>&1
+        if awk -v id="$id" '
+                /^PID / { col = index($0, "POLICY") }
+                $2 == id { if (col && index($0, "default") == col) ok = 1 }
+                END { exit !ok }' "$TMP/status.txt"; then
+                pass "$rt: status shows the container's whole id, columns aligned"
+        else
+                fail "$rt: status shows the container's whole id, columns aligned" \
+                        "$(cat "$TMP/status.txt")"
+        fi
+
         # The daemon dies: the running container fails closed, and stays so
         # once a new daemon listens.
         stop_daemon KILL
@@ -161,7 +174,7 @@ check_podman()
                 fail "$rt: a new container while no daemon listens is refused by the runtime" \
                         "$(last_run_details)"
         fi
-        start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" || return
+        start_daemon --policy-dir "$TMP/profiles" --log "$DECISIONS" --control "$CONTROL" || return
         if round "$shared" 3 && grep -qx '3 failed' "$shared/result" &&
                 grep -q 'Function not implemented' "$shared/err-3"; then
                 pass "$rt: after the restart, the old container's mkdir still fails with ENOSYS"
