@@ -36,8 +36,7 @@ static void reap_child(struct supervisor *sup)
         else if (WIFSIGNALED(status)) {
                 sup->child_signal = WTERMSIG(status);
                 sup->child_status = 128 + WTERMSIG(status);
-        }
-        else
+        } else
                 sup->child_status = 125;
         supervisor_stop_all(sup);
 }
