@@ -11,7 +11,8 @@ BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmock
 # renders them with man-db (and its groff). test_containerd.sh starts a
 # containerd of its own and drives it with ctr. test_daemon_metrics.sh
 # checks the metrics file with prometheus_client's OpenMetrics parser too.
-TEST="python3 git jq strace tmux util-linux busybox-static crun runc
+# test_recipes.sh parses the CI jobs of examples/ci with python3-yaml.
+TEST="python3 python3-yaml git jq strace tmux util-linux busybox-static crun runc
 clang-format golang-github-docker-docker-dev
 golang-github-containers-common-dev vim less procps man-db mandoc containerd
 python3-prometheus-client"
