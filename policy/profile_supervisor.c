@@ -94,8 +94,10 @@ static int parse_path_glob(struct loader *l, const cJSON *g, char **ret_glob)
         char *expanded = NULL;
         int r;
 
-        if (!cJSON_IsString(g))
-                return check_path_glob(l, g);
+        if (!cJSON_IsString(g)) {
+                r = check_path_glob(l, g); /* says what it found instead */
+                return r < 0 ? r : -EINVAL;
+        }
         r = expand_path_glob(l, g->valuestring, &expanded);
         if (r < 0)
                 return r;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* base/env.c: the machine's facts a profile's includes and excludes test. */
+/* base/env.c: the facts includes and excludes test, and what ${HOME} and ${CWD} are. */
 #include "base/env.h"
 
 #include <limits.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cli/run_output.c: what run and trace say on stderr while starting a command. */
+/* cli/run_output.c: what run and trace say on stderr: warnings, failures, the hint. */
 #include "cli/run_output.h"
 
 #include <signal.h>
