@@ -101,6 +101,12 @@ expect "with no terminal and no answer the prompt times out: refused" 0 "connect
 HOME= RUN_CWD=$PROJECT run_sup run --policy "$AGENT" -- "$TRY" exit 0
 assert_exit "no HOME: the profile does not load (125)" 125
 assert_contains "and says why" '${HOME} (the invoking user'"'"'s home) is not known here' "$ERR"
+# The daemon serves many users: a profile naming ${HOME} does not load
+# there, even with a HOME set, and the daemon does not start.
+HOME=$FAKE_HOME run_sup daemon --socket "$TMP/agent.sock" --control "$TMP/control.sock" \
+        --policy "$AGENT"
+assert_exit "the daemon refuses a profile with \${HOME} (1, not started)" 1
+assert_contains "and says why" "or this is the daemon, which serves many users" "$ERR"
 # A HOME reached through a symlink is the home it leads to: rules match
 # files' true names.
 ln -s "$FAKE_HOME" "$ROOT/home-link"
