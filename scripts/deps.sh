@@ -12,7 +12,8 @@ BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmock
 # containerd of its own and drives it with ctr. test_daemon_metrics.sh
 # checks the metrics file with prometheus_client's OpenMetrics parser too.
 # test_podman*.sh run Podman; test_container_examples.sh parses the
-# Kubernetes manifest with python3-yaml.
+# Kubernetes manifest and test_recipes.sh the CI jobs of examples/ci with
+# python3-yaml.
 TEST="python3 git jq strace tmux util-linux busybox-static crun runc
 clang-format golang-github-docker-docker-dev
 golang-github-containers-common-dev vim less procps man-db mandoc containerd
