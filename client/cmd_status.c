@@ -41,6 +41,16 @@ static const char *string(const cJSON *obj, const char *key, const char *fallbac
         return cJSON_IsString(item) ? item->valuestring : fallback;
 }
 
+/* The width a column needs for text, at least width; capped so that a
+ * hostile name cannot ask for a screenful of padding. */
+static int column_width(const char *text, int width)
+{
+        size_t n = strlen(text);
+        if (n > 128)
+                n = 128;
+        return (int)n > width ? (int)n : width;
+}
+
 static void print_status(const cJSON *reply, FILE *out)
 {
         const cJSON *targets = cJSON_GetObjectItemCaseSensitive(reply, "targets");
@@ -63,16 +73,28 @@ static void print_status(const cJSON *reply, FILE *out)
                         p->next ? "," : "");
         }
         fputc('\n', out);
-        fprintf(out, "%-8s %-24s %-16s %8s %8s %8s %8s %8s\n", "PID", "CONTAINER", "POLICY",
-                "ALLOW", "LOG", "DENY", "KILL", "PENDING");
+        /* Columns as wide as their longest value: a container id is 64
+         * characters under Podman, containerd and Kubernetes, and a cut id
+         * cannot be pasted into another tool. */
+        int container_width = (int)strlen("CONTAINER"), policy_width = (int)strlen("POLICY");
+        cJSON_ArrayForEach(t, targets)
+        {
+                container_width = column_width(string(t, "container", "-"), container_width);
+                policy_width = column_width(string(t, "policy", "?"), policy_width);
+        }
+        fprintf(out, "%-8s %-*s %-*s %8s %8s %8s %8s %8s\n", "PID", container_width, "CONTAINER",
+                policy_width, "POLICY", "ALLOW", "LOG", "DENY", "KILL", "PENDING");
         cJSON_ArrayForEach(t, targets)
         {
                 const cJSON *decided = cJSON_GetObjectItemCaseSensitive(t, "decided");
                 const cJSON *pending = cJSON_GetObjectItemCaseSensitive(t, "pending");
                 int waiting = cJSON_GetArraySize(pending);
+                char pid[24] = "-"; /* 0: a runtime's exec, which names no pid */
                 n_pending += (size_t)waiting;
-                fprintf(out, "%-8.0f %-24s %-16s %8.0f %8.0f %8.0f %8.0f %8d\n", number(t, "pid"),
-                        string(t, "container", "-"), string(t, "policy", "?"),
+                if (number(t, "pid") > 0)
+                        snprintf(pid, sizeof(pid), "%.0f", number(t, "pid"));
+                fprintf(out, "%-8s %-*s %-*s %8.0f %8.0f %8.0f %8.0f %8d\n", pid, container_width,
+                        string(t, "container", "-"), policy_width, string(t, "policy", "?"),
                         number(decided, "allow"), number(decided, "log"), number(decided, "deny"),
                         number(decided, "kill"), waiting);
         }

@@ -84,3 +84,16 @@ void file_replace_abort(int fd, const char *tmp)
                 close(fd);
         unlink(tmp);
 }
+
+int file_replace_publish(int fd, const char *tmp, const char *path, mode_t mode)
+{
+        int r = 0;
+
+        if (fchmod(fd, mode & 07777) < 0 || rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0) {
+                file_replace_abort(fd, tmp);
+                return r;
+        }
+        return close(fd) < 0 ? -errno : 0;
+}

@@ -25,3 +25,12 @@ int fd_write_all(int fd, const void *buf, size_t len);
 int file_replace_begin(const char *path, char *tmp, size_t tmp_size);
 int file_replace_commit(int fd, const char *tmp, const char *path, mode_t mode);
 void file_replace_abort(int fd, const char *tmp);
+
+/*
+ * file_replace_commit() for a file rewritten every few seconds, which
+ * readers poll and must never find unreadable, and whose loss at a crash
+ * costs nothing (the daemon's --metrics-file): fd gets its mode before it
+ * is renamed onto path, and nothing is synced. Closes fd; on failure
+ * removes the temporary file. 0 or a negative errno.
+ */
+int file_replace_publish(int fd, const char *tmp, const char *path, mode_t mode);

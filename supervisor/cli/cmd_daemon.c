@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "base/env.h"
 #include "launch/confine.h"
 #include "daemon/daemon.h"
 #include "launch/seal.h"
@@ -38,6 +39,13 @@ static void daemon_usage(FILE *out)
               "  -c, --control NAME        control socket for 'scmp-super status' and prompts:\n"
               "                            a path, or @NAME in the abstract namespace\n"
               "  -l, --log FILE            append one JSON line per decision to FILE\n"
+              "      --metrics-file FILE   write OpenMetrics text to FILE every few seconds,\n"
+              "                            replacing it whole (for node_exporter's textfile\n"
+              "                            collector: FILE ends in .prom; docs/DAEMON.md)\n"
+              "      --metrics-interval S  seconds between writes, 1 to 3600 (default 5)\n"
+              "      --metrics-format F    openmetrics (default), or prometheus: the text\n"
+              "                            format node_exporter's collector parses, where\n"
+              "                            counters keep their type\n"
               "      --message-timeout MS  refuse a client whose message is not complete\n"
               "                            within MS milliseconds (default 5000)\n"
               "      --decision-timeout MS deny a call whose arguments could not be read\n"
@@ -70,7 +78,14 @@ static void print_event(void *ctx, const char *line)
 
 int cmd_daemon(int argc, char **argv)
 {
-        enum { OPT_SOCKET_MODE = 256, OPT_MESSAGE_TIMEOUT, OPT_DECISION_TIMEOUT };
+        enum {
+                OPT_SOCKET_MODE = 256,
+                OPT_MESSAGE_TIMEOUT,
+                OPT_DECISION_TIMEOUT,
+                OPT_METRICS_FILE,
+                OPT_METRICS_INTERVAL,
+                OPT_METRICS_FORMAT,
+        };
         static const struct option options[] = {
             {"socket", required_argument, NULL, 'S'},
             {"socket-mode", required_argument, NULL, OPT_SOCKET_MODE},
@@ -80,6 +95,9 @@ int cmd_daemon(int argc, char **argv)
             {"log", required_argument, NULL, 'l'},
             {"message-timeout", required_argument, NULL, OPT_MESSAGE_TIMEOUT},
             {"decision-timeout", required_argument, NULL, OPT_DECISION_TIMEOUT},
+            {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
+            {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
+            {"metrics-format", required_argument, NULL, OPT_METRICS_FORMAT},
             {"verbose", no_argument, NULL, 'v'},
             {"watch", no_argument, NULL, 'w'},
             {"help", no_argument, NULL, 'h'},
@@ -88,8 +106,12 @@ int cmd_daemon(int argc, char **argv)
         struct daemon_options opts = {.listen_fd = -1, .log_line = print_event};
         struct daemon *d;
         char why[1200], *end;
+        bool metrics_format_set = false;
         int opt, r;
 
+        /* The daemon decides for many users: ${HOME} and ${CWD} in a
+         * profile's paths would mean its own, so they do not load. */
+        env_without_invoker();
         optind = 1;
         while ((opt = getopt_long(argc, argv, "S:p:d:c:l:vwh", options, NULL)) != -1) {
                 switch (opt) {
@@ -147,6 +169,42 @@ int cmd_daemon(int argc, char **argv)
                         opts.decision_timeout_ms = (unsigned)ms;
                         break;
                 }
+                case OPT_METRICS_FILE:
+                        if (!*optarg) {
+                                fputs("scmp-super daemon: --metrics-file: expected a file name, "
+                                      "such as /var/lib/node_exporter/textfile/scmp-super.prom\n",
+                                      stderr);
+                                return 2;
+                        }
+                        opts.metrics_path = optarg;
+                        break;
+                case OPT_METRICS_INTERVAL: {
+                        errno = 0;
+                        unsigned long seconds = strtoul(optarg, &end, 10);
+                        if (errno || *end || end == optarg || seconds < 1 || seconds > 3600) {
+                                fprintf(stderr,
+                                        "scmp-super daemon: --metrics-interval %s: expected "
+                                        "seconds, 1 to 3600\n",
+                                        optarg);
+                                return 2;
+                        }
+                        opts.metrics_interval_s = (unsigned)seconds;
+                        break;
+                }
+                case OPT_METRICS_FORMAT:
+                        if (strcmp(optarg, "openmetrics") == 0) {
+                                opts.metrics_format = OPENMETRICS_FORMAT_OPENMETRICS;
+                        } else if (strcmp(optarg, "prometheus") == 0) {
+                                opts.metrics_format = OPENMETRICS_FORMAT_PROMETHEUS;
+                        } else {
+                                fprintf(stderr,
+                                        "scmp-super daemon: --metrics-format %s: expected "
+                                        "openmetrics or prometheus\n",
+                                        optarg);
+                                return 2;
+                        }
+                        metrics_format_set = true;
+                        break;
                 case 'v':
                         opts.verbose = true;
                         break;
@@ -184,6 +242,12 @@ int cmd_daemon(int argc, char **argv)
                 fprintf(stderr, "scmp-super daemon: %s\n", why);
                 return 1;
         }
+        if ((opts.metrics_interval_s || metrics_format_set) && !opts.metrics_path) {
+                fputs("scmp-super daemon: --metrics-interval and --metrics-format need "
+                      "--metrics-file FILE\n",
+                      stderr);
+                return 2;
+        }
         if (opts.listen_fd < 0 && !opts.socket_path) {
                 fputs("scmp-super daemon: --socket PATH is required (scmp-super daemon --socket "
                       "PATH [--policy-dir DIR])\n",
@@ -210,7 +274,7 @@ int cmd_daemon(int argc, char **argv)
         }
         /* Set up: from here on the daemon only serves, and confines itself
          * to that (supervisor/launch/confine.h): it accepts connections, reloads
-         * profiles and may write the log. */
+         * profiles and may write the log and the metrics file. */
         r = supervisor_confine(SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS |
                                SUPERVISOR_CONFINE_ACT);
         if (r < 0) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "act/act.h"
@@ -517,7 +518,7 @@ static bool read_call(struct target *t, int listener, uint64_t id, struct policy
         return true;
 }
 
-static void serve_decide(struct target *t, struct notif_buffers *bufs,
+static bool serve_decide(struct target *t, struct notif_buffers *bufs,
                          struct target_scratch *scratch, struct lane *lane);
 
 /* Decides and answers the notification just received into bufs. On a lane
@@ -526,11 +527,22 @@ static void serve_decide(struct target *t, struct notif_buffers *bufs,
 void serve_notification(struct target *t, struct notif_buffers *bufs,
                         struct target_scratch *scratch, struct lane *lane)
 {
-        serve_decide(t, bufs, scratch, lane);
+        /* t may be gone once serve_decide() returns false. */
+        struct supervisor *sup = t->sup;
+        struct timespec received;
+        bool timed = sup->opts.measure_latency;
+
+        if (timed)
+                clock_gettime(CLOCK_MONOTONIC, &received);
+        if (serve_decide(t, bufs, scratch, lane) && timed)
+                supervisor_time_answer(sup, &received);
         target_scratch_release(scratch);
 }
 
-static void serve_decide(struct target *t, struct notif_buffers *bufs,
+/* True when the call was answered here; false when it was handed to a
+ * prompt, or is no longer ours to answer (the watchdog answered it, or its
+ * caller or its target is gone). */
+static bool serve_decide(struct target *t, struct notif_buffers *bufs,
                          struct target_scratch *scratch, struct lane *lane)
 {
         struct supervisor *sup = t->sup;
@@ -544,17 +556,17 @@ static void serve_decide(struct target *t, struct notif_buffers *bufs,
         if (!call_from_request(sup, req, &call)) {
                 serve_say_failed(
                     t->sup, serve_respond(t, bufs, req->id, &call, VERDICT_DENY, ENOSYS, NULL));
-                return;
+                return true;
         }
         if (t->launcher_exec_pending && call.pid == t->pid && call.nr == __NR_execve) {
                 /* Our own exec of the command: allowed exactly once. */
                 t->launcher_exec_pending = false;
                 serve_say_failed(t->sup,
                                  serve_respond(t, bufs, req->id, &call, VERDICT_ALLOW, 0, NULL));
-                return;
+                return true;
         }
         if (replayed(t, bufs, req->id, &call, scratch))
-                return;
+                return true;
         if (policy_changes_exe(call.nr))
                 note_exec(scratch, &call);
         /* Sequentially consistent, after the lane marked the call begun:
@@ -563,7 +575,7 @@ static void serve_decide(struct target *t, struct notif_buffers *bufs,
         policy_route(policy, &sup->opts.routing, &call, &route);
         if (!read_call(t, listener, req->id, &call, needs_for(sup, policy, &route, call.nr),
                        scratch, lane))
-                return;
+                return false;
         policy_decide_notified(policy, &route, &call, &d);
         /* An allow that rested on what was read from the caller's memory,
          * or on a person who was shown it, is performed for it on the
@@ -578,7 +590,7 @@ static void serve_decide(struct target *t, struct notif_buffers *bufs,
         if (d.verdict == VERDICT_PROMPT &&
             __atomic_load_n(&sup->decider.prompt, __ATOMIC_RELAXED) &&
             hand_to_prompt(t, listener, req->id, &call, &d, scratch, lane) == 0)
-                return;
+                return false;
         if (d.verdict == VERDICT_PROMPT) {
                 /* Nobody to ask: a prompt is answered as its timeout would
                  * be, deny once with the rule's errno (documented). */
@@ -590,7 +602,8 @@ static void serve_decide(struct target *t, struct notif_buffers *bufs,
                  * neither counted nor logged. */
                 serve_say_failed(t->sup, serve_respond(t, bufs, req->id, &call, d.verdict,
                                                        d.errno_value, scratch));
-                return;
+                return true;
         }
         serve_finish(t, bufs, req->id, &call, &d, scratch);
+        return true;
 }

@@ -134,12 +134,12 @@ static void on_listener(uv_poll_t *handle, int status, int events)
 int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
                           const struct policy *policy)
 {
-        return supervisor_add_target_owned(sup, msg, launcher, policy, NULL, NULL);
+        return supervisor_add_target_owned(sup, msg, launcher, policy, NULL, NULL, NULL);
 }
 
 int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *msg, bool launcher,
                                 const struct policy *policy, void *owner,
-                                struct target **ret_target)
+                                struct supervisor_counts *counts, struct target **ret_target)
 {
         struct target *t = calloc(1, sizeof(*t));
         int r;
@@ -151,6 +151,8 @@ int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *ms
         t->listener = msg->seccomp_fd;
         t->pid = msg->pid;
         t->launcher_exec_pending = launcher;
+        /* Before its lane starts: the lane counts in it. */
+        t->counts = counts;
         t->root_is_ours = launcher && sup->opts.routing.notify_root_changes;
         t->waiting = serve_waiting_share_new();
         if (!t->waiting) {

@@ -23,6 +23,38 @@ struct supervisor;
 struct pending_call;
 struct lane;
 
+/*
+ * Decisions counted per syscall number and verdict for a group of targets
+ * their owner chooses (the daemon: those of one profile), beside the
+ * supervisor's own counts. Bumped by the loop and by lanes with relaxed
+ * atomic adds, read the same way; it must outlive every target counted in
+ * it, and so the supervisor (lanes are joined in supervisor_close()).
+ */
+struct supervisor_counts {
+        int max_nr; /* by_nr has max_nr + 1 rows; larger numbers are not counted */
+        uint64_t (*by_nr)[POLICY_VERDICT_COUNT];
+};
+
+/* by_nr for numbers 0 to max_nr, zeroed: 0 or -ENOMEM. */
+int supervisor_counts_init(struct supervisor_counts *counts, int max_nr);
+void supervisor_counts_clear(struct supervisor_counts *counts);
+
+/*
+ * How long notifications took from being received to being answered, for
+ * those answered without waiting for a person (a prompt's time is the
+ * person's): a histogram whose bounds, in nanoseconds, suit 10 us to 1 s.
+ * Each bucket counts the answers up to its bound and above the previous
+ * one (not cumulative); the last counts those above every bound, so the
+ * buckets' sum is the number of answers. Relaxed atomic adds; a reader
+ * may see an answer in its bucket before its time in sum_ns.
+ */
+#define SUPERVISOR_LATENCY_BOUNDS 16
+extern const uint64_t supervisor_latency_bounds_ns[SUPERVISOR_LATENCY_BOUNDS];
+struct supervisor_latency {
+        uint64_t buckets[SUPERVISOR_LATENCY_BOUNDS + 1];
+        uint64_t sum_ns;
+};
+
 struct target {
         uv_poll_t poll; /* first: handle memory is freed in its close callback */
         struct supervisor *sup;
@@ -44,6 +76,8 @@ struct target {
         bool launcher_exec_pending;
         bool closing;
         uint64_t decided_by_verdict[POLICY_VERDICT_COUNT]; /* indexed by enum policy_verdict */
+        /* Its owner's group of counts, or NULL (supervisor_add_target_owned()). */
+        struct supervisor_counts *counts;
         void *owner; /* the adder's own state (the daemon's) */
         /* Its calls waiting on threads of ours (core/serve.c): counted per
          * target so that no target holds every thread; shared with those
@@ -148,6 +182,9 @@ struct supervisor_options {
          * and an unprivileged supervisor performs its calls as itself
          * without reading its credentials (act/). */
         bool own_commands;
+        /* Time every answer into supervisor.latency (two clock reads a
+         * call); off, nothing is timed. */
+        bool measure_latency;
 };
 
 struct supervisor {
@@ -178,11 +215,14 @@ struct supervisor {
         /* Counts per syscall number and verdict, for --summary. */
         uint64_t (*counts)[POLICY_VERDICT_COUNT];
         int counts_max_nr;
+        /* With opts.measure_latency. */
+        struct supervisor_latency latency;
 
         /* run: the direct child and its fate. */
         pid_t child;
         bool child_exited;
         int child_status; /* exit code per the documented convention */
+        int child_signal; /* the signal that killed it, or 0 */
         /* When set, the child's stops are waited for too (WUNTRACED), and
          * this is called with the signal that stopped it; it returns once
          * the child goes on (run on a pty: pty_relay_child_stopped()). */
@@ -205,10 +245,11 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
  * whose first execve is ours. policy NULL: the supervisor's default. */
 int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
                           const struct policy *policy);
-/* The same, and on success sets t->owner = owner and *ret_target. */
+/* The same, and on success sets t->owner = owner and *ret_target; t's
+ * decisions are counted in counts too, from its first (NULL: not). */
 int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *msg, bool launcher,
                                 const struct policy *policy, void *owner,
-                                struct target **ret_target);
+                                struct supervisor_counts *counts, struct target **ret_target);
 
 /*
  * Loop thread: t decides its calls with policy from now on. The policy it
@@ -273,5 +314,14 @@ static inline uint64_t target_decided_total(const struct target *t)
                 n += target_decided(t, (enum policy_verdict)v);
         return n;
 }
+/* What counts holds for syscall nr and verdict v (0 beyond max_nr). */
+static inline uint64_t supervisor_counted(const struct supervisor_counts *counts, int nr,
+                                          enum policy_verdict v)
+{
+        if (nr < 0 || nr > counts->max_nr)
+                return 0;
+        return __atomic_load_n(&counts->by_nr[nr][v], __ATOMIC_RELAXED);
+}
+
 /* The native name of nr, or "?" */
 const char *supervisor_syscall_name(const struct supervisor *sup, int nr);

@@ -9,6 +9,8 @@
  * command; summary.c and syscall_nr.c count and name calls.
  */
 
+#include <time.h>
+
 #include "core/supervisor.h"
 
 /* Counters are bumped from the loop thread and from a target's lane
@@ -81,6 +83,8 @@ void lane_handoff(struct lane *lane, struct pending_call *pc);
 
 /* summary.c */
 void supervisor_count(struct target *t, int nr, enum policy_verdict verdict);
+/* Adds the time since received (CLOCK_MONOTONIC) to sup->latency. */
+void supervisor_time_answer(struct supervisor *sup, const struct timespec *received);
 
 /* syscall_nr.c: the native number of a call of arch, or -1 when there is
  * none; a cache filled by any thread. */

@@ -317,7 +317,8 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         rec->peer = c->peer;
         rec->peer_pidfd = md.launcher ? peer_pidfd(c->fd, c->peer.pid) : -1;
         rec->since = time(NULL);
-        r = supervisor_add_target_owned(&d->sup, msg, md.launcher, profile->policy, rec, &t);
+        r = supervisor_add_target_owned(&d->sup, msg, md.launcher, profile->policy, rec,
+                                        daemon_metrics_counts(d, profile->name), &t);
         if (r < 0) {
                 stored_profile_unref(rec->profile);
                 free(rec);

@@ -55,6 +55,7 @@ static void close_handles(struct daemon *d)
 {
         daemon_control_stop(d);
         agent_server_close(d);
+        daemon_metrics_close(d);
         daemon_log_close(&d->events);
         for (; d->n_signals_open > 0; d->n_signals_open--)
                 uv_close((uv_handle_t *)&d->signals[d->n_signals_open - 1], NULL);
@@ -96,6 +97,8 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
              * the daemon's own lines. */
             .say = opts->log_line,
             .say_ctx = opts->log_ctx,
+            /* The metrics' histogram; without it, nothing is timed. */
+            .measure_latency = opts->metrics_path != NULL,
         };
         struct policy_error err;
         struct daemon *d = calloc(1, sizeof(*d));
@@ -166,6 +169,11 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
                 if (r < 0)
                         goto fail;
         }
+        if (opts->metrics_path) {
+                r = daemon_metrics_start(d, reterr, reterr_size);
+                if (r < 0)
+                        goto fail;
+        }
         r = agent_server_start(d, reterr, reterr_size);
         if (r < 0)
                 goto fail;
@@ -206,6 +214,7 @@ void daemon_free(struct daemon *d)
         } else if (d->listen_fd >= 0) {
                 close(d->listen_fd);
         }
+        daemon_metrics_free(d);
         log_file_close(d->log);
         profile_store_close(&d->store);
         free(d->socket_path);

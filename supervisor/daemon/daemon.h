@@ -30,8 +30,12 @@
 #include <sys/types.h>
 
 #include "daemon/daemon_log.h"
+#include "daemon/openmetrics.h"
 
 #define DAEMON_MESSAGE_TIMEOUT_MS 5000
+#define DAEMON_METRICS_INTERVAL_S 5
+/* The most live targets whose own series the metrics file lists. */
+#define DAEMON_METRICS_MAX_TARGETS 1000
 
 struct daemon_options {
         const char *socket_path;  /* where to listen; may be NULL with listen_fd */
@@ -41,6 +45,12 @@ struct daemon_options {
         const char *policy_dir;   /* named profiles DIR/NAME.json, or NULL */
         const char *control_path; /* the control socket (prompts, status), or NULL */
         const char *log_path;     /* JSON lines, one per decision, or NULL */
+        /* OpenMetrics text for node_exporter's textfile collector, replaced
+         * whole every metrics_interval_s seconds (0: the default), or NULL
+         * (nothing is timed or counted for it then). */
+        const char *metrics_path;
+        unsigned metrics_interval_s;
+        enum openmetrics_format metrics_format;
         unsigned message_timeout_ms;
         /* A call whose target could not be read within this many ms is
          * denied (0: SUPERVISOR_DECISION_TIMEOUT_MS). */

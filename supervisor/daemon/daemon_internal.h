@@ -11,6 +11,8 @@
  *   daemon_reload.c   reloading profiles, and targets switching to them
  *   daemon_control.c  the control socket: starting it, who may use it
  *   daemon_status.c   the answer to `scmp-super status`
+ *   daemon_metrics.c  --metrics-file
+ *   openmetrics.c     the text format it is written in
  *   daemon_log.c      the event lines
  *   metadata.c        listenerMetadata
  */
@@ -18,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
 #include <uv.h>
@@ -32,6 +35,7 @@
 #include "prompt/prompt.h"
 
 struct daemon_conn;
+struct daemon_metrics;
 
 /* A profile a target switched away from at a reload while it had prompts
  * waiting: their rules point into it, so it lives until they are answered. */
@@ -95,6 +99,11 @@ struct daemon {
         struct prompt_broker *broker;
         struct control_server *control;
 
+        /* --metrics-file (daemon_metrics.c), or NULL. */
+        struct daemon_metrics *metrics;
+        uv_timer_t metrics_timer;
+        bool metrics_timer_open;
+
         struct log_file *log;
         bool stopping;
         time_t started;
@@ -120,3 +129,17 @@ void daemon_release_retained(struct daemon *d, struct daemon_target *rec);
 /* daemon_control.c: the prompt broker and the control socket. */
 int daemon_control_start(struct daemon *d, char *reterr, size_t reterr_size);
 void daemon_control_stop(struct daemon *d);
+
+/* daemon_metrics.c: with --metrics-file, writes the file once (failing
+ * with the reason when it cannot be written) and then every interval. */
+int daemon_metrics_start(struct daemon *d, char *reterr, size_t reterr_size);
+/* The counts the targets of profile_name are counted in, made on first
+ * use and kept until daemon_metrics_free(); NULL without --metrics-file
+ * (or out of memory: that target is then not counted per profile). */
+struct supervisor_counts *daemon_metrics_counts(struct daemon *d, const char *profile_name);
+/* The file's text, "# EOF" last. */
+void daemon_metrics_format(struct daemon *d, FILE *out);
+/* Stops the timer; the counts stay for the lanes still running. */
+void daemon_metrics_close(struct daemon *d);
+/* After supervisor_close(), when no lane can count any more. */
+void daemon_metrics_free(struct daemon *d);

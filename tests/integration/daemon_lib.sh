@@ -172,7 +172,10 @@ in_cgroup2_namespace()
 }
 
 # run_container RUNTIME BUNDLE NAME: runs the container to its end; sets
-# OUT (stdout and stderr together) and STATUS.
+# OUT (stdout and stderr together) and STATUS. Its stdin is
+# $CONTAINER_STDIN, /dev/null by default: a runtime gives the container's
+# user its stdio, so a test whose process is not root must pass a file of
+# its own, or the host's /dev/null changes owner.
 run_container()
 {
         local runtime=$1 bundle=$2 name=$3
@@ -182,7 +185,7 @@ run_container()
         runc) cmd=(runc --root "$TMP/runc-state" run -b "$bundle" "$name") ;;
         esac
         LAST_CMD="${cmd[*]}"
-        in_cgroup2_namespace timeout -k 5 "$HANG_LIMIT" "${cmd[@]}" >"$TMP/out" 2>&1 </dev/null
+        in_cgroup2_namespace timeout -k 5 "$HANG_LIMIT" "${cmd[@]}" >"$TMP/out" 2>&1 <"${CONTAINER_STDIN:-/dev/null}"
         STATUS=$?
         OUT=$(cat "$TMP/out")
         ERR=
