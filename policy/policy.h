@@ -57,6 +57,7 @@ struct policy_entry {
         struct policy_arg_cond *args;
         size_t n_args;
         bool args_are_alternatives; /* several conditions on one index: OR, as runc does */
+        bool gated;                 /* has includes or excludes (that hold here) */
 };
 
 /* What the supervisor does with a notified call. */
