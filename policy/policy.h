@@ -129,6 +129,10 @@ struct policy {
          * rules that can never apply). */
         char **warnings;
         size_t n_warnings;
+        /* How many of the warnings are supervisor rules whose calls the
+         * kernel filter never notifies: refused by check --strict and run
+         * --strict, and repeated after check's summary. */
+        size_t n_dead_rules;
         /* Finer points a reader of the profile may want (entries shadowed by
          * earlier ones): shown by check, and by run with --verbose. */
         char **notes;

@@ -73,46 +73,66 @@ int policy_build_rule_index(struct policy *p)
         return 0;
 }
 
-static bool kernel_notifies(const struct policy *p, int nr)
+static void append_name(char *buf, size_t size, size_t n, int nr);
+static void join_last_with_and(char *buf, size_t size);
+
+/*
+ * Whether the kernel filter may notify nr, for some arguments at least, as
+ * it is built (see below): the first entry naming nr without conditions
+ * decides it, except one with the default action, which is left out; a
+ * notifying entry before it may catch some calls; the default takes the
+ * rest. Overlaps that break this reading are refused before it is asked.
+ */
+static bool kernel_may_notify(const struct policy *p, int nr)
 {
-        bool named = false;
-        for (size_t i = 0; i < p->n_entries; i++)
-                for (size_t k = 0; k < p->entries[i].n_nrs; k++)
-                        if (p->entries[i].nrs[k] == nr) {
-                                if (p->entries[i].action == KACT_NOTIFY)
-                                        return true;
-                                named = true;
-                        }
-        return !named && p->default_action == KACT_NOTIFY;
+        for (size_t i = 0; i < p->n_entries; i++) {
+                const struct policy_entry *e = &p->entries[i];
+                if (!policy_entry_names(e, nr))
+                        continue;
+                if (e->action == KACT_NOTIFY)
+                        return true;
+                if (e->n_args == 0 &&
+                    !(e->action == p->default_action && e->ret_data == p->default_ret_data))
+                        return false;
+        }
+        return p->default_action == KACT_NOTIFY;
 }
 
 /* A rule for a syscall the kernel filter never hands over can never apply;
- * that is almost always a mistake in the profile, so say so. */
+ * that is almost always a mistake in the profile (an entry before the
+ * SCMP_ACT_NOTIFY one deciding the call), so say so, loudly: --strict
+ * refuses the profile for it. One warning per rule, naming its calls. */
 int warn_dead_rules(struct loader *l)
 {
-        const struct policy *p = l->policy;
+        struct policy *p = l->policy;
         for (size_t i = 0; i < p->n_rules; i++) {
                 const struct policy_rule *rule = &p->rules[i];
+                char names[256] = "";
+                size_t n = 0;
                 for (size_t k = 0; k < rule->n_nrs; k++) {
-                        if (kernel_notifies(p, rule->nrs[k]))
+                        if (kernel_may_notify(p, rule->nrs[k]))
                                 continue;
-                        const char *name =
-                            seccomp_syscall_resolve_num_arch(seccomp_arch_native(), rule->nrs[k]);
-                        path_push_key(l, "supervisor");
-                        path_push_key(l, "rules");
-                        path_push_index(l, i);
-                        path_push_key(l, "syscalls");
-                        int r = add_located(l, &l->policy->warnings, &l->policy->n_warnings, 0,
-                                            "%s is never notified by the kernel filter, so this "
-                                            "rule cannot apply to it (add it to an "
-                                            "SCMP_ACT_NOTIFY entry)",
-                                            name ? name : "?");
-                        for (int d = 0; d < 4; d++)
-                                path_pop(l);
-                        free((void *)name);
-                        if (r < 0)
-                                return r;
+                        append_name(names, sizeof(names), n++, rule->nrs[k]);
                 }
+                if (n == 0)
+                        continue;
+                join_last_with_and(names, sizeof(names));
+                path_push_key(l, "supervisor");
+                path_push_key(l, "rules");
+                path_push_index(l, i);
+                path_push_key(l, "syscalls");
+                int r = add_located(
+                    l, &p->warnings, &p->n_warnings, 0,
+                    "this rule never applies to %s: the kernel filter never hands %s to the "
+                    "supervisor (add %s to an SCMP_ACT_NOTIFY entry, before any entry that "
+                    "decides %s, or take %s out of this rule); --strict refuses the profile",
+                    names, n > 1 ? "them" : "it", names, n > 1 ? "them" : "it",
+                    n > 1 ? "them" : "it");
+                for (int d = 0; d < 4; d++)
+                        path_pop(l);
+                if (r < 0)
+                        return r;
+                p->n_dead_rules++;
         }
         return 0;
 }

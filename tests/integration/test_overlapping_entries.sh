@@ -60,4 +60,27 @@ assert_contains "cat is refused the open" "Permission denied" "$ERR"
 run_sup run --policy "$TMP/mended.json" -- cat /etc/hostname
 assert_exit "other files still open" 0
 
+# A rule naming a call the kernel filter never notifies never applies to
+# it: a prominent warning, and --strict refuses the profile.
+python3 - "$TMP/mended.json" "$TMP/dead-rule.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["supervisor"]["rules"][0]["syscalls"].append("mkdir")
+json.dump(p, open(sys.argv[2], "w"), indent=1)
+PY
+run_sup check --policy "$TMP/dead-rule.json"
+assert_exit "check without --strict accepts a rule on a call never notified" 0
+assert_contains "check warns of the rule, naming the call" \
+        "supervisor.rules[0].syscalls: this rule never applies to mkdir: the kernel filter never hands it to the supervisor" "$ERR"
+assert_contains "and repeats it after the summary" \
+        "WARNING: 1 supervisor rule names calls that the kernel filter never notifies" "$ERR"
+run_sup check --strict --policy "$TMP/dead-rule.json"
+assert_exit "check --strict refuses it" 1
+run_sup run --strict --policy "$TMP/dead-rule.json" -- cat /etc/hostname
+assert_exit "run --strict refuses it" 125
+assert_contains "run --strict says why" "1 supervisor rule names calls that the kernel filter never notifies" "$ERR"
+run_sup run --policy "$TMP/dead-rule.json" -- cat /etc/hostname
+assert_exit "run without --strict runs the command" 0
+assert_contains "with the warning in capitals" "scmp-super: WARNING: 1 supervisor rule" "$ERR"
+
 finish

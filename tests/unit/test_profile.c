@@ -2024,6 +2024,37 @@ static void test_overlaps_are_judged_with_includes_and_excludes_applied(void **s
         policy_free(load_ok_env(text, &root_env));
 }
 
+static void test_a_rule_on_calls_never_notified_is_counted_as_dead(void **state)
+{
+        /* openat and open never reach the supervisor: one warning for the
+         * rule, naming both, and counted for --strict. */
+        struct policy *p =
+            load_ok("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+                    "{'names': ['connect'], 'action': 'SCMP_ACT_NOTIFY'}],"
+                    "'supervisor': {'defaultAction': 'allow', 'rules': ["
+                    "{'syscalls': ['openat', 'open', 'connect'], 'action': 'deny'}]}}");
+        assert_int_equal(p->n_dead_rules, 1);
+        assert_int_equal(p->n_warnings, 1);
+        assert_non_null(strstr(p->warnings[0], "supervisor.rules[0].syscalls: this rule never "
+                                               "applies to openat and open: the kernel filter "
+                                               "never hands them to the supervisor"));
+        policy_free(p);
+
+        /* A notifying default reaches what no entry decides; an entry
+         * without conditions that allows takes the call away from it. */
+        p = load_ok("{'defaultAction': 'SCMP_ACT_NOTIFY', 'syscalls': ["
+                    "{'names': ['read'], 'action': 'SCMP_ACT_ALLOW'},"
+                    "{'names': ['openat'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 2, "
+                    "'value': 0, 'op': 'SCMP_CMP_EQ'}]}],"
+                    "'supervisor': {'defaultAction': 'allow', 'rules': ["
+                    "{'syscalls': ['openat', 'write'], 'action': 'deny'},"
+                    "{'syscalls': ['read'], 'action': 'deny'}]}}");
+        assert_int_equal(p->n_dead_rules, 1);
+        assert_non_null(strstr(p->warnings[0], "supervisor.rules[1].syscalls: this rule never "
+                                               "applies to read:"));
+        policy_free(p);
+}
+
 /* CLONE_NEWUSER, one of the namespace flags Docker's clone rule masks. */
 #define CLONE_NEWUSER_FLAG 0x10000000
 
@@ -2247,6 +2278,7 @@ int main(void)
             cmocka_unit_test(test_same_conditions_with_two_actions_are_refused),
             cmocka_unit_test(test_conditional_entries_adding_cases_are_valid),
             cmocka_unit_test(test_overlaps_are_judged_with_includes_and_excludes_applied),
+            cmocka_unit_test(test_a_rule_on_calls_never_notified_is_counted_as_dead),
             cmocka_unit_test(test_docker_default_loads_with_its_caps_gated_entries),
             cmocka_unit_test(test_podman_default_loads_with_its_caps_gated_entries),
             cmocka_unit_test(test_built_in_default_profile_loads_without_warnings),
