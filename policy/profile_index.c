@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* policy/profile_index.c: the rule index and the warnings on a parsed profile. */
+/* policy/profile_index.c: the rule index, overlaps refused, warnings on a profile. */
 /*
  * After the parts of a profile are read: the per-syscall index a decision
- * looks rules up in, and the review that warns of entries and rules that
- * do not do what they seem to.
+ * looks rules up in, the refusal of entries that the kernel filter would
+ * not read as the profile does, and the warning of rules it never feeds.
  */
 #include "profile_internal.h"
 
@@ -327,14 +327,16 @@ static void append_name(char *buf, size_t size, size_t n, int nr)
         free((void *)name);
 }
 
-/* "a, b, c" -> "a, b and c". */
+/* "a, b, c" -> "a, b and c", cut short if it no longer fits. */
 static void join_last_with_and(char *buf, size_t size)
 {
         char *comma = strrchr(buf, ',');
-        if (!comma || strlen(buf) + 4 >= size)
+        char last[256];
+
+        if (!comma)
                 return;
-        memmove(comma + 4, comma + 1, strlen(comma + 1) + 1);
-        memcpy(comma, " and", 4);
+        snprintf(last, sizeof(last), "%s", comma + 1);
+        snprintf(comma, size - (size_t)(comma - buf), " and%s", last);
 }
 
 /* Fails with the message for entry b meeting earlier entry a on the calls
