@@ -256,6 +256,10 @@ bool policy_changes_root(int nr);
 /* execve and execveat: the calls after which a task runs another
  * executable. */
 bool policy_changes_exe(int nr);
+/* Whether the kernel filter p's entries make may notify nr, for some
+ * arguments at least; a supervisor rule on a call it never notifies never
+ * applies (policy.n_dead_rules). */
+bool policy_kernel_may_notify(const struct policy *p, int nr);
 /* True if some entry names nr (whatever its conditions). */
 bool policy_names_syscall(const struct policy *policy, int nr);
 /* True if the kernel filter hands every call to nr to the supervisor,

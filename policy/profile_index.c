@@ -83,7 +83,7 @@ static void join_last_with_and(char *buf, size_t size);
  * notifying entry before it may catch some calls; the default takes the
  * rest. Overlaps that break this reading are refused before it is asked.
  */
-static bool kernel_may_notify(const struct policy *p, int nr)
+bool policy_kernel_may_notify(const struct policy *p, int nr)
 {
         for (size_t i = 0; i < p->n_entries; i++) {
                 const struct policy_entry *e = &p->entries[i];
@@ -110,7 +110,7 @@ int warn_dead_rules(struct loader *l)
                 char names[256] = "";
                 size_t n = 0;
                 for (size_t k = 0; k < rule->n_nrs; k++) {
-                        if (kernel_may_notify(p, rule->nrs[k]))
+                        if (policy_kernel_may_notify(p, rule->nrs[k]))
                                 continue;
                         append_name(names, sizeof(names), n++, rule->nrs[k]);
                 }

@@ -170,6 +170,15 @@ static void print_summary(FILE *out, const struct policy *p)
                         if (r->comment)
                                 fprintf(out, "  # %s", r->comment);
                         fputc('\n', out);
+                        size_t n_dead = 0;
+                        for (size_t k = 0; k < r->n_nrs; k++) {
+                                if (policy_kernel_may_notify(p, r->nrs[k]))
+                                        continue;
+                                fprintf(out, "%s %s", n_dead++ ? "" : "      NEVER APPLIES to:",
+                                        nr_name(r->nrs[k], name, sizeof(name)));
+                        }
+                        if (n_dead)
+                                fputs(" (the kernel filter never notifies them)\n", out);
                 }
         }
         free(nrs);

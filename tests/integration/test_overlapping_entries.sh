@@ -72,6 +72,8 @@ run_sup check --policy "$TMP/dead-rule.json"
 assert_exit "check without --strict accepts a rule on a call never notified" 0
 assert_contains "check warns of the rule, naming the call" \
         "supervisor.rules[0].syscalls: this rule never applies to mkdir: the kernel filter never hands it to the supervisor" "$ERR"
+assert_contains "the summary marks the call the rule never sees" \
+        "NEVER APPLIES to: mkdir (the kernel filter never notifies them)" "$OUT"
 assert_contains "and repeats it after the summary" \
         "WARNING: 1 supervisor rule names calls that the kernel filter never notifies" "$ERR"
 run_sup check --strict --policy "$TMP/dead-rule.json"
