@@ -60,6 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             .kernel_major = 6,
             .kernel_minor = 1,
             .go_arch = "amd64",
+            /* With wildcard characters, which the expansion must escape. */
+            .home = "/home/f*z[1]",
+            .cwd = "/",
         };
         struct policy *p = NULL;
         struct policy_error err;

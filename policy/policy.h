@@ -103,6 +103,12 @@ struct policy_env {
         uint64_t caps_bounding; /* bit N = capability N in the bounding set */
         unsigned kernel_major, kernel_minor;
         const char *go_arch; /* "amd64" */
+        /* What a leading ${HOME} and ${CWD} in a rule's "path" stand for:
+         * the invoking user's home and working directory, absolute and
+         * with symlinks resolved; NULL where nobody invoked us for one
+         * user (the daemon), which makes a profile that names them fail
+         * to load. */
+        const char *home, *cwd;
 };
 
 struct policy {

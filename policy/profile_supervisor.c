@@ -29,6 +29,88 @@ static int check_path_glob(struct loader *l, const cJSON *g)
         return 0;
 }
 
+/* The glob g with a leading ${HOME} or ${CWD} replaced by what the
+ * environment says (policy_env), its wildcard characters escaped so that
+ * they match themselves. Any other "${" is refused: a rule that means a
+ * variable and matched its name literally would never apply. */
+static int expand_path_glob(struct loader *l, const char *g, char **ret_glob)
+{
+        static const struct {
+                const char *token, *what;
+        } vars[] = {{"${HOME}", "the invoking user's home"},
+                    {"${CWD}", "the directory scmp-super was started in"}};
+        const char *value = NULL, *rest = g, *what = NULL, *token = NULL;
+
+        for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+                size_t n = strlen(vars[i].token);
+                if (strncmp(g, vars[i].token, n) == 0 && (g[n] == '/' || g[n] == '\0')) {
+                        token = vars[i].token;
+                        what = vars[i].what;
+                        value = i == 0 ? l->env->home : l->env->cwd;
+                        rest = g + n;
+                        break;
+                }
+        }
+        if (strstr(rest, "${"))
+                return fail(l,
+                            "bad path glob \"%s\": only a leading ${HOME} or ${CWD}, followed by "
+                            "'/' or nothing, is expanded",
+                            g);
+        if (!token) {
+                *ret_glob = strdup(g);
+                return *ret_glob ? 0 : -ENOMEM;
+        }
+        if (!value || value[0] != '/')
+                return fail(l,
+                            "%s (%s) is not known here: HOME is unset or not absolute, or this "
+                            "is the daemon, which serves many users and expands neither",
+                            token, what);
+        size_t value_len = strlen(value);
+        while (value_len > 0 && value[value_len - 1] == '/')
+                value_len--; /* "/" as home: "${HOME}/x" is "/x" */
+        size_t rest_len = strlen(rest);
+        if (value_len > PATH_GLOB_MAX || rest_len > PATH_GLOB_MAX)
+                return fail(l, "%s: too long", token);
+        char *out = malloc(2 * value_len + rest_len + 2);
+        if (!out)
+                return -ENOMEM;
+        size_t o = 0;
+        for (size_t i = 0; i < value_len; i++) {
+                if (strchr("*?[\\", value[i]))
+                        out[o++] = '\\';
+                out[o++] = value[i];
+        }
+        if (o == 0 && rest_len == 0)
+                out[o++] = '/';
+        memcpy(out + o, rest, rest_len + 1);
+        *ret_glob = out;
+        return 0;
+}
+
+/* One glob of "path", expanded and checked, in *ret_glob (the caller
+ * frees it). */
+static int parse_path_glob(struct loader *l, const cJSON *g, char **ret_glob)
+{
+        char *expanded = NULL;
+        int r;
+
+        if (!cJSON_IsString(g)) {
+                r = check_path_glob(l, g); /* says what it found instead */
+                return r < 0 ? r : -EINVAL;
+        }
+        r = expand_path_glob(l, g->valuestring, &expanded);
+        if (r < 0)
+                return r;
+        const cJSON text = {.type = cJSON_String, .valuestring = expanded};
+        r = check_path_glob(l, &text);
+        if (r < 0) {
+                free(expanded);
+                return r;
+        }
+        *ret_glob = expanded;
+        return 0;
+}
+
 /* "path": one glob, or an array of them. */
 static int parse_path_globs(struct loader *l, const cJSON *item, struct policy_rule *rule)
 {
@@ -43,14 +125,13 @@ static int parse_path_globs(struct loader *l, const cJSON *item, struct policy_r
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 const cJSON *g = cJSON_IsArray(item) ? cJSON_GetArrayItem(item, (int)i) : item;
-                int r = cJSON_IsArray(item) ? under_index(l, i, check_path_glob(l, g))
-                                            : check_path_glob(l, g);
+                char *expanded = NULL;
+                int r = cJSON_IsArray(item) ? under_index(l, i, parse_path_glob(l, g, &expanded))
+                                            : parse_path_glob(l, g, &expanded);
                 if (r < 0)
                         return r;
-                rule->path_globs[i] = strdup(g->valuestring);
-                if (!rule->path_globs[i])
-                        return -ENOMEM;
-                rule->path_is_literal[i] = strpbrk(g->valuestring, "*?[\\") == NULL;
+                rule->path_globs[i] = expanded;
+                rule->path_is_literal[i] = strpbrk(expanded, "*?[\\") == NULL;
                 rule->n_path_globs++;
         }
         return 0;

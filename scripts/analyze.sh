@@ -15,7 +15,8 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh fuzz
 build=${ANALYZE_BUILD_DIR:-build-analyze}
-cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+        -DSCMP_SUPER_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 checks='-*,clang-analyzer-*,bugprone-*'

@@ -12,7 +12,8 @@ BUILD="cmake gcc make pkg-config libseccomp-dev libuv1-dev libcjson-dev libcmock
 # containerd of its own and drives it with ctr. test_daemon_metrics.sh
 # checks the metrics file with prometheus_client's OpenMetrics parser too.
 # test_podman*.sh run Podman; test_container_examples.sh parses the
-# Kubernetes manifest with python3-yaml.
+# Kubernetes manifest and test_recipes.sh the CI jobs of examples/ci with
+# python3-yaml.
 TEST="python3 git jq strace tmux util-linux busybox-static crun runc
 clang-format golang-github-docker-docker-dev
 golang-github-containers-common-dev vim less procps man-db mandoc containerd
@@ -20,13 +21,17 @@ python3-prometheus-client podman python3-yaml"
 # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes, and the
 # static analyser.
 FUZZ="clang libclang-rt-14-dev clang-tidy"
+# scripts/build-matrix.sh reads Debian's hardening flags; scripts/deb-test.sh
+# builds the package from debian/ and checks it with lintian.
+PACKAGE="dpkg-dev debhelper lintian"
 
 case "${1:-build}" in
 build) wanted="$BUILD" ;;
 demo) wanted="$BUILD python3" ;; # examples/demo-workload.sh dials out with python3
 test) wanted="$BUILD $TEST" ;;
-fuzz) wanted="$BUILD $TEST $FUZZ" ;;
-*) echo "usage: scripts/deps.sh [build|demo|test|fuzz]" >&2; exit 2 ;;
+package) wanted="$BUILD $PACKAGE" ;;
+fuzz) wanted="$BUILD $TEST $FUZZ $PACKAGE" ;; # everything CI runs
+*) echo "usage: scripts/deps.sh [build|demo|test|package|fuzz]" >&2; exit 2 ;;
 esac
 
 missing=""

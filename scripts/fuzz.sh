@@ -17,7 +17,8 @@ sh scripts/deps.sh fuzz
 seconds=${FUZZ_SECONDS:-20}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DSCMP_SUPER_FUZZ=ON -DSCMP_SUPER_ASAN=ON -DSCMP_SUPER_UBSAN=ON >/dev/null
+        -DSCMP_SUPER_FUZZ=ON -DSCMP_SUPER_ASAN=ON -DSCMP_SUPER_UBSAN=ON \
+        -DSCMP_SUPER_WERROR=ON >/dev/null
 targets=${FUZZ_TARGETS:-$(cd fuzz && for f in fuzz_*.c; do echo "${f%.c}"; done)}
 # shellcheck disable=SC2086
 cmake --build "$build" -j"$(nproc)" --target $targets

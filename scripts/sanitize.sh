@@ -12,7 +12,7 @@ sh scripts/deps.sh test
 build=${SANITIZE_BUILD_DIR:-build-asan}
 # shellcheck disable=SC2086
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCMP_SUPER_ASAN=ON \
-        -DSCMP_SUPER_UBSAN=ON ${CMAKE_ARGS:-} >/dev/null # CMAKE_ARGS: several words
+        -DSCMP_SUPER_UBSAN=ON -DSCMP_SUPER_WERROR=ON ${CMAKE_ARGS:-} >/dev/null # CMAKE_ARGS: several words
 cmake --build "$build" -j"$(nproc)"
 # A report is a failure, never a warning: abort with a distinct exit status,
 # and keep the stack for the log.

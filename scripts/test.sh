@@ -5,6 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh test
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo ${CMAKE_ARGS:-} >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSCMP_SUPER_WERROR=ON \
+        ${CMAKE_ARGS:-} >/dev/null
 cmake --build build -j"$(nproc)"
 sh scripts/ctest-run.sh build

@@ -1,10 +1,40 @@
 /* SPDX-License-Identifier: MIT */
-/* base/env.c: the machine's facts a profile's includes and excludes test. */
+/* base/env.c: the facts includes and excludes test, and what ${HOME} and ${CWD} are. */
 #include "base/env.h"
 
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
+
+static bool invoker_disabled, invoker_detected;
+static char invoker_home[PATH_MAX], invoker_cwd[PATH_MAX];
+
+void env_without_invoker(void)
+{
+        invoker_disabled = true;
+}
+
+/* $HOME with symlinks resolved (rules match files' true names), or as it
+ * is when it cannot be resolved; "" when unset or not absolute. And the
+ * working directory, which getcwd() gives resolved already. */
+static void detect_invoker(void)
+{
+        const char *home = getenv("HOME");
+
+        invoker_detected = true;
+        if (home && home[0] == '/' && strlen(home) < sizeof(invoker_home)) {
+                char *real = realpath(home, NULL);
+                const char *use = real && strlen(real) < sizeof(invoker_home) ? real : home;
+                memcpy(invoker_home, use, strlen(use) + 1);
+                free(real);
+        }
+        if (!getcwd(invoker_cwd, sizeof(invoker_cwd)) || invoker_cwd[0] != '/')
+                invoker_cwd[0] = '\0';
+}
 
 void env_detect(struct policy_env *env)
 {
@@ -32,6 +62,12 @@ void env_detect(struct policy_env *env)
                                 env->caps_bounding = caps;
                 fclose(f);
         }
+        if (invoker_disabled)
+                return;
+        if (!invoker_detected)
+                detect_invoker();
+        env->home = invoker_home[0] ? invoker_home : NULL;
+        env->cwd = invoker_cwd[0] ? invoker_cwd : NULL;
 }
 
 int env_load_policy(const char *path, struct policy **ret_policy, struct policy_error *err)

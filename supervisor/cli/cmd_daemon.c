@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "base/env.h"
 #include "launch/confine.h"
 #include "daemon/daemon.h"
 #include "launch/seal.h"
@@ -108,6 +109,9 @@ int cmd_daemon(int argc, char **argv)
         bool metrics_format_set = false;
         int opt, r;
 
+        /* The daemon decides for many users: ${HOME} and ${CWD} in a
+         * profile's paths would mean its own, so they do not load. */
+        env_without_invoker();
         optind = 1;
         while ((opt = getopt_long(argc, argv, "S:p:d:c:l:vwh", options, NULL)) != -1) {
                 switch (opt) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/run_output.h"
 #include "core/supervisor.h"
@@ -204,14 +205,19 @@ int cmd_run(int argc, char **argv)
                         ro.connect_path, s.refused);
         if (ro.verbose && !ro.connect_path && !s.sup.sync_wakeup)
                 fputs("scmp-super: this kernel has no synchronous wake-up (Linux < 6.6)\n", stderr);
+        struct timespec started, ended;
+        clock_gettime(CLOCK_MONOTONIC, &started);
         r = run_session_run(&s, why, sizeof(why));
         if (r < 0) {
                 status = run_output_failure(&s, why);
                 goto out;
         }
+        clock_gettime(CLOCK_MONOTONIC, &ended);
         status = s.status;
         if (ro.summary)
                 supervisor_print_summary(&s.sup, stderr);
+        run_output_hint(&s, (ended.tv_sec - started.tv_sec) * 1000L +
+                                (ended.tv_nsec - started.tv_nsec) / 1000000L);
 out:
         run_session_done(&s);
         return status;

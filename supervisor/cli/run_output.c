@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* cli/run_output.c: what run and trace say on stderr while starting a command. */
+/* cli/run_output.c: what run and trace say on stderr: warnings, failures, the hint. */
 #include "cli/run_output.h"
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "launch/seal.h"
 
@@ -61,4 +64,75 @@ int run_output_prepare(struct run_session *s, const struct run_session_options *
         if (opts->verbose)
                 seal_report(stderr, s->launch.landlock_abi);
         return 0;
+}
+
+/* Whether a call the profile does not name is refused: its kernel default
+ * denies, kills or traps (SCMP_ACT_TRACE with no tracer fails the call),
+ * or sends it to supervisor rules whose own default is not to allow. */
+static bool profile_refuses_unnamed(const struct policy *policy)
+{
+        switch (policy->default_action) {
+        case KACT_ALLOW:
+        case KACT_LOG:
+                return false;
+        case KACT_NOTIFY:
+                return policy->default_verdict != VERDICT_ALLOW &&
+                       policy->default_verdict != VERDICT_LOG;
+        default:
+                return true;
+        }
+}
+
+/* One word as a POSIX shell reads it back: as it is when it needs no
+ * quoting, else in single quotes. Control characters become '?', so the
+ * line cannot move the terminal's cursor; the words are the user's own,
+ * and otherwise printed as given. */
+static void print_shell_word(FILE *out, const char *word)
+{
+        static const char plain[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                    "0123456789_./:=@%+,-";
+        bool quote = word[0] == '\0' || word[strspn(word, plain)] != '\0';
+
+        if (quote)
+                fputc('\'', out);
+        for (const unsigned char *c = (const unsigned char *)word; *c; c++) {
+                if (*c == '\'')
+                        fputs("'\\''", out);
+                else if (*c < 0x20 || *c == 0x7f)
+                        fputc('?', out);
+                else
+                        fputc(*c, out);
+        }
+        if (quote)
+                fputc('\'', out);
+}
+
+void run_output_hint(const struct run_session *s, long elapsed_ms)
+{
+        const struct run_session_options *o = &s->opts;
+        const char *signame;
+
+        if (!s->policy || o->connect_path || s->status == 0 || !profile_refuses_unnamed(s->policy))
+                return;
+        fputs("scmp-super: ", stderr);
+        print_shell_word(stderr, o->argv[0]);
+        signame = s->sup.child_signal ? sigabbrev_np(s->sup.child_signal) : NULL;
+        if (s->sup.child_signal && signame)
+                fprintf(stderr, " killed by SIG%s", signame);
+        else if (s->sup.child_signal)
+                fprintf(stderr, " killed by signal %d", s->sup.child_signal);
+        else
+                fprintf(stderr, " exited with status %d", s->status);
+        fprintf(stderr, " after %ld ms; a needed call was probably refused: try `scmp-super trace",
+                elapsed_ms);
+        if (o->policy_path) {
+                fputs(" --policy ", stderr);
+                print_shell_word(stderr, o->policy_path);
+        }
+        fputs(" --", stderr);
+        for (char **arg = o->argv; *arg; arg++) {
+                fputc(' ', stderr);
+                print_shell_word(stderr, *arg);
+        }
+        fputs("`\n", stderr);
 }

@@ -20,3 +20,11 @@ int run_output_prepare(struct run_session *s, const struct run_session_options *
 /* Says why a step failed (reterr, when it says anything) and whether the
  * command was never started; returns the exit status to use. */
 int run_output_failure(const struct run_session *s, const char *reterr);
+
+/* After the command ended: when the profile refuses what it does not name
+ * (its kernel default, or a notified default, denies or kills) and the
+ * command failed, one line saying how (killed by signal, or its status),
+ * after how long, and the trace command that shows what it needed. Says
+ * nothing for a profile that lets unnamed calls through, for a zero exit,
+ * or for a command a daemon supervised (--connect). */
+void run_output_hint(const struct run_session *s, long elapsed_ms);

@@ -33,9 +33,10 @@ static void reap_child(struct supervisor *sup)
         sup->child_exited = true;
         if (WIFEXITED(status))
                 sup->child_status = WEXITSTATUS(status);
-        else if (WIFSIGNALED(status))
+        else if (WIFSIGNALED(status)) {
+                sup->child_signal = WTERMSIG(status);
                 sup->child_status = 128 + WTERMSIG(status);
-        else
+        } else
                 sup->child_status = 125;
         supervisor_stop_all(sup);
 }

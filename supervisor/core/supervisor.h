@@ -222,6 +222,7 @@ struct supervisor {
         pid_t child;
         bool child_exited;
         int child_status; /* exit code per the documented convention */
+        int child_signal; /* the signal that killed it, or 0 */
         /* When set, the child's stops are waited for too (WUNTRACED), and
          * this is called with the signal that stopped it; it returns once
          * the child goes on (run on a pty: pty_relay_child_stopped()). */

@@ -2171,6 +2171,66 @@ static void test_good_profiles_load_without_warnings(void **state)
         assert_true(loaded >= 2);
 }
 
+/* ${HOME} and ${CWD} at the start of a path glob: what the environment
+ * says, its wildcard characters escaped; nowhere else, and refused where
+ * the environment does not know them (the daemon). */
+static void test_path_glob_expands_home_and_cwd(void **state)
+{
+        (void)state;
+        struct policy_env env = root_env;
+        env.home = "/home/a*b/";
+        env.cwd = "/src/proj";
+        struct policy *p = load_ok_env(
+            "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['openat'], "
+            "'action': 'SCMP_ACT_NOTIFY'}], 'supervisor': {'rules': [{'syscalls': ['openat'], "
+            "'path': ['${HOME}/.ssh/**', '${HOME}', '${CWD}/**'], "
+            "'action': 'deny'}]}}",
+            &env);
+        assert_string_equal(p->rules[0].path_globs[0], "/home/a\\*b/.ssh/**");
+        assert_string_equal(p->rules[0].path_globs[1], "/home/a\\*b");
+        assert_false(p->rules[0].path_is_literal[1]);
+        assert_string_equal(p->rules[0].path_globs[2], "/src/proj/**");
+        policy_free(p);
+}
+
+static void test_path_glob_variables_refused_where_unknown_or_misplaced(void **state)
+{
+        (void)state;
+        struct policy_env root_home = root_env;
+        root_home.home = "/";
+        root_home.cwd = "/w";
+        struct policy *p = load_ok_env(
+            "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['openat'], "
+            "'action': 'SCMP_ACT_NOTIFY'}], 'supervisor': {'rules': [{'syscalls': ['openat'], "
+            "'path': ['${HOME}/x', '${HOME}'], 'action': 'deny'}]}}",
+            &root_home);
+        assert_string_equal(p->rules[0].path_globs[0], "/x");
+        assert_string_equal(p->rules[0].path_globs[1], "/");
+        policy_free(p);
+
+        assert_refused("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': ['openat'], "
+                       "'action': 'SCMP_ACT_NOTIFY'}], 'supervisor': {'rules': [{'syscalls': "
+                       "['openat'], 'path': ['${HOME}/.ssh/**'], 'action': 'deny'}]}}",
+                       "p.json:1:162: supervisor.rules[0].path[0]: ${HOME} (the invoking user's "
+                       "home) is not known here: HOME is unset or not absolute, or this is the "
+                       "daemon, which serves many users and expands neither");
+        assert_refused_env(
+            "{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+            "['openat'], 'action': 'SCMP_ACT_NOTIFY'}], 'supervisor': {'rules': "
+            "[{'syscalls': ['openat'], 'path': '/x/${HOME}/y', 'action': 'deny'}]}}",
+            &root_home,
+            "p.json:1:161: supervisor.rules[0].path: bad path glob \"/x/${HOME}/y\": "
+            "only a leading ${HOME} or ${CWD}, followed by '/' or nothing, is "
+            "expanded");
+        assert_refused_env("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': [{'names': "
+                           "['openat'], 'action': 'SCMP_ACT_NOTIFY'}], 'supervisor': {'rules': "
+                           "[{'syscalls': ['openat'], 'path': ['${HOME}x'], 'action': 'deny'}]}}",
+                           &root_home,
+                           "p.json:1:162: supervisor.rules[0].path[0]: bad path glob \"${HOME}x\": "
+                           "only a leading ${HOME} or ${CWD}, followed by '/' or nothing, is "
+                           "expanded");
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -2283,6 +2343,8 @@ int main(void)
             cmocka_unit_test(test_podman_default_loads_with_its_caps_gated_entries),
             cmocka_unit_test(test_built_in_default_profile_loads_without_warnings),
             cmocka_unit_test(test_good_profiles_load_without_warnings),
+            cmocka_unit_test(test_path_glob_expands_home_and_cwd),
+            cmocka_unit_test(test_path_glob_variables_refused_where_unknown_or_misplaced),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
