@@ -57,6 +57,7 @@ struct policy_entry {
         struct policy_arg_cond *args;
         size_t n_args;
         bool args_are_alternatives; /* several conditions on one index: OR, as runc does */
+        bool gated;                 /* has includes or excludes (that hold here) */
 };
 
 /* What the supervisor does with a notified call. */
@@ -134,6 +135,10 @@ struct policy {
          * rules that can never apply). */
         char **warnings;
         size_t n_warnings;
+        /* How many of the warnings are supervisor rules whose calls the
+         * kernel filter never notifies: refused by check --strict and run
+         * --strict, and repeated after check's summary. */
+        size_t n_dead_rules;
         /* Finer points a reader of the profile may want (entries shadowed by
          * earlier ones): shown by check, and by run with --verbose. */
         char **notes;
@@ -257,6 +262,10 @@ bool policy_changes_root(int nr);
 /* execve and execveat: the calls after which a task runs another
  * executable. */
 bool policy_changes_exe(int nr);
+/* Whether the kernel filter p's entries make may notify nr, for some
+ * arguments at least; a supervisor rule on a call it never notifies never
+ * applies (policy.n_dead_rules). */
+bool policy_kernel_may_notify(const struct policy *p, int nr);
 /* True if some entry names nr (whatever its conditions). */
 bool policy_names_syscall(const struct policy *policy, int nr);
 /* True if the kernel filter hands every call to nr to the supervisor,

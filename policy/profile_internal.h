@@ -129,7 +129,9 @@ int parse_supervisor(struct loader *l, const cJSON *sup);
 
 /* profile_index.c: what the parsed profile deserves a word about. */
 int warn_dead_rules(struct loader *l);
-int warn_shadowed_entries(struct loader *l);
+/* Fails when two entries of root's "syscalls" name one syscall in a way
+ * that the kernel filter does not read top to bottom (profile_index.c). */
+int refuse_overlapping_entries(struct loader *l, const cJSON *root);
 
 /* profile_walkaround.c: path and address rules that sibling calls the
  * kernel filter lets through, or calls that need neither (io_uring), get

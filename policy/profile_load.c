@@ -410,7 +410,7 @@ static int parse_profile(struct loader *l, const cJSON *root)
 
         if ((r = parse_oci(l, root)) < 0)
                 return r;
-        if ((r = warn_shadowed_entries(l)) < 0)
+        if ((r = refuse_overlapping_entries(l, root)) < 0)
                 return r;
 
         const cJSON *sup = cJSON_GetObjectItemCaseSensitive(root, "supervisor");

@@ -395,6 +395,20 @@ static int parse_ret_data(struct loader *l, const cJSON *obj, const char *ret_ke
         return 0;
 }
 
+/* Whether includes or excludes says anything: Podman writes {} on every
+ * entry, and an empty list asks nothing either. */
+static bool filter_given(const cJSON *filter)
+{
+        const cJSON *field;
+        cJSON_ArrayForEach(field, filter)
+        {
+                if (cJSON_IsString(field) ||
+                    (cJSON_IsArray(field) && cJSON_GetArraySize(field) > 0))
+                        return true;
+        }
+        return false;
+}
+
 /* One element of syscalls; index is its place there, kept for messages. */
 static int parse_entry(struct loader *l, const cJSON *obj, size_t index, void *ctx)
 {
@@ -468,6 +482,8 @@ static int parse_entry(struct loader *l, const cJSON *obj, size_t index, void *c
                 goto fail; /* not an error: the entry does not apply here */
         }
 
+        e.gated = filter_given(cJSON_GetObjectItemCaseSensitive(obj, "includes")) ||
+                  filter_given(cJSON_GetObjectItemCaseSensitive(obj, "excludes"));
         e.nrs = list.nrs;
         e.n_nrs = list.n;
         list.nrs = NULL;

@@ -32,13 +32,15 @@ static void check_usage(FILE *out)
               "                      through (open beside a rule on openat, sendto beside\n"
               "                      one on connect), or io_uring_setup (the fix: refuse\n"
               "                      it with SCMP_ACT_ERRNO and errnoRet 38, ENOSYS); or\n"
-              "                      whose conditions on int arguments high bits get around\n"
+              "                      whose conditions on int arguments high bits get\n"
+              "                      around; or with a supervisor rule the kernel filter\n"
+              "                      never notifies the calls of\n"
               "  -v, --verbose       also list syscall names skipped on this architecture\n"
               "  -h, --help          show this help\n"
               "\n"
               "Exit status: 0 the profile is valid, 1 it is not (with --strict: or a path\n"
-              "or address rule can be walked around, or an argument condition got around),\n"
-              "2 bad usage.\n",
+              "or address rule can be walked around, an argument condition got around, or a\n"
+              "supervisor rule never applies), 2 bad usage.\n",
               out);
 }
 
@@ -168,6 +170,15 @@ static void print_summary(FILE *out, const struct policy *p)
                         if (r->comment)
                                 fprintf(out, "  # %s", r->comment);
                         fputc('\n', out);
+                        size_t n_dead = 0;
+                        for (size_t k = 0; k < r->n_nrs; k++) {
+                                if (policy_kernel_may_notify(p, r->nrs[k]))
+                                        continue;
+                                fprintf(out, "%s %s", n_dead++ ? "" : "      NEVER APPLIES to:",
+                                        nr_name(r->nrs[k], name, sizeof(name)));
+                        }
+                        if (n_dead)
+                                fputs(" (the kernel filter never notifies them)\n", out);
                 }
         }
         free(nrs);
@@ -260,6 +271,22 @@ int cmd_check(int argc, char **argv)
                         policy->source, policy->n_skipped, policy->n_skipped == 1 ? "" : "s");
         if (!quiet)
                 print_summary(stdout, policy);
+        if (policy->n_dead_rules) {
+                /* After the summary, where it cannot scroll by unseen. */
+                fprintf(
+                    stderr,
+                    "%s: WARNING: %zu supervisor rule%s name%s calls that the kernel "
+                    "filter never notifies, so %s never appl%s to them (the warning%s "
+                    "above)%s\n",
+                    policy->source, policy->n_dead_rules, policy->n_dead_rules == 1 ? "" : "s",
+                    policy->n_dead_rules == 1 ? "s" : "", policy->n_dead_rules == 1 ? "it" : "they",
+                    policy->n_dead_rules == 1 ? "ies" : "y", policy->n_dead_rules == 1 ? "" : "s",
+                    strict ? "; --strict: the profile is refused" : "");
+                if (strict) {
+                        policy_free(policy);
+                        return 1;
+                }
+        }
         if (strict && policy->n_walkarounds) {
                 fprintf(stderr,
                         "%s: --strict: %zu way%s around path and address rules (the warnings "

@@ -18,6 +18,15 @@ static void report_policy(const struct policy *policy, bool verbose, bool strict
 {
         for (size_t i = 0; i < policy->n_warnings; i++)
                 fprintf(stderr, "scmp-super: warning: %s\n", policy->warnings[i]);
+        if (policy->n_dead_rules && !strict)
+                fprintf(stderr,
+                        "scmp-super: WARNING: %zu supervisor rule%s name%s calls that the kernel "
+                        "filter never notifies, so %s never appl%s to them (above; --strict "
+                        "refuses such a profile)\n",
+                        policy->n_dead_rules, policy->n_dead_rules == 1 ? "" : "s",
+                        policy->n_dead_rules == 1 ? "s" : "",
+                        policy->n_dead_rules == 1 ? "it" : "they",
+                        policy->n_dead_rules == 1 ? "ies" : "y");
         for (size_t i = 0; (verbose || strict) && i < policy->n_walkarounds; i++)
                 fprintf(stderr, "scmp-super: warning: %s\n", policy->walkarounds[i]);
         for (size_t i = 0; (verbose || strict) && i < policy->n_arg_dodges; i++)

@@ -188,6 +188,16 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
                 s->not_started = true;
                 return error_set(reterr, reterr_size, r, "%s", err.message);
         }
+        if (opts->strict && s->policy->n_dead_rules) {
+                s->not_started = true;
+                return error_set(reterr, reterr_size, -EPERM,
+                                 "%s: --strict: %zu supervisor rule%s name%s calls that the "
+                                 "kernel filter never notifies (the warnings above); the "
+                                 "profile is refused",
+                                 s->policy->source, s->policy->n_dead_rules,
+                                 s->policy->n_dead_rules == 1 ? "" : "s",
+                                 s->policy->n_dead_rules == 1 ? "s" : "");
+        }
         if (opts->strict && s->policy->n_walkarounds) {
                 s->not_started = true;
                 return error_set(reterr, reterr_size, -EPERM,

@@ -122,7 +122,9 @@ static void test_high_bit_dodges_table(void **state)
              PROFILE("SCMP_ACT_ERRNO",
                      ENTRY("'socket'", "SCMP_ACT_KILL_PROCESS", 0, 2,
                            "SCMP_CMP_EQ") ","
-                                          "{'names': ['socket'], 'action': 'SCMP_ACT_ALLOW'}"),
+                                          "{'names': ['socket'], 'action': 'SCMP_ACT_ALLOW', "
+                                          "'args': [{'index': 1, 'value': 1, 'op': "
+                                          "'SCMP_CMP_EQ'}]}"),
              1,
              {"syscalls[0].args[0]", "goes on to SCMP_ACT_ALLOW"}},
             {"missed on the way to a supervisor that never allows",

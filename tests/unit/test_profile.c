@@ -1893,6 +1893,168 @@ static enum policy_kernel_action kernel_decide(const struct policy *p, int nr, u
         return policy_kernel_decide(p, nr, args, ret_data);
 }
 
+/* Overlapping entries: the kernel filter does not read them top to bottom
+ * (profile_index.c), so they are refused with the place and the fix. */
+
+static void test_allow_then_notify_of_one_call_is_refused(void **state)
+{
+        assert_refused("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': [\n"
+                       "{'names': ['openat'], 'action': 'SCMP_ACT_ALLOW'},\n"
+                       "{'names': ['openat'], 'action': 'SCMP_ACT_NOTIFY'}]}",
+                       "p.json:3:12: syscalls[1].names[0]: openat is already decided by "
+                       "syscalls[0] (SCMP_ACT_ALLOW, no conditions), which comes first: the "
+                       "kernel filter keeps the first action, so this entry's SCMP_ACT_NOTIFY "
+                       "never applies to it. Remove openat from syscalls[0], or move this entry "
+                       "before it");
+}
+
+static void test_a_group_in_an_earlier_allow_entry_names_itself_in_the_message(void **state)
+{
+        /* The DEPLOYMENT.md scenario: the opens moved into the notify entry
+         * stay allowed by @file-system before it. */
+        assert_refused_with("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                            "{'names': ['read', '@file-system'], 'action': 'SCMP_ACT_ALLOW'},"
+                            "{'names': ['connect', 'open', 'openat', 'openat2'], 'action': "
+                            "'SCMP_ACT_NOTIFY'}]}",
+                            "syscalls[1].names[1]: open, openat and openat2 are already decided "
+                            "by syscalls[0] (SCMP_ACT_ALLOW through @file-system, no conditions)",
+                            "Remove open, openat and openat2 from syscalls[0] (list the group's "
+                            "other calls instead of it), or move this entry before it",
+                            NULL);
+}
+
+static void test_notify_first_then_a_broader_allow_is_valid(void **state)
+{
+        struct policy *p = load_ok("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                                   "{'names': ['open', 'openat', 'openat2'], 'action': "
+                                   "'SCMP_ACT_NOTIFY'},"
+                                   "{'names': ['@file-system', 'openat'], 'action': "
+                                   "'SCMP_ACT_ALLOW'}]}");
+        uint32_t data;
+        const uint64_t args[6] = {0};
+
+        assert_int_equal(policy_kernel_decide(p, __NR_openat, args, &data), KACT_NOTIFY);
+        assert_int_equal(policy_kernel_decide(p, __NR_read, args, &data), KACT_ERRNO);
+        assert_int_equal(policy_kernel_decide(p, __NR_mkdir, args, &data), KACT_ALLOW);
+        policy_free(p);
+}
+
+static void test_a_later_refusing_entry_is_refused_even_through_a_group(void **state)
+{
+        assert_refused_with("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+                            "{'names': ['mount'], 'action': 'SCMP_ACT_LOG'},"
+                            "{'names': ['@mount'], 'action': 'SCMP_ACT_ERRNO'}]}",
+                            "syscalls[1].names[0]: mount is already decided by syscalls[0] "
+                            "(SCMP_ACT_LOG, no conditions)",
+                            "this entry's SCMP_ACT_ERRNO never applies to it", NULL);
+}
+
+static void test_an_entry_without_conditions_after_a_conditional_one_is_refused(void **state)
+{
+        assert_refused_with("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                            "{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW', 'args': "
+                            "[{'index': 0, 'value': 0, 'op': 'SCMP_CMP_EQ'}]},"
+                            "{'names': ['personality'], 'action': 'SCMP_ACT_NOTIFY'}]}",
+                            "syscalls[1].names[0]: personality has conditions in syscalls[0] "
+                            "(SCMP_ACT_ALLOW)",
+                            "a rule without conditions replaces the conditional ones before it",
+                            NULL);
+}
+
+static void test_an_entry_with_the_default_action_is_left_out_and_refused(void **state)
+{
+        /* libseccomp refuses the rule, runc and crun skip it: the allow
+         * that follows would decide openat. */
+        assert_refused_with("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                            "{'names': ['openat'], 'action': 'SCMP_ACT_ERRNO'},"
+                            "{'names': ['@file-system'], 'action': 'SCMP_ACT_ALLOW'}]}",
+                            "openat is also named by syscalls[0] with SCMP_ACT_ERRNO, the "
+                            "default action",
+                            "give syscalls[0] another action or errno", NULL);
+        /* Another errno is a rule of its own, kept first. */
+        policy_free(load_ok("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                            "{'names': ['openat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 13},"
+                            "{'names': ['@file-system'], 'action': 'SCMP_ACT_ALLOW'}]}"));
+}
+
+static void test_same_conditions_with_two_actions_are_refused(void **state)
+{
+        assert_refused_with("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                            "{'names': ['socket'], 'action': 'SCMP_ACT_ALLOW', 'args': "
+                            "[{'index': 0, 'value': 1, 'op': 'SCMP_CMP_EQ'}]},"
+                            "{'names': ['socket'], 'action': 'SCMP_ACT_NOTIFY', 'args': "
+                            "[{'index': 0, 'value': 1, 'op': 'SCMP_CMP_EQ'}]}]}",
+                            "socket has the same conditions in syscalls[0]", NULL);
+}
+
+static void test_conditional_entries_adding_cases_are_valid(void **state)
+{
+        /* Docker's way: several entries for one call, each with its own
+         * conditions, and the same action for calls named twice. */
+        struct policy *p = load_ok("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                                   "{'names': ['personality'], 'action': 'SCMP_ACT_ALLOW', "
+                                   "'args': [{'index': 0, 'value': 0, 'op': 'SCMP_CMP_EQ'}]},"
+                                   "{'names': ['personality'], 'action': 'SCMP_ACT_NOTIFY', "
+                                   "'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ'}]},"
+                                   "{'names': ['personality'], 'action': 'SCMP_ACT_ERRNO', "
+                                   "'errnoRet': 5, 'args': [{'index': 0, 'value': 9, 'op': "
+                                   "'SCMP_CMP_EQ'}]},"
+                                   "{'names': ['read'], 'action': 'SCMP_ACT_ALLOW'},"
+                                   "{'names': ['read'], 'action': 'SCMP_ACT_ALLOW'}]}");
+        policy_free(p);
+}
+
+static void test_overlaps_are_judged_with_includes_and_excludes_applied(void **state)
+{
+        /* Podman's pattern: an errno entry for when a capability is
+         * missing names a call the first allow entry already decides.
+         * crun and runc allow it; so do we. */
+        static const char text[] =
+            "{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 38, 'syscalls': ["
+            "{'names': ['setns', 'read'], 'action': 'SCMP_ACT_ALLOW'},"
+            "{'names': ['setns'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 1, "
+            "'excludes': {'caps': ['CAP_SYS_ADMIN']}}]}";
+        struct policy *p = load_ok_env(text, &no_caps_env);
+        uint32_t data;
+        const uint64_t args[6] = {0};
+
+        assert_int_equal(policy_kernel_decide(p, __NR_setns, args, &data), KACT_ALLOW);
+        policy_free(p);
+        /* An entry whose excludes leave it out here overlaps nothing. */
+        policy_free(load_ok_env(text, &root_env));
+}
+
+static void test_a_rule_on_calls_never_notified_is_counted_as_dead(void **state)
+{
+        /* openat and open never reach the supervisor: one warning for the
+         * rule, naming both, and counted for --strict. */
+        struct policy *p =
+            load_ok("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+                    "{'names': ['connect'], 'action': 'SCMP_ACT_NOTIFY'}],"
+                    "'supervisor': {'defaultAction': 'allow', 'rules': ["
+                    "{'syscalls': ['openat', 'open', 'connect'], 'action': 'deny'}]}}");
+        assert_int_equal(p->n_dead_rules, 1);
+        assert_int_equal(p->n_warnings, 1);
+        assert_non_null(strstr(p->warnings[0], "supervisor.rules[0].syscalls: this rule never "
+                                               "applies to openat and open: the kernel filter "
+                                               "never hands them to the supervisor"));
+        policy_free(p);
+
+        /* A notifying default reaches what no entry decides; an entry
+         * without conditions that allows takes the call away from it. */
+        p = load_ok("{'defaultAction': 'SCMP_ACT_NOTIFY', 'syscalls': ["
+                    "{'names': ['read'], 'action': 'SCMP_ACT_ALLOW'},"
+                    "{'names': ['openat'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 2, "
+                    "'value': 0, 'op': 'SCMP_CMP_EQ'}]}],"
+                    "'supervisor': {'defaultAction': 'allow', 'rules': ["
+                    "{'syscalls': ['openat', 'write'], 'action': 'deny'},"
+                    "{'syscalls': ['read'], 'action': 'deny'}]}}");
+        assert_int_equal(p->n_dead_rules, 1);
+        assert_non_null(strstr(p->warnings[0], "supervisor.rules[1].syscalls: this rule never "
+                                               "applies to read:"));
+        policy_free(p);
+}
+
 /* CLONE_NEWUSER, one of the namespace flags Docker's clone rule masks. */
 #define CLONE_NEWUSER_FLAG 0x10000000
 
@@ -2167,6 +2329,16 @@ int main(void)
             cmocka_unit_test(test_rule_unknown_errno_suggests_the_nearest),
             cmocka_unit_test(test_error_names_file_line_column_and_path),
             cmocka_unit_test(test_missing_field_points_at_the_object_that_lacks_it),
+            cmocka_unit_test(test_allow_then_notify_of_one_call_is_refused),
+            cmocka_unit_test(test_a_group_in_an_earlier_allow_entry_names_itself_in_the_message),
+            cmocka_unit_test(test_notify_first_then_a_broader_allow_is_valid),
+            cmocka_unit_test(test_a_later_refusing_entry_is_refused_even_through_a_group),
+            cmocka_unit_test(test_an_entry_without_conditions_after_a_conditional_one_is_refused),
+            cmocka_unit_test(test_an_entry_with_the_default_action_is_left_out_and_refused),
+            cmocka_unit_test(test_same_conditions_with_two_actions_are_refused),
+            cmocka_unit_test(test_conditional_entries_adding_cases_are_valid),
+            cmocka_unit_test(test_overlaps_are_judged_with_includes_and_excludes_applied),
+            cmocka_unit_test(test_a_rule_on_calls_never_notified_is_counted_as_dead),
             cmocka_unit_test(test_docker_default_loads_with_its_caps_gated_entries),
             cmocka_unit_test(test_podman_default_loads_with_its_caps_gated_entries),
             cmocka_unit_test(test_built_in_default_profile_loads_without_warnings),

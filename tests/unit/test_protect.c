@@ -125,12 +125,12 @@ static void test_only_routed_calls_get_rules_and_the_rest_are_named(void **state
         (void)state;
         /* openat is routed only for some flags, open not at all; creat
          * always (the profile's default). */
-        struct policy *p = load(
-            "{'defaultAction': 'SCMP_ACT_NOTIFY', 'syscalls': ["
-            "{'names': ['openat'], 'action': 'SCMP_ACT_NOTIFY', 'args': [{'index': 2, 'value': "
-            "1, 'valueTwo': 1, 'op': 'SCMP_CMP_MASKED_EQ'}]},"
-            "{'names': ['openat', 'open'], 'action': 'SCMP_ACT_ALLOW'}],"
-            "'supervisor': {'defaultAction': 'allow'}}");
+        struct policy *p =
+            load("{'defaultAction': 'SCMP_ACT_NOTIFY', 'syscalls': ["
+                 "{'names': ['openat'], 'action': 'SCMP_ACT_ALLOW', 'args': [{'index': 2, 'value': "
+                 "1, 'valueTwo': 0, 'op': 'SCMP_CMP_MASKED_EQ'}]},"
+                 "{'names': ['open'], 'action': 'SCMP_ACT_ALLOW'}],"
+                 "'supervisor': {'defaultAction': 'allow'}}");
         assert_false(policy_routes_always(p, SYS_openat));
         assert_false(policy_routes_always(p, SYS_open));
         assert_true(policy_routes_always(p, SYS_creat));
