@@ -122,46 +122,17 @@ make_rootfs()
         done
 }
 
-# make_bundle DIR SECCOMP_JSON SCRIPT: an OCI bundle in DIR around a fresh
-# busybox rootfs, whose process runs "sh -c SCRIPT" with CAP_SYS_ADMIN (so a
-# mount the supervisor allows can succeed) and a private tmpfs on /tmp.
+# make_bundle DIR SECCOMP_JSON SCRIPT [OPTION...]: an OCI bundle in DIR
+# around a fresh busybox rootfs; its config.json is oci_bundle.py's (the
+# options are its: --uid N, --no-nnp, --userns).
 make_bundle()
 {
         local dir=$1 seccomp=$2 script=$3
+        shift 3
         mkdir -p "$dir"
         make_rootfs "$dir/rootfs"
-        python3 - "$dir/config.json" "$seccomp" "$script" <<'EOF'
-import json, sys
-path, seccomp, script = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
-caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SYS_ADMIN"]
-spec = {
-    "ociVersion": "1.0.2",
-    "process": {
-        "terminal": False,
-        "user": {"uid": 0, "gid": 0},
-        "args": ["/bin/sh", "-c", script],
-        "env": ["PATH=/bin"],
-        "cwd": "/",
-        "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
-        "noNewPrivileges": True,
-    },
-    "root": {"path": "rootfs", "readonly": False},
-    "hostname": "t",
-    "mounts": [
-        {"destination": "/proc", "type": "proc", "source": "proc"},
-        {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
-         "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-        {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]},
-    ],
-    "linux": {
-        "namespaces": [{"type": t} for t in ("pid", "ipc", "uts", "mount", "network")],
-        "seccomp": seccomp,
-        "maskedPaths": ["/proc/kcore"],
-        "readonlyPaths": ["/proc/sys"],
-    },
-}
-json.dump(spec, open(path, "w"), indent=1)
-EOF
+        python3 "$SOURCE_DIR/tests/integration/oci_bundle.py" "$dir/config.json" "$seccomp" \
+                "$script" "$@"
 }
 
 # in_cgroup2_namespace COMMAND...: runs COMMAND in a mount namespace whose

@@ -75,7 +75,7 @@ IDS_SCRIPT='mkdir /tmp/x; echo END'
 
 # Every bundle is made here at once (python starts slowly on a loaded
 # machine), one a line of $TMP/bundles: NAME PROFILE NNP USERNS UID SCRIPT.
-# A bundle is make_bundle's, with the kernel part of PROFILE as the runtime
+# A bundle is oci_bundle.py's spec, with the kernel part of PROFILE as the runtime
 # gets it, noNewPrivileges NNP (1 or 0), and with USERNS=1 a user namespace
 # mapping container uid 0 to host uid 100000 (65536 ids); the process runs
 # as UID.
@@ -94,42 +94,17 @@ while read -r name _; do
         make_rootfs "$TMP/$name/rootfs"
         echo t >"$TMP/$name/rootfs/etc/hostname"
 done <"$TMP/bundles"
-python3 - "$TMP" "$SOCK" "$SCRIPT" "$IDS_SCRIPT" <<'EOF'
+python3 - "$TMP" "$SOCK" "$SCRIPT" "$IDS_SCRIPT" "$SOURCE_DIR/tests/integration" <<'EOF'
 import json, sys
 tmp, sock, scripts = sys.argv[1], sys.argv[2], {"start": sys.argv[3], "ids": sys.argv[4]}
-caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_SYS_ADMIN"]
+sys.path.insert(0, sys.argv[5])
+import oci_bundle
 for line in open(tmp + "/bundles"):
     name, profile, nnp, userns, uid, script = line.split()
     seccomp = json.load(open("%s/profiles/%s.json" % (tmp, profile)))
     seccomp.pop("supervisor")
     seccomp["listenerPath"], seccomp["listenerMetadata"] = sock, "policy=" + profile
-    spec = {
-        "ociVersion": "1.0.2",
-        "process": {
-            "terminal": False, "user": {"uid": int(uid), "gid": int(uid)},
-            "args": ["/bin/sh", "-c", scripts[script]], "env": ["PATH=/bin"], "cwd": "/",
-            "capabilities": {k: caps for k in ("bounding", "effective", "permitted")},
-            "noNewPrivileges": nnp == "1",
-        },
-        "root": {"path": "rootfs", "readonly": False},
-        "hostname": "t",
-        "mounts": [
-            {"destination": "/proc", "type": "proc", "source": "proc"},
-            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
-             "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-            {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid"]},
-        ],
-        "linux": {
-            "namespaces": [{"type": t} for t in ("pid", "ipc", "uts", "mount", "network")],
-            "seccomp": seccomp,
-            "maskedPaths": ["/proc/kcore"],
-            "readonlyPaths": ["/proc/sys"],
-        },
-    }
-    if userns == "1":
-        spec["linux"]["namespaces"].append({"type": "user"})
-        for key in ("uidMappings", "gidMappings"):
-            spec["linux"][key] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    spec = oci_bundle.spec(seccomp, scripts[script], int(uid), nnp == "1", userns == "1")
     json.dump(spec, open("%s/%s/config.json" % (tmp, name), "w"))
 EOF
 
