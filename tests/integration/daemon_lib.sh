@@ -164,3 +164,22 @@ run_container()
                 fail "$LAST_CMD finished within ${HANG_LIMIT}s" "it hung and was killed"
         fi
 }
+
+# deny_profile ERRNO: a profile that notifies mkdir and mkdirat, allows
+# them under $TMP/t/*/allowed* and denies the rest with ERRNO.
+deny_profile()
+{
+        cat <<EOF
+{
+  "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}],
+  "supervisor": {
+    "defaultAction": "deny",
+    "rules": [
+      {"syscalls": ["mkdir", "mkdirat"], "path": "$TMP/t/*/allowed*", "action": "allow"},
+      {"syscalls": ["mkdir", "mkdirat"], "action": "deny", "errno": "$1"}
+    ]
+  }
+}
+EOF
+}

@@ -27,19 +27,7 @@ CHECK=$SOURCE_DIR/tests/integration/openmetrics_check.py
 
 mkdir -p "$TMP/profiles" "$TMP/t" "$TMP/textfile"
 METRICS=$TMP/textfile/scmp-super.prom
-cat >"$TMP/profiles/default.json" <<EOF
-{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}],
-  "supervisor": {
-    "defaultAction": "deny",
-    "rules": [
-      {"syscalls": ["mkdir", "mkdirat"], "path": "$TMP/t/*/allowed*", "action": "allow"},
-      {"syscalls": ["mkdir", "mkdirat"], "action": "deny", "errno": "EROFS"}
-    ]
-  }
-}
-EOF
+deny_profile EROFS >"$TMP/profiles/default.json"
 PROFILE=$TMP/profiles/default.json
 
 # The file's samples as openmetrics_check.py prints them, or nothing (and

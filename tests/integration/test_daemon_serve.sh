@@ -17,24 +17,8 @@ require_built "$HOSTILE"
 
 N=24
 mkdir -p "$TMP/profiles" "$TMP/t"
-# deny_profile ERRNO: the daemon's default profile, mkdir allowed only under
+# The daemon's default profile (daemon_lib.sh), mkdir allowed only under
 # $TMP/t/*/allowed*.
-deny_profile()
-{
-        cat <<EOF
-{
-  "defaultAction": "SCMP_ACT_ALLOW",
-  "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}],
-  "supervisor": {
-    "defaultAction": "deny",
-    "rules": [
-      {"syscalls": ["mkdir", "mkdirat"], "path": "$TMP/t/*/allowed*", "action": "allow"},
-      {"syscalls": ["mkdir", "mkdirat"], "action": "deny", "errno": "$1"}
-    ]
-  }
-}
-EOF
-}
 deny_profile EROFS >"$TMP/profiles/default.json"
 # The launchers load the same kernel part.
 PROFILE=$TMP/profiles/default.json
