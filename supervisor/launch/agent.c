@@ -291,7 +291,8 @@ static void name_container(const cJSON *root, char *reterr, size_t reterr_size)
             cJSON_IsObject(state) ? cJSON_GetObjectItemCaseSensitive(state, "id") : NULL;
         char why[256], safe[160];
 
-        if (!cJSON_IsString(id) || !id->valuestring[0] || reterr_size == 0)
+        if (!id || !cJSON_IsString(id) || !id->valuestring || !id->valuestring[0] ||
+            reterr_size == 0)
                 return;
         snprintf(why, sizeof(why), "%s", reterr);
         snprintf(reterr, reterr_size, "container %s: %s",
