@@ -25,7 +25,10 @@ trap 'echo "HUP trapped"' HUP
 
 # TIMING=early: the child has certainly ended before `wait` (a zombie, or
 # reaped by the shell already); late: certainly not (it ends once the
-# shell sleeps in rt_sigsuspend); unset: timing decides.
+# shell sleeps in rt_sigsuspend); unset: timing decides. Both poll /proc
+# with the same redirections, which are read here once so that neither
+# recording misses them (early may find the child gone at once).
+read -r _ _ st _ 2>/dev/null <"/proc/$$/stat"
 case ${TIMING:-} in
 early)
         (exit 3) &
@@ -86,7 +89,7 @@ record_and_enforce()
                 fail "$name: the traced run succeeds and writes a profile" "$(last_run_details)"
                 return
         fi
-        local names missing= call
+        local names missing="" call
         names=$(profile_names "$TMP/$name.json")
         for call in rt_sigsuspend rt_sigreturn restart_syscall exit_group; do
                 grep -qx "$call" <<<"$names" || missing="$missing $call"
