@@ -21,9 +21,56 @@
 #include "profile/profile_text.h"
 #include "trace/trace_report.h"
 
-const char *const trace_implicit_syscalls[] = {
-    "clock_getres",    "clock_gettime", "futex",       "getcpu", "gettimeofday",
-    "restart_syscall", "rt_sigreturn",  "sched_yield", "time",   NULL,
+/*
+ * The calls a run can make without the program taking another path, and
+ * why; one entry of the profile per reason, in this order. Names this
+ * libseccomp cannot resolve on this architecture (sigreturn, sigsuspend
+ * and the _time64 calls exist only on 32-bit ones) are left out. Each is
+ * harmless to allow: it names no path and reaches nothing the process
+ * could not reach already. See docs/TRACE.md for each choice.
+ */
+static const char *const implicit_reasons[] = {
+    [TRACE_IMPLICIT_VDSO] = "added by scmp-super trace although not seen: answered by the vDSO "
+                            "without a syscall except on clock sources it cannot read",
+    [TRACE_IMPLICIT_SIGNAL] = "added by scmp-super trace although not seen: timing; made only when "
+                              "a signal arrives, or has not arrived yet (signal returns, waits for "
+                              "a signal, restarts after a stop)",
+    [TRACE_IMPLICIT_CONTENTION] = "added by scmp-super trace although not seen: timing; made only "
+                                  "when a lock or resource is busy (futex waits and wakes, "
+                                  "yields, back-off sleeps)",
+    [TRACE_IMPLICIT_EXIT] = "added by scmp-super trace although not seen: timing; how a run ends "
+                            "(a thread ending before its process, a process ending by a signal "
+                            "instead of by exiting)",
+};
+
+const struct trace_implicit_syscall trace_implicit_syscalls[] = {
+    {"clock_getres", TRACE_IMPLICIT_VDSO},
+    {"clock_gettime", TRACE_IMPLICIT_VDSO},
+    {"getcpu", TRACE_IMPLICIT_VDSO},
+    {"gettimeofday", TRACE_IMPLICIT_VDSO},
+    {"time", TRACE_IMPLICIT_VDSO},
+    {"pause", TRACE_IMPLICIT_SIGNAL},
+    {"restart_syscall", TRACE_IMPLICIT_SIGNAL},
+    {"rt_sigprocmask", TRACE_IMPLICIT_SIGNAL},
+    {"rt_sigreturn", TRACE_IMPLICIT_SIGNAL},
+    {"rt_sigsuspend", TRACE_IMPLICIT_SIGNAL},
+    {"rt_sigtimedwait", TRACE_IMPLICIT_SIGNAL},
+    {"rt_sigtimedwait_time64", TRACE_IMPLICIT_SIGNAL},
+    {"sigprocmask", TRACE_IMPLICIT_SIGNAL},
+    {"sigreturn", TRACE_IMPLICIT_SIGNAL},
+    {"sigsuspend", TRACE_IMPLICIT_SIGNAL},
+    {"clock_nanosleep", TRACE_IMPLICIT_CONTENTION},
+    {"clock_nanosleep_time64", TRACE_IMPLICIT_CONTENTION},
+    {"futex", TRACE_IMPLICIT_CONTENTION},
+    {"futex_time64", TRACE_IMPLICIT_CONTENTION},
+    {"futex_wait", TRACE_IMPLICIT_CONTENTION},
+    {"futex_waitv", TRACE_IMPLICIT_CONTENTION},
+    {"futex_wake", TRACE_IMPLICIT_CONTENTION},
+    {"nanosleep", TRACE_IMPLICIT_CONTENTION},
+    {"sched_yield", TRACE_IMPLICIT_CONTENTION},
+    {"exit", TRACE_IMPLICIT_EXIT},
+    {"exit_group", TRACE_IMPLICIT_EXIT},
+    {NULL, 0},
 };
 
 __attribute__((format(printf, 2, 3))) static int fail(struct policy_error *err, const char *fmt,
@@ -455,7 +502,8 @@ static int build_entries(const struct trace_recorder *rec, const struct trace_pr
 {
         const char *command = opts->command ? opts->command : "?";
         const char **blanket = NULL, **implicit = NULL;
-        size_t n_blanket = 0, n_implicit = 0, n = 0;
+        size_t n_blanket = 0, n_implicit[TRACE_IMPLICIT_REASONS] = {0}, n = 0;
+        size_t n_table = sizeof(trace_implicit_syscalls) / sizeof(trace_implicit_syscalls[0]);
         int *nrs = NULL;
         char *comment = NULL;
         cJSON *entry;
@@ -464,8 +512,8 @@ static int build_entries(const struct trace_recorder *rec, const struct trace_pr
         if (trace_recorder_sorted(rec, true, &nrs, &n) < 0)
                 goto out;
         blanket = calloc(n ? n : 1, sizeof(*blanket));
-        implicit = calloc(sizeof(trace_implicit_syscalls) / sizeof(trace_implicit_syscalls[0]),
-                          sizeof(*implicit));
+        /* One run of n_table slots per reason. */
+        implicit = calloc(n_table * TRACE_IMPLICIT_REASONS, sizeof(*implicit));
         if (!blanket || !implicit)
                 goto out;
         for (size_t i = 0; i < n; i++) {
@@ -477,14 +525,20 @@ static int build_entries(const struct trace_recorder *rec, const struct trace_pr
                 blanket[n_blanket++] = name;
         }
         if (opts->implicit) {
-                for (size_t i = 0; trace_implicit_syscalls[i]; i++) {
-                        int nr = seccomp_syscall_resolve_name(trace_implicit_syscalls[i]);
+                /* Only what the base leaves undecided and the run did not
+                 * show: a base that names one of these (to refuse it, or on
+                 * conditions) keeps its decision. */
+                for (size_t i = 0; trace_implicit_syscalls[i].name; i++) {
+                        const struct trace_implicit_syscall *c = &trace_implicit_syscalls[i];
+                        int nr = seccomp_syscall_resolve_name(c->name);
                         if (nr < 0 || nr > rec->max_nr || rec->calls[nr].named ||
                             rec->calls[nr].count)
                                 continue;
-                        implicit[n_implicit++] = trace_implicit_syscalls[i];
+                        implicit[c->reason * n_table + n_implicit[c->reason]++] = c->name;
                 }
-                qsort(implicit, n_implicit, sizeof(*implicit), compare_strings);
+                for (int k = 0; k < TRACE_IMPLICIT_REASONS; k++)
+                        qsort(implicit + k * n_table, n_implicit[k], sizeof(*implicit),
+                              compare_strings);
         }
 
         if (n_blanket) {
@@ -496,11 +550,11 @@ static int build_entries(const struct trace_recorder *rec, const struct trace_pr
                         goto out;
                 cJSON_AddItemToArray(entries, entry);
         }
-        if (n_implicit) {
-                entry = allow_entry(implicit, n_implicit, NULL,
-                                    "added by scmp-super trace although not seen: calls a run "
-                                    "can make without taking another path (vDSO fallbacks, "
-                                    "signal returns, restarts, lock contention)");
+        for (int k = 0; k < TRACE_IMPLICIT_REASONS; k++) {
+                if (!n_implicit[k])
+                        continue;
+                entry =
+                    allow_entry(implicit + k * n_table, n_implicit[k], NULL, implicit_reasons[k]);
                 if (!entry)
                         goto out;
                 cJSON_AddItemToArray(entries, entry);

@@ -25,13 +25,29 @@
 
 /*
  * Syscalls that a run can make without the program taking another path,
- * so a recording may miss them: the vDSO calls fall back to real syscalls
- * on clock sources the vDSO cannot read, signal delivery and lock
- * contention depend on timing (which tracing changes), and the kernel
- * makes a stopped and continued sleeper call restart_syscall.
- * NULL-terminated.
+ * so a recording may miss them, grouped by why: the vDSO calls fall back to
+ * real syscalls on clock sources the vDSO cannot read; signal returns and
+ * waits, lock contention, back-off sleeps and the way a run ends depend on
+ * timing (which tracing changes). A shell's `wait` sleeps in rt_sigsuspend
+ * only when the child has not ended yet; a profile without it makes the
+ * shell spin with every signal blocked. One data table, in
+ * trace_profile.c; docs/TRACE.md says why each is there.
  */
-extern const char *const trace_implicit_syscalls[];
+enum trace_implicit_reason {
+        TRACE_IMPLICIT_VDSO,
+        TRACE_IMPLICIT_SIGNAL,
+        TRACE_IMPLICIT_CONTENTION,
+        TRACE_IMPLICIT_EXIT,
+        TRACE_IMPLICIT_REASONS
+};
+
+struct trace_implicit_syscall {
+        const char *name;
+        enum trace_implicit_reason reason;
+};
+
+/* Terminated by an entry whose name is NULL. */
+extern const struct trace_implicit_syscall trace_implicit_syscalls[];
 
 /* Namespace flags of clone(2), the mask Docker's profile filters clone on. */
 #define TRACE_CLONE_NAMESPACE_FLAGS 0x7E020000ull

@@ -155,28 +155,53 @@ static void test_output_is_deterministic(void **state)
         trace_recorder_free(&b);
 }
 
+static const char *entry_comment(const cJSON *root, int i)
+{
+        const cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), i);
+        return cJSON_GetObjectItem(entry, "comment")->valuestring;
+}
+
 static void test_implicit_syscalls_get_their_own_entry(void **state)
 {
+        static const char base_text[] =
+            "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+            "{\"names\": [\"futex\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+            "{\"names\": [\"rt_sigsuspend\"], \"action\": \"SCMP_ACT_ERRNO\"},"
+            "{\"names\": [\"exit\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, "
+            "\"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]}]}";
         struct trace_recorder rec;
-        struct policy *base =
-            load_profile("{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": "
-                         "[\"futex\", \"write\"], \"action\": \"SCMP_ACT_ALLOW\"}]}");
+        struct policy *base = load_profile(base_text);
         assert_int_equal(trace_recorder_init(&rec, base, MAX_NR, false), 0);
         record(&rec, __NR_rt_sigreturn, 0, 0);
-        char *text = build(&rec,
-                           "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": "
-                           "[{\"names\": [\"futex\", \"write\"], \"action\": "
-                           "\"SCMP_ACT_ALLOW\"}]}",
-                           false, true);
+        char *text = build(&rec, base_text, false, true);
         cJSON *root = cJSON_Parse(text);
-        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "syscalls")), 3);
-        assert_entry_names(root, 1, "rt_sigreturn");
-        /* futex is the base's, rt_sigreturn was seen: neither is implicit. */
-        assert_entry_names(root, 2,
-                           "clock_getres clock_gettime getcpu gettimeofday "
-                           "restart_syscall sched_yield time");
-        cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), 2);
-        assert_non_null(strstr(cJSON_GetObjectItem(entry, "comment")->valuestring, "not seen"));
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "syscalls")), 8);
+        assert_entry_names(root, 3, "rt_sigreturn");
+        /* futex, rt_sigsuspend (refused) and exit (on a condition) are the
+         * base's decisions and stay so; rt_sigreturn was seen. The rest
+         * lands, one entry per reason, each saying why. */
+        assert_entry_names(root, 4, "clock_getres clock_gettime getcpu gettimeofday time");
+        assert_non_null(strstr(entry_comment(root, 4), "vDSO"));
+        assert_entry_names(root, 5, "pause restart_syscall rt_sigprocmask rt_sigtimedwait");
+        assert_non_null(strstr(entry_comment(root, 5), "timing"));
+        assert_entry_names(root, 6,
+                           "clock_nanosleep futex_wait futex_waitv futex_wake nanosleep "
+                           "sched_yield");
+        assert_non_null(strstr(entry_comment(root, 6), "timing"));
+        assert_entry_names(root, 7, "exit_group");
+        assert_non_null(strstr(entry_comment(root, 7), "timing"));
+        for (int i = 4; i < 8; i++)
+                assert_non_null(strstr(entry_comment(root, i), "not seen"));
+        /* The base's refusal still decides, and the profile loads (no
+         * overlap the loader refuses). */
+        struct policy *p = load_profile(text);
+        uint32_t data;
+        uint64_t args[6] = {0};
+        assert_int_equal(policy_kernel_decide(p, __NR_rt_sigsuspend, args, &data), KACT_ERRNO);
+        assert_int_equal(policy_kernel_decide(p, __NR_exit_group, args, &data), KACT_ALLOW);
+        args[0] = 1;
+        assert_int_equal(policy_kernel_decide(p, __NR_exit, args, &data), KACT_ERRNO);
+        policy_free(p);
         cJSON_Delete(root);
         free(text);
 
@@ -187,6 +212,32 @@ static void test_implicit_syscalls_get_their_own_entry(void **state)
         free(text);
         trace_recorder_free(&rec);
         policy_free(base);
+}
+
+/* Without a base every timing call lands; the shell's wait in
+ * rt_sigsuspend among them, which a run where the child ended first does
+ * not make. */
+static void test_timing_calls_land_without_a_base(void **state)
+{
+        struct trace_recorder rec;
+        assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, false), 0);
+        record(&rec, __NR_wait4, 0, 0);
+        char *text = build(&rec, NULL, false, true);
+        struct policy *p = load_profile(text);
+        uint32_t data;
+        uint64_t args[6] = {0};
+        int calls[] = {__NR_rt_sigsuspend,   __NR_rt_sigprocmask,  __NR_rt_sigreturn,
+                       __NR_restart_syscall, __NR_pause,           __NR_futex,
+                       __NR_nanosleep,       __NR_clock_nanosleep, __NR_exit,
+                       __NR_exit_group,      __NR_sched_yield};
+        for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+                if (policy_kernel_decide(p, calls[i], args, &data) != KACT_ALLOW)
+                        fail_msg("syscall %d not allowed", calls[i]);
+        /* Not timing: a program that waits for children does so every run. */
+        assert_int_equal(policy_kernel_decide(p, __NR_waitid, args, &data), KACT_ERRNO);
+        policy_free(p);
+        free(text);
+        trace_recorder_free(&rec);
 }
 
 /* A base written the way people write them: spaces, fields we do not
@@ -413,6 +464,7 @@ int main(void)
             cmocka_unit_test(test_complete_profile_refuses_everything_else_with_enosys),
             cmocka_unit_test(test_output_is_deterministic),
             cmocka_unit_test(test_implicit_syscalls_get_their_own_entry),
+            cmocka_unit_test(test_timing_calls_land_without_a_base),
             cmocka_unit_test(test_base_document_is_kept_byte_for_byte),
             cmocka_unit_test(test_nothing_new_gives_the_base_unchanged),
             cmocka_unit_test(test_base_with_empty_or_missing_syscalls),
