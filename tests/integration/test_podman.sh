@@ -49,6 +49,14 @@ mkdir /tmp/denied
 rmdir /tmp/allowed-1
 echo END'
 
+# denied_logged ID: the decision log has container ID's mkdir of
+# /tmp/denied, denied with EROFS.
+denied_logged()
+{
+        grep -F "\"container\":\"$1\"" "$DECISIONS" | grep -F '"/tmp/denied"' |
+                grep -qF '"errno":"EROFS"'
+}
+
 # container_served RUNTIME ID NAME: the daemon logs serving container ID
 # with the default profile.
 container_served()
@@ -95,9 +103,9 @@ check_podman()
         else
                 fail "$rt: the daemon logs the container gone with its decisions" "$(daemon_details)"
         fi
-        if wait_decision "\"container\":\"$id\"" &&
-                grep -F "\"container\":\"$id\"" "$DECISIONS" | grep -F '"/tmp/denied"' |
-                grep -qF '"errno":"EROFS"'; then
+        # The log is flushed every second: wait for the deny line itself,
+        # which may come a flush after the container's first line.
+        if wait_for 15 denied_logged "$id"; then
                 pass "$rt: decision lines name the container, the path and the errno"
         else
                 fail "$rt: decision lines name the container, the path and the errno" \
