@@ -90,21 +90,30 @@ static const char crun_message[] =
     "        \"status\": \"creating\",\n        \"pid\": 4242,\n"
     "        \"bundle\": \"/var/lib/b\"\n    }\n}";
 
-static void complete_object_ends_the_message_without_end_of_file(void **state)
+/* Sends text with one probe descriptor over a fresh connection and reads
+ * it as one complete message into msg; the caller closes c and p. */
+static void receive_whole(const char *text, struct conn *c, struct probe *p,
+                          struct agent_message *msg)
 {
         struct agent_reader reader;
+        char why[256];
+
+        conn_open(c);
+        probe_open(p);
+        agent_reader_init(&reader);
+        assert_int_equal(agent_send(c->theirs, text, &p->write_end, 1), 0);
+        assert_int_equal(read_now(&reader, c, why, sizeof(why)), 1);
+        assert_int_equal(agent_reader_finish(&reader, msg, why, sizeof(why)), 0);
+        agent_reader_clear(&reader);
+}
+
+static void complete_object_ends_the_message_without_end_of_file(void **state)
+{
         struct agent_message msg;
         struct conn c;
         struct probe p;
-        char why[256];
 
-        conn_open(&c);
-        probe_open(&p);
-        agent_reader_init(&reader);
-        assert_int_equal(agent_send(c.theirs, crun_message, &p.write_end, 1), 0);
-        assert_int_equal(read_now(&reader, &c, why, sizeof(why)), 1);
-        assert_int_equal(agent_reader_finish(&reader, &msg, why, sizeof(why)), 0);
-        agent_reader_clear(&reader);
+        receive_whole(crun_message, &c, &p, &msg);
         assert_int_equal(msg.pid, 4242);
         assert_string_equal(msg.oci_version, "0.2.0");
         assert_string_equal(msg.metadata, "policy=web");
@@ -296,19 +305,11 @@ static void exec_message_with_pid_zero_is_accepted(void **state)
         static const char text[] = "{\"ociVersion\":\"0.2.0\",\"fds\":[\"seccompFd\"],\"pid\":0,"
                                    "\"metadata\":\"\",\"state\":{\"id\":\"web-1\",\"pid\":0,"
                                    "\"status\":\"running\"}}";
-        struct agent_reader reader;
         struct agent_message msg;
         struct conn c;
         struct probe p;
-        char why[256];
 
-        conn_open(&c);
-        probe_open(&p);
-        agent_reader_init(&reader);
-        assert_int_equal(agent_send(c.theirs, text, &p.write_end, 1), 0);
-        assert_int_equal(read_now(&reader, &c, why, sizeof(why)), 1);
-        assert_int_equal(agent_reader_finish(&reader, &msg, why, sizeof(why)), 0);
-        agent_reader_clear(&reader);
+        receive_whole(text, &c, &p, &msg);
         assert_int_equal(msg.pid, 0);
         assert_string_equal(msg.id, "web-1");
         assert_string_equal(msg.status, "running");
