@@ -163,6 +163,22 @@ while :; do
         if mkdir "/tmp/allowed-$n" 2>"/shared/err-$n"; then echo "$n ok"; else echo "$n failed"; fi >>/shared/result
 done'
 
+# round_enosys DIR N: round N ran and its mkdir failed with ENOSYS (no
+# daemon holds the container's listener).
+round_enosys()
+{
+        round "$1" "$2" && grep -qx "$2 failed" "$1/result" &&
+                grep -q 'Function not implemented' "$1/err-$2"
+}
+
+# refused_without_daemon MARK: the last podman command failed, never printed
+# MARK, and the runtime said it could not reach listenerPath.
+refused_without_daemon()
+{
+        [ "$STATUS" != 0 ] && ! printf '%s' "$OUT" | grep -q "$1" &&
+                printf '%s' "$OUT" | grep -qi 'connection refused'
+}
+
 # round DIR N: makes the rounds container in DIR try round N and waits for
 # its result line; returns 1 if it does not come.
 round()
