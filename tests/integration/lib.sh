@@ -108,6 +108,23 @@ skip()
 
 # require_cmd NAME...: skips the whole test at once if a tool is missing
 # (scripts/deps.sh test installs them all).
+# in_own_net_namespace "$@": runs this test again in a network and mount
+# namespace of its own (its connections reach no real network) with
+# loopback up; call it early, as root. The first run's $TMP is removed
+# (exec skips the EXIT trap); the namespaced run makes its own.
+in_own_net_namespace()
+{
+        if [ -z "${SCMP_TEST_NAMESPACED:-}" ]; then
+                unshare --net --mount true 2>/dev/null ||
+                        skip "unshare --net --mount does not work here"
+                rm -rf "$TMP"
+                trap - EXIT
+                exec unshare --net --mount --propagation private -- \
+                        env SCMP_TEST_NAMESPACED=1 bash "$0" "$@"
+        fi
+        ip link set lo up || skip "ip link set lo up failed in the new namespace"
+}
+
 require_cmd()
 {
         local c

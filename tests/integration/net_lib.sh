@@ -15,19 +15,7 @@ if [ "$(id -u)" != 0 ]; then
         skip "a network namespace of the test's own and switching to nobody need root; this runs as uid $(id -u)"
 fi
 
-if [ -z "${NET_LIB_NAMESPACED:-}" ]; then
-        if ! unshare --net --mount true 2>/dev/null; then
-                skip "unshare --net --mount does not work here"
-        fi
-        # The namespaced run makes its own $TMP; this one's would be left
-        # behind, as exec skips the EXIT trap.
-        rm -rf "$TMP"
-        trap - EXIT
-        exec unshare --net --mount --propagation private -- \
-                env NET_LIB_NAMESPACED=1 bash "$0" "$@"
-fi
-
-ip link set lo up || skip "ip link set lo up failed in the new namespace"
+in_own_net_namespace "$@"
 # The address no rule allows: not loopback, yet reachable only inside this
 # namespace.
 FAR=10.0.0.1

@@ -14,15 +14,7 @@ require_cmd unshare ip
 if [ "$(id -u)" != 0 ]; then
         skip "a network and mount namespace of the test's own need root; this runs as uid $(id -u)"
 fi
-if [ -z "${AGENT_NAMESPACED:-}" ]; then
-        if ! unshare --net --mount true 2>/dev/null; then
-                skip "unshare --net --mount does not work here"
-        fi
-        rm -rf "$TMP"
-        trap - EXIT
-        exec unshare --net --mount --propagation private -- env AGENT_NAMESPACED=1 bash "$0" "$@"
-fi
-ip link set lo up || skip "ip link set lo up failed in the new namespace"
+in_own_net_namespace "$@"
 # Not loopback, yet reachable only inside this namespace.
 FAR=10.0.0.1
 ip addr add "$FAR/32" dev lo || skip "ip addr add $FAR/32 dev lo failed"
