@@ -75,7 +75,10 @@ static void run_usage(FILE *out)
               "Exit status: the command's own, or 128+N if signal N killed it;\n"
               "125 if scmp-super itself failed (bad profile, bad options, --strict), 126 if\n"
               "COMMAND could not be executed, 127 if COMMAND was not found.\n"
-              "SIGINT, SIGTERM and SIGHUP sent to scmp-super are passed on to COMMAND.\n",
+              "SIGINT, SIGTERM and SIGHUP sent to scmp-super are passed on to COMMAND.\n"
+              "Under a profile whose default refuses, a command that exits non-zero or is\n"
+              "killed gets one line on stderr suggesting `scmp-super trace --policy P --\n"
+              "COMMAND`, which records the calls the profile lacks.\n",
               out);
 }
 
