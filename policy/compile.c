@@ -51,6 +51,16 @@ static uint32_t scmp_action(enum policy_kernel_action action, uint32_t ret_data)
         return SCMP_ACT_KILL_PROCESS;
 }
 
+/* With --explain (opts->notify_refused) a refusal with an errno comes to
+ * the supervisor, which answers it with that errno (policy_route()). */
+static enum policy_kernel_action explained_action(enum policy_kernel_action action,
+                                                  const struct policy_compile_opts *opts)
+{
+        if (opts && opts->notify_refused && action == KACT_ERRNO)
+                return KACT_NOTIFY;
+        return action;
+}
+
 static struct scmp_arg_cmp to_scmp_cond(const struct policy_arg_cond *c)
 {
         return (struct scmp_arg_cmp){
@@ -283,7 +293,7 @@ static int add_kernel_width_rules(scmp_filter_ctx ctx, uint32_t action,
 int policy_compile(const struct policy *p, const struct policy_compile_opts *opts,
                    scmp_filter_ctx *ret_ctx, struct policy_error *err)
 {
-        uint32_t def = scmp_action(p->default_action, p->default_ret_data);
+        uint32_t def = scmp_action(explained_action(p->default_action, opts), p->default_ret_data);
         scmp_filter_ctx ctx;
         size_t n_rules = 0;
         int r;
@@ -308,7 +318,7 @@ int policy_compile(const struct policy *p, const struct policy_compile_opts *opt
 
         for (size_t i = 0; i < p->n_entries; i++) {
                 const struct policy_entry *e = &p->entries[i];
-                uint32_t action = scmp_action(e->action, e->ret_data);
+                uint32_t action = scmp_action(explained_action(e->action, opts), e->ret_data);
                 struct scmp_arg_cmp conds[6];
                 unsigned n_conds = 0;
 

@@ -426,8 +426,38 @@ void policy_route(const struct policy *p, const struct policy_compile_opts *opts
 {
         ret->action = KACT_NOTIFY;
         ret->data = 0;
-        if (policy_routed(opts, call->nr))
+        ret->refused = false;
+        if (policy_routed(opts, call->nr)) {
                 ret->action = policy_kernel_decide(p, call->nr, call->args, &ret->data);
+                ret->refused = opts->notify_refused && ret->action == KACT_ERRNO;
+                return;
+        }
+        if (!opts || !opts->notify_refused)
+                return;
+        /* The filter notifies what the profile sends to the supervisor
+         * rules and, for --explain, what it refuses with an errno; which
+         * of the two is the profile's action for these arguments. */
+        uint32_t data = 0;
+        enum policy_kernel_action action = policy_kernel_decide(p, call->nr, call->args, &data);
+        switch (action) {
+        case KACT_NOTIFY:
+                return;
+        case KACT_ERRNO:
+                ret->action = KACT_ERRNO;
+                ret->data = data;
+                ret->refused = true;
+                return;
+        default:
+                /* The filter did not let it through, yet this evaluation
+                 * would (or would kill, which the filter does itself): the
+                 * two disagree on the arguments. --explain never allows
+                 * what the kernel filter stopped: refused with the
+                 * default's errno, else EPERM. */
+                ret->action = KACT_ERRNO;
+                ret->data = p->default_action == KACT_ERRNO ? p->default_ret_data : EPERM;
+                ret->refused = true;
+                return;
+        }
 }
 
 unsigned policy_route_needs(const struct policy *p, const struct policy_route *route, int nr)

@@ -229,6 +229,12 @@ struct policy_compile_opts {
         /* route execveat to the supervisor too, so that no task changes
          * its program unseen (it may then cache what each caller runs) */
         bool notify_execveat;
+        /* run --explain: what the profile refuses with an errno (its
+         * defaultAction and its entries with SCMP_ACT_ERRNO) is routed to
+         * the supervisor, which answers it with that very errno and counts
+         * it (policy_route(): route.refused). Kill, trap and trace actions
+         * stay in the kernel, which alone applies them exactly. */
+        bool notify_refused;
         int binary_tree; /* -1 auto, 0 off, 1 on */
 };
 
@@ -325,6 +331,10 @@ struct policy_decision {
 struct policy_route {
         enum policy_kernel_action action; /* KACT_NOTIFY: the supervisor rules decide */
         uint32_t data;                    /* the action's errno or trace value */
+        /* With opts->notify_refused: a call the profile's kernel part
+         * refuses with an errno (action KACT_ERRNO, data), answered as the
+         * kernel would have and counted for --explain. */
+        bool refused;
 };
 void policy_route(const struct policy *policy, const struct policy_compile_opts *opts,
                   const struct policy_call *call, struct policy_route *ret_route);

@@ -38,7 +38,13 @@ static void run_usage(FILE *out)
               "  -s, --summary       print counts per syscall and decision at exit\n"
               "  -v, --verbose       report skipped syscall names, whether this kernel\n"
               "                      keeps COMMAND from signalling scmp-super (Landlock),\n"
-              "                      and other details\n"
+              "                      and other details (it does not imply --explain)\n"
+              "      --explain       send the calls the profile refuses with an errno\n"
+              "                      (its defaultAction and SCMP_ACT_ERRNO entries) to\n"
+              "                      scmp-super, which refuses them with the same errno,\n"
+              "                      and list them at exit (syscall, errno, count,\n"
+              "                      executable) with the trace command that records\n"
+              "                      them; kill and trap actions stay in the kernel\n"
               "      --connect PATH  have the daemon listening on PATH supervise COMMAND\n"
               "                      (scmp-super daemon); the profile's kernel part is\n"
               "                      loaded here, the daemon decides notified calls with\n"
@@ -78,7 +84,8 @@ static void run_usage(FILE *out)
               "SIGINT, SIGTERM and SIGHUP sent to scmp-super are passed on to COMMAND.\n"
               "Under a profile whose default refuses, a command that exits non-zero or is\n"
               "killed gets one line on stderr suggesting `scmp-super trace --policy P --\n"
-              "COMMAND`, which records the calls the profile lacks.\n",
+              "COMMAND`, which records the calls the profile lacks; with --explain, the\n"
+              "list of refused calls instead.\n",
               out);
 }
 
@@ -88,6 +95,7 @@ enum {
         OPT_PROMPT_TIMEOUT,
         OPT_CONTROL,
         OPT_STRICT,
+        OPT_EXPLAIN,
 };
 
 static int parse_seconds(const char *text, unsigned *ret_ms)
@@ -114,6 +122,7 @@ int cmd_run(int argc, char **argv)
             {"prompt-timeout", required_argument, NULL, OPT_PROMPT_TIMEOUT},
             {"control", required_argument, NULL, OPT_CONTROL},
             {"strict", no_argument, NULL, OPT_STRICT},
+            {"explain", no_argument, NULL, OPT_EXPLAIN},
             {NULL, 0, NULL, 0},
         };
         struct run_session_options ro = {.track_exec = true, .protect_files = true};
@@ -163,6 +172,9 @@ int cmd_run(int argc, char **argv)
                 case OPT_STRICT:
                         ro.strict = true;
                         break;
+                case OPT_EXPLAIN:
+                        ro.explain = true;
+                        break;
                 case 'h':
                         run_usage(stdout);
                         return 0;
@@ -178,6 +190,12 @@ int cmd_run(int argc, char **argv)
                 return 125;
         }
 
+        if (ro.connect_path && ro.explain) {
+                fputs("scmp-super run: with --connect the daemon decides; --explain needs "
+                      "this process to answer the refused calls and does not apply\n",
+                      stderr);
+                return 125;
+        }
         if (ro.connect_path && (ro.log_path || ro.summary)) {
                 fputs(
                     "scmp-super run: with --connect the daemon decides, and its --log and "
@@ -219,6 +237,7 @@ int cmd_run(int argc, char **argv)
         status = s.status;
         if (ro.summary)
                 supervisor_print_summary(&s.sup, stderr);
+        run_output_explain(&s);
         run_output_hint(&s, (ended.tv_sec - started.tv_sec) * 1000L +
                                 (ended.tv_nsec - started.tv_nsec) / 1000000L);
 out:

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/text.h"
+#include "errnos.h"
 #include "launch/seal.h"
 
 /* What the loaded policy wants said: its warnings; the ways around its
@@ -114,6 +116,8 @@ void run_output_hint(const struct run_session *s, long elapsed_ms)
 
         if (!s->policy || o->connect_path || s->status == 0 || !profile_refuses_unnamed(s->policy))
                 return;
+        if (o->explain)
+                return; /* run_output_explain() lists what was refused */
         fputs("scmp-super: ", stderr);
         print_shell_word(stderr, o->argv[0]);
         signame = s->sup.child_signal ? sigabbrev_np(s->sup.child_signal) : NULL;
@@ -135,4 +139,87 @@ void run_output_hint(const struct run_session *s, long elapsed_ms)
                 print_shell_word(stderr, *arg);
         }
         fputs("`\n", stderr);
+}
+
+/* The trace command that records what COMMAND needs, as the user would
+ * type it. */
+static void print_trace_command(FILE *out, const struct run_session_options *o)
+{
+        fputs("scmp-super trace", out);
+        if (o->policy_path) {
+                fputs(" --policy ", out);
+                print_shell_word(out, o->policy_path);
+        }
+        fputs(" --", out);
+        for (char **arg = o->argv; *arg; arg++) {
+                fputc(' ', out);
+                print_shell_word(out, *arg);
+        }
+}
+
+/* Whether the profile's kernel part kills or traps some call: those the
+ * kernel applies itself, even under --explain. */
+static bool profile_kills(const struct policy *policy)
+{
+        bool kills[KACT_NOTIFY + 1] = {
+            [KACT_KILL_THREAD] = true, [KACT_KILL_PROCESS] = true, [KACT_TRAP] = true};
+        if (kills[policy->default_action])
+                return true;
+        for (size_t i = 0; i < policy->n_entries; i++)
+                if (kills[policy->entries[i].action])
+                        return true;
+        return false;
+}
+
+void run_output_explain(struct run_session *s)
+{
+        const struct run_session_options *o = &s->opts;
+        const struct supervisor_refusal *rows;
+        uint64_t other, total = 0;
+        char exe[256];
+        bool killed_by_kernel;
+
+        if (!o->explain || !s->policy || o->connect_path)
+                return;
+        size_t n = supervisor_refusals(&s->sup, &rows, &other);
+        for (size_t i = 0; i < n; i++)
+                total += rows[i].count;
+        total += other;
+        /* SIGSYS is what the kernel's kill and trap actions end a program
+         * with; they stay in the kernel, which alone applies them as the
+         * profile says (a thread, a core dump, the audit record). */
+        killed_by_kernel = s->sup.child_signal == SIGSYS && profile_kills(s->policy);
+        if (total == 0) {
+                fputs("scmp-super: --explain: the profile refused no call with an errno\n", stderr);
+        } else {
+                fprintf(stderr,
+                        "scmp-super: --explain: the profile refused %llu call%s with an errno:\n",
+                        (unsigned long long)total, total == 1 ? "" : "s");
+                fprintf(stderr, "  %-20s %-12s %10s  %s\n", "syscall", "errno", "count",
+                        "executable");
+                for (size_t i = 0; i < n; i++) {
+                        const char *ename = errno_to_name(rows[i].error);
+                        char number[16];
+                        if (!ename) {
+                                snprintf(number, sizeof(number), "%d", rows[i].error);
+                                ename = number;
+                        }
+                        fprintf(stderr, "  %-20s %-12s %10llu  %s\n", rows[i].name, ename,
+                                (unsigned long long)rows[i].count,
+                                text_printable(rows[i].exe, exe, sizeof(exe)));
+                }
+                if (other)
+                        fprintf(stderr, "  %-20s %-12s %10llu\n", "(other)", "",
+                                (unsigned long long)other);
+        }
+        if (killed_by_kernel)
+                fputs("scmp-super: --explain: the kernel killed the command (SIGSYS) for a call "
+                      "the profile kills or traps; --explain leaves those to the kernel, so that "
+                      "call is not listed\n",
+                      stderr);
+        if (total == 0 && !killed_by_kernel)
+                return;
+        fputs("scmp-super: record them with: ", stderr);
+        print_trace_command(stderr, o);
+        fputc('\n', stderr);
 }

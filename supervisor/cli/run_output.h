@@ -28,3 +28,11 @@ int run_output_failure(const struct run_session *s, const char *reterr);
  * nothing for a profile that lets unnamed calls through, for a zero exit,
  * or for a command a daemon supervised (--connect). */
 void run_output_hint(const struct run_session *s, long elapsed_ms);
+
+/* run --explain, after the command ended: the calls the profile refused
+ * with an errno (syscall, errno name, count, executable), most refused
+ * first, or a line saying there were none; a line when the kernel killed
+ * the command for a call the profile kills (kills stay in the kernel);
+ * then, when anything was refused, "record them with: scmp-super trace
+ * --policy P -- COMMAND". Takes the place of run_output_hint()'s line. */
+void run_output_explain(struct run_session *s);

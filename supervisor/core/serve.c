@@ -493,6 +493,10 @@ static unsigned needs_for(const struct supervisor *sup, const struct policy *pol
         unsigned needs = policy_route_needs(policy, route, nr) | sup->observer.extra_needs;
         if (sup->opts.log && route->action == KACT_NOTIFY)
                 needs |= POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE;
+        /* --explain says which program was refused: its executable only,
+         * never its memory. */
+        if (route->refused)
+                needs |= POLICY_NEED_EXE;
         return needs;
 }
 
@@ -501,13 +505,14 @@ static unsigned needs_for(const struct supervisor *sup, const struct policy *pol
  * gone). A failed read leaves the call undecoded, and allow rules that
  * need the data do not match. */
 static bool read_call(struct target *t, int listener, uint64_t id, struct policy_call *call,
-                      unsigned needs, struct target_scratch *scratch, struct lane *lane)
+                      unsigned needs, int late_error, struct target_scratch *scratch,
+                      struct lane *lane)
 {
         if (!needs)
                 return true;
         if (__atomic_load_n(&t->root_is_ours, __ATOMIC_ACQUIRE))
                 needs |= TARGET_DECODE_ROOT_IS_OURS;
-        lane_reading_begin(lane, id, call, 0);
+        lane_reading_begin(lane, id, call, late_error);
         int r = target_decode_call(listener, id, call, needs, scratch);
         if (!lane_reading_done(lane) || r == -ENOENT)
                 return false;
@@ -520,6 +525,30 @@ static bool read_call(struct target *t, int listener, uint64_t id, struct policy
 
 static bool serve_decide(struct target *t, struct notif_buffers *bufs,
                          struct target_scratch *scratch, struct lane *lane);
+
+/*
+ * --explain: a 32-bit or x32 call with no native counterpart, which no
+ * entry can name (the loader skips such names), so the filter gave it the
+ * profile's default. When that default refuses with an errno the filter
+ * routed it here only for --explain: answered with that errno, and
+ * counted under the number the caller used. False: not such a call.
+ */
+static bool refused_unnamed(struct target *t, struct notif_buffers *bufs,
+                            const struct policy_call *call)
+{
+        struct supervisor *sup = t->sup;
+        const struct policy *policy = __atomic_load_n(&t->policy, __ATOMIC_SEQ_CST);
+        const struct seccomp_notif *req = bufs->req;
+
+        if (!sup->opts.routing.notify_refused || policy->default_action != KACT_ERRNO)
+                return false;
+        int error = (int)policy->default_ret_data;
+        int r = serve_respond(t, bufs, req->id, call, VERDICT_DENY, error, NULL);
+        if (r == 0)
+                supervisor_count_refusal(sup, req->data.arch, req->data.nr, error, NULL);
+        serve_say_failed(sup, r);
+        return true;
+}
 
 /* Decides and answers the notification just received into bufs. On a lane
  * thread (lane set), a call that needs the loop (a prompt) is handed over.
@@ -554,6 +583,8 @@ static bool serve_decide(struct target *t, struct notif_buffers *bufs,
         struct policy_decision d;
 
         if (!call_from_request(sup, req, &call)) {
+                if (refused_unnamed(t, bufs, &call))
+                        return true;
                 serve_say_failed(
                     t->sup, serve_respond(t, bufs, req->id, &call, VERDICT_DENY, ENOSYS, NULL));
                 return true;
@@ -573,8 +604,9 @@ static bool serve_decide(struct target *t, struct notif_buffers *bufs,
          * supervisor_switch_policy() relies on it (lane_state_settled()). */
         const struct policy *policy = __atomic_load_n(&t->policy, __ATOMIC_SEQ_CST);
         policy_route(policy, &sup->opts.routing, &call, &route);
+        /* A refusal read too long is still answered with its own errno. */
         if (!read_call(t, listener, req->id, &call, needs_for(sup, policy, &route, call.nr),
-                       scratch, lane))
+                       route.refused ? (int)route.data : 0, scratch, lane))
                 return false;
         policy_decide_notified(policy, &route, &call, &d);
         /* An allow that rested on what was read from the caller's memory,
@@ -599,9 +631,13 @@ static bool serve_decide(struct target *t, struct notif_buffers *bufs,
         if (d.by_kernel_rules) {
                 /* Routed to us for our own reasons and answered as the
                  * kernel would have: the kernel's decision, not ours, so
-                 * neither counted nor logged. */
-                serve_say_failed(t->sup, serve_respond(t, bufs, req->id, &call, d.verdict,
-                                                       d.errno_value, scratch));
+                 * neither counted nor logged. --explain counts the
+                 * refusals on their own, once answered. */
+                int r = serve_respond(t, bufs, req->id, &call, d.verdict, d.errno_value, scratch);
+                if (route.refused && r == 0)
+                        supervisor_count_refusal(sup, sup->native_audit_arch, call.nr,
+                                                 d.errno_value, call.have_exe ? call.exe : NULL);
+                serve_say_failed(t->sup, r);
                 return true;
         }
         serve_finish(t, bufs, req->id, &call, &d, scratch);

@@ -39,6 +39,12 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
                 notif_buffers_free(&sup->bufs);
                 return -ENOMEM;
         }
+        if (sup->opts.routing.notify_refused && supervisor_refusals_init(sup) < 0) {
+                supervisor_free_names(sup);
+                free(sup->counts);
+                notif_buffers_free(&sup->bufs);
+                return -ENOMEM;
+        }
         sup->native_audit_arch = AUDIT_ARCH_X86_64;
 #if !defined(__x86_64__)
         sup->native_audit_arch = 0; /* only native calls are translated as is */
@@ -47,6 +53,7 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
                 sup->opts.decision_timeout_ms = SUPERVISOR_DECISION_TIMEOUT_MS;
         r = uv_loop_init(&sup->loop);
         if (r < 0) {
+                supervisor_refusals_free(sup);
                 supervisor_free_names(sup);
                 free(sup->counts);
                 notif_buffers_free(&sup->bufs);
@@ -232,6 +239,7 @@ void supervisor_close(struct supervisor *sup)
                 log_file_flush(sup->opts.log);
         notif_buffers_free(&sup->bufs);
         supervisor_free_names(sup);
+        supervisor_refusals_free(sup);
         free(sup->counts);
         sup->counts = NULL;
 }

@@ -217,6 +217,8 @@ struct supervisor {
         int counts_max_nr;
         /* With opts.measure_latency. */
         struct supervisor_latency latency;
+        /* With opts.routing.notify_refused (core/refusals.c). */
+        struct supervisor_refusals *refusals;
 
         /* run: the direct child and its fate. */
         pid_t child;
@@ -322,6 +324,25 @@ static inline uint64_t supervisor_counted(const struct supervisor_counts *counts
                 return 0;
         return __atomic_load_n(&counts->by_nr[nr][v], __ATOMIC_RELAXED);
 }
+
+/*
+ * run --explain (opts.routing.notify_refused): the calls the profile's
+ * kernel part refused with an errno, which the filter routed to us and we
+ * answered with that errno, one row per syscall, errno and executable.
+ */
+struct supervisor_refusal {
+        uint32_t arch; /* AUDIT_ARCH_* of the call */
+        int nr;        /* its number on arch */
+        int error;
+        char *name; /* its name, "NAME (x86)" for a foreign arch's */
+        char *exe;  /* the caller's /proc/PID/exe as read (its own text), or NULL */
+        uint64_t count;
+};
+/* Loop thread, after supervisor_run() returned: the rows, most refused
+ * first, valid until supervisor_close(); *ret_other counts the refusals
+ * past the rows kept (a few hundred). 0 rows without --explain. */
+size_t supervisor_refusals(struct supervisor *sup, const struct supervisor_refusal **ret_rows,
+                           uint64_t *ret_other);
 
 /* The native name of nr, or "?" */
 const char *supervisor_syscall_name(const struct supervisor *sup, int nr);

@@ -86,6 +86,15 @@ void supervisor_count(struct target *t, int nr, enum policy_verdict verdict);
 /* Adds the time since received (CLOCK_MONOTONIC) to sup->latency. */
 void supervisor_time_answer(struct supervisor *sup, const struct timespec *received);
 
+/* refusals.c: the table supervisor_refusals() reads, made by
+ * supervisor_init() with opts.routing.notify_refused. */
+int supervisor_refusals_init(struct supervisor *sup);
+void supervisor_refusals_free(struct supervisor *sup);
+/* Any thread: one more call to nr of arch (AUDIT_ARCH_*; 0: native)
+ * refused with error, made by exe (NULL: unknown). */
+void supervisor_count_refusal(struct supervisor *sup, uint32_t arch, int nr, int error,
+                              const char *exe);
+
 /* syscall_nr.c: the native number of a call of arch, or -1 when there is
  * none; a cache filled by any thread. */
 int supervisor_native_nr(struct supervisor *sup, uint32_t arch, int nr);

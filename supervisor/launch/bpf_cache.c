@@ -41,15 +41,16 @@ static char *make_key(const struct policy *p, const struct policy_compile_opts *
 {
         const struct scmp_version *v = seccomp_version();
         char *head = NULL;
-        int n = asprintf(&head,
-                         "scmp-super %s compile %d\nlibseccomp %u.%u.%u api %u\ncaps %" PRIx64
-                         "\nkernel %u.%u\narch %s\nexecve %d root %d unlisted %d execveat %d "
-                         "tree %d\nlen %zu\n",
-                         SCMP_SUPER_VERSION, COMPILE_FORMAT, v->major, v->minor, v->micro,
-                         seccomp_api_get(), p->env.caps_bounding, p->env.kernel_major,
-                         p->env.kernel_minor, p->env.go_arch ? p->env.go_arch : "?",
-                         opts->notify_execve, opts->notify_root_changes, opts->notify_unlisted,
-                         opts->notify_execveat, opts->binary_tree, p->text_len);
+        int n =
+            asprintf(&head,
+                     "scmp-super %s compile %d\nlibseccomp %u.%u.%u api %u\ncaps %" PRIx64
+                     "\nkernel %u.%u\narch %s\nexecve %d root %d unlisted %d execveat %d "
+                     "tree %d refused %d\nlen %zu\n",
+                     SCMP_SUPER_VERSION, COMPILE_FORMAT, v->major, v->minor, v->micro,
+                     seccomp_api_get(), p->env.caps_bounding, p->env.kernel_major,
+                     p->env.kernel_minor, p->env.go_arch ? p->env.go_arch : "?",
+                     opts->notify_execve, opts->notify_root_changes, opts->notify_unlisted,
+                     opts->notify_execveat, opts->binary_tree, opts->notify_refused, p->text_len);
         if (n < 0)
                 return NULL;
         char *key = malloc((size_t)n + p->text_len);

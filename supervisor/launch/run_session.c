@@ -222,8 +222,11 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
         /* --log and rules on exe want the caller's executable on every
          * call; with execveat routed to us as execve is, the lane caches
          * it (exe_cache.h). */
-        copts.notify_execveat = opts->track_exec && !opts->connect_path && s->sopts.fast_lane &&
-                                (opts->log_path || (policy_needs_any(s->policy) & POLICY_NEED_EXE));
+        copts.notify_execveat =
+            opts->track_exec && !opts->connect_path && s->sopts.fast_lane &&
+            (opts->log_path || opts->explain || (policy_needs_any(s->policy) & POLICY_NEED_EXE));
+        /* --explain: refusals with an errno come to us (policy_route()). */
+        copts.notify_refused = opts->explain && !opts->connect_path;
         /* A base that allows what it does not list has nothing unknown to
          * show: its unlisted calls are allowed as they are. */
         copts.notify_unlisted = opts->notify_unlisted && s->policy->default_action != KACT_ALLOW &&

@@ -56,6 +56,10 @@ struct run_session_options {
          * high bits get around (policy->arg_dodges), is refused, as one that
          * did not load. */
         bool strict;
+        /* run --explain: what the profile refuses with an errno comes to
+         * the supervisor, which answers it with that errno and counts it
+         * (supervisor_refusals()); ignored with connect_path. */
+        bool explain;
         /* run: who answers prompts; NULL: nobody is asked. */
         const struct prompt_config *prompt;
         /* What the supervisor needs once confined (confine.h), beyond what

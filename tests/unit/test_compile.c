@@ -1008,6 +1008,45 @@ static void test_notify_unlisted_notifies_only_calls_no_entry_names(void **state
         policy_free(p);
 }
 
+static void test_notify_refused_routes_only_errno_actions_to_the_listener(void **state)
+{
+        /* The child needs sendmsg and close (to hand over the listener),
+         * write (results) and exit_group. */
+        struct policy *p = load("{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 38, "
+                                "'syscalls': [{'names': ['sendmsg', 'close', 'write', "
+                                "'exit_group', 'getppid'], 'action': 'SCMP_ACT_ALLOW'},"
+                                "{'names': ['getpid'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 5},"
+                                "{'names': ['sched_yield'], 'action': 'SCMP_ACT_TRACE'}]}");
+        const struct policy_compile_opts opts = {.notify_refused = true, .binary_tree = -1};
+        struct policy_bpf bpf = compile_with(p, &opts);
+        const struct probe probes[] = {PROBE(__NR_getppid), PROBE(__NR_getpid), PROBE(__NR_uname),
+                                       PROBE(__NR_sched_yield)};
+        struct run run;
+
+        run_filtered(&bpf, SECCOMP_FILTER_FLAG_NEW_LISTENER, probes, 4, ENOTNAM, &run);
+        assert_exited_cleanly(&run, 4);
+        assert_succeeded(&run, 0);
+        /* The ERRNO entry and the ERRNO default come to the listener... */
+        assert_failed_with(&run, 1, ENOTNAM);
+        assert_failed_with(&run, 2, ENOTNAM);
+        /* ...what the kernel alone applies (TRACE: ENOSYS without a
+         * tracer) stays there. */
+        assert_failed_with(&run, 3, ENOSYS);
+        assert_int_equal(run.n_notified, 2);
+        assert_int_equal(run.notified[0], __NR_getpid);
+        assert_int_equal(run.notified[1], __NR_uname);
+        policy_bpf_free(&bpf);
+
+        /* Without it, the kernel answers them itself. */
+        bpf = compile(p);
+        run_filtered(&bpf, 0, probes, 4, 0, &run);
+        assert_exited_cleanly(&run, 4);
+        assert_failed_with(&run, 1, 5);
+        assert_failed_with(&run, 2, 38);
+        policy_bpf_free(&bpf);
+        policy_free(p);
+}
+
 /* Architectures */
 
 static void test_arch_map_adds_the_compat_architectures_to_the_filter(void **state)
@@ -1314,6 +1353,7 @@ int main(void)
             cmocka_unit_test(test_notify_execve_routes_execve_to_the_listener),
             cmocka_unit_test(test_notify_execve_with_a_default_allow_profile),
             cmocka_unit_test(test_notify_unlisted_notifies_only_calls_no_entry_names),
+            cmocka_unit_test(test_notify_refused_routes_only_errno_actions_to_the_listener),
             cmocka_unit_test(test_arch_map_adds_the_compat_architectures_to_the_filter),
             cmocka_unit_test(test_docker_default_compiles_and_behaves),
             cmocka_unit_test(test_podman_default_compiles),

@@ -1262,6 +1262,62 @@ static void test_notified_calls_table(void **state)
         policy_free(p);
 }
 
+/*
+ * run --explain: a notified call the profile's kernel part refuses with an
+ * errno is answered with that errno and marked refused; one its NOTIFY
+ * entries send goes to the supervisor rules as before; one the filter
+ * should not have notified at all is never allowed.
+ */
+static void test_explained_calls_table(void **state)
+{
+        (void)state;
+        struct policy *p = load("{'defaultAction': 'SCMP_ACT_ERRNO', 'defaultErrnoRet': 38,"
+                                " 'syscalls': ["
+                                "{'names': ['mkdir'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 13},"
+                                "{'names': ['execve'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 5},"
+                                "{'names': ['getpid'], 'action': 'SCMP_ACT_ALLOW'},"
+                                "{'names': ['openat'], 'action': 'SCMP_ACT_NOTIFY'}],"
+                                " 'supervisor': {'defaultAction': 'allow'}}");
+        const struct policy_compile_opts explain = {.notify_execve = true, .notify_refused = true};
+        const struct policy_compile_opts plain = {.notify_execve = true};
+        const struct {
+                const char *what;
+                const struct policy_compile_opts *opts;
+                int nr;
+                enum policy_verdict verdict;
+                int errno_value;
+                bool refused;
+        } rows[] = {
+            {"mkdir: its ERRNO entry", &explain, __NR_mkdir, VERDICT_DENY, 13, true},
+            {"uname: the ERRNO default", &explain, __NR_uname, VERDICT_DENY, 38, true},
+            {"execve, routed anyway: its ERRNO entry", &explain, __NR_execve, VERDICT_DENY, 5,
+             true},
+            {"openat: the supervisor rules", &explain, __NR_openat, VERDICT_ALLOW, 0, false},
+            {"getpid, allowed by the profile yet notified: refused", &explain, __NR_getpid,
+             VERDICT_DENY, 38, true},
+            {"execve without --explain: denied, not counted", &plain, __NR_execve, VERDICT_DENY, 5,
+             false},
+            {"mkdir without --explain: the supervisor rules", &plain, __NR_mkdir, VERDICT_ALLOW, 0,
+             false},
+        };
+
+        for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+                struct policy_call c = call_nr(rows[i].nr);
+                struct policy_route route;
+                struct policy_decision d;
+
+                policy_route(p, rows[i].opts, &c, &route);
+                policy_decide_notified(p, &route, &c, &d);
+                if (d.verdict != rows[i].verdict || route.refused != rows[i].refused ||
+                    (d.verdict == VERDICT_DENY && d.errno_value != rows[i].errno_value))
+                        fail_msg("%s: verdict %d errno %d refused %d", rows[i].what, d.verdict,
+                                 d.errno_value, route.refused);
+                if (route.refused)
+                        assert_true(d.by_kernel_rules);
+        }
+        policy_free(p);
+}
+
 /* The compiler and the server agree on what is routed: one function. */
 static void test_routed_calls_follow_the_options(void **state)
 {
@@ -1328,6 +1384,7 @@ int main(void)
             cmocka_unit_test(test_catch_all_rule_needs_apply_to_every_syscall),
             cmocka_unit_test(test_notified_calls_table),
             cmocka_unit_test(test_routed_calls_follow_the_options),
+            cmocka_unit_test(test_explained_calls_table),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
