@@ -401,6 +401,10 @@ static const struct {
     {"getpid", SYS_getpid},   {"getppid", SYS_getppid}, {"getpgrp", SYS_getpgrp},
     {"getuid", SYS_getuid},   {"geteuid", SYS_geteuid}, {"getgid", SYS_getgid},
     {"getegid", SYS_getegid}, {"gettid", SYS_gettid},   {"sched_yield", SYS_sched_yield},
+#ifdef SYS_dup2
+    {"dup2", SYS_dup2},
+#endif
+    {"dup3", SYS_dup3},
 };
 
 static long parse_syscall(const char *s)
@@ -670,7 +674,7 @@ static const struct verb verbs[] = {
     {"syscall32", 1, 6, verb_syscall32,
      "syscall32 NR [ARG...] (int $0x80, x86_64 only; ARG str:TEXT passes a string)"},
     {"syscall", 1, 7, verb_syscall,
-     "syscall NR|NAME [ARG...] (NAME: getpid, getppid, getpgrp, getuid, ...)"},
+     "syscall NR|NAME [ARG...] (NAME: getpid, getppid, getpgrp, getuid, dup2, ...)"},
     {"io-uring-setup", 1, 1, verb_io_uring_setup, "io-uring-setup ENTRIES (raw, zeroed params)"},
     {"exec", 1, -1, verb_exec, "exec PATH [ARGS...] (takes the rest of the command line)"},
     {"exit", 1, 1, verb_exit, "exit STATUS"},
