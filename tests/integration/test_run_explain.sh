@@ -11,6 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_file "$DOCKER_PROFILE"
+require_cmd setpriv
 
 RECORD='scmp-super: record them with: scmp-super trace'
 # try as /proc/PID/exe names it.
@@ -65,6 +66,13 @@ case "$first" in
 "  mkdir "*) pass "the most refused call comes first" ;;
 *) fail "the most refused call comes first" "got: $first" "$(last_run_details)" ;;
 esac
+
+# Refusals from many threads and processes of one program are all counted,
+# each answered with the profile's errno.
+run_sup run --explain --policy "$ENTRIES" -- "$TRY" threads 8 mkdir "$TMP/t" -- fork 3 mkdir "$TMP/u"
+assert_out "8 threads and 3 processes: every mkdir refused with EACCES" \
+        "$(repeat_line 11 'mkdir: EACCES')"
+has_row "and all 11 counted in one row" mkdir EACCES 11 "$TRY_EXE"
 
 # The default refuses: Docker's profile without mkdir (defaultErrnoRet
 # EPERM). A real program fails as it does without --explain; the hint
@@ -150,6 +158,21 @@ run_sup run --explain --policy "$ENTRIES" -- "$TRY" mkdir "$TMP/g"
 has_row "cache, --explain again: listed" mkdir EACCES 1 "$TRY_EXE"
 assert_eq "two filters were cached, one per mode" 2 "$(find "$XDG_CACHE_HOME" -name 'bpf-*' | wc -l)"
 unset XDG_CACHE_HOME SCMP_SUPER_LANE
+
+# Unprivileged: the same answers and the same list, as nobody.
+mkdir -m 755 "$TMP/bin"
+install -m 755 "$SCMP_SUPER" "$TMP/bin/scmp-super"
+install -m 755 "$TRY" "$TMP/bin/try"
+chmod 644 "$ENTRIES"
+nobody_uid=$(id -u nobody) nobody_gid=$(id -g nobody)
+(cd / && HOME=/nonexistent timeout -k 5 "$HANG_LIMIT" setpriv --reuid="$nobody_uid" \
+        --regid="$nobody_gid" --clear-groups --inh-caps=-all --bounding-set=-all \
+        "$TMP/bin/scmp-super" run --explain --policy "$ENTRIES" -- "$TMP/bin/try" \
+        mkdir "$TMP/n" -- exit 4 >"$TMP/out" 2>"$TMP/err" </dev/null)
+STATUS=$? OUT=$(cat "$TMP/out") ERR=$(cat "$TMP/err")
+LAST_CMD="scmp-super run --explain (as nobody)"
+expect "as nobody: the profile's errno and the command's status" 4 "mkdir: EACCES"
+has_row "as nobody: listed" mkdir EACCES 1 "$TMP/bin/try"
 
 # With --connect the daemon answers, not this process.
 run_sup run --explain --connect "$TMP/none.sock" -- "$TRY" exit 0
