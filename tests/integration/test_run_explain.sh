@@ -170,6 +170,7 @@ nobody_uid=$(id -u nobody) nobody_gid=$(id -g nobody)
         "$TMP/bin/scmp-super" run --explain --policy "$ENTRIES" -- "$TMP/bin/try" \
         mkdir "$TMP/n" -- exit 4 >"$TMP/out" 2>"$TMP/err" </dev/null)
 STATUS=$? OUT=$(cat "$TMP/out") ERR=$(cat "$TMP/err")
+# shellcheck disable=SC2034 # lib.sh's last_run_details reads it
 LAST_CMD="scmp-super run --explain (as nobody)"
 expect "as nobody: the profile's errno and the command's status" 4 "mkdir: EACCES"
 has_row "as nobody: listed" mkdir EACCES 1 "$TMP/bin/try"
