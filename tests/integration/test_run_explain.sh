@@ -7,11 +7,13 @@
 # trace command that records them, in place of the one-line hint. Kill
 # actions stay in the kernel and are said as such; --summary keeps
 # counting the supervisor's own decisions; a filter cached for one mode
-# is never used for the other.
+# is never used for the other; threads, processes and nobody are counted
+# alike; and the command is sealed off from scmp-super as without it.
 . "$(dirname "$0")/lib.sh"
 
 require_file "$DOCKER_PROFILE"
-require_cmd setpriv
+require_cmd setpriv python3
+require_built "$BUILD_DIR/tests/reach"
 
 RECORD='scmp-super: record them with: scmp-super trace'
 # try as /proc/PID/exe names it.
@@ -179,5 +181,34 @@ has_row "as nobody: listed" mkdir EACCES 1 "$TMP/bin/try"
 run_sup run --explain --connect "$TMP/none.sock" -- "$TRY" exit 0
 assert_exit "--explain with --connect: refused" 125
 assert_contains "saying why" "--explain needs this process" "$ERR"
+
+# Sealed off the same: the command cannot reach the supervisor's memory,
+# with or without --explain (and, where Landlock scopes signals, cannot
+# signal it either).
+REACH=$BUILD_DIR/tests/reach
+declare -A signals
+for mode in plain explain; do
+        flag=()
+        [ "$mode" = explain ] && flag=(--explain)
+        run_sup run "${flag[@]}" --policy "$ENTRIES" -- "$REACH" memory 0
+        assert_out "$mode: the command cannot reach scmp-super's memory" "ptrace: EPERM
+process_vm_readv: EPERM
+process_vm_writev: EPERM
+proc-mem: EACCES
+pidfd_getfd: EPERM"
+        run_sup run "${flag[@]}" --policy "$ENTRIES" -- "$REACH" signal 0 STOP CONT TERM KILL
+        signals[$mode]=$OUT
+done
+assert_eq "signals to scmp-super end the same with --explain" "${signals[plain]}" \
+        "${signals[explain]}"
+# Last: without Landlock's signal scope (ABI 6, Linux 6.12) the signals
+# get through either way (SECURITY.md), and the rest is skipped.
+python3 -c 'import ctypes, sys; l = ctypes.CDLL(None, use_errno=True)
+sys.exit(0 if l.syscall(444, None, 0, 1) >= 6 else 1)' ||
+        skip "this kernel's Landlock cannot scope signals (ABI 6, Linux 6.12)"
+assert_eq "and are refused (Landlock scopes signals)" "signal STOP: EPERM
+signal CONT: EPERM
+signal TERM: EPERM
+signal KILL: EPERM" "${signals[explain]}"
 
 finish
