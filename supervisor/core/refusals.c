@@ -54,15 +54,28 @@ static bool same_exe(const char *a, const char *b)
         return strcmp(a, b) == 0;
 }
 
-/* The name of nr on arch, "NAME (i386)" for a call of a foreign one;
- * malloc'd, NULL when libseccomp knows none. */
+/* The name of nr on arch, "NAME (x86)" or "NAME (x32)" for a call of
+ * the compat ABIs (x32 calls come with the native arch and the x32 bit in
+ * their number); malloc'd, NULL when libseccomp knows none. */
 static char *syscall_name(const struct supervisor *sup, uint32_t arch, int nr)
 {
-        if (!arch || arch == sup->native_audit_arch)
-                return seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
-        char *name = seccomp_syscall_resolve_num_arch(arch, nr), *named = NULL;
-        const char *which = arch == AUDIT_ARCH_I386 ? "x86" : "x32";
-        if (name && asprintf(&named, "%s (%s)", name, which) < 0)
+        const char *which = NULL;
+        uint32_t resolve_arch = seccomp_arch_native();
+
+        if (arch == AUDIT_ARCH_I386) {
+                which = "x86";
+                resolve_arch = SCMP_ARCH_X86;
+        } else if ((!arch || arch == sup->native_audit_arch) && nr >= 0x40000000) {
+                which = "x32";
+                resolve_arch = SCMP_ARCH_X32;
+        } else if (arch && arch != sup->native_audit_arch) {
+                which = "?";
+                resolve_arch = arch;
+        }
+        char *name = seccomp_syscall_resolve_num_arch(resolve_arch, nr), *named = NULL;
+        if (!which || !name)
+                return name;
+        if (asprintf(&named, "%s (%s)", name, which) < 0)
                 named = NULL;
         free(name);
         return named;

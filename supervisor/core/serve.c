@@ -632,11 +632,12 @@ static bool serve_decide(struct target *t, struct notif_buffers *bufs,
                 /* Routed to us for our own reasons and answered as the
                  * kernel would have: the kernel's decision, not ours, so
                  * neither counted nor logged. --explain counts the
-                 * refusals on their own, once answered. */
+                 * refusals on their own, once answered, under the number
+                 * and ABI the caller used. */
                 int r = serve_respond(t, bufs, req->id, &call, d.verdict, d.errno_value, scratch);
                 if (route.refused && r == 0)
-                        supervisor_count_refusal(sup, sup->native_audit_arch, call.nr,
-                                                 d.errno_value, call.have_exe ? call.exe : NULL);
+                        supervisor_count_refusal(sup, req->data.arch, req->data.nr, d.errno_value,
+                                                 call.have_exe ? call.exe : NULL);
                 serve_say_failed(t->sup, r);
                 return true;
         }

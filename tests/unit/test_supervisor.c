@@ -114,11 +114,13 @@ static void test_refusals_are_counted_sorted_and_bounded(void **state)
         supervisor_count_refusal(&sup, 0, __NR_mkdir, EACCES, "/bin/busybox");
         supervisor_count_refusal(&sup, 0, __NR_mkdir, EACCES, NULL);
         supervisor_count_refusal(&sup, 0, __NR_mkdir, EACCES, NULL);
-        /* An i386 call is named as such. */
+        /* An i386 call is named as such, and an x32 one (the native arch,
+         * the x32 bit in its number). */
         supervisor_count_refusal(&sup, AUDIT_ARCH_I386, 41, EPERM, NULL);
+        supervisor_count_refusal(&sup, AUDIT_ARCH_X86_64, 0x40000000 | 83, EPERM, NULL);
 
         size_t n = supervisor_refusals(&sup, &rows, &other);
-        assert_int_equal(n, 6);
+        assert_int_equal(n, 7);
         assert_int_equal(other, 0);
         assert_string_equal(rows[0].name, "mkdir");
         assert_int_equal(rows[0].error, EACCES);
@@ -127,7 +129,7 @@ static void test_refusals_are_counted_sorted_and_bounded(void **state)
         assert_int_equal(rows[1].count, 2);
         assert_null(rows[1].exe);
         uint64_t total = 0;
-        bool saw_i386 = false;
+        bool saw_i386 = false, saw_x32 = false;
         for (size_t i = 0; i < n; i++) {
                 total += rows[i].count;
                 if (i > 0)
@@ -136,9 +138,14 @@ static void test_refusals_are_counted_sorted_and_bounded(void **state)
                         assert_string_equal(rows[i].name, "dup (x86)");
                         saw_i386 = true;
                 }
+                if (rows[i].nr == (0x40000000 | 83)) {
+                        assert_string_equal(rows[i].name, "mkdir (x32)");
+                        saw_x32 = true;
+                }
         }
-        assert_int_equal(total, 40006);
+        assert_int_equal(total, 40007);
         assert_true(saw_i386);
+        assert_true(saw_x32);
 
         /* A program making calls to every syscall number with every errno
          * fills the table; the rest is counted, not kept. */
@@ -147,7 +154,7 @@ static void test_refusals_are_counted_sorted_and_bounded(void **state)
                         supervisor_count_refusal(&sup, 0, nr, e, "/x");
         n = supervisor_refusals(&sup, &rows, &other);
         assert_int_equal(n, 512);
-        assert_int_equal(other, 6 + 20 * 40 - 512);
+        assert_int_equal(other, 7 + 20 * 40 - 512);
         supervisor_close(&sup);
         policy_free(p);
 }
