@@ -46,10 +46,11 @@ static void trace_usage(FILE *out)
               "      --paths           also record the paths each syscall named\n"
               "  -r, --report FILE     write the JSON report (JUnit XML with --format junit\n"
               "                        and no --junit)\n"
-              "  -f, --format FORMAT   human (default), json (report on stdout without\n"
-              "                        --report), github (workflow annotations on stdout and\n"
-              "                        $GITHUB_STEP_SUMMARY), junit (XML: --junit, --report or\n"
-              "                        stdout)\n"
+              "  -f, --format FORMAT   human (default), json (the report: --report FILE, or\n"
+              "                        --report - for stdout), github (workflow annotations\n"
+              "                        on stdout, each on a line of its own, and\n"
+              "                        $GITHUB_STEP_SUMMARY), junit (XML: --junit FILE or\n"
+              "                        --report FILE; - for stdout)\n"
               "      --junit FILE      write JUnit XML to FILE (one test case per new syscall)\n"
               "      --fail-on-unknown exit 119 if the command succeeded but made syscalls\n"
               "                        the base profile does not name\n"
@@ -175,6 +176,9 @@ int cmd_trace(int argc, char **argv)
                 return 125;
         }
 
+        status = run_output_check_trace_streams(&o);
+        if (status != 0)
+                return status;
         ro.argv = argv + optind;
         ro.policy_path = o.policy_path;
         status = run_output_prepare(&s, &ro);

@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "errnos.h"
 #include "launch/seal.h"
+#include "trace/tracer.h"
 
 /* What the loaded policy wants said: its warnings; the ways around its
  * path and address rules and argument conditions with verbose or strict
@@ -222,4 +223,25 @@ void run_output_explain(struct run_session *s)
         fputs("scmp-super: record them with: ", stderr);
         print_trace_command(stderr, o);
         fputc('\n', stderr);
+}
+
+int run_output_check_trace_streams(const struct tracer_options *o)
+{
+        const char *what, *option;
+
+        if (o->format == TRACE_FORMAT_JSON && !o->report_path) {
+                what = "--format json would write the JSON report";
+                option = "--report";
+        } else if (o->format == TRACE_FORMAT_JUNIT && !o->junit_path && !o->report_path) {
+                what = "--format junit would write the JUnit XML";
+                option = "--junit";
+        } else {
+                return 0;
+        }
+        fprintf(stderr,
+                "scmp-super trace: %s to standard output, which the command writes to as well, "
+                "and the two would be mixed: give %s FILE, or %s - if the command's own output "
+                "goes elsewhere\n",
+                what, option, option);
+        return 125;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "launch/run_session.h"
+#include "trace/tracer.h"
 
 /* run_session_prepare(), saying on the way what the profile wants said,
  * which files the command could rewrite, and with verbose whether this
@@ -36,3 +37,9 @@ void run_output_hint(const struct run_session *s, long elapsed_ms);
  * then, when anything was refused, "record them with: scmp-super trace
  * --policy P -- COMMAND". Takes the place of run_output_hint()'s line. */
 void run_output_explain(struct run_session *s);
+
+/* trace's reports never share standard output with the command by
+ * default: a --format json or junit report with no file to go to is
+ * refused (its file may be "-", standard output, when the person says so).
+ * Returns 0, or trace's exit status once it has said why. */
+int run_output_check_trace_streams(const struct tracer_options *o);

@@ -16,6 +16,7 @@
 
 #include "base/env.h"
 #include "base/fdio.h"
+#include "base/line_start.h"
 #include "core/target.h"
 #include "trace/trace.h"
 #include "trace/trace_profile.h"
@@ -211,7 +212,11 @@ static int github_report(const struct tracer *tr, const struct trace_run *run)
                         fprintf(tr->opts.err, "scmp-super trace: $GITHUB_STEP_SUMMARY %s: %s\n",
                                 summary_path, strerror(errno));
         }
-        int r = trace_report_github(&tr->rec, run, tr->opts.out, summary);
+        /* The runner reads a workflow command only at the start of a line,
+         * and the command's output before ours may not end with a newline. */
+        int r = stream_start_line(tr->opts.out);
+        if (r == 0)
+                r = trace_report_github(&tr->rec, run, tr->opts.out, summary);
         if (summary && close_output(tr, summary) < 0 && r == 0)
                 r = -EIO;
         if (fflush(tr->opts.out) != 0 && r == 0)

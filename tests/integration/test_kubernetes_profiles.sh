@@ -57,7 +57,7 @@ assert_contains "the loader says it was refused" "Operation not permitted" "$ERR
 assert_contains "and run says what to try" "$HINT --policy $K8S/fine-grained.json -- /bin/true\`" "$ERR"
 
 # Which is what trace then shows: the calls the list leaves out.
-run_sup trace --policy "$K8S/fine-grained.json" --fail-on-unknown --format json -- /bin/true
+run_sup trace --policy "$K8S/fine-grained.json" --fail-on-unknown --format json --report - -- /bin/true
 assert_exit "trace on fine-grained.json: /bin/true runs, and the gate fails (119)" 119
 assert_eq "and names the calls the loader needs beyond the list" "pread64 yes" \
         "$(printf '%s' "$OUT" | python3 -c '

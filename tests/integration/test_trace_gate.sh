@@ -95,8 +95,8 @@ for s in r["syscalls"]:
 print("ok")
 ' "$TMP/report.json")"
 
-run_sup trace -q --format json -- /bin/true
-assert_eq "--format json without --report prints the report on stdout" "1" \
+run_sup trace -q --format json --report - -- /bin/true
+assert_eq "--format json --report - prints the report on stdout" "1" \
         "$(printf '%s' "$OUT" | python3 -c 'import json, sys; print(json.load(sys.stdin)["schemaVersion"])')"
 assert_eq "-q prints no table" "" "$ERR"
 
