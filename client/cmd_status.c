@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/text.h"
 #include "scmp_client.h"
 
 static void status_usage(FILE *out)
@@ -18,7 +19,9 @@ static void status_usage(FILE *out)
         fputs("Usage: scmp-super status [--control PATH] [--json]\n"
               "\n"
               "Show what a running daemon serves: each target (pid, container id, profile,\n"
-              "calls decided per action) and the calls waiting for a prompt's answer.\n"
+              "calls decided per action), the calls waiting for a prompt's answer (the paths\n"
+              "and addresses they name, and the program), and the profiles its last reload\n"
+              "could not load (why and when).\n"
               "\n"
               "Options:\n"
               "  -c, --control PATH  the daemon's control socket (default: $SCMP_SUPER_CONTROL)\n"
@@ -51,6 +54,62 @@ static int column_width(const char *text, int width)
         return (int)n > width ? (int)n : width;
 }
 
+/* Text a target or a profile file chose, printed so that it can neither
+ * forge a line nor move the terminal's cursor. */
+static void put_printable(FILE *out, const char *s)
+{
+        char safe[1024];
+        fputs(text_printable(s, safe, sizeof(safe)), out);
+}
+
+/* What a waiting prompt asks: the call, the paths and addresses it names,
+ * and the program making it. */
+static void print_waiting_call(FILE *out, const cJSON *target, const cJSON *call)
+{
+        const cJSON *item;
+        const char *exe = string(call, "exe", NULL);
+
+        fputs("  ", out);
+        put_printable(out, string(target, "container", "-"));
+        fprintf(out, " pid %.0f: ", number(call, "pid"));
+        put_printable(out, string(call, "syscall", "?"));
+        cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(call, "paths"))
+        {
+                fputc(' ', out);
+                put_printable(out, cJSON_IsString(item) ? item->valuestring : "?");
+        }
+        cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(call, "addresses"))
+        {
+                fputs(" to ", out);
+                put_printable(out, cJSON_IsString(item) ? item->valuestring : "(no address)");
+        }
+        if (exe) {
+                fputs(" (", out);
+                put_printable(out, exe);
+                fputc(')', out);
+        }
+        fputc('\n', out);
+}
+
+/* The profiles the daemon's last reload could not load. */
+static void print_reload_failures(const cJSON *reply, FILE *out)
+{
+        const cJSON *f;
+        cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(reply, "reload_failures"))
+        {
+                const cJSON *kept = cJSON_GetObjectItemCaseSensitive(f, "kept");
+                fputs("reload failed: profile ", out);
+                put_printable(out, string(f, "name", "?"));
+                fputs(" at ", out);
+                put_printable(out, string(f, "when", "?"));
+                fputs(": ", out);
+                put_printable(out, string(f, "error", "?"));
+                fputs(cJSON_IsTrue(kept) ? "; serving the version loaded before\n"
+                                         : "; not available\n",
+                      out);
+        }
+}
+
 static void print_status(const cJSON *reply, FILE *out)
 {
         const cJSON *targets = cJSON_GetObjectItemCaseSensitive(reply, "targets");
@@ -73,6 +132,7 @@ static void print_status(const cJSON *reply, FILE *out)
                         p->next ? "," : "");
         }
         fputc('\n', out);
+        print_reload_failures(reply, out);
         /* Columns as wide as their longest value: a container id is 64
          * characters under Podman, containerd and Kubernetes, and a cut id
          * cannot be pasted into another tool. */
@@ -108,14 +168,7 @@ static void print_status(const cJSON *reply, FILE *out)
                 const cJSON *call;
                 cJSON_ArrayForEach(call, cJSON_GetObjectItemCaseSensitive(t, "pending"))
                 {
-                        const cJSON *path;
-                        fprintf(out, "  %s pid %.0f: %s", string(t, "container", "-"),
-                                number(call, "pid"), string(call, "syscall", "?"));
-                        cJSON_ArrayForEach(path, cJSON_GetObjectItemCaseSensitive(call, "paths"))
-                        {
-                                fprintf(out, " %s", cJSON_IsString(path) ? path->valuestring : "?");
-                        }
-                        fputc('\n', out);
+                        print_waiting_call(out, t, call);
                 }
         }
 }

@@ -6,6 +6,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "netaddr.h"
+
 static void add_time(cJSON *obj, const char *key, time_t when)
 {
         char text[32];
@@ -13,6 +15,28 @@ static void add_time(cJSON *obj, const char *key, time_t when)
         gmtime_r(&when, &tm);
         strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
         cJSON_AddStringToObject(obj, key, text);
+}
+
+/* The addresses a waiting call names, as text (null for a message of
+ * sendmmsg that names none): what a person is asked to let it reach. */
+static void add_addresses(cJSON *obj, const struct policy_call *call)
+{
+        char text[256];
+        cJSON *addresses = cJSON_AddArrayToObject(obj, "addresses");
+
+        if (!addresses || !call->have_addr)
+                return;
+        if (!call->addrs) {
+                if (call->addr_len > 0 && netaddr_format((const struct sockaddr *)&call->addr,
+                                                         call->addr_len, text, sizeof(text)) == 0)
+                        cJSON_AddItemToArray(addresses, cJSON_CreateString(text));
+                return;
+        }
+        for (unsigned i = 0; i < call->n_addrs && i < 16; i++)
+                cJSON_AddItemToArray(addresses,
+                                     policy_call_addr_format(call, i, text, sizeof(text)) == 0
+                                         ? cJSON_CreateString(text)
+                                         : cJSON_CreateNull());
 }
 
 static cJSON *target_status(struct daemon *d, struct target *t)
@@ -54,9 +78,32 @@ static cJSON *target_status(struct daemon *d, struct target *t)
                      i++)
                         cJSON_AddItemToArray(paths, pc->paths[i] ? cJSON_CreateString(pc->paths[i])
                                                                  : cJSON_CreateNull());
+                add_addresses(call, &pc->call);
+                if (pc->exe)
+                        cJSON_AddStringToObject(call, "exe", pc->exe);
                 cJSON_AddItemToArray(pending, call);
         }
         return obj;
+}
+
+/* The profiles the last reload could not load, with why and when, and
+ * whether their version loaded before still serves. */
+static void add_reload_failures(cJSON *root, const struct profile_store *store)
+{
+        cJSON *failures = cJSON_AddArrayToObject(root, "reload_failures");
+
+        for (size_t i = 0; failures && i < store->n_failures; i++) {
+                const struct profile_failure *f = &store->failures[i];
+                cJSON *obj = cJSON_CreateObject();
+                if (!obj)
+                        break;
+                cJSON_AddStringToObject(obj, "name", f->name);
+                cJSON_AddStringToObject(obj, "source", f->source);
+                cJSON_AddStringToObject(obj, "error", f->message);
+                add_time(obj, "when", f->when);
+                cJSON_AddBoolToObject(obj, "kept", f->kept);
+                cJSON_AddItemToArray(failures, obj);
+        }
 }
 
 cJSON *daemon_status(struct daemon *d)
@@ -82,6 +129,7 @@ cJSON *daemon_status(struct daemon *d)
                 cJSON_AddStringToObject(p, "source", d->store.profiles[i]->source);
                 cJSON_AddItemToArray(profiles, p);
         }
+        add_reload_failures(root, &d->store);
         targets = cJSON_AddArrayToObject(root, "targets");
         for (struct target *t = supervisor_first_target(&d->sup); targets && t;
              t = supervisor_next_target(t)) {

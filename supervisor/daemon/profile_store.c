@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "base/env.h"
 
@@ -50,6 +51,37 @@ static void free_list(struct stored_profile **list, size_t n)
         for (size_t i = 0; i < n; i++)
                 stored_profile_unref(list[i]);
         free(list);
+}
+
+static void free_failures(struct profile_failure *failures, size_t n)
+{
+        for (size_t i = 0; i < n; i++) {
+                free(failures[i].name);
+                free(failures[i].source);
+                free(failures[i].message);
+        }
+        free(failures);
+}
+
+/* Notes a failure in failures[*n] (room for it was made); leaves it out
+ * when out of memory. */
+static void note_failure(struct profile_failure *failures, size_t *n, const char *name,
+                         const char *source, const char *message, bool kept)
+{
+        struct profile_failure f = {
+            .name = strdup(name),
+            .source = strdup(source ? source : BUILT_IN_SOURCE),
+            .message = strdup(message),
+            .when = time(NULL),
+            .kept = kept,
+        };
+        if (!f.name || !f.source || !f.message) {
+                free(f.name);
+                free(f.source);
+                free(f.message);
+                return;
+        }
+        failures[(*n)++] = f;
 }
 
 /* Loads one profile; path NULL is the built-in default. */
@@ -315,8 +347,9 @@ int profile_store_reload(struct profile_store *store, profile_store_report_fn re
 {
         struct plan plan = {0};
         struct stored_profile **fresh = NULL;
+        struct profile_failure *failures = NULL;
         struct policy_error err;
-        size_t n_fresh = 0;
+        size_t n_fresh = 0, n_failures = 0;
         int failed = 0, r;
 
         r = make_plan(store, &plan, &err);
@@ -325,7 +358,10 @@ int profile_store_reload(struct profile_store *store, profile_store_report_fn re
                 return r;
         }
         fresh = calloc(plan.n, sizeof(*fresh));
-        if (!fresh) {
+        failures = calloc(plan.n ? plan.n : 1, sizeof(*failures));
+        if (!fresh || !failures) {
+                free(fresh);
+                free(failures);
                 plan_free(&plan);
                 reportf(report, ctx, "reload: out of memory; every profile stays as it was");
                 return -ENOMEM;
@@ -338,6 +374,8 @@ int profile_store_reload(struct profile_store *store, profile_store_report_fn re
                         continue;
                 }
                 failed++;
+                note_failure(failures, &n_failures, plan.names[i], plan.paths[i], err.message,
+                             old != NULL);
                 if (old) {
                         fresh[n_fresh++] = stored_profile_ref(old);
                         reportf(report, ctx,
@@ -359,6 +397,9 @@ int profile_store_reload(struct profile_store *store, profile_store_report_fn re
         free_list(store->profiles, store->n_profiles);
         store->profiles = fresh;
         store->n_profiles = n_fresh;
+        free_failures(store->failures, store->n_failures);
+        store->failures = failures;
+        store->n_failures = n_failures;
         plan_free(&plan);
         return failed;
 }
@@ -366,6 +407,7 @@ int profile_store_reload(struct profile_store *store, profile_store_report_fn re
 void profile_store_close(struct profile_store *store)
 {
         free_list(store->profiles, store->n_profiles);
+        free_failures(store->failures, store->n_failures);
         free(store->dir);
         free(store->default_path);
         memset(store, 0, sizeof(*store));

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "policy.h"
 
@@ -26,11 +27,24 @@ struct stored_profile {
         struct policy *policy;
 };
 
+/* A profile the last reload could not load, for `scmp-super status`. */
+struct profile_failure {
+        char *name;
+        char *source;  /* the file */
+        char *message; /* file:line:col: field: what is wrong */
+        time_t when;
+        bool kept; /* the version loaded before still serves; else it is not available */
+};
+
 struct profile_store {
         char *dir;          /* NULL: no named profiles */
         char *default_path; /* --policy FILE; NULL: DIR/default.json or the built-in */
         struct stored_profile **profiles; /* sorted by name; includes the default */
         size_t n_profiles;
+        /* What the last reload that read the profiles failed to load;
+         * replaced by every such reload, so a fixed file leaves the list. */
+        struct profile_failure *failures;
+        size_t n_failures;
 };
 
 /* Where a store reports what it loaded, kept or could not load. */
@@ -52,7 +66,9 @@ int profile_store_open(struct profile_store *store, const char *default_path, co
  * version (reported); a file that is new is added; a file that is gone is
  * dropped from the store (whoever still holds it keeps it alive). Returns
  * the number of profiles that failed, or a negative errno when the directory
- * itself cannot be read (the store is then unchanged).
+ * itself cannot be read (the store is then unchanged). The failures are
+ * kept in store->failures until the next reload (an allocation failure
+ * leaves one out; the report still says it).
  */
 int profile_store_reload(struct profile_store *store, profile_store_report_fn report, void *ctx);
 
