@@ -123,8 +123,9 @@ static void print_status(const cJSON *reply, FILE *out)
                 fprintf(out, "daemon pid %.0f, ", number(reply, "pid"));
         else
                 fputs("daemon (its pid is not one of this pid namespace), ", out);
-        fprintf(out, "up since %s; %.0f targets served, %.0f refused\n",
-                string(reply, "since", "?"), number(reply, "served"), number(reply, "refused"));
+        fprintf(out, "up since %s; %.0f target%s served, %.0f refused\n",
+                string(reply, "since", "?"), number(reply, "served"),
+                number(reply, "served") == 1 ? "" : "s", number(reply, "refused"));
         fputs("profiles:", out);
         cJSON_ArrayForEach(p, profiles)
         {

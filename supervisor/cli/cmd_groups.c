@@ -162,7 +162,7 @@ static int show_group(const struct syscall_group *g)
                         printf("    %s\n", *m);
         }
 
-        printf("\nExpands to %zu system calls:\n", list.n);
+        printf("\nExpands to %zu system call%s:\n", list.n, list.n == 1 ? "" : "s");
         for (size_t i = 0; i < list.n; i++) {
                 const char *reason =
                     unavailable_reason(list.names[i], reason_buf, sizeof(reason_buf));

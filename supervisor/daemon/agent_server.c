@@ -369,8 +369,8 @@ static void on_conn_deadline(uv_timer_t *timer)
         struct daemon_conn *c = container_of(timer, struct daemon_conn, deadline);
         char why[128];
 
-        snprintf(why, sizeof(why), "no complete message within %u ms (%zu bytes arrived)",
-                 c->daemon->opts.message_timeout_ms, c->reader.len);
+        snprintf(why, sizeof(why), "no complete message within %u ms (%zu byte%s arrived)",
+                 c->daemon->opts.message_timeout_ms, c->reader.len, c->reader.len == 1 ? "" : "s");
         conn_refuse(c, NULL, why, false);
 }
 

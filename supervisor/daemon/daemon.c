@@ -21,15 +21,15 @@ static void on_target_closed(struct target *t)
         if (!rec)
                 return;
         struct daemon *d = rec->daemon;
-        daemon_log_line(&d->events,
-                        "%s %s after %llu decisions (allow %llu, log %llu, deny %llu, kill %llu)",
-                        text_describe_target(t->id, t->pid, who, sizeof(who)),
-                        d->stopping ? "released at shutdown" : "gone",
-                        (unsigned long long)target_decided_total(t),
-                        (unsigned long long)target_decided(t, VERDICT_ALLOW),
-                        (unsigned long long)target_decided(t, VERDICT_LOG),
-                        (unsigned long long)target_decided(t, VERDICT_DENY),
-                        (unsigned long long)target_decided(t, VERDICT_KILL));
+        daemon_log_line(
+            &d->events, "%s %s after %llu decision%s (allow %llu, log %llu, deny %llu, kill %llu)",
+            text_describe_target(t->id, t->pid, who, sizeof(who)),
+            d->stopping ? "released at shutdown" : "gone",
+            (unsigned long long)target_decided_total(t), target_decided_total(t) == 1 ? "" : "s",
+            (unsigned long long)target_decided(t, VERDICT_ALLOW),
+            (unsigned long long)target_decided(t, VERDICT_LOG),
+            (unsigned long long)target_decided(t, VERDICT_DENY),
+            (unsigned long long)target_decided(t, VERDICT_KILL));
         daemon_release_retained(d, rec);
         stored_profile_unref(rec->profile);
         if (rec->peer_pidfd >= 0)
@@ -71,9 +71,9 @@ void daemon_stop(struct daemon *d)
         if (d->stopping)
                 return;
         d->stopping = true;
-        daemon_log_line(&d->events,
-                        "closing %zu targets; their notified calls fail with ENOSYS from now on",
-                        supervisor_target_count(&d->sup));
+        daemon_log_line(
+            &d->events, "closing %zu target%s; their notified calls fail with ENOSYS from now on",
+            supervisor_target_count(&d->sup), supervisor_target_count(&d->sup) == 1 ? "" : "s");
         close_handles(d);
         uv_stop(&d->sup.loop);
 }

@@ -96,9 +96,11 @@ void daemon_reload(struct daemon *d)
         if (failed >= 0)
                 daemon_log_line(
                     &d->events,
-                    "reloaded %zu profiles (%d kept their previous version); %zu live targets "
-                    "now use the new versions",
-                    d->store.n_profiles, failed, switched);
+                    "reloaded %zu profile%s (%d kept %s previous version); %zu live target%s "
+                    "now use%s the new version%s",
+                    d->store.n_profiles, d->store.n_profiles == 1 ? "" : "s", failed,
+                    failed == 1 ? "its" : "their", switched, switched == 1 ? "" : "s",
+                    switched == 1 ? "s" : "", switched == 1 ? "" : "s");
 }
 
 static void on_watch_settled(uv_timer_t *timer)

@@ -317,8 +317,9 @@ int agent_parse(const char *text, size_t len, int *fds, size_t n_fds, struct age
                 goto fail;
         }
         if ((size_t)cJSON_GetArraySize(fd_names) != n_fds) {
-                snprintf(reterr, reterr_size, "\"fds\" names %d descriptors but %zu arrived",
-                         cJSON_GetArraySize(fd_names), n_fds);
+                snprintf(reterr, reterr_size, "\"fds\" names %d descriptor%s but %zu arrived",
+                         cJSON_GetArraySize(fd_names), cJSON_GetArraySize(fd_names) == 1 ? "" : "s",
+                         n_fds);
                 goto fail;
         }
         size_t i = 0;

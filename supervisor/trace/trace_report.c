@@ -435,8 +435,9 @@ void trace_report_table(const struct trace_recorder *rec, const struct trace_run
         }
         table_rec = NULL;
 
-        fprintf(out, "scmp-super trace: %" PRIu64 " calls to %zu syscalls; %zu not in %s%s\n",
-                rec->total, n, n_new, run->base ? "the base profile " : "a base profile",
+        fprintf(out, "scmp-super trace: %" PRIu64 " call%s to %zu syscall%s; %zu not in %s%s\n",
+                rec->total, rec->total == 1 ? "" : "s", n, n == 1 ? "" : "s", n_new,
+                run->base ? "the base profile " : "a base profile",
                 run->base ? run->base : " (none given)");
         if (n)
                 fprintf(out, "  %-1s %10s  %-22s %s\n", "", "calls", "syscall",
@@ -461,8 +462,9 @@ void trace_report_table(const struct trace_recorder *rec, const struct trace_run
                 fputc('\n', out);
         }
         if (n_new)
-                fprintf(out, "  (+: not in the base profile; %zu syscalls, %" PRIu64 " calls)\n",
-                        n_new, rec->total_new);
+                fprintf(out, "  (+: not in the base profile; %zu syscall%s, %" PRIu64 " call%s)\n",
+                        n_new, n_new == 1 ? "" : "s", rec->total_new,
+                        rec->total_new == 1 ? "" : "s");
         free(nrs);
 }
 
@@ -557,8 +559,8 @@ int trace_report_github(const struct trace_recorder *rec, const struct trace_run
                 fputc('\n', out);
         }
         if (n > TRACE_GITHUB_ANNOTATIONS)
-                fprintf(out, "::%s::%zu more syscalls not in the profile%s\n", level,
-                        n - TRACE_GITHUB_ANNOTATIONS,
+                fprintf(out, "::%s::%zu more syscall%s not in the profile%s\n", level,
+                        n - TRACE_GITHUB_ANNOTATIONS, n - TRACE_GITHUB_ANNOTATIONS == 1 ? "" : "s",
                         summary ? " (all of them are in the job summary)" : "");
         if (n == 0)
                 fputs("::notice::scmp-super trace: no syscalls outside the profile\n", out);
@@ -566,10 +568,11 @@ int trace_report_github(const struct trace_recorder *rec, const struct trace_run
         if (summary) {
                 fputs("### scmp-super trace: ", summary);
                 markdown_escape(summary, command ? command : "?");
+                size_t seen = trace_recorder_count(rec, false);
                 fprintf(summary,
-                        "\n\n%" PRIu64 " calls to %zu syscalls; **%zu not in %s**. The command "
+                        "\n\n%" PRIu64 " call%s to %zu syscall%s; **%zu not in %s**. The command "
                         "exited with status %d.\n\n",
-                        rec->total, trace_recorder_count(rec, false), n,
+                        rec->total, rec->total == 1 ? "" : "s", seen, seen == 1 ? "" : "s", n,
                         run->base ? "the base profile" : "a base profile (none given)",
                         run->exit_status);
                 if (n) {

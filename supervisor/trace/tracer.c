@@ -116,9 +116,10 @@ static void draw_live(struct tracer *tr)
         }
         tr->live_total = tr->rec.total;
         tr->live_shown = true;
-        fprintf(tr->opts.err, "\r\033[Kscmp-super trace: %llu calls, %zu syscalls, %zu new",
-                (unsigned long long)tr->rec.total, trace_recorder_count(&tr->rec, false),
-                trace_recorder_count(&tr->rec, true));
+        size_t seen = trace_recorder_count(&tr->rec, false);
+        fprintf(tr->opts.err, "\r\033[Kscmp-super trace: %llu call%s, %zu syscall%s, %zu new",
+                (unsigned long long)tr->rec.total, tr->rec.total == 1 ? "" : "s", seen,
+                seen == 1 ? "" : "s", trace_recorder_count(&tr->rec, true));
         fflush(tr->opts.err);
         pthread_mutex_unlock(&tr->lock);
 }

@@ -98,7 +98,7 @@ wait_for 15 has_line "$TMP/answer2.out" "pending container=-" ||
         fail "the prompt is pending" "$(cat "$TMP/answer2.out")"
 sed -i 's/"promptTimeout": 60/"promptTimeout": 59/' "$TMP/profiles/ask.json"
 kill -HUP "$DAEMON_PID"
-if wait_log "1 live targets now use the new versions"; then
+if wait_log "1 live target now uses the new version"; then
         pass "a target with a waiting prompt switches at a reload"
 else
         fail "a target with a waiting prompt switches at a reload" "$(daemon_details)"
@@ -204,7 +204,7 @@ wait_for 15 targets_are 1 || fail "the live target is served" "$(daemon_details)
 deny_profile EMLINK >"$TMP/profiles/default.json.new"
 mv "$TMP/profiles/default.json.new" "$TMP/profiles/default.json"
 kill -HUP "$DAEMON_PID"
-if wait_log "1 live targets now use the new versions"; then
+if wait_log "1 live target now uses the new version"; then
         pass "SIGHUP reloads and switches the live target"
 else
         fail "SIGHUP reloads and switches the live target" "$(daemon_details)"

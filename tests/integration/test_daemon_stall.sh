@@ -192,7 +192,7 @@ else
         fail "the decision log has the refusal, marked as the deadline's" "$(cat "$DECISIONS")"
 fi
 assert_eq "... once" 1 "$(count_lines "$DECISIONS" '"rule":"deadline"')"
-if wait_log "gone after 1 decisions (allow 0, log 0, deny 1, kill 0)"; then
+if wait_log "gone after 1 decision (allow 0, log 0, deny 1, kill 0)"; then
         pass "the target that stalled leaves with its one refusal counted, its lane still stuck"
 else
         fail "the target that stalled leaves with its one refusal counted, its lane still stuck" \

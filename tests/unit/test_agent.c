@@ -266,7 +266,7 @@ static void garbage_is_refused(void **state)
 static void message_without_descriptors_is_refused(void **state)
 {
         expect_refused("{\"fds\":[\"seccompFd\"],\"pid\":5}", false, false, -EBADMSG,
-                       "names 1 descriptors but 0 arrived");
+                       "names 1 descriptor but 0 arrived");
 }
 
 static void message_without_a_seccomp_fd_name_is_refused(void **state)
