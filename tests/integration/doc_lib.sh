@@ -108,3 +108,62 @@ man_check()
         echo "$out"
         return 1
 }
+
+# readme_synopsis FILE: the "## Commands" section's code block of FILE (the
+# README), one command a line: "CMD OPTION...", its continuation lines
+# joined, every long option it shows ("--" alone, which ends the options,
+# left out). A command shown on two lines (run, and run --connect) gives two.
+readme_synopsis()
+{
+        awk '/^## / { on = ($0 == "## Commands"); next }
+                on && /^```/ { if (block) exit; block = 1; next }
+                on && block' "$1" |
+                awk '/^scmp-super / { if (line != "") print line; line = $2; rest = $0; sub(/^scmp-super [a-z]+/, "", rest) }
+                        /^ / { rest = $0 }
+                        {
+                                while (match(rest, /--[a-z0-9][a-z0-9-]*/)) {
+                                        line = line " " substr(rest, RSTART, RLENGTH)
+                                        rest = substr(rest, RSTART + RLENGTH)
+                                }
+                        }
+                        END { if (line != "") print line }'
+}
+
+# readme_commands FILE: the commands its synopsis shows, one a line.
+readme_commands()
+{
+        readme_synopsis "$1" | awk '{ print $1 }' | sort -u
+}
+
+# readme_options FILE CMD: the long options the synopsis shows for CMD.
+readme_options()
+{
+        readme_synopsis "$1" | awk -v cmd="$2" '$1 == cmd { for (i = 2; i <= NF; i++) print $i }' |
+                sort -u
+}
+
+# readme_check FILE: compares the README's synopsis with the binary; prints
+# each difference and returns 1 if there is any. Every command 'help' lists
+# (but help and version) has a line and nothing else has one; each shows
+# exactly the long options of its command's --help, --help itself aside.
+readme_check()
+{
+        local readme=$1 cmd commands out=""
+        commands=$(help_commands | grep -vx -e help -e version | sort)
+        out+=$(comm -23 <(echo "$commands") <(readme_commands "$readme") |
+                sed "s/.*/&: a command of 'scmp-super help' missing from the README's synopsis/")$'\n'
+        out+=$(comm -13 <(echo "$commands") <(readme_commands "$readme") |
+                sed "s/.*/&: in the README's synopsis, but not a command of 'scmp-super help'/")$'\n'
+        for cmd in $commands; do
+                out+=$(comm -23 <(help_options "$cmd" | awk '{ print $1 }' | grep -vx -- --help) \
+                        <(readme_options "$readme" "$cmd") |
+                        sed "s/.*/$cmd: option \"&\" of its --help is missing from the README's synopsis/")$'\n'
+                out+=$(comm -13 <(help_options "$cmd" | awk '{ print $1 }') \
+                        <(readme_options "$readme" "$cmd") |
+                        sed "s/.*/$cmd: the README's synopsis shows \"&\", which its --help does not list/")$'\n'
+        done
+        out=$(sed '/^$/d' <<<"$out")
+        [ -z "$out" ] && return 0
+        echo "$out"
+        return 1
+}
