@@ -278,6 +278,36 @@ static int check_field_has_calls(struct loader *l, const struct policy_rule *rul
         return r;
 }
 
+/*
+ * The same for each call "syscalls" names by itself: a rule for openat and
+ * connect with a "path" matches openat only, and a reader would take it
+ * for a rule on both. A group may hold calls without the field (the rule
+ * is for the group's calls that have it); a name given alone may not.
+ */
+static int check_named_calls_have(struct loader *l, const cJSON *obj, bool (*has)(int nr),
+                                  const char *field, const char *what, const char *fix)
+{
+        const cJSON *syscalls = cJSON_GetObjectItemCaseSensitive(obj, "syscalls");
+        const cJSON *item;
+        int i = 0;
+
+        cJSON_ArrayForEach(item, syscalls)
+        {
+                const char *name = cJSON_GetStringValue(item);
+                int nr = name && name[0] != '@' ? seccomp_syscall_resolve_name(name) : -1;
+                if (nr >= 0 && !has(nr))
+                        return under_key(
+                            l, "syscalls",
+                            under_index(l, (size_t)i,
+                                        fail(l,
+                                             "%s takes %s, so the rule's \"%s\" never matches "
+                                             "it; give %s a rule of its own without \"%s\"%s",
+                                             name, what, field, name, field, fix)));
+                i++;
+        }
+        return 0;
+}
+
 static int parse_address(struct loader *l, const cJSON *obj, struct policy_rule *rule)
 {
         static const char *const known[] = {"family", "cidr", "address", "port", "unix", NULL};
@@ -497,6 +527,10 @@ static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *ru
                                        "for a socket's path use \"address\": {\"unix\": ...}"))) <
                         0)
                         return r;
+                if ((r = check_named_calls_have(
+                         l, obj, syscall_takes_path, "path", "no path",
+                         " (for a socket's path, \"address\": {\"unix\": ...})")) < 0)
+                        return r;
                 rule->needs |= POLICY_NEED_PATHS;
         }
 
@@ -516,6 +550,11 @@ static int parse_rule(struct loader *l, const cJSON *obj, struct policy_rule *ru
                                        l, rule, syscall_names_peer, "a socket address",
                                        "address rules are for connect, bind, sendto, sendmsg "
                                        "and sendmmsg"))) < 0)
+                        return r;
+                if ((r = check_named_calls_have(
+                         l, obj, syscall_names_peer, "address", "no socket address",
+                         " (address rules are for connect, bind, sendto, sendmsg and "
+                         "sendmmsg)")) < 0)
                         return r;
                 rule->needs |= POLICY_NEED_ADDR;
         }

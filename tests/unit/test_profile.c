@@ -1520,6 +1520,37 @@ static void test_rule_address_bad_unix_glob_is_an_error(void **state)
                             "character class range is reversed", NULL);
 }
 
+static void test_rule_path_on_a_named_call_without_paths_is_an_error(void **state)
+{
+        /* Alone, connect gets the rule refused as matching nothing. */
+        assert_refused_with(RULE("'syscalls': ['connect'], 'path': '/etc/**', 'action': 'deny'"),
+                            "supervisor.rules[0].path: none of the rule's calls (connect) takes a "
+                            "path",
+                            NULL);
+        /* Beside openat, the rule would match openat only, and read as a
+         * rule on both. */
+        assert_refused(
+            RULE("'syscalls': ['openat', 'connect'], 'path': '/etc/**', 'action': 'deny'"),
+            "p.json:1:87: supervisor.rules[0].syscalls[1]: connect takes no path, so the rule's "
+            "\"path\" never matches it; give connect a rule of its own without \"path\" (for a "
+            "socket's path, \"address\": {\"unix\": ...})");
+        assert_refused_with(
+            RULE("'syscalls': ['openat', 'connect'], 'address': {'family': 'inet'}, "
+                 "'action': 'deny'"),
+            "p.json:1:77: supervisor.rules[0].syscalls[0]: openat takes no socket address, so "
+            "the rule's \"address\" never matches it; give openat a rule of its own without "
+            "\"address\"",
+            NULL);
+}
+
+static void test_rule_path_on_a_group_with_calls_without_paths_is_accepted(void **state)
+{
+        /* A group is the calls of it that have the field. */
+        struct policy *p =
+            load_ok(RULE("'syscalls': ['@file-system'], 'path': '/etc/**', 'action': 'deny'"));
+        policy_free(p);
+}
+
 static void test_rule_exe(void **state)
 {
         struct policy *p = load_ok(RULE("'exe': '/usr/bin/*', 'action': 'allow'"));
@@ -2315,6 +2346,8 @@ int main(void)
             cmocka_unit_test(test_rule_address_unix_glob),
             cmocka_unit_test(test_rule_address_unix_with_inet_family_is_an_error),
             cmocka_unit_test(test_rule_address_bad_unix_glob_is_an_error),
+            cmocka_unit_test(test_rule_path_on_a_named_call_without_paths_is_an_error),
+            cmocka_unit_test(test_rule_path_on_a_group_with_calls_without_paths_is_accepted),
             cmocka_unit_test(test_rule_exe),
             cmocka_unit_test(test_rule_uid),
             cmocka_unit_test(test_rule_ids),
