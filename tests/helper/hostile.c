@@ -15,6 +15,8 @@
  *                                        thread flips between two paths
  *   hostile listener                     counts the seccomp listeners we hold
  *   hostile storm-threads T N            T threads, N notified calls each
+ *   hostile storm-until T                T threads making notified calls in
+ *                                        pairs until standard input ends
  *   hostile storm-fork P N               P processes, N notified calls each
  *   hostile storm-kill P                 P processes calling in a loop, each
  *                                        SIGKILLed mid-call, then N calls of
@@ -299,6 +301,63 @@ static int verb_storm_threads(char **argv)
         }
         say("storm-threads: threads=%ld calls=%ld allowed=%ld denied=%ld wrong=%ld", started,
             started * n, total.allowed, total.denied, total.wrong);
+        free(threads);
+        return 0;
+}
+
+/* Threads that keep calling until told to stop: a test that must act while
+ * calls are in flight ends the storm itself, by closing our standard input,
+ * instead of racing a fixed number of calls. Calls go in pairs (argument 0,
+ * then 1), so a storm that stopped anywhere has allowed == denied. */
+static atomic_int storm_stop;
+
+struct storm_until_thread {
+        pthread_t thread;
+        long calls;
+        struct storm_counts counts;
+};
+
+static void *storm_until_main(void *arg)
+{
+        struct storm_until_thread *st = arg;
+        pid_t ppid = parent_pid();
+
+        while (!atomic_load_explicit(&storm_stop, memory_order_relaxed)) {
+                storm_calls(2, ppid, &st->counts);
+                st->calls += 2;
+        }
+        return NULL;
+}
+
+static int verb_storm_until(char **argv)
+{
+        long t = count_arg(argv[0]), started = 0, calls = 0;
+        struct storm_until_thread *threads = calloc((size_t)t, sizeof(*threads));
+        struct storm_counts total = {0};
+        char buf[256];
+
+        if (!threads)
+                usage_error("out of memory");
+        for (long i = 0; i < t; i++) {
+                if (pthread_create(&threads[i].thread, NULL, storm_until_main, &threads[i]) != 0)
+                        break;
+                started++;
+        }
+        for (;;) {
+                ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
+                if (r == 0 || (r < 0 && errno != EINTR))
+                        break;
+        }
+        atomic_store(&storm_stop, 1);
+        for (long i = 0; i < started; i++) {
+                pthread_join(threads[i].thread, NULL);
+                calls += threads[i].calls;
+                total.allowed += threads[i].counts.allowed;
+                total.denied += threads[i].counts.denied;
+                total.wrong += threads[i].counts.wrong;
+        }
+        say("storm-until: threads=%ld calls=%ld allowed=%ld denied=%ld wrong=%ld", started, calls,
+            total.allowed, total.denied, total.wrong);
         free(threads);
         return 0;
 }
@@ -736,6 +795,7 @@ static const struct {
     {"listener", 0, verb_listener},
     {"flip", 3, verb_flip},
     {"storm-threads", 2, verb_storm_threads},
+    {"storm-until", 1, verb_storm_until},
     {"storm-fork", 2, verb_storm_fork},
     {"storm-kill", 1, verb_storm_kill},
     {"wait-fifo", 2, verb_wait_fifo},
