@@ -43,6 +43,10 @@ static void trace_usage(FILE *out)
               "      --no-implicit     do not add the syscalls a run can make unseen (vDSO\n"
               "                        fallbacks, and by timing: signal waits and returns,\n"
               "                        futex, sleeps, exits; see docs/TRACE.md)\n"
+              "      --arch-form FORM  how a profile without --policy names its architectures:\n"
+              "                        architectures (default: the runtime-spec's form, read\n"
+              "                        by every runtime) or archMap (Docker's and Podman's;\n"
+              "                        containerd ignores it)\n"
               "      --paths           also record the paths each syscall named\n"
               "  -r, --report FILE     write the JSON report (JUnit XML with --format junit\n"
               "                        and no --junit)\n"
@@ -89,6 +93,7 @@ int cmd_trace(int argc, char **argv)
                 OPT_PATHS,
                 OPT_JUNIT,
                 OPT_FAIL_ON_UNKNOWN,
+                OPT_ARCH_FORM,
         };
         static const struct option options[] = {
             {"policy", required_argument, NULL, 'p'},
@@ -96,6 +101,7 @@ int cmd_trace(int argc, char **argv)
             {"args", no_argument, NULL, OPT_ARGS},
             {"no-implicit", no_argument, NULL, OPT_NO_IMPLICIT},
             {"paths", no_argument, NULL, OPT_PATHS},
+            {"arch-form", required_argument, NULL, OPT_ARCH_FORM},
             {"report", required_argument, NULL, 'r'},
             {"format", required_argument, NULL, 'f'},
             {"junit", required_argument, NULL, OPT_JUNIT},
@@ -117,6 +123,7 @@ int cmd_trace(int argc, char **argv)
         struct tracer *tr = NULL;
         char why[RUN_SESSION_REASON_MAX];
         int opt, r, status;
+        bool arch_form_given = false;
 
         optind = 1;
         while ((opt = getopt_long(argc, argv, "+p:o:r:f:qvh", options, NULL)) != -1) {
@@ -135,6 +142,20 @@ int cmd_trace(int argc, char **argv)
                         break;
                 case OPT_PATHS:
                         o.paths = true;
+                        break;
+                case OPT_ARCH_FORM:
+                        if (strcmp(optarg, "architectures") == 0)
+                                o.arch_form = TRACE_ARCH_FORM_ARCHITECTURES;
+                        else if (strcmp(optarg, "archMap") == 0)
+                                o.arch_form = TRACE_ARCH_FORM_ARCH_MAP;
+                        else {
+                                fprintf(stderr,
+                                        "scmp-super trace: unknown --arch-form \"%s\" "
+                                        "(architectures or archMap)\n",
+                                        optarg);
+                                return 125;
+                        }
+                        arch_form_given = true;
                         break;
                 case 'r':
                         o.report_path = optarg;
@@ -175,6 +196,14 @@ int cmd_trace(int argc, char **argv)
                 return 125;
         }
 
+        if (arch_form_given && o.policy_path) {
+                /* The base's own architectures are kept as they are
+                 * written; converting them would rewrite the base. */
+                fputs("scmp-super trace: --arch-form is for a profile without --policy (the "
+                      "base profile's architectures are kept as written)\n",
+                      stderr);
+                return 125;
+        }
         ro.argv = argv + optind;
         ro.policy_path = o.policy_path;
         status = run_output_prepare(&s, &ro);

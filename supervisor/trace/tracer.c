@@ -255,8 +255,10 @@ int tracer_finish(struct tracer *tr, char *const *argv, const char *base_text, s
 
         char *command = trace_command_string(argv);
         if (o->output_path) {
-                struct trace_profile_opts popts = {
-                    .args = o->args, .implicit = o->implicit, .command = command};
+                struct trace_profile_opts popts = {.args = o->args,
+                                                   .implicit = o->implicit,
+                                                   .command = command,
+                                                   .arch_form = o->arch_form};
                 struct policy_error err;
                 char *text = NULL;
                 int r = trace_profile_build(&tr->rec, base_text, base_len, &popts, &text, &err);

@@ -20,6 +20,7 @@
 
 #include "core/supervisor.h"
 #include "policy.h"
+#include "trace/trace_profile.h"
 
 /* The exit status of `trace --fail-on-unknown` when the command succeeded
  * but made syscalls the base profile does not name (docs/TRACE.md). */
@@ -43,6 +44,7 @@ struct tracer_options {
         const char *junit_path;
         enum trace_format format;
         bool args, implicit, paths, fail_on_unknown, quiet;
+        enum trace_arch_form arch_form; /* of a profile without a base */
         FILE *out; /* reports asked for on standard output ("-"), annotations */
         FILE *err; /* the live count, the summary and what went wrong */
 };
