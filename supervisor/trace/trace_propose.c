@@ -227,20 +227,34 @@ void trace_proposal_print(const struct trace_proposal *proposal, const struct tr
                           FILE *out)
 {
         char glob[128];
+        size_t n = 0;
+        for (size_t i = 0; i < proposal->rules.n; i++)
+                for (size_t k = 0; k < proposal->rules.rules[i].n_nrs; k++)
+                        if (notified(proposal, proposal->rules.rules[i].nrs[k])) {
+                                n++;
+                                break;
+                        }
         fprintf(out,
                 "scmp-super trace: path rules proposed for review (%zu; --propose-rules FILE "
                 "writes them into a profile):\n",
-                proposal->rules.n);
+                n);
         for (size_t i = 0; i < proposal->rules.n; i++) {
                 const struct trace_proposed_rule *rule = &proposal->rules.rules[i];
-                fprintf(out, "  allow %-40s ", text_printable(rule->glob, glob, sizeof(glob)));
+                bool shown = false;
                 for (size_t k = 0; k < rule->n_nrs; k++) {
                         const char *name = trace_recorder_name(rec, rule->nrs[k]);
-                        fprintf(out, "%s%s", k ? " " : "", name ? name : "?");
+                        if (!notified(proposal, rule->nrs[k]))
+                                continue;
+                        if (!shown)
+                                fprintf(out, "  allow %-40s",
+                                        text_printable(rule->glob, glob, sizeof(glob)));
+                        fprintf(out, " %s", name ? name : "?");
+                        shown = true;
                 }
-                if (rule->collapsed)
+                if (shown && rule->collapsed)
                         fprintf(out, " (%zu paths collapsed)", rule->n_paths);
-                fputc('\n', out);
+                if (shown)
+                        fputc('\n', out);
         }
         if (proposal->rules.n_left_out)
                 fprintf(out, "  (%zu path%s no rule could be written for)\n",
