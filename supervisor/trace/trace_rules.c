@@ -240,6 +240,64 @@ static int consider(struct trace_rule_proposal *p, size_t *cap, struct recorded 
         return 0;
 }
 
+/* Whether every nr of a is one of b's (both sorted). */
+static bool nrs_subset(const struct trace_proposed_rule *a, const struct trace_proposed_rule *b)
+{
+        size_t j = 0;
+        for (size_t i = 0; i < a->n_nrs; i++) {
+                while (j < b->n_nrs && b->nrs[j] < a->nrs[i])
+                        j++;
+                if (j == b->n_nrs || b->nrs[j] != a->nrs[i])
+                        return false;
+        }
+        return true;
+}
+
+/*
+ * Drops a collapsed rule that a shallower collapsed rule already covers,
+ * for the same syscalls or fewer, adding its paths to that rule's count:
+ * it would allow nothing more, and a reviewer reads one rule instead of a
+ * dozen nested ones. A rule for other syscalls stays (merging it would
+ * widen the parent); a widened glob is left alone, since its '?' does not
+ * say which byte it stood for.
+ */
+static int drop_covered(struct trace_rule_proposal *p)
+{
+        bool *dropped = p->n ? calloc(p->n, sizeof(*dropped)) : NULL;
+        if (p->n && !dropped)
+                return -ENOMEM;
+        /* Rules are in the order consider() made them, deepest first, so
+         * a cover comes later and passes on what it took if it is dropped
+         * in turn. */
+        for (size_t i = 0; i < p->n; i++) {
+                struct trace_proposed_rule *rule = &p->rules[i];
+                size_t len = strlen(rule->glob);
+                for (size_t j = i + 1; rule->collapsed && !rule->widened && j < p->n; j++) {
+                        struct trace_proposed_rule *o = &p->rules[j];
+                        size_t olen = strlen(o->glob);
+                        // "/a/**" covers "/a/b/**": the same text up to its "**".
+                        if (o->collapsed && !o->widened && olen < len &&
+                            strncmp(o->glob, rule->glob, olen - 2) == 0 && nrs_subset(rule, o)) {
+                                o->n_paths += rule->n_paths;
+                                dropped[i] = true;
+                                break;
+                        }
+                }
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < p->n; i++) {
+                if (dropped[i]) {
+                        free(p->rules[i].glob);
+                        free(p->rules[i].nrs);
+                        continue;
+                }
+                p->rules[k++] = p->rules[i];
+        }
+        p->n = k;
+        free(dropped);
+        return 0;
+}
+
 int trace_rules_propose(const struct trace_path_use *uses, size_t n,
                         struct trace_rule_proposal *ret)
 {
@@ -268,6 +326,8 @@ int trace_rules_propose(const struct trace_path_use *uses, size_t n,
         for (size_t i = 0; i < n_dirs; i++)
                 if (consider(&p, &cap, recs, m, &dirs[i], glob) < 0)
                         goto out;
+        if (drop_covered(&p) < 0)
+                goto out;
         for (size_t i = 0; i < m; i++) {
                 if (recs[i].rule != SIZE_MAX)
                         continue;

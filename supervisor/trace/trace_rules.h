@@ -3,8 +3,9 @@
 
 // Supervisor path rules proposed from the paths a trace recorded (trace
 // --paths), for a person to review, in the manner of aa-logprof: a
-// directory holding many of them becomes one "DIR/**" rule, the rest are
-// listed as they were named. The paths come from the traced processes, so
+// directory holding many of them becomes one "DIR/**" rule (and absorbs
+// the collapsed directories inside it that are for the same syscalls or
+// fewer), the rest are listed as they were named. The paths come from the traced processes, so
 // anything may be in them: wildcard characters are escaped, bytes that are
 // not printable UTF-8 become '?' (the rule is then marked widened), and a
 // path whose rule would be longer than a glob may be is left out and

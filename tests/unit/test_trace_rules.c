@@ -111,6 +111,18 @@ static void test_deeper_directories_first(void **state)
         (void)state;
 }
 
+// A collapsed directory inside another collapsed one, for the same
+// syscalls or fewer, adds nothing: one rule, counting both.
+static void test_nested_collapsed_rules_merge_into_the_outer_one(void **state)
+{
+        struct trace_path_use uses[] = {
+            {"/p/q/r/1", 1}, {"/p/q/r/2", 1}, {"/p/q/r/3", 1}, {"/p/q/r/4", 1},
+            {"/p/q/5", 1},   {"/p/q/6", 2},   {"/p/q/7", 2},   {"/p/q/8", 2},
+        };
+        assert_proposal(uses, 8, "/p/q/** 8 c 1,2", 0);
+        (void)state;
+}
+
 // A directory named as itself is not below itself: "/d/**" does not match
 // "/d" (glob.h), so the directory keeps a rule of its own.
 static void test_a_directory_itself_keeps_its_rule(void **state)
@@ -183,6 +195,7 @@ int main(void)
             cmocka_unit_test(test_few_files_stay_exact),
             cmocka_unit_test(test_top_level_directories_never_collapse),
             cmocka_unit_test(test_deeper_directories_first),
+            cmocka_unit_test(test_nested_collapsed_rules_merge_into_the_outer_one),
             cmocka_unit_test(test_a_directory_itself_keeps_its_rule),
             cmocka_unit_test(test_repeats_and_order_do_not_matter),
             cmocka_unit_test(test_paths_from_the_target_are_escaped),
