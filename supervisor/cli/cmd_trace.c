@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "cli/run_output.h"
+#include "glob.h"
 #include "launch/confine.h"
 #include "launch/run_session.h"
 #include "trace/tracer.h"
@@ -43,7 +44,24 @@ static void trace_usage(FILE *out)
               "      --no-implicit     do not add the syscalls a run can make unseen (vDSO\n"
               "                        fallbacks, and by timing: signal waits and returns,\n"
               "                        futex, sleeps, exits; see docs/TRACE.md)\n"
-              "      --paths           also record the paths each syscall named\n"
+              "      --arch-form FORM  how a profile without --policy names its architectures:\n"
+              "                        architectures (default: the runtime-spec's form, read\n"
+              "                        by every runtime) or archMap (Docker's and Podman's;\n"
+              "                        containerd ignores it)\n"
+              "      --exe GLOB        record only the calls of programs whose executable\n"
+              "                        matches the path GLOB (repeatable): the caller's\n"
+              "                        /proc/PID/exe at the time of the call, symlinks\n"
+              "                        resolved (a script is its interpreter; an execve is\n"
+              "                        the calling program's). Other programs' calls are\n"
+              "                        allowed but not recorded, so the profile, still one\n"
+              "                        for the whole tree, may not run the tree\n"
+              "      --paths           also record the paths each syscall named, and propose\n"
+              "                        supervisor path rules from them for review (in the\n"
+              "                        report and the summary; directories holding many\n"
+              "                        collapsed to DIR/**)\n"
+              "      --propose-rules FILE  with --paths implied and no --policy: write a\n"
+              "                        profile whose path syscalls only the proposed rules\n"
+              "                        allow, for review; --output never gets them\n"
               "  -r, --report FILE     write the JSON report (JUnit XML with --format junit\n"
               "                        and no --junit)\n"
               "  -f, --format FORMAT   human (default), json (the report: --report FILE, or\n"
@@ -90,6 +108,9 @@ int cmd_trace(int argc, char **argv)
                 OPT_PATHS,
                 OPT_JUNIT,
                 OPT_FAIL_ON_UNKNOWN,
+                OPT_ARCH_FORM,
+                OPT_EXE,
+                OPT_PROPOSE_RULES,
         };
         static const struct option options[] = {
             {"policy", required_argument, NULL, 'p'},
@@ -97,6 +118,9 @@ int cmd_trace(int argc, char **argv)
             {"args", no_argument, NULL, OPT_ARGS},
             {"no-implicit", no_argument, NULL, OPT_NO_IMPLICIT},
             {"paths", no_argument, NULL, OPT_PATHS},
+            {"arch-form", required_argument, NULL, OPT_ARCH_FORM},
+            {"exe", required_argument, NULL, OPT_EXE},
+            {"propose-rules", required_argument, NULL, OPT_PROPOSE_RULES},
             {"report", required_argument, NULL, 'r'},
             {"format", required_argument, NULL, 'f'},
             {"junit", required_argument, NULL, OPT_JUNIT},
@@ -118,6 +142,16 @@ int cmd_trace(int argc, char **argv)
         struct tracer *tr = NULL;
         char why[RUN_SESSION_REASON_MAX];
         int opt, r, status;
+        bool arch_form_given = false;
+        /* At most one glob per argument, and the terminating NULL. */
+        const char **exe_globs = calloc((size_t)argc + 1, sizeof(*exe_globs));
+        size_t n_exe_globs = 0;
+        const char *reason;
+
+        if (!exe_globs) {
+                fputs("scmp-super trace: out of memory\n", stderr);
+                return 125;
+        }
 
         optind = 1;
         while ((opt = getopt_long(argc, argv, "+p:o:r:f:qvh", options, NULL)) != -1) {
@@ -137,6 +171,36 @@ int cmd_trace(int argc, char **argv)
                 case OPT_PATHS:
                         o.paths = true;
                         break;
+                case OPT_ARCH_FORM:
+                        if (strcmp(optarg, "architectures") == 0)
+                                o.arch_form = TRACE_ARCH_FORM_ARCHITECTURES;
+                        else if (strcmp(optarg, "archMap") == 0)
+                                o.arch_form = TRACE_ARCH_FORM_ARCH_MAP;
+                        else {
+                                fprintf(stderr,
+                                        "scmp-super trace: unknown --arch-form \"%s\" "
+                                        "(architectures or archMap)\n",
+                                        optarg);
+                                status = 125;
+                                goto out_options;
+                        }
+                        arch_form_given = true;
+                        break;
+                case OPT_EXE:
+                        if (path_glob_validate(optarg, &reason) < 0) {
+                                fprintf(stderr,
+                                        "scmp-super trace: --exe \"%s\": %s (an absolute path "
+                                        "glob such as \"/usr/bin/python3*\")\n",
+                                        optarg, reason);
+                                status = 125;
+                                goto out_options;
+                        }
+                        exe_globs[n_exe_globs++] = optarg;
+                        break;
+                case OPT_PROPOSE_RULES:
+                        o.propose_path = optarg;
+                        o.paths = true;
+                        break;
                 case 'r':
                         o.report_path = optarg;
                         break;
@@ -146,7 +210,8 @@ int cmd_trace(int argc, char **argv)
                                         "scmp-super trace: unknown format \"%s\" (human, json, "
                                         "github or junit)\n",
                                         optarg);
-                                return 125;
+                                status = 125;
+                                goto out_options;
                         }
                         break;
                 case OPT_JUNIT:
@@ -163,22 +228,45 @@ int cmd_trace(int argc, char **argv)
                         break;
                 case 'h':
                         trace_usage(stdout);
-                        return 0;
+                        status = 0;
+                        goto out_options;
                 default:
                         fputs("Try 'scmp-super trace --help'.\n", stderr);
-                        return 125;
+                        status = 125;
+                        goto out_options;
                 }
         }
         if (optind >= argc) {
                 fputs("scmp-super trace: no command given (scmp-super trace [--policy FILE] "
                       "[--output FILE] -- COMMAND [ARGS...])\n",
                       stderr);
-                return 125;
+                status = 125;
+                goto out_options;
         }
 
+        if (arch_form_given && o.policy_path) {
+                /* The base's own architectures are kept as they are
+                 * written; converting them would rewrite the base. */
+                fputs("scmp-super trace: --arch-form is for a profile without --policy (the "
+                      "base profile's architectures are kept as written)\n",
+                      stderr);
+                status = 125;
+                goto out_options;
+        }
+        if (o.propose_path && o.policy_path) {
+                fputs("scmp-super trace: --propose-rules writes a profile of its own, without "
+                      "--policy (propose from a recording without a base)\n",
+                      stderr);
+                status = 125;
+                goto out_options;
+        }
+        if (n_exe_globs) {
+                o.exe_globs = exe_globs;
+                ro.need_exe = true;
+        }
         status = run_output_check_trace_streams(&o);
         if (status != 0)
-                return status;
+                goto out_options;
         ro.argv = argv + optind;
         ro.policy_path = o.policy_path;
         status = run_output_prepare(&s, &ro);
@@ -209,5 +297,7 @@ int cmd_trace(int argc, char **argv)
 out:
         run_session_done(&s);
         tracer_free(tr);
+out_options:
+        free(exe_globs);
         return status;
 }

@@ -491,6 +491,8 @@ static unsigned needs_for(const struct supervisor *sup, const struct policy *pol
                           const struct policy_route *route, int nr)
 {
         unsigned needs = policy_route_needs(policy, route, nr) | sup->observer.extra_needs;
+        if (sup->observer.peer_addresses && act_performs_net(nr))
+                needs |= POLICY_NEED_ADDR;
         if (sup->opts.log && route->action == KACT_NOTIFY)
                 needs |= POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE;
         /* --explain says which program was refused: its executable only,

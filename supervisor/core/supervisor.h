@@ -125,6 +125,10 @@ struct supervisor_observer {
         void *ctx;
         /* Decoding wanted for every call, beyond what the rules need. */
         unsigned extra_needs;
+        /* The socket address of the calls that name one (connect, bind,
+         * sendto, sendmsg, sendmmsg), and of no other: trace records
+         * addresses without making every other call decode. */
+        bool peer_addresses;
         void (*observe)(void *ctx, struct target *t, uint64_t notif_id,
                         const struct policy_call *call, struct policy_decision *d);
         /* observe may run on a target's lane thread instead of the loop;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/notif.h"
+#include "policy.h"
 #include "syscall_args.h"
 
 #ifndef __X32_SYSCALL_BIT
@@ -825,7 +826,10 @@ int target_decode_call(int listener_fd, uint64_t notif_id, struct policy_call *c
         valid = notif_id_valid(listener_fd, notif_id);
         if (valid < 0)
                 return valid;
-        if (call->exe == scratch->exe)
+        /* An exec's caller runs the old program only until the exec
+         * succeeds, and keeps its id after: what was read for the exec
+         * itself must not be remembered for its calls after it. */
+        if (call->exe == scratch->exe && !policy_changes_exe(call->nr))
                 exe_cache_store(scratch->exe_cache, call->pid, call->exe);
         return r;
 }

@@ -219,12 +219,13 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
          * command's root is still ours and resolve paths without reading
          * it. The daemon (--connect) decides alone and is not told. */
         copts.notify_root_changes = !opts->connect_path;
-        /* --log and rules on exe want the caller's executable on every
-         * call; with execveat routed to us as execve is, the lane caches
+        /* --log, rules on exe and trace --exe want the caller's
+         * executable on every call; with execveat routed to us as execve is, the lane caches
          * it (exe_cache.h). */
-        copts.notify_execveat =
-            opts->track_exec && !opts->connect_path && s->sopts.fast_lane &&
-            (opts->log_path || opts->explain || (policy_needs_any(s->policy) & POLICY_NEED_EXE));
+        copts.notify_execveat = (opts->track_exec || opts->need_exe) && !opts->connect_path &&
+                                s->sopts.fast_lane &&
+                                (opts->log_path || opts->explain || opts->need_exe ||
+                                 (policy_needs_any(s->policy) & POLICY_NEED_EXE));
         /* --explain: refusals with an errno come to us (policy_route()). */
         copts.notify_refused = opts->explain && !opts->connect_path;
         /* A base that allows what it does not list has nothing unknown to

@@ -48,6 +48,9 @@ struct run_session_options {
         /* run: route execveat as execve when --log or a rule on exe wants
          * the caller's executable, so the lane can cache it. */
         bool track_exec;
+        /* trace --exe: the observer wants the caller's executable on every
+         * call; execveat is routed as for track_exec, for the same cache. */
+        bool need_exe;
         /* run: refuse the command writes to the profile and the log file
          * (and say where the profile leaves a way to). */
         bool protect_files;

@@ -11,7 +11,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <stdio.h>
 #include <sys/syscall.h>
+
+#include "netaddr.h"
+#include "syscall_args.h"
 
 static const struct trace_arg_desc socket_args[] = {
     {0, TRACE_ARG_SOCKET_FAMILY, "family"},
@@ -125,6 +130,7 @@ void trace_recorder_free(struct trace_recorder *rec)
                         trace_caller_unref(rec->calls[nr].first);
                         trace_caller_unref(rec->calls[nr].last);
                         strset_free(&rec->calls[nr].paths);
+                        strset_free(&rec->calls[nr].addresses);
                 }
         }
         if (rec->names)
@@ -180,10 +186,10 @@ static size_t hash_string(const char *s)
         return (size_t)h;
 }
 
-static int strset_add(struct trace_strset *set, const char *s)
+static int strset_add(struct trace_strset *set, const char *s, size_t max)
 {
         if (set->cap == 0 || (set->n + 1) * 2 > set->cap) {
-                if (set->n >= TRACE_MAX_PATHS) {
+                if (set->n >= max) {
                         /* Full; a string already in is still not "truncation". */
                         for (size_t i = hash_string(s) & (set->cap - 1); set->slots[i];
                              i = (i + 1) & (set->cap - 1))
@@ -213,7 +219,7 @@ static int strset_add(struct trace_strset *set, const char *s)
         for (; set->slots[i]; i = (i + 1) & (set->cap - 1))
                 if (strcmp(set->slots[i], s) == 0)
                         return 0;
-        if (set->n >= TRACE_MAX_PATHS) {
+        if (set->n >= max) {
                 set->truncated = true;
                 return 0;
         }
@@ -222,6 +228,34 @@ static int strset_add(struct trace_strset *set, const char *s)
                 return -ENOMEM;
         set->n++;
         return 0;
+}
+
+/* The addresses the call named, as text: a unix socket by the file it
+ * reaches when that has a name, else as the caller wrote it. */
+static int record_addresses(struct trace_syscall *s, const struct policy_call *call)
+{
+        char text[PATH_MAX + 16];
+        unsigned n = call->addrs ? call->n_addrs : 1;
+        int r = 0;
+
+        for (unsigned i = 0; i < n; i++) {
+                const char *unix_path = call->addrs ? call->addrs[i].unix_path : call->unix_path;
+                if (unix_path) {
+                        snprintf(text, sizeof(text), "unix:%s", unix_path);
+                } else if (call->addrs) {
+                        if (policy_call_addr_format(call, i, text, sizeof(text)) < 0 && !text[0])
+                                continue; /* names no peer, or too short to say */
+                } else {
+                        if (call->addr_len == 0 ||
+                            (netaddr_format((const struct sockaddr *)&call->addr, call->addr_len,
+                                            text, sizeof(text)) < 0 &&
+                             !text[0]))
+                                continue;
+                }
+                if (strset_add(&s->addresses, text, TRACE_MAX_ADDRESSES) < 0)
+                        r = -ENOMEM;
+        }
+        return r;
 }
 
 int trace_record(struct trace_recorder *rec, const struct policy_call *call,
@@ -248,10 +282,21 @@ int trace_record(struct trace_recorder *rec, const struct policy_call *call,
         for (size_t i = 0; i < n && i < TRACE_MAX_ARGS; i++)
                 values_add(&s->args[i], call->args[descs[i].index]);
 
-        if (rec->record_paths && call->have_paths)
-                for (unsigned i = 0; i < call->n_paths && i < POLICY_CALL_MAX_PATHS; i++)
-                        if (call->paths[i] && strset_add(&s->paths, call->paths[i]) < 0)
+        if (rec->record_paths && syscall_takes_path(call->nr)) {
+                bool unnamed = !call->have_paths || call->n_paths == 0;
+                for (unsigned i = 0;
+                     call->have_paths && i < call->n_paths && i < POLICY_CALL_MAX_PATHS; i++) {
+                        if (!call->paths[i])
+                                unnamed = true;
+                        else if (strset_add(&s->paths, call->paths[i], TRACE_MAX_PATHS) < 0)
                                 r = -ENOMEM;
+                }
+                s->path_calls++;
+                if (unnamed)
+                        s->unnamed_path_calls++;
+        }
+        if (call->have_addr && record_addresses(s, call) < 0)
+                r = -ENOMEM;
         return r;
 }
 

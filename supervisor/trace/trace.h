@@ -23,6 +23,9 @@
 #define TRACE_MAX_VALUES 32
 /* Distinct paths kept per syscall with record_paths. */
 #define TRACE_MAX_PATHS 512
+/* Distinct socket addresses kept per syscall (connect, bind, sendto,
+ * sendmsg, sendmmsg); more set "truncated". */
+#define TRACE_MAX_ADDRESSES 64
 /* Arguments recorded per syscall at most (socket: family and type). */
 #define TRACE_MAX_ARGS 2
 
@@ -73,12 +76,12 @@ struct trace_values {
         bool truncated; /* a value was seen that did not fit */
 };
 
-/* A set of strings (the paths one syscall named). */
+/* A set of strings (the paths one syscall named, the addresses). */
 struct trace_strset {
         char **slots; /* open addressing; NULL = empty */
         size_t cap;   /* a power of two */
         size_t n;
-        bool truncated; /* a path was seen after TRACE_MAX_PATHS were kept */
+        bool truncated; /* a string was seen after the set's maximum were kept */
 };
 
 struct trace_syscall {
@@ -88,6 +91,14 @@ struct trace_syscall {
         struct trace_caller *first, *last;
         struct trace_values args[TRACE_MAX_ARGS]; /* per trace_arg_descs() */
         struct trace_strset paths;                /* with record_paths */
+        /* The calls that named a path with record_paths, and of those the
+         * ones whose path could not be read or named (trace_rules.h). */
+        uint64_t path_calls, unnamed_path_calls;
+        /* The addresses named (connect, bind, sendto, sendmsg, sendmmsg),
+         * as netaddr_format() writes them; a unix socket path as the file
+         * the kernel would reach ("unix:/run/x.sock"), resolved as paths
+         * are. */
+        struct trace_strset addresses;
 };
 
 struct trace_recorder {
@@ -97,6 +108,9 @@ struct trace_recorder {
         bool record_paths;
         uint64_t total;     /* calls recorded */
         uint64_t total_new; /* of which to syscalls the base does not name */
+        /* trace --exe: calls of other programs, let through as always but
+         * not recorded (the tracer counts them here). */
+        uint64_t total_other;
 };
 
 /*
@@ -118,10 +132,10 @@ bool trace_recorder_named(const struct trace_recorder *rec, int nr);
 const char *trace_recorder_name(const struct trace_recorder *rec, int nr);
 
 /*
- * Records one call: call->nr (native), call->args, and with record_paths the
- * decoded call->paths. caller may be NULL (unknown); otherwise the recorder
- * takes its own references. Returns 0, -EINVAL for a number out of range,
- * or -ENOMEM (the count is kept even then; only details are lost).
+ * Records one call: call->nr (native), call->args, the decoded addresses
+ * (call->have_addr) and with record_paths the decoded call->paths. caller may be NULL (unknown);
+ * otherwise the recorder takes its own references. Returns 0, -EINVAL for a number out of range, or
+ * -ENOMEM (the count is kept even then; only details are lost).
  */
 int trace_record(struct trace_recorder *rec, const struct policy_call *call,
                  struct trace_caller *caller);

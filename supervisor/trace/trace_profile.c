@@ -282,10 +282,34 @@ static int add_arg_entries(const struct trace_recorder *rec, int nr, cJSON *sysc
         return 0;
 }
 
-static cJSON *complete_profile(const char *command)
+/* The architectures of a complete profile, x86-64 with the 32-bit and x32
+ * calls it can make, in the form asked for (trace_arch_form). */
+static bool add_architectures(cJSON *root, enum trace_arch_form form)
 {
-        static const char *const sub_arches[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X32"};
-        cJSON *root = cJSON_CreateObject(), *arch_map, *arch;
+        static const char *const all[] = {"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"};
+        if (form == TRACE_ARCH_FORM_ARCHITECTURES) {
+                cJSON *list = string_array(all, 3);
+                if (!list)
+                        return false;
+                cJSON_AddItemToObject(root, "architectures", list);
+                return true;
+        }
+        cJSON *arch_map = cJSON_AddArrayToObject(root, "archMap");
+        cJSON *arch = cJSON_CreateObject();
+        cJSON *subs = string_array(all + 1, 2);
+        if (!arch_map || !arch || !subs || !cJSON_AddStringToObject(arch, "architecture", all[0])) {
+                cJSON_Delete(arch);
+                cJSON_Delete(subs);
+                return false;
+        }
+        cJSON_AddItemToObject(arch, "subArchitectures", subs);
+        cJSON_AddItemToArray(arch_map, arch);
+        return true;
+}
+
+static cJSON *complete_profile(const char *command, enum trace_arch_form form)
+{
+        cJSON *root = cJSON_CreateObject();
         char *comment = NULL;
 
         if (!root || asprintf(&comment, "recorded by scmp-super trace for: %s", command) < 0) {
@@ -295,22 +319,12 @@ static cJSON *complete_profile(const char *command)
         bool ok = cJSON_AddStringToObject(root, "comment", comment) &&
                   cJSON_AddStringToObject(root, "defaultAction", "SCMP_ACT_ERRNO") &&
                   cJSON_AddNumberToObject(root, "defaultErrnoRet", TRACE_PROFILE_DEFAULT_ERRNO) &&
-                  (arch_map = cJSON_AddArrayToObject(root, "archMap")) &&
-                  (arch = cJSON_CreateObject());
+                  add_architectures(root, form) && cJSON_AddArrayToObject(root, "syscalls");
         free(comment);
         if (!ok) {
                 cJSON_Delete(root);
                 return NULL;
         }
-        cJSON_AddItemToArray(arch_map, arch);
-        cJSON *subs = string_array(sub_arches, 2);
-        if (!cJSON_AddStringToObject(arch, "architecture", "SCMP_ARCH_X86_64") || !subs ||
-            !cJSON_AddArrayToObject(root, "syscalls")) {
-                cJSON_Delete(subs);
-                cJSON_Delete(root);
-                return NULL;
-        }
-        cJSON_AddItemToObject(arch, "subArchitectures", subs);
         return root;
 }
 
@@ -686,7 +700,7 @@ int trace_profile_build(const struct trace_recorder *rec, const char *base_text,
         if (base_text) {
                 r = trace_profile_append(base_text, base_len, entries, &text, err);
         } else {
-                root = complete_profile(opts->command ? opts->command : "?");
+                root = complete_profile(opts->command ? opts->command : "?", opts->arch_form);
                 if (root && append_entries(root, entries) == 0)
                         r = print_document(root, &text);
         }

@@ -52,6 +52,18 @@ extern const struct trace_implicit_syscall trace_implicit_syscalls[];
 /* Namespace flags of clone(2), the mask Docker's profile filters clone on. */
 #define TRACE_CLONE_NAMESPACE_FLAGS 0x7E020000ull
 
+/*
+ * How a complete profile (no base) names its architectures. Both mean
+ * x86-64 with its 32-bit (x86) and x32 calls. "architectures" is the
+ * runtime-spec's form, which every runtime and engine reads (containerd
+ * reads nothing else); "archMap" is Docker's and Podman's, which containerd
+ * ignores (docs/DEPLOYMENT.md).
+ */
+enum trace_arch_form {
+        TRACE_ARCH_FORM_ARCHITECTURES, /* the default */
+        TRACE_ARCH_FORM_ARCH_MAP,
+};
+
 struct trace_profile_opts {
         /* Argument-level entries for socket (per family), personality (per
          * value), clone (per combination of namespace flags), ioctl (per
@@ -61,6 +73,8 @@ struct trace_profile_opts {
         bool implicit;
         /* The traced command, shown in the comments. */
         const char *command;
+        /* Without a base only: how the architectures are written. */
+        enum trace_arch_form arch_form;
 };
 
 /*

@@ -147,6 +147,11 @@ static char *clean_text(const char *s)
         return out;
 }
 
+char *trace_clean_text(const char *s)
+{
+        return clean_text(s);
+}
+
 static bool needs_quoting(const char *s)
 {
         if (!*s)
@@ -286,6 +291,8 @@ static cJSON *syscall_json(const struct trace_recorder *rec, int nr)
                         }
                 }
         }
+        if (trace_report_syscall_details(rec, nr, obj) < 0)
+                goto fail;
         if (rec->record_paths && s->paths.n) {
                 cJSON *paths = cJSON_AddObjectToObject(obj, "paths"), *values;
                 const char **sorted = strset_sorted(&s->paths);
@@ -360,7 +367,8 @@ int trace_report_json(const struct trace_recorder *rec, const struct trace_run *
                         goto out;
                 cJSON_AddItemToArray(item, s);
         }
-        if (!(item = cJSON_AddArrayToObject(root, "syscalls")))
+        if (trace_report_json_details(rec, run, root) < 0 ||
+            !(item = cJSON_AddArrayToObject(root, "syscalls")))
                 goto out;
         for (size_t i = 0; i < n_all; i++) {
                 cJSON *s = syscall_json(rec, all[i]);
@@ -368,6 +376,8 @@ int trace_report_json(const struct trace_recorder *rec, const struct trace_run *
                         goto out;
                 cJSON_AddItemToArray(item, s);
         }
+        if (trace_report_json_proposal(rec, run, root) < 0)
+                goto out;
         text = cJSON_Print(root);
         if (!text)
                 goto out;

@@ -16,7 +16,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <cjson/cJSON.h>
+
 #include "trace/trace.h"
+#include "trace/trace_propose.h"
 
 /* At most this many GitHub annotations (GitHub shows ten per step). */
 #define TRACE_GITHUB_ANNOTATIONS 10
@@ -27,6 +30,11 @@ struct trace_run {
         int exit_status;      /* the command's, as scmp-super run reports it */
         int status;           /* what scmp-super trace exits with */
         bool fail_on_unknown; /* new syscalls fail the run */
+        /* --exe: the globs of the programs recorded, NULL-terminated; NULL:
+         * every program. */
+        const char *const *exe_globs;
+        /* --paths: the path rules proposed for review, or NULL. */
+        const struct trace_proposal *proposal;
 };
 
 /*
@@ -39,6 +47,26 @@ int trace_format_value(enum trace_arg_kind kind, uint64_t value, char *buf, size
 /* argv joined by spaces, each word quoted for a POSIX shell when it needs
  * to be. Caller frees; NULL when out of memory. */
 char *trace_command_string(char *const *argv);
+
+/* Text from a traced process for a report: bytes that are not UTF-8, and
+ * control characters, become '?'. Caller frees; NULL for NULL or when out
+ * of memory. */
+char *trace_clean_text(const char *s);
+
+/*
+ * The details trace_report_details.c adds: to a syscall's JSON object its
+ * "addresses"; to the report's root "totals.otherCalls" and "exe", and
+ * "proposedRules" with --paths. 0 or -ENOMEM.
+ */
+int trace_report_syscall_details(const struct trace_recorder *rec, int nr, cJSON *obj);
+int trace_report_json_details(const struct trace_recorder *rec, const struct trace_run *run,
+                              cJSON *root);
+int trace_report_json_proposal(const struct trace_recorder *rec, const struct trace_run *run,
+                               cJSON *root);
+
+/* The human lines after the table: the programs recorded (--exe), the
+ * addresses each syscall named, and the proposed path rules. */
+void trace_report_details(const struct trace_recorder *rec, const struct trace_run *run, FILE *out);
 
 /* The JSON report. Returns 0, or a negative errno (out of memory, write
  * error). */

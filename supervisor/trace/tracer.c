@@ -18,8 +18,10 @@
 #include "base/fdio.h"
 #include "base/line_start.h"
 #include "core/target.h"
+#include "glob.h"
 #include "trace/trace.h"
 #include "trace/trace_profile.h"
+#include "trace/trace_propose.h"
 #include "trace/trace_report.h"
 
 /* The highest syscall number recorded: above any x86_64 number, so calls
@@ -73,6 +75,22 @@ static struct trace_caller *caller_of(struct tracer *tr, struct target *t, uint6
         return have_exe || have_cmdline ? c : NULL;
 }
 
+/* --exe: whether the call's caller runs one of the programs recorded. Its
+ * executable is the supervisor's (call->exe: /proc/PID/exe, read while the
+ * call was pending, or the lane's cache of it, exe_cache.h); one that could
+ * not be read matches nothing. */
+static bool recorded_program(const struct tracer *tr, const struct policy_call *call)
+{
+        if (!tr->opts.exe_globs)
+                return true;
+        if (!call->have_exe || !call->exe)
+                return false;
+        for (const char *const *g = tr->opts.exe_globs; *g; g++)
+                if (path_glob_match(*g, call->exe))
+                        return true;
+        return false;
+}
+
 static void trace_observe(void *ctx, struct target *t, uint64_t notif_id,
                           const struct policy_call *call, struct policy_decision *d)
 {
@@ -86,8 +104,12 @@ static void trace_observe(void *ctx, struct target *t, uint64_t notif_id,
                 d->rule = NULL;
         }
         pthread_mutex_lock(&tr->lock);
-        struct trace_caller *caller = caller_of(tr, t, notif_id, call->pid);
-        trace_record(&tr->rec, call, caller);
+        if (recorded_program(tr, call)) {
+                struct trace_caller *caller = caller_of(tr, t, notif_id, call->pid);
+                trace_record(&tr->rec, call, caller);
+        } else {
+                tr->rec.total_other++;
+        }
 
         switch (call->nr) {
         case __NR_execve:
@@ -234,16 +256,71 @@ static int github_report(const struct tracer *tr, const struct trace_run *run)
 void tracer_record_first_exec(struct tracer *tr, pid_t child, const char *exec_path,
                               char *const *argv)
 {
-        struct policy_call call = {.nr = __NR_execve, .pid = child};
         char resolved[PATH_MAX];
+        const char *exe = realpath(exec_path, resolved) ? resolved : exec_path;
+        /* With --exe it counts as the command's own call, recorded when the
+         * command is one of the programs recorded. */
+        struct policy_call call = {.nr = __NR_execve,
+                                   .pid = child,
+                                   .have_exe = true,
+                                   .exe = exe,
+                                   .have_paths = true,
+                                   .n_paths = 1,
+                                   .paths = {exe}};
+        if (!recorded_program(tr, &call)) {
+                pthread_mutex_lock(&tr->lock);
+                tr->rec.total_other++;
+                pthread_mutex_unlock(&tr->lock);
+                return;
+        }
         char *cmdline = trace_command_string(argv);
-        struct trace_caller *c =
-            trace_caller_new(child, realpath(exec_path, resolved) ? resolved : exec_path, cmdline);
+        struct trace_caller *c = trace_caller_new(child, exe, cmdline);
         free(cmdline);
         pthread_mutex_lock(&tr->lock); /* the lane is already serving */
         trace_record(&tr->rec, &call, c);
         pthread_mutex_unlock(&tr->lock);
         trace_caller_unref(c);
+}
+
+/* Loads text as a profile (what we write must load: one that does not
+ * would only fail later, in someone else's pipeline), then writes it to
+ * path. Returns 0 or a negative errno, having said why on opts.err. */
+static int write_profile(const struct tracer *tr, const char *path, const char *text)
+{
+        struct policy_error err;
+        struct policy_env env;
+        struct policy *check = NULL;
+        env_detect(&env);
+        int r = policy_load_buffer(text, strlen(text), path, &env, &check, &err);
+        policy_free(check);
+        if (r < 0)
+                fprintf(tr->opts.err,
+                        "scmp-super trace: internal error: the profile written does not load: %s\n",
+                        err.message);
+        int w = write_file_atomically(path, text);
+        if (w < 0) {
+                fprintf(tr->opts.err, "scmp-super trace: writing %s: %s\n", path, strerror(-w));
+                r = w;
+        }
+        return r;
+}
+
+/* --propose-rules: the complete profile with the proposed path rules. */
+static int write_proposal(const struct tracer *tr, const struct trace_proposal *proposal,
+                          const struct trace_profile_opts *popts)
+{
+        struct policy_error err;
+        char *text = NULL, *proposed = NULL;
+        int r = trace_profile_build(&tr->rec, NULL, 0, popts, &text, &err);
+        if (r == 0)
+                r = trace_proposal_profile(proposal, &tr->rec, text, &proposed, &err);
+        if (r == 0)
+                r = write_profile(tr, tr->opts.propose_path, proposed);
+        else
+                fprintf(tr->opts.err, "scmp-super trace: %s\n", err.message);
+        free(text);
+        free(proposed);
+        return r;
 }
 
 int tracer_finish(struct tracer *tr, char *const *argv, const char *base_text, size_t base_len,
@@ -255,43 +332,41 @@ int tracer_finish(struct tracer *tr, char *const *argv, const char *base_text, s
             .base = o->policy_path,
             .exit_status = child_status,
             .fail_on_unknown = o->fail_on_unknown,
+            .exe_globs = o->exe_globs,
         };
         size_t n_new = trace_recorder_count(&tr->rec, true);
         bool own_failure = false;
 
         char *command = trace_command_string(argv);
+        struct trace_profile_opts popts = {.args = o->args,
+                                           .implicit = o->implicit,
+                                           .command = command,
+                                           .arch_form = o->arch_form};
         if (o->output_path) {
-                struct trace_profile_opts popts = {
-                    .args = o->args, .implicit = o->implicit, .command = command};
                 struct policy_error err;
                 char *text = NULL;
                 int r = trace_profile_build(&tr->rec, base_text, base_len, &popts, &text, &err);
-                if (r == 0) {
-                        /* What we write must load; a profile that does not would
-                         * only fail later, in someone else's pipeline. */
-                        struct policy_env env;
-                        struct policy *check = NULL;
-                        env_detect(&env);
-                        r = policy_load_buffer(text, strlen(text), o->output_path, &env, &check,
-                                               &err);
-                        policy_free(check);
-                        if (r < 0)
-                                fprintf(o->err,
-                                        "scmp-super trace: internal error: the profile written "
-                                        "does not load: %s\n",
-                                        err.message);
-                        int w = write_file_atomically(o->output_path, text);
-                        if (w < 0) {
-                                fprintf(o->err, "scmp-super trace: writing %s: %s\n",
-                                        o->output_path, strerror(-w));
-                                r = w;
-                        }
-                } else {
+                if (r == 0)
+                        r = write_profile(tr, o->output_path, text);
+                else
                         fprintf(o->err, "scmp-super trace: %s\n", err.message);
-                }
                 free(text);
                 own_failure |= r < 0;
         }
+        struct trace_proposal proposal;
+        bool have_proposal = false;
+        if (o->paths) {
+                if (trace_proposal_make(&tr->rec, &proposal) == 0) {
+                        have_proposal = true;
+                        run.proposal = &proposal;
+                } else {
+                        fputs("scmp-super trace: out of memory for the proposed path rules\n",
+                              o->err);
+                        own_failure = true;
+                }
+        }
+        if (o->propose_path && have_proposal)
+                own_failure |= write_proposal(tr, &proposal, &popts) < 0;
         free(command);
 
         /* The status goes into the reports, so it is settled first: the
@@ -332,8 +407,14 @@ int tracer_finish(struct tracer *tr, char *const *argv, const char *base_text, s
 
         if (!o->quiet) {
                 trace_report_table(&tr->rec, &run, o->err);
+                trace_report_details(&tr->rec, &run, o->err);
                 if (o->output_path && !own_failure)
                         fprintf(o->err, "scmp-super trace: wrote %s\n", o->output_path);
+                if (o->propose_path && !own_failure)
+                        fprintf(o->err,
+                                "scmp-super trace: wrote %s with the proposed path rules: "
+                                "review them before use\n",
+                                o->propose_path);
                 if (run.status == TRACE_EXIT_UNKNOWN)
                         fprintf(o->err,
                                 "scmp-super trace: %zu syscall%s not in the base profile: exit "
@@ -347,6 +428,8 @@ int tracer_finish(struct tracer *tr, char *const *argv, const char *base_text, s
         }
         if (bad && run.status == 0)
                 run.status = 125;
+        if (have_proposal)
+                trace_proposal_clear(&proposal);
         return run.status;
 }
 
@@ -372,7 +455,9 @@ void tracer_attach(struct tracer *tr, struct supervisor *sup)
                                          .ctx = tr,
                                          .observe = trace_observe,
                                          .any_thread = true,
-                                         .extra_needs = tr->opts.paths ? POLICY_NEED_PATHS : 0});
+                                         .extra_needs = (tr->opts.paths ? POLICY_NEED_PATHS : 0) |
+                                                        (tr->opts.exe_globs ? POLICY_NEED_EXE : 0),
+                                         .peer_addresses = true});
 }
 
 void tracer_live_start(struct tracer *tr, uv_loop_t *loop)

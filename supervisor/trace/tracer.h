@@ -20,6 +20,7 @@
 
 #include "core/supervisor.h"
 #include "policy.h"
+#include "trace/trace_profile.h"
 
 /* The exit status of `trace --fail-on-unknown` when the command succeeded
  * but made syscalls the base profile does not name (docs/TRACE.md). */
@@ -41,8 +42,16 @@ struct tracer_options {
         const char *output_path; /* the profile to write, or NULL */
         const char *report_path; /* the JSON report (JUnit with junit and no junit_path) */
         const char *junit_path;
+        /* --propose-rules: a profile with the proposed path rules (needs
+         * paths and no base), or NULL. */
+        const char *propose_path;
         enum trace_format format;
         bool args, implicit, paths, fail_on_unknown, quiet;
+        enum trace_arch_form arch_form; /* of a profile without a base */
+        /* --exe: record only the calls of callers whose executable (as
+         * /proc/PID/exe names it, symlinks resolved) matches one of these
+         * path globs; NULL-terminated, NULL: record every caller. */
+        const char *const *exe_globs;
         FILE *out; /* reports asked for on standard output ("-"), annotations */
         FILE *err; /* the live count, the summary and what went wrong */
 };

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 
 #include <cmocka.h>
@@ -285,6 +288,82 @@ static void test_paths_are_kept_only_on_request(void **state)
         trace_recorder_free(&rec);
 }
 
+/* What the proposed rules need to know: calls that named no readable path. */
+static void test_calls_without_a_readable_path_are_counted(void **state)
+{
+        struct trace_recorder rec;
+        struct policy_call call = make_call(__NR_newfstatat, 1);
+        assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, true), 0);
+        call.have_paths = true;
+        call.n_paths = 1;
+        call.paths[0] = "/etc/passwd";
+        trace_record(&rec, &call, NULL);
+        call.paths[0] = NULL; /* e.g. a pipe's fstat */
+        trace_record(&rec, &call, NULL);
+        call.have_paths = false; /* could not be decoded */
+        trace_record(&rec, &call, NULL);
+        assert_int_equal(rec.calls[__NR_newfstatat].path_calls, 3);
+        assert_int_equal(rec.calls[__NR_newfstatat].unnamed_path_calls, 2);
+        trace_recorder_free(&rec);
+        (void)state;
+}
+
+static struct policy_addr inet_addr4(uint32_t host_order, uint16_t port)
+{
+        struct policy_addr a = {.len = sizeof(struct sockaddr_in)};
+        struct sockaddr_in *in = (struct sockaddr_in *)&a.sa;
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        in->sin_addr.s_addr = htonl(host_order);
+        return a;
+}
+
+/* Addresses: as netaddr_format() writes them, a unix socket by the file it
+ * reaches, none for a call that names no peer, at most TRACE_MAX_ADDRESSES. */
+static void test_addresses_are_kept_as_text_up_to_the_cap(void **state)
+{
+        struct trace_recorder rec;
+        struct policy_call call = make_call(__NR_connect, 1);
+        struct policy_addr addrs[2] = {inet_addr4(0x7f000001, 80)};
+        struct sockaddr_un *un = (struct sockaddr_un *)&addrs[1].sa;
+        un->sun_family = AF_UNIX;
+        strcpy(un->sun_path, "rel.sock");
+        addrs[1].len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 9);
+        addrs[1].unix_path = "/run/real/rel.sock";
+        assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, false), 0);
+        call.have_addr = true;
+        call.addrs = addrs;
+        call.n_addrs = 2;
+        trace_record(&rec, &call, NULL);
+        trace_record(&rec, &call, NULL);
+        const struct trace_strset *set = &rec.calls[__NR_connect].addresses;
+        assert_int_equal(set->n, 2);
+        bool inet = false, unix_file = false;
+        for (size_t i = 0; i < set->cap; i++) {
+                inet |= set->slots[i] && strcmp(set->slots[i], "127.0.0.1:80") == 0;
+                unix_file |= set->slots[i] && strcmp(set->slots[i], "unix:/run/real/rel.sock") == 0;
+        }
+        assert_true(inet);
+        assert_true(unix_file);
+
+        /* A send on a connected socket names no peer: nothing is added. */
+        struct policy_addr none = {.none = true};
+        call.addrs = &none;
+        call.n_addrs = 1;
+        trace_record(&rec, &call, NULL);
+        assert_int_equal(set->n, 2);
+
+        for (int port = 1; port <= TRACE_MAX_ADDRESSES + 5; port++) {
+                struct policy_addr one = inet_addr4(0x7f000001, (uint16_t)(1000 + port));
+                call.addrs = &one;
+                trace_record(&rec, &call, NULL);
+        }
+        assert_int_equal(set->n, TRACE_MAX_ADDRESSES);
+        assert_true(set->truncated);
+        trace_recorder_free(&rec);
+        (void)state;
+}
+
 static void test_paths_beyond_the_cap_mark_truncation(void **state)
 {
         struct trace_recorder rec;
@@ -407,6 +486,8 @@ int main(void)
             cmocka_unit_test(test_values_beyond_the_cap_mark_truncation),
             cmocka_unit_test(test_paths_are_kept_only_on_request),
             cmocka_unit_test(test_paths_beyond_the_cap_mark_truncation),
+            cmocka_unit_test(test_calls_without_a_readable_path_are_counted),
+            cmocka_unit_test(test_addresses_are_kept_as_text_up_to_the_cap),
             cmocka_unit_test(test_sorted_lists_are_by_name),
             cmocka_unit_test(test_nothing_seen_gives_an_empty_list),
             cmocka_unit_test(test_caller_cache_finds_by_pid),

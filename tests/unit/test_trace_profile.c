@@ -43,15 +43,22 @@ static void record(struct trace_recorder *rec, int nr, uint64_t arg0, uint64_t a
         assert_int_equal(trace_record(rec, &call, NULL), 0);
 }
 
-static char *build(const struct trace_recorder *rec, const char *base, bool args, bool implicit)
+static char *build_in_form(const struct trace_recorder *rec, const char *base, bool args,
+                           bool implicit, enum trace_arch_form form)
 {
-        struct trace_profile_opts opts = {.args = args, .implicit = implicit, .command = "cmd x"};
+        struct trace_profile_opts opts = {
+            .args = args, .implicit = implicit, .command = "cmd x", .arch_form = form};
         struct policy_error err;
         char *text = NULL;
         int r = trace_profile_build(rec, base, base ? strlen(base) : 0, &opts, &text, &err);
         if (r < 0)
                 fail_msg("build failed: %s", err.message);
         return text;
+}
+
+static char *build(const struct trace_recorder *rec, const char *base, bool args, bool implicit)
+{
+        return build_in_form(rec, base, args, implicit, TRACE_ARCH_FORM_ARCHITECTURES);
 }
 
 /* The names of syscalls[i] as one space-separated string. */
@@ -113,9 +120,11 @@ static void test_complete_profile_refuses_everything_else_with_enosys(void **sta
         assert_string_equal(cJSON_GetObjectItem(root, "defaultAction")->valuestring,
                             "SCMP_ACT_ERRNO");
         assert_int_equal(cJSON_GetObjectItem(root, "defaultErrnoRet")->valueint, ENOSYS);
-        cJSON *arch = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "archMap"), 0);
-        assert_string_equal(cJSON_GetObjectItem(arch, "architecture")->valuestring,
-                            "SCMP_ARCH_X86_64");
+        /* The runtime-spec's form by default, which containerd reads too. */
+        assert_null(cJSON_GetObjectItem(root, "archMap"));
+        char *arches = cJSON_PrintUnformatted(cJSON_GetObjectItem(root, "architectures"));
+        assert_string_equal(arches, "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]");
+        free(arches);
         assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "syscalls")), 1);
         assert_entry_names(root, 0, "brk execve write");
         cJSON *entry = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "syscalls"), 0);
@@ -134,6 +143,28 @@ static void test_complete_profile_refuses_everything_else_with_enosys(void **sta
         cJSON_Delete(root);
         free(text);
         trace_recorder_free(&rec);
+}
+
+/* --arch-form archMap: Docker's and Podman's form, the same architectures
+ * (x86-64 with x86 and x32 as its sub-architectures), and it loads. */
+static void test_arch_map_form_names_the_same_architectures(void **state)
+{
+        struct trace_recorder rec;
+        assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, false), 0);
+        record(&rec, __NR_write, 0, 0);
+        char *text = build_in_form(&rec, NULL, false, false, TRACE_ARCH_FORM_ARCH_MAP);
+        cJSON *root = cJSON_Parse(text);
+        assert_non_null(root);
+        assert_null(cJSON_GetObjectItem(root, "architectures"));
+        char *map = cJSON_PrintUnformatted(cJSON_GetObjectItem(root, "archMap"));
+        assert_string_equal(map, "[{\"architecture\":\"SCMP_ARCH_X86_64\",\"subArchitectures\":["
+                                 "\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]}]");
+        free(map);
+        policy_free(load_profile(text));
+        cJSON_Delete(root);
+        free(text);
+        trace_recorder_free(&rec);
+        (void)state;
 }
 
 static void test_output_is_deterministic(void **state)
@@ -462,6 +493,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_complete_profile_refuses_everything_else_with_enosys),
+            cmocka_unit_test(test_arch_map_form_names_the_same_architectures),
             cmocka_unit_test(test_output_is_deterministic),
             cmocka_unit_test(test_implicit_syscalls_get_their_own_entry),
             cmocka_unit_test(test_timing_calls_land_without_a_base),
