@@ -33,6 +33,10 @@
 #   alone       the quiet target is the daemon's only one (the reference)
 #   idle        it and N-1 targets that are connected but make no calls
 #   flood       it, N-2 idle ones and one flooding with F threads
+#   flood_sep   flood, but the flooding target has a daemon of its own: the
+#               same load on the CPUs without sharing a supervisor, so what
+#               flood adds over it is the daemon's doing, the rest the CPU
+#               scheduler's
 #   flood_loop  flood with the daemon deciding on its event loop instead of
 #               a lane per target (SCMP_SUPER_LANE=0), as before issue 12
 # and for `run`, 64 threads calling back to back, every call timed:
@@ -150,25 +154,44 @@ wait_lines() {
         return 1
 }
 
-# A daemon row: $1 id, $2 scmp-super, $3 idle targets, $4 flooding (0/1),
-# then words for the daemon's environment.
-run_daemon_row() {
-        local id=$1 super=$2 idle=$3 flood=$4
-        shift 4
-        local sock=$WORK/d.sock fifo=$WORK/hold dpid i pids=() failed=0
-        rm -f "$sock" "$fifo" "$WORK"/idle.*.out "$WORK/flood.out" "$WORK/quiet.out"
+# Starts a daemon on socket $3 for row $1 with scmp-super $2, then words
+# for its environment; sets dpid. False if it made no socket.
+start_daemon() {
+        local id=$1 super=$2 sock=$3 i
+        shift 3
+        rm -f "$sock"
         env "$@" "$super" daemon --socket "$sock" --policy "$PROFILE" </dev/null \
                 >>"$WORK/$id.log" 2>&1 &
         dpid=$!
         for ((i = 0; i < 250; i++)); do
-                [[ -S $sock ]] && break
+                [[ -S $sock ]] && return 0
                 sleep 0.02
         done
-        if [[ ! -S $sock ]]; then
-                kill "$dpid" 2>/dev/null
-                wait "$dpid" 2>/dev/null
-                fail_row "$id" "the daemon did not create $sock"
-                return
+        kill "$dpid" 2>/dev/null
+        wait "$dpid" 2>/dev/null
+        fail_row "$id" "the daemon did not create $sock"
+        return 1
+}
+
+# A daemon row: $1 id, $2 scmp-super, $3 idle targets, $4 flooding: 0 (no),
+# 1 (a target of the same daemon), 2 (served by a daemon of its own: the
+# same load on the CPUs, no sharing of a supervisor); then words for the
+# daemon's environment.
+run_daemon_row() {
+        local id=$1 super=$2 idle=$3 flood=$4
+        shift 4
+        local sock=$WORK/d.sock fsock=$WORK/d.sock fifo=$WORK/hold dpid fdpid= i pids=() failed=0
+        rm -f "$fifo" "$WORK"/idle.*.out "$WORK/flood.out" "$WORK/quiet.out"
+        start_daemon "$id" "$super" "$sock" "$@" || return
+        if ((flood == 2)); then
+                fsock=$WORK/f.sock
+                fdpid=$dpid
+                if ! start_daemon "$id" "$super" "$fsock" "$@"; then
+                        kill -TERM "$fdpid" 2>/dev/null
+                        wait "$fdpid" 2>/dev/null
+                        return
+                fi
+                i=$dpid dpid=$fdpid fdpid=$i
         fi
         # Read-write, so that opening it blocks nobody; the targets see end
         # of file once this end is closed.
@@ -180,7 +203,7 @@ run_daemon_row() {
                 pids+=($!)
         done
         if ((flood)); then
-                "$super" run --connect "$sock" --policy "$PROFILE" -- "$LOOP" --flood \
+                "$super" run --connect "$fsock" --policy "$PROFILE" -- "$LOOP" --flood \
                         --threads "$FLOOD_THREADS" --warmup 10 <"$fifo" >"$WORK/flood.out" \
                         2>>"$WORK/$id.log" 9>&- &
                 pids+=($!)
@@ -203,8 +226,8 @@ run_daemon_row() {
                 ((failed)) || fail_row "$id" "the flooding target did not finish"
                 failed=1
         fi
-        kill -TERM "$dpid" 2>/dev/null
-        wait "$dpid" 2>/dev/null
+        kill -TERM "$dpid" $fdpid 2>/dev/null
+        wait "$dpid" $fdpid 2>/dev/null
         rm -f "$fifo"
         ((failed)) || keep_latencies "$id" "$WORK/quiet.out"
 }
@@ -236,6 +259,8 @@ row idle alone - "daemon: quiet + $idle_n idle targets" -- \
         run_daemon_row idle "$SCMP_SUPER" "$idle_n" 0
 row flood alone le:2 "daemon: quiet + $flood_idle idle + 1 x $FLOOD_THREADS threads flooding" -- \
         run_daemon_row flood "$SCMP_SUPER" "$flood_idle" 1
+row flood_sep alone - "control: the flooding target on a daemon of its own" -- \
+        run_daemon_row flood_sep "$SCMP_SUPER" "$flood_idle" 2
 row flood_loop alone - "same, daemon on its loop (SCMP_SUPER_LANE=0)" -- \
         run_daemon_row flood_loop "$SCMP_SUPER" "$flood_idle" 1 SCMP_SUPER_LANE=0
 if [[ -n $CMP_SUPER ]]; then
