@@ -601,7 +601,8 @@ int main(int argc, char **argv)
                         first_start = start;
                 if (end > last_end)
                         last_end = end;
-                latency_sum += workers[t].made ? (double)(end - start) / (double)workers[t].made : 0;
+                latency_sum +=
+                    workers[t].made ? (double)(end - start) / (double)workers[t].made : 0;
                 made_sum += (double)workers[t].made;
                 if (workers[t].failures != 0 && failures == 0)
                         first_errno = workers[t].first_errno;
