@@ -115,7 +115,10 @@ static void lane_wake_handler(int sig)
  * that run for longer, a flooding target's lane among them once it has used
  * its slice. What a quiet target waits for under load is then its own
  * lane's turn, not the end of another's. The thread's policy and nice value
- * are kept; on an older kernel the call fails and nothing changes.
+ * are kept; on an older kernel the call fails and nothing changes. Only the
+ * daemon asks for it (opts.lane_short_slice): with one target, run's round
+ * trip measured slower with it on a loaded machine (bench/fairness.sh and
+ * docs/PERFORMANCE.md, issue 16).
  */
 #define LANE_SLICE_NS (100 * 1000)
 
@@ -171,7 +174,8 @@ static void *lane_main(void *arg)
         sigfillset(&only_wake);
         sigdelset(&only_wake, LANE_WAKE_SIGNAL);
         pthread_sigmask(SIG_SETMASK, &only_wake, NULL);
-        lane_short_slice();
+        if (t->sup->opts.lane_short_slice)
+                lane_short_slice();
 
         while (!atomic_load(&lane->stop)) {
                 int r = notif_receive(lane->listener, &lane->bufs);
