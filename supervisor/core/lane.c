@@ -120,7 +120,7 @@ static void lane_wake_handler(int sig)
  * trip measured slower with it on a loaded machine (bench/fairness.sh and
  * docs/PERFORMANCE.md, issue 16).
  */
-#define LANE_SLICE_NS (100 * 1000)
+#define LANE_SLICE_NS ((uint64_t)100 * 1000)
 
 /* struct sched_attr as first published (SCHED_ATTR_SIZE_VER0): glibc
  * before 2.41 has none, and linux/sched/types.h clashes with sched.h. */
