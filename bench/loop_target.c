@@ -6,7 +6,7 @@
  * and scmp-super are all measured on exactly the same code.
  *
  *   loop_target [--threads T] [--calls N] [--warmup W] [--syscall NAME] [--path P]
- *               [--parent-status] [--hold]
+ *               [--parent-status] [--hold] [--latencies] [--pace-us U] [--flood]
  *
  * Output (stdout, one line, key=value):
  *   loop_target syscall=getppid threads=1 calls=200000 ns_per_call=61.3 wall_ns_per_call=61.3
@@ -21,6 +21,21 @@
  * /proc/PPID/status once every call is done. Under a supervisor that runs
  * the target as its child (scmp-super run, ref_supervisor) this is the
  * supervisor's memory at the end of the run, read while it is still alive.
+ *
+ * --latencies times every call on its own and adds p50_ns=N p99_ns=N
+ * max_ns=N to the line: the percentiles over every timed call of every
+ * thread, the tail a caller sees, which a mean hides.
+ *
+ * --pace-us U sleeps U microseconds between two timed calls of a thread
+ * (not counted in any timing): a quiet caller, whose every call finds its
+ * supervisor idle, as opposed to one that calls back to back.
+ *
+ * --flood makes every thread (all of them created threads) call without end
+ * after the warm-up, until standard input reaches end of file; once all
+ * have started it prints "loop_target flooding threads=T" and, at the end,
+ * the usual line with calls= the calls made by each thread on average. The
+ * fairness rows of bench/fairness.sh keep one target of a daemon busy with
+ * it while another is measured.
  *
  * --hold keeps the process alive after the line is printed, until standard
  * input reaches end of file: the daemon benchmark starts many targets, reads
@@ -52,6 +67,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -113,13 +129,21 @@ struct options {
         const char *path;
         bool parent_status;
         bool hold;
+        bool latencies;
+        bool flood;
+        unsigned long pace_us;
 };
+
+/* Set by the main thread under --flood once standard input is at its end. */
+static _Atomic bool flood_stop;
 
 struct worker {
         pthread_t thread;
         const struct options *options;
         pthread_barrier_t *barrier;
         struct timespec start, end;
+        unsigned long made; /* timed calls made (--flood: not known before) */
+        uint32_t *lat_ns;   /* --latencies: each timed call's, capped */
         unsigned long failures;
         int first_errno;
         /* connect-udp and sendto-udp: this thread's socket, and its own
@@ -137,7 +161,10 @@ static void usage(FILE *out)
         fprintf(out,
                 "\n  --path is the file openat-path opens and faccessat2-path checks (default %s)\n"
                 "  --parent-status  also print the parent's VmHWM and VmRSS at the end\n"
-                "  --hold           after printing, wait for end of file on standard input\n",
+                "  --hold           after printing, wait for end of file on standard input\n"
+                "  --latencies      also print p50_ns, p99_ns and max_ns over every call\n"
+                "  --pace-us U      sleep U microseconds between two timed calls\n"
+                "  --flood          call until end of file on standard input\n",
                 DEFAULT_PATH);
 }
 
@@ -185,6 +212,14 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
                         o.hold = true;
                         continue;
                 }
+                if (strcmp(arg, "--latencies") == 0) {
+                        o.latencies = true;
+                        continue;
+                }
+                if (strcmp(arg, "--flood") == 0) {
+                        o.flood = true;
+                        continue;
+                }
                 if (value == NULL)
                         return -EINVAL;
                 i++;
@@ -210,10 +245,15 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
                         o.kind_name = call_names[k].name;
                 } else if (strcmp(arg, "--path") == 0) {
                         o.path = value;
+                } else if (strcmp(arg, "--pace-us") == 0) {
+                        if (parse_ulong(value, 0, 1000000, &o.pace_us) < 0)
+                                return -EINVAL;
                 } else {
                         return -EINVAL;
                 }
         }
+        if (o.flood && o.latencies)
+                return -EINVAL; /* no room set aside for calls without end */
         *ret_options = o;
         return 0;
 }
@@ -343,6 +383,8 @@ static int open_udp(struct worker *w, enum call_kind kind)
         return 0;
 }
 
+static int64_t timespec_ns(const struct timespec *t);
+
 static void *worker_run(void *data)
 {
         struct worker *w = data;
@@ -371,14 +413,82 @@ static void *worker_run(void *data)
         }
         pthread_barrier_wait(w->barrier);
         clock_gettime(CLOCK_MONOTONIC, &w->start);
-        for (unsigned long i = 0; i < o->calls; i++) {
-                int err = make_call(o, w);
+        if (o->flood) {
+                while (!atomic_load_explicit(&flood_stop, memory_order_relaxed)) {
+                        int err = make_call(o, w);
 
-                if (err != 0 && w->failures++ == 0)
-                        w->first_errno = err;
+                        if (err != 0 && w->failures++ == 0)
+                                w->first_errno = err;
+                        w->made++;
+                }
+        } else if (o->latencies || o->pace_us) {
+                const struct timespec pause = {.tv_sec = (time_t)(o->pace_us / 1000000),
+                                               .tv_nsec = (long)(o->pace_us % 1000000) * 1000};
+                int64_t busy = 0;
+
+                for (unsigned long i = 0; i < o->calls; i++) {
+                        struct timespec t0, t1;
+                        int err;
+
+                        if (o->pace_us)
+                                clock_nanosleep(CLOCK_MONOTONIC, 0, &pause, NULL);
+                        clock_gettime(CLOCK_MONOTONIC, &t0);
+                        err = make_call(o, w);
+                        clock_gettime(CLOCK_MONOTONIC, &t1);
+                        if (err != 0 && w->failures++ == 0)
+                                w->first_errno = err;
+                        int64_t ns = timespec_ns(&t1) - timespec_ns(&t0);
+                        busy += ns;
+                        if (w->lat_ns)
+                                w->lat_ns[i] = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+                }
+                w->made = o->calls;
+                /* The time spent in calls, not in the pauses between them. */
+                w->end = w->start;
+                w->end.tv_sec += (time_t)(busy / 1000000000);
+                w->end.tv_nsec += (long)(busy % 1000000000);
+                if (w->end.tv_nsec >= 1000000000) {
+                        w->end.tv_sec++;
+                        w->end.tv_nsec -= 1000000000;
+                }
+                return NULL;
+        } else {
+                for (unsigned long i = 0; i < o->calls; i++) {
+                        int err = make_call(o, w);
+
+                        if (err != 0 && w->failures++ == 0)
+                                w->first_errno = err;
+                }
+                w->made = o->calls;
         }
         clock_gettime(CLOCK_MONOTONIC, &w->end);
         return NULL;
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+        uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+        return (x > y) - (x < y);
+}
+
+/* Prints p50_ns, p99_ns and max_ns over every thread's timed calls. */
+static int print_latencies(const struct options *o, const struct worker *workers)
+{
+        size_t n = (size_t)o->calls * o->threads;
+        uint32_t *all = malloc(n * sizeof(*all));
+
+        if (all == NULL) {
+                perror("loop_target: malloc");
+                return -1;
+        }
+        for (unsigned t = 0; t < o->threads; t++)
+                memcpy(all + (size_t)t * o->calls, workers[t].lat_ns, o->calls * sizeof(*all));
+        qsort(all, n, sizeof(*all), compare_u32);
+        /* Nearest rank: the smallest value with at least p% of all at or below it. */
+        printf(" p50_ns=%u p99_ns=%u max_ns=%u", all[(n * 50 + 99) / 100 - 1],
+               all[(n * 99 + 99) / 100 - 1], all[n - 1]);
+        free(all);
+        return 0;
 }
 
 /* Reads VmHWM and VmRSS (kB) of process pid from /proc/PID/status. */
@@ -431,7 +541,7 @@ int main(int argc, char **argv)
         struct worker *workers;
         pthread_barrier_t barrier;
         int64_t first_start = INT64_MAX, last_end = INT64_MIN;
-        double latency_sum = 0;
+        double latency_sum = 0, made_sum = 0;
         unsigned long failures = 0;
         int first_errno = 0;
 
@@ -445,15 +555,25 @@ int main(int argc, char **argv)
                 perror("loop_target: calloc");
                 return 1;
         }
-        pthread_barrier_init(&barrier, NULL, o.threads);
+        /* Under --flood the main thread waits for the end of standard
+         * input, and takes part in the barrier to know when all have
+         * started. */
+        pthread_barrier_init(&barrier, NULL, o.threads + (o.flood ? 1 : 0));
         for (unsigned t = 0; t < o.threads; t++) {
                 workers[t].options = &o;
                 workers[t].barrier = &barrier;
+                if (o.latencies) {
+                        workers[t].lat_ns = calloc(o.calls, sizeof(uint32_t));
+                        if (workers[t].lat_ns == NULL) {
+                                perror("loop_target: calloc");
+                                return 1;
+                        }
+                }
         }
 
         /* Thread 0 is the main thread, so one-thread runs create no thread at
          * all and stay comparable with the simplest possible program. */
-        for (unsigned t = 1; t < o.threads; t++) {
+        for (unsigned t = o.flood ? 0 : 1; t < o.threads; t++) {
                 int err = pthread_create(&workers[t].thread, NULL, worker_run, &workers[t]);
 
                 if (err != 0) {
@@ -461,8 +581,16 @@ int main(int argc, char **argv)
                         return 1;
                 }
         }
-        worker_run(&workers[0]);
-        for (unsigned t = 1; t < o.threads; t++)
+        if (o.flood) {
+                pthread_barrier_wait(&barrier);
+                printf("loop_target flooding threads=%u\n", o.threads);
+                fflush(stdout);
+                hold_until_released();
+                atomic_store(&flood_stop, true);
+        } else {
+                worker_run(&workers[0]);
+        }
+        for (unsigned t = o.flood ? 0 : 1; t < o.threads; t++)
                 pthread_join(workers[t].thread, NULL);
 
         for (unsigned t = 0; t < o.threads; t++) {
@@ -473,13 +601,14 @@ int main(int argc, char **argv)
                         first_start = start;
                 if (end > last_end)
                         last_end = end;
-                latency_sum += (double)(end - start) / (double)o.calls;
+                latency_sum +=
+                    workers[t].made ? (double)(end - start) / (double)workers[t].made : 0;
+                made_sum += (double)workers[t].made;
                 if (workers[t].failures != 0 && failures == 0)
                         first_errno = workers[t].first_errno;
                 failures += workers[t].failures;
         }
         pthread_barrier_destroy(&barrier);
-        free(workers);
 
         if (failures != 0) {
                 /* The checked call of openat-path and connect-udp counts with
@@ -488,14 +617,23 @@ int main(int argc, char **argv)
                                      (o.kind == CALL_OPENAT_PATH || o.kind == CALL_CONNECT_UDP ||
                                       o.kind == CALL_SENDTO_UDP);
 
+                if (o.flood)
+                        made = (unsigned long)made_sum + o.warmup * o.threads;
+                else
+                        made *= o.threads;
                 fprintf(stderr, "loop_target: %lu of %lu calls to %s failed, first with %s\n",
-                        failures, made * o.threads, o.kind_name, strerror(first_errno));
+                        failures, made, o.kind_name, strerror(first_errno));
                 return 1;
         }
         printf("loop_target syscall=%s threads=%u calls=%lu ns_per_call=%.1f "
                "wall_ns_per_call=%.1f",
-               o.kind_name, o.threads, o.calls, latency_sum / o.threads,
-               (double)(last_end - first_start) / ((double)o.calls * o.threads));
+               o.kind_name, o.threads, (unsigned long)(made_sum / o.threads),
+               latency_sum / o.threads, (double)(last_end - first_start) / made_sum);
+        if (o.latencies && print_latencies(&o, workers) < 0)
+                return 1;
+        for (unsigned t = 0; t < o.threads; t++)
+                free(workers[t].lat_ns);
+        free(workers);
         if (o.parent_status) {
                 pid_t parent = getppid();
                 unsigned long hwm = 0, rss = 0;

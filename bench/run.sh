@@ -9,6 +9,7 @@
 #   bench/run.sh [--build-dir DIR] [--reps K] [--scale F] [--threads T]
 #                [--pin CPUS] [--no-trace] [--quick] [--markdown]
 #                [--keep WORKDIR] [--check] [--compare DIR]
+#                [--ci-trace] [--fairness]
 #
 #   --build-dir DIR  use this CMake build directory (bench programs in
 #                    DIR/bench, scmp-super in DIR); default: configure and
@@ -34,6 +35,14 @@
 #                    DIR/scmp-super, another build (say, of the commit
 #                    before a change), interleaved with the rest: before
 #                    and after against the same references, from one run.
+#   --ci-trace       then run bench/ci_trace.sh (issue 16: configure, build
+#                    and unit-test a copy of this tree untraced, under
+#                    trace with and without a base and under strace -f;
+#                    minutes per repetition) with this --reps, --check,
+#                    --compare and --markdown, and print its table too.
+#   --fairness       then run bench/fairness.sh likewise (issue 16: a quiet
+#                    daemon target's p50 and p99 while one of 100 floods;
+#                    run with 64 threads).
 #
 # Exit status: 0, or 1 if any row FAILED (a call was refused, a supervisor
 # did not answer every call, a command failed); 2 on bad usage or build.
@@ -57,9 +66,13 @@ MARKDOWN=0
 KEEP=
 CHECK=0
 COMPARE=
+CI_TRACE=0
+FAIRNESS=0
 
 usage() {
-        sed -n '9,41p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        # The header from the usage line to the blank line before "Exit".
+        awk 'NR >= 9 && /^# Exit status/ { exit } NR >= 9 { sub(/^# ?/, ""); print }' \
+                "${BASH_SOURCE[0]}"
 }
 
 while (($#)); do
@@ -75,6 +88,8 @@ while (($#)); do
         --keep) KEEP=$2; shift 2 ;;
         --check) CHECK=1; shift ;;
         --compare) COMPARE=$2; shift 2 ;;
+        --ci-trace) CI_TRACE=1; shift ;;
+        --fairness) FAIRNESS=1; shift ;;
         -h | --help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
         esac
@@ -963,5 +978,26 @@ if ((${#failed_ids[@]})); then
                 tail -5 "$WORK/$id.log" >&2
         done
         [[ -n $KEEP ]] || say "(run with --keep DIR to keep every log)"
+fi
+
+# ---------------------------------------------------------------- issue 16
+#
+# The CI-sized trace job and the tails under load, each a script of its own
+# (bench/ci_trace.sh, bench/fairness.sh) with its own table: their rows take
+# seconds to minutes each, so they run only when asked for.
+extra_bench() { # script -> runs it with this run's settings
+        local args=(--build-dir "$BUILD_DIR" --reps "$REPS")
+        ((CHECK)) && args+=(--check)
+        ((MARKDOWN)) && args+=(--markdown)
+        [[ -n $COMPARE ]] && args+=(--compare "$COMPARE")
+        [[ -n $KEEP ]] && args+=(--keep "$WORK/$(basename "$1" .sh)")
+        printf '\n'
+        bash "$SOURCE_DIR/bench/$1" "${args[@]}"
+}
+if ((CI_TRACE)); then
+        extra_bench ci_trace.sh || status=1
+fi
+if ((FAIRNESS)); then
+        extra_bench fairness.sh || status=1
 fi
 exit $status

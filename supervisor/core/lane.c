@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "base/macros.h"
 #include "base/text.h"
@@ -106,6 +108,47 @@ static void lane_wake_handler(int sig)
         (void)sig; /* only there to interrupt a blocked RECV */
 }
 
+/*
+ * A lane runs for microseconds and then waits again: a short slice
+ * (sched_setattr()'s sched_runtime for SCHED_OTHER, Linux 6.12) lets the
+ * scheduler put it on a CPU as soon as its target calls, ahead of threads
+ * that run for longer, a flooding target's lane among them once it has used
+ * its slice. What a quiet target waits for under load is then its own
+ * lane's turn, not the end of another's. The thread's policy and nice value
+ * are kept; on an older kernel the call fails and nothing changes. Only the
+ * daemon asks for it (opts.lane_short_slice): with one target, run's round
+ * trip measured slower with it on a loaded machine (bench/fairness.sh and
+ * docs/PERFORMANCE.md, issue 16).
+ */
+#define LANE_SLICE_NS ((uint64_t)100 * 1000)
+
+/* struct sched_attr as first published (SCHED_ATTR_SIZE_VER0): glibc
+ * before 2.41 has none, and linux/sched/types.h clashes with sched.h. */
+struct lane_sched_attr {
+        uint32_t size;
+        uint32_t sched_policy;
+        uint64_t sched_flags;
+        int32_t sched_nice;
+        uint32_t sched_priority;
+        uint64_t sched_runtime;
+        uint64_t sched_deadline;
+        uint64_t sched_period;
+};
+
+static void lane_short_slice(void)
+{
+        struct lane_sched_attr attr;
+
+        memset(&attr, 0, sizeof(attr));
+        if (syscall(SYS_sched_getattr, 0, &attr, sizeof(attr), 0) < 0 ||
+            attr.sched_policy != SCHED_OTHER)
+                return;
+        attr.size = sizeof(attr);
+        attr.sched_runtime = LANE_SLICE_NS;
+        attr.sched_flags = 0;
+        (void)syscall(SYS_sched_setattr, 0, &attr, 0);
+}
+
 static void lane_unref(struct lane *lane)
 {
         if (__atomic_sub_fetch(&lane->refs, 1, __ATOMIC_ACQ_REL) > 0)
@@ -131,6 +174,8 @@ static void *lane_main(void *arg)
         sigfillset(&only_wake);
         sigdelset(&only_wake, LANE_WAKE_SIGNAL);
         pthread_sigmask(SIG_SETMASK, &only_wake, NULL);
+        if (t->sup->opts.lane_short_slice)
+                lane_short_slice();
 
         while (!atomic_load(&lane->stop)) {
                 int r = notif_receive(lane->listener, &lane->bufs);

@@ -161,6 +161,11 @@ struct supervisor_options {
          * than serve it on the loop, where reading its memory could stall
          * every other target (the daemon). */
         bool lane_required;
+        /* With fast_lane: each lane asks the scheduler for a short slice
+         * (core/lane.c), so that a quiet target's lane is not kept waiting
+         * behind another target's (the daemon). Not for one target alone,
+         * whose round trip it does not shorten. */
+        bool lane_short_slice;
         /* A call a lane has been reading the target for this long is
          * denied by the loop (EPERM, or the errno of the rule that was
          * already known); 0: SUPERVISOR_DECISION_TIMEOUT_MS. */

@@ -88,6 +88,7 @@ int daemon_new(const struct daemon_options *opts, struct daemon **ret_daemon, ch
             .verbose = opts->verbose,
             .fast_lane = !opts->no_lanes,
             .lane_required = !opts->no_lanes,
+            .lane_short_slice = true,
             .decision_timeout_ms = opts->decision_timeout_ms,
             /* The runtime compiled the container's filter, not us; an
              * execve it hands over is still decided on the kernel rules
