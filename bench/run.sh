@@ -734,7 +734,7 @@ run_daemon_row() {
 # hyperfine's median.
 STARTUP_RUNS=$((CHECK ? 3 : 20))
 run_ms_row() {
-        local id=$1 csv=$WORK/startup.csv t0 t1 k samples=() cpu=() c0 c1 CHILD_MS=0
+        local id=$1 csv=$WORK/startup.csv t0 t1 k samples=() cpu_samples=() c0 c1 CHILD_MS=0
         local envs=()
         read -r -a envs <<<"${ENVS[$id]:-}"
         if command -v hyperfine >/dev/null; then
@@ -776,12 +776,12 @@ run_ms_row() {
                 children_cpu_ms
                 c1=$CHILD_MS
                 ((k < 0)) || samples+=($((10#${t1/./} - 10#${t0/./})))
-                ((k < 0)) || cpu+=($((c1 - c0)))
+                ((k < 0)) || cpu_samples+=($((c1 - c0)))
         done
         printf '%s\n' "${samples[@]}" | sort -n |
                 awk '{ v[NR] = $1 } END { printf "%.4f\n", v[int((NR + 1) / 2)] / 1000 }' \
                         >>"$WORK/$id.vals"
-        printf '%s\n' "${cpu[@]}" | sort -n |
+        printf '%s\n' "${cpu_samples[@]}" | sort -n |
                 awk '{ v[NR] = $1 } END { printf "%.4f\n", v[int((NR + 1) / 2)] }' \
                         >>"$WORK/${id}_cpu.vals"
 }
@@ -789,10 +789,10 @@ run_ms_row() {
 # CHILD_MS: CPU milliseconds (user + system) of this shell's reaped
 # children so far. Builtins only, so that nothing it runs is counted.
 children_cpu_ms() {
-        local t ms=0 min rest
+        local fields ms=0 min rest
         times >"$WORK/times.txt"
-        { read -r _ && read -r -a t; } <"$WORK/times.txt"
-        for rest in "${t[@]}"; do # 0m0.004s
+        { read -r _ && read -r -a fields; } <"$WORK/times.txt"
+        for rest in "${fields[@]}"; do # 0m0.004s
                 min=${rest%%m*} rest=${rest#*m} rest=${rest%s}
                 ms=$((ms + 10#$min * 60000 + 10#${rest%.*} * 1000 + 10#${rest#*.}))
         done
