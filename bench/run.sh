@@ -235,7 +235,8 @@ fi
 #          wall   a workload's wall time, timed here
 #          share  (trace - untraced) / (strace - untraced), from the medians
 #                 of the rows named in DERIVED: the share of strace's
-#                 overhead that trace costs
+#                 overhead that trace costs (in section 4: run's added
+#                 start-up time over the least launcher's)
 #          mem    the parent_vmhwm_kib loop_target --parent-status reports
 #          daemon peak RSS of a daemon serving DAEMON_TARGETS targets
 #   REF    the row this one is divided by; "b|a" means b, or a if b is n/a
@@ -470,6 +471,43 @@ row true_scmp_cold ms true_bare addms:3 scmp - "scmp-super run, cold (SCMP_SUPER
 ENVS[true_scmp_cold]=SCMP_SUPER_CACHE=0
 row true_scmp_warm ms true_bare addms:3 scmp - "scmp-super run, warm (filter cached)" -- \
         $SCMP_SUPER run --policy "$DOCKER_PROFILE" -- "$TRUE_BIN"
+# Issue 16: what run adds against what the least launcher adds, from the
+# medians of the same run. The least launcher forks, loads a one-rule
+# filter notifying execve, passes the listener over a socketpair and
+# CONTINUEs the exec, as run's launcher has its exec CONTINUEd.
+row true_ref_exec ms true_bare - - - "least launcher: ref, execve CONTINUEd, + /bin/true" -- \
+        $REF --syscall execve -- "$TRUE_BIN"
+if ((CMP_OK)); then
+        row true_cmp_warm ms true_bare - cmp - "run warm, compared build" -- \
+                $CMP_SUPER run --policy "$DOCKER_PROFILE" -- "$TRUE_BIN"
+fi
+# The same from the CPU time (user + system) of the whole process tree,
+# which a busy machine disturbs far less than wall time: on two CPUs shared
+# with other work, wall time is mostly waiting for a CPU. Written by
+# run_ms_row for the row named before "_cpu".
+for what in bare ref_exec scmp_warm scmp_cold cmp_warm; do
+        [[ -n ${LABEL[true_$what]:-} ]] || continue
+        row "true_${what}_cpu" ms - - "${NEEDS[true_$what]}" - "CPU time: ${LABEL[true_$what]}" -- :
+        DERIVED[true_${what}_cpu]="cpu_of true_$what"
+done
+# A row of (true_SRC - true_bare) / (true_ref_exec - true_bare), of wall
+# time, or with UNIT _cpu of CPU time: ID NEEDS LABEL GOAL SRC [UNIT].
+startup_share() {
+        local id=$1 needs=$2 label=$3 goal=$4 src=$5 unit=${6:-}
+        row "$id" share "true_ref_exec$unit" "$goal" "$needs" - "$label" -- :
+        DERIVED[$id]="true_$src$unit true_bare$unit true_ref_exec$unit"
+}
+startup_share startup_warm scmp "run warm: added time / least launcher's" le:1.2 scmp_warm
+startup_share startup_cold scmp "run cold: added time / least launcher's" - scmp_cold
+startup_share startup_warm_cpu scmp "run warm: added CPU time / least launcher's" - \
+        scmp_warm _cpu
+startup_share startup_cold_cpu scmp "run cold: added CPU time / least launcher's" - \
+        scmp_cold _cpu
+if ((CMP_OK)); then
+        startup_share startup_cmp_warm cmp "compared build, warm: added time / least launcher's" - cmp_warm
+        startup_share startup_cmp_warm_cpu cmp \
+                "compared build, warm: added CPU time / least launcher's" - cmp_warm _cpu
+fi
 
 # Real workloads: untraced, under `scmp-super trace` with no base profile
 # (every syscall of the whole tree notified: the worst case) and under
@@ -711,7 +749,7 @@ run_daemon_row() {
 # hyperfine's median.
 STARTUP_RUNS=$((CHECK ? 3 : 20))
 run_ms_row() {
-        local id=$1 csv=$WORK/startup.csv t0 t1 k samples=()
+        local id=$1 csv=$WORK/startup.csv t0 t1 k samples=() cpu_samples=() c0 c1 CHILD_MS=0
         local envs=()
         read -r -a envs <<<"${ENVS[$id]:-}"
         if command -v hyperfine >/dev/null; then
@@ -721,23 +759,59 @@ run_ms_row() {
                         --export-csv "$csv" "${CMD[$id]}" >>"$WORK/$id.log" 2>&1; then
                         tail -n +2 "$csv" | awk -F, '{ printf "%.4f\n", $(NF-4) * 1000 }' \
                                 >>"$WORK/$id.vals"
+                        # user + system, means over the runs
+                        tail -n +2 "$csv" |
+                                awk -F, '{ printf "%.4f\n", ($(NF-3) + $(NF-2)) * 1000 }' \
+                                        >>"$WORK/${id}_cpu.vals"
                 else
                         fail_row "$id" "hyperfine: the command failed"
                 fi
                 return
         fi
-        for ((k = 0; k < STARTUP_RUNS; k++)); do
-                t0=$(date +%s%N)
-                if ! eval "env ${envs[*]} ${CMD[$id]}" >/dev/null 2>>"$WORK/$id.log"; then
+        # Without hyperfine: one fork (the subshell, which execs the
+        # command) per sample, timed with bash's own clock, so that what
+        # the timing adds is the same small amount for every row (date and
+        # env would add two more processes and dominate a /bin/true).
+        # k = -1: a warm-up run, not counted, as hyperfine's. The CPU time
+        # of each run: what `times` says this shell's reaped children used,
+        # before and after (written to a file: a command substitution would
+        # ask a subshell, whose children these are not).
+        for ((k = -1; k < STARTUP_RUNS; k++)); do
+                children_cpu_ms
+                c0=$CHILD_MS
+                t0=$EPOCHREALTIME
+                if ! (
+                        ((${#envs[@]})) && export "${envs[@]}"
+                        eval "exec ${CMD[$id]}"
+                ) >/dev/null 2>>"$WORK/$id.log"; then
                         fail_row "$id" "the command failed"
                         return
                 fi
-                t1=$(date +%s%N)
-                samples+=($(((t1 - t0) / 1000)))
+                t1=$EPOCHREALTIME
+                children_cpu_ms
+                c1=$CHILD_MS
+                ((k < 0)) || samples+=($((10#${t1/./} - 10#${t0/./})))
+                ((k < 0)) || cpu_samples+=($((c1 - c0)))
         done
         printf '%s\n' "${samples[@]}" | sort -n |
                 awk '{ v[NR] = $1 } END { printf "%.4f\n", v[int((NR + 1) / 2)] / 1000 }' \
                         >>"$WORK/$id.vals"
+        printf '%s\n' "${cpu_samples[@]}" | sort -n |
+                awk '{ v[NR] = $1 } END { printf "%.4f\n", v[int((NR + 1) / 2)] }' \
+                        >>"$WORK/${id}_cpu.vals"
+}
+
+# CHILD_MS: CPU milliseconds (user + system) of this shell's reaped
+# children so far. Builtins only, so that nothing it runs is counted.
+children_cpu_ms() {
+        local fields ms=0 min rest
+        times >"$WORK/times.txt"
+        { read -r _ && read -r -a fields; } <"$WORK/times.txt"
+        for rest in "${fields[@]}"; do # 0m0.004s
+                min=${rest%%m*} rest=${rest#*m} rest=${rest%s}
+                ms=$((ms + 10#$min * 60000 + 10#${rest%.*} * 1000 + 10#${rest#*.}))
+        done
+        CHILD_MS=$ms
 }
 
 run_row() {
@@ -841,7 +915,7 @@ for id in "${ROWS[@]}"; do
         if awk -v u="$u" -v s="$st" 'BEGIN { exit !(s > u) }'; then
                 MED[$id]=$(awk -v t="$t" -v u="$u" -v s="$st" 'BEGIN { print (t - u) / (s - u) }')
         else
-                printf '%s\n' "no value: strace -f was not slower than the untraced run (noise; try more --reps)" \
+                printf '%s\n' "no value: ${LABEL[${src[2]}]} was not slower than ${LABEL[${src[1]}]} (noise; try more --reps)" \
                         >"$WORK/$id.undefined"
         fi
 done

@@ -185,9 +185,10 @@ int expect_object_strict(struct loader *l, const cJSON *obj, const char *what,
                 const char *best = NULL;
                 size_t best_distance = 3;
                 bool ok = false;
+                for (size_t i = 0; known[i] && !ok; i++)
+                        ok = strcmp(known[i], item->string) == 0;
                 for (size_t i = 0; known[i] && !ok; i++) {
                         size_t d = edit_distance(known[i], item->string);
-                        ok = d == 0;
                         if (d < best_distance) {
                                 best_distance = d;
                                 best = known[i];
@@ -317,11 +318,14 @@ int lookup_name(struct loader *l, const cJSON *item, const struct name_value *ta
                 return fail(l, "expected a string naming %s, found %s", what, json_type_name(item));
         const char *best = NULL;
         size_t best_d = SIZE_MAX;
-        for (size_t i = 0; table[i].name; i++) {
+        for (size_t i = 0; table[i].name; i++)
                 if (strcmp(table[i].name, item->valuestring) == 0) {
                         *ret = table[i].value;
                         return 0;
                 }
+        /* Unknown: the nearest name, for the message (distances are dear,
+         * and a profile names hundreds of known ones). */
+        for (size_t i = 0; table[i].name; i++) {
                 size_t d = edit_distance(table[i].name, item->valuestring);
                 if (d < best_d) {
                         best_d = d;

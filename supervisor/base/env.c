@@ -57,8 +57,11 @@ void env_detect(struct policy_env *env)
         if (f) {
                 char line[256];
                 unsigned long long caps;
+                /* strncmp first: a sscanf per line of the file cost more
+                 * than the rest of reading it. */
                 while (fgets(line, sizeof(line), f))
-                        if (sscanf(line, "CapBnd: %llx", &caps) == 1)
+                        if (strncmp(line, "CapBnd:", 7) == 0 &&
+                            sscanf(line, "CapBnd: %llx", &caps) == 1)
                                 env->caps_bounding = caps;
                 fclose(f);
         }

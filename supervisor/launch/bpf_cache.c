@@ -162,7 +162,7 @@ out:
 static void cache_store(int dir, const char *name, const char *key, size_t key_len,
                         const struct policy_bpf *bpf)
 {
-        char tmp[64];
+        char tmp[80];
         uint32_t len32 = (uint32_t)key_len, insns = bpf->len;
 
         snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
@@ -179,38 +179,61 @@ static void cache_store(int dir, const char *name, const char *key, size_t key_l
                 unlinkat(dir, tmp, 0);
 }
 
-int bpf_cache_build(const struct policy *policy, const struct policy_compile_opts *opts,
-                    struct policy_bpf *ret_bpf, bool *ret_hit, struct policy_error *err)
+int bpf_cache_get(const char *kind, const void *key, size_t key_len,
+                  int (*build)(void *build_ctx, struct policy_bpf *ret_bpf), void *build_ctx,
+                  struct policy_bpf *ret_bpf, bool *ret_hit)
 {
-        size_t key_len = 0;
-        char *key = policy->text ? make_key(policy, opts, &key_len) : NULL;
         int dir = key && key_len <= CACHE_MAX_KEY ? open_cache_dir() : -1;
-        char name[32];
-        scmp_filter_ctx ctx = NULL;
+        char name[48];
         int r;
 
         if (ret_hit)
                 *ret_hit = false;
         if (dir >= 0) {
-                snprintf(name, sizeof(name), "bpf-%016" PRIx64,
+                snprintf(name, sizeof(name), "%s-%016" PRIx64, kind,
                          fnv1a(key, key_len, 0xcbf29ce484222325ULL));
                 if (cache_lookup(dir, name, key, key_len, ret_bpf)) {
                         if (ret_hit)
                                 *ret_hit = true;
-                        r = 0;
-                        goto out;
+                        close(dir);
+                        return 0;
                 }
         }
-        r = policy_compile(policy, opts, &ctx, err);
-        if (r == 0)
-                r = policy_export_bpf(ctx, ret_bpf, err);
-        if (ctx)
-                seccomp_release(ctx);
+        r = build(build_ctx, ret_bpf);
         if (r == 0 && dir >= 0)
                 cache_store(dir, name, key, key_len, ret_bpf);
-out:
         if (dir >= 0)
                 close(dir);
+        return r;
+}
+
+struct profile_build {
+        const struct policy *policy;
+        const struct policy_compile_opts *opts;
+        struct policy_error *err;
+};
+
+static int build_profile(void *build_ctx, struct policy_bpf *ret_bpf)
+{
+        struct profile_build *b = build_ctx;
+        scmp_filter_ctx ctx = NULL;
+
+        int r = policy_compile(b->policy, b->opts, &ctx, b->err);
+        if (r == 0)
+                r = policy_export_bpf(ctx, ret_bpf, b->err);
+        if (ctx)
+                seccomp_release(ctx);
+        return r;
+}
+
+int bpf_cache_build(const struct policy *policy, const struct policy_compile_opts *opts,
+                    struct policy_bpf *ret_bpf, bool *ret_hit, struct policy_error *err)
+{
+        struct profile_build b = {.policy = policy, .opts = opts, .err = err};
+        size_t key_len = 0;
+        char *key = policy->text ? make_key(policy, opts, &key_len) : NULL;
+
+        int r = bpf_cache_get("bpf", key, key_len, build_profile, &b, ret_bpf, ret_hit);
         free(key);
         return r;
 }

@@ -23,3 +23,15 @@
  * result. ret_hit (may be NULL) says which. */
 int bpf_cache_build(const struct policy *policy, const struct policy_compile_opts *opts,
                     struct policy_bpf *ret_bpf, bool *ret_hit, struct policy_error *err);
+
+/*
+ * The same cache for any other filter: kind names its files ("confine"),
+ * key is everything the filter depends on, byte for byte. On a hit,
+ * ret_bpf is filled from the file; else build(build_ctx, ret_bpf) makes it
+ * and, on success, it is stored. Returns build's result, or 0 on a hit;
+ * ret_hit (may be NULL) says which. The caller frees ret_bpf with
+ * policy_bpf_free().
+ */
+int bpf_cache_get(const char *kind, const void *key, size_t key_len,
+                  int (*build)(void *build_ctx, struct policy_bpf *ret_bpf), void *build_ctx,
+                  struct policy_bpf *ret_bpf, bool *ret_hit);

@@ -6,23 +6,34 @@
  * refusals are EPERM and how to find what a new feature needs.
  */
 #include "launch/confine.h"
+#include "scmp_version.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <link.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <ucontext.h>
 #include <unistd.h>
+
+#include "launch/bpf_cache.h"
 
 /* Linux 6.6; older headers lack it, and the daemon sets it on every new
  * listener, after confinement. */
@@ -259,48 +270,91 @@ static const unsigned long allowed_ioctls[] = {
 /* Open flags that write or create; refused without SUPERVISOR_CONFINE_WRITE. */
 #define WRITE_OPEN_FLAGS ((uint64_t)(O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND))
 
-static int allow_names(scmp_filter_ctx ctx, const char *const *names, size_t n)
+/*
+ * The filter is described first, as the list of what libseccomp would be
+ * given, and that list (in text, with libseccomp's version, the
+ * architecture and this binary's build id) is the key of the compiled
+ * filter in the cache (launch/bpf_cache.h): compiling it costs more than
+ * the rest of run's start-up. Only on a miss is libseccomp given the list.
+ */
+struct confine_rule {
+        uint32_t action;
+        int nr;
+        unsigned n_args;
+        struct scmp_arg_cmp args[2];
+};
+
+/* More than any set of features adds (about 150 with all of them). */
+#define CONFINE_MAX_RULES 512
+
+struct confine_rules {
+        uint32_t default_action;
+        size_t n;
+        struct confine_rule list[CONFINE_MAX_RULES];
+};
+
+/* Appends a rule with n_args struct scmp_arg_cmp after it, as
+ * seccomp_rule_add() takes them. */
+static int add_rule(struct confine_rules *rules, uint32_t action, int nr, unsigned n_args, ...)
+{
+        va_list ap;
+
+        if (rules->n >= CONFINE_MAX_RULES || n_args > 2)
+                return -E2BIG;
+        struct confine_rule *rule = &rules->list[rules->n++];
+        memset(rule, 0, sizeof(*rule));
+        rule->action = action;
+        rule->nr = nr;
+        rule->n_args = n_args;
+        va_start(ap, n_args);
+        for (unsigned i = 0; i < n_args; i++)
+                rule->args[i] = va_arg(ap, struct scmp_arg_cmp);
+        va_end(ap);
+        return 0;
+}
+
+static int allow_names(struct confine_rules *rules, const char *const *names, size_t n)
 {
         for (size_t i = 0; i < n; i++) {
                 int nr = seccomp_syscall_resolve_name(names[i]);
                 if (nr == __NR_SCMP_ERROR)
                         continue; /* not a system call on this architecture */
-                int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
+                int r = add_rule(rules, SCMP_ACT_ALLOW, nr, 0);
                 if (r < 0)
                         return r;
         }
         return 0;
 }
 
-static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features, int pty_master)
+static int add_conditional_rules(struct confine_rules *rules, unsigned features, int pty_master)
 {
         int r = 0;
 
         /* Reading /proc and the profile: only read-only opens, unless the
          * caller writes files. */
         if (features & (SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_ACT)) {
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 0);
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(openat), 0);
                 if (r == 0)
-                        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 0);
+                        r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(open), 0);
         } else {
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-                                     SCMP_A2(SCMP_CMP_MASKED_EQ, WRITE_OPEN_FLAGS, 0));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
+                             SCMP_A2(SCMP_CMP_MASKED_EQ, WRITE_OPEN_FLAGS, 0));
                 if (r == 0)
-                        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
-                                             SCMP_A1(SCMP_CMP_MASKED_EQ, WRITE_OPEN_FLAGS, 0));
+                        r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
+                                     SCMP_A1(SCMP_CMP_MASKED_EQ, WRITE_OPEN_FLAGS, 0));
         }
         /* openat2 could say the same in a struct the filter cannot read;
          * ENOSYS makes glibc and libuv use openat. Performing allowed
          * opens for targets needs it, and any open. */
         if (r == 0 && (features & SUPERVISOR_CONFINE_ACT)) {
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat2), 0);
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(openat2), 0);
                 /* A lane stops sharing its fs_struct to take on a
                  * caller's umask; nothing else is unshared. */
                 if (r == 0)
-                        r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unshare), 1,
-                                             SCMP_A0(SCMP_CMP_EQ, CLONE_FS, 0));
+                        r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(unshare), 1,
+                                     SCMP_A0(SCMP_CMP_EQ, CLONE_FS, 0));
         } else if (r == 0) {
-                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0);
+                r = add_rule(rules, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(openat2), 0);
         }
 
         /* A lane sets its own scheduler slice (core/lane.c), and only its
@@ -316,48 +370,47 @@ static int add_conditional_rules(scmp_filter_ctx ctx, unsigned features, int pty
          * and a forked child could be made to do what we may not. clone3 passes its flags in memory
          * the filter cannot read, so it fails with ENOSYS and glibc falls back to clone. */
         if (r == 0)
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-                                     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+                             SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
 #ifdef CONFINE_SANITIZED
         if (r == 0)
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-                                     SCMP_A0(SCMP_CMP_EQ, SANITIZER_CLONE_FLAGS, 0));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+                             SCMP_A0(SCMP_CMP_EQ, SANITIZER_CLONE_FLAGS, 0));
         for (size_t i = 0;
              r == 0 && i < sizeof(sanitizer_ptrace_requests) / sizeof(sanitizer_ptrace_requests[0]);
              i++)
-                r = seccomp_rule_add(
-                    ctx, SCMP_ACT_ALLOW, SCMP_SYS(ptrace), 1,
-                    SCMP_A0(SCMP_CMP_EQ, (uint64_t)sanitizer_ptrace_requests[i], 0));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(ptrace), 1,
+                             SCMP_A0(SCMP_CMP_EQ, (uint64_t)sanitizer_ptrace_requests[i], 0));
 #else
         /* libuv and glibc name their threads. */
         if (r == 0)
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-                                     SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME, 0));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+                             SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME, 0));
         if (r == 0)
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-                                     SCMP_A0(SCMP_CMP_EQ, PR_GET_NAME, 0));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+                             SCMP_A0(SCMP_CMP_EQ, PR_GET_NAME, 0));
 #endif
         if (r == 0)
-                r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+                r = add_rule(rules, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
 
         /* Reading a resource limit, never setting one (ours or another's). */
         if (r == 0)
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1,
-                                     SCMP_A2(SCMP_CMP_EQ, 0, 0));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 1,
+                             SCMP_A2(SCMP_CMP_EQ, 0, 0));
 
         /* The kernel reads the request as 32 bits; compare only those, so a
          * sign-extended constant is recognised too. */
         for (size_t i = 0; r == 0 && i < sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]); i++)
-                r = seccomp_rule_add(
-                    ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+                r = add_rule(
+                    rules, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
                     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, allowed_ioctls[i] & 0xffffffffu));
         /* The pty relay copies the terminal's window size to the command's
          * pty on SIGWINCH and SIGCONT. On any other descriptor it would
          * change the size the person's own terminal, or another, claims:
          * the master only. The kernel reads the descriptor as 32 bits too. */
         if (r == 0 && pty_master >= 0)
-                r = seccomp_rule_add(
-                    ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
+                r = add_rule(
+                    rules, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 2,
                     SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint64_t)pty_master),
                     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint64_t)TIOCSWINSZ & 0xffffffffu));
         return r;
@@ -417,10 +470,149 @@ static const char *env_value(const char *name)
         return v && *v && strcmp(v, "0") != 0 ? v : NULL;
 }
 
+/* This executable's GNU build id in hex, or, without one, what stat()
+ * says of it: a rebuilt scmp-super never takes another build's filter. */
+static int build_id_note(struct dl_phdr_info *info, size_t size, void *data)
+{
+        char *out = data;
+        (void)size;
+        for (int i = 0; i < info->dlpi_phnum; i++) {
+                const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+                if (ph->p_type != PT_NOTE)
+                        continue;
+                const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+                const char *end = p + ph->p_memsz;
+                while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
+                        const ElfW(Nhdr) *nh = (const void *)p;
+                        size_t name_len = (nh->n_namesz + 3) & ~(size_t)3;
+                        size_t desc_len = (nh->n_descsz + 3) & ~(size_t)3;
+                        const unsigned char *desc =
+                            (const unsigned char *)p + sizeof(*nh) + name_len;
+                        if ((size_t)(end - p) < sizeof(*nh) + name_len + desc_len)
+                                break;
+                        if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+                            memcmp(p + sizeof(*nh), "GNU", 4) == 0 && nh->n_descsz <= 64) {
+                                for (size_t k = 0; k < nh->n_descsz; k++)
+                                        snprintf(out + 2 * k, 3, "%02x", desc[k]);
+                                return 1;
+                        }
+                        p += sizeof(*nh) + name_len + desc_len;
+                }
+        }
+        return 1; /* the first object is the executable: stop there */
+}
+
+static void binary_identity(char *out, size_t size)
+{
+        struct stat st;
+
+        out[0] = '\0';
+        if (size >= 129)
+                dl_iterate_phdr(build_id_note, out);
+        if (out[0])
+                return;
+        if (stat("/proc/self/exe", &st) == 0)
+                snprintf(out, size, "stat %llu:%llu %lld %lld.%09ld", (unsigned long long)st.st_dev,
+                         (unsigned long long)st.st_ino, (long long)st.st_size,
+                         (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+        else
+                snprintf(out, size, "unknown");
+}
+
+/* The cache key: everything the compiled filter depends on, as text. */
+static char *make_key(const struct confine_rules *rules, size_t *ret_len)
+{
+        const struct scmp_version *v = seccomp_version();
+        char identity[160];
+        char *key = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&key, &len);
+
+        if (!f)
+                return NULL;
+        binary_identity(identity, sizeof(identity));
+        fprintf(f,
+                "scmp-super %s confine 1\nbinary %s\nlibseccomp %u.%u.%u api %u\narch %u\n"
+                "default %x tsync 1 priority %d 255\nrules %zu\n",
+                SCMP_SUPER_VERSION, identity, v->major, v->minor, v->micro, seccomp_api_get(),
+                seccomp_arch_native(), rules->default_action, SCMP_SYS(ioctl), rules->n);
+        for (size_t i = 0; i < rules->n; i++) {
+                const struct confine_rule *rule = &rules->list[i];
+                fprintf(f, "%x %d %u", rule->action, rule->nr, rule->n_args);
+                for (unsigned k = 0; k < rule->n_args; k++)
+                        fprintf(f, " %u %d %" PRIx64 " %" PRIx64, rule->args[k].arg,
+                                (int)rule->args[k].op, (uint64_t)rule->args[k].datum_a,
+                                (uint64_t)rule->args[k].datum_b);
+                fputc('\n', f);
+        }
+        if (fclose(f) != 0) {
+                free(key);
+                return NULL;
+        }
+        *ret_len = len;
+        return key;
+}
+
+/* On a cache miss: libseccomp compiles the list. */
+static int compile_rules(void *build_ctx, struct policy_bpf *ret_bpf)
+{
+        const struct confine_rules *rules = build_ctx;
+        struct policy_error err;
+        int r = 0;
+
+        scmp_filter_ctx ctx = seccomp_init(rules->default_action);
+        if (!ctx)
+                return -ENOMEM;
+        for (size_t i = 0; r == 0 && i < rules->n; i++) {
+                const struct confine_rule *rule = &rules->list[i];
+                r = seccomp_rule_add_array(ctx, rule->action, rule->nr, rule->n_args, rule->args);
+        }
+        /* Every notification costs two ioctls (RECV, SEND), and the kernel
+         * runs the filter for them (their arguments are checked). Testing
+         * ioctl first, before the unconditional calls the kernel answers
+         * from its bitmap anyway, saves ~45 ns per notification (bench/,
+         * "b unconfined"). */
+        if (r == 0)
+                r = seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
+        if (r == 0)
+                r = policy_export_bpf(ctx, ret_bpf, &err);
+        seccomp_release(ctx);
+        return r;
+}
+
+#ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
+#define SECCOMP_FILTER_FLAG_TSYNC_ESRCH (1UL << 4)
+#endif
+
+/* What seccomp_load() did: no_new_privs, then the filter on every thread. */
+static int load_filter(const struct policy_bpf *bpf)
+{
+        struct sock_fprog prog = {.len = bpf->len, .filter = bpf->insns};
+        unsigned long flags = SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return -errno;
+        long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+        if (r < 0 && errno == EINVAL) {
+                /* Linux < 5.7: a thread that cannot take the filter is
+                 * named by its id instead. */
+                flags &= ~SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+                r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
+        }
+        if (r < 0)
+                return -errno;
+        /* With TSYNC alone, the id of a thread that could not: nothing
+         * was installed. */
+        return r > 0 ? -ESRCH : 0;
+}
+
 static int confine(unsigned features, int pty_master)
 {
         uint32_t refuse = SCMP_ACT_ERRNO(EPERM);
-        scmp_filter_ctx ctx;
+        struct policy_bpf bpf = {0};
+        struct confine_rules *rules;
+        char *key = NULL;
+        size_t key_len = 0;
         int r;
 
         const char *where = env_value("SCMP_SUPER_CONFINE_REPORT");
@@ -440,38 +632,37 @@ static int confine(unsigned features, int pty_master)
                         refuse = SCMP_ACT_TRAP;
         }
 
-        ctx = seccomp_init(refuse);
-        if (!ctx)
+        rules = calloc(1, sizeof(*rules));
+        if (!rules)
                 return -ENOMEM;
-        r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-        if (r == 0)
-                r = allow_names(ctx, always_allowed,
-                                sizeof(always_allowed) / sizeof(always_allowed[0]));
+        rules->default_action = refuse;
+        r = allow_names(rules, always_allowed, sizeof(always_allowed) / sizeof(always_allowed[0]));
         if (r == 0 && (features & SUPERVISOR_CONFINE_WRITE))
-                r = allow_names(ctx, write_allowed,
+                r = allow_names(rules, write_allowed,
                                 sizeof(write_allowed) / sizeof(write_allowed[0]));
         if (r == 0 && (features & SUPERVISOR_CONFINE_ACT))
-                r = allow_names(ctx, act_allowed, sizeof(act_allowed) / sizeof(act_allowed[0]));
+                r = allow_names(rules, act_allowed, sizeof(act_allowed) / sizeof(act_allowed[0]));
         if (r == 0 && (features & SUPERVISOR_CONFINE_SOCKETS))
-                r = allow_names(ctx, socket_allowed,
+                r = allow_names(rules, socket_allowed,
                                 sizeof(socket_allowed) / sizeof(socket_allowed[0]));
 #ifdef CONFINE_SANITIZED
         if (r == 0)
-                r = allow_names(ctx, sanitizer_allowed,
+                r = allow_names(rules, sanitizer_allowed,
                                 sizeof(sanitizer_allowed) / sizeof(sanitizer_allowed[0]));
 #endif
         if (r == 0)
-                r = add_conditional_rules(ctx, features, pty_master);
-        /* Every notification costs two ioctls (RECV, SEND), and the kernel
-         * runs the filter for them (their arguments are checked). Testing
-         * ioctl first, before the unconditional calls the kernel answers
-         * from its bitmap anyway, saves ~45 ns per notification (bench/,
-         * "b unconfined"). */
+                r = add_conditional_rules(rules, features, pty_master);
+        if (r == 0) {
+                key = make_key(rules, &key_len);
+                r = key ? 0 : -ENOMEM;
+        }
         if (r == 0)
-                r = seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
+                r = bpf_cache_get("confine", key, key_len, compile_rules, rules, &bpf, NULL);
         if (r == 0)
-                r = seccomp_load(ctx);
-        seccomp_release(ctx);
+                r = load_filter(&bpf);
+        policy_bpf_free(&bpf);
+        free(key);
+        free(rules);
         return r;
 }
 

@@ -21,6 +21,12 @@
  * so confine only after the last fork (run: after the launcher's message).
  * It applies to every thread (TSYNC) and sets no_new_privs.
  *
+ * The compiled filter is cached with the profiles' (launch/bpf_cache.h,
+ * kind "confine"), keyed by the whole list of rules given to libseccomp,
+ * libseccomp's version and API level, the architecture and this binary's
+ * build id: libseccomp takes longer to compile it than the rest of run's
+ * start-up. SCMP_SUPER_CACHE=0 compiles it every time.
+ *
  * Environment, for debugging:
  *   SCMP_SUPER_NO_CONFINE=1       skip confinement entirely.
  *   SCMP_SUPER_CONFINE_REPORT=1   report each refused call on stderr

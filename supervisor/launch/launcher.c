@@ -45,6 +45,7 @@
 
 static struct {
         const struct launch_spec *spec;
+        char *message;          /* the agent message, made before the helper starts */
         _Atomic int listener;   /* -1 until the filtered thread has loaded */
         _Atomic int exec_errno; /* set by the filtered thread if its exec failed */
         _Atomic bool reported;  /* set by the helper once it has said so */
@@ -69,11 +70,9 @@ __attribute__((noreturn)) static void die_setup(const char *what, int error)
 static void *send_listener(void *unused)
 {
         const struct launch_spec *spec = launch.spec;
-        char *msg = agent_format_message(getpid(), spec->metadata, NULL, NULL);
+        char *msg = launch.message;
         int fd;
 
-        if (!msg)
-                die_setup("formatting the agent message", ENOMEM);
         /* The load takes microseconds; the filtered thread cannot signal us
          * with a system call of its own, only through memory. */
         while ((fd = atomic_load(&launch.listener)) < 0)
@@ -282,6 +281,12 @@ void launcher_child(const struct launch_spec *spec)
                                   -r);
         }
 
+        /* Made while this process has one thread: every page the
+         * allocations copy from run's is then copied without a TLB flush
+         * on the other CPU, which a second thread would need. */
+        launch.message = agent_format_message(getpid(), spec->metadata, NULL, NULL);
+        if (!launch.message)
+                die_setup("formatting the agent message", ENOMEM);
         r = pthread_create(&helper, NULL, send_listener, NULL);
         if (r != 0)
                 die_setup("starting the helper thread", r);

@@ -4,12 +4,18 @@
  * has it try things; the child's exit status says which check failed (0:
  * none), so a filter installed here never touches the test runner.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,15 +265,198 @@ static void test_report_variable_names_the_refused_call(void **state)
         assert_non_null(strstr(out, expected));
 }
 
+/*
+ * The compiled filter is cached (launch/bpf_cache.h). A cache file is
+ * trusted only when it is ours, not writable by others, well formed and
+ * its key matches byte for byte; anything else is ignored and replaced.
+ * Each case below plants a file whose program allows everything: were a
+ * check missing, the confined child would be allowed what it must not.
+ */
+
+static char cache_home[128];
+
+/* A fresh cache for one test; returns the directory scmp-super uses in it. */
+static void fresh_cache(const char *name, char *dir, size_t size)
+{
+        snprintf(cache_home, sizeof(cache_home), "%s/%s", tmpdir, name);
+        assert_int_equal(mkdir(cache_home, 0700), 0);
+        assert_int_equal(setenv("XDG_CACHE_HOME", cache_home, 1), 0);
+        snprintf(dir, size, "%s/scmp-super", cache_home);
+}
+
+/* The one confine-* file in dir, read whole. */
+static char *read_confine_file(const char *dir, char *path, size_t path_size, size_t *ret_len)
+{
+        struct dirent *e;
+        int found = 0;
+        DIR *d = opendir(dir);
+
+        assert_non_null(d);
+        while ((e = readdir(d)))
+                if (strncmp(e->d_name, "confine-", 8) == 0) {
+                        snprintf(path, path_size, "%s/%s", dir, e->d_name);
+                        found++;
+                }
+        closedir(d);
+        assert_int_equal(found, 1);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        assert_true(fd >= 0);
+        struct stat st;
+        assert_int_equal(fstat(fd, &st), 0);
+        char *buf = malloc((size_t)st.st_size + 1);
+        assert_non_null(buf);
+        assert_int_equal(read(fd, buf, (size_t)st.st_size), st.st_size);
+        close(fd);
+        *ret_len = (size_t)st.st_size;
+        return buf;
+}
+
+/* Writes the file as the cache would: magic, key length, key, then one
+ * instruction that allows everything; extra bytes after it if extra. */
+static void plant(const char *path, const char *genuine, const char *key_edit, bool extra,
+                  size_t cut)
+{
+        uint32_t key_len, insns = 1;
+        struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+        char buf[1 << 16];
+        size_t n = 0;
+
+        memcpy(&key_len, genuine + 8, 4);
+        assert_true(12 + key_len + 4 + sizeof(allow) + 1 <= sizeof(buf));
+        memcpy(buf, genuine, 12 + key_len);
+        n = 12 + key_len;
+        if (key_edit)
+                buf[12 + key_len - 2] = key_edit[0]; /* in the last rule's line */
+        memcpy(buf + n, &insns, 4);
+        n += 4;
+        memcpy(buf + n, &allow, sizeof(allow));
+        n += sizeof(allow);
+        if (extra)
+                buf[n++] = 'x';
+        n -= cut;
+        unlink(path);
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, buf, n), (ssize_t)n);
+        close(fd);
+}
+
+static void confined_takes_what_the_cache_holds(void)
+{
+        EXPECT(supervisor_confine(0) == 0);
+        int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        EXPECT(s >= 0); /* the planted filter allows everything */
+        close(s);
+}
+
+/* What the real filter refuses and the planted one would allow, tried
+ * without execve (a successful exec of /bin/true would exit 0 too). */
+static void confined_refuses(void)
+{
+        EXPECT(supervisor_confine(0) == 0);
+        errno = 0;
+        EXPECT(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0) < 0 && errno == EPERM);
+        EXPECT(open("/proc/self/status", O_RDWR | O_CLOEXEC) < 0 && errno == EPERM);
+}
+
+/* Confines a child with the cache as it is; it must refuse what the real
+ * filter refuses, and the cache must then hold the real filter again. */
+static void expect_ignored_and_rebuilt(const char *dir, const char *genuine, size_t genuine_len)
+{
+        char path[512];
+        size_t len;
+
+        assert_int_equal(run_in_child(confined_refuses), 0);
+        char *now = read_confine_file(dir, path, sizeof(path), &len);
+        assert_int_equal(len, genuine_len);
+        assert_memory_equal(now, genuine, len);
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_uid, geteuid());
+        assert_int_equal(st.st_mode & 077, 0);
+        free(now);
+}
+
+static void test_the_filter_is_cached_under_its_whole_key(void **state)
+{
+        char dir[256], path[512];
+        size_t len;
+
+        fresh_cache("cache-key", dir, sizeof(dir));
+        assert_int_equal(run_in_child(confined_refuses), 0);
+        char *genuine = read_confine_file(dir, path, sizeof(path), &len);
+        /* A hit: the same filter again, from the file. */
+        assert_int_equal(run_in_child(confined_refuses), 0);
+
+        /* The control: a file with the right key is taken as it is. */
+        plant(path, genuine, NULL, false, 0);
+        assert_int_equal(run_in_child(confined_takes_what_the_cache_holds), 0);
+
+        /* One byte of the key different. */
+        plant(path, genuine, "~", false, 0);
+        expect_ignored_and_rebuilt(dir, genuine, len);
+        /* Cut short, or with bytes after the program. */
+        plant(path, genuine, NULL, false, 3);
+        expect_ignored_and_rebuilt(dir, genuine, len);
+        plant(path, genuine, NULL, true, 0);
+        expect_ignored_and_rebuilt(dir, genuine, len);
+        /* Writable by others. */
+        plant(path, genuine, NULL, false, 0);
+        assert_int_equal(chmod(path, 0622), 0);
+        expect_ignored_and_rebuilt(dir, genuine, len);
+        /* The directory writable by others: nothing in it is trusted (nor
+         * written). */
+        plant(path, genuine, NULL, false, 0);
+        assert_int_equal(chmod(dir, 0777), 0);
+        assert_int_equal(run_in_child(confined_refuses), 0);
+        assert_int_equal(chmod(dir, 0700), 0);
+        /* Someone else's file, which only root can make here. */
+        if (geteuid() == 0) {
+                plant(path, genuine, NULL, false, 0);
+                assert_int_equal(chown(path, 65534, 65534), 0);
+                expect_ignored_and_rebuilt(dir, genuine, len);
+        }
+        free(genuine);
+        unsetenv("XDG_CACHE_HOME");
+}
+
+static void test_cache_off_compiles_every_time(void **state)
+{
+        char dir[256];
+
+        fresh_cache("cache-off", dir, sizeof(dir));
+        assert_int_equal(setenv("SCMP_SUPER_CACHE", "0", 1), 0);
+        assert_int_equal(run_in_child(confined_default), 0);
+        assert_int_equal(unsetenv("SCMP_SUPER_CACHE"), 0);
+        struct stat st;
+        assert_int_equal(stat(dir, &st) < 0 && errno == ENOENT, 1);
+        unsetenv("XDG_CACHE_HOME");
+}
+
 static int make_tmpdir(void **state)
 {
         snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_confine.XXXXXX");
-        return mkdtemp(tmpdir) ? 0 : -1;
+        if (!mkdtemp(tmpdir))
+                return -1;
+        /* Every test's filters go to a cache of its own, not the user's. */
+        char cache[128];
+        snprintf(cache, sizeof(cache), "%s/cache", tmpdir);
+        if (mkdir(cache, 0700) < 0)
+                return -1;
+        return setenv("XDG_CACHE_HOME", cache, 1);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+        (void)st;
+        (void)type;
+        (void)ftw;
+        return remove(path);
 }
 
 static int remove_tmpdir(void **state)
 {
-        return rmdir(tmpdir);
+        return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int main(void)
@@ -279,6 +468,8 @@ int main(void)
             cmocka_unit_test(test_the_pty_master_alone_may_have_its_window_size_set),
             cmocka_unit_test(test_no_confine_variable_skips_the_filter),
             cmocka_unit_test(test_report_variable_names_the_refused_call),
+            cmocka_unit_test(test_the_filter_is_cached_under_its_whole_key),
+            cmocka_unit_test(test_cache_off_compiles_every_time),
         };
         return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
 }
