@@ -360,11 +360,11 @@ static int add_conditional_rules(struct confine_rules *rules, unsigned features,
         /* A lane sets its own scheduler slice (core/lane.c), and only its
          * own: pid 0, the calling thread. */
         if (r == 0)
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sched_getattr), 1,
-                                     SCMP_A0(SCMP_CMP_EQ, 0, 0));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(sched_getattr), 1,
+                             SCMP_A0(SCMP_CMP_EQ, 0, 0));
         if (r == 0)
-                r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sched_setattr), 1,
-                                     SCMP_A0(SCMP_CMP_EQ, 0, 0));
+                r = add_rule(rules, SCMP_ACT_ALLOW, SCMP_SYS(sched_setattr), 1,
+                             SCMP_A0(SCMP_CMP_EQ, 0, 0));
 
         /* Threads only: starting processes is no part of serving targets,
          * and a forked child could be made to do what we may not. clone3 passes its flags in memory
