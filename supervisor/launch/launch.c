@@ -104,8 +104,8 @@ int launch_fork(struct launch *l, const char *exec_path, char **argv, const stru
         return 0;
 }
 
-int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status, char *reterr,
-                  size_t reterr_size)
+int launch_attach(struct launch *l, struct supervisor *sup, launch_before_serving_fn before_serving,
+                  void *ctx, int *ret_status, char *reterr, size_t reterr_size)
 {
         struct agent_message msg;
         char why[256];
@@ -120,6 +120,17 @@ int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status, cha
                 supervisor_run(sup);
                 *ret_status = sup->child_exited && sup->child_status != 0 ? sup->child_status : 125;
                 return r;
+        }
+        /* Nothing answers the launcher's exec before this returns: no
+         * lane serves the listener yet. */
+        if (before_serving) {
+                r = before_serving(ctx, reterr, reterr_size);
+                if (r < 0) {
+                        agent_message_clear(&msg);
+                        kill(l->child, SIGKILL);
+                        *ret_status = 125;
+                        return r;
+                }
         }
         r = supervisor_add_target(sup, &msg, true, NULL);
         agent_message_clear(&msg);

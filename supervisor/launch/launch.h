@@ -50,12 +50,18 @@ int launch_socketpair(struct launch *l, char *reterr, size_t reterr_size);
 int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
                 unsigned filter_flags, const char *metadata, char *reterr, size_t reterr_size);
 
-/* Receives the launcher's listener and serves it as the command's target,
- * watching the child. When the launcher failed before sending (it said why
- * on stderr), serves nothing, waits for the child and sets *ret_status to
- * what the command's status would be, leaving reterr empty. Returns 0 when
- * the loop should run. */
-int launch_attach(struct launch *l, struct supervisor *sup, int *ret_status, char *reterr,
-                  size_t reterr_size);
+/* Called between receiving the listener and serving it: the last moment
+ * before the command's exec can be answered. A negative return (with
+ * reterr set) kills the launcher and fails launch_attach with it. */
+typedef int (*launch_before_serving_fn)(void *ctx, char *reterr, size_t reterr_size);
+
+/* Receives the launcher's listener, calls before_serving (if not NULL),
+ * then serves the listener as the command's target, watching the child.
+ * When the launcher failed before sending (it said why on stderr), serves
+ * nothing, waits for the child and sets *ret_status to what the command's
+ * status would be, leaving reterr empty. Returns 0 when the loop should
+ * run. */
+int launch_attach(struct launch *l, struct supervisor *sup, launch_before_serving_fn before_serving,
+                  void *ctx, int *ret_status, char *reterr, size_t reterr_size);
 
 void launch_close(struct launch *l);

@@ -314,6 +314,29 @@ static bool run_session_performs(const struct run_session *s)
                (policy_needs_any(s->policy) & (POLICY_NEED_PATHS | POLICY_NEED_ADDR));
 }
 
+/* Setup is over and the command has not run yet: its exec waits for a lane
+ * that does not exist until this returns (launch_attach()). From here on
+ * this process only serves it, and confines itself to that
+ * (launch/confine.h). Prompting accepts control clients and writes the
+ * profile on "forever" answers. */
+static int confine_session(void *ctx, char *reterr, size_t reterr_size)
+{
+        struct run_session *s = ctx;
+        unsigned features =
+            s->opts.confine_features |
+            (s->prompting ? SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS : 0) |
+            (run_session_performs(s) ? SUPERVISOR_CONFINE_ACT : 0);
+        int r = s->relay ? supervisor_confine_with_pty(features, pty_relay_master(s->relay))
+                         : supervisor_confine(features);
+
+        if (r < 0) {
+                s->not_started = true;
+                return error_set(reterr, reterr_size, r, "confining the supervisor: %s",
+                                 strerror(-r));
+        }
+        return 0;
+}
+
 int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
 {
         const struct run_session_options *o = &s->opts;
@@ -357,26 +380,8 @@ int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
         if (o->connect_path)
                 return hand_to_daemon(s);
 
-        r = launch_attach(&s->launch, &s->sup, &s->status, reterr, reterr_size);
-        if (r < 0)
-                return r;
-        /* Setup is over and the command has not run yet (its exec waits for
-         * us): from here on this process only serves it, and confines itself
-         * to that (launch/confine.h). Prompting accepts control clients and
-         * writes the profile on "forever" answers. */
-        unsigned features =
-            o->confine_features |
-            (s->prompting ? SUPERVISOR_CONFINE_WRITE | SUPERVISOR_CONFINE_SOCKETS : 0) |
-            (run_session_performs(s) ? SUPERVISOR_CONFINE_ACT : 0);
-        r = s->relay ? supervisor_confine_with_pty(features, pty_relay_master(s->relay))
-                     : supervisor_confine(features);
-        if (r < 0) {
-                s->not_started = true;
-                kill(s->launch.child, SIGKILL);
-                return error_set(reterr, reterr_size, r, "confining the supervisor: %s",
-                                 strerror(-r));
-        }
-        return 0;
+        return launch_attach(&s->launch, &s->sup, confine_session, s, &s->status, reterr,
+                             reterr_size);
 }
 
 int run_session_run(struct run_session *s, char *reterr, size_t reterr_size)

@@ -3,6 +3,10 @@
 # The supervisor confines itself before the command runs (SECURITY.md): the
 # command's parent, scmp-super, is in seccomp filter mode while it serves,
 # with one filter of its own; SCMP_SUPER_NO_CONFINE=1 leaves it unfiltered.
+# The command reads its parent's status first thing: no lane serves the
+# launcher's exec before the filter is loaded (launch_attach()'s
+# before_serving), so "Seccomp: 2" is seen every time, not only when the
+# command starts slower than scmp-super confines itself.
 # (That the confined supervisor cannot execve, fork or open sockets is
 # tests/unit/test_confine.c; that it still serves everything is the rest of
 # the suite, which runs confined.)
