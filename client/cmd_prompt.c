@@ -310,7 +310,8 @@ static int handle_key(struct session *s, int key)
         }
         if (r != 1)
                 return 0;
-        if (scmp_client_reply(s->c, a.id, a.decision, a.scope, NULL, a.pattern) < 0)
+        if ((a.choice ? scmp_client_reply_choice(s->c, a.id, a.decision, a.scope, NULL, a.choice)
+                      : scmp_client_reply(s->c, a.id, a.decision, a.scope, NULL, a.pattern)) < 0)
                 return -1;
         s->answered = true;
         show_choices(s);
