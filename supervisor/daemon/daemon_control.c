@@ -106,7 +106,7 @@ int daemon_control_start(struct daemon *d, char *reterr, size_t reterr_size)
         }
         control_server_set_status(d->control, status_for_control, d);
         char hint[PATH_MAX + 64];
-        snprintf(hint, sizeof(hint), "scmp-super prompt --control %s", d->opts.control_path);
+        snprintf(hint, sizeof(hint), "scmp-super prompt --socket %s", d->opts.control_path);
         prompt_broker_set_answer_hint(d->broker, hint);
         control_server_set_peer_check(d->control, refuse_targets, d);
         return 0;

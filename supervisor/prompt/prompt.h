@@ -136,7 +136,7 @@ void prompt_broker_add_frontend(struct prompt_broker *b, struct prompt_frontend 
 void prompt_broker_remove_frontend(struct prompt_broker *b, struct prompt_frontend *fe);
 
 /*
- * How a person answers from elsewhere ("scmp-super prompt --control NAME"),
+ * How a person answers from elsewhere ("scmp-super prompt --socket NAME"),
  * for the line the broker says (supervisor_say()) when a prompt waits with
  * nobody to ask; NULL: there is no way. Copied.
  */

@@ -77,7 +77,7 @@ line=$(grep -F "waits with nobody to ask" "$TMP/run.err")
 # Said at once: the deadline has not passed yet.
 assert_not_contains "unattended: said before the deadline" "timed out" "$(cat "$TMP/run.err")"
 assert_contains "unattended: names the call" "connect 127.0.0.2:9 by $TRY" "$line"
-assert_contains "unattended: says how to answer" "answer with: scmp-super prompt --control $CTL" "$line"
+assert_contains "unattended: says how to answer" "answer with: scmp-super prompt --socket $CTL" "$line"
 assert_contains "unattended: says the deadline and what it does" "within 4 s, or it is denied with EACCES" "$line"
 wait_until "the timeout is said" err_has "timed out"
 assert_contains "timeout: says what was decided" \

@@ -605,12 +605,12 @@ static void forever_answer_is_saved_and_holds_now(void **state)
 static void unattended_prompt_is_said_at_once_and_at_its_timeout(void **state)
 {
         struct fixture *f = *state;
-        prompt_broker_set_answer_hint(f->broker, "scmp-super prompt --control @x");
+        prompt_broker_set_answer_hint(f->broker, "scmp-super prompt --socket @x");
         hand_over(f, waiting_open(f, "/ask/nobody", O_RDONLY));
         assert_int_equal(f->n_said, 1);
         assert_non_null(strstr(f->said, "request 1 waits with nobody to ask"));
         assert_non_null(strstr(f->said, "openat /ask/nobody by /usr/bin/test-target"));
-        assert_non_null(strstr(f->said, "answer with: scmp-super prompt --control @x within 5 s"));
+        assert_non_null(strstr(f->said, "answer with: scmp-super prompt --socket @x within 5 s"));
         assert_non_null(strstr(f->said, "denied with EACCES"));
         prompt_broker_tick_at(f->broker, uv_now(&f->sup.loop) + TIMEOUT_MS + 1);
         assert_int_equal(f->n_said, 2);
@@ -700,6 +700,36 @@ static void choice_applies_the_rule_shown(void **state)
         assert_int_equal(prompt_broker_count(f->broker), 1);
 }
 
+/* Without a profile file, a forever answer is refused with the advice
+ * its owner gave (the daemon's), not run's "--policy FILE". */
+static void forever_refusal_gives_the_owners_advice(void **state)
+{
+        struct fixture *f = *state;
+        struct prompt_broker *daemon_like = NULL;
+        struct prompt_broker_options bopts = {
+            .timeout_ms = TIMEOUT_MS,
+            .no_forever_reason = "the daemon saves no rule: answer for the session",
+            .backend = &fake_backend,
+        };
+        char err[256] = "";
+
+        assert_int_equal(prompt_broker_new(&f->sup, &bopts, &daemon_like), 0);
+        hand_over(f, waiting_open(f, "/ask/daemon", O_RDONLY));
+        struct prompt *p = prompt_broker_first(daemon_like);
+        assert_non_null(p);
+        assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(prompt_request(p), "forever")));
+        assert_int_equal(
+            prompt_broker_answer(
+                daemon_like, prompt_id(p),
+                &(struct prompt_reply){.decision = "allow", .scope = "forever", .by = "client"},
+                err, sizeof(err)),
+            -EINVAL);
+        assert_string_equal(err, "the daemon saves no rule: answer for the session");
+        assert_null(strstr(err, "--policy"));
+        prompt_broker_close(daemon_like);
+        assert_int_equal(f->n_answers, 1); /* denied as a timeout would */
+}
+
 static void close_denies_what_still_waits(void **state)
 {
         struct fixture *f = *state;
@@ -744,6 +774,8 @@ int main(void)
             cmocka_unit_test_setup_teardown(attended_prompt_is_not_said, setup, teardown),
             cmocka_unit_test_setup_teardown(log_says_who_decided, setup, teardown),
             cmocka_unit_test_setup_teardown(choice_applies_the_rule_shown, setup, teardown),
+            cmocka_unit_test_setup_teardown(forever_refusal_gives_the_owners_advice, setup,
+                                            teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
