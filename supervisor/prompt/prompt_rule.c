@@ -541,13 +541,12 @@ static int build_rule(const struct policy_call *call, const char *syscall,
                     reterr, reterr_size, -EINVAL,
                     "the paths of this call were not decoded, so no lasting rule can name "
                     "them (answer once)");
-        else if (widen & WIDEN_NETWORK)
-                r = 0; /* any peer, so nothing of the call's own */
         else if (widen & (WIDEN_PORT | WIDEN_ANY_ADDRESS))
                 r = add_widened_address(rule, call, widen, reterr, reterr_size);
-        else if (has_paths)
+        /* The network scope names any peer, so nothing of the call's own. */
+        else if (has_paths && !(widen & WIDEN_NETWORK))
                 r = add_paths(rule, call, pattern, reterr, reterr_size);
-        else if (call_takes_address(call) || call_address(call))
+        else if (!(widen & WIDEN_NETWORK) && (call_takes_address(call) || call_address(call)))
                 r = add_address(rule, call, pattern, reterr, reterr_size);
         else if (pattern)
                 r = error_set(
