@@ -95,7 +95,9 @@ static void describe_prompt(const struct prompt *p, char *buf, size_t size)
         const cJSON *decoded = cJSON_GetObjectItemCaseSensitive(p->request, "decoded");
         const char *what = cJSON_GetStringValue(
             cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(decoded, "paths"), 0));
-        char safe_what[512], safe_exe[512];
+        /* Cut so that the line, whose end says how to answer and by when,
+         * fits supervisor_say()'s 1024 bytes whatever the caller named. */
+        char safe_what[256], safe_exe[256];
 
         if (!what)
                 what = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(decoded, "address"));

@@ -618,6 +618,20 @@ static void unattended_prompt_is_said_at_once_and_at_its_timeout(void **state)
         assert_non_null(strstr(f->said, "denied once with EACCES"));
         assert_string_equal(f->answers[0].by, "timeout");
         assert_int_equal(f->answers[0].by_uid, -1);
+
+        /* However long the path, the line keeps its end: how and by when. */
+        static char long_path[2100];
+        memcpy(long_path, "/ask/", 5);
+        memset(long_path + 5, 'x', sizeof(long_path) - 6);
+        static char long_exe[2100];
+        memcpy(long_exe, "/usr/bin/", 9);
+        memset(long_exe + 9, 'y', sizeof(long_exe) - 10);
+        struct pending_call *pc = waiting_open(f, long_path, O_RDONLY);
+        pc->call.exe = long_exe;
+        hand_over(f, pc);
+        assert_int_equal(f->n_said, 3);
+        assert_non_null(strstr(f->said, "..."));
+        assert_non_null(strstr(f->said, "within 5 s, or it is denied with EACCES"));
 }
 
 static size_t one_person(struct prompt_frontend *fe)
