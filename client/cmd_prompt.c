@@ -52,9 +52,11 @@ static void usage(FILE *out)
               "                     \"scope\":\"once\"} (docs/PROTOCOL.md)\n"
               "  -h, --help         show this help\n"
               "\n"
-              "Keys: [a]llow once, [A]llow for the session, [d]eny once, [D]eny for the\n"
-              "session, [k]ill the caller, [f]orever (save a rule in the profile: then\n"
-              "allow, deny or kill, then a scope such as the file's directory).\n"
+              "Keys: [a]llow once, [A]llow exactly this for the session, [d]eny once,\n"
+              "[D]eny exactly this for the session, [k]ill the caller, [s]ession scope\n"
+              "and [f]orever (save a rule in the profile): then allow, deny or kill, then\n"
+              "a scope such as the file's directory, this port on any address or all\n"
+              "network calls of this program, each shown with the rule it applies.\n"
               "\n"
               "Exit status: 0 when the supervisor ends (its command finished), 1 if it\n"
               "cannot be reached or refuses us, 2 for bad usage.\n",
@@ -310,7 +312,8 @@ static int handle_key(struct session *s, int key)
         }
         if (r != 1)
                 return 0;
-        if (scmp_client_reply(s->c, a.id, a.decision, a.scope, NULL, a.pattern) < 0)
+        if ((a.choice ? scmp_client_reply_choice(s->c, a.id, a.decision, a.scope, NULL, a.choice)
+                      : scmp_client_reply(s->c, a.id, a.decision, a.scope, NULL, a.pattern)) < 0)
                 return -1;
         s->answered = true;
         show_choices(s);

@@ -230,6 +230,26 @@ void prompt_ui_render(FILE *out, const cJSON *req, size_t queued)
         }
 }
 
+/* The rule a scope's answer applies: the request's rule with the action
+ * and errno the answer gives, as one line of JSON (NULL: none). */
+static char *rule_text(const struct prompt_ui *ui, const cJSON *scope)
+{
+        const cJSON *shown = cJSON_GetObjectItemCaseSensitive(scope, "rule");
+        const char *e =
+            string_of(cJSON_GetObjectItemCaseSensitive(ui->request, "timeout"), "errno");
+        char *text = NULL;
+
+        if (!cJSON_IsObject(shown))
+                return NULL;
+        cJSON *rule = cJSON_Duplicate(shown, true);
+        if (rule && cJSON_AddStringToObject(rule, "action", ui->decision) &&
+            (strcmp(ui->decision, "deny") != 0 ||
+             cJSON_AddStringToObject(rule, "errno", e ? e : "EPERM")))
+                text = cJSON_PrintUnformatted(rule);
+        cJSON_Delete(rule);
+        return text;
+}
+
 void prompt_ui_render_step(FILE *out, const struct prompt_ui *ui)
 {
         const cJSON *scope;
@@ -240,7 +260,8 @@ void prompt_ui_render_step(FILE *out, const struct prompt_ui *ui)
         fputc('\n', out);
         cJSON_ArrayForEach(scope, cJSON_GetObjectItemCaseSensitive(ui->request, "scopes"))
         {
-                const char *pattern = string_of(scope, "pattern");
+                const char *pattern = string_of(scope, "pattern"), *exe = string_of(scope, "exe");
+                const char *refused = string_of(scope, "refused");
                 if (++i > 9)
                         break;
                 fprintf(out, "  [%d] ", i);
@@ -249,7 +270,24 @@ void prompt_ui_render_step(FILE *out, const struct prompt_ui *ui)
                         fputs(": ", out);
                         put_safe(out, pattern);
                 }
+                if (exe) {
+                        fputs(", tied to executable ", out);
+                        put_safe(out, exe);
+                } else if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(scope, "exe"))) {
+                        fputs(" (not tied to an executable)", out);
+                }
                 fputc('\n', out);
+                char *text = rule_text(ui, scope);
+                if (text) {
+                        fputs("      ", out);
+                        put_safe(out, text);
+                        fputc('\n', out);
+                } else if (refused) {
+                        fputs("      none: ", out);
+                        put_safe(out, refused);
+                        fputc('\n', out);
+                }
+                cJSON_free(text);
         }
 }
 
@@ -266,13 +304,15 @@ static bool can_save(const struct prompt_ui *ui)
 }
 
 static void answer(const struct prompt_ui *ui, const char *decision, const char *scope,
-                   const char *pattern, struct prompt_ui_answer *ret)
+                   const cJSON *chosen, struct prompt_ui_answer *ret)
 {
         ret->id =
             (uint64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(ui->request, "id"));
         ret->decision = decision;
         ret->scope = scope;
-        ret->pattern = pattern;
+        ret->choice = string_of(chosen, "name");
+        /* A supervisor that names no scopes takes the pattern. */
+        ret->pattern = ret->choice ? NULL : string_of(chosen, "pattern");
 }
 
 static const char *decision_for_key(int key)
@@ -317,6 +357,11 @@ int prompt_ui_key(struct prompt_ui *ui, int key, struct prompt_ui_answer *ret)
                 case 'f':
                         if (!can_save(ui))
                                 return -1;
+                        snprintf(ui->lasting, sizeof(ui->lasting), "forever");
+                        ui->step = PROMPT_UI_FOREVER_DECISION;
+                        return 0;
+                case 's':
+                        snprintf(ui->lasting, sizeof(ui->lasting), "session");
                         ui->step = PROMPT_UI_FOREVER_DECISION;
                         return 0;
                 default:
@@ -328,7 +373,7 @@ int prompt_ui_key(struct prompt_ui *ui, int key, struct prompt_ui_answer *ret)
                         return -1;
                 snprintf(ui->decision, sizeof(ui->decision), "%s", decision);
                 if (cJSON_GetArraySize(scopes) <= 1) {
-                        answer(ui, decision, "forever", NULL, ret);
+                        answer(ui, decision, ui->lasting, cJSON_GetArrayItem(scopes, 0), ret);
                         return 1;
                 }
                 ui->step = PROMPT_UI_FOREVER_SCOPE;
@@ -337,8 +382,7 @@ int prompt_ui_key(struct prompt_ui *ui, int key, struct prompt_ui_answer *ret)
                 if (key < '1' || key > '9' || key - '1' >= cJSON_GetArraySize(scopes))
                         return -1;
                 const cJSON *scope = cJSON_GetArrayItem(scopes, key - '1');
-                answer(ui, decision_for_key(ui->decision[0]), "forever",
-                       string_of(scope, "pattern"), ret);
+                answer(ui, decision_for_key(ui->decision[0]), ui->lasting, scope, ret);
                 return 1;
         }
         return -1;
@@ -369,15 +413,19 @@ void prompt_ui_choices(const struct prompt_ui *ui, int64_t now_unix_ms, size_t q
         buf[0] = '\0';
         switch (ui->step) {
         case PROMPT_UI_MAIN:
-                ADD("[a]llow [A]llow session [d]eny [D]eny session [k]ill");
+                ADD("[a]llow [A]llow session [d]eny [D]eny session [k]ill [s]ession scope");
                 if (can_save(ui))
                         ADD(" [f]orever");
                 break;
         case PROMPT_UI_FOREVER_DECISION:
-                ADD("save a rule for good: [a]llow [d]eny [k]ill [Esc] back");
+                if (strcmp(ui->lasting, "session") == 0)
+                        ADD("for the session: [a]llow [d]eny [k]ill [Esc] back");
+                else
+                        ADD("save a rule for good: [a]llow [d]eny [k]ill [Esc] back");
                 break;
         case PROMPT_UI_FOREVER_SCOPE:
-                ADD("%s for good: which scope? [1-%d] [Esc] back", ui->decision,
+                ADD("%s %s: which scope? [1-%d] [Esc] back", ui->decision,
+                    strcmp(ui->lasting, "session") == 0 ? "for the session" : "for good",
                     n_scopes > 9 ? 9 : n_scopes);
                 break;
         }

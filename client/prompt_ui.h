@@ -7,11 +7,15 @@
  * both render a protocol request (docs/PROTOCOL.md) with the same words and
  * take the same single-key answers.
  *
- *   a  allow once          A  allow for this session
- *   d  deny once           D  deny for this session
- *   k  kill the caller     f  save a rule for good: then a, d or k, then a
- *                             scope (1 exactly this, 2 this directory, ...)
- *   Esc goes back from the second and third steps.
+ *   a  allow once          A  allow exactly this for the session
+ *   d  deny once           D  deny exactly this for the session
+ *   k  kill the caller     s  for the session, with a scope: then a, d or
+ *                             k, then a scope (1 exactly this, 2 this
+ *                             directory, ... 5 this program's network)
+ *                          f  save a rule for good: the same steps
+ *   Esc goes back from the second and third steps. The scope step shows
+ *   each scope's rule exactly as it will be applied (and saved), and the
+ *   executable it is tied to, as the request gives them.
  *
  * Everything the target supplied (paths, command line, argv, executable) is
  * passed through prompt_ui_sanitize() before it reaches a terminal.
@@ -47,19 +51,25 @@ enum prompt_ui_step {
         PROMPT_UI_FOREVER_SCOPE,
 };
 
-/* The state of one person answering one request. */
+/* The state of one person answering one request. The FOREVER steps also
+ * serve "s" (lasting says which). */
 struct prompt_ui {
         const cJSON *request;
         enum prompt_ui_step step;
-        char decision[8]; /* chosen at the forever step */
+        char decision[8]; /* chosen at the second step */
+        char lasting[8];  /* "session" or "forever" */
 };
 
-/* An answer, in the protocol's words. pattern points into the request. */
+/* An answer, in the protocol's words. pattern and choice point into the
+ * request: choice is the name of the scope chosen (the supervisor applies
+ * the rule it showed), pattern its pattern for a supervisor that names no
+ * scopes. Both NULL: exactly this call. */
 struct prompt_ui_answer {
         uint64_t id;
         const char *decision; /* "allow", "deny", "kill" */
         const char *scope;    /* "once", "session", "forever" */
-        const char *pattern;  /* NULL: exactly this call */
+        const char *pattern;
+        const char *choice;
 };
 
 void prompt_ui_start(struct prompt_ui *ui, const cJSON *request);

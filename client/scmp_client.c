@@ -330,8 +330,8 @@ int scmp_client_send(struct scmp_client *c, const cJSON *msg)
         return r;
 }
 
-int scmp_client_reply(struct scmp_client *c, uint64_t id, const char *decision, const char *scope,
-                      const char *errno_name, const char *pattern)
+static int send_reply(struct scmp_client *c, uint64_t id, const char *decision, const char *scope,
+                      const char *errno_name, const char *key, const char *value)
 {
         cJSON *msg = cJSON_CreateObject();
         int r = -ENOMEM;
@@ -342,12 +342,24 @@ int scmp_client_reply(struct scmp_client *c, uint64_t id, const char *decision, 
             !cJSON_AddStringToObject(msg, "decision", decision) ||
             !cJSON_AddStringToObject(msg, "scope", scope ? scope : "once") ||
             (errno_name && !cJSON_AddStringToObject(msg, "errno", errno_name)) ||
-            (pattern && !cJSON_AddStringToObject(msg, "pattern", pattern)))
+            (value && !cJSON_AddStringToObject(msg, key, value)))
                 goto out;
         r = scmp_client_send(c, msg);
 out:
         cJSON_Delete(msg);
         return r;
+}
+
+int scmp_client_reply(struct scmp_client *c, uint64_t id, const char *decision, const char *scope,
+                      const char *errno_name, const char *pattern)
+{
+        return send_reply(c, id, decision, scope, errno_name, "pattern", pattern);
+}
+
+int scmp_client_reply_choice(struct scmp_client *c, uint64_t id, const char *decision,
+                             const char *scope, const char *errno_name, const char *choice)
+{
+        return send_reply(c, id, decision, scope, errno_name, "choice", choice);
 }
 
 /* The messages every client gets, whatever it asked: the greeting, and

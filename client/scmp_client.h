@@ -96,6 +96,10 @@ int scmp_client_send_line(struct scmp_client *c, const char *line, size_t len);
  */
 int scmp_client_reply(struct scmp_client *c, uint64_t id, const char *decision, const char *scope,
                       const char *errno_name, const char *pattern);
+/* The same with the scope chosen by its name in the request's "scopes"
+ * ("port", "network", ...): the supervisor applies the rule it offered. */
+int scmp_client_reply_choice(struct scmp_client *c, uint64_t id, const char *decision,
+                             const char *scope, const char *errno_name, const char *choice);
 
 /*
  * Asks one question and returns the answer, for a client that only asks

@@ -421,13 +421,18 @@ static void put_ids(struct line *l, const struct policy_call *call)
         }
 }
 
-/* ,"rule":"supervisor.rules[0]","comment":"c","decision":"deny","errno":"EPERM" */
-static void put_verdict(struct line *l, struct verdict_memo *m, const struct policy_decision *d)
+/*
+ * ,"rule":"supervisor.rules[0]","comment":"c","decision":"deny","errno":"EPERM","by":"rule"
+ * For a prompt's answer (by set), "rule" stays the rule that asked and "by"
+ * says who answered, with ,"by_uid":N for a client: never kept in the memo.
+ */
+static void put_verdict(struct line *l, struct verdict_memo *m, const struct policy_decision *d,
+                        const char *by, long by_uid)
 {
         const char *comment = d->rule ? d->rule->comment : NULL;
         size_t index = d->rule ? d->rule->source_index : 0;
 
-        if (m->out.valid && m->have_rule == (d->rule != NULL) && m->source_index == index &&
+        if (!by && m->out.valid && m->have_rule == (d->rule != NULL) && m->source_index == index &&
             m->verdict == d->verdict && m->errno_value == d->errno_value &&
             memo_string_is(&m->comment, comment)) {
                 put_bytes(l, m->out.text, m->out.len);
@@ -453,6 +458,15 @@ static void put_verdict(struct line *l, struct verdict_memo *m, const struct pol
                 const char *e = errno_to_name(d->errno_value);
                 PUT_KEY_STRING(l, "errno", e ? e : "?");
         }
+        if (by) {
+                PUT_KEY_STRING(l, "by", by);
+                if (by_uid >= 0) {
+                        PUT_LITERAL(l, ",\"by_uid\":");
+                        put_dec(l, (uint64_t)by_uid, 1);
+                }
+                return;
+        }
+        PUT_KEY_STRING(l, "by", d->rule ? "rule" : "default");
 
         m->have_rule = d->rule != NULL;
         m->source_index = index;
@@ -470,6 +484,7 @@ static void put_timeout(struct line *l, const struct policy_decision *d)
         PUT_KEY_STRING(l, "rule", "deadline");
         PUT_KEY_STRING(l, "decision", policy_verdict_name(d->verdict));
         PUT_KEY_STRING(l, "errno", e ? e : "?");
+        PUT_KEY_STRING(l, "by", "deadline");
 }
 
 /*
@@ -586,7 +601,7 @@ static void write_line(struct log_file *out, const struct decision_log_entry *e)
         if (e->deadline)
                 put_timeout(l, d);
         else
-                put_verdict(l, &tl->verdict, d);
+                put_verdict(l, &tl->verdict, d, e->by, e->by ? e->by_uid : -1);
         if (l->cut)
                 PUT_LITERAL(l, ",\"truncated\":true");
         PUT_LITERAL(l, "}\n");

@@ -18,6 +18,13 @@ struct decision_log_entry {
          * not end in time): "rule" is "deadline", and call holds the raw
          * arguments only. */
         bool deadline;
+        /* Who decided, when it was not the rule in decision (a prompt's
+         * answer): "tty", "client" (with by_uid, the client's uid),
+         * "timeout", "session-rule", "forever-rule". NULL: "rule", or
+         * "default" when no rule decided, or "deadline". by_uid is -1 when
+         * there is none. */
+        const char *by;
+        long by_uid;
 };
 
 /*

@@ -51,6 +51,7 @@ struct pending_call *pending_new(struct target *t, uint64_t id, const struct pol
         pc->id = id;
         pc->call = *call;
         pc->decision = *d;
+        pc->decided_by_uid = -1;
         for (unsigned i = 0; i < call->n_paths && i < POLICY_CALL_MAX_PATHS; i++) {
                 pc->paths[i] = dup_or_null(call->paths[i], &failed);
                 pc->call.paths[i] = pc->paths[i];
@@ -100,7 +101,14 @@ int supervisor_complete(struct pending_call *pc, enum policy_verdict verdict, in
         d.verdict = verdict == VERDICT_PROMPT ? VERDICT_DENY : verdict;
         d.errno_value = error;
         pending_unlink(pc);
-        int r = serve_answer(t, &t->sup->bufs, pc->id, &pc->call, &d, NULL);
+        /* As serve_answer(), with who answered in the log line. */
+        supervisor_count(t, pc->call.nr, d.verdict);
+        if (pc->decided_by)
+                serve_log_by(t, &pc->call, &d, pc->decided_by, pc->decided_by_uid);
+        else
+                serve_log(t, &pc->call, &d, false);
+        int r = serve_respond(t, &t->sup->bufs, pc->id, &pc->call, d.verdict, d.errno_value, NULL);
+        r = r == -ENOENT ? 0 : r;
         pending_free(pc);
         return r;
 }

@@ -366,7 +366,25 @@ void serve_log(struct target *t, const struct policy_call *call, const struct po
                                          .syscall_name = supervisor_syscall_name(sup, call->nr),
                                          .call = call,
                                          .decision = d,
-                                         .deadline = deadline});
+                                         .deadline = deadline,
+                                         .by_uid = -1});
+}
+
+void serve_log_by(struct target *t, const struct policy_call *call, const struct policy_decision *d,
+                  const char *by, long by_uid)
+{
+        struct supervisor *sup = t->sup;
+
+        if (!sup->opts.log)
+                return;
+        decision_log_write(
+            sup->opts.log,
+            &(struct decision_log_entry){.container = t->id,
+                                         .syscall_name = supervisor_syscall_name(sup, call->nr),
+                                         .call = call,
+                                         .decision = d,
+                                         .by = by,
+                                         .by_uid = by_uid});
 }
 
 /* Counts, logs and answers a decided call; 0 or a negative errno. */

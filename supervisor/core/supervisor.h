@@ -106,6 +106,12 @@ struct pending_call {
          * sees it: a lane's target never makes the loop wait on its memory. */
         struct target_details details;
         void *userdata; /* the decider's own state */
+        /* Who answered, for the --log line supervisor_complete() writes
+         * (decision_log.h: "by"); set by the decider before completing.
+         * NULL: the asking rule's own by. decided_by_uid is the answering
+         * client's uid, or -1. */
+        const char *decided_by;
+        long decided_by_uid;
 };
 
 /* What a prompted call is decoded for, whatever the rules needed: what a
@@ -273,6 +279,12 @@ void supervisor_switch_policy(struct target *t, const struct policy *policy);
 /* Loop thread: nothing of t can be using a policy it was switched away
  * from (supervisor_switch_policy()). */
 bool supervisor_target_settled(struct target *t);
+
+/* One line to opts.say (standard error by default, "scmp-super: " before
+ * it): core/ prints nothing itself, and a decider (the prompt broker) says
+ * what a person should know through it. */
+__attribute__((format(printf, 2, 3))) void supervisor_say(const struct supervisor *sup,
+                                                          const char *fmt, ...);
 
 /* Answers a pending call (and frees it). verdict is ALLOW, LOG, DENY (with
  * error) or KILL. Returns 0 or a negative errno; -ENOENT (the caller died or

@@ -18,10 +18,6 @@
 #define BUMP(x) __atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)
 
 /* supervisor.c */
-/* One line to opts.say (standard error by default): core/ prints nothing
- * itself. */
-__attribute__((format(printf, 2, 3))) void supervisor_say(const struct supervisor *sup,
-                                                          const char *fmt, ...);
 void target_close(struct target *t);
 /* Closes every target and handle of the loop's own; the loop then ends. */
 void supervisor_stop_all(struct supervisor *sup);
@@ -40,6 +36,10 @@ int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
  * watchdog denied it because reading the caller did not end in time. */
 void serve_log(struct target *t, const struct policy_call *call, const struct policy_decision *d,
                bool deadline);
+/* The same for a call a prompt's answer decided: by says who answered
+ * ("tty", "client" with by_uid, "timeout", "session-rule", ...). */
+void serve_log_by(struct target *t, const struct policy_call *call, const struct policy_decision *d,
+                  const char *by, long by_uid);
 /* Counts, logs and answers a decided call; 0 or a negative errno. */
 int serve_answer(struct target *t, struct notif_buffers *bufs, uint64_t id,
                  const struct policy_call *call, const struct policy_decision *d,

@@ -3,6 +3,7 @@
 #include "daemon/daemon_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,7 +81,14 @@ int daemon_control_start(struct daemon *d, char *reterr, size_t reterr_size)
         /* One broker serves every target, so one deadline: the default
          * profile's promptTimeout. Forever answers cannot be saved: no
          * single profile file belongs to every target. */
-        struct prompt_broker_options bopts = {.timeout_ms = fallback->prompt_timeout_ms};
+        struct prompt_broker_options bopts = {
+            .timeout_ms = fallback->prompt_timeout_ms,
+            .no_forever_reason =
+                "the daemon saves no rule: one broker serves every target, and no single profile "
+                "file belongs to all of them. Answer for the session (which holds for every "
+                "target until the daemon stops), or add the rule shown to the target's profile "
+                "file and reload the daemon (SIGHUP, or --watch)",
+        };
         char why[512];
         int r;
 
@@ -97,6 +105,9 @@ int daemon_control_start(struct daemon *d, char *reterr, size_t reterr_size)
                 return r;
         }
         control_server_set_status(d->control, status_for_control, d);
+        char hint[PATH_MAX + 64];
+        snprintf(hint, sizeof(hint), "scmp-super prompt --socket %s", d->opts.control_path);
+        prompt_broker_set_answer_hint(d->broker, hint);
         control_server_set_peer_check(d->control, refuse_targets, d);
         return 0;
 }

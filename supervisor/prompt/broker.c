@@ -5,10 +5,13 @@
 #include "base/macros.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/target.h"
+#include "errnos.h"
+#include "prompt_ui.h"
 
 #define DEFAULT_TIMEOUT_MS 30000
 /* Between checks for dead callers, and between countdown updates. */
@@ -69,6 +72,67 @@ const char *prompt_broker_profile(const struct prompt_broker *b)
         return b->profile_path;
 }
 
+void prompt_broker_set_answer_hint(struct prompt_broker *b, const char *hint)
+{
+        free(b->answer_hint);
+        b->answer_hint = hint ? strdup(hint) : NULL;
+}
+
+/* How many people the front ends can ask now. */
+static size_t people(struct prompt_broker *b)
+{
+        size_t n = 0;
+        for (struct prompt_frontend *fe = b->frontends; fe; fe = fe->next)
+                if (fe->ops->people)
+                        n += fe->ops->people(fe);
+        return n;
+}
+
+/* "openat /etc/passwd by /usr/bin/cat (pid 12)", what the target supplied
+ * made safe for a terminal or a log. */
+static void describe_prompt(const struct prompt *p, char *buf, size_t size)
+{
+        const cJSON *decoded = cJSON_GetObjectItemCaseSensitive(p->request, "decoded");
+        const char *what = cJSON_GetStringValue(
+            cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(decoded, "paths"), 0));
+        /* Cut so that the line, whose end says how to answer and by when,
+         * fits supervisor_say()'s 1024 bytes whatever the caller named. */
+        char safe_what[256], safe_exe[256];
+
+        if (!what)
+                what = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(decoded, "address"));
+        prompt_ui_sanitize(what ? what : "", safe_what, sizeof(safe_what));
+        prompt_ui_sanitize(p->exe ? p->exe : "(executable unknown)", safe_exe, sizeof(safe_exe));
+        snprintf(buf, size, "%s%s%s by %s (pid %d)", p->syscall ? p->syscall : "?", what ? " " : "",
+                 safe_what, safe_exe, (int)p->call.pid);
+}
+
+static const char *errno_text(int e, char *buf, size_t size)
+{
+        const char *name = errno_to_name(e);
+        if (name)
+                return name;
+        snprintf(buf, size, "%d", e);
+        return buf;
+}
+
+/* A prompt nobody can be asked about: said at once, with how to answer and
+ * by when, instead of a silent wait for the deadline. */
+static void say_unattended(struct prompt_broker *b, struct prompt *p)
+{
+        char what[1200], e[16];
+
+        p->unattended = true;
+        describe_prompt(p, what, sizeof(what));
+        supervisor_say(b->sup,
+                       "request %" PRIu64
+                       " waits with nobody to ask (no terminal, no prompt client "
+                       "connected): %s; %s%s%swithin %u s, or it is denied with %s",
+                       p->id, what, b->answer_hint ? "answer with: " : "",
+                       b->answer_hint ? b->answer_hint : "", b->answer_hint ? " " : "",
+                       (b->timeout_ms + 999) / 1000, errno_text(p->timeout_errno, e, sizeof(e)));
+}
+
 void prompt_broker_add_frontend(struct prompt_broker *b, struct prompt_frontend *fe)
 {
         fe->next = b->frontends;
@@ -118,6 +182,9 @@ void prompt_finish(struct prompt_broker *b, struct prompt *p, const struct promp
         while (p->n_calls > 0) {
                 struct pending_call *pc = p->calls[p->n_calls - 1];
                 prompt_remove_call(p, p->n_calls - 1);
+                /* res->by and log_by are string literals. */
+                pc->decided_by = res->log_by ? res->log_by : res->by;
+                pc->decided_by_uid = res->has_uid ? (long)res->uid : -1;
                 if (res->answered)
                         b->backend.complete(pc, res->verdict, res->errno_value);
                 else
@@ -144,6 +211,18 @@ static void prompt_time_out(struct prompt_broker *b, struct prompt *p)
             .scope = PROMPT_SCOPE_ONCE,
             .errno_value = p->timeout_errno,
         };
+        /* Said where nobody was there to see it, and never while closing
+         * (run's command has ended; its summary says the rest). */
+        if (!b->closing && (p->unattended || people(b) == 0)) {
+                char what[1200], e[16];
+                describe_prompt(p, what, sizeof(what));
+                supervisor_say(b->sup,
+                               "request %" PRIu64 " timed out after %u s with nobody answering: %s "
+                               "denied once with %s (nothing is remembered: the next identical "
+                               "call asks again)",
+                               p->id, (b->timeout_ms + 999) / 1000, what,
+                               errno_text(p->timeout_errno, e, sizeof(e)));
+        }
         prompt_finish(b, p, &res);
 }
 
@@ -248,7 +327,10 @@ static int on_prompt(void *ctx, struct pending_call *pc)
                         return -ENOMEM;
         }
 
-        if (session_rules_decide(&b->session, &pc->call, &d)) {
+        const char *by = NULL;
+        if (session_rules_decide(&b->session, &pc->call, &d, &by)) {
+                pc->decided_by = by;
+                pc->decided_by_uid = -1;
                 b->backend.complete(pc, d.verdict, d.errno_value);
                 return 0;
         }
@@ -286,6 +368,8 @@ static int on_prompt(void *ctx, struct pending_call *pc)
         for (struct prompt_frontend *fe = b->frontends; fe; fe = fe->next)
                 if (fe->ops->added)
                         fe->ops->added(fe, p);
+        if (people(b) == 0)
+                say_unattended(b, p);
         return 0;
 }
 
@@ -373,9 +457,13 @@ int prompt_broker_new(struct supervisor *sup, const struct prompt_broker_options
         r = session_rules_init(&b->session);
         if (opts->profile_path)
                 b->profile_path = strdup(opts->profile_path);
-        if (r < 0 || (opts->profile_path && !b->profile_path)) {
+        if (opts->no_forever_reason)
+                b->no_forever_reason = strdup(opts->no_forever_reason);
+        if (r < 0 || (opts->profile_path && !b->profile_path) ||
+            (opts->no_forever_reason && !b->no_forever_reason)) {
                 session_rules_free(&b->session);
                 free(b->profile_path);
+                free(b->no_forever_reason);
                 free(b);
                 return -ENOMEM;
         }
@@ -383,6 +471,7 @@ int prompt_broker_new(struct supervisor *sup, const struct prompt_broker_options
         if (r < 0) {
                 session_rules_free(&b->session);
                 free(b->profile_path);
+                free(b->no_forever_reason);
                 free(b);
                 return r;
         }
@@ -399,6 +488,8 @@ static void on_broker_closed(uv_handle_t *handle)
         struct prompt_broker *b = container_of((uv_timer_t *)handle, struct prompt_broker, timer);
         session_rules_free(&b->session);
         free(b->profile_path);
+        free(b->no_forever_reason);
+        free(b->answer_hint);
         free(b);
 }
 

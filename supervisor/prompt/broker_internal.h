@@ -23,6 +23,10 @@
 struct session_rules {
         cJSON *rules;          /* newest first */
         struct policy *policy; /* rules compiled; NULL when there are none */
+        /* Whether each rule (in the order of rules) was also saved in the
+         * profile: its decisions are logged by "forever-rule". */
+        bool *forever;
+        size_t n;
 };
 
 struct prompt {
@@ -38,6 +42,9 @@ struct prompt {
         uint64_t deadline;        /* loop time, ms */
         int64_t deadline_unix_ms; /* for the protocol */
         int timeout_errno;        /* the asking rule's errno */
+        /* Said on arrival that nobody could be asked: its timeout is said
+         * too. */
+        bool unattended;
         cJSON *request;
         /* The first caller's call, kept for building rules after that
          * caller itself may be gone. */
@@ -53,6 +60,8 @@ struct prompt_broker {
         struct prompt_backend backend;
         unsigned timeout_ms;
         char *profile_path;
+        char *no_forever_reason;
+        char *answer_hint;
         struct prompt *head, *tail;
         size_t count;
         uint64_t next_id;
@@ -97,9 +106,10 @@ int session_rules_init(struct session_rules *s);
 void session_rules_free(struct session_rules *s);
 
 /* The session's decision for call: true and *ret_decision if a session rule
- * matches it. */
+ * matches it, and in *ret_by (when not NULL) "session-rule", or
+ * "forever-rule" for a rule also saved in the profile. */
 bool session_rules_decide(const struct session_rules *s, const struct policy_call *call,
-                          struct policy_decision *ret_decision);
+                          struct policy_decision *ret_decision, const char **ret_by);
 
 /* Adds rule (taken over) in front of the others. With save_path, the rule
  * is also saved at the front of that profile's supervisor.rules, and the

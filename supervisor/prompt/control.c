@@ -36,6 +36,7 @@ struct control_client {
         pid_t pid;
         uid_t uid;
         bool closing;
+        bool accepted; /* passed every check: hears the prompts */
         size_t len;
         /* Last: only the members before it are cleared on accept. */
         char line[CONTROL_LINE_MAX + 1];
@@ -284,9 +285,21 @@ static void on_prompt_resolved(struct prompt_frontend *fe, struct prompt *p,
         cJSON_Delete(msg);
 }
 
+/* The clients connected that hear the prompts. */
+static size_t control_people(struct prompt_frontend *fe)
+{
+        struct control_server *s = container_of(fe, struct control_server, fe);
+        size_t n = 0;
+        for (struct control_client *c = s->clients; c; c = c->next)
+                if (c->accepted && !c->closing)
+                        n++;
+        return n;
+}
+
 static const struct prompt_frontend_ops control_ops = {
     .added = on_prompt_added,
     .resolved = on_prompt_resolved,
+    .people = control_people,
 };
 
 /* Input. */
@@ -320,6 +333,7 @@ static void handle_reply(struct control_client *c, const cJSON *msg)
         const char *scope = optional_string(c, msg, "scope", id, &bad);
         const char *errno_name = optional_string(c, msg, "errno", id, &bad);
         const char *pattern = optional_string(c, msg, "pattern", id, &bad);
+        const char *choice = optional_string(c, msg, "choice", id, &bad);
         if (bad)
                 return;
         /* An errno may also be given as a number. */
@@ -329,8 +343,16 @@ static void handle_reply(struct control_client *c, const cJSON *msg)
                 snprintf(errno_text, sizeof(errno_text), "%.0f", e->valuedouble);
                 errno_name = errno_text;
         }
-        int r = prompt_broker_answer(c->server->broker, (uint64_t)id->valuedouble, decision, scope,
-                                     errno_name, pattern, "client", err, sizeof(err));
+        int r = prompt_broker_answer(c->server->broker, (uint64_t)id->valuedouble,
+                                     &(struct prompt_reply){.decision = decision,
+                                                            .scope = scope,
+                                                            .errno_name = errno_name,
+                                                            .pattern = pattern,
+                                                            .choice = choice,
+                                                            .by = "client",
+                                                            .has_uid = true,
+                                                            .uid = (uint32_t)c->uid},
+                                     err, sizeof(err));
         if (r < 0)
                 send_error(c, id, "%s", err);
 }
@@ -575,6 +597,7 @@ static void on_connection(uv_stream_t *listener, int status)
                 refuse(c, "too many clients");
                 return;
         }
+        c->accepted = true;
         send_hello(s, c);
         size_t queued = prompt_broker_count(s->broker);
         for (struct prompt *p = prompt_broker_first(s->broker); p; p = prompt_next(p))

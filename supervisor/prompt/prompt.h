@@ -57,6 +57,12 @@ struct prompt_resolution {
         /* "tty", "client", "timeout", "session" (a new session rule
          * covered it) or "caller-died". */
         const char *by;
+        /* What the decision log says decided it, when that differs from
+         * by: "session-rule" or "forever-rule" for "session". */
+        const char *log_by;
+        /* The answering client's uid (by "client"). */
+        bool has_uid;
+        uint32_t uid;
         bool answered; /* false for caller-died: nothing was decided */
         enum policy_verdict verdict;
         enum prompt_scope scope;
@@ -73,6 +79,10 @@ struct prompt_frontend_ops {
                          const struct prompt_resolution *res);
         /* About once a second while prompts wait, for countdowns. */
         void (*tick)(struct prompt_frontend *fe);
+        /* How many people it can ask right now (the terminal: 1; the
+         * control socket: its connected clients). NULL: none. When no
+         * front end can ask anyone, the broker says so at once. */
+        size_t (*people)(struct prompt_frontend *fe);
 };
 
 /* Embedded in each front end's own state. */
@@ -100,6 +110,10 @@ struct prompt_backend {
 struct prompt_broker_options {
         unsigned timeout_ms;      /* deadline of each prompt; 0 means 30 s */
         const char *profile_path; /* where forever rules are saved; NULL: nowhere */
+        /* Why a forever answer cannot be saved when profile_path is NULL,
+         * with the advice that applies here; NULL: run's (the built-in
+         * profile has no file: run with --policy FILE). */
+        const char *no_forever_reason;
         const struct prompt_backend *backend;
 };
 
@@ -121,6 +135,13 @@ void prompt_broker_close(struct prompt_broker *b);
 void prompt_broker_add_frontend(struct prompt_broker *b, struct prompt_frontend *fe);
 void prompt_broker_remove_frontend(struct prompt_broker *b, struct prompt_frontend *fe);
 
+/*
+ * How a person answers from elsewhere ("scmp-super prompt --socket NAME"),
+ * for the line the broker says (supervisor_say()) when a prompt waits with
+ * nobody to ask; NULL: there is no way. Copied.
+ */
+void prompt_broker_set_answer_hint(struct prompt_broker *b, const char *hint);
+
 /* The queue, oldest first. */
 struct prompt *prompt_broker_first(struct prompt_broker *b);
 struct prompt *prompt_next(struct prompt *p);
@@ -141,21 +162,34 @@ int64_t prompt_deadline_unix_ms(const struct prompt *p);
  */
 cJSON *prompt_request(struct prompt *p);
 
+/* An answer to a prompt, in the protocol's words (docs/PROTOCOL.md). */
+struct prompt_reply {
+        const char *decision;   /* "allow", "deny" or "kill" */
+        const char *scope;      /* "once" (or NULL), "session" or "forever" */
+        const char *errno_name; /* deny only; NULL: the asking rule's errno */
+        /* Session and forever only, at most one of the two; both NULL:
+         * exactly this call. choice names one of the scopes the request
+         * offered ("port", "network", ...), whose rule is applied as
+         * shown; pattern is as prompt_rule_build() takes it. */
+        const char *pattern;
+        const char *choice;
+        /* Who answers: "tty" or "client" (a string literal), and a
+         * client's uid. */
+        const char *by;
+        bool has_uid;
+        uint32_t uid;
+};
+
 /*
- * Answers prompt id. decision is "allow", "deny" or "kill"; scope "once"
- * (or NULL), "session" or "forever"; errno_name (deny only, NULL: the rule's
- * errno) an errno name or number; pattern (session and forever only, NULL:
- * exactly this call) as prompt_rule_build() takes it. by names the answerer
- * for the others ("tty", "client").
+ * Answers prompt id with reply.
  *
  * Returns 0 once the waiting calls are answered; -ENOENT when there is no
  * such prompt (already answered, timed out, or its caller died); -EINVAL
  * (bad answer) or another negative errno (the rule could not be saved) with
  * a message in err, and the prompt stays waiting.
  */
-int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const char *decision,
-                         const char *scope, const char *errno_name, const char *pattern,
-                         const char *by, char *reterr, size_t reterr_size);
+int prompt_broker_answer(struct prompt_broker *b, uint64_t id, const struct prompt_reply *reply,
+                         char *reterr, size_t reterr_size);
 
 /* Names for the protocol. */
 const char *prompt_scope_name(enum prompt_scope scope);

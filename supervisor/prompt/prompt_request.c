@@ -243,23 +243,34 @@ static void add_hex_args(cJSON *req, const uint64_t args[6])
 }
 
 /* Each scope's rule as a lasting answer with it adds it, without the
- * action and errno the answer gives ("rule"), or why there can be none
- * ("refused"): what the person is shown before answering for good. */
+ * action and errno the answer gives ("rule"), and the executable it is tied
+ * to ("exe", null when any program's call matches), or why there can be
+ * none ("refused"): what the person is shown before answering, and what a
+ * reply naming the scope ("choice") applies. Made here once for every
+ * front end. */
 static void add_scope_rules(cJSON *scopes, const struct policy_call *call, const char *syscall)
 {
         cJSON *scope;
 
         cJSON_ArrayForEach(scope, scopes)
         {
+                const char *name =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(scope, "name"));
                 const char *pattern =
                     cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(scope, "pattern"));
                 char err[256] = "";
                 cJSON *rule = NULL;
-                int r = prompt_rule_build(call, syscall, VERDICT_ALLOW, 0, pattern, NULL, &rule,
-                                          err, sizeof(err));
+                int r = prompt_rule_build_scope(call, syscall, name ? name : "exact", pattern,
+                                                &rule, err, sizeof(err));
                 if (r == 0) {
-                        cJSON_DeleteItemFromObjectCaseSensitive(rule, "action");
+                        const char *exe =
+                            cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rule, "exe"));
                         cJSON_AddItemToObject(scope, "rule", rule);
+                        /* The executable as the call gave it, unescaped. */
+                        if (exe && call->exe)
+                                cJSON_AddStringToObject(scope, "exe", call->exe);
+                        else
+                                cJSON_AddNullToObject(scope, "exe");
                 } else if (r != -ENOMEM) {
                         cJSON_AddStringToObject(scope, "refused", err);
                 }

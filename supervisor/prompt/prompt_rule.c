@@ -111,10 +111,11 @@ static int unix_name(const struct sockaddr *sa, socklen_t len, char *buf, size_t
         return 0;
 }
 
-static int add_scope(cJSON *scopes, const char *label, const char *pattern)
+static int add_scope(cJSON *scopes, const char *name, const char *label, const char *pattern)
 {
         cJSON *s = cJSON_CreateObject();
-        if (!s || !cJSON_AddStringToObject(s, "label", label) ||
+        if (!s || !cJSON_AddStringToObject(s, "name", name) ||
+            !cJSON_AddStringToObject(s, "label", label) ||
             !(pattern ? cJSON_AddStringToObject(s, "pattern", pattern)
                       : cJSON_AddNullToObject(s, "pattern"))) {
                 cJSON_Delete(s);
@@ -167,10 +168,10 @@ static int path_scopes(cJSON *scopes, const struct policy_call *call)
         if (!*name)
                 return 0; /* "/" itself */
         if (dir_pattern(dir, "*", pattern, sizeof(pattern)) == 0 &&
-            (r = add_scope(scopes, "this directory", pattern)) < 0)
+            (r = add_scope(scopes, "directory", "this directory", pattern)) < 0)
                 return r;
         if (dir_pattern(dir, "**", pattern, sizeof(pattern)) == 0 &&
-            (r = add_scope(scopes, "this directory and below", pattern)) < 0)
+            (r = add_scope(scopes, "tree", "this directory and below", pattern)) < 0)
                 return r;
         if (call->n_paths != 1)
                 return 0;
@@ -183,40 +184,63 @@ static int path_scopes(cJSON *scopes, const struct policy_call *call)
         snprintf(tail, sizeof(tail), "*.%s", ext);
         snprintf(label, sizeof(label), "*.%s in this directory", dot + 1);
         if (dir_pattern(dir, tail, pattern, sizeof(pattern)) == 0 &&
-            (r = add_scope(scopes, label, pattern)) < 0)
+            (r = add_scope(scopes, "extension-here", label, pattern)) < 0)
                 return r;
         snprintf(pattern, sizeof(pattern), "/**/*.%s", ext);
         snprintf(label, sizeof(label), "*.%s anywhere", dot + 1);
-        return add_scope(scopes, label, pattern);
+        return add_scope(scopes, "extension", label, pattern);
 }
 
 cJSON *prompt_rule_scopes(const struct policy_call *call)
 {
         cJSON *scopes = cJSON_CreateArray();
         const struct sockaddr *sa = call_address(call);
-        char text[PATH_MAX * 2 + 8];
+        char text[PATH_MAX * 2 + 8], label[96];
         int r;
 
-        if (!scopes || add_scope(scopes, "exactly this", NULL) < 0)
+        if (!scopes || add_scope(scopes, "exact", "exactly this", NULL) < 0)
                 goto fail;
         if (call->have_paths && call->n_paths > 0) {
                 if (path_scopes(scopes, call) < 0)
                         goto fail;
         } else if (sa && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6)) {
                 int port;
-                if (ip_text(sa, call->addr_len, text, sizeof(text), &port) == 0 &&
-                    add_scope(scopes, "this host, any port", text) < 0)
-                        goto fail;
+                const char *family = sa->sa_family == AF_INET ? "IPv4" : "IPv6";
+                if (ip_text(sa, call->addr_len, text, sizeof(text), &port) == 0) {
+                        if (add_scope(scopes, "host", "this address, any port", text) < 0)
+                                goto fail;
+                        snprintf(label, sizeof(label), "port %d on any %s address", port, family);
+                        if (add_scope(scopes, "port", label, NULL) < 0)
+                                goto fail;
+                        snprintf(label, sizeof(label), "any %s address", family);
+                        if (add_scope(scopes, "any-address", label, NULL) < 0)
+                                goto fail;
+                }
         } else if (sa && sa->sa_family == AF_UNIX) {
                 char name[sizeof(((struct sockaddr_un *)0)->sun_path) + 2], dir[PATH_MAX];
                 const char *base;
                 if (unix_name(sa, call->addr_len, name, sizeof(name)) == 0 && name[0] == '/') {
                         split_path(name, dir, sizeof(dir), &base);
                         r = dir_pattern(dir, "*", text, sizeof(text));
-                        if (r == 0 && add_scope(scopes, "sockets in this directory", text) < 0)
+                        if (r == 0 &&
+                            add_scope(scopes, "directory", "sockets in this directory", text) < 0)
                                 goto fail;
                 }
         }
+        /* Every call that names a peer, whatever the peer: what "no network
+         * for this program" means. */
+        if (call_takes_address(call) && sa &&
+            add_scope(scopes, "network",
+                      "all network calls of this program (connect, bind, sendto, sendmsg, "
+                      "sendmmsg), any address",
+                      NULL) < 0)
+                goto fail;
+        /* Exactly this call made by any program of the command (or
+         * container): what a hand-written profile rule without "exe" says,
+         * and what survives a new executable path (an upgrade). */
+        if (call->have_exe && call->exe &&
+            add_scope(scopes, "exact-any-program", "exactly this, from any program", NULL) < 0)
+                goto fail;
         return scopes;
 fail:
         cJSON_Delete(scopes);
@@ -436,9 +460,38 @@ static int add_address(cJSON *rule, const struct policy_call *call, const char *
                          "no rule can name an address of family %d (answer once)", sa->sa_family);
 }
 
-int prompt_rule_build(const struct policy_call *call, const char *syscall,
+/* How a scope widens the exact rule. */
+enum {
+        WIDEN_ANY_PROGRAM = 1 << 0, /* no "exe" */
+        WIDEN_PORT = 1 << 1,        /* the family and port, any address */
+        WIDEN_ANY_ADDRESS = 1 << 2, /* the family, any address and port */
+        WIDEN_NETWORK = 1 << 3,     /* every call naming a peer, any peer */
+};
+
+static int add_widened_address(cJSON *rule, const struct policy_call *call, unsigned widen,
+                               char *reterr, size_t reterr_size)
+{
+        const struct sockaddr *sa = call_address(call);
+        char text[INET6_ADDRSTRLEN + 8];
+        int port;
+
+        if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6) ||
+            ip_text(sa, call->addr_len, text, sizeof(text), &port) < 0)
+                return error_set(reterr, reterr_size, -EINVAL,
+                                 "this scope is for a call that names an IP address and port");
+        cJSON *addr = cJSON_AddObjectToObject(rule, "address");
+        if (!addr ||
+            !cJSON_AddStringToObject(addr, "family", sa->sa_family == AF_INET ? "inet" : "inet6"))
+                return -ENOMEM;
+        if ((widen & WIDEN_PORT) && !cJSON_AddNumberToObject(addr, "port", port))
+                return -ENOMEM;
+        return 0;
+}
+
+static int build_rule(const struct policy_call *call, const char *syscall,
                       enum policy_verdict verdict, int errno_value, const char *pattern,
-                      const char *comment, cJSON **ret_rule, char *reterr, size_t reterr_size)
+                      unsigned widen, const char *comment, cJSON **ret_rule, char *reterr,
+                      size_t reterr_size)
 {
         char esc[PATH_MAX * 2];
         cJSON *rule, *names;
@@ -457,10 +510,27 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
         if (comment && !cJSON_AddStringToObject(rule, "comment", comment))
                 goto nomem;
         cJSON_AddItemToObject(rule, "syscalls", names);
-        cJSON *name = cJSON_CreateString(syscall);
-        if (!name)
-                goto nomem;
-        cJSON_AddItemToArray(names, name);
+        if (widen & WIDEN_NETWORK) {
+                /* The calls an address rule applies to (README). */
+                static const char *const peer_calls[] = {"connect", "bind", "sendto", "sendmsg",
+                                                         "sendmmsg"};
+                if (!call_takes_address(call)) {
+                        r = error_set(reterr, reterr_size, -EINVAL,
+                                      "this scope is for a call that names a socket address");
+                        goto out;
+                }
+                for (size_t i = 0; i < sizeof(peer_calls) / sizeof(peer_calls[0]); i++) {
+                        cJSON *n = cJSON_CreateString(peer_calls[i]);
+                        if (!n)
+                                goto nomem;
+                        cJSON_AddItemToArray(names, n);
+                }
+        } else {
+                cJSON *name = cJSON_CreateString(syscall);
+                if (!name)
+                        goto nomem;
+                cJSON_AddItemToArray(names, name);
+        }
 
         const struct syscall_desc *desc = syscall_desc_get(call->nr);
         bool has_paths = call->have_paths && call->n_paths > 0;
@@ -471,9 +541,12 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
                     reterr, reterr_size, -EINVAL,
                     "the paths of this call were not decoded, so no lasting rule can name "
                     "them (answer once)");
-        else if (has_paths)
+        else if (widen & (WIDEN_PORT | WIDEN_ANY_ADDRESS))
+                r = add_widened_address(rule, call, widen, reterr, reterr_size);
+        /* The network scope names any peer, so nothing of the call's own. */
+        else if (has_paths && !(widen & WIDEN_NETWORK))
                 r = add_paths(rule, call, pattern, reterr, reterr_size);
-        else if (call_takes_address(call) || call_address(call))
+        else if (!(widen & WIDEN_NETWORK) && (call_takes_address(call) || call_address(call)))
                 r = add_address(rule, call, pattern, reterr, reterr_size);
         else if (pattern)
                 r = error_set(
@@ -487,7 +560,7 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
         if (r < 0)
                 goto out;
 
-        if (call->have_exe && call->exe) {
+        if (call->have_exe && call->exe && !(widen & WIDEN_ANY_PROGRAM)) {
                 if (prompt_glob_escape(call->exe, esc, sizeof(esc)) < 0) {
                         r = error_set(reterr, reterr_size, -EINVAL,
                                       "executable path too long for a rule");
@@ -496,7 +569,7 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
                 if (!cJSON_AddStringToObject(rule, "exe", esc))
                         goto nomem;
         }
-        if ((r = add_arg_conditions(rule, call)) < 0)
+        if (!(widen & WIDEN_NETWORK) && (r = add_arg_conditions(rule, call)) < 0)
                 goto out;
         if (!cJSON_AddStringToObject(rule, "action", policy_verdict_name(verdict)))
                 goto nomem;
@@ -513,4 +586,42 @@ nomem:
 out:
         cJSON_Delete(rule);
         return r;
+}
+
+int prompt_rule_build(const struct policy_call *call, const char *syscall,
+                      enum policy_verdict verdict, int errno_value, const char *pattern,
+                      const char *comment, cJSON **ret_rule, char *reterr, size_t reterr_size)
+{
+        return build_rule(call, syscall, verdict, errno_value, pattern, 0, comment, ret_rule,
+                          reterr, reterr_size);
+}
+
+int prompt_rule_build_scope(const struct policy_call *call, const char *syscall, const char *name,
+                            const char *pattern, cJSON **ret_rule, char *reterr, size_t reterr_size)
+{
+        static const struct {
+                const char *name;
+                unsigned widen;
+        } kinds[] = {
+            {"port", WIDEN_PORT},
+            {"any-address", WIDEN_ANY_ADDRESS},
+            {"network", WIDEN_NETWORK},
+            {"exact-any-program", WIDEN_ANY_PROGRAM},
+        };
+        unsigned widen = 0;
+        cJSON *rule = NULL;
+        int r;
+
+        for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+                if (strcmp(name, kinds[i].name) == 0) {
+                        widen = kinds[i].widen;
+                        pattern = NULL; /* these widen exactly this call */
+                }
+        r = build_rule(call, syscall, VERDICT_ALLOW, 0, pattern, widen, NULL, &rule, reterr,
+                       reterr_size);
+        if (r < 0)
+                return r;
+        cJSON_DeleteItemFromObjectCaseSensitive(rule, "action");
+        *ret_rule = rule;
+        return 0;
 }

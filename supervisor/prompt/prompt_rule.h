@@ -29,13 +29,30 @@ int prompt_glob_escape(const char *s, char *buf, size_t size);
 
 /*
  * The scopes offered for a lasting answer, as aa-logprof offers them: a cJSON
- * array of {"label": "...", "pattern": "..."} objects, the first always
- * {"label": "exactly this", "pattern": null}. For a path: this directory,
- * this directory and below, and for a name with an extension that extension
- * here and anywhere. For an IP address: this host on any port. For a unix
- * socket path: its directory. NULL when out of memory.
+ * array of {"name": "...", "label": "...", "pattern": "..."} objects, the
+ * first always {"name": "exact", "label": "exactly this", "pattern": null}.
+ * For a path: this directory ("directory"), this directory and below
+ * ("tree"), and for a name with an extension that extension here
+ * ("extension-here") and anywhere ("extension"). For an IP address: this
+ * address on any port ("host"), this port on any address of the family
+ * ("port"), any address of the family ("any-address"). For a unix socket
+ * path: its directory ("directory"). For any call naming a peer: every
+ * network call of the program, any peer ("network"). When the executable
+ * is known: exactly this from any program ("exact-any-program"); every
+ * other scope is tied to the executable. NULL when out of memory.
  */
 cJSON *prompt_rule_scopes(const struct policy_call *call);
+
+/*
+ * The rule a lasting answer with the scope called name (as
+ * prompt_rule_scopes() names it, with its pattern) adds, without "action"
+ * and "errno", which the answer gives: what the person is shown before
+ * answering. Returns 0, or -EINVAL with why the call has no lasting rule of
+ * that scope, or -ENOMEM.
+ */
+int prompt_rule_build_scope(const struct policy_call *call, const char *syscall, const char *name,
+                            const char *pattern, cJSON **ret_rule, char *reterr,
+                            size_t reterr_size);
 
 /*
  * Builds the rule for an answer about call (decoded with paths, address and

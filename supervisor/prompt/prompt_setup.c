@@ -182,6 +182,9 @@ int prompting_start(struct supervisor *sup, const struct policy *policy,
         /* Set before the loop first runs, so before any client is taken. */
         control_server_set_peer_check(p->control, refuse_supervised, NULL);
         snprintf(p->control_name, sizeof(p->control_name), "%s", path);
+        char hint[sizeof(path) + 64];
+        snprintf(hint, sizeof(hint), "scmp-super prompt --socket %s", path);
+        prompt_broker_set_answer_hint(p->broker, hint);
         *ret_prompting = p;
         return 0;
 fail:

@@ -336,10 +336,18 @@ static void on_tick(struct prompt_frontend *fe)
         show_choices(t);
 }
 
+/* The person at the terminal. */
+static size_t tty_people(struct prompt_frontend *fe)
+{
+        (void)fe;
+        return 1;
+}
+
 static const struct prompt_frontend_ops tty_ops = {
     .added = on_added,
     .resolved = on_resolved,
     .tick = on_tick,
+    .people = tty_people,
 };
 
 static void handle_key(struct prompt_tty *t, int key)
@@ -364,8 +372,11 @@ static void handle_key(struct prompt_tty *t, int key)
                 return;
         }
         uint64_t id = t->shown;
-        r = prompt_broker_answer(t->broker, a.id, a.decision, a.scope, NULL, a.pattern, "tty", err,
-                                 sizeof(err));
+        r = prompt_broker_answer(
+            t->broker, a.id,
+            &(struct prompt_reply){
+                .decision = a.decision, .scope = a.scope, .choice = a.choice, .by = "tty"},
+            err, sizeof(err));
         if (r < 0 && t->shown == id) {
                 /* The prompt stays: say why and ask again. */
                 snprintf(line, sizeof(line), CLEAR_LINE "   cannot do that: %s\n", err);

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/env.h"
@@ -12,6 +13,8 @@
 int session_rules_init(struct session_rules *s)
 {
         s->policy = NULL;
+        s->forever = NULL;
+        s->n = 0;
         s->rules = cJSON_CreateArray();
         return s->rules ? 0 : -ENOMEM;
 }
@@ -20,8 +23,11 @@ void session_rules_free(struct session_rules *s)
 {
         cJSON_Delete(s->rules);
         policy_free(s->policy);
+        free(s->forever);
         s->rules = NULL;
         s->policy = NULL;
+        s->forever = NULL;
+        s->n = 0;
 }
 
 /* Compiles rules into a policy whose rules are exactly these, and whose
@@ -58,7 +64,7 @@ out:
 }
 
 bool session_rules_decide(const struct session_rules *s, const struct policy_call *call,
-                          struct policy_decision *ret_decision)
+                          struct policy_decision *ret_decision, const char **ret_by)
 {
         struct policy_decision d;
         if (!s->policy)
@@ -66,6 +72,11 @@ bool session_rules_decide(const struct session_rules *s, const struct policy_cal
         policy_decide(s->policy, call, &d);
         if (d.verdict == VERDICT_PROMPT)
                 return false;
+        if (ret_by)
+                *ret_by = d.rule && !d.rule->builtin && d.rule->source_index < s->n &&
+                                  s->forever[d.rule->source_index]
+                              ? "forever-rule"
+                              : "session-rule";
         *ret_decision = d;
         return true;
 }
@@ -85,14 +96,27 @@ int session_rules_add(struct session_rules *s, cJSON *rule, const char *save_pat
                 snprintf(reterr, reterr_size, "out of memory");
                 return -ENOMEM;
         }
+        bool *forever = malloc((s->n + 1) * sizeof(*forever));
+        if (!forever) {
+                cJSON_Delete(rules);
+                snprintf(reterr, reterr_size, "out of memory");
+                return -ENOMEM;
+        }
+        forever[0] = save_path != NULL;
+        if (s->n)
+                memcpy(forever + 1, s->forever, s->n * sizeof(*forever));
         r = compile_session(rules, &policy, reterr, reterr_size);
         if (r == 0 && save_path)
                 r = profile_add_rule(save_path, rule, reterr, reterr_size);
         if (r < 0) {
+                free(forever);
                 policy_free(policy);
                 cJSON_Delete(rules);
                 return r;
         }
+        free(s->forever);
+        s->forever = forever;
+        s->n++;
         policy_free(s->policy);
         s->policy = policy;
         cJSON_Delete(s->rules);

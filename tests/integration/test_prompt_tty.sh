@@ -38,7 +38,7 @@ assert_contains "tty: the path" "path      $TMP/ask/a" "$p"
 assert_contains "tty: open flags by name" "flags     O_RDONLY|O_CLOEXEC" "$p"
 assert_contains "tty: the rule that asked" "asked by  supervisor.rules[0] (ask about ask/)" "$p"
 assert_contains "tty: what a timeout does" "timeout   deny with EACCES once" "$p"
-assert_contains "tty: the keys" "[a]llow [A]llow session [d]eny [D]eny session [k]ill [f]orever" "$p"
+assert_contains "tty: the keys" "[a]llow [A]llow session [d]eny [D]eny session [k]ill [s]ession scope [f]orever" "$p"
 wait_pane "s)> "
 first=$(seconds_left)
 wait_until "tty: the countdown goes down" countdown_below "$first" &&

@@ -29,6 +29,8 @@ struct fixture {
         char path[64];
         struct log_file *log;
         size_t lines_read;
+        const char *by; /* who answered a prompt, or NULL */
+        long by_uid;
 };
 
 static int setup(void **state)
@@ -36,6 +38,7 @@ static int setup(void **state)
         struct fixture *f = calloc(1, sizeof(*f));
         if (!f)
                 return -1;
+        f->by_uid = -1;
         f->call.nr = __NR_getppid;
         f->call.pid = 1435;
         f->call.have_exe = true;
@@ -76,7 +79,9 @@ static char *line_of(struct fixture *f)
         decision_log_write(f->log, &(struct decision_log_entry){.container = f->container,
                                                                 .syscall_name = name,
                                                                 .call = &f->call,
-                                                                .decision = &f->decision});
+                                                                .decision = &f->decision,
+                                                                .by = f->by,
+                                                                .by_uid = f->by_uid});
         free(name);
         assert_int_equal(log_file_flush(f->log), 0);
 
@@ -107,6 +112,16 @@ static void assert_line(struct fixture *f, const char *expected)
         free(got);
 }
 
+/* A line for a call a prompt's answer decided. */
+static void assert_line_by(struct fixture *f, const char *by, long by_uid, const char *expected)
+{
+        f->by = by;
+        f->by_uid = by_uid;
+        assert_line(f, expected);
+        f->by = NULL;
+        f->by_uid = -1;
+}
+
 #define ARGS "\"args\":[\"0x0\",\"0x55b79cd3d004\",\"0x0\",\"0x0\",\"0x0\",\"0xffffffffffffffff\"]"
 
 static void test_the_line(void **state)
@@ -114,7 +129,7 @@ static void test_the_line(void **state)
         struct fixture *f = *state;
         const char *expected = "\"pid\":1435,\"exe\":\"/usr/bin/first\",\"syscall\":\"getppid\","
                                "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
-                               "\"comment\":\"rule zero\",\"decision\":\"allow\"}";
+                               "\"comment\":\"rule zero\",\"decision\":\"allow\",\"by\":\"rule\"}";
         assert_line(f, expected);
         /* The same call again: the same text. */
         assert_line(f, expected);
@@ -130,13 +145,13 @@ static void test_strings_changed_in_place(void **state)
         strcpy(f->comment, "rule \"zero\"");
         assert_line(f, "\"pid\":1435,\"exe\":\"/usr/bin/second\",\"syscall\":\"getppid\","
                        "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
-                       "\"comment\":\"rule \\\"zero\\\"\",\"decision\":\"allow\"}");
+                       "\"comment\":\"rule \\\"zero\\\"\",\"decision\":\"allow\",\"by\":\"rule\"}");
         /* Shorter, and a prefix of the one before. */
         strcpy(f->exe, "/usr/bin/s");
         strcpy(f->comment, "rule");
         assert_line(f, "\"pid\":1435,\"exe\":\"/usr/bin/s\",\"syscall\":\"getppid\","
                        "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
-                       "\"comment\":\"rule\",\"decision\":\"allow\"}");
+                       "\"comment\":\"rule\",\"decision\":\"allow\",\"by\":\"rule\"}");
 }
 
 static void test_every_input_counts(void **state)
@@ -154,16 +169,17 @@ static void test_every_input_counts(void **state)
         f->decision.errno_value = EACCES;
         assert_line(f, "\"pid\":7,\"container\":\"c1\",\"exe\":null,\"syscall\":\"getpid\","
                        "\"nr\":39," ARGS ",\"rule\":\"supervisor.rules[3]\","
-                       "\"decision\":\"deny\",\"errno\":\"EACCES\"}");
+                       "\"decision\":\"deny\",\"errno\":\"EACCES\",\"by\":\"rule\"}");
         f->decision.errno_value = ENOENT;
         assert_line(f, "\"pid\":7,\"container\":\"c1\",\"exe\":null,\"syscall\":\"getpid\","
                        "\"nr\":39," ARGS ",\"rule\":\"supervisor.rules[3]\","
-                       "\"decision\":\"deny\",\"errno\":\"ENOENT\"}");
+                       "\"decision\":\"deny\",\"errno\":\"ENOENT\",\"by\":\"rule\"}");
         f->decision.rule = NULL;
         f->decision.verdict = VERDICT_ALLOW;
         f->container = NULL;
         assert_line(f, "\"pid\":7,\"exe\":null,\"syscall\":\"getpid\","
-                       "\"nr\":39," ARGS ",\"rule\":\"default\",\"decision\":\"allow\"}");
+                       "\"nr\":39," ARGS
+                       ",\"rule\":\"default\",\"decision\":\"allow\",\"by\":\"default\"}");
 }
 
 /* Identities, where the decision read them: the real ones, and the
@@ -174,7 +190,7 @@ static void test_identities_where_read(void **state)
         const char *who = "\"pid\":1435,\"exe\":\"/usr/bin/first\",\"syscall\":\"getppid\","
                           "\"nr\":110,";
         const char *rest = ARGS ",\"rule\":\"supervisor.rules[0]\","
-                                "\"comment\":\"rule zero\",\"decision\":\"allow\"}";
+                                "\"comment\":\"rule zero\",\"decision\":\"allow\",\"by\":\"rule\"}";
         char expected[512];
 
         f->call.have_ids = true;
@@ -200,7 +216,8 @@ static void assert_line_with(struct fixture *f)
         char expected[16384];
         snprintf(expected, sizeof(expected),
                  "\"pid\":1435,\"exe\":\"%s\",\"syscall\":\"getppid\",\"nr\":110," ARGS
-                 ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"%s\",\"decision\":\"allow\"}",
+                 ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"%s\",\"decision\":\"allow\","
+                 "\"by\":\"rule\"}",
                  f->exe, f->comment);
         assert_line(f, expected);
 }
@@ -234,7 +251,7 @@ static void test_a_string_too_long_is_cut(void **state)
         f->exe[4095] = '\0';
         char *got = line_of(f);
         const char *tail = ",\"rule\":\"supervisor.rules[0]\",\"comment\":\"rule zero\","
-                           "\"decision\":\"allow\",\"truncated\":true}";
+                           "\"decision\":\"allow\",\"by\":\"rule\",\"truncated\":true}";
         size_t n = strlen(got);
         assert_true(n > strlen(tail));
         assert_string_equal(got + n - strlen(tail), tail);
@@ -251,7 +268,7 @@ static void test_a_string_too_long_is_cut(void **state)
         strcpy(f->exe, "/usr/bin/first");
         assert_line(f, "\"pid\":1435,\"exe\":\"/usr/bin/first\",\"syscall\":\"getppid\","
                        "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
-                       "\"comment\":\"rule zero\",\"decision\":\"allow\"}");
+                       "\"comment\":\"rule zero\",\"decision\":\"allow\",\"by\":\"rule\"}");
 }
 
 /* openat2's flags live in memory its arguments only point to: the line
@@ -272,13 +289,45 @@ static void test_openat2_shows_its_open_how(void **state)
                        "\"flags\":\"O_WRONLY|O_TRUNC|O_CLOEXEC\","
                        "\"resolve\":\"RESOLVE_NO_MAGICLINKS|RESOLVE_NO_SYMLINKS\","
                        "\"rule\":\"supervisor.rules[0]\",\"comment\":\"rule zero\","
-                       "\"decision\":\"allow\"}");
+                       "\"decision\":\"allow\",\"by\":\"rule\"}");
         /* Not read (a bad pointer, a size the kernel refuses): nothing. */
         f->call.have_open = false;
         assert_line(f, "\"pid\":1435,\"exe\":\"/usr/bin/first\",\"syscall\":\"openat2\","
                        "\"nr\":437," ARGS ",\"paths\":[\"/tmp/f\"],"
                        "\"rule\":\"supervisor.rules[0]\",\"comment\":\"rule zero\","
-                       "\"decision\":\"allow\"}");
+                       "\"decision\":\"allow\",\"by\":\"rule\"}");
+}
+
+/* Who decided: a person (which client, by uid), the deadline, a session
+ * or forever rule, and for the rest the rule or the default; the asking
+ * rule stays in "rule". Once said for an answer, a rule's own line says
+ * "rule" again (the memo keeps no answerer). */
+static void test_who_decided(void **state)
+{
+        struct fixture *f = *state;
+        const char *head = "\"pid\":1435,\"exe\":\"/usr/bin/first\",\"syscall\":\"getppid\","
+                           "\"nr\":110," ARGS ",\"rule\":\"supervisor.rules[0]\","
+                           "\"comment\":\"rule zero\",";
+        char expected[1024];
+
+        snprintf(expected, sizeof(expected), "%s\"decision\":\"allow\",\"by\":\"rule\"}", head);
+        assert_line(f, expected);
+        snprintf(expected, sizeof(expected),
+                 "%s\"decision\":\"allow\",\"by\":\"client\",\"by_uid\":1000}", head);
+        assert_line_by(f, "client", 1000, expected);
+        snprintf(expected, sizeof(expected), "%s\"decision\":\"allow\",\"by\":\"tty\"}", head);
+        assert_line_by(f, "tty", -1, expected);
+        f->decision.verdict = VERDICT_DENY;
+        f->decision.errno_value = EACCES;
+        snprintf(expected, sizeof(expected),
+                 "%s\"decision\":\"deny\",\"errno\":\"EACCES\",\"by\":\"timeout\"}", head);
+        assert_line_by(f, "timeout", -1, expected);
+        snprintf(expected, sizeof(expected),
+                 "%s\"decision\":\"deny\",\"errno\":\"EACCES\",\"by\":\"session-rule\"}", head);
+        assert_line_by(f, "session-rule", -1, expected);
+        snprintf(expected, sizeof(expected),
+                 "%s\"decision\":\"deny\",\"errno\":\"EACCES\",\"by\":\"rule\"}", head);
+        assert_line(f, expected);
 }
 
 int main(void)
@@ -291,6 +340,7 @@ int main(void)
             cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),
             cmocka_unit_test_setup_teardown(test_a_string_too_long_is_cut, setup, teardown),
             cmocka_unit_test_setup_teardown(test_openat2_shows_its_open_how, setup, teardown),
+            cmocka_unit_test_setup_teardown(test_who_decided, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,6 +26,8 @@ struct answered {
         uint64_t id;
         enum policy_verdict verdict;
         int error;
+        char by[32]; /* what the log line says decided it */
+        long by_uid;
 };
 
 struct fixture {
@@ -52,6 +54,9 @@ struct fixture {
         /* What fake_decode() reads from a caller; without it, no call may
          * reach the backend undecoded. */
         const struct policy_call *readable;
+        /* What the broker said (supervisor_say()), the last line. */
+        char said[2048];
+        size_t n_said;
 };
 
 static struct fixture *current;
@@ -74,7 +79,9 @@ static void free_call(struct pending_call *pc)
 static int fake_complete(struct pending_call *pc, enum policy_verdict verdict, int error)
 {
         assert_true(current->n_answers < MAX_EVENTS);
-        current->answers[current->n_answers++] = (struct answered){pc->id, verdict, error};
+        struct answered *a = &current->answers[current->n_answers++];
+        *a = (struct answered){pc->id, verdict, error, "", pc->decided_by_uid};
+        snprintf(a->by, sizeof(a->by), "%s", pc->decided_by ? pc->decided_by : "(the rule)");
         free_call(pc);
         return 0;
 }
@@ -146,6 +153,13 @@ static const struct prompt_frontend_ops fake_frontend = {
     .resolved = on_resolved,
 };
 
+static void on_say(void *ctx, const char *line)
+{
+        struct fixture *f = ctx;
+        snprintf(f->said, sizeof(f->said), "%s", line);
+        f->n_said++;
+}
+
 static int setup(void **state)
 {
         static const char profile[] =
@@ -161,6 +175,8 @@ static int setup(void **state)
         env_detect(&env);
         if (policy_load_buffer(profile, strlen(profile), "test", &env, &f->policy, &err) < 0)
                 fail_msg("%s", err.message);
+        opts.say = on_say;
+        opts.say_ctx = f;
         assert_int_equal(supervisor_init(&f->sup, f->policy, &opts), 0);
         f->target.sup = &f->sup;
         f->target.listener = -1;
@@ -256,8 +272,13 @@ static int answer(struct fixture *f, uint64_t id, const char *decision, const ch
                   const char *errno_name, const char *pattern)
 {
         char err[256] = "";
-        return prompt_broker_answer(f->broker, id, decision, scope, errno_name, pattern, "tty", err,
-                                    sizeof(err));
+        return prompt_broker_answer(f->broker, id,
+                                    &(struct prompt_reply){.decision = decision,
+                                                           .scope = scope,
+                                                           .errno_name = errno_name,
+                                                           .pattern = pattern,
+                                                           .by = "tty"},
+                                    err, sizeof(err));
 }
 
 static void identical_calls_share_one_prompt_and_one_answer(void **state)
@@ -579,6 +600,150 @@ static void forever_answer_is_saved_and_holds_now(void **state)
         assert_int_equal(f->n_answers, 2);
 }
 
+/* The fake front end reaches nobody: the broker says so at once, with how
+ * to answer and the deadline, and says what the timeout decided. */
+static void unattended_prompt_is_said_at_once_and_at_its_timeout(void **state)
+{
+        struct fixture *f = *state;
+        prompt_broker_set_answer_hint(f->broker, "scmp-super prompt --socket @x");
+        hand_over(f, waiting_open(f, "/ask/nobody", O_RDONLY));
+        assert_int_equal(f->n_said, 1);
+        assert_non_null(strstr(f->said, "request 1 waits with nobody to ask"));
+        assert_non_null(strstr(f->said, "openat /ask/nobody by /usr/bin/test-target"));
+        assert_non_null(strstr(f->said, "answer with: scmp-super prompt --socket @x within 5 s"));
+        assert_non_null(strstr(f->said, "denied with EACCES"));
+        prompt_broker_tick_at(f->broker, uv_now(&f->sup.loop) + TIMEOUT_MS + 1);
+        assert_int_equal(f->n_said, 2);
+        assert_non_null(strstr(f->said, "request 1 timed out after 5 s"));
+        assert_non_null(strstr(f->said, "denied once with EACCES"));
+        assert_string_equal(f->answers[0].by, "timeout");
+        assert_int_equal(f->answers[0].by_uid, -1);
+
+        /* However long the path, the line keeps its end: how and by when. */
+        static char long_path[2100];
+        memcpy(long_path, "/ask/", 5);
+        memset(long_path + 5, 'x', sizeof(long_path) - 6);
+        static char long_exe[2100];
+        memcpy(long_exe, "/usr/bin/", 9);
+        memset(long_exe + 9, 'y', sizeof(long_exe) - 10);
+        struct pending_call *pc = waiting_open(f, long_path, O_RDONLY);
+        pc->call.exe = long_exe;
+        hand_over(f, pc);
+        assert_int_equal(f->n_said, 3);
+        assert_non_null(strstr(f->said, "..."));
+        assert_non_null(strstr(f->said, "within 5 s, or it is denied with EACCES"));
+}
+
+static size_t one_person(struct prompt_frontend *fe)
+{
+        return 1;
+}
+
+static void attended_prompt_is_not_said(void **state)
+{
+        struct fixture *f = *state;
+        static const struct prompt_frontend_ops person = {.people = one_person};
+        struct prompt_frontend fe = {.ops = &person};
+        prompt_broker_add_frontend(f->broker, &fe);
+        hand_over(f, waiting_open(f, "/ask/seen", O_RDONLY));
+        prompt_broker_tick_at(f->broker, uv_now(&f->sup.loop) + TIMEOUT_MS + 1);
+        assert_int_equal(f->n_said, 0);
+        assert_int_equal(f->n_answers, 1);
+        prompt_broker_remove_frontend(f->broker, &fe);
+}
+
+/* Who decided, for the log: the answerer (a client with its uid), then the
+ * session or forever rule the answer made. */
+static void log_says_who_decided(void **state)
+{
+        struct fixture *f = *state;
+        char err[256] = "";
+        hand_over(f, waiting_open(f, "/ask/who", O_RDONLY));
+        assert_int_equal(prompt_broker_answer(f->broker, first_id(f),
+                                              &(struct prompt_reply){.decision = "allow",
+                                                                     .scope = "session",
+                                                                     .by = "client",
+                                                                     .has_uid = true,
+                                                                     .uid = 1234},
+                                              err, sizeof(err)),
+                         0);
+        assert_string_equal(f->answers[0].by, "client");
+        assert_int_equal(f->answers[0].by_uid, 1234);
+        hand_over(f, waiting_open(f, "/ask/who", O_RDONLY));
+        assert_int_equal(f->n_answers, 2);
+        assert_string_equal(f->answers[1].by, "session-rule");
+        assert_int_equal(f->answers[1].by_uid, -1);
+
+        hand_over(f, waiting_open(f, "/ask/kept", O_RDONLY));
+        assert_int_equal(answer(f, first_id(f), "deny", "forever", NULL, NULL), 0);
+        assert_string_equal(f->answers[2].by, "tty");
+        hand_over(f, waiting_open(f, "/ask/kept", O_RDONLY));
+        assert_string_equal(f->answers[3].by, "forever-rule");
+        assert_int_equal(f->answers[3].verdict, VERDICT_DENY);
+}
+
+/* A reply naming a scope gets the rule the request showed for it. */
+static void choice_applies_the_rule_shown(void **state)
+{
+        struct fixture *f = *state;
+        char err[256] = "";
+        hand_over(f, waiting_open(f, "/ask/d/a.txt", O_RDONLY));
+        uint64_t id = first_id(f);
+        struct prompt_reply reply = {
+            .decision = "allow", .scope = "session", .choice = "no-such-scope", .by = "tty"};
+        assert_int_equal(prompt_broker_answer(f->broker, id, &reply, err, sizeof(err)), -EINVAL);
+        assert_non_null(strstr(err, "offers no scope \"no-such-scope\""));
+        reply.choice = "directory";
+        reply.pattern = "/ask/d/*";
+        assert_int_equal(prompt_broker_answer(f->broker, id, &reply, err, sizeof(err)), -EINVAL);
+        reply.pattern = NULL;
+        reply.scope = "once";
+        assert_int_equal(prompt_broker_answer(f->broker, id, &reply, err, sizeof(err)), -EINVAL);
+        reply.scope = "session";
+        reply.choice = "exact-any-program";
+        assert_int_equal(prompt_broker_answer(f->broker, id, &reply, err, sizeof(err)), 0);
+        /* Not tied to the executable: another program's same open. */
+        struct pending_call *pc = waiting_open(f, "/ask/d/a.txt", O_RDONLY);
+        pc->call.exe = "/usr/bin/another";
+        hand_over(f, pc);
+        assert_int_equal(prompt_broker_count(f->broker), 0);
+        assert_int_equal(f->n_answers, 2);
+        assert_string_equal(f->answers[1].by, "session-rule");
+        /* Not wider than shown: another file asks. */
+        hand_over(f, waiting_open(f, "/ask/d/b.txt", O_RDONLY));
+        assert_int_equal(prompt_broker_count(f->broker), 1);
+}
+
+/* Without a profile file, a forever answer is refused with the advice
+ * its owner gave (the daemon's), not run's "--policy FILE". */
+static void forever_refusal_gives_the_owners_advice(void **state)
+{
+        struct fixture *f = *state;
+        struct prompt_broker *daemon_like = NULL;
+        struct prompt_broker_options bopts = {
+            .timeout_ms = TIMEOUT_MS,
+            .no_forever_reason = "the daemon saves no rule: answer for the session",
+            .backend = &fake_backend,
+        };
+        char err[256] = "";
+
+        assert_int_equal(prompt_broker_new(&f->sup, &bopts, &daemon_like), 0);
+        hand_over(f, waiting_open(f, "/ask/daemon", O_RDONLY));
+        struct prompt *p = prompt_broker_first(daemon_like);
+        assert_non_null(p);
+        assert_false(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(prompt_request(p), "forever")));
+        assert_int_equal(
+            prompt_broker_answer(
+                daemon_like, prompt_id(p),
+                &(struct prompt_reply){.decision = "allow", .scope = "forever", .by = "client"},
+                err, sizeof(err)),
+            -EINVAL);
+        assert_string_equal(err, "the daemon saves no rule: answer for the session");
+        assert_null(strstr(err, "--policy"));
+        prompt_broker_close(daemon_like);
+        assert_int_equal(f->n_answers, 1); /* denied as a timeout would */
+}
+
 static void close_denies_what_still_waits(void **state)
 {
         struct fixture *f = *state;
@@ -618,6 +783,13 @@ int main(void)
             cmocka_unit_test_setup_teardown(bad_answers_leave_the_prompt_waiting, setup, teardown),
             cmocka_unit_test_setup_teardown(forever_answer_is_saved_and_holds_now, setup, teardown),
             cmocka_unit_test_setup_teardown(close_denies_what_still_waits, setup, teardown),
+            cmocka_unit_test_setup_teardown(unattended_prompt_is_said_at_once_and_at_its_timeout,
+                                            setup, teardown),
+            cmocka_unit_test_setup_teardown(attended_prompt_is_not_said, setup, teardown),
+            cmocka_unit_test_setup_teardown(log_says_who_decided, setup, teardown),
+            cmocka_unit_test_setup_teardown(choice_applies_the_rule_shown, setup, teardown),
+            cmocka_unit_test_setup_teardown(forever_refusal_gives_the_owners_advice, setup,
+                                            teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -360,7 +360,8 @@ static void scopes_for_a_path_follow_aa_logprof(void **state)
 {
         struct policy_call c = open_call("/home/u/notes.txt", O_RDONLY, "/bin/x");
         cJSON *scopes = prompt_rule_scopes(&c);
-        assert_int_equal(cJSON_GetArraySize(scopes), 5);
+        /* The five patterns, and exactly this from any program. */
+        assert_int_equal(cJSON_GetArraySize(scopes), 6);
         assert_true(cJSON_IsNull(
             cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(scopes, 0), "pattern")));
         assert_string_equal(scope_pattern(scopes, 1), "/home/u/*");
@@ -389,7 +390,7 @@ static void scopes_for_an_ip_address_offer_any_port(void **state)
         inet_pton(AF_INET6, "2001:db8::1", &in6.sin6_addr);
         struct policy_call c = connect_call(&in6, sizeof(in6));
         cJSON *scopes = prompt_rule_scopes(&c);
-        assert_int_equal(cJSON_GetArraySize(scopes), 2);
+        assert_int_equal(cJSON_GetArraySize(scopes), 6);
         assert_string_equal(scope_pattern(scopes, 1), "2001:db8::1");
         cJSON *rule = build_ok(&c, "connect", VERDICT_ALLOW, 0, scope_pattern(scopes, 1));
         struct policy *p = policy_with(rule);
@@ -414,6 +415,181 @@ static void call_without_path_or_address_takes_no_pattern(void **state)
         cJSON_Delete(rule);
 }
 
+static const char *scope_name(const cJSON *scopes, int i)
+{
+        return cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(scopes, i), "name"));
+}
+
+/* The rule a scope of call adds, with action, as the broker applies it. */
+static cJSON *scope_rule(const struct policy_call *c, const char *syscall, const char *name,
+                         enum policy_verdict verdict)
+{
+        char err[256] = "";
+        cJSON *rule = NULL;
+        if (prompt_rule_build_scope(c, syscall, name, NULL, &rule, err, sizeof(err)) != 0)
+                fail_msg("scope %s: %s", name, err);
+        assert_null(cJSON_GetObjectItemCaseSensitive(rule, "action"));
+        cJSON_AddStringToObject(rule, "action", policy_verdict_name(verdict));
+        if (verdict == VERDICT_DENY)
+                cJSON_AddStringToObject(rule, "errno", "EPERM");
+        return rule;
+}
+
+static struct policy_call inet_call(int nr, const char *ip, int port, const char *exe,
+                                    struct sockaddr_in *sa)
+{
+        memset(sa, 0, sizeof(*sa));
+        sa->sin_family = AF_INET;
+        sa->sin_port = htons((uint16_t)port);
+        inet_pton(AF_INET, ip, &sa->sin_addr);
+        struct policy_call c = connect_call(sa, sizeof(*sa));
+        c.nr = nr;
+        c.exe = exe;
+        return c;
+}
+
+/* What a person expects of a connect: this address, this port anywhere,
+ * any address, the program's whole network; each tied to the executable
+ * but the last, which says so by leaving "exe" out. */
+static void scopes_for_an_inet_connect_are_named_in_order(void **state)
+{
+        struct sockaddr_in sa;
+        struct policy_call c =
+            inet_call(__NR_connect, "127.0.0.2", 8080, "/usr/bin/python3.11", &sa);
+        cJSON *scopes = prompt_rule_scopes(&c);
+        static const char *const names[] = {"exact",       "host",    "port",
+                                            "any-address", "network", "exact-any-program"};
+        assert_int_equal(cJSON_GetArraySize(scopes), 6);
+        for (int i = 0; i < 6; i++)
+                assert_string_equal(scope_name(scopes, i), names[i]);
+        assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                                cJSON_GetArrayItem(scopes, 2), "label")),
+                            "port 8080 on any IPv4 address");
+        for (int i = 0; i < 6; i++) {
+                cJSON *rule = scope_rule(&c, "connect", names[i], VERDICT_ALLOW);
+                const char *exe =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rule, "exe"));
+                if (i == 5)
+                        assert_null(exe);
+                else
+                        assert_string_equal(exe, "/usr/bin/python3.11");
+                /* Every scope covers the call it was offered for. */
+                struct policy *p = policy_with(rule);
+                assert_int_equal(decide(p, &c), VERDICT_ALLOW);
+                policy_free(p);
+                cJSON_Delete(rule);
+        }
+        cJSON_Delete(scopes);
+}
+
+static void port_scope_covers_that_port_on_other_addresses_only(void **state)
+{
+        struct sockaddr_in sa, other_sa, other_port_sa;
+        struct policy_call c = inet_call(__NR_connect, "127.0.0.2", 8080, "/bin/x", &sa);
+        struct policy_call other = inet_call(__NR_connect, "127.0.0.3", 8080, "/bin/x", &other_sa);
+        struct policy_call other_port =
+            inet_call(__NR_connect, "127.0.0.2", 8081, "/bin/x", &other_port_sa);
+        struct policy_call other_exe =
+            inet_call(__NR_connect, "127.0.0.3", 8080, "/bin/y", &other_sa);
+        cJSON *rule = scope_rule(&c, "connect", "port", VERDICT_ALLOW);
+        const cJSON *addr = cJSON_GetObjectItemCaseSensitive(rule, "address");
+        assert_null(cJSON_GetObjectItemCaseSensitive(addr, "cidr"));
+        assert_int_equal(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(addr, "port")),
+                         8080);
+        struct policy *p = policy_with(rule);
+        assert_int_equal(decide(p, &other), VERDICT_ALLOW);
+        assert_int_equal(decide(p, &other_port), VERDICT_PROMPT);
+        assert_int_equal(decide(p, &other_exe), VERDICT_PROMPT);
+        policy_free(p);
+        cJSON_Delete(rule);
+
+        rule = scope_rule(&c, "connect", "any-address", VERDICT_ALLOW);
+        p = policy_with(rule);
+        assert_int_equal(decide(p, &other), VERDICT_ALLOW);
+        assert_int_equal(decide(p, &other_port), VERDICT_ALLOW);
+        assert_int_equal(decide(p, &other_exe), VERDICT_PROMPT);
+        /* Of the call's family only: a unix socket is not "any address". */
+        struct sockaddr_un un = {.sun_family = AF_UNIX};
+        strcpy(un.sun_path, "/run/x.sock");
+        struct policy_call unix_call = connect_call(&un, sizeof(un));
+        unix_call.exe = "/bin/x";
+        assert_int_equal(decide(p, &unix_call), VERDICT_PROMPT);
+        policy_free(p);
+        cJSON_Delete(rule);
+}
+
+/* "This program's network": every call that names a peer, any peer, of
+ * this executable; another program's still asks. */
+static void network_scope_covers_every_peer_call_of_the_program(void **state)
+{
+        struct sockaddr_in sa, b, s;
+        struct policy_call c = inet_call(__NR_connect, "127.0.0.2", 8080, "/bin/x", &sa);
+        struct policy_call bind_call = inet_call(__NR_bind, "127.0.0.1", 9, "/bin/x", &b);
+        struct policy_call send_call = inet_call(__NR_sendto, "127.0.0.9", 53, "/bin/x", &s);
+        struct sockaddr_un un = {.sun_family = AF_UNIX};
+        strcpy(un.sun_path, "/run/x.sock");
+        struct policy_call unix_call = connect_call(&un, sizeof(un));
+        unix_call.exe = "/bin/x";
+        struct policy_call other_exe = inet_call(__NR_connect, "127.0.0.2", 8080, "/bin/y", &sa);
+
+        cJSON *rule = scope_rule(&c, "connect", "network", VERDICT_DENY);
+        assert_null(cJSON_GetObjectItemCaseSensitive(rule, "address"));
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(rule, "syscalls")), 5);
+        struct policy *p = policy_with(rule);
+        assert_int_equal(decide(p, &c), VERDICT_DENY);
+        assert_int_equal(decide(p, &bind_call), VERDICT_DENY);
+        assert_int_equal(decide(p, &send_call), VERDICT_DENY);
+        assert_int_equal(decide(p, &unix_call), VERDICT_DENY);
+        assert_int_equal(decide(p, &other_exe), VERDICT_PROMPT);
+        policy_free(p);
+        cJSON_Delete(rule);
+
+        /* Not offered, and refused, for a call without a peer. */
+        struct policy_call open_c = open_call("/etc/x", O_RDONLY, "/bin/x");
+        cJSON *scopes = prompt_rule_scopes(&open_c);
+        const cJSON *scope;
+        cJSON_ArrayForEach(scope, scopes)
+        {
+                const char *n =
+                    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(scope, "name"));
+                assert_true(strcmp(n, "network") != 0 && strcmp(n, "port") != 0);
+        }
+        cJSON_Delete(scopes);
+        char err[256];
+        rule = NULL;
+        assert_int_equal(
+            prompt_rule_build_scope(&open_c, "openat", "network", NULL, &rule, err, sizeof(err)),
+            -EINVAL);
+        assert_int_equal(
+            prompt_rule_build_scope(&open_c, "openat", "port", NULL, &rule, err, sizeof(err)),
+            -EINVAL);
+        assert_null(rule);
+}
+
+/* The one scope not tied to the executable: the same call from another
+ * program (an upgraded interpreter) is covered; another call is not. */
+static void any_program_scope_leaves_out_the_executable(void **state)
+{
+        struct policy_call c = open_call("/home/u/notes.txt", O_RDONLY, "/usr/bin/python3.11");
+        struct policy_call upgraded =
+            open_call("/home/u/notes.txt", O_RDONLY, "/usr/bin/python3.12");
+        struct policy_call other = open_call("/home/u/other.txt", O_RDONLY, "/usr/bin/python3.12");
+        cJSON *exact = scope_rule(&c, "openat", "exact", VERDICT_ALLOW);
+        struct policy *p = policy_with(exact);
+        assert_int_equal(decide(p, &upgraded), VERDICT_PROMPT);
+        policy_free(p);
+        cJSON_Delete(exact);
+        cJSON *rule = scope_rule(&c, "openat", "exact-any-program", VERDICT_ALLOW);
+        assert_null(cJSON_GetObjectItemCaseSensitive(rule, "exe"));
+        p = policy_with(rule);
+        assert_int_equal(decide(p, &c), VERDICT_ALLOW);
+        assert_int_equal(decide(p, &upgraded), VERDICT_ALLOW);
+        assert_int_equal(decide(p, &other), VERDICT_PROMPT);
+        policy_free(p);
+        cJSON_Delete(rule);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -433,6 +609,10 @@ int main(void)
             cmocka_unit_test(scopes_for_a_path_follow_aa_logprof),
             cmocka_unit_test(scopes_for_an_ip_address_offer_any_port),
             cmocka_unit_test(call_without_path_or_address_takes_no_pattern),
+            cmocka_unit_test(scopes_for_an_inet_connect_are_named_in_order),
+            cmocka_unit_test(port_scope_covers_that_port_on_other_addresses_only),
+            cmocka_unit_test(network_scope_covers_every_peer_call_of_the_program),
+            cmocka_unit_test(any_program_scope_leaves_out_the_executable),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

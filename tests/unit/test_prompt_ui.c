@@ -145,6 +145,75 @@ static void forever_asks_decision_then_scope(void **state)
         cJSON_Delete(req);
 }
 
+/* A request as the broker makes it now: named scopes, each with its rule
+ * and the executable it is tied to. */
+static cJSON *request_with_named_scopes(void)
+{
+        cJSON *r = cJSON_Parse(
+            "{\"v\":1,\"type\":\"request\",\"id\":9,"
+            "\"target\":{\"pid\":12,\"tgid\":12,\"exe\":\"/usr/bin/python3.11\"},"
+            "\"syscall\":\"connect\",\"decoded\":{\"address\":\"127.0.0.2:8080\"},"
+            "\"timeout\":{\"decision\":\"deny\",\"errno\":\"ECONNREFUSED\"},"
+            "\"deadline\":100000,\"waiting\":1,\"queued\":0,\"forever\":false,"
+            "\"scopes\":[{\"name\":\"exact\",\"label\":\"exactly this\",\"pattern\":null,"
+            "\"rule\":{\"syscalls\":[\"connect\"],\"address\":{\"family\":\"inet\","
+            "\"cidr\":\"127.0.0.2\",\"port\":8080},\"exe\":\"/usr/bin/python3.11\"},"
+            "\"exe\":\"/usr/bin/python3.11\"},"
+            "{\"name\":\"port\",\"label\":\"port 8080 on any IPv4 address\",\"pattern\":null,"
+            "\"rule\":{\"syscalls\":[\"connect\"],\"address\":{\"family\":\"inet\","
+            "\"port\":8080},\"exe\":\"/usr/bin/python3.11\"},\"exe\":\"/usr/bin/python3.11\"},"
+            "{\"name\":\"exact-any-program\",\"label\":\"exactly this, from any program\","
+            "\"pattern\":null,\"rule\":{\"syscalls\":[\"connect\"]},\"exe\":null}]}");
+        assert_non_null(r);
+        return r;
+}
+
+/* "s": a session answer with a scope, each scope shown with the exact rule
+ * it applies (action and errno included) and the executable it is tied
+ * to, before the person picks it; the answer names the scope. */
+static void session_scope_step_shows_each_rule_before_it_applies(void **state)
+{
+        cJSON *req = request_with_named_scopes();
+        struct prompt_ui ui;
+        struct prompt_ui_answer a;
+        char line[256], *text = NULL;
+        size_t len = 0;
+
+        prompt_ui_start(&ui, req);
+        prompt_ui_choices(&ui, 0, 0, line, sizeof(line));
+        assert_non_null(strstr(line, "[s]ession scope"));
+        /* No profile file: forever is not offered, a session scope is. */
+        assert_int_equal(prompt_ui_key(&ui, 'f', &a), -1);
+        assert_int_equal(prompt_ui_key(&ui, 's', &a), 0);
+        prompt_ui_choices(&ui, 0, 0, line, sizeof(line));
+        assert_non_null(strstr(line, "for the session: [a]llow [d]eny [k]ill"));
+        assert_int_equal(prompt_ui_key(&ui, 'd', &a), 0);
+        prompt_ui_choices(&ui, 0, 0, line, sizeof(line));
+        assert_non_null(strstr(line, "deny for the session: which scope? [1-3]"));
+        FILE *out = open_memstream(&text, &len);
+        prompt_ui_render_step(out, &ui);
+        fclose(out);
+        assert_non_null(strstr(text, "  [1] exactly this, tied to executable /usr/bin/python3.11\n"
+                                     "      {\"syscalls\":[\"connect\"],\"address\":{\"family\":"
+                                     "\"inet\",\"cidr\":\"127.0.0.2\",\"port\":8080},\"exe\":"
+                                     "\"/usr/bin/python3.11\",\"action\":\"deny\",\"errno\":"
+                                     "\"ECONNREFUSED\"}\n"));
+        assert_non_null(strstr(text, "  [2] port 8080 on any IPv4 address, tied to executable "
+                                     "/usr/bin/python3.11\n"));
+        assert_non_null(strstr(text,
+                               "  [3] exactly this, from any program (not tied to an executable)\n"
+                               "      {\"syscalls\":[\"connect\"],\"action\":\"deny\","
+                               "\"errno\":\"ECONNREFUSED\"}\n"));
+        free(text);
+        assert_int_equal(prompt_ui_key(&ui, '2', &a), 1);
+        assert_int_equal(a.id, 9);
+        assert_string_equal(a.decision, "deny");
+        assert_string_equal(a.scope, "session");
+        assert_string_equal(a.choice, "port");
+        assert_null(a.pattern);
+        cJSON_Delete(req);
+}
+
 static void forever_is_not_offered_without_a_profile_file(void **state)
 {
         cJSON *req = request(false);
@@ -292,6 +361,7 @@ int main(void)
             cmocka_unit_test(single_keys_answer_once_or_for_the_session),
             cmocka_unit_test(forever_asks_decision_then_scope),
             cmocka_unit_test(forever_is_not_offered_without_a_profile_file),
+            cmocka_unit_test(session_scope_step_shows_each_rule_before_it_applies),
             cmocka_unit_test(choices_show_seconds_left_and_the_queue),
             cmocka_unit_test(render_shows_the_call_with_target_strings_sanitized),
             cmocka_unit_test(render_shows_openat2s_flags_mode_and_resolve),
