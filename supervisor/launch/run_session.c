@@ -305,13 +305,16 @@ static int hand_to_daemon(struct run_session *s)
         return 0;
 }
 
-/* Whether the supervisor will perform allowed file calls for the command
- * (act/): its rules read paths, and no observer (trace) lets the kernel
- * run what it records. With --connect the daemon serves the command. */
+/* Whether the supervisor will perform allowed file or network calls for
+ * the command (act/): its rules read paths or addresses, or a person may be
+ * asked (a prompt reads both, and an allowed call is then performed on what
+ * was shown), and no observer (trace) lets the kernel run what it records.
+ * With --connect the daemon serves the command. */
 static bool run_session_performs(const struct run_session *s)
 {
         return !s->opts.connect_path && !s->sup.observer.observe &&
-               (policy_needs_any(s->policy) & (POLICY_NEED_PATHS | POLICY_NEED_ADDR));
+               ((policy_needs_any(s->policy) & (POLICY_NEED_PATHS | POLICY_NEED_ADDR)) ||
+                (s->prompting && policy_can_prompt(s->policy)));
 }
 
 /* Setup is over and the command has not run yet: its exec waits for a lane
