@@ -60,7 +60,9 @@ end_sup
 expect "kill: the caller dies before its next verb" 137 ""
 
 # --- a timeout denies once and the next identical call asks again ---------
-start_sup --prompt-timeout 1 -- "$TRY" open "$TMP/ask/t" -- open "$TMP/ask/t"
+# The client must be connected before the first request times out, or it
+# never sees that one: 3 s leaves room on a loaded machine (1 s did not).
+start_sup --prompt-timeout 3 -- "$TRY" open "$TMP/ask/t" -- open "$TMP/ask/t"
 start_client one
 wait_request one "$TMP/ask/t"
 first=$REQ_ID
