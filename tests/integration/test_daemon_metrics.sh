@@ -119,14 +119,15 @@ else
         fail "the three decided calls are timed in the histogram" "$(cat "$TMP/live")"
 fi
 
-# status --json keeps its shape: the same keys as before metrics, and the
-# same numbers as the file.
+# status --json keeps its shape: the same keys as before metrics (and the
+# profiles whose last reload failed, added since), and the same numbers as
+# the file.
 "$SCMP_SUPER" status --control "$CONTROL" --json >"$TMP/status.json"
 if python3 - "$TMP/status.json" "$target_pid" <<'PYEOF'; then
 import json, sys
 s = json.load(open(sys.argv[1]))
 top = {"type", "v", "pid", "since", "served", "refused", "connections", "prompts", "profiles",
-       "targets"}
+       "targets", "reload_failures"}
 target = {"pid", "container", "policy", "source", "launcher", "since", "decided", "pending"}
 decided = {"allow", "log", "deny", "kill", "total"}
 assert set(s) == top, sorted(s)
