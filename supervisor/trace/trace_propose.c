@@ -37,10 +37,13 @@ int trace_proposal_make(const struct trace_recorder *rec, struct trace_proposal 
         size_t n = 0, k = 0;
         int r = -ENOMEM;
 
+        if (rec->max_nr < 0)
+                return -EINVAL; /* a recorder always knows at least one call */
+        size_t n_nrs = (size_t)rec->max_nr + 1;
         for (int nr = 0; nr <= rec->max_nr; nr++)
                 n += rec->calls[nr].paths.n;
-        p.notified = calloc((size_t)rec->max_nr + 1, sizeof(*p.notified));
-        p.left_whole = calloc((size_t)rec->max_nr + 1, sizeof(*p.left_whole));
+        p.notified = calloc(n_nrs, sizeof(*p.notified));
+        p.left_whole = calloc(n_nrs, sizeof(*p.left_whole));
         uses = n ? malloc(n * sizeof(*uses)) : NULL;
         if (!p.notified || !p.left_whole || (n && !uses))
                 goto out;
