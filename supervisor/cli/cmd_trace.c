@@ -24,6 +24,7 @@
 #include "glob.h"
 #include "launch/confine.h"
 #include "launch/run_session.h"
+#include "trace/trace_runtime.h"
 #include "trace/tracer.h"
 
 static void trace_usage(FILE *out)
@@ -48,6 +49,11 @@ static void trace_usage(FILE *out)
               "                        architectures (default: the runtime-spec's form, read\n"
               "                        by every runtime) or archMap (Docker's and Podman's;\n"
               "                        containerd ignores it)\n"
+              "      --runtime RUNTIME add the calls RUNTIME (runc or crun; repeatable)\n"
+              "                        makes after loading a container's filter, each in an\n"
+              "                        entry of its own: for a profile recorded outside a\n"
+              "                        container and enforced in one; the workload is\n"
+              "                        allowed them too (see docs/TRACE.md)\n"
               "      --exe GLOB        record only the calls of programs whose executable\n"
               "                        matches the path GLOB (repeatable): the caller's\n"
               "                        /proc/PID/exe at the time of the call, symlinks\n"
@@ -111,6 +117,7 @@ int cmd_trace(int argc, char **argv)
                 OPT_ARCH_FORM,
                 OPT_EXE,
                 OPT_PROPOSE_RULES,
+                OPT_RUNTIME,
         };
         static const struct option options[] = {
             {"policy", required_argument, NULL, 'p'},
@@ -121,6 +128,7 @@ int cmd_trace(int argc, char **argv)
             {"arch-form", required_argument, NULL, OPT_ARCH_FORM},
             {"exe", required_argument, NULL, OPT_EXE},
             {"propose-rules", required_argument, NULL, OPT_PROPOSE_RULES},
+            {"runtime", required_argument, NULL, OPT_RUNTIME},
             {"report", required_argument, NULL, 'r'},
             {"format", required_argument, NULL, 'f'},
             {"junit", required_argument, NULL, OPT_JUNIT},
@@ -141,7 +149,7 @@ int cmd_trace(int argc, char **argv)
         struct run_session s;
         struct tracer *tr = NULL;
         char why[RUN_SESSION_REASON_MAX];
-        int opt, r, status;
+        int opt, r, rt, status;
         bool arch_form_given = false;
         /* At most one glob per argument, and the terminating NULL. */
         const char **exe_globs = calloc((size_t)argc + 1, sizeof(*exe_globs));
@@ -185,6 +193,18 @@ int cmd_trace(int argc, char **argv)
                                 goto out_options;
                         }
                         arch_form_given = true;
+                        break;
+                case OPT_RUNTIME:
+                        rt = trace_runtime_parse(optarg);
+                        if (rt < 0) {
+                                fprintf(stderr,
+                                        "scmp-super trace: unknown --runtime \"%s\" (runc or "
+                                        "crun)\n",
+                                        optarg);
+                                status = 125;
+                                goto out_options;
+                        }
+                        o.runtimes |= 1u << rt;
                         break;
                 case OPT_EXE:
                         if (path_glob_validate(optarg, &reason) < 0) {

@@ -20,6 +20,7 @@
 #include "jsonpos.h"
 #include "profile/profile_text.h"
 #include "trace/trace_report.h"
+#include "trace/trace_runtime.h"
 
 /*
  * The calls a run can make without the program taking another path, and
@@ -510,6 +511,73 @@ static int compare_strings(const void *a, const void *b)
         return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Whether the entries before the runtimes' allow nr whole: the run's
+ * blanket entry, or an implicit one. */
+static bool allowed_before_runtimes(const struct trace_recorder *rec,
+                                    const struct trace_profile_opts *opts, int nr)
+{
+        if (rec->calls[nr].count)
+                return !(opts->args && has_arg_rules(rec, nr));
+        if (!opts->implicit)
+                return false;
+        for (size_t i = 0; trace_implicit_syscalls[i].name; i++)
+                if (seccomp_syscall_resolve_name(trace_implicit_syscalls[i].name) == nr)
+                        return true;
+        return false;
+}
+
+/*
+ * One entry a call for what each runtime in opts->runtimes makes after
+ * loading the filter, commented with the runtime, its measured version and
+ * why. Left out: what the base names (it keeps its decision, as for the
+ * implicit calls), what an earlier entry already allows whole, and names
+ * this architecture does not have. A call the run recorded only with
+ * argument-level entries (--args) gets the runtime's whole allow: the
+ * runtime's own arguments were never recorded.
+ */
+static int add_runtime_entries(const struct trace_recorder *rec,
+                               const struct trace_profile_opts *opts, cJSON *entries)
+{
+        bool *added = calloc((size_t)rec->max_nr + 1, sizeof(*added));
+        char *comment = NULL;
+        int r = -ENOMEM;
+
+        if (!added)
+                return -ENOMEM;
+        for (int rt = 0; rt < TRACE_RUNTIMES; rt++) {
+                if (!(opts->runtimes & (1u << rt)))
+                        continue;
+                for (size_t i = 0; trace_runtime_calls[i].name; i++) {
+                        const struct trace_runtime_call *c = &trace_runtime_calls[i];
+                        int nr;
+                        cJSON *entry;
+                        if (!trace_runtime_call_of(c, (enum trace_runtime)rt))
+                                continue;
+                        nr = seccomp_syscall_resolve_name(c->name);
+                        if (nr < 0 || nr > rec->max_nr || rec->calls[nr].named || added[nr] ||
+                            allowed_before_runtimes(rec, opts, nr))
+                                continue;
+                        if (asprintf(&comment, "%s after loading the filter: %s",
+                                     trace_runtime_measured((enum trace_runtime)rt), c->why) < 0) {
+                                comment = NULL;
+                                goto out;
+                        }
+                        entry = allow_entry(&c->name, 1, NULL, comment);
+                        free(comment);
+                        comment = NULL;
+                        if (!entry)
+                                goto out;
+                        cJSON_AddItemToArray(entries, entry);
+                        added[nr] = true;
+                }
+        }
+        r = 0;
+out:
+        free(comment);
+        free(added);
+        return r;
+}
+
 /* The entries the run adds, in the order they are written. */
 static int build_entries(const struct trace_recorder *rec, const struct trace_profile_opts *opts,
                          cJSON *entries)
@@ -578,6 +646,8 @@ static int build_entries(const struct trace_recorder *rec, const struct trace_pr
                         if (trace_recorder_name(rec, nrs[i]) && has_arg_rules(rec, nrs[i]) &&
                             add_arg_entries(rec, nrs[i], entries) < 0)
                                 goto out;
+        if (opts->runtimes && add_runtime_entries(rec, opts, entries) < 0)
+                goto out;
         r = 0;
 out:
         free(comment);

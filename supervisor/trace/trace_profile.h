@@ -75,6 +75,9 @@ struct trace_profile_opts {
         const char *command;
         /* Without a base only: how the architectures are written. */
         enum trace_arch_form arch_form;
+        /* Bit 1 << enum trace_runtime for each runtime whose calls after
+         * loading the filter (trace_runtime_calls) are added. */
+        unsigned runtimes;
 };
 
 /*

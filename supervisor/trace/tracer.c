@@ -341,7 +341,8 @@ int tracer_finish(struct tracer *tr, char *const *argv, const char *base_text, s
         struct trace_profile_opts popts = {.args = o->args,
                                            .implicit = o->implicit,
                                            .command = command,
-                                           .arch_form = o->arch_form};
+                                           .arch_form = o->arch_form,
+                                           .runtimes = o->runtimes};
         if (o->output_path) {
                 struct policy_error err;
                 char *text = NULL;

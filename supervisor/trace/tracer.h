@@ -48,6 +48,7 @@ struct tracer_options {
         enum trace_format format;
         bool args, implicit, paths, fail_on_unknown, quiet;
         enum trace_arch_form arch_form; /* of a profile without a base */
+        unsigned runtimes;              /* --runtime: trace_profile_opts.runtimes */
         /* --exe: record only the calls of callers whose executable (as
          * /proc/PID/exe names it, symlinks resolved) matches one of these
          * path globs; NULL-terminated, NULL: record every caller. */

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "trace/trace_profile.h"
+#include "trace/trace_runtime.h"
 
 #define MAX_NR 1023
 
@@ -243,6 +244,113 @@ static void test_implicit_syscalls_get_their_own_entry(void **state)
         free(text);
         trace_recorder_free(&rec);
         policy_free(base);
+}
+
+/* build() with opts.runtimes: */
+static char *build_for_runtimes(const struct trace_recorder *rec, const char *base, bool args,
+                                unsigned runtimes)
+{
+        struct trace_profile_opts opts = {
+            .args = args, .implicit = true, .command = "cmd x", .runtimes = runtimes};
+        struct policy_error err;
+        char *text = NULL;
+        if (trace_profile_build(rec, base, base ? strlen(base) : 0, &opts, &text, &err) < 0)
+                fail_msg("build failed: %s", err.message);
+        return text;
+}
+
+/* The names of the entries whose comment starts with prefix, one each,
+ * space-separated in order; fails on an entry with more than one name. */
+static void runtime_names(const cJSON *root, const char *prefix, char *buf, size_t size)
+{
+        const cJSON *entry;
+        buf[0] = '\0';
+        cJSON_ArrayForEach(entry, cJSON_GetObjectItem(root, "syscalls"))
+        {
+                const cJSON *comment = cJSON_GetObjectItem(entry, "comment");
+                const cJSON *names = cJSON_GetObjectItem(entry, "names");
+                if (!cJSON_IsString(comment) ||
+                    strncmp(comment->valuestring, prefix, strlen(prefix)) != 0)
+                        continue;
+                assert_int_equal(cJSON_GetArraySize(names), 1);
+                if (buf[0])
+                        strncat(buf, " ", size - strlen(buf) - 1);
+                strncat(buf, cJSON_GetArrayItem(names, 0)->valuestring, size - strlen(buf) - 1);
+        }
+}
+
+/* --runtime: one commented entry per call of the runtime's, except what
+ * the base names, what the run recorded and what the implicit entries
+ * already allow; a second runtime adds only what the first did not. */
+static void test_runtime_calls_get_an_entry_each(void **state)
+{
+        static const char base_text[] = "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                                        "{\"names\": [\"kill\"], \"action\": \"SCMP_ACT_ERRNO\"}]}";
+        struct trace_recorder rec;
+        struct policy *base = load_profile(base_text);
+        char names[2048];
+        assert_int_equal(trace_recorder_init(&rec, base, MAX_NR, false), 0);
+        record(&rec, __NR_execve, 0, 0);
+        record(&rec, __NR_close, 0, 0);
+
+        char *text = build_for_runtimes(&rec, base_text, false, 1u << TRACE_RUNTIME_CRUN);
+        cJSON *root = cJSON_Parse(text);
+        assert_non_null(root);
+        runtime_names(root, "crun 1.8.1 after loading the filter: ", names, sizeof(names));
+        /* Not close or execve (recorded), kill (the base refuses it),
+         * rt_sigprocmask (an implicit entry has it). */
+        assert_string_equal(names, "munmap wait4 prctl setresgid setresuid capset rt_sigaction");
+        runtime_names(root, "runc", names, sizeof(names));
+        assert_string_equal(names, "");
+        struct policy *p = load_profile(text);
+        uint32_t data;
+        uint64_t args[6] = {0};
+        assert_int_equal(policy_kernel_decide(p, __NR_kill, args, &data), KACT_ERRNO);
+        assert_int_equal(policy_kernel_decide(p, __NR_wait4, args, &data), KACT_ALLOW);
+        assert_int_equal(policy_kernel_decide(p, __NR_setresuid, args, &data), KACT_ALLOW);
+        policy_free(p);
+        cJSON_Delete(root);
+        free(text);
+
+        /* Both: runc's entries first; crun adds only wait4, setresgid,
+         * setresuid and rt_sigaction. The profile loads (no name twice). */
+        text = build_for_runtimes(&rec, base_text, false,
+                                  1u << TRACE_RUNTIME_RUNC | 1u << TRACE_RUNTIME_CRUN);
+        root = cJSON_Parse(text);
+        runtime_names(root, "crun", names, sizeof(names));
+        assert_string_equal(names, "wait4 setresgid setresuid rt_sigaction");
+        runtime_names(root, "runc 1.1.5 after loading the filter: ", names, sizeof(names));
+        assert_non_null(strstr(names, "openat getpid fstatfs getdents64"));
+        assert_null(strstr(names, "close"));
+        p = load_profile(text);
+        policy_free(p);
+        cJSON_Delete(root);
+        free(text);
+        trace_recorder_free(&rec);
+        policy_free(base);
+}
+
+/* With --args, a call recorded only with argument-level entries gets the
+ * runtime's whole allow: the runtime's own values were never recorded. */
+static void test_runtime_call_recorded_with_args_is_allowed_whole(void **state)
+{
+        struct trace_recorder rec;
+        char names[2048];
+        assert_int_equal(trace_recorder_init(&rec, NULL, MAX_NR, false), 0);
+        record(&rec, __NR_execve, 0, 0);
+        record(&rec, __NR_prctl, PR_SET_NAME, 0);
+        char *text = build_for_runtimes(&rec, NULL, true, 1u << TRACE_RUNTIME_CRUN);
+        cJSON *root = cJSON_Parse(text);
+        runtime_names(root, "crun", names, sizeof(names));
+        assert_non_null(strstr(names, "prctl"));
+        struct policy *p = load_profile(text);
+        uint32_t data;
+        uint64_t args[6] = {PR_SET_KEEPCAPS};
+        assert_int_equal(policy_kernel_decide(p, __NR_prctl, args, &data), KACT_ALLOW);
+        policy_free(p);
+        cJSON_Delete(root);
+        free(text);
+        trace_recorder_free(&rec);
 }
 
 /* Without a base every timing call lands; the shell's wait in
@@ -496,6 +604,8 @@ int main(void)
             cmocka_unit_test(test_arch_map_form_names_the_same_architectures),
             cmocka_unit_test(test_output_is_deterministic),
             cmocka_unit_test(test_implicit_syscalls_get_their_own_entry),
+            cmocka_unit_test(test_runtime_calls_get_an_entry_each),
+            cmocka_unit_test(test_runtime_call_recorded_with_args_is_allowed_whole),
             cmocka_unit_test(test_timing_calls_land_without_a_base),
             cmocka_unit_test(test_base_document_is_kept_byte_for_byte),
             cmocka_unit_test(test_nothing_new_gives_the_base_unchanged),
