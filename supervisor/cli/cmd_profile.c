@@ -33,13 +33,12 @@ static void profile_usage(FILE *out)
               "       scmp-super profile recording --listener PATH [--metadata TEXT] [-o OUT]\n"
               "                                    BASE.json\n"
               "\n"
-              "Options (merge):\n"
-              "  -o, --output OUT  write the merged profile to OUT instead of stdout\n"
-              "Options (recording):\n"
-              "      --listener PATH  the daemon's socket on the node (listenerPath)\n"
-              "      --metadata TEXT  the listenerMetadata, e.g. \"policy=base;trace=web\"\n"
-              "  -o, --output OUT     write the profile to OUT instead of stdout\n"
-              "  -h, --help        show this help\n"
+              "Options:\n"
+              "  -o, --output OUT     write the profile to OUT instead of stdout (merge,\n"
+              "                       recording)\n"
+              "      --listener PATH  (recording) the daemon's socket on the node\n"
+              "      --metadata TEXT  (recording) listenerMetadata: \"policy=base;trace=web\"\n"
+              "  -h, --help           show this help\n"
               "\n"
               "merge  Combine profiles: A's document is kept as it is (its defaults,\n"
               "       architectures and supervisor rules win) and for each further file the\n"
@@ -53,8 +52,8 @@ static void profile_usage(FILE *out)
               "recording  The profile to give a runtime to record a container through the\n"
               "       daemon (docs/TRACE.md): BASE's entries as they are, every syscall\n"
               "       BASE does not name sent to the daemon (SCMP_ACT_NOTIFY), and the\n"
-              "       listener fields. The daemon records the container as 'scmp-super\n"
-              "       trace --policy BASE' records a command. Exit status 0, or 2 on error.\n"
+              "       listener fields. The daemon records the container against BASE as\n"
+              "       trace records a command. Exit status 0, or 2 on error.\n"
               "\n"
               "All read OCI / Docker / Podman profiles and OCI config.json files, and are\n"
               "deterministic: the same inputs give the same output.\n",
@@ -428,6 +427,8 @@ int cmd_profile(int argc, char **argv)
                 profile_usage(stdout);
                 return 0;
         }
-        fprintf(stderr, "scmp-super profile: unknown subcommand \"%s\" (merge, diff or recording)\n", argv[1]);
+        fprintf(stderr,
+                "scmp-super profile: unknown subcommand \"%s\" (merge, diff or recording)\n",
+                argv[1]);
         return 2;
 }

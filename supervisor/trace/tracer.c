@@ -462,13 +462,13 @@ void tracer_attach(struct tracer *tr, struct supervisor *sup)
 
 void tracer_observer(struct tracer *tr, struct supervisor_observer *ret)
 {
-        *ret = (struct supervisor_observer){
-            .ctx = tr,
-            .observe = trace_observe,
-            .any_thread = true,
-            .extra_needs = (tr->opts.paths ? POLICY_NEED_PATHS : 0) |
-                           (tr->opts.exe_globs ? POLICY_NEED_EXE : 0),
-            .peer_addresses = true};
+        *ret =
+            (struct supervisor_observer){.ctx = tr,
+                                         .observe = trace_observe,
+                                         .any_thread = true,
+                                         .extra_needs = (tr->opts.paths ? POLICY_NEED_PATHS : 0) |
+                                                        (tr->opts.exe_globs ? POLICY_NEED_EXE : 0),
+                                         .peer_addresses = true};
 }
 
 /* One of tracer_write_dir()'s files, DIR/NAME + suffix. */
@@ -565,9 +565,7 @@ int tracer_write_dir(struct tracer *tr, const char *dir, const char *name, char 
         free(command);
         first = r;
 
-        run.status = first < 0                          ? 125
-                     : o->fail_on_unknown && n_new > 0 ? TRACE_EXIT_UNKNOWN
-                                                        : 0;
+        run.status = first < 0 ? 125 : o->fail_on_unknown && n_new > 0 ? TRACE_EXIT_UNKNOWN : 0;
         /* The first failure is the one said. */
         char later[256];
         r = write_dir_text(tr, dir, name, ".report.json", write_json_report, &run,

@@ -58,6 +58,33 @@ bundle()
         done
 }
 
+# run_refused RUNTIME BUNDLE NAME: runs a container the daemon refuses,
+# waits for the refusal, then ends it; sets OUT. The daemon closes its copy
+# of the listener, but crun's container process still holds its own until
+# it execs, and its execve is one of the calls notified: it waits for an
+# answer that never comes (nothing runs), so the test ends it: the runtime
+# first, then what is left of the container (its processes' command line
+# names the bundle, a directory of this test's own).
+run_refused()
+{
+        local runtime=$1 bundle=$2 name=$3 pid p
+        local -a cmd=("$runtime" --root "$TMP/$runtime-state")
+        [ "$runtime" = crun ] && cmd+=(--cgroup-manager=disabled)
+        in_cgroup2_namespace timeout -k 2 "$HANG_LIMIT" "${cmd[@]}" run -b "$bundle" "$name" \
+                >"$TMP/$name.out" 2>&1 </dev/null &
+        pid=$!
+        wait_log "refused container $name (pid" || true
+        "${cmd[@]}" kill "$name" KILL >/dev/null 2>&1 || true
+        for p in /proc/[0-9]*; do
+                if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "-b $bundle "; then
+                        kill -KILL "${p#/proc/}" 2>/dev/null || true
+                fi
+        done
+        wait "$pid"
+        "${cmd[@]}" delete -f "$name" >/dev/null 2>&1 || true
+        OUT=$(cat "$TMP/$name.out")
+}
+
 done_file()
 {
         [ -e "$TRACES/$1.done" ]
@@ -133,7 +160,7 @@ else
         RT=runc
 fi
 bundle "$TMP/nodir" "$(recording_profile "policy=base;trace=nodir")"
-run_container "$RT" "$TMP/nodir" "nodir-$$"
+run_refused "$RT" "$TMP/nodir" "nodir-$$"
 assert_eq "without --trace-dir: the traced container does not run its workload" "" \
         "$(printf '%s' "$OUT" | grep -F 'HELLO FROM THE CONTAINER')"
 if wait_log "this daemon does not trace (start it with --trace-dir DIR)"; then
@@ -149,7 +176,7 @@ assert_eq "the daemon stops cleanly" 0 "$DAEMON_STATUS"
 start_daemon --policy-dir "$TMP/profiles" --trace-dir "$TRACES" --control "$CONTROL" || finish
 
 bundle "$TMP/badname" "$(recording_profile "policy=base;trace=../escape")"
-run_container "$RT" "$TMP/badname" "badname-$$"
+run_refused "$RT" "$TMP/badname" "badname-$$"
 if wait_log 'listenerMetadata trace "../escape" is not a trace name'; then
         pass "a NAME that is not a plain file name is refused"
 else
@@ -192,13 +219,17 @@ two_bundle "$TMP/one" one
 two_bundle "$TMP/two" two
 two_bundle "$TMP/dup" one
 (
-        run_container "$RT" "$TMP/one" "one-$$"
+        # run_container's scratch file is $TMP/out: one each.
+        mkdir -p "$TMP/run-one"
+        TMP=$TMP/run-one run_container "$RT" "$TMP/one" "one-$$"
         echo "$STATUS" >"$TMP/one.status"
         echo "$OUT" >"$TMP/one.out"
 ) &
 ONE=$!
 (
-        run_container "$RT" "$TMP/two" "two-$$"
+        # run_container's scratch file is $TMP/out: one each.
+        mkdir -p "$TMP/run-two"
+        TMP=$TMP/run-two run_container "$RT" "$TMP/two" "two-$$"
         echo "$STATUS" >"$TMP/two.status"
         echo "$OUT" >"$TMP/two.out"
 ) &
@@ -214,7 +245,7 @@ else
         fail "status shows both containers being traced, each under its NAME" \
                 "$("$SCMP_SUPER" status --control "$CONTROL" --json 2>&1 | head -40)"
 fi
-run_container "$RT" "$TMP/dup" "dup-$$"
+run_refused "$RT" "$TMP/dup" "dup-$$"
 if wait_log "trace=one: a live target is already recorded under that name"; then
         pass "a second live container under the same NAME is refused"
 else
