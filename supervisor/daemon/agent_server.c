@@ -334,6 +334,23 @@ void daemon_trace_finish(struct daemon *d, struct daemon_target *rec)
         char label[PROFILE_NAME_MAX + 16], why[512];
         int status = 0;
 
+        /* Stopping: the container is still running and its recording is
+         * not whole. A job waiting for NAME.done learns that (125), and
+         * no partial profile replaces a whole one from an earlier run. */
+        if (d->stopping) {
+                char path[PATH_MAX];
+                int n =
+                    snprintf(path, sizeof(path), "%s/%s.done", d->opts.trace_dir, rec->trace_name);
+                if (n > 0 && (size_t)n < sizeof(path))
+                        (void)write_small_file(path, "125\n");
+                daemon_log_line(&d->events,
+                                "trace %s: the daemon stopped before the container ended: "
+                                "nothing written but %s.done (125)",
+                                rec->trace_name, rec->trace_name);
+                tracer_free(rec->tracer);
+                rec->tracer = NULL;
+                return;
+        }
         /* What the reports name as the command: the trace's own name, never
          * anything the container chose. */
         snprintf(label, sizeof(label), "container:%s", rec->trace_name);

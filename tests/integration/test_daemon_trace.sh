@@ -41,6 +41,19 @@ recording_profile()
                 "$TMP/profiles/base.json"
 }
 
+# What it makes: the base's entries, the rest notified, the listener named.
+assert_eq "profile recording: base entries kept, every other call notified, listener set" \
+        "true" "$(recording_profile "policy=base;trace=x" | jq --arg sock "$SOCK" '
+                (.syscalls[0].names == ["read", "write", "close"]) and
+                (.syscalls[1].action == "SCMP_ACT_NOTIFY") and
+                (.syscalls[1].names | index("execve") != null) and
+                (.syscalls[1].names | index("read") == null) and
+                .defaultAction == "SCMP_ACT_ERRNO" and .listenerPath == $sock and
+                .listenerMetadata == "policy=base;trace=x"' 2>&1)"
+run_sup profile recording "$TMP/profiles/base.json"
+assert_eq "profile recording without --listener: bad usage" 2 "$STATUS"
+assert_contains "and it says what is missing" "needs --listener PATH" "$ERR"
+
 SCRIPT='echo hello from the container >/tmp/greeting
 cat /tmp/greeting | tr a-z A-Z | sort
 ls / | sort | head -3 | wc -l
@@ -269,6 +282,24 @@ assert_eq "one's report is one's own" '["container:one"]' \
 assert_eq "two's report is two's own" '["container:two"]' \
         "$(jq -c '.command' "$TRACES/two.report.json" 2>&1)"
 
+# Stopped while a container is recorded: no partial profile, and the
+# .done file says 125.
+two_bundle "$TMP/late" late
+(
+        mkdir -p "$TMP/run-late"
+        TMP=$TMP/run-late run_container "$RT" "$TMP/late" "late-$$"
+) &
+LATE=$!
+late_live()
+{
+        [ "$("$SCMP_SUPER" status --control "$CONTROL" --json 2>/dev/null |
+                jq '[.targets[] | select(.trace == "late")] | length')" = 1 ]
+}
+wait_for 20 late_live || fail "the late container is being recorded" "$(daemon_details)"
 stop_daemon
 assert_eq "the daemon stops cleanly" 0 "$DAEMON_STATUS"
+assert_eq "stopped while recording: late.done says 125" 125 "$(cat "$TRACES/late.done" 2>&1)"
+assert_eq "and no partial profile is written" "" "$(find "$TRACES" -name 'late.json')"
+release late
+wait "$LATE"
 finish
