@@ -228,24 +228,24 @@ release()
 {
         timeout 20 sh -c 'echo go >"$1"' sh "$TMP/gate-$1/fifo"
 }
+# run_background NAME: runs bundle NAME to its end (in a subshell of its
+# own, with a scratch directory of its own: run_container's is $TMP/out);
+# its status and output go into $TMP/NAME.status and $TMP/NAME.out.
+run_background()
+{
+        local name=$1 top=$TMP
+        mkdir -p "$top/run-$name"
+        TMP=$top/run-$name
+        run_container "$RT" "$top/$name" "$name-$$"
+        echo "$STATUS" >"$top/$name.status"
+        echo "$OUT" >"$top/$name.out"
+}
 two_bundle "$TMP/one" one
 two_bundle "$TMP/two" two
 two_bundle "$TMP/dup" one
-(
-        # run_container's scratch file is $TMP/out: one each.
-        mkdir -p "$TMP/run-one"
-        TMP=$TMP/run-one run_container "$RT" "$TMP/one" "one-$$"
-        echo "$STATUS" >"$TMP/one.status"
-        echo "$OUT" >"$TMP/one.out"
-) &
+run_background one &
 ONE=$!
-(
-        # run_container's scratch file is $TMP/out: one each.
-        mkdir -p "$TMP/run-two"
-        TMP=$TMP/run-two run_container "$RT" "$TMP/two" "two-$$"
-        echo "$STATUS" >"$TMP/two.status"
-        echo "$OUT" >"$TMP/two.out"
-) &
+run_background two &
 TWO=$!
 traced_live()
 {
@@ -285,10 +285,7 @@ assert_eq "two's report is two's own" '["container:two"]' \
 # Stopped while a container is recorded: no partial profile, and the
 # .done file says 125.
 two_bundle "$TMP/late" late
-(
-        mkdir -p "$TMP/run-late"
-        TMP=$TMP/run-late run_container "$RT" "$TMP/late" "late-$$"
-) &
+run_background late &
 LATE=$!
 late_live()
 {
