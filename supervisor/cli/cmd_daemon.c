@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "base/env.h"
 #include "launch/confine.h"
@@ -51,6 +52,10 @@ static void daemon_usage(FILE *out)
               "      --decision-timeout MS deny a call whose arguments could not be read\n"
               "                            from its target within MS milliseconds, with\n"
               "                            EPERM or the asking rule's errno (default 5000)\n"
+              "      --trace-dir DIR       allow \"trace=NAME\": record such a container as\n"
+              "                            'scmp-super trace' records a command, and write\n"
+              "                            DIR/NAME.json, .report.json, .txt and .done when\n"
+              "                            it ends (docs/TRACE.md)\n"
               "  -w, --watch               reload, as SIGHUP does, when a file in DIR (or\n"
               "                            beside FILE) changes, e.g. a ConfigMap volume\n"
               "  -v, --verbose             log every connection\n"
@@ -58,7 +63,8 @@ static void daemon_usage(FILE *out)
               "\n"
               "listenerMetadata: items key=value separated by ';'. \"policy=NAME\" picks\n"
               "DIR/NAME.json (NAME: letters, digits, '.', '_', '-'); \"scmp-super-launcher=1\"\n"
-              "marks a 'run --connect' launcher, whose first execve is allowed once. A target\n"
+              "marks a 'run --connect' launcher, whose first execve is allowed once;\n"
+              "\"trace=NAME\" records the target (needs --trace-dir). A target\n"
               "whose metadata is not understood or names an unknown profile is refused: its\n"
               "listener is closed and its notified calls fail with ENOSYS.\n"
               "\n"
@@ -85,6 +91,7 @@ int cmd_daemon(int argc, char **argv)
                 OPT_METRICS_FILE,
                 OPT_METRICS_INTERVAL,
                 OPT_METRICS_FORMAT,
+                OPT_TRACE_DIR,
         };
         static const struct option options[] = {
             {"socket", required_argument, NULL, 'S'},
@@ -98,6 +105,7 @@ int cmd_daemon(int argc, char **argv)
             {"metrics-file", required_argument, NULL, OPT_METRICS_FILE},
             {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
             {"metrics-format", required_argument, NULL, OPT_METRICS_FORMAT},
+            {"trace-dir", required_argument, NULL, OPT_TRACE_DIR},
             {"verbose", no_argument, NULL, 'v'},
             {"watch", no_argument, NULL, 'w'},
             {"help", no_argument, NULL, 'h'},
@@ -167,6 +175,17 @@ int cmd_daemon(int argc, char **argv)
                                 return 2;
                         }
                         opts.decision_timeout_ms = (unsigned)ms;
+                        break;
+                }
+                case OPT_TRACE_DIR: {
+                        struct stat st;
+                        int e = stat(optarg, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+                        if (e) {
+                                fprintf(stderr, "scmp-super daemon: --trace-dir %s: %s\n", optarg,
+                                        strerror(e));
+                                return 2;
+                        }
+                        opts.trace_dir = optarg;
                         break;
                 }
                 case OPT_METRICS_FILE:

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* cli/cmd_profile.c: the profile merge and diff commands. */
+/* cli/cmd_profile.c: the profile merge, diff and recording commands. */
 /*
- * scmp-super profile merge|diff: combine recordings of several runs into one
- * profile, and show what a recording added or removed, for review.
+ * scmp-super profile merge|diff|recording: combine recordings of several
+ * runs into one profile, show what a recording added or removed, for
+ * review, and make the profile a runtime records a container with.
  */
 #include "cli/commands.h"
 
@@ -15,8 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+#include <seccomp.h>
+
 #include "base/env.h"
 #include "profile/profile_merge.h"
+#include "profile/profile_text.h"
 
 /* The loader's limit too. */
 #define PROFILE_MAX_BYTES (16u << 20)
@@ -25,10 +30,15 @@ static void profile_usage(FILE *out)
 {
         fputs("Usage: scmp-super profile merge [-o OUT] A.json B.json [C.json...]\n"
               "       scmp-super profile diff OLD.json NEW.json\n"
+              "       scmp-super profile recording --listener PATH [--metadata TEXT] [-o OUT]\n"
+              "                                    BASE.json\n"
               "\n"
-              "Options (merge):\n"
-              "  -o, --output OUT  write the merged profile to OUT instead of stdout\n"
-              "  -h, --help        show this help\n"
+              "Options:\n"
+              "  -o, --output OUT     write the profile to OUT instead of stdout (merge,\n"
+              "                       recording)\n"
+              "      --listener PATH  (recording) the daemon's socket on the node\n"
+              "      --metadata TEXT  (recording) listenerMetadata: \"policy=base;trace=web\"\n"
+              "  -h, --help           show this help\n"
               "\n"
               "merge  Combine profiles: A's document is kept as it is (its defaults,\n"
               "       architectures and supervisor rules win) and for each further file the\n"
@@ -39,8 +49,13 @@ static void profile_usage(FILE *out)
               "diff   What NEW adds (+), removes (-) and changes (~) relative to OLD: one line\n"
               "       per syscall rule, groups expanded, sorted by name. Exit status 0 no\n"
               "       differences, 1 differences, 2 error (as diff(1)).\n"
+              "recording  The profile to give a runtime to record a container through the\n"
+              "       daemon (docs/TRACE.md): BASE's entries as they are, every syscall\n"
+              "       BASE does not name sent to the daemon (SCMP_ACT_NOTIFY), and the\n"
+              "       listener fields. The daemon records the container against BASE as\n"
+              "       trace records a command. Exit status 0, or 2 on error.\n"
               "\n"
-              "Both read OCI / Docker / Podman profiles and OCI config.json files, and are\n"
+              "All read OCI / Docker / Podman profiles and OCI config.json files, and are\n"
               "deterministic: the same inputs give the same output.\n",
               out);
 }
@@ -249,6 +264,152 @@ out:
         return status;
 }
 
+/*
+ * The syscalls base does not name, as the filter of `trace --policy BASE`
+ * notifies them (policy/compile.c, notify_unlisted): a JSON array of
+ * native names, or NULL when out of memory. Empty when base's default
+ * already allows (or logs, or notifies) what it does not name.
+ */
+static cJSON *unlisted_names(const struct policy *base)
+{
+        cJSON *names = cJSON_CreateArray();
+        if (!names || base->default_action == KACT_ALLOW || base->default_action == KACT_LOG ||
+            base->default_action == KACT_NOTIFY)
+                return names;
+        for (int nr = 0; nr <= base->max_nr; nr++) {
+                char *name = seccomp_syscall_resolve_num_arch(seccomp_arch_native(), nr);
+                if (!name)
+                        continue;
+                if (!policy_names_syscall(base, nr)) {
+                        cJSON *item = cJSON_CreateString(name);
+                        if (!item) {
+                                free(name);
+                                cJSON_Delete(names);
+                                return NULL;
+                        }
+                        cJSON_AddItemToArray(names, item);
+                }
+                free(name);
+        }
+        return names;
+}
+
+static int profile_recording_command(int argc, char **argv)
+{
+        enum { OPT_LISTENER = 256, OPT_METADATA };
+        static const struct option options[] = {
+            {"listener", required_argument, NULL, OPT_LISTENER},
+            {"metadata", required_argument, NULL, OPT_METADATA},
+            {"output", required_argument, NULL, 'o'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
+        };
+        const char *output = NULL, *listener = NULL, *metadata = NULL;
+        struct profile_input base_in = {0};
+        struct policy_env env;
+        struct policy_error err;
+        struct policy *base = NULL;
+        cJSON *root = NULL, *names = NULL;
+        char *text = NULL;
+        int opt, status = 2;
+        bool oci;
+
+        optind = 1;
+        while ((opt = getopt_long(argc, argv, "o:h", options, NULL)) != -1) {
+                switch (opt) {
+                case OPT_LISTENER:
+                        listener = optarg;
+                        break;
+                case OPT_METADATA:
+                        metadata = optarg;
+                        break;
+                case 'o':
+                        output = optarg;
+                        break;
+                case 'h':
+                        profile_usage(stdout);
+                        return 0;
+                default:
+                        fputs("Try 'scmp-super profile --help'.\n", stderr);
+                        return 2;
+                }
+        }
+        if (argc - optind != 1 || !listener || !*listener) {
+                fputs("scmp-super profile recording: needs --listener PATH and one base profile "
+                      "(recording --listener PATH [--metadata TEXT] BASE.json)\n",
+                      stderr);
+                return 2;
+        }
+        if (read_input(argv[optind], &base_in) < 0)
+                goto out;
+        env_detect(&env);
+        if (policy_load_buffer(base_in.text, base_in.len, base_in.name, &env, &base, &err) < 0) {
+                fprintf(stderr, "scmp-super profile recording: %s\n", err.message);
+                goto out;
+        }
+        root = cJSON_ParseWithLength(base_in.text, base_in.len);
+        cJSON *profile = root ? profile_seccomp_object(root, &oci) : NULL;
+        names = unlisted_names(base);
+        if (!profile || !names) {
+                fputs("scmp-super profile recording: out of memory\n", stderr);
+                goto out;
+        }
+        /* The runtime gets the kernel part only: the supervisor's rules
+         * are the daemon's, which holds BASE itself. */
+        cJSON_DeleteItemFromObjectCaseSensitive(profile, "supervisor");
+        cJSON_DeleteItemFromObjectCaseSensitive(profile, "listenerPath");
+        cJSON_DeleteItemFromObjectCaseSensitive(profile, "listenerMetadata");
+        cJSON *syscalls = cJSON_GetObjectItemCaseSensitive(profile, "syscalls");
+        if (!syscalls) {
+                syscalls = cJSON_AddArrayToObject(profile, "syscalls");
+        } else if (!cJSON_IsArray(syscalls)) {
+                fprintf(stderr, "scmp-super profile recording: %s: \"syscalls\" is not a list\n",
+                        base_in.name);
+                goto out;
+        }
+        if (cJSON_GetArraySize(names) > 0) {
+                cJSON *entry = cJSON_CreateObject();
+                if (!entry || !syscalls) {
+                        cJSON_Delete(entry);
+                        fputs("scmp-super profile recording: out of memory\n", stderr);
+                        goto out;
+                }
+                /* One entry, never the default action: runc refuses
+                 * SCMP_ACT_NOTIFY as defaultAction. */
+                cJSON_AddItemToObject(entry, "names", names);
+                names = NULL;
+                cJSON_AddStringToObject(entry, "action", "SCMP_ACT_NOTIFY");
+                cJSON_AddItemToArray(syscalls, entry);
+        } else {
+                fprintf(stderr,
+                        "scmp-super profile recording: warning: %s decides every syscall (its "
+                        "defaultAction is not a refusal): nothing will be new\n",
+                        base_in.name);
+        }
+        if (!cJSON_AddStringToObject(profile, "listenerPath", listener) ||
+            (metadata && !cJSON_AddStringToObject(profile, "listenerMetadata", metadata))) {
+                fputs("scmp-super profile recording: out of memory\n", stderr);
+                goto out;
+        }
+        char *printed = cJSON_Print(profile);
+        if (!printed || !(text = malloc(strlen(printed) + 2))) {
+                free(printed);
+                fputs("scmp-super profile recording: out of memory\n", stderr);
+                goto out;
+        }
+        sprintf(text, "%s\n", printed);
+        free(printed);
+        if (write_output(output, text) == 0)
+                status = 0;
+out:
+        policy_free(base);
+        cJSON_Delete(root);
+        cJSON_Delete(names);
+        free(text);
+        free((char *)base_in.text);
+        return status;
+}
+
 int cmd_profile(int argc, char **argv)
 {
         if (argc < 2) {
@@ -259,11 +420,15 @@ int cmd_profile(int argc, char **argv)
                 return profile_merge_command(argc - 1, argv + 1);
         if (strcmp(argv[1], "diff") == 0)
                 return profile_diff_command(argc - 1, argv + 1);
+        if (strcmp(argv[1], "recording") == 0)
+                return profile_recording_command(argc - 1, argv + 1);
         if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
             strcmp(argv[1], "help") == 0) {
                 profile_usage(stdout);
                 return 0;
         }
-        fprintf(stderr, "scmp-super profile: unknown subcommand \"%s\" (merge or diff)\n", argv[1]);
+        fprintf(stderr,
+                "scmp-super profile: unknown subcommand \"%s\" (merge, diff or recording)\n",
+                argv[1]);
         return 2;
 }

@@ -505,11 +505,12 @@ static bool call_from_request(struct supervisor *sup, const struct seccomp_notif
 
 /* What to read of the caller: what the route needs, what the observer
  * asks for, and for a logged decision of ours everything a line shows. */
-static unsigned needs_for(const struct supervisor *sup, const struct policy *policy,
+static unsigned needs_for(const struct target *t, const struct policy *policy,
                           const struct policy_route *route, int nr)
 {
-        unsigned needs = policy_route_needs(policy, route, nr) | sup->observer.extra_needs;
-        if (sup->observer.peer_addresses && act_performs_net(nr))
+        const struct supervisor *sup = t->sup;
+        unsigned needs = policy_route_needs(policy, route, nr) | t->observer.extra_needs;
+        if (t->observer.peer_addresses && act_performs_net(nr))
                 needs |= POLICY_NEED_ADDR;
         if (sup->opts.log && route->action == KACT_NOTIFY)
                 needs |= POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE;
@@ -625,7 +626,7 @@ static bool serve_decide(struct target *t, struct notif_buffers *bufs,
         const struct policy *policy = __atomic_load_n(&t->policy, __ATOMIC_SEQ_CST);
         policy_route(policy, &sup->opts.routing, &call, &route);
         /* A refusal read too long is still answered with its own errno. */
-        if (!read_call(t, listener, req->id, &call, needs_for(sup, policy, &route, call.nr),
+        if (!read_call(t, listener, req->id, &call, needs_for(t, policy, &route, call.nr),
                        route.refused ? (int)route.data : 0, scratch, lane))
                 return false;
         policy_decide_notified(policy, &route, &call, &d);
@@ -634,9 +635,9 @@ static bool serve_decide(struct target *t, struct notif_buffers *bufs,
          * files decided (act_perform() needs the paths, and refuses a call
          * whose paths could not be decoded); trace records, and lets the
          * kernel run what it records. */
-        call.act = !sup->observer.observe && (d.read_memory || d.verdict == VERDICT_PROMPT);
-        if (sup->observer.observe)
-                sup->observer.observe(sup->observer.ctx, t, req->id, &call, &d);
+        call.act = !t->observer.observe && (d.read_memory || d.verdict == VERDICT_PROMPT);
+        if (t->observer.observe)
+                t->observer.observe(t->observer.ctx, t, req->id, &call, &d);
         /* The decider goes when the prompt broker closes, which a lane may
          * not have seen yet: the loop checks again (pending_begin()). */
         if (d.verdict == VERDICT_PROMPT &&

@@ -141,12 +141,14 @@ static void on_listener(uv_poll_t *handle, int status, int events)
 int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
                           const struct policy *policy)
 {
-        return supervisor_add_target_owned(sup, msg, launcher, policy, NULL, NULL, NULL);
+        return supervisor_add_target_owned(sup, msg, launcher, policy, NULL, NULL, NULL, NULL);
 }
 
 int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *msg, bool launcher,
                                 const struct policy *policy, void *owner,
-                                struct supervisor_counts *counts, struct target **ret_target)
+                                struct supervisor_counts *counts,
+                                const struct supervisor_observer *observer,
+                                struct target **ret_target)
 {
         struct target *t = calloc(1, sizeof(*t));
         int r;
@@ -158,6 +160,7 @@ int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *ms
         t->listener = msg->seccomp_fd;
         t->pid = msg->pid;
         t->launcher_exec_pending = launcher;
+        t->observer = observer ? *observer : sup->observer;
         /* Before its lane starts: the lane counts in it. */
         t->counts = counts;
         t->root_is_ours = launcher && sup->opts.routing.notify_root_changes;
@@ -184,7 +187,7 @@ int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *ms
         sup->targets = t;
         sup->n_targets++;
         r = 0;
-        if (sup->opts.fast_lane && (!sup->observer.observe || sup->observer.any_thread))
+        if (sup->opts.fast_lane && (!t->observer.observe || t->observer.any_thread))
                 r = lane_start(t);
         /* With a lane, the loop watches only for the hang-up. */
         if (r == 0 || !sup->opts.lane_required)

@@ -55,6 +55,31 @@ struct supervisor_latency {
         uint64_t sum_ns;
 };
 
+struct target;
+
+/*
+ * Two ways for other parts of the program to take part in decisions, each
+ * with its own context, so that both can be set at once (trace and
+ * prompting together).
+ *
+ * The observer sees every call after decoding, with the policy's decision
+ * in *d, and may change it (trace allows and records).
+ */
+struct supervisor_observer {
+        void *ctx;
+        /* Decoding wanted for every call, beyond what the rules need. */
+        unsigned extra_needs;
+        /* The socket address of the calls that name one (connect, bind,
+         * sendto, sendmsg, sendmmsg), and of no other: trace records
+         * addresses without making every other call decode. */
+        bool peer_addresses;
+        void (*observe)(void *ctx, struct target *t, uint64_t notif_id,
+                        const struct policy_call *call, struct policy_decision *d);
+        /* observe may run on a target's lane thread instead of the loop;
+         * its owner then guards what the loop also reads. */
+        bool any_thread;
+};
+
 struct target {
         uv_poll_t poll; /* first: handle memory is freed in its close callback */
         struct supervisor *sup;
@@ -79,6 +104,9 @@ struct target {
         /* Its owner's group of counts, or NULL (supervisor_add_target_owned()). */
         struct supervisor_counts *counts;
         void *owner; /* the adder's own state (the daemon's) */
+        /* Its observer: the supervisor's as the target was added, or its
+         * own (supervisor_add_target_owned(): the daemon's traced targets). */
+        struct supervisor_observer observer;
         /* Its calls waiting on threads of ours (core/serve.c): counted per
          * target so that no target holds every thread; shared with those
          * threads, which may outlive it. */
@@ -118,29 +146,6 @@ struct pending_call {
  * person deciding it is shown. */
 #define SUPERVISOR_PROMPT_NEEDS                                                                    \
         (POLICY_NEED_PATHS | POLICY_NEED_ADDR | POLICY_NEED_EXE | POLICY_NEED_IDS)
-
-/*
- * Two ways for other parts of the program to take part in decisions, each
- * with its own context, so that both can be set at once (trace and
- * prompting together).
- *
- * The observer sees every call after decoding, with the policy's decision
- * in *d, and may change it (trace allows and records).
- */
-struct supervisor_observer {
-        void *ctx;
-        /* Decoding wanted for every call, beyond what the rules need. */
-        unsigned extra_needs;
-        /* The socket address of the calls that name one (connect, bind,
-         * sendto, sendmsg, sendmmsg), and of no other: trace records
-         * addresses without making every other call decode. */
-        bool peer_addresses;
-        void (*observe)(void *ctx, struct target *t, uint64_t notif_id,
-                        const struct policy_call *call, struct policy_decision *d);
-        /* observe may run on a target's lane thread instead of the loop;
-         * its owner then guards what the loop also reads. */
-        bool any_thread;
-};
 
 /*
  * The decider takes the calls whose verdict is "prompt": prompt() returns
@@ -263,10 +268,14 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
 int supervisor_add_target(struct supervisor *sup, struct agent_message *msg, bool launcher,
                           const struct policy *policy);
 /* The same, and on success sets t->owner = owner and *ret_target; t's
- * decisions are counted in counts too, from its first (NULL: not). */
+ * decisions are counted in counts too, from its first (NULL: not).
+ * observer: t's own (copied; any_thread must be set when the supervisor
+ * has lanes), or NULL for the supervisor's. */
 int supervisor_add_target_owned(struct supervisor *sup, struct agent_message *msg, bool launcher,
                                 const struct policy *policy, void *owner,
-                                struct supervisor_counts *counts, struct target **ret_target);
+                                struct supervisor_counts *counts,
+                                const struct supervisor_observer *observer,
+                                struct target **ret_target);
 
 /*
  * Loop thread: t decides its calls with policy from now on. The policy it

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "base/macros.h"
 #include "base/text.h"
 #include "base/error.h"
+#include "base/fdio.h"
 #include "base/unix_socket.h"
 #include "daemon/metadata.h"
 #include "launch/agent.h"
@@ -266,6 +268,112 @@ static int peer_pidfd(int fd, pid_t pid)
         return r < 0 ? -1 : (int)r;
 }
 
+/* ---- tracing ---------------------------------------------------------- */
+
+/* Whether a live target is recorded as name: two would write the same
+ * files, the second one's over the first's. */
+static bool trace_name_live(struct daemon *d, const char *name)
+{
+        for (struct target *t = supervisor_first_target(&d->sup); t;
+             t = supervisor_next_target(t)) {
+                const struct daemon_target *rec = t->owner;
+                if (rec && rec->tracer && strcmp(rec->trace_name, name) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* A recorder for rec's target, measured against its profile as `trace
+ * --policy` measures against its base, with the gate of --fail-on-unknown
+ * in the report. Its observer goes into *ret. Returns 0 or -ENOMEM. */
+static int start_trace(struct daemon *d, struct daemon_target *rec,
+                       const struct stored_profile *profile, const char *name,
+                       struct supervisor_observer *ret)
+{
+        /* A job waiting for NAME.done must not find the last run's. */
+        char path[PATH_MAX];
+        int n = snprintf(path, sizeof(path), "%s/%s.done", d->opts.trace_dir, name);
+        if (n > 0 && (size_t)n < sizeof(path) && unlink(path) < 0 && errno != ENOENT)
+                daemon_log_line(&d->events, "trace %s: removing %s: %s", name, path,
+                                strerror(errno));
+        struct tracer_options topts = {
+            .policy_path = profile->source,
+            .fail_on_unknown = true,
+            .quiet = true,
+            .out = stdout,
+            .err = stderr,
+        };
+        int r = tracer_new(&topts, profile->policy, &rec->tracer);
+        if (r < 0)
+                return r;
+        snprintf(rec->trace_name, sizeof(rec->trace_name), "%s", name);
+        tracer_observer(rec->tracer, ret);
+        return 0;
+}
+
+/* Writes text to path, replacing it whole, readable by all (umask aside). */
+static int write_small_file(const char *path, const char *text)
+{
+        char tmp[PATH_MAX];
+        int fd = file_replace_begin(path, tmp, sizeof(tmp));
+        if (fd < 0)
+                return fd;
+        int r = fd_write_all(fd, text, strlen(text));
+        if (r < 0) {
+                file_replace_abort(fd, tmp);
+                return r;
+        }
+        mode_t mask = umask(0);
+        umask(mask);
+        return file_replace_commit(fd, tmp, path, 0644 & ~mask);
+}
+
+void daemon_trace_finish(struct daemon *d, struct daemon_target *rec)
+{
+        const struct policy *base = rec->profile->policy;
+        char label[PROFILE_NAME_MAX + 16], why[512];
+        int status = 0;
+
+        /* Stopping: the container is still running and its recording is
+         * not whole. A job waiting for NAME.done learns that (125), and
+         * no partial profile replaces a whole one from an earlier run. */
+        if (d->stopping) {
+                char path[PATH_MAX];
+                int n =
+                    snprintf(path, sizeof(path), "%s/%s.done", d->opts.trace_dir, rec->trace_name);
+                if (n > 0 && (size_t)n < sizeof(path))
+                        (void)write_small_file(path, "125\n");
+                daemon_log_line(&d->events,
+                                "trace %s: the daemon stopped before the container ended: "
+                                "nothing written but %s.done (125)",
+                                rec->trace_name, rec->trace_name);
+                tracer_free(rec->tracer);
+                rec->tracer = NULL;
+                return;
+        }
+        /* What the reports name as the command: the trace's own name, never
+         * anything the container chose. */
+        snprintf(label, sizeof(label), "container:%s", rec->trace_name);
+        char *argv[] = {label, NULL};
+        int r = tracer_write_dir(rec->tracer, d->opts.trace_dir, rec->trace_name, argv, base->text,
+                                 base->text_len, &status, why, sizeof(why));
+        /* The .done file last: a job that waits for it finds the others. */
+        char path[PATH_MAX], text[32];
+        int n = snprintf(path, sizeof(path), "%s/%s.done", d->opts.trace_dir, rec->trace_name);
+        snprintf(text, sizeof(text), "%d\n", status);
+        int w = n < 0 || (size_t)n >= sizeof(path) ? -ENAMETOOLONG : write_small_file(path, text);
+        if (r < 0)
+                daemon_log_line(&d->events, "trace %s: %s", rec->trace_name, why);
+        else if (w < 0)
+                daemon_log_line(&d->events, "trace %s: writing %s: %s", rec->trace_name, path,
+                                strerror(-w));
+        else
+                daemon_log_line(&d->events, "trace %s: wrote %s/%s.json (status %d)",
+                                rec->trace_name, d->opts.trace_dir, rec->trace_name, status);
+        tracer_free(rec->tracer);
+        rec->tracer = NULL;
+}
+
 static void serve_message(struct daemon_conn *c, struct agent_message *msg)
 {
         struct daemon *d = c->daemon;
@@ -306,10 +414,36 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
                 conn_refuse(c, who, why, md.launcher);
                 return;
         }
+        if (md.trace[0] && !d->opts.trace_dir) {
+                snprintf(why, sizeof(why),
+                         "listenerMetadata asks for trace=%s, but this daemon does not trace "
+                         "(start it with --trace-dir DIR)",
+                         md.trace);
+                conn_refuse(c, who, why, md.launcher);
+                return;
+        }
+        if (md.trace[0] && trace_name_live(d, md.trace)) {
+                snprintf(why, sizeof(why),
+                         "trace=%s: a live target is already recorded under that name (give each "
+                         "container its own)",
+                         md.trace);
+                conn_refuse(c, who, why, md.launcher);
+                return;
+        }
         rec = calloc(1, sizeof(*rec));
         if (!rec) {
                 conn_refuse(c, who, "out of memory", md.launcher);
                 return;
+        }
+        struct supervisor_observer observer, *obs = NULL;
+        if (md.trace[0]) {
+                r = start_trace(d, rec, profile, md.trace, &observer);
+                if (r < 0) {
+                        free(rec);
+                        conn_refuse(c, who, "out of memory", md.launcher);
+                        return;
+                }
+                obs = &observer;
         }
         rec->daemon = d;
         rec->profile = stored_profile_ref(profile);
@@ -318,8 +452,9 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         rec->peer_pidfd = md.launcher ? peer_pidfd(c->fd, c->peer.pid) : -1;
         rec->since = time(NULL);
         r = supervisor_add_target_owned(&d->sup, msg, md.launcher, profile->policy, rec,
-                                        daemon_metrics_counts(d, profile->name), &t);
+                                        daemon_metrics_counts(d, profile->name), obs, &t);
         if (r < 0) {
+                tracer_free(rec->tracer);
                 stored_profile_unref(rec->profile);
                 free(rec);
                 snprintf(why, sizeof(why), "cannot serve it (its thread, its listener): %s",
@@ -330,8 +465,10 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         d->served++;
         daemon_log_line(
             &d->events,
-            "serving %s with profile \"%s\" (%s)%s; ociVersion %s, status %s, from pid %d, uid %u",
+            "serving %s with profile \"%s\" (%s)%s%s%s; ociVersion %s, status %s, from pid %d, uid "
+            "%u",
             who, profile->name, profile->source, md.launcher ? " as a scmp-super launcher" : "",
+            md.trace[0] ? ", tracing it as " : "", md.trace,
             text_printable(msg->oci_version, safe[0], sizeof(safe[0])),
             text_printable(msg->status, safe[1], sizeof(safe[1])), c->peer.pid, c->peer.uid);
         if (md.launcher)

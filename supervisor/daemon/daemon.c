@@ -30,6 +30,8 @@ static void on_target_closed(struct target *t)
             (unsigned long long)target_decided(t, VERDICT_LOG),
             (unsigned long long)target_decided(t, VERDICT_DENY),
             (unsigned long long)target_decided(t, VERDICT_KILL));
+        if (rec->tracer)
+                daemon_trace_finish(d, rec);
         daemon_release_retained(d, rec);
         stored_profile_unref(rec->profile);
         if (rec->peer_pidfd >= 0)

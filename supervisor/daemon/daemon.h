@@ -52,6 +52,9 @@ struct daemon_options {
         unsigned metrics_interval_s;
         enum openmetrics_format metrics_format;
         unsigned message_timeout_ms;
+        /* "trace=NAME" records its target into DIR/NAME.* (docs/TRACE.md);
+         * NULL: such a target is refused. */
+        const char *trace_dir;
         /* A call whose target could not be read within this many ms is
          * denied (0: SUPERVISOR_DECISION_TIMEOUT_MS). */
         unsigned decision_timeout_ms;

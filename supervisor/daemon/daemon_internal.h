@@ -33,6 +33,7 @@
 #include "daemon/profile_store.h"
 #include "prompt/control.h"
 #include "prompt/prompt.h"
+#include "trace/tracer.h"
 
 struct daemon_conn;
 struct daemon_metrics;
@@ -56,6 +57,10 @@ struct daemon_target {
          * pid is used only while it is that process; or -1. */
         int peer_pidfd;
         time_t since;
+        /* "trace=NAME": its recorder, written out into --trace-dir as
+         * NAME.* when the target goes (daemon_trace_finish()); else NULL. */
+        struct tracer *tracer;
+        char trace_name[PROFILE_NAME_MAX + 1];
 };
 
 struct daemon {
@@ -117,6 +122,10 @@ struct daemon {
 int agent_server_open(struct daemon *d, char *reterr, size_t reterr_size);
 int agent_server_start(struct daemon *d, char *reterr, size_t reterr_size);
 void agent_server_close(struct daemon *d);
+
+/* agent_server.c: a traced target is gone: writes its files into
+ * --trace-dir and frees its tracer. */
+void daemon_trace_finish(struct daemon *d, struct daemon_target *rec);
 
 /* daemon_reload.c: --watch; the sweep that lets go of the profiles
  * targets switched away from, once they have settled; and closing both. */

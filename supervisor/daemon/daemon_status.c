@@ -55,6 +55,10 @@ static cJSON *target_status(struct daemon *d, struct target *t)
                 cJSON_AddStringToObject(obj, "policy", rec->profile->name);
                 cJSON_AddStringToObject(obj, "source", rec->profile->source);
                 cJSON_AddBoolToObject(obj, "launcher", rec->launcher);
+                if (rec->tracer)
+                        cJSON_AddStringToObject(obj, "trace", rec->trace_name);
+                else
+                        cJSON_AddNullToObject(obj, "trace");
                 add_time(obj, "since", rec->since);
         }
         decided = cJSON_AddObjectToObject(obj, "decided");

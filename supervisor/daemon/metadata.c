@@ -12,7 +12,7 @@ int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *r
                           size_t reterr_size)
 {
         struct daemon_metadata md = {.launcher = false};
-        bool have_policy = false, have_launcher = false;
+        bool have_policy = false, have_launcher = false, have_trace = false;
         char safe[160];
 
         if (text && strlen(text) > DAEMON_MAX_METADATA) {
@@ -74,9 +74,30 @@ int daemon_parse_metadata(const char *text, struct daemon_metadata *ret, char *r
                         }
                         md.launcher = value[0] == '1';
                         have_launcher = true;
+                } else if (strcmp(key, "trace") == 0) {
+                        if (have_trace) {
+                                snprintf(reterr, reterr_size,
+                                         "listenerMetadata names \"trace\" twice");
+                                return -EINVAL;
+                        }
+                        /* It names files the daemon writes: the profile
+                         * names' rule keeps it one file name in the
+                         * trace directory, never a path. */
+                        if (!profile_name_valid(value)) {
+                                snprintf(reterr, reterr_size,
+                                         "listenerMetadata trace \"%s\" is not a trace name "
+                                         "(letters, digits, '.', '_', '-'; not starting with '.'; "
+                                         "at most %d)",
+                                         text_printable(value, safe, sizeof(safe)),
+                                         PROFILE_NAME_MAX);
+                                return -EINVAL;
+                        }
+                        snprintf(md.trace, sizeof(md.trace), "%s", value);
+                        have_trace = true;
                 } else {
                         snprintf(reterr, reterr_size,
-                                 "listenerMetadata key \"%s\" is unknown (known: policy, %s)",
+                                 "listenerMetadata key \"%s\" is unknown (known: policy, trace, "
+                                 "%s)",
                                  text_printable(key, safe, sizeof(safe)), DAEMON_LAUNCHER_KEY);
                         return -EINVAL;
                 }

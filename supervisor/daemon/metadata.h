@@ -20,12 +20,16 @@
 struct daemon_metadata {
         char policy[PROFILE_NAME_MAX + 1]; /* "" for the default */
         bool launcher;                     /* scmp-super-launcher=1 */
+        /* trace=NAME: record the target into the daemon's --trace-dir as
+         * NAME.json and the rest (docs/TRACE.md); "" for none. */
+        char trace[PROFILE_NAME_MAX + 1];
 };
 
 /*
  * Parses listenerMetadata: items "key=value" separated by ';', blanks
- * around items ignored. Keys: "policy" (a profile name) and
- * "scmp-super-launcher" ("1" or "0"). NULL or empty metadata asks for
+ * around items ignored. Keys: "policy" (a profile name),
+ * "scmp-super-launcher" ("1" or "0") and "trace" (a name of the same
+ * form, which becomes a file name in the trace directory). NULL or empty metadata asks for
  * nothing. Anything else (an unknown key, an item without '=', a name that
  * is not a profile name, a key given twice) is an error, so that a typo
  * cannot quietly select the default profile. Returns 0 or -EINVAL with the

@@ -461,6 +461,129 @@ void tracer_attach(struct tracer *tr, struct supervisor *sup)
                                          .peer_addresses = true});
 }
 
+void tracer_observer(struct tracer *tr, struct supervisor_observer *ret)
+{
+        *ret =
+            (struct supervisor_observer){.ctx = tr,
+                                         .observe = trace_observe,
+                                         .any_thread = true,
+                                         .extra_needs = (tr->opts.paths ? POLICY_NEED_PATHS : 0) |
+                                                        (tr->opts.exe_globs ? POLICY_NEED_EXE : 0),
+                                         .peer_addresses = true};
+}
+
+/* One of tracer_write_dir()'s files, DIR/NAME + suffix. */
+static int dir_file_path(const char *dir, const char *name, const char *suffix, char *path,
+                         size_t size)
+{
+        int n = snprintf(path, size, "%s/%s%s", dir, name, suffix);
+        return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+typedef int (*dir_writer_fn)(struct tracer *tr, const struct trace_run *run, FILE *out);
+
+static int write_json_report(struct tracer *tr, const struct trace_run *run, FILE *out)
+{
+        return trace_report_json(&tr->rec, run, out);
+}
+
+static int write_summary(struct tracer *tr, const struct trace_run *run, FILE *out)
+{
+        trace_report_table(&tr->rec, run, out);
+        trace_report_details(&tr->rec, run, out);
+        return 0;
+}
+
+/* Writes what fn prints, whole, to DIR/NAME + suffix, replacing it. */
+static int write_dir_text(struct tracer *tr, const char *dir, const char *name, const char *suffix,
+                          dir_writer_fn fn, const struct trace_run *run, char *reterr,
+                          size_t reterr_size)
+{
+        char path[PATH_MAX];
+        char *text = NULL;
+        size_t len = 0;
+        int r = dir_file_path(dir, name, suffix, path, sizeof(path));
+        if (r < 0) {
+                snprintf(reterr, reterr_size, "%s/%s%s: %s", dir, name, suffix, strerror(-r));
+                return r;
+        }
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem) {
+                snprintf(reterr, reterr_size, "%s: %s", path, strerror(ENOMEM));
+                return -ENOMEM;
+        }
+        r = fn(tr, run, mem);
+        bool bad = ferror(mem);
+        if (fclose(mem) != 0 || bad)
+                r = r < 0 ? r : -ENOMEM;
+        if (r == 0)
+                r = write_file_atomically(path, text);
+        if (r < 0)
+                snprintf(reterr, reterr_size, "writing %s: %s", path, strerror(-r));
+        free(text);
+        return r;
+}
+
+int tracer_write_dir(struct tracer *tr, const char *dir, const char *name, char *const *argv,
+                     const char *base_text, size_t base_len, int *ret_status, char *reterr,
+                     size_t reterr_size)
+{
+        const struct tracer_options *o = &tr->opts;
+        struct trace_run run = {
+            .argv = argv,
+            .base = o->policy_path,
+            .exit_status = 0,
+            .fail_on_unknown = o->fail_on_unknown,
+            .exe_globs = o->exe_globs,
+        };
+        char path[PATH_MAX];
+        int r, first = 0;
+
+        reterr[0] = '\0';
+        pthread_mutex_lock(&tr->lock); /* a lane abandoned in a read may still finish */
+        size_t n_new = trace_recorder_count(&tr->rec, true);
+        char *command = trace_command_string(argv);
+        struct trace_profile_opts popts = {.args = o->args,
+                                           .implicit = o->implicit,
+                                           .command = command,
+                                           .arch_form = o->arch_form};
+        struct policy_error err;
+        char *text = NULL;
+        r = dir_file_path(dir, name, ".json", path, sizeof(path));
+        if (r < 0)
+                snprintf(reterr, reterr_size, "%s/%s.json: %s", dir, name, strerror(-r));
+        if (r == 0) {
+                r = trace_profile_build(&tr->rec, base_text, base_len, &popts, &text, &err);
+                if (r < 0)
+                        snprintf(reterr, reterr_size, "%s", err.message);
+        }
+        if (r == 0) {
+                r = write_file_atomically(path, text);
+                if (r < 0)
+                        snprintf(reterr, reterr_size, "writing %s: %s", path, strerror(-r));
+        }
+        free(text);
+        free(command);
+        first = r;
+
+        run.status = first < 0 ? 125 : o->fail_on_unknown && n_new > 0 ? TRACE_EXIT_UNKNOWN : 0;
+        /* The first failure is the one said. */
+        char later[256];
+        r = write_dir_text(tr, dir, name, ".report.json", write_json_report, &run,
+                           first < 0 ? later : reterr, first < 0 ? sizeof(later) : reterr_size);
+        if (first == 0)
+                first = r;
+        r = write_dir_text(tr, dir, name, ".txt", write_summary, &run, first < 0 ? later : reterr,
+                           first < 0 ? sizeof(later) : reterr_size);
+        if (first == 0)
+                first = r;
+        pthread_mutex_unlock(&tr->lock);
+        if (first < 0)
+                run.status = 125;
+        *ret_status = run.status;
+        return first;
+}
+
 void tracer_live_start(struct tracer *tr, uv_loop_t *loop)
 {
         tr->live = !tr->opts.quiet && isatty(fileno(tr->opts.err));

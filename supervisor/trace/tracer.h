@@ -68,6 +68,24 @@ int tracer_new(const struct tracer_options *opts, const struct policy *base,
  * lane sees them from its first call. */
 void tracer_attach(struct tracer *tr, struct supervisor *sup);
 
+/* The observer tracer_attach() installs, for one target of a supervisor
+ * that serves others as they are (the daemon's traced containers). */
+void tracer_observer(struct tracer *tr, struct supervisor_observer *ret);
+
+/*
+ * A traced target is gone (the daemon): writes DIR/NAME.json (the profile;
+ * base_text is the base's own text, or NULL), DIR/NAME.report.json (the
+ * JSON report) and DIR/NAME.txt (the table and details trace prints), each
+ * replaced whole (fdio.h), and sets *ret_status to what `trace` would exit
+ * with for a command that succeeded: 0, TRACE_EXIT_UNKNOWN with
+ * opts.fail_on_unknown and a syscall the base does not name, 125 when a
+ * file could not be written. name must be a checked file name. Returns 0
+ * or the first negative errno, the reason in reterr.
+ */
+int tracer_write_dir(struct tracer *tr, const char *dir, const char *name, char *const *argv,
+                     const char *base_text, size_t base_len, int *ret_status, char *reterr,
+                     size_t reterr_size);
+
 /* Records the launcher's own execve, which the supervisor answers before
  * any hook runs (see docs/TRACE.md). */
 void tracer_record_first_exec(struct tracer *tr, pid_t child, const char *exec_path,

@@ -79,6 +79,40 @@ static void what_is_not_understood_is_refused(void **state)
         parse_refused("scmp-super-launcher=1;scmp-super-launcher=1", "twice");
 }
 
+static void trace_name_is_read(void **state)
+{
+        struct daemon_metadata md;
+        char why[256] = "";
+
+        assert_int_equal(
+            daemon_parse_metadata("policy=base; trace=web-1.rec", &md, why, sizeof(why)), 0);
+        assert_string_equal(md.policy, "base");
+        assert_string_equal(md.trace, "web-1.rec");
+        assert_int_equal(daemon_parse_metadata("policy=base", &md, why, sizeof(why)), 0);
+        assert_string_equal(md.trace, "");
+}
+
+/* NAME becomes a file name in --trace-dir: nothing that could be a path,
+ * hidden, empty or overlong. */
+static void trace_names_that_are_paths_are_refused(void **state)
+{
+        char text[128];
+
+        parse_refused("trace=../x", "is not a trace name");
+        parse_refused("trace=a/b", "is not a trace name");
+        parse_refused("trace=.done", "is not a trace name");
+        parse_refused("trace=", "is not a trace name");
+        parse_refused("trace=a b", "is not a trace name");
+        parse_refused("trace=a;trace=b", "names \"trace\" twice");
+        snprintf(text, sizeof(text), "trace=%0*d", PROFILE_NAME_MAX + 1, 0);
+        parse_refused(text, "is not a trace name");
+        snprintf(text, sizeof(text), "trace=%0*d", PROFILE_NAME_MAX, 0);
+        struct daemon_metadata md;
+        char why[256] = "";
+        assert_int_equal(daemon_parse_metadata(text, &md, why, sizeof(why)), 0);
+        assert_int_equal(strlen(md.trace), PROFILE_NAME_MAX);
+}
+
 static void control_characters_do_not_reach_the_reason(void **state)
 {
         struct daemon_metadata md;
@@ -212,6 +246,8 @@ int main(void)
             cmocka_unit_test(what_is_not_understood_is_refused),
             cmocka_unit_test(control_characters_do_not_reach_the_reason),
             cmocka_unit_test(overlong_metadata_is_refused),
+            cmocka_unit_test(trace_name_is_read),
+            cmocka_unit_test(trace_names_that_are_paths_are_refused),
             cmocka_unit_test(launcher_metadata_marks_the_launcher_first),
             cmocka_unit_test(the_inherited_socket_is_taken),
             cmocka_unit_test(without_sockets_there_is_none),

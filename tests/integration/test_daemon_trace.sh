@@ -1,0 +1,302 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# Recording containers through the daemon (docs/TRACE.md, "Containers"):
+# crun and runc run a busybox workload, a multi-process pipeline among it,
+# whose profile is a base with everything else notified to a daemon started
+# with --trace-dir, and "trace=NAME" in its listenerMetadata. When the
+# container ends the daemon writes NAME.json, NAME.report.json, NAME.txt and
+# NAME.done; the profile written must then start the same workload in a
+# container with no listener, with the same output and exit status. Also:
+# trace= without --trace-dir, a bad NAME, and a second live container under
+# a NAME already recorded are refused (the refused container's notified
+# calls fail); two containers at once are recorded separately.
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# shellcheck source=daemon_lib.sh
+. "$(dirname "$0")/daemon_lib.sh"
+
+require_cmd unshare python3 busybox jq
+[ "$(id -u)" = 0 ] || skip "the runtimes need root here (running as uid $(id -u))"
+command -v crun >/dev/null 2>&1 || command -v runc >/dev/null 2>&1 ||
+        skip "neither crun nor runc is installed"
+
+TRACES=$TMP/traces
+mkdir -p "$TMP/profiles" "$TRACES"
+# The base: what it names it decides in the kernel; the rest is recorded.
+cat >"$TMP/profiles/base.json" <<'EOF'
+{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "defaultErrnoRet": 1,
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{"names": ["read", "write", "close"], "action": "SCMP_ACT_ALLOW"}]
+}
+EOF
+
+# recording_profile METADATA: the runtime's profile for recording, made
+# from the base as docs/TRACE.md says.
+recording_profile()
+{
+        "$SCMP_SUPER" profile recording --listener "$SOCK" --metadata "$1" \
+                "$TMP/profiles/base.json"
+}
+
+# What it makes: the base's entries, the rest notified, the listener named.
+assert_eq "profile recording: base entries kept, every other call notified, listener set" \
+        "true" "$(recording_profile "policy=base;trace=x" | jq --arg sock "$SOCK" '
+                (.syscalls[0].names == ["read", "write", "close"]) and
+                (.syscalls[1].action == "SCMP_ACT_NOTIFY") and
+                (.syscalls[1].names | index("execve") != null) and
+                (.syscalls[1].names | index("read") == null) and
+                .defaultAction == "SCMP_ACT_ERRNO" and .listenerPath == $sock and
+                .listenerMetadata == "policy=base;trace=x"' 2>&1)"
+run_sup profile recording "$TMP/profiles/base.json"
+assert_eq "profile recording without --listener: bad usage" 2 "$STATUS"
+assert_contains "and it says what is missing" "needs --listener PATH" "$ERR"
+
+SCRIPT='echo hello from the container >/tmp/greeting
+cat /tmp/greeting | tr a-z A-Z | sort
+ls / | sort | head -3 | wc -l
+echo done
+exit 3'
+
+# bundle DIR SECCOMP_JSON: a busybox bundle running SCRIPT, with the
+# pipeline's applets.
+bundle()
+{
+        local applet
+        make_bundle "$1" "$2" "$SCRIPT"
+        for applet in tr sort head wc sleep; do
+                ln -sf busybox "$1/rootfs/bin/$applet"
+        done
+}
+
+# run_refused RUNTIME BUNDLE NAME: runs a container the daemon refuses,
+# waits for the refusal, then ends it; sets OUT. The daemon closes its copy
+# of the listener, but crun's container process still holds its own until
+# it execs, and its execve is one of the calls notified: it waits for an
+# answer that never comes (nothing runs), so the test ends it: the runtime
+# first, then what is left of the container (its processes' command line
+# names the bundle, a directory of this test's own).
+run_refused()
+{
+        local runtime=$1 bundle=$2 name=$3 pid p
+        local -a cmd=("$runtime" --root "$TMP/$runtime-state")
+        [ "$runtime" = crun ] && cmd+=(--cgroup-manager=disabled)
+        in_cgroup2_namespace timeout -k 2 "$HANG_LIMIT" "${cmd[@]}" run -b "$bundle" "$name" \
+                >"$TMP/$name.out" 2>&1 </dev/null &
+        pid=$!
+        wait_log "refused container $name (pid" || true
+        "${cmd[@]}" kill "$name" KILL >/dev/null 2>&1 || true
+        for p in /proc/[0-9]*; do
+                if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "-b $bundle "; then
+                        kill -KILL "${p#/proc/}" 2>/dev/null || true
+                fi
+        done
+        wait "$pid"
+        "${cmd[@]}" delete -f "$name" >/dev/null 2>&1 || true
+        OUT=$(cat "$TMP/$name.out")
+}
+
+done_file()
+{
+        [ -e "$TRACES/$1.done" ]
+}
+
+# record RUNTIME NAME: runs SCRIPT recorded as NAME; sets REC_OUT, REC_STATUS.
+record()
+{
+        local runtime=$1 name=$2
+        bundle "$TMP/rec-$name" "$(recording_profile "policy=base;trace=$name")"
+        run_container "$runtime" "$TMP/rec-$name" "rec-$name-$$"
+        REC_OUT=$OUT
+        REC_STATUS=$STATUS
+}
+
+check_runtime()
+{
+        local runtime=$1 name=bb-$1
+        if ! command -v "$runtime" >/dev/null 2>&1; then
+                echo "$runtime is not installed: not tested"
+                return
+        fi
+        record "$runtime" "$name"
+        assert_eq "$runtime: the recorded workload exits with its own status" 3 "$REC_STATUS"
+        assert_contains "$runtime: the pipeline ran while recorded" \
+                "HELLO FROM THE CONTAINER" "$REC_OUT"
+        if wait_for 15 done_file "$name"; then
+                pass "$runtime: the daemon writes $name.done when the container ends"
+        else
+                fail "$runtime: the daemon writes $name.done when the container ends" \
+                        "$(daemon_details)"
+                return
+        fi
+        assert_eq "$runtime: $name.done holds the gate's status (new calls: 119)" 119 \
+                "$(cat "$TRACES/$name.done")"
+        assert_eq "$runtime: the report is trace's, with the calls the base does not name" true \
+                "$(jq '(.newSyscalls | length) > 0 and .failOnUnknown and .status == 119
+                       and (.newSyscalls | index("execve") != null)' \
+                        "$TRACES/$name.report.json" 2>&1)"
+        assert_contains "$runtime: the summary says what was recorded" execve \
+                "$(cat "$TRACES/$name.txt")"
+        assert_eq "$runtime: the profile keeps the base's entries and has no listener" \
+                "true" "$(jq '(.listenerPath == null) and (.defaultAction == "SCMP_ACT_ERRNO")' \
+                        "$TRACES/$name.json" 2>&1)"
+        if wait_for 10 line_with_both "$DAEMON_ERR" "trace $name: wrote" "status 119"; then
+                pass "$runtime: the daemon logs the trace written"
+        else
+                fail "$runtime: the daemon logs the trace written" "$(daemon_details)"
+        fi
+
+        # Enforced, with no listener at all.
+        bundle "$TMP/enf-$name" "$(cat "$TRACES/$name.json")"
+        run_container "$runtime" "$TMP/enf-$name" "enf-$name-$$"
+        assert_eq "$runtime: under the recorded profile the container exits as recorded" \
+                "$REC_STATUS" "$STATUS"
+        assert_eq "$runtime: and prints what it printed when recorded" "$REC_OUT" "$OUT"
+        # The base alone does not run it: the recording is what made it work.
+        bundle "$TMP/base-$name" "$(cat "$TMP/profiles/base.json")"
+        run_container "$runtime" "$TMP/base-$name" "base-$name-$$"
+        if [ "$STATUS" != "$REC_STATUS" ] || [ "$OUT" != "$REC_OUT" ]; then
+                pass "$runtime: the base alone does not run the workload as recorded"
+        else
+                fail "$runtime: the base alone does not run the workload as recorded" \
+                        "status $STATUS"
+        fi
+}
+
+# ---- without --trace-dir: refused --------------------------------------
+start_daemon --policy-dir "$TMP/profiles" || finish
+if command -v crun >/dev/null 2>&1; then
+        RT=crun
+else
+        RT=runc
+fi
+bundle "$TMP/nodir" "$(recording_profile "policy=base;trace=nodir")"
+run_refused "$RT" "$TMP/nodir" "nodir-$$"
+assert_eq "without --trace-dir: the traced container does not run its workload" "" \
+        "$(printf '%s' "$OUT" | grep -F 'HELLO FROM THE CONTAINER')"
+if wait_log "this daemon does not trace (start it with --trace-dir DIR)"; then
+        pass "without --trace-dir: trace= is refused, and the log says why"
+else
+        fail "without --trace-dir: trace= is refused, and the log says why" "$(daemon_details)"
+fi
+assert_eq "without --trace-dir: nothing is written" "" "$(ls -A "$TRACES")"
+stop_daemon
+assert_eq "the daemon stops cleanly" 0 "$DAEMON_STATUS"
+
+# ---- with --trace-dir ---------------------------------------------------
+start_daemon --policy-dir "$TMP/profiles" --trace-dir "$TRACES" --control "$CONTROL" || finish
+
+bundle "$TMP/badname" "$(recording_profile "policy=base;trace=../escape")"
+run_refused "$RT" "$TMP/badname" "badname-$$"
+if wait_log 'listenerMetadata trace "../escape" is not a trace name'; then
+        pass "a NAME that is not a plain file name is refused"
+else
+        fail "a NAME that is not a plain file name is refused" "$(daemon_details)"
+fi
+assert_eq "and nothing is written for it" "" "$(find "$TRACES" "$TMP" -maxdepth 1 -name '*escape*')"
+
+check_runtime crun
+check_runtime runc
+
+# Two at once, separately; and a second live container under a NAME
+# recorded is refused. The first two wait on fifos of their own until the
+# checks are made, so that all three are alive together.
+WAIT_SCRIPT='read line </gate/fifo; echo "$0 $line"; exit 0'
+# two_bundle DIR NAME: a container recorded as NAME that waits on
+# $TMP/gate-$(basename DIR)/fifo.
+two_bundle()
+{
+        local gate
+        gate=$TMP/gate-$(basename "$1")
+        mkdir -p "$gate"
+        mkfifo "$gate/fifo"
+        make_bundle "$1" "$(recording_profile "policy=base;trace=$2")" "$WAIT_SCRIPT"
+        python3 - "$1/config.json" "$gate" "$(basename "$1")" <<'PYEND2'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["mounts"].append({"destination": "/gate", "type": "bind", "source": sys.argv[2],
+                    "options": ["bind"]})
+p["process"]["args"].append(sys.argv[3])
+json.dump(p, open(sys.argv[1], "w"))
+PYEND2
+}
+# release NAME: lets the container of bundle NAME go on (bounded: a
+# container that is gone has no reader).
+release()
+{
+        timeout 20 sh -c 'echo go >"$1"' sh "$TMP/gate-$1/fifo"
+}
+# run_background NAME: runs bundle NAME to its end (in a subshell of its
+# own, with a scratch directory of its own: run_container's is $TMP/out);
+# its status and output go into $TMP/NAME.status and $TMP/NAME.out.
+run_background()
+{
+        local name=$1 top=$TMP
+        mkdir -p "$top/run-$name"
+        TMP=$top/run-$name
+        run_container "$RT" "$top/$name" "$name-$$"
+        echo "$STATUS" >"$top/$name.status"
+        echo "$OUT" >"$top/$name.out"
+}
+two_bundle "$TMP/one" one
+two_bundle "$TMP/two" two
+two_bundle "$TMP/dup" one
+run_background one &
+ONE=$!
+run_background two &
+TWO=$!
+traced_live()
+{
+        [ "$("$SCMP_SUPER" status --control "$CONTROL" --json 2>/dev/null |
+                jq '[.targets[] | select(.trace == "one" or .trace == "two")] | length')" = 2 ]
+}
+if wait_for 20 traced_live; then
+        pass "status shows both containers being traced, each under its NAME"
+else
+        fail "status shows both containers being traced, each under its NAME" \
+                "$("$SCMP_SUPER" status --control "$CONTROL" --json 2>&1 | head -40)"
+fi
+run_refused "$RT" "$TMP/dup" "dup-$$"
+if wait_log "trace=one: a live target is already recorded under that name"; then
+        pass "a second live container under the same NAME is refused"
+else
+        fail "a second live container under the same NAME is refused" "$(daemon_details)"
+fi
+assert_eq "the refused container does not run" "" "$(printf '%s' "$OUT" | grep -F 'dup go')"
+release one
+release two
+wait "$ONE" "$TWO"
+assert_eq "both containers ran to their end" "0 0" \
+        "$(cat "$TMP/one.status") $(cat "$TMP/two.status")"
+assert_eq "each printed its own line" "one go two go" \
+        "$(cat "$TMP/one.out") $(cat "$TMP/two.out")"
+if wait_for 15 done_file one && wait_for 15 done_file two; then
+        pass "each is recorded into its own files"
+else
+        fail "each is recorded into its own files" "$(ls -la "$TRACES"; daemon_details)"
+fi
+assert_eq "one's report is one's own" '["container:one"]' \
+        "$(jq -c '.command' "$TRACES/one.report.json" 2>&1)"
+assert_eq "two's report is two's own" '["container:two"]' \
+        "$(jq -c '.command' "$TRACES/two.report.json" 2>&1)"
+
+# Stopped while a container is recorded: no partial profile, and the
+# .done file says 125.
+two_bundle "$TMP/late" late
+run_background late &
+LATE=$!
+late_live()
+{
+        [ "$("$SCMP_SUPER" status --control "$CONTROL" --json 2>/dev/null |
+                jq '[.targets[] | select(.trace == "late")] | length')" = 1 ]
+}
+wait_for 20 late_live || fail "the late container is being recorded" "$(daemon_details)"
+stop_daemon
+assert_eq "the daemon stops cleanly" 0 "$DAEMON_STATUS"
+assert_eq "stopped while recording: late.done says 125" 125 "$(cat "$TRACES/late.done" 2>&1)"
+assert_eq "and no partial profile is written" "" "$(find "$TRACES" -name 'late.json')"
+release late
+wait "$LATE"
+finish
