@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "base/env.h"
+#include "base/error.h"
 #include "base/fdio.h"
 #include "base/line_start.h"
 #include "core/target.h"
@@ -504,12 +505,12 @@ static int write_dir_text(struct tracer *tr, const char *dir, const char *name, 
         size_t len = 0;
         int r = dir_file_path(dir, name, suffix, path, sizeof(path));
         if (r < 0) {
-                snprintf(reterr, reterr_size, "%s/%s%s: %s", dir, name, suffix, strerror(-r));
+                error_set(reterr, reterr_size, 0, "%s/%s%s: %s", dir, name, suffix, strerror(-r));
                 return r;
         }
         FILE *mem = open_memstream(&text, &len);
         if (!mem) {
-                snprintf(reterr, reterr_size, "%s: %s", path, strerror(ENOMEM));
+                error_set(reterr, reterr_size, 0, "%s: %s", path, strerror(ENOMEM));
                 return -ENOMEM;
         }
         r = fn(tr, run, mem);
@@ -519,7 +520,7 @@ static int write_dir_text(struct tracer *tr, const char *dir, const char *name, 
         if (r == 0)
                 r = write_file_atomically(path, text);
         if (r < 0)
-                snprintf(reterr, reterr_size, "writing %s: %s", path, strerror(-r));
+                error_set(reterr, reterr_size, 0, "writing %s: %s", path, strerror(-r));
         free(text);
         return r;
 }
@@ -551,16 +552,16 @@ int tracer_write_dir(struct tracer *tr, const char *dir, const char *name, char 
         char *text = NULL;
         r = dir_file_path(dir, name, ".json", path, sizeof(path));
         if (r < 0)
-                snprintf(reterr, reterr_size, "%s/%s.json: %s", dir, name, strerror(-r));
+                error_set(reterr, reterr_size, 0, "%s/%s.json: %s", dir, name, strerror(-r));
         if (r == 0) {
                 r = trace_profile_build(&tr->rec, base_text, base_len, &popts, &text, &err);
                 if (r < 0)
-                        snprintf(reterr, reterr_size, "%s", err.message);
+                        error_set(reterr, reterr_size, 0, "%s", err.message);
         }
         if (r == 0) {
                 r = write_file_atomically(path, text);
                 if (r < 0)
-                        snprintf(reterr, reterr_size, "writing %s: %s", path, strerror(-r));
+                        error_set(reterr, reterr_size, 0, "writing %s: %s", path, strerror(-r));
         }
         free(text);
         free(command);
