@@ -128,7 +128,8 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 top = {"type", "v", "pid", "since", "served", "refused", "connections", "prompts", "profiles",
        "targets", "reload_failures"}
-target = {"pid", "container", "policy", "source", "launcher", "since", "decided", "pending"}
+target = {"pid", "container", "policy", "source", "launcher", "trace", "since", "decided",
+          "pending"}
 decided = {"allow", "log", "deny", "kill", "total"}
 assert set(s) == top, sorted(s)
 assert len(s["targets"]) == 1
@@ -207,7 +208,9 @@ tracer=$!
 # shellcheck disable=SC2317 # called through wait_for
 traced_attempts()
 {
-        [ "$(grep -c "\.scmp-super\.prom\.scmp-super-$1" "$TMP/strace" 2>/dev/null)" -ge "$2" ]
+        local n
+        n=$(grep -c "\.scmp-super\.prom\.scmp-super-$1" "$TMP/strace" 2>/dev/null)
+        [ "${n:-0}" -ge "$2" ] # no file yet: 0
 }
 if ! wait_for 15 traced_attempts "" 1; then
         fail "strace sees the daemon create its temporary files" "$(cat "$TMP/strace")"
