@@ -97,3 +97,19 @@ int file_replace_publish(int fd, const char *tmp, const char *path, mode_t mode)
         }
         return close(fd) < 0 ? -errno : 0;
 }
+
+int file_replace_text(const char *path, const char *text)
+{
+        char tmp[PATH_MAX];
+        int fd = file_replace_begin(path, tmp, sizeof(tmp));
+        if (fd < 0)
+                return fd;
+        int r = fd_write_all(fd, text, strlen(text));
+        if (r < 0) {
+                file_replace_abort(fd, tmp);
+                return r;
+        }
+        mode_t mask = umask(0);
+        umask(mask);
+        return file_replace_commit(fd, tmp, path, 0644 & ~mask);
+}

@@ -34,3 +34,7 @@ void file_replace_abort(int fd, const char *tmp);
  * removes the temporary file. 0 or a negative errno.
  */
 int file_replace_publish(int fd, const char *tmp, const char *path, mode_t mode);
+
+/* Replaces path with text whole (file_replace_begin/commit), readable by
+ * all as the umask allows. 0 or a negative errno. */
+int file_replace_text(const char *path, const char *text);

@@ -311,23 +311,6 @@ static int start_trace(struct daemon *d, struct daemon_target *rec,
         return 0;
 }
 
-/* Writes text to path, replacing it whole, readable by all (umask aside). */
-static int write_small_file(const char *path, const char *text)
-{
-        char tmp[PATH_MAX];
-        int fd = file_replace_begin(path, tmp, sizeof(tmp));
-        if (fd < 0)
-                return fd;
-        int r = fd_write_all(fd, text, strlen(text));
-        if (r < 0) {
-                file_replace_abort(fd, tmp);
-                return r;
-        }
-        mode_t mask = umask(0);
-        umask(mask);
-        return file_replace_commit(fd, tmp, path, 0644 & ~mask);
-}
-
 void daemon_trace_finish(struct daemon *d, struct daemon_target *rec)
 {
         const struct policy *base = rec->profile->policy;
@@ -342,7 +325,7 @@ void daemon_trace_finish(struct daemon *d, struct daemon_target *rec)
                 int n =
                     snprintf(path, sizeof(path), "%s/%s.done", d->opts.trace_dir, rec->trace_name);
                 if (n > 0 && (size_t)n < sizeof(path))
-                        (void)write_small_file(path, "125\n");
+                        (void)file_replace_text(path, "125\n");
                 daemon_log_line(&d->events,
                                 "trace %s: the daemon stopped before the container ended: "
                                 "nothing written but %s.done (125)",
@@ -361,7 +344,7 @@ void daemon_trace_finish(struct daemon *d, struct daemon_target *rec)
         char path[PATH_MAX], text[32];
         int n = snprintf(path, sizeof(path), "%s/%s.done", d->opts.trace_dir, rec->trace_name);
         snprintf(text, sizeof(text), "%d\n", status);
-        int w = n < 0 || (size_t)n >= sizeof(path) ? -ENAMETOOLONG : write_small_file(path, text);
+        int w = n < 0 || (size_t)n >= sizeof(path) ? -ENAMETOOLONG : file_replace_text(path, text);
         if (r < 0)
                 daemon_log_line(&d->events, "trace %s: %s", rec->trace_name, why);
         else if (w < 0)

@@ -164,25 +164,6 @@ void tracer_live_stop(struct tracer *tr)
         }
 }
 
-/* Writes text to path through a temporary file in the same directory, so a
- * reader never sees half a profile, and what the command left running cannot
- * open it meanwhile (fdio.h). */
-static int write_file_atomically(const char *path, const char *text)
-{
-        char tmp[PATH_MAX];
-        int fd = file_replace_begin(path, tmp, sizeof(tmp));
-        if (fd < 0)
-                return fd;
-        int r = fd_write_all(fd, text, strlen(text));
-        if (r < 0) {
-                file_replace_abort(fd, tmp);
-                return r;
-        }
-        mode_t mask = umask(0);
-        umask(mask);
-        return file_replace_commit(fd, tmp, path, 0644 & ~mask);
-}
-
 /* Opens FILE for a report: "-" is opts.out. */
 static FILE *open_output(const struct tracer *tr, const char *path, const char *mode)
 {
@@ -298,7 +279,7 @@ static int write_profile(const struct tracer *tr, const char *path, const char *
                 fprintf(tr->opts.err,
                         "scmp-super trace: internal error: the profile written does not load: %s\n",
                         err.message);
-        int w = write_file_atomically(path, text);
+        int w = file_replace_text(path, text);
         if (w < 0) {
                 fprintf(tr->opts.err, "scmp-super trace: writing %s: %s\n", path, strerror(-w));
                 r = w;
@@ -518,7 +499,7 @@ static int write_dir_text(struct tracer *tr, const char *dir, const char *name, 
         if (fclose(mem) != 0 || bad)
                 r = r < 0 ? r : -ENOMEM;
         if (r == 0)
-                r = write_file_atomically(path, text);
+                r = file_replace_text(path, text);
         if (r < 0)
                 error_set(reterr, reterr_size, 0, "writing %s: %s", path, strerror(-r));
         free(text);
@@ -559,7 +540,7 @@ int tracer_write_dir(struct tracer *tr, const char *dir, const char *name, char 
                         error_set(reterr, reterr_size, 0, "%s", err.message);
         }
         if (r == 0) {
-                r = write_file_atomically(path, text);
+                r = file_replace_text(path, text);
                 if (r < 0)
                         error_set(reterr, reterr_size, 0, "writing %s: %s", path, strerror(-r));
         }
