@@ -222,19 +222,41 @@ static int compare_strings(const void *a, const void *b)
         return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The set's strings, sorted; the array is the caller's, the strings are
- * the set's. */
-static const char **strset_sorted(const struct trace_strset *set)
+/* The set's strings, sorted (pointers into the set); NULL when the set is
+ * empty or out of memory. */
+const char **trace_strset_sorted(const struct trace_strset *set)
 {
-        const char **list = calloc(set->n ? set->n : 1, sizeof(*list));
+        const char **list = set->n ? malloc(set->n * sizeof(*list)) : NULL;
         size_t k = 0;
         if (!list)
                 return NULL;
         for (size_t i = 0; i < set->cap; i++)
-                if (set->slots[i])
+                if (set->slots[i] && k < set->n)
                         list[k++] = set->slots[i];
         qsort(list, k, sizeof(*list), compare_strings);
         return list;
+}
+
+int trace_strset_json(cJSON *obj, const char *key, const struct trace_strset *set)
+{
+        cJSON *group = cJSON_AddObjectToObject(obj, key), *values;
+        const char **sorted = trace_strset_sorted(set);
+        int r = -ENOMEM;
+        if (!group || !sorted || !(values = cJSON_AddArrayToObject(group, "values")) ||
+            !cJSON_AddBoolToObject(group, "truncated", set->truncated))
+                goto out;
+        for (size_t i = 0; i < set->n; i++) {
+                char *clean = clean_text(sorted[i]);
+                cJSON *str = clean ? cJSON_CreateString(clean) : NULL;
+                free(clean);
+                if (!str)
+                        goto out;
+                cJSON_AddItemToArray(values, str);
+        }
+        r = 0;
+out:
+        free(sorted);
+        return r;
 }
 
 static cJSON *syscall_json(const struct trace_recorder *rec, int nr)
@@ -293,26 +315,8 @@ static cJSON *syscall_json(const struct trace_recorder *rec, int nr)
         }
         if (trace_report_syscall_details(rec, nr, obj) < 0)
                 goto fail;
-        if (rec->record_paths && s->paths.n) {
-                cJSON *paths = cJSON_AddObjectToObject(obj, "paths"), *values;
-                const char **sorted = strset_sorted(&s->paths);
-                if (!paths || !sorted || !(values = cJSON_AddArrayToObject(paths, "values")) ||
-                    !cJSON_AddBoolToObject(paths, "truncated", s->paths.truncated)) {
-                        free(sorted);
-                        goto fail;
-                }
-                for (size_t i = 0; i < s->paths.n; i++) {
-                        char *clean = clean_text(sorted[i]);
-                        cJSON *str = clean ? cJSON_CreateString(clean) : NULL;
-                        free(clean);
-                        if (!str) {
-                                free(sorted);
-                                goto fail;
-                        }
-                        cJSON_AddItemToArray(values, str);
-                }
-                free(sorted);
-        }
+        if (rec->record_paths && s->paths.n && trace_strset_json(obj, "paths", &s->paths) < 0)
+                goto fail;
         return obj;
 fail:
         cJSON_Delete(obj);

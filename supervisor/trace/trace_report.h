@@ -53,6 +53,14 @@ char *trace_command_string(char *const *argv);
  * of memory. */
 char *trace_clean_text(const char *s);
 
+/* The set's strings, sorted (pointers into the set; free the array only);
+ * NULL when the set is empty or out of memory. */
+const char **trace_strset_sorted(const struct trace_strset *set);
+
+/* Adds to obj KEY: {"values": [the set's strings, sorted, made printable],
+ * "truncated": whether some were not kept}. 0 or -ENOMEM. */
+int trace_strset_json(cJSON *obj, const char *key, const struct trace_strset *set);
+
 /*
  * The details trace_report_details.c adds: to a syscall's JSON object its
  * "addresses"; to the report's root "totals.otherCalls" and "exe", and

@@ -15,48 +15,12 @@
 
 #include "base/text.h"
 
-static int compare_strings(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The set's strings, sorted; NULL when empty or out of memory. */
-static const char **sorted_strings(const struct trace_strset *set)
-{
-        const char **list = set->n ? malloc(set->n * sizeof(*list)) : NULL;
-        size_t k = 0;
-        if (!list)
-                return NULL;
-        for (size_t i = 0; i < set->cap; i++)
-                if (set->slots[i])
-                        list[k++] = set->slots[i];
-        qsort(list, k, sizeof(*list), compare_strings);
-        return list;
-}
-
 int trace_report_syscall_details(const struct trace_recorder *rec, int nr, cJSON *obj)
 {
         const struct trace_strset *set = &rec->calls[nr].addresses;
         if (!set->n)
                 return 0;
-        cJSON *addresses = cJSON_AddObjectToObject(obj, "addresses"), *values;
-        const char **sorted = sorted_strings(set);
-        int r = -ENOMEM;
-        if (!addresses || !sorted || !(values = cJSON_AddArrayToObject(addresses, "values")) ||
-            !cJSON_AddBoolToObject(addresses, "truncated", set->truncated))
-                goto out;
-        for (size_t i = 0; i < set->n; i++) {
-                char *clean = trace_clean_text(sorted[i]);
-                cJSON *s = clean ? cJSON_CreateString(clean) : NULL;
-                free(clean);
-                if (!s)
-                        goto out;
-                cJSON_AddItemToArray(values, s);
-        }
-        r = 0;
-out:
-        free(sorted);
-        return r;
+        return trace_strset_json(obj, "addresses", set);
 }
 
 int trace_report_json_details(const struct trace_recorder *rec, const struct trace_run *run,
@@ -107,7 +71,7 @@ void trace_report_details(const struct trace_recorder *rec, const struct trace_r
         }
         for (int nr = 0; nr <= rec->max_nr; nr++) {
                 const struct trace_strset *set = &rec->calls[nr].addresses;
-                const char **sorted = sorted_strings(set);
+                const char **sorted = trace_strset_sorted(set);
                 const char *name = trace_recorder_name(rec, nr);
                 if (!sorted)
                         continue;
