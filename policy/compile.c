@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #endif
 
+#include "policy_internal.h"
 #include "syscall_args.h"
 
 /* Above this many rules the binary tree pays for itself (measured in
@@ -76,6 +77,19 @@ bool policy_routed(const struct policy_compile_opts *opts, int nr)
         if (opts->notify_execveat && nr == __NR_execveat)
                 return true;
         return opts->notify_root_changes && policy_changes_root(nr);
+}
+
+bool policy_kernel_passes(const struct policy *p, const struct policy_compile_opts *opts, int nr)
+{
+        static const bool passes[KACT_NOTIFY + 1] = {[KACT_ALLOW] = true, [KACT_LOG] = true};
+
+        if (policy_routed(opts, nr))
+                return false;
+        /* As policy_compile() adds them. */
+        if (opts && opts->notify_unlisted && p->default_action != KACT_NOTIFY &&
+            !policy_names_syscall(p, nr))
+                return false;
+        return policy_kernel_always(p, nr, passes);
 }
 
 bool policy_changes_root(int nr)

@@ -261,6 +261,11 @@ enum policy_kernel_action policy_kernel_decide(const struct policy *policy, int 
  * launcher's execve, root and exec tracking); the supervisor then applies
  * the profile's own action. One answer for the compiler and the server. */
 bool policy_routed(const struct policy_compile_opts *opts, int nr);
+/* True if the filter compiled from policy with opts lets every call to nr
+ * (native architecture) run in the kernel, allowed or logged, whatever its
+ * arguments: the launcher may then make it after loading the filter. */
+bool policy_kernel_passes(const struct policy *policy, const struct policy_compile_opts *opts,
+                          int nr);
 
 /* chroot, pivot_root, setns: the calls that can give a process another
  * root directory. */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -76,12 +77,22 @@ int launch_socketpair(struct launch *l, char *reterr, size_t reterr_size)
 }
 
 int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
-                unsigned filter_flags, const char *metadata, char *reterr, size_t reterr_size)
+                unsigned filter_flags, const char *metadata, bool attach_here, char *reterr,
+                size_t reterr_size)
 {
+        /* For launch_attach(), which knows the launcher's pid from fork(). */
+        char *message = attach_here ? agent_format_message(0, metadata, NULL, NULL) : NULL;
+
+        if (attach_here && !message)
+                return error_set(reterr, reterr_size, -ENOMEM, "formatting the agent message: %s",
+                                 strerror(ENOMEM));
         fflush(NULL);
         l->child = fork();
-        if (l->child < 0)
-                return error_set(reterr, reterr_size, -errno, "fork: %s", strerror(errno));
+        if (l->child < 0) {
+                int e = errno;
+                free(message);
+                return error_set(reterr, reterr_size, -e, "fork: %s", strerror(e));
+        }
         if (l->child == 0) {
                 struct launch_spec spec = {
                     .exec_path = exec_path,
@@ -92,13 +103,16 @@ int launch_fork(struct launch *l, const char *exec_path, char **argv, const stru
                     .sock = l->sock[1],
                     .sigmask = &l->old_mask,
                     .metadata = metadata,
+                    .message = message,
                     .seal = l->landlock_abi >= SEAL_LANDLOCK_MIN_ABI,
                     .pty_slave = l->pty_slave,
                     .terminal = l->terminal,
+                    .send_after_load = l->send_after_load,
                 };
                 close(l->sock[0]);
                 launcher_child(&spec);
         }
+        free(message);
         close(l->sock[1]);
         l->sock[1] = -1;
         return 0;
@@ -111,6 +125,17 @@ int launch_attach(struct launch *l, struct supervisor *sup, launch_before_servin
         char why[256];
         int r;
 
+        /* Nothing answers the launcher's exec before this returns: no
+         * lane serves a listener yet. Called before the launcher's message
+         * arrives, so that this work and the launcher's set-up overlap. */
+        if (before_serving) {
+                r = before_serving(ctx, reterr, reterr_size);
+                if (r < 0) {
+                        kill(l->child, SIGKILL);
+                        *ret_status = 125;
+                        return r;
+                }
+        }
         /* The launcher's message comes before the command runs, so a
          * blocking read is right here: nothing else needs serving yet. */
         r = agent_receive(l->sock[0], &msg, why, sizeof(why));
@@ -121,17 +146,9 @@ int launch_attach(struct launch *l, struct supervisor *sup, launch_before_servin
                 *ret_status = sup->child_exited && sup->child_status != 0 ? sup->child_status : 125;
                 return r;
         }
-        /* Nothing answers the launcher's exec before this returns: no
-         * lane serves the listener yet. */
-        if (before_serving) {
-                r = before_serving(ctx, reterr, reterr_size);
-                if (r < 0) {
-                        agent_message_clear(&msg);
-                        kill(l->child, SIGKILL);
-                        *ret_status = 125;
-                        return r;
-                }
-        }
+        /* Our child, whatever the message says (it was made before the
+         * fork, with pid 0). */
+        msg.pid = l->child;
         r = supervisor_add_target(sup, &msg, true, NULL);
         agent_message_clear(&msg);
         if (r == 0)

@@ -31,6 +31,9 @@ struct launch {
         /* The command's own terminal, or -1 (launch_spec.pty_slave). */
         int pty_slave;
         dev_t terminal;
+        /* The filter lets sendmsg and write run (policy_kernel_passes()):
+         * the launcher sends its listener itself (launch_spec). */
+        bool send_after_load;
 };
 
 /* Finds command on PATH, into exec_path, and checks that it can be
@@ -46,17 +49,20 @@ int launch_init(struct launch *l, char *reterr, size_t reterr_size);
 int launch_socketpair(struct launch *l, char *reterr, size_t reterr_size);
 
 /* Forks the launcher (supervisor/launcher.c), which loads bpf and execs
- * exec_path with argv. The caller's end of the socket stays open. */
+ * exec_path with argv. The caller's end of the socket stays open.
+ * attach_here: launch_attach() will receive the listener (not a daemon),
+ * so the agent message is made before the fork. */
 int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
-                unsigned filter_flags, const char *metadata, char *reterr, size_t reterr_size);
+                unsigned filter_flags, const char *metadata, bool attach_here, char *reterr,
+                size_t reterr_size);
 
-/* Called between receiving the listener and serving it: the last moment
- * before the command's exec can be answered. A negative return (with
- * reterr set) kills the launcher and fails launch_attach with it. */
+/* Called after the fork and before the listener is served: the last
+ * moment before the command's exec can be answered. A negative return
+ * (with reterr set) kills the launcher and fails launch_attach with it. */
 typedef int (*launch_before_serving_fn)(void *ctx, char *reterr, size_t reterr_size);
 
-/* Receives the launcher's listener, calls before_serving (if not NULL),
- * then serves the listener as the command's target, watching the child.
+/* Calls before_serving (if not NULL), receives the launcher's listener,
+ * then serves it as the command's target, watching the child.
  * When the launcher failed before sending (it said why on stderr), serves
  * nothing, waits for the child and sets *ret_status to what the command's
  * status would be, leaving reterr empty. Returns 0 when the loop should

@@ -10,6 +10,11 @@
  * which the filter hands to the supervisor. By the time the supervisor
  * answers it has the fd, and the exec (de_thread) ends the helper. The user's
  * profile therefore needs no entry for scmp-super itself.
+ *
+ * When the filter lets every sendmsg and write run (Docker's default does),
+ * the thread is not needed: the filtered thread sends the fd itself, as the
+ * least launcher would, and start-up saves the thread, its stack and the
+ * cross-CPU TLB flushes a second thread brings to every copied page.
  */
 #include "launch/launcher.h"
 
@@ -45,7 +50,7 @@
 
 static struct {
         const struct launch_spec *spec;
-        char *message;          /* the agent message, made before the helper starts */
+        const char *message;    /* the agent message, made before the helper starts */
         _Atomic int listener;   /* -1 until the filtered thread has loaded */
         _Atomic int exec_errno; /* set by the filtered thread if its exec failed */
         _Atomic bool reported;  /* set by the helper once it has said so */
@@ -70,7 +75,7 @@ __attribute__((noreturn)) static void die_setup(const char *what, int error)
 static void *send_listener(void *unused)
 {
         const struct launch_spec *spec = launch.spec;
-        char *msg = launch.message;
+        const char *msg = launch.message;
         int fd;
 
         /* The load takes microseconds; the filtered thread cannot signal us
@@ -80,9 +85,11 @@ static void *send_listener(void *unused)
         int r = agent_send(spec->sock, msg, &fd, 1);
         if (r < 0)
                 die_setup("sending the listener to the supervisor", -r);
-        /* Closing our end tells the supervisor the message is complete. */
+        /* Closing our end tells the supervisor the message is complete.
+         * The message is not freed: the exec ends this process image, and
+         * a first free() on this thread would set up a malloc arena of its
+         * own (an mmap of 128 MiB and its page tables) for nothing. */
         close(spec->sock);
-        free(msg);
         /* Wait to be ended by the exec, or to say why it failed: the
          * filtered thread cannot, its profile may refuse write. The exec
          * follows within milliseconds, so the wait is short. */
@@ -281,15 +288,19 @@ void launcher_child(const struct launch_spec *spec)
                                   -r);
         }
 
-        /* Made while this process has one thread: every page the
-         * allocations copy from run's is then copied without a TLB flush
-         * on the other CPU, which a second thread would need. */
-        launch.message = agent_format_message(getpid(), spec->metadata, NULL, NULL);
+        /* Made while this process has one thread, when run did not make
+         * it before the fork: every page the allocations copy from run's
+         * is then copied without a TLB flush on the other CPU, which a
+         * second thread would need. */
+        launch.message = spec->message ? spec->message
+                                       : agent_format_message(getpid(), spec->metadata, NULL, NULL);
         if (!launch.message)
                 die_setup("formatting the agent message", ENOMEM);
-        r = pthread_create(&helper, NULL, send_listener, NULL);
-        if (r != 0)
-                die_setup("starting the helper thread", r);
+        if (!spec->send_after_load) {
+                r = pthread_create(&helper, NULL, send_listener, NULL);
+                if (r != 0)
+                        die_setup("starting the helper thread", r);
+        }
 
         if (sigprocmask(SIG_SETMASK, spec->sigmask, NULL) < 0)
                 die_setup("restoring the signal mask", errno);
@@ -311,6 +322,26 @@ void launcher_child(const struct launch_spec *spec)
                           EBUSY);
         if (fd < 0)
                 die_setup("loading the seccomp filter", errno);
+
+        if (spec->send_after_load) {
+                /* The filter lets these through (launch_spec). */
+                int listener = (int)fd;
+                r = agent_send(spec->sock, launch.message, &listener, 1);
+                if (r < 0) {
+                        dprintf(report_fd,
+                                "scmp-super: launcher: sending the listener to the supervisor: "
+                                "%s\n",
+                                strerror(-r));
+                        syscall(SYS_exit_group, 125);
+                        __builtin_trap();
+                }
+                syscall(SYS_execve, spec->exec_path, spec->argv, spec->envp);
+                int e = errno ? errno : ENOEXEC;
+                dprintf(report_fd, "scmp-super: %s: cannot execute: %s\n", spec->exec_path,
+                        strerror(e));
+                syscall(SYS_exit_group, e == ENOENT ? 127 : 126);
+                __builtin_trap();
+        }
 
         /* From here on, no library calls: only the store and the execve. */
         atomic_store(&launch.listener, (int)fd);

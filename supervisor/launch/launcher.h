@@ -24,13 +24,22 @@ struct launch_spec {
         int sock;                /* our end of the socketpair to the supervisor */
         const sigset_t *sigmask; /* the mask to restore before exec */
         const char *metadata;    /* listenerMetadata for the agent message */
-        bool seal;               /* enter the Landlock domain of seal_command() */
+        /* The agent message made before the fork, or NULL: the launcher
+         * then makes it, with its own pid. run's own supervisor knows the
+         * pid from fork() and made it with pid 0 (launch_attach()); the
+         * launcher's allocations after the fork would each copy a page. */
+        const char *message;
+        bool seal; /* enter the Landlock domain of seal_command() */
         /* The command's own terminal (pty_relay.h), or -1: the launcher
          * starts a session with it as the controlling terminal, and puts
          * it in place of every descriptor the command would inherit that
          * refers to the device terminal (or to /dev/tty). */
         int pty_slave;
         dev_t terminal;
+        /* The filter lets every sendmsg and write run: the filtered thread
+         * sends the listener and says a failed exec itself, and no helper
+         * thread is started. */
+        bool send_after_load;
 };
 
 /* Never returns. Exits 125 on a setup failure, after writing why to stderr. */

@@ -236,6 +236,8 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
          * filter routes to it for these reasons (policy_routed()). */
         s->sopts.routing = copts;
 
+        s->launch.send_after_load = policy_kernel_passes(s->policy, &copts, __NR_sendmsg) &&
+                                    policy_kernel_passes(s->policy, &copts, __NR_write);
         r = bpf_cache_build(s->policy, &copts, &s->bpf, NULL, &err);
         if (r < 0) {
                 s->not_started = true;
@@ -376,8 +378,8 @@ int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
                 s->attach(s->attach_ctx, &s->sup);
 
         r = launch_fork(&s->launch, s->exec_path, o->argv, &s->bpf, s->policy->flags,
-                        s->metadata ? s->metadata : s->policy->listener_metadata, reterr,
-                        reterr_size);
+                        s->metadata ? s->metadata : s->policy->listener_metadata, !o->connect_path,
+                        reterr, reterr_size);
         if (r < 0)
                 return r;
         if (o->connect_path)

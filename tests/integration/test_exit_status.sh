@@ -48,14 +48,25 @@ run_sup run --policy "$P" -- "$TMP/a-directory"
 assert_exit "a directory: 126" 126
 
 # A file with the x bit that the kernel cannot execute: the launcher's
-# execve fails with ENOEXEC after the supervisor allowed it, and its
-# unfiltered helper thread says so.
+# execve fails with ENOEXEC after the supervisor allowed it. Where the
+# filter lets write and sendmsg run, the launcher says so itself; where it
+# refuses them, its unfiltered helper thread says so (and sent the fd).
 printf '\177ELF garbage' >"$TMP/bad-elf"
 chmod 755 "$TMP/bad-elf"
 run_sup run --policy "$P" -- "$TMP/bad-elf"
 assert_exit "an executable file in no known format: 126" 126
 assert_contains "an executable file in no known format: says why" \
         "$TMP/bad-elf: cannot execute: Exec format error" "$ERR"
+cat >"$TMP/no-write.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["write", "sendmsg"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+EOF
+run_sup run --policy "$TMP/no-write.json" -- "$TMP/bad-elf"
+assert_exit "the same under a profile refusing write and sendmsg: 126" 126
+assert_contains "and the helper thread says why" \
+        "$TMP/bad-elf: cannot execute: Exec format error" "$ERR"
+run_sup run --policy "$TMP/no-write.json" -- sh -c 'exit 7'
+assert_exit "that profile still starts a command (the helper sent the listener)" 7
 
 # A text file with the x bit and no #! line: env(1) would hand it to
 # /bin/sh; we say why it cannot run, before starting anything.

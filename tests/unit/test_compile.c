@@ -1333,6 +1333,89 @@ static void test_docker_and_podman_verdicts_are_cruns(void **state)
         assert_verdicts_as_crun(PODMAN_DEFAULT, &no_caps_env);
 }
 
+/*
+ * policy_kernel_passes() lets the launcher make a call after loading the
+ * filter: where it says yes, the compiled filter must let that call through
+ * for every argument value tried; each profile below is one way to say no
+ * (or yes), and the answers expected are checked too, so that a function
+ * that always said no would fail as well.
+ */
+static void assert_passes_as_filter(const struct policy *p, const struct policy_compile_opts *opts,
+                                    int nr, bool expected)
+{
+        static const uint64_t values[] = {0, 1, 2, 0x40, 0x4000, 0xffffffff, ~UINT64_C(0)};
+        struct policy_bpf bpf = compile_with(p, opts);
+        bool passes = policy_kernel_passes(p, opts, nr);
+
+        if (passes != expected)
+                fail_msg("syscall %d: policy_kernel_passes() says %d, expected %d", nr, passes,
+                         expected);
+        for (size_t v = 0; passes && v < sizeof(values) / sizeof(values[0]); v++) {
+                struct seccomp_data data = {.nr = nr, .arch = AUDIT_ARCH_X86_64};
+                for (int a = 0; a < 6; a++)
+                        data.args[a] = values[(v + (size_t)a) % 7];
+                uint32_t ret = bpf_run(&bpf, &data) & SECCOMP_RET_ACTION_FULL;
+                if (ret != SECCOMP_RET_ALLOW && ret != SECCOMP_RET_LOG)
+                        fail_msg("syscall %d, arg0 %#llx: said to pass, the filter returns %#x", nr,
+                                 (unsigned long long)data.args[0], ret);
+        }
+        policy_bpf_free(&bpf);
+}
+
+static void test_kernel_passes_agrees_with_the_filter(void **state)
+{
+        const struct policy_compile_opts plain = {.notify_execve = true, .binary_tree = -1};
+        const struct policy_compile_opts unlisted = {
+            .notify_execve = true, .notify_unlisted = true, .binary_tree = -1};
+        const struct policy_compile_opts explain = {
+            .notify_execve = true, .notify_refused = true, .binary_tree = -1};
+        struct policy *p;
+        struct policy_error err;
+
+        (void)state;
+        if (policy_load_file(DOCKER_DEFAULT, &root_env, &p, &err) < 0)
+                fail_msg("%s", err.message);
+        assert_passes_as_filter(p, &plain, __NR_sendmsg, true);
+        assert_passes_as_filter(p, &plain, __NR_write, true);
+        assert_passes_as_filter(p, &explain, __NR_sendmsg, true);
+        /* Routed to the supervisor whatever the profile says. */
+        assert_passes_as_filter(p, &plain, __NR_execve, false);
+        /* Conditions on its arguments: not every call passes. */
+        assert_passes_as_filter(p, &plain, __NR_personality, false);
+        /* Not named: the default refuses it. */
+        assert_passes_as_filter(p, &plain, __NR_afs_syscall, false);
+        policy_free(p);
+
+        p = load("{'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+                 "{'names': ['sendmsg'], 'action': 'SCMP_ACT_ERRNO'}]}");
+        assert_passes_as_filter(p, &plain, __NR_sendmsg, false);
+        assert_passes_as_filter(p, &plain, __NR_write, true);
+        policy_free(p);
+
+        p = load("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                 "{'names': ['sendmsg'], 'action': 'SCMP_ACT_ALLOW',"
+                 " 'args': [{'index': 2, 'value': 0, 'op': 'SCMP_CMP_EQ'}]},"
+                 "{'names': ['write'], 'action': 'SCMP_ACT_LOG'}]}");
+        assert_passes_as_filter(p, &plain, __NR_sendmsg, false);
+        assert_passes_as_filter(p, &plain, __NR_write, true);
+        policy_free(p);
+
+        p = load("{'defaultAction': 'SCMP_ACT_ERRNO', 'syscalls': ["
+                 "{'names': ['write', 'read'], 'action': 'SCMP_ACT_ALLOW'},"
+                 "{'names': ['sendmsg'], 'action': 'SCMP_ACT_NOTIFY'}]}");
+        assert_passes_as_filter(p, &plain, __NR_write, true);
+        assert_passes_as_filter(p, &plain, __NR_sendmsg, false);
+        /* Not named: the default refuses it, and trace notifies it. */
+        assert_passes_as_filter(p, &plain, __NR_close, false);
+        assert_passes_as_filter(p, &unlisted, __NR_close, false);
+        assert_passes_as_filter(p, &unlisted, __NR_write, true);
+        policy_free(p);
+
+        p = load("{'defaultAction': 'SCMP_ACT_LOG', 'syscalls': []}");
+        assert_passes_as_filter(p, &plain, __NR_sendmsg, true);
+        policy_free(p);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -1361,6 +1444,7 @@ int main(void)
             cmocka_unit_test(test_int_args_kernel_compares_the_bits_the_kernel_reads),
             cmocka_unit_test(test_int_args_default_compares_all_64_bits),
             cmocka_unit_test(test_podman_audit_socket_with_int_args_kernel),
+            cmocka_unit_test(test_kernel_passes_agrees_with_the_filter),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
