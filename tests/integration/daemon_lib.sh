@@ -124,13 +124,22 @@ make_rootfs()
 
 # make_bundle DIR SECCOMP_JSON SCRIPT [OPTION...]: an OCI bundle in DIR
 # around a fresh busybox rootfs; its config.json is oci_bundle.py's (the
-# options are its: --uid N, --no-nnp, --userns).
+# options are its: --uid N, --no-nnp, --userns, --host-usr). With
+# --host-usr the rootfs gets /usr for the host's, and /lib and /lib64 as
+# links into it (where the dynamic loader and libraries are named).
 make_bundle()
 {
-        local dir=$1 seccomp=$2 script=$3
+        local dir=$1 seccomp=$2 script=$3 opt
         shift 3
         mkdir -p "$dir"
         make_rootfs "$dir/rootfs"
+        for opt in "$@"; do
+                if [ "$opt" = --host-usr ]; then
+                        mkdir -p "$dir/rootfs/usr"
+                        ln -sfn usr/lib "$dir/rootfs/lib"
+                        ln -sfn usr/lib64 "$dir/rootfs/lib64"
+                fi
+        done
         python3 "$SOURCE_DIR/tests/integration/oci_bundle.py" "$dir/config.json" "$seccomp" \
                 "$script" "$@"
 }
