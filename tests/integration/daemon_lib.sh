@@ -122,11 +122,20 @@ make_rootfs()
         done
 }
 
+# rootfs_for_host_usr DIR: makes rootfs DIR ready for the host's /usr
+# mounted on its /usr: the mount point, and /lib and /lib64 as links into
+# it (where the dynamic loader and the libraries are named).
+rootfs_for_host_usr()
+{
+        mkdir -p "$1/usr"
+        ln -sfn usr/lib "$1/lib"
+        ln -sfn usr/lib64 "$1/lib64"
+}
+
 # make_bundle DIR SECCOMP_JSON SCRIPT [OPTION...]: an OCI bundle in DIR
 # around a fresh busybox rootfs; its config.json is oci_bundle.py's (the
-# options are its: --uid N, --no-nnp, --userns, --host-usr). With
-# --host-usr the rootfs gets /usr for the host's, and /lib and /lib64 as
-# links into it (where the dynamic loader and libraries are named).
+# options are its: --uid N, --no-nnp, --userns, --host-usr; with
+# --host-usr the rootfs is also rootfs_for_host_usr's).
 make_bundle()
 {
         local dir=$1 seccomp=$2 script=$3 opt
@@ -135,9 +144,7 @@ make_bundle()
         make_rootfs "$dir/rootfs"
         for opt in "$@"; do
                 if [ "$opt" = --host-usr ]; then
-                        mkdir -p "$dir/rootfs/usr"
-                        ln -sfn usr/lib "$dir/rootfs/lib"
-                        ln -sfn usr/lib64 "$dir/rootfs/lib64"
+                        rootfs_for_host_usr "$dir/rootfs"
                 fi
         done
         python3 "$SOURCE_DIR/tests/integration/oci_bundle.py" "$dir/config.json" "$seccomp" \

@@ -4,13 +4,13 @@
 # (docs/TRACE.md, "Recording a container through the daemon"), under crun
 # and under runc: the container's profile is a base with every other call
 # notified to a daemon started with --trace-dir, "trace=NAME" in its
-# listenerMetadata. The program reads a file, runs a subprocess through
-# pipes, uses a thread pool and exits 3. The NAME.json the daemon writes
-# must then start the same program in a container with no listener, which
-# prints what the recorded run printed and exits as it did; the base alone
-# does not run it. python3 and its libraries are the host's /usr,
-# bind-mounted read-only (make_bundle --host-usr). The busybox workloads
-# are test_daemon_trace.sh's; Podman's are test_podman_trace.sh's.
+# listenerMetadata. The program, traced_python.py, reads a file, runs a
+# subprocess through pipes, uses a thread pool and exits 3. The NAME.json
+# the daemon writes must then start the same program in a container with
+# no listener, which prints what the recorded run printed and exits as it
+# did; the base alone does not run it. python3 and its libraries are the
+# host's /usr, bind-mounted read-only (make_bundle --host-usr). The busybox
+# workloads are test_daemon_trace.sh's; Podman's are test_podman_trace.sh's.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -25,7 +25,7 @@ for rt in crun runc; do
         if command -v "$rt" >/dev/null 2>&1; then
                 RUNTIMES+=("$rt")
         else
-                echo "SKIPPED PART: $rt is not installed (apt-get install -y $rt): not tested"
+                echo "SKIPPED: $rt is not installed (apt-get install -y $rt): not tested"
         fi
 done
 [ "${#RUNTIMES[@]}" -gt 0 ] || skip "neither crun nor runc is installed (apt-get install -y crun runc)"
@@ -41,27 +41,14 @@ cat >"$TMP/profiles/base.json" <<'EOF'
 }
 EOF
 
-# The program, at /prog.py in the container; /etc/greeting is beside it.
-PROGRAM='import json, os, subprocess, sys
-from concurrent.futures import ThreadPoolExecutor
-
-greeting = open("/etc/greeting").read().strip()
-# A child through pipes: busybox counts the words it is sent.
-words = subprocess.run(["/bin/busybox", "wc", "-w"], input=greeting,
-                       capture_output=True, text=True, check=True).stdout.split()[0]
-with ThreadPoolExecutor(max_workers=2) as pool:
-    squares = sorted(pool.map(lambda n: n * n, range(6)))
-print(json.dumps({"greeting": greeting.upper(), "words": int(words),
-                  "squares": squares, "bin": sorted(os.listdir("/bin"))[:3]}))
-sys.stdout.flush()
-sys.exit(3)'
+# The program (traced_python.py) at /prog.py, /etc/greeting beside it.
 SCRIPT='/usr/bin/python3 /prog.py'
 
 # bundle DIR SECCOMP_JSON: a bundle running the program.
 bundle()
 {
         make_bundle "$1" "$2" "$SCRIPT" --host-usr
-        printf '%s\n' "$PROGRAM" >"$1/rootfs/prog.py"
+        cp "$SOURCE_DIR/tests/integration/traced_python.py" "$1/rootfs/prog.py"
         echo "hello from the python container" >"$1/rootfs/etc/greeting"
 }
 
