@@ -122,15 +122,31 @@ make_rootfs()
         done
 }
 
+# rootfs_for_host_usr DIR: makes rootfs DIR ready for the host's /usr
+# mounted on its /usr: the mount point, and /lib and /lib64 as links into
+# it (where the dynamic loader and the libraries are named).
+rootfs_for_host_usr()
+{
+        mkdir -p "$1/usr"
+        ln -sfn usr/lib "$1/lib"
+        ln -sfn usr/lib64 "$1/lib64"
+}
+
 # make_bundle DIR SECCOMP_JSON SCRIPT [OPTION...]: an OCI bundle in DIR
 # around a fresh busybox rootfs; its config.json is oci_bundle.py's (the
-# options are its: --uid N, --no-nnp, --userns).
+# options are its: --uid N, --no-nnp, --userns, --host-usr; with
+# --host-usr the rootfs is also rootfs_for_host_usr's).
 make_bundle()
 {
-        local dir=$1 seccomp=$2 script=$3
+        local dir=$1 seccomp=$2 script=$3 opt
         shift 3
         mkdir -p "$dir"
         make_rootfs "$dir/rootfs"
+        for opt in "$@"; do
+                if [ "$opt" = --host-usr ]; then
+                        rootfs_for_host_usr "$dir/rootfs"
+                fi
+        done
         python3 "$SOURCE_DIR/tests/integration/oci_bundle.py" "$dir/config.json" "$seccomp" \
                 "$script" "$@"
 }
