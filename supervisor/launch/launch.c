@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <linux/filter.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/error.h"
@@ -45,6 +47,7 @@ int launch_init(struct launch *l, char *reterr, size_t reterr_size)
 
         l->sigfd = -1;
         l->sock[0] = l->sock[1] = -1;
+        l->go_fd = -1;
         l->child = -1;
         l->pty_slave = -1;
         l->mask_blocked = false;
@@ -118,6 +121,92 @@ int launch_fork(struct launch *l, const char *exec_path, char **argv, const stru
         return 0;
 }
 
+int launch_fork_early(struct launch *l, char **argv, char *reterr, size_t reterr_size)
+{
+        int go[2];
+
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)
+                return error_set(reterr, reterr_size, -errno, "socketpair: %s", strerror(errno));
+        fflush(NULL);
+        l->child = fork();
+        if (l->child < 0) {
+                int e = errno;
+                close(go[0]);
+                close(go[1]);
+                return error_set(reterr, reterr_size, -e, "fork: %s", strerror(e));
+        }
+        if (l->child == 0) {
+                /* exec_path, the filter, its flags and the message come
+                 * through go[1] (launcher_child_early()). */
+                struct launch_spec spec = {
+                    .argv = argv,
+                    .envp = environ,
+                    .sock = l->sock[1],
+                    .sigmask = &l->old_mask,
+                    .seal = l->landlock_abi >= SEAL_LANDLOCK_MIN_ABI,
+                    .pty_slave = -1,
+                };
+                close(l->sock[0]);
+                close(go[0]);
+                launcher_child_early(&spec, go[1]);
+        }
+        close(go[1]);
+        l->go_fd = go[0];
+        close(l->sock[1]);
+        l->sock[1] = -1;
+        return 0;
+}
+
+int launch_go(struct launch *l, const char *exec_path, const struct policy_bpf *bpf,
+              unsigned filter_flags, const char *metadata, char *reterr, size_t reterr_size)
+{
+        char *message = agent_format_message(0, metadata, NULL, NULL);
+        struct launcher_go h = {
+            .magic = LAUNCHER_GO_MAGIC,
+            .filter_flags = filter_flags,
+            .n_insns = bpf->len,
+            .message_len = message ? (uint32_t)strlen(message) : 0,
+            .path_len = (uint32_t)strlen(exec_path),
+            .send_after_load = l->send_after_load,
+        };
+        size_t size = launcher_go_payload_size(&h);
+        char *buf = size ? malloc(sizeof(h) + size) : NULL;
+
+        if (!message || !buf) {
+                free(message);
+                free(buf);
+                return error_set(reterr, reterr_size, message ? -EINVAL : -ENOMEM,
+                                 "handing the filter to the launcher: %s",
+                                 message ? "the filter, message or path is too long"
+                                         : strerror(ENOMEM));
+        }
+        char *p = buf;
+        memcpy(p, &h, sizeof(h));
+        p += sizeof(h);
+        memcpy(p, bpf->insns, (size_t)bpf->len * sizeof(struct sock_filter));
+        p += (size_t)bpf->len * sizeof(struct sock_filter);
+        memcpy(p, message, h.message_len + 1);
+        p += h.message_len + 1;
+        memcpy(p, exec_path, h.path_len + 1);
+        free(message);
+
+        /* A launcher that died first (it said why) makes the send fail;
+         * launch_attach() then finds its socket closed and reports its
+         * status, as for a launcher forked late. */
+        for (size_t sent = 0; sent < sizeof(h) + size;) {
+                ssize_t n = send(l->go_fd, buf + sent, sizeof(h) + size - sent, MSG_NOSIGNAL);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                sent += (size_t)n;
+        }
+        free(buf);
+        close(l->go_fd);
+        l->go_fd = -1;
+        return 0;
+}
+
 int launch_attach(struct launch *l, struct supervisor *sup, launch_before_serving_fn before_serving,
                   void *ctx, int *ret_status, char *reterr, size_t reterr_size)
 {
@@ -163,6 +252,15 @@ int launch_attach(struct launch *l, struct supervisor *sup, launch_before_servin
 
 void launch_close(struct launch *l)
 {
+        /* An early launcher still waiting for its filter: nothing runs. */
+        if (l->go_fd >= 0) {
+                close(l->go_fd);
+                l->go_fd = -1;
+                if (l->child > 0) {
+                        kill(l->child, SIGKILL);
+                        waitpid(l->child, NULL, 0);
+                }
+        }
         for (int i = 0; i < 2; i++)
                 if (l->sock[i] >= 0) {
                         close(l->sock[i]);

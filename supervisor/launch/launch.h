@@ -22,6 +22,7 @@
 struct launch {
         int sigfd;         /* SIGCHLD and the signals passed on to the command */
         int sock[2];       /* [0] ours, [1] the launcher's end */
+        int go_fd;         /* to a launcher forked early, until launch_go(); or -1 */
         sigset_t old_mask; /* restored in the child before it execs */
         bool mask_blocked;
         pid_t child;
@@ -55,6 +56,18 @@ int launch_socketpair(struct launch *l, char *reterr, size_t reterr_size);
 int launch_fork(struct launch *l, const char *exec_path, char **argv, const struct policy_bpf *bpf,
                 unsigned filter_flags, const char *metadata, bool attach_here, char *reterr,
                 size_t reterr_size);
+
+/*
+ * Forks the launcher before the profile is read, so that its set-up (the
+ * fork itself, no_new_privs, the seal) overlaps loading the profile; it
+ * waits for launch_go(). Only without a pty (launch_spec.pty_slave) or a
+ * daemon. After launch_init() and launch_socketpair(). launch_close()
+ * kills and reaps a launcher never given its filter: nothing runs.
+ */
+int launch_fork_early(struct launch *l, char **argv, char *reterr, size_t reterr_size);
+/* Hands the early launcher what it loads and runs (launcher_go). */
+int launch_go(struct launch *l, const char *exec_path, const struct policy_bpf *bpf,
+              unsigned filter_flags, const char *metadata, char *reterr, size_t reterr_size);
 
 /* Called after the fork and before the listener is served: the last
  * moment before the command's exec can be answered. A negative return

@@ -257,15 +257,10 @@ static void take_pty(const struct launch_spec *spec)
         close(slave);
 }
 
-void launcher_child(const struct launch_spec *spec)
+/* What needs no profile: the pty, no_new_privs, the seal. */
+static void launcher_prepare(const struct launch_spec *spec)
 {
-        struct sock_fprog prog = {.len = spec->bpf.len, .filter = spec->bpf.insns};
-        pthread_t helper;
-        unsigned flags;
-        long fd;
         int r;
-
-        launch.spec = spec;
 
         if (spec->pty_slave >= 0)
                 take_pty(spec);
@@ -287,6 +282,18 @@ void launcher_child(const struct launch_spec *spec)
                                   "scmp-super",
                                   -r);
         }
+}
+
+/* Loads the filter, hands over the listener, execs. */
+__attribute__((noreturn)) static void launcher_load(const struct launch_spec *spec)
+{
+        struct sock_fprog prog = {.len = spec->bpf.len, .filter = spec->bpf.insns};
+        pthread_t helper;
+        unsigned flags;
+        long fd;
+        int r;
+
+        launch.spec = spec;
 
         /* Made while this process has one thread, when run did not make
          * it before the fork: every page the allocations copy from run's
@@ -359,6 +366,76 @@ void launcher_child(const struct launch_spec *spec)
                 __asm__ volatile("" ::: "memory");
         syscall(SYS_exit_group, e == ENOENT ? 127 : 126);
         __builtin_trap();
+}
+
+void launcher_child(const struct launch_spec *spec)
+{
+        launcher_prepare(spec);
+        launcher_load(spec);
+}
+
+size_t launcher_go_payload_size(const struct launcher_go *h)
+{
+        if (h->magic != LAUNCHER_GO_MAGIC || h->n_insns == 0 ||
+            h->n_insns > LAUNCHER_GO_MAX_INSNS || h->message_len > LAUNCHER_GO_MAX_MESSAGE ||
+            h->path_len == 0 || h->path_len >= PATH_MAX || h->send_after_load > 1)
+                return 0;
+        /* Each bound is far below SIZE_MAX / 4: no sum overflows. */
+        return (size_t)h->n_insns * sizeof(struct sock_filter) + h->message_len + 1 + h->path_len +
+               1;
+}
+
+int launcher_go_apply(const struct launcher_go *h, char *payload, size_t size,
+                      struct launch_spec *spec)
+{
+        size_t need = launcher_go_payload_size(h);
+
+        if (need == 0 || size != need)
+                return -EPROTO;
+        size_t insns = (size_t)h->n_insns * sizeof(struct sock_filter);
+        char *message = payload + insns, *path = message + h->message_len + 1;
+        /* Each string its stated length, ended by the NUL after it. */
+        if (memchr(message, '\0', h->message_len + 1) != message + h->message_len ||
+            memchr(path, '\0', h->path_len + 1) != path + h->path_len)
+                return -EPROTO;
+        spec->bpf.insns = payload;
+        spec->bpf.len = (unsigned short)h->n_insns;
+        spec->filter_flags = h->filter_flags;
+        spec->message = h->message_len ? message : NULL;
+        spec->exec_path = path;
+        spec->send_after_load = h->send_after_load;
+        return 0;
+}
+
+static bool read_whole(int fd, void *buf, size_t size)
+{
+        for (size_t got = 0; got < size;) {
+                ssize_t n = read(fd, (char *)buf + got, size - got);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return false;
+                got += (size_t)n;
+        }
+        return true;
+}
+
+void launcher_child_early(struct launch_spec *spec, int go_fd)
+{
+        struct launcher_go h;
+
+        launcher_prepare(spec);
+        /* End of file before a whole header: scmp-super did not get as far
+         * as the profile (it said why) and nothing is to run. */
+        if (!read_whole(go_fd, &h, sizeof(h)))
+                _exit(125);
+        size_t size = launcher_go_payload_size(&h);
+        char *payload = size ? malloc(size) : NULL;
+        if (!payload || !read_whole(go_fd, payload, size) ||
+            launcher_go_apply(&h, payload, size, spec) < 0)
+                die_setup("reading the filter from scmp-super", EPROTO);
+        close(go_fd);
+        launcher_load(spec);
 }
 
 /* Whether binfmt_misc has a handler registered: then the kernel may run

@@ -11,6 +11,8 @@
  */
 
 #include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "policy.h"
@@ -44,6 +46,37 @@ struct launch_spec {
 
 /* Never returns. Exits 125 on a setup failure, after writing why to stderr. */
 __attribute__((noreturn)) void launcher_child(const struct launch_spec *spec);
+
+/*
+ * A launcher forked before the profile is loaded (launch_fork_early())
+ * prepares what needs no profile, then reads from go_fd a struct
+ * launcher_go and its payload: the filter's instructions, the agent
+ * message and the path to execute, each string followed by a NUL. The
+ * sizes are checked before anything is allocated. End of file before a
+ * whole header means scmp-super failed first: exit 125 in silence.
+ */
+#define LAUNCHER_GO_MAGIC       0x73636731u /* "scg1" */
+#define LAUNCHER_GO_MAX_INSNS   4096u       /* BPF_MAXINSNS */
+#define LAUNCHER_GO_MAX_MESSAGE 65536u
+
+struct launcher_go {
+        uint32_t magic;
+        uint32_t filter_flags;
+        uint32_t n_insns;         /* 1..LAUNCHER_GO_MAX_INSNS */
+        uint32_t message_len;     /* without its NUL; 0: the launcher makes the message */
+        uint32_t path_len;        /* without its NUL; 1..PATH_MAX-1 */
+        uint32_t send_after_load; /* 0 or 1 */
+};
+
+__attribute__((noreturn)) void launcher_child_early(struct launch_spec *spec, int go_fd);
+
+/* The payload's size for header h, or 0 when h is not valid. */
+size_t launcher_go_payload_size(const struct launcher_go *h);
+/* Points spec's filter, flags, message and path into payload (size
+ * bytes, as launcher_go_payload_size() said), after checking that each
+ * string ends exactly where h says. 0, or -EPROTO. */
+int launcher_go_apply(const struct launcher_go *h, char *payload, size_t size,
+                      struct launch_spec *spec);
 
 /* PATH lookup as env(1) does. Returns 0 and the path in buf, -ENOENT when
  * nothing is found, -EACCES when something is found but not executable. */

@@ -149,6 +149,24 @@ static int start_pty(struct supervisor *sup, struct prompting *prompting, struct
         return 0;
 }
 
+/*
+ * Whether the launcher may be forked before the profile is read: when it
+ * will not be given a terminal of its own (start_pty(): only asking on
+ * this process's controlling terminal does) and no daemon takes the
+ * command. Its fork, no_new_privs and seal then overlap loading the
+ * profile (docs/PERFORMANCE.md), and it copies fewer of our pages. It
+ * runs nothing until launch_go() hands it the compiled filter.
+ */
+static bool launch_early(const struct run_session_options *o)
+{
+        if (o->connect_path)
+                return false;
+        if (!o->prompt || o->prompt->mode == PROMPT_MODE_SOCKET ||
+            o->prompt->mode == PROMPT_MODE_NONE)
+                return true;
+        return !pty_relay_wanted();
+}
+
 static int load_policy(const struct run_session_options *o, struct policy **ret_policy,
                        struct policy_error *err)
 {
@@ -176,11 +194,25 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
         s->opts = *opts;
         s->child_pidfd = -1;
         s->status = 125;
-        s->launch = (struct launch){.sigfd = -1, .sock = {-1, -1}, .child = -1, .pty_slave = -1};
+        s->launch = (struct launch){
+            .sigfd = -1, .sock = {-1, -1}, .go_fd = -1, .child = -1, .pty_slave = -1};
         s->sopts.fast_lane = !lane_env || strcmp(lane_env, "0") != 0;
         s->sopts.summary = opts->summary;
         s->sopts.own_commands = !opts->connect_path;
         s->sopts.verbose = opts->verbose;
+
+        if (launch_early(opts)) {
+                r = launch_init(&s->launch, reterr, reterr_size);
+                if (r == 0)
+                        r = launch_socketpair(&s->launch, reterr, reterr_size);
+                if (r == 0)
+                        r = launch_fork_early(&s->launch, opts->argv, reterr, reterr_size);
+                if (r < 0) {
+                        s->not_started = true;
+                        return r;
+                }
+                s->early = true;
+        }
 
         r = load_policy(opts, &s->policy, &err);
         if (r < 0) {
@@ -267,7 +299,7 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
                 if (r < 0)
                         return error_set(reterr, reterr_size, r, "%s", strerror(-r));
         }
-        return launch_init(&s->launch, reterr, reterr_size);
+        return s->early ? 0 : launch_init(&s->launch, reterr, reterr_size);
 }
 
 /* The launcher sends its listener to the daemon on a connection we keep a
@@ -349,6 +381,7 @@ int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
 
         error_set(reterr, reterr_size, 0, "%s", "");
         r = o->connect_path ? connect_daemon(s, reterr, reterr_size)
+            : s->early      ? 0
                             : launch_socketpair(&s->launch, reterr, reterr_size);
         if (r < 0)
                 return r;
@@ -377,9 +410,13 @@ int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
         if (s->attach)
                 s->attach(s->attach_ctx, &s->sup);
 
-        r = launch_fork(&s->launch, s->exec_path, o->argv, &s->bpf, s->policy->flags,
-                        s->metadata ? s->metadata : s->policy->listener_metadata, !o->connect_path,
-                        reterr, reterr_size);
+        if (s->early)
+                r = launch_go(&s->launch, s->exec_path, &s->bpf, s->policy->flags,
+                              s->policy->listener_metadata, reterr, reterr_size);
+        else
+                r = launch_fork(&s->launch, s->exec_path, o->argv, &s->bpf, s->policy->flags,
+                                s->metadata ? s->metadata : s->policy->listener_metadata,
+                                !o->connect_path, reterr, reterr_size);
         if (r < 0)
                 return r;
         if (o->connect_path)

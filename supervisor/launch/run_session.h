@@ -85,6 +85,7 @@ struct run_session {
         struct supervisor sup;
         bool sup_ready;
         struct launch launch;
+        bool early; /* the launcher was forked before the profile was read */
         struct prompting *prompting;
         struct pty_relay *relay;
         char *metadata;  /* --connect: the launcher's listenerMetadata */
@@ -103,7 +104,9 @@ struct run_session {
 };
 
 /* Loads the profile, compiles the filter, finds the command, opens the log
- * and seals and blocks signals in this process (launch_init()). */
+ * and seals and blocks signals in this process (launch_init()). Where no
+ * terminal or daemon is involved, forks the launcher first, which waits
+ * for the filter (launch_fork_early()). */
 int run_session_prepare(struct run_session *s, const struct run_session_options *opts, char *reterr,
                         size_t reterr_size);
 
