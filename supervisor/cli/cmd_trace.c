@@ -53,7 +53,7 @@ static void trace_usage(FILE *out)
               "                        makes after loading a container's filter, each in an\n"
               "                        entry of its own: for a profile recorded outside a\n"
               "                        container and enforced in one; the workload is\n"
-              "                        allowed them too (see docs/TRACE.md)\n"
+              "                        allowed them too (see docs/TRACE.md); needs --output\n"
               "      --exe GLOB        record only the calls of programs whose executable\n"
               "                        matches the path GLOB (repeatable): the caller's\n"
               "                        /proc/PID/exe at the time of the call, symlinks\n"
@@ -269,6 +269,15 @@ int cmd_trace(int argc, char **argv)
                  * written; converting them would rewrite the base. */
                 fputs("scmp-super trace: --arch-form is for a profile without --policy (the "
                       "base profile's architectures are kept as written)\n",
+                      stderr);
+                status = 125;
+                goto out_options;
+        }
+        if (o.runtimes && !o.output_path) {
+                /* Its entries go into the written profile only; silently
+                 * doing nothing would let a CI job believe it was done. */
+                fputs("scmp-super trace: --runtime adds the runtime's calls to the profile "
+                      "--output writes: give --output FILE\n",
                       stderr);
                 status = 125;
                 goto out_options;

@@ -49,4 +49,11 @@ run_sup trace -q --policy "$TMP/base.json" --arch-form archMap -o "$TMP/b.json" 
 assert_exit "with a base it is refused: the base's architectures are kept" 125
 assert_contains "saying why" "--arch-form is for a profile without --policy" "$ERR"
 
+# --runtime shapes the written profile as well, and there is none without
+# --output: refused before the command starts, rather than doing nothing.
+run_sup trace -q --runtime runc -- "$TRY" mkdir "$TMP/ran"
+assert_exit "--runtime without --output: refused" 125
+assert_contains "saying what to give" "--runtime adds the runtime's calls to the profile --output writes: give --output FILE" "$ERR"
+assert_eq "and the command never ran" "absent" "$(exists "$TMP/ran")"
+
 finish
