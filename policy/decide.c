@@ -126,11 +126,12 @@ enum policy_kernel_action policy_kernel_decide(const struct policy *p, int nr,
  */
 bool policy_kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1])
 {
-        return policy_kernel_always_but(p, nr, wanted, NULL);
+        return policy_kernel_always_but(p, nr, wanted, NULL, NULL);
 }
 
 bool policy_kernel_always_but(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1],
-                              bool (*skip)(const struct policy_entry *e, int nr))
+                              bool (*skip)(const struct policy_entry *e, int nr),
+                              bool (*whole)(const struct policy_entry *e, int nr))
 {
         for (size_t i = 0; i < p->n_entries; i++) {
                 const struct policy_entry *e = &p->entries[i];
@@ -138,7 +139,7 @@ bool policy_kernel_always_but(const struct policy *p, int nr, const bool wanted[
                         continue;
                 if (!wanted[e->action])
                         return false;
-                if (e->n_args == 0)
+                if (e->n_args == 0 || (whole && whole(e, nr)))
                         return true;
         }
         return wanted[p->default_action];

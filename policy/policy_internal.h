@@ -15,9 +15,12 @@ void policy_rule_clear(struct policy_rule *rule);
  * (indexed by action), whatever its arguments: the question behind
  * policy_routes_always() and the review of path rules. */
 bool policy_kernel_always(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1]);
-/* The same, leaving out the entries skip says (NULL: none) never reach. */
+/* The same, leaving out the entries skip says (NULL: none) never reach,
+ * and ending at an entry whole says (NULL: none) every call that matters
+ * meets, as at one without conditions. */
 bool policy_kernel_always_but(const struct policy *p, int nr, const bool wanted[KACT_NOTIFY + 1],
-                              bool (*skip)(const struct policy_entry *e, int nr));
+                              bool (*skip)(const struct policy_entry *e, int nr),
+                              bool (*whole)(const struct policy_entry *e, int nr));
 
 /* Whether entry e names syscall nr. */
 bool policy_entry_names(const struct policy_entry *e, int nr);

@@ -125,12 +125,36 @@ static bool matches_no_peer(const struct policy_entry *e, int nr)
         return e->args_are_alternatives;
 }
 
+/*
+ * Whether entry e matches every sendto that names a peer (argument 4,
+ * dest_addr, other than 0): its one condition, or one of its alternatives,
+ * is dest_addr != 0 (or > 0, the same unsigned). After matches_no_peer()
+ * left out "dest_addr == 0", such an entry covers what is left.
+ */
+static bool matches_every_peer(const struct policy_entry *e, int nr)
+{
+        if (e->n_args == 0 || nr != seccomp_syscall_resolve_name("sendto"))
+                return false;
+        for (size_t i = 0; i < e->n_args; i++) {
+                const struct policy_arg_cond *c = &e->args[i];
+                bool any_address = c->index == 4 && c->value == 0 &&
+                                   (c->op == SCMP_CMP_NE || c->op == SCMP_CMP_GT);
+                if (any_address && e->args_are_alternatives)
+                        return true;
+                if (!any_address && !e->args_are_alternatives)
+                        return false;
+        }
+        return !e->args_are_alternatives;
+}
+
 /* What sets a review of paths apart from one of addresses. */
 struct review {
         const char *const (*families)[FAMILY_MAX];
         size_t n_families;
-        /* Entries that cannot match a call that matters are passed over. */
+        /* Entries that cannot match a call that matters are passed over;
+         * one that matches every such call ends the walk (NULL: none). */
         bool (*irrelevant)(const struct policy_entry *e, int nr);
+        bool (*whole)(const struct policy_entry *e, int nr);
         /* Said of the calls that get through, after "without notifying",
          * when one does and when more do. */
         const char *why_one, *why_many;
@@ -154,6 +178,7 @@ static const struct review address_review = {
     .families = peer_families,
     .n_families = N_PEER_FAMILIES,
     .irrelevant = matches_no_peer,
+    .whole = matches_every_peer,
     .why_one = ", and it names a peer (a UDP datagram, a TCP Fast Open connect)",
     .why_many = ", and each of them names a peer (a UDP datagram, a TCP Fast Open connect)",
     .hint_call = "sendto",
@@ -168,7 +193,7 @@ static const struct review address_review = {
 static bool kernel_always(const struct review *review, const struct policy *p, int nr,
                           const bool wanted[KACT_NOTIFY + 1])
 {
-        return policy_kernel_always_but(p, nr, wanted, review->irrelevant);
+        return policy_kernel_always_but(p, nr, wanted, review->irrelevant, review->whole);
 }
 
 /* Whether an entry whose action lets a call through names nr. */

@@ -273,4 +273,31 @@ run_sup run --strict --policy "$TMP/peer-mended.json" -- "$TRY" io-uring-setup 8
 expect "run --strict: a mended address profile runs the command; io_uring gets ENOSYS" 0 \
         "io-uring-setup: ENOSYS"
 
+# The same with sendto split in two: allowed in the kernel where dest_addr
+# is 0 (a send naming no peer), notified where it is not. Together they
+# cover every sendto, and --strict has nothing to say (it once warned
+# that sendto walks around the rule, reading only the first entry).
+cat >"$TMP/peer-split.json" <<'JSON'
+{ "defaultAction": "SCMP_ACT_ALLOW",
+  "syscalls": [ { "names": ["sendto"], "action": "SCMP_ACT_ALLOW",
+                  "args": [ { "index": 4, "value": 0, "op": "SCMP_CMP_EQ" } ] },
+                { "names": ["sendto"], "action": "SCMP_ACT_NOTIFY",
+                  "args": [ { "index": 4, "value": 0, "op": "SCMP_CMP_NE" } ] },
+                { "names": ["connect", "sendmsg", "sendmmsg"], "action": "SCMP_ACT_NOTIFY" },
+                { "names": ["io_uring_setup", "io_uring_enter", "io_uring_register"],
+                  "action": "SCMP_ACT_ERRNO", "errnoRet": 38 } ],
+  "supervisor": { "defaultAction": "allow",
+                  "rules": [ { "syscalls": ["connect", "sendto", "sendmsg", "sendmmsg"],
+                               "address": { "cidr": "192.168.0.0/16" }, "action": "deny" } ] } }
+JSON
+run_sup check --quiet --strict --policy "$TMP/peer-split.json"
+expect "check --strict: sendto split at dest_addr 0 covers every sendto" 0 "policy OK"
+assert_eq "check --strict: and says nothing of a way around" "" "$ERR"
+# Only the half with an address notified is a way around again.
+sed 's/"SCMP_CMP_NE"/"SCMP_CMP_GE"/; s/"value": 0, "op": "SCMP_CMP_GE"/"value": 8, "op": "SCMP_CMP_GE"/' \
+        "$TMP/peer-split.json" >"$TMP/peer-half.json"
+run_sup check --quiet --strict --policy "$TMP/peer-half.json"
+expect "check --strict: notifying only dest_addr >= 8 leaves a way around" 1 ""
+assert_contains "check --strict: which names sendto" "lets sendto (for some arguments) through" "$ERR"
+
 finish
