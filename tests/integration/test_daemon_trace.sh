@@ -8,8 +8,10 @@
 # NAME.done; the profile written must then start the same workload in a
 # container with no listener, with the same output and exit status. Also:
 # trace= without --trace-dir, a bad NAME, and a second live container under
-# a NAME already recorded are refused (the refused container's notified
-# calls fail); two containers at once are recorded separately.
+# a NAME already recorded are refused: the daemon kills each of the refused
+# container's processes that makes a notified call, so it ends by itself
+# without running its workload; two containers at once are recorded
+# separately.
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -71,31 +73,38 @@ bundle()
         done
 }
 
-# run_refused RUNTIME BUNDLE NAME: runs a container the daemon refuses,
-# waits for the refusal, then ends it; sets OUT. The daemon closes its copy
-# of the listener, but crun's container process still holds its own until
-# it execs, and its execve is one of the calls notified: it waits for an
-# answer that never comes (nothing runs), so the test ends it: the runtime
-# first, then what is left of the container (its processes' command line
-# names the bundle, a directory of this test's own).
+# run_refused RUNTIME BUNDLE NAME: runs a container the daemon refuses and
+# sets OUT and STATUS. The daemon keeps a refused container's listener and
+# kills each of its processes that makes a notified call (nearly every call
+# here, the runtime's own among them), so the container must end by itself:
+# run_container's wait is bounded and fails when it does not. Its workload
+# must not have run: SCRIPT's marker /tmp/greeting is never written.
 run_refused()
 {
-        local runtime=$1 bundle=$2 name=$3 pid p
-        local -a cmd=("$runtime" --root "$TMP/$runtime-state")
-        [ "$runtime" = crun ] && cmd+=(--cgroup-manager=disabled)
-        in_cgroup2_namespace timeout -k 2 "$HANG_LIMIT" "${cmd[@]}" run -b "$bundle" "$name" \
-                >"$TMP/$name.out" 2>&1 </dev/null &
-        pid=$!
-        wait_log "refused container $name (pid" || true
-        "${cmd[@]}" kill "$name" KILL >/dev/null 2>&1 || true
-        for p in /proc/[0-9]*; do
-                if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "-b $bundle "; then
-                        kill -KILL "${p#/proc/}" 2>/dev/null || true
-                fi
-        done
-        wait "$pid"
-        "${cmd[@]}" delete -f "$name" >/dev/null 2>&1 || true
-        OUT=$(cat "$TMP/$name.out")
+        local runtime=$1 bundle=$2 name=$3 started=$SECONDS
+        run_container "$runtime" "$bundle" "$name"
+        # timeout's own KILL would also give 137: it must end well before.
+        if [ $((SECONDS - started)) -lt "$HANG_LIMIT" ]; then
+                pass "$name: the refused container ends by itself"
+        else
+                fail "$name: the refused container ends by itself" \
+                        "it ran until timeout ended it after ${HANG_LIMIT}s"
+        fi
+        assert_eq "$name: it was killed (SIGKILL: 137)" 137 "$STATUS"
+        assert_eq "$name: its workload never ran (no marker in its /tmp)" "" \
+                "$(ls -A "$bundle/rootfs/tmp")"
+        if wait_log "refused container $name (pid" &&
+                wait_for 15 line_with_both "$DAEMON_ERR" "refused container $name (pid" \
+                        "its last process is gone"; then
+                pass "$name: the daemon logs the refusal, and lets go once it is gone"
+        else
+                fail "$name: the daemon logs the refusal, and lets go once it is gone" \
+                        "$(daemon_details)"
+        fi
+        assert_eq "$name: a process of it was killed for its notified call" 1 \
+                "$(grep -F "refused container $name (pid" "$DAEMON_ERR" |
+                        grep -cE 'its last process is gone \([1-9][0-9]* killed')"
+        "$runtime" --root "$TMP/$runtime-state" delete -f "$name" >/dev/null 2>&1 || true
 }
 
 done_file()
