@@ -291,6 +291,51 @@ assert_eq "one's report is one's own" '["container:one"]' \
 assert_eq "two's report is two's own" '["container:two"]' \
         "$(jq -c '.command' "$TRACES/two.report.json" 2>&1)"
 
+# Reloaded while a container is recorded: the recording keeps the base it
+# started under (its filter was made from it) for everything it writes,
+# NAME.json's base entries and the gate of NAME.done alike. The new base
+# names execve and acct; the container still ran under the old one, where
+# execve was notified and new.
+cp "$TMP/profiles/base.json" "$TMP/base-old.json"
+two_bundle "$TMP/pin" pin
+run_background pin &
+PIN=$!
+pin_live()
+{
+        [ "$("$SCMP_SUPER" status --control "$CONTROL" --json 2>/dev/null |
+                jq '[.targets[] | select(.trace == "pin")] | length')" = 1 ]
+}
+wait_for 20 pin_live || fail "the pin container is being recorded" "$(daemon_details)"
+jq '.syscalls[0].names += ["execve", "acct"]' "$TMP/base-old.json" >"$TMP/profiles/base.json"
+kill -HUP "$DAEMON_PID"
+if wait_log "1 recorded target keeps the version it started with"; then
+        pass "a reload leaves the recorded container on the base it started with, and says so"
+else
+        fail "a reload leaves the recorded container on the base it started with, and says so" \
+                "$(daemon_details)"
+fi
+release pin
+wait "$PIN"
+assert_eq "the container recorded across a reload ran to its end" 0 "$(cat "$TMP/pin.status")"
+if wait_for 15 done_file pin; then
+        pass "it is recorded across the reload"
+else
+        fail "it is recorded across the reload" "$(ls -la "$TRACES"; daemon_details)"
+fi
+assert_eq "pin.json is written from the base the container ran under, not the reloaded one" \
+        '["read","write","close"]' "$(jq -c '.syscalls[0].names' "$TRACES/pin.json" 2>&1)"
+assert_eq "and names acct nowhere (only the reloaded base did)" 0 \
+        "$(grep -c acct "$TRACES/pin.json")"
+assert_eq "execve, new to that base, is among the calls the recording added" true \
+        "$(jq '[.syscalls[1:][].names[]] | index("execve") != null' "$TRACES/pin.json" 2>&1)"
+assert_eq "the gate agrees: pin.done is 119, and the report counts execve as new" "119 true" \
+        "$(cat "$TRACES/pin.done") $(jq '.newSyscalls | index("execve") != null' \
+                "$TRACES/pin.report.json" 2>&1)"
+cp "$TMP/base-old.json" "$TMP/profiles/base.json"
+kill -HUP "$DAEMON_PID"
+wait_for 15 at_least "$DAEMON_ERR" "reloaded " 2 ||
+        fail "the base is reloaded back" "$(daemon_details)"
+
 # Stopped while a container is recorded: no partial profile, and the
 # .done file says 125.
 two_bundle "$TMP/late" late
