@@ -361,8 +361,9 @@ void daemon_trace_finish(struct daemon *d, struct daemon_target *rec)
                 return;
         }
         /* What the reports name as the command: the trace's own name, never
-         * anything the container chose. */
-        snprintf(label, sizeof(label), "container:%s", rec->trace_name);
+         * anything the container (or the launcher) chose. */
+        snprintf(label, sizeof(label), "%s:%s", rec->launcher ? "run" : "container",
+                 rec->trace_name);
         char *argv[] = {label, NULL};
         int r = tracer_write_dir(rec->tracer, d->opts.trace_dir, rec->trace_name, argv, base->text,
                                  base->text_len, &status, why, sizeof(why));
@@ -458,6 +459,11 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
                         return;
                 }
                 obs = &observer;
+                /* As `trace` records its launcher's exec: a profile
+                 * recorded from `run --connect` must allow the execve a
+                 * runtime or `run` makes of the command. */
+                if (md.launcher)
+                        tracer_record_launcher_exec(rec->tracer, msg->pid);
         }
         rec->daemon = d;
         rec->profile = stored_profile_ref(profile);

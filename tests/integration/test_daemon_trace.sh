@@ -11,7 +11,9 @@
 # a NAME already recorded are refused: the daemon kills each of the refused
 # container's processes that makes a notified call, so it ends by itself
 # without running its workload; two containers at once are recorded
-# separately.
+# separately; a reload while a container is recorded leaves its recording on
+# the base it started with. And `run --connect` with the recording profile
+# records a command the same way (refused, 125, without --trace-dir).
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -190,6 +192,13 @@ if wait_log "this daemon does not trace (start it with --trace-dir DIR)"; then
 else
         fail "without --trace-dir: trace= is refused, and the log says why" "$(daemon_details)"
 fi
+# run --connect with a recording profile: refused with the daemon's reason,
+# the command not started (125), as for any launcher the daemon refuses.
+recording_profile "policy=base;trace=nodir-run" >"$TMP/rec-nodir-run.json"
+run_sup run --connect "$SOCK" --policy "$TMP/rec-nodir-run.json" -- busybox echo NOT_RUN
+assert_exit "without --trace-dir: run --connect with trace= is refused (125)" 125
+assert_not_contains "and its command does not run" NOT_RUN "$OUT"
+assert_contains "run says why, and what to do" "start it with --trace-dir DIR" "$ERR"
 assert_eq "without --trace-dir: nothing is written" "" "$(ls -A "$TRACES")"
 stop_daemon
 assert_eq "the daemon stops cleanly" 0 "$DAEMON_STATUS"
@@ -208,6 +217,39 @@ assert_eq "and nothing is written for it" "" "$(find "$TRACES" "$TMP" -maxdepth 
 
 check_runtime crun
 check_runtime runc
+
+# A command recorded through the daemon, outside containers: run --connect
+# with the recording profile. The daemon writes cmd.*; the launcher's own
+# execve is recorded (trace records it too: a runtime execs the command
+# under the filter), and the profile written runs the command under plain
+# run with the same output and status.
+CMD=(busybox sh -c 'echo hello from run; echo to stderr >&2; exit 3')
+recording_profile "policy=base;trace=cmd" >"$TMP/rec-cmd.json"
+run_sup run --connect "$SOCK" --policy "$TMP/rec-cmd.json" -- "${CMD[@]}"
+assert_exit "run --connect, recorded: the command exits with its own status" 3
+REC_RUN="$OUT|$ERR"
+assert_eq "and prints what it prints" "hello from run|to stderr" "$REC_RUN"
+if wait_for 15 done_file cmd; then
+        pass "run --connect, recorded: the daemon writes cmd.done when the command ends"
+else
+        fail "run --connect, recorded: the daemon writes cmd.done when the command ends" \
+                "$(daemon_details)"
+fi
+assert_eq "cmd.done holds the gate's status (new calls: 119)" 119 "$(cat "$TRACES/cmd.done" 2>&1)"
+assert_eq "the report names the run by the trace's name" '["run:cmd"]' \
+        "$(jq -c '.command' "$TRACES/cmd.report.json" 2>&1)"
+assert_eq "the launcher's own execve is recorded, as trace records it" true \
+        "$(jq '.newSyscalls | index("execve") != null' "$TRACES/cmd.report.json" 2>&1)"
+run_sup run --policy "$TRACES/cmd.json" -- "${CMD[@]}"
+assert_exit "under the recorded profile, plain run exits as recorded" 3
+assert_eq "and prints what it printed when recorded" "$REC_RUN" \
+        "$OUT|$(printf '%s\n' "$ERR" | grep -v '^scmp-super: ')"
+run_sup run --policy "$TMP/profiles/base.json" -- "${CMD[@]}"
+if [ "$STATUS" != 3 ] || [ "$OUT" != "hello from run" ]; then
+        pass "the base alone does not run the command as recorded"
+else
+        fail "the base alone does not run the command as recorded" "status $STATUS"
+fi
 
 # Two at once, separately; and a second live container under a NAME
 # recorded is refused. The first two wait on fifos of their own until the
