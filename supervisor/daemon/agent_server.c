@@ -228,6 +228,32 @@ static void conn_refuse(struct daemon_conn *c, const char *who, const char *why,
         conn_close(c);
 }
 
+/*
+ * A target refused. A container's listener is kept, and each process that
+ * makes a notified call is killed, until none is left (refused_target.c):
+ * closed, it would leave a runtime's copy (crun's, until the container's
+ * execve) waiting forever on a call nobody answers. A launcher's is
+ * closed: its `run --connect` is told why (reply) or sees the connection
+ * close, and ends it itself.
+ */
+static void conn_refuse_target(struct daemon_conn *c, struct agent_message *msg, bool launcher,
+                               const char *who, const char *why, bool reply)
+{
+        struct daemon *d = c->daemon;
+
+        if (launcher || msg->seccomp_fd < 0 || daemon_refused_keep(d, msg->seccomp_fd, who) < 0) {
+                conn_refuse(c, who, why, reply);
+                return;
+        }
+        msg->seccomp_fd = -1; /* kept */
+        d->refused++;
+        daemon_log_refusal(&d->events,
+                           "refused %s (from pid %d, uid %u): %s; its listener is kept, and each "
+                           "of its processes that makes a notified call is killed (SIGKILL)",
+                           who, c->peer.pid, c->peer.uid, why);
+        conn_close(c);
+}
+
 static int check_listener(int fd, char *reterr, size_t reterr_size)
 {
         char path[64], link[128], safe[128];
@@ -335,8 +361,9 @@ void daemon_trace_finish(struct daemon *d, struct daemon_target *rec)
                 return;
         }
         /* What the reports name as the command: the trace's own name, never
-         * anything the container chose. */
-        snprintf(label, sizeof(label), "container:%s", rec->trace_name);
+         * anything the container (or the launcher) chose. */
+        snprintf(label, sizeof(label), "%s:%s", rec->launcher ? "run" : "container",
+                 rec->trace_name);
         char *argv[] = {label, NULL};
         int r = tracer_write_dir(rec->tracer, d->opts.trace_dir, rec->trace_name, argv, base->text,
                                  base->text_len, &status, why, sizeof(why));
@@ -375,13 +402,18 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
         }
         r = daemon_parse_metadata(msg->metadata, &md, why, sizeof(why));
         if (r < 0) {
-                conn_refuse(c, who, why, false);
+                /* Unparsed, it is taken for a launcher's if it says so
+                 * anywhere: a launcher is never killed, its run ends it. */
+                bool launcher =
+                    msg->metadata && strstr(msg->metadata, DAEMON_LAUNCHER_KEY "=1") != NULL;
+                conn_refuse_target(c, msg, launcher, who, why, false);
                 return;
         }
         /* A launcher's pid is how its execve is recognised and whose
          * descendants may not answer prompts: it must be real. */
         if (md.launcher && msg->pid < 1) {
-                conn_refuse(c, who, "a scmp-super launcher must send its pid (got 0)", true);
+                conn_refuse_target(c, msg, true, who,
+                                   "a scmp-super launcher must send its pid (got 0)", true);
                 return;
         }
         profile = profile_store_find(&d->store, md.policy);
@@ -394,7 +426,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
                                  "no profile \"%s\" (the daemon has only the default; see "
                                  "--policy-dir)",
                                  md.policy);
-                conn_refuse(c, who, why, md.launcher);
+                conn_refuse_target(c, msg, md.launcher, who, why, md.launcher);
                 return;
         }
         if (md.trace[0] && !d->opts.trace_dir) {
@@ -402,7 +434,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
                          "listenerMetadata asks for trace=%s, but this daemon does not trace "
                          "(start it with --trace-dir DIR)",
                          md.trace);
-                conn_refuse(c, who, why, md.launcher);
+                conn_refuse_target(c, msg, md.launcher, who, why, md.launcher);
                 return;
         }
         if (md.trace[0] && trace_name_live(d, md.trace)) {
@@ -410,12 +442,12 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
                          "trace=%s: a live target is already recorded under that name (give each "
                          "container its own)",
                          md.trace);
-                conn_refuse(c, who, why, md.launcher);
+                conn_refuse_target(c, msg, md.launcher, who, why, md.launcher);
                 return;
         }
         rec = calloc(1, sizeof(*rec));
         if (!rec) {
-                conn_refuse(c, who, "out of memory", md.launcher);
+                conn_refuse_target(c, msg, md.launcher, who, "out of memory", md.launcher);
                 return;
         }
         struct supervisor_observer observer, *obs = NULL;
@@ -423,10 +455,15 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
                 r = start_trace(d, rec, profile, md.trace, &observer);
                 if (r < 0) {
                         free(rec);
-                        conn_refuse(c, who, "out of memory", md.launcher);
+                        conn_refuse_target(c, msg, md.launcher, who, "out of memory", md.launcher);
                         return;
                 }
                 obs = &observer;
+                /* As `trace` records its launcher's exec: a profile
+                 * recorded from `run --connect` must allow the execve a
+                 * runtime or `run` makes of the command. */
+                if (md.launcher)
+                        tracer_record_launcher_exec(rec->tracer, msg->pid);
         }
         rec->daemon = d;
         rec->profile = stored_profile_ref(profile);
@@ -442,7 +479,7 @@ static void serve_message(struct daemon_conn *c, struct agent_message *msg)
                 free(rec);
                 snprintf(why, sizeof(why), "cannot serve it (its thread, its listener): %s",
                          strerror(-r));
-                conn_refuse(c, who, why, md.launcher);
+                conn_refuse_target(c, msg, md.launcher, who, why, md.launcher);
                 return;
         }
         d->served++;

@@ -57,6 +57,7 @@ static void close_handles(struct daemon *d)
 {
         daemon_control_stop(d);
         agent_server_close(d);
+        daemon_refused_close_all(d);
         daemon_metrics_close(d);
         daemon_log_close(&d->events);
         for (; d->n_signals_open > 0; d->n_signals_open--)

@@ -15,6 +15,7 @@
  *   openmetrics.c     the text format it is written in
  *   daemon_log.c      the event lines
  *   metadata.c        listenerMetadata
+ *   refused_target.c  refused containers' listeners, kept to kill each caller
  */
 
 #include <stdbool.h>
@@ -37,6 +38,7 @@
 
 struct daemon_conn;
 struct daemon_metrics;
+struct refused_target;
 
 /* A profile a target switched away from at a reload while it had prompts
  * waiting: their rules point into it, so it lives until they are answered. */
@@ -80,6 +82,9 @@ struct daemon {
         bool accept_pause_open;
         struct daemon_conn *conns; /* newest first */
         size_t n_conns;
+        /* Refused containers whose listeners are kept (refused_target.c). */
+        struct refused_target *refused_targets;
+        size_t n_refused_targets;
 
         /* Event lines, refusals among them limited (daemon_log.c). */
         struct daemon_log events;
@@ -126,6 +131,15 @@ void agent_server_close(struct daemon *d);
 /* agent_server.c: a traced target is gone: writes its files into
  * --trace-dir and frees its tracer. */
 void daemon_trace_finish(struct daemon *d, struct daemon_target *rec);
+
+/* refused_target.c: keeps the listener of a refused container (who: how
+ * the log names it) and kills the process of each call it notifies, until
+ * no task uses the filter; then logs that and closes it. Takes listener on
+ * success (0); a negative errno leaves it the caller's to close (-EBUSY:
+ * DAEMON_MAX_REFUSED_TARGETS are kept already, or the daemon is stopping).
+ * daemon_refused_close_all() closes every one kept, at shutdown. */
+int daemon_refused_keep(struct daemon *d, int listener, const char *who);
+void daemon_refused_close_all(struct daemon *d);
 
 /* daemon_reload.c: --watch; the sweep that lets go of the profiles
  * targets switched away from, once they have settled; and closing both. */

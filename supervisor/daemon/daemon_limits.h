@@ -26,6 +26,9 @@
  * per peer. */
 #define DAEMON_MAX_HANDSHAKES          128
 #define DAEMON_MAX_HANDSHAKES_PER_PEER 8
+/* Refused containers whose listeners are kept until their last process is
+ * gone (refused_target.c); beyond that many, one is closed as before. */
+#define DAEMON_MAX_REFUSED_TARGETS 64
 /* Lines about refused clients per second, beyond which they are counted. */
 #define DAEMON_REFUSALS_LOGGED_PER_SECOND 10
 

@@ -66,7 +66,7 @@ static void report_reload(void *ctx, const char *message)
 
 void daemon_reload(struct daemon *d)
 {
-        size_t switched = 0;
+        size_t switched = 0, pinned = 0;
         int failed;
 
         if (d->stopping)
@@ -80,6 +80,14 @@ void daemon_reload(struct daemon *d)
                 struct stored_profile *fresh = profile_store_find(&d->store, rec->profile->name);
                 if (!fresh || fresh == rec->profile)
                         continue;
+                /* A recorded target keeps the base it started with: its
+                 * filter was made from that one, the recorder measures
+                 * "new" calls against it, and NAME.json is written from
+                 * its text. Switching would mix two bases in one trace. */
+                if (rec->tracer) {
+                        pinned++;
+                        continue;
+                }
                 if (switch_profile(d, t, rec, fresh))
                         switched++;
         }
@@ -101,6 +109,12 @@ void daemon_reload(struct daemon *d)
                     d->store.n_profiles, d->store.n_profiles == 1 ? "" : "s", failed,
                     failed == 1 ? "its" : "their", switched, switched == 1 ? "" : "s",
                     switched == 1 ? "s" : "", switched == 1 ? "" : "s");
+        if (failed >= 0 && pinned > 0)
+                daemon_log_line(&d->events,
+                                "reload: %zu recorded target%s keep%s the version %s started "
+                                "with, until %s recording ends",
+                                pinned, pinned == 1 ? "" : "s", pinned == 1 ? "s" : "",
+                                pinned == 1 ? "it" : "they", pinned == 1 ? "its" : "their");
 }
 
 static void on_watch_settled(uv_timer_t *timer)

@@ -264,6 +264,16 @@ void tracer_record_first_exec(struct tracer *tr, pid_t child, const char *exec_p
         trace_caller_unref(c);
 }
 
+void tracer_record_launcher_exec(struct tracer *tr, pid_t launcher)
+{
+        struct policy_call call = {.nr = __NR_execve, .pid = launcher};
+        struct trace_caller *c = trace_caller_new(launcher, NULL, NULL);
+        pthread_mutex_lock(&tr->lock);
+        trace_record(&tr->rec, &call, c);
+        pthread_mutex_unlock(&tr->lock);
+        trace_caller_unref(c);
+}
+
 /* Loads text as a profile (what we write must load: one that does not
  * would only fail later, in someone else's pipeline), then writes it to
  * path. Returns 0 or a negative errno, having said why on opts.err. */

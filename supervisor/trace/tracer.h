@@ -91,6 +91,11 @@ int tracer_write_dir(struct tracer *tr, const char *dir, const char *name, char 
 void tracer_record_first_exec(struct tracer *tr, pid_t child, const char *exec_path,
                               char *const *argv);
 
+/* The daemon's tracer of a `run --connect` launcher: its execve of the
+ * command, which the supervisor allows before any hook runs and whose path
+ * the daemon never learns, recorded under the launcher's pid. */
+void tracer_record_launcher_exec(struct tracer *tr, pid_t launcher);
+
 /* While opts->err is a terminal and not quiet, redraws the count on loop's
  * clock; tracer_live_stop() erases it before anything else is said. */
 void tracer_live_start(struct tracer *tr, uv_loop_t *loop);

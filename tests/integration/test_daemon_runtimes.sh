@@ -141,15 +141,23 @@ check_runtime()
                         "$(daemon_details)"
         fi
 
-        # An unknown name: refused, and the container's notified calls fail
-        # with ENOSYS rather than run unsupervised.
+        # An unknown name: refused, failing closed: the daemon keeps the
+        # listener and kills each process that makes a notified call (each
+        # of the script's mkdir and mount children here), so none of them
+        # runs unsupervised, and the container ends by itself.
         name=unknown-$runtime-$$
         make_bundle "$TMP/$name" "$(seccomp_for 'policy=nosuch')" "$SCRIPT"
         run_container "$runtime" "$TMP/$name" "$name"
-        assert_contains "$runtime: an unknown profile fails closed (ENOSYS)" \
-                "can't create directory '/tmp/allowed-1': Function not implemented" "$OUT"
+        assert_eq "$runtime: an unknown profile fails closed: each notified call's process is killed" \
+                4 "$(printf '%s\n' "$OUT" | grep -cx Killed)"
+        assert_not_contains "$runtime: no mkdir was done for it" MKDIR_ALLOWED_OK "$OUT"
+        assert_not_contains "$runtime: no mount was done for it" MOUNT_ALLOWED_OK "$OUT"
+        assert_eq "$runtime: and nothing it asked for is there" "" \
+                "$(find "$TMP/$name/rootfs/tmp" "$TMP/$name/rootfs/mnt/ok" -mindepth 1)"
         if wait_log "refused container $name" &&
-                grep -F "refused container $name" "$DAEMON_ERR" | grep -qF 'no profile "nosuch"'; then
+                grep -F "refused container $name" "$DAEMON_ERR" | grep -qF 'no profile "nosuch"' &&
+                wait_for 15 line_with_both "$DAEMON_ERR" "refused container $name" \
+                        "its last process is gone (4 killed"; then
                 pass "$runtime: the refusal is logged with the container id and the reason"
         else
                 fail "$runtime: the refusal is logged with the container id and the reason" \

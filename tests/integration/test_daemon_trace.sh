@@ -8,8 +8,12 @@
 # NAME.done; the profile written must then start the same workload in a
 # container with no listener, with the same output and exit status. Also:
 # trace= without --trace-dir, a bad NAME, and a second live container under
-# a NAME already recorded are refused (the refused container's notified
-# calls fail); two containers at once are recorded separately.
+# a NAME already recorded are refused: the daemon kills each of the refused
+# container's processes that makes a notified call, so it ends by itself
+# without running its workload; two containers at once are recorded
+# separately; a reload while a container is recorded leaves its recording on
+# the base it started with. And `run --connect` with the recording profile
+# records a command the same way (refused, 125, without --trace-dir).
 
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -71,31 +75,38 @@ bundle()
         done
 }
 
-# run_refused RUNTIME BUNDLE NAME: runs a container the daemon refuses,
-# waits for the refusal, then ends it; sets OUT. The daemon closes its copy
-# of the listener, but crun's container process still holds its own until
-# it execs, and its execve is one of the calls notified: it waits for an
-# answer that never comes (nothing runs), so the test ends it: the runtime
-# first, then what is left of the container (its processes' command line
-# names the bundle, a directory of this test's own).
+# run_refused RUNTIME BUNDLE NAME: runs a container the daemon refuses and
+# sets OUT and STATUS. The daemon keeps a refused container's listener and
+# kills each of its processes that makes a notified call (nearly every call
+# here, the runtime's own among them), so the container must end by itself:
+# run_container's wait is bounded and fails when it does not. Its workload
+# must not have run: SCRIPT's marker /tmp/greeting is never written.
 run_refused()
 {
-        local runtime=$1 bundle=$2 name=$3 pid p
-        local -a cmd=("$runtime" --root "$TMP/$runtime-state")
-        [ "$runtime" = crun ] && cmd+=(--cgroup-manager=disabled)
-        in_cgroup2_namespace timeout -k 2 "$HANG_LIMIT" "${cmd[@]}" run -b "$bundle" "$name" \
-                >"$TMP/$name.out" 2>&1 </dev/null &
-        pid=$!
-        wait_log "refused container $name (pid" || true
-        "${cmd[@]}" kill "$name" KILL >/dev/null 2>&1 || true
-        for p in /proc/[0-9]*; do
-                if tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "-b $bundle "; then
-                        kill -KILL "${p#/proc/}" 2>/dev/null || true
-                fi
-        done
-        wait "$pid"
-        "${cmd[@]}" delete -f "$name" >/dev/null 2>&1 || true
-        OUT=$(cat "$TMP/$name.out")
+        local runtime=$1 bundle=$2 name=$3 started=$SECONDS
+        run_container "$runtime" "$bundle" "$name"
+        # timeout's own KILL would also give 137: it must end well before.
+        if [ $((SECONDS - started)) -lt "$HANG_LIMIT" ]; then
+                pass "$name: the refused container ends by itself"
+        else
+                fail "$name: the refused container ends by itself" \
+                        "it ran until timeout ended it after ${HANG_LIMIT}s"
+        fi
+        assert_eq "$name: it was killed (SIGKILL: 137)" 137 "$STATUS"
+        assert_eq "$name: its workload never ran (no marker in its /tmp)" "" \
+                "$(ls -A "$bundle/rootfs/tmp")"
+        if wait_log "refused container $name (pid" &&
+                wait_for 15 line_with_both "$DAEMON_ERR" "refused container $name (pid" \
+                        "its last process is gone"; then
+                pass "$name: the daemon logs the refusal, and lets go once it is gone"
+        else
+                fail "$name: the daemon logs the refusal, and lets go once it is gone" \
+                        "$(daemon_details)"
+        fi
+        assert_eq "$name: a process of it was killed for its notified call" 1 \
+                "$(grep -F "refused container $name (pid" "$DAEMON_ERR" |
+                        grep -cE 'its last process is gone \([1-9][0-9]* killed')"
+        "$runtime" --root "$TMP/$runtime-state" delete -f "$name" >/dev/null 2>&1 || true
 }
 
 done_file()
@@ -181,6 +192,13 @@ if wait_log "this daemon does not trace (start it with --trace-dir DIR)"; then
 else
         fail "without --trace-dir: trace= is refused, and the log says why" "$(daemon_details)"
 fi
+# run --connect with a recording profile: refused with the daemon's reason,
+# the command not started (125), as for any launcher the daemon refuses.
+recording_profile "policy=base;trace=nodir-run" >"$TMP/rec-nodir-run.json"
+run_sup run --connect "$SOCK" --policy "$TMP/rec-nodir-run.json" -- busybox echo NOT_RUN
+assert_exit "without --trace-dir: run --connect with trace= is refused (125)" 125
+assert_not_contains "and its command does not run" NOT_RUN "$OUT"
+assert_contains "run says why, and what to do" "start it with --trace-dir DIR" "$ERR"
 assert_eq "without --trace-dir: nothing is written" "" "$(ls -A "$TRACES")"
 stop_daemon
 assert_eq "the daemon stops cleanly" 0 "$DAEMON_STATUS"
@@ -199,6 +217,39 @@ assert_eq "and nothing is written for it" "" "$(find "$TRACES" "$TMP" -maxdepth 
 
 check_runtime crun
 check_runtime runc
+
+# A command recorded through the daemon, outside containers: run --connect
+# with the recording profile. The daemon writes cmd.*; the launcher's own
+# execve is recorded (trace records it too: a runtime execs the command
+# under the filter), and the profile written runs the command under plain
+# run with the same output and status.
+CMD=(busybox sh -c 'echo hello from run; echo to stderr >&2; exit 3')
+recording_profile "policy=base;trace=cmd" >"$TMP/rec-cmd.json"
+run_sup run --connect "$SOCK" --policy "$TMP/rec-cmd.json" -- "${CMD[@]}"
+assert_exit "run --connect, recorded: the command exits with its own status" 3
+REC_RUN="$OUT|$ERR"
+assert_eq "and prints what it prints" "hello from run|to stderr" "$REC_RUN"
+if wait_for 15 done_file cmd; then
+        pass "run --connect, recorded: the daemon writes cmd.done when the command ends"
+else
+        fail "run --connect, recorded: the daemon writes cmd.done when the command ends" \
+                "$(daemon_details)"
+fi
+assert_eq "cmd.done holds the gate's status (new calls: 119)" 119 "$(cat "$TRACES/cmd.done" 2>&1)"
+assert_eq "the report names the run by the trace's name" '["run:cmd"]' \
+        "$(jq -c '.command' "$TRACES/cmd.report.json" 2>&1)"
+assert_eq "the launcher's own execve is recorded, as trace records it" true \
+        "$(jq '.newSyscalls | index("execve") != null' "$TRACES/cmd.report.json" 2>&1)"
+run_sup run --policy "$TRACES/cmd.json" -- "${CMD[@]}"
+assert_exit "under the recorded profile, plain run exits as recorded" 3
+assert_eq "and prints what it printed when recorded" "$REC_RUN" \
+        "$OUT|$(printf '%s\n' "$ERR" | grep -v '^scmp-super: ')"
+run_sup run --policy "$TMP/profiles/base.json" -- "${CMD[@]}"
+if [ "$STATUS" != 3 ] || [ "$OUT" != "hello from run" ]; then
+        pass "the base alone does not run the command as recorded"
+else
+        fail "the base alone does not run the command as recorded" "status $STATUS"
+fi
 
 # Two at once, separately; and a second live container under a NAME
 # recorded is refused. The first two wait on fifos of their own until the
@@ -281,6 +332,51 @@ assert_eq "one's report is one's own" '["container:one"]' \
         "$(jq -c '.command' "$TRACES/one.report.json" 2>&1)"
 assert_eq "two's report is two's own" '["container:two"]' \
         "$(jq -c '.command' "$TRACES/two.report.json" 2>&1)"
+
+# Reloaded while a container is recorded: the recording keeps the base it
+# started under (its filter was made from it) for everything it writes,
+# NAME.json's base entries and the gate of NAME.done alike. The new base
+# names execve and acct; the container still ran under the old one, where
+# execve was notified and new.
+cp "$TMP/profiles/base.json" "$TMP/base-old.json"
+two_bundle "$TMP/pin" pin
+run_background pin &
+PIN=$!
+pin_live()
+{
+        [ "$("$SCMP_SUPER" status --control "$CONTROL" --json 2>/dev/null |
+                jq '[.targets[] | select(.trace == "pin")] | length')" = 1 ]
+}
+wait_for 20 pin_live || fail "the pin container is being recorded" "$(daemon_details)"
+jq '.syscalls[0].names += ["execve", "acct"]' "$TMP/base-old.json" >"$TMP/profiles/base.json"
+kill -HUP "$DAEMON_PID"
+if wait_log "1 recorded target keeps the version it started with"; then
+        pass "a reload leaves the recorded container on the base it started with, and says so"
+else
+        fail "a reload leaves the recorded container on the base it started with, and says so" \
+                "$(daemon_details)"
+fi
+release pin
+wait "$PIN"
+assert_eq "the container recorded across a reload ran to its end" 0 "$(cat "$TMP/pin.status")"
+if wait_for 15 done_file pin; then
+        pass "it is recorded across the reload"
+else
+        fail "it is recorded across the reload" "$(ls -la "$TRACES"; daemon_details)"
+fi
+assert_eq "pin.json is written from the base the container ran under, not the reloaded one" \
+        '["read","write","close"]' "$(jq -c '.syscalls[0].names' "$TRACES/pin.json" 2>&1)"
+assert_eq "and names acct nowhere (only the reloaded base did)" 0 \
+        "$(grep -c acct "$TRACES/pin.json")"
+assert_eq "execve, new to that base, is among the calls the recording added" true \
+        "$(jq '[.syscalls[1:][].names[]] | index("execve") != null' "$TRACES/pin.json" 2>&1)"
+assert_eq "the gate agrees: pin.done is 119, and the report counts execve as new" "119 true" \
+        "$(cat "$TRACES/pin.done") $(jq '.newSyscalls | index("execve") != null' \
+                "$TRACES/pin.report.json" 2>&1)"
+cp "$TMP/base-old.json" "$TMP/profiles/base.json"
+kill -HUP "$DAEMON_PID"
+wait_for 15 at_least "$DAEMON_ERR" "reloaded " 2 ||
+        fail "the base is reloaded back" "$(daemon_details)"
 
 # Stopped while a container is recorded: no partial profile, and the
 # .done file says 125.
