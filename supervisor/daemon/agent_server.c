@@ -322,8 +322,12 @@ static int start_trace(struct daemon *d, struct daemon_target *rec,
         if (n > 0 && (size_t)n < sizeof(path) && unlink(path) < 0 && errno != ENOENT)
                 daemon_log_line(&d->events, "trace %s: removing %s: %s", name, path,
                                 strerror(errno));
+        /* As `trace --policy BASE` records (its defaults): the calls a
+         * run makes only by timing (futex wakes, signals) are added too,
+         * or a recording that happened to miss one fails in production. */
         struct tracer_options topts = {
             .policy_path = profile->source,
+            .implicit = true,
             .fail_on_unknown = true,
             .quiet = true,
             .out = stdout,
