@@ -199,3 +199,29 @@ deny_profile()
 }
 EOF
 }
+
+# trace_base: for the tests recording through the daemon: the base profile
+# at $TMP/profiles/base.json (what it names it decides in the kernel; the
+# rest is recorded), and $TRACES for the daemon's --trace-dir.
+trace_base()
+{
+        TRACES=$TMP/traces
+        mkdir -p "$TMP/profiles" "$TRACES"
+        cat >"$TMP/profiles/base.json" <<'EOF'
+{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "defaultErrnoRet": 1,
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [{"names": ["read", "write", "close"], "action": "SCMP_ACT_ALLOW"}]
+}
+EOF
+}
+
+# recording_profile METADATA [ARGS...]: the runtime's profile for
+# recording, made from that base as docs/TRACE.md says (on stdout, or
+# where ARGS say: -o FILE).
+recording_profile()
+{
+        "$SCMP_SUPER" profile recording --listener "$SOCK" --metadata "$1" "${@:2}" \
+                "$TMP/profiles/base.json"
+}

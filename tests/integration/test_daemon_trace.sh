@@ -25,25 +25,7 @@ require_cmd unshare python3 busybox jq
 command -v crun >/dev/null 2>&1 || command -v runc >/dev/null 2>&1 ||
         skip "neither crun nor runc is installed"
 
-TRACES=$TMP/traces
-mkdir -p "$TMP/profiles" "$TRACES"
-# The base: what it names it decides in the kernel; the rest is recorded.
-cat >"$TMP/profiles/base.json" <<'EOF'
-{
-  "defaultAction": "SCMP_ACT_ERRNO",
-  "defaultErrnoRet": 1,
-  "architectures": ["SCMP_ARCH_X86_64"],
-  "syscalls": [{"names": ["read", "write", "close"], "action": "SCMP_ACT_ALLOW"}]
-}
-EOF
-
-# recording_profile METADATA: the runtime's profile for recording, made
-# from the base as docs/TRACE.md says.
-recording_profile()
-{
-        "$SCMP_SUPER" profile recording --listener "$SOCK" --metadata "$1" \
-                "$TMP/profiles/base.json"
-}
+trace_base
 
 # What it makes: the base's entries, the rest notified, the listener named.
 assert_eq "profile recording: base entries kept, every other call notified, listener set" \

@@ -33,16 +33,7 @@ for rt in crun runc; do
 done
 [ "${#RUNTIMES[@]}" -gt 0 ] || skip "neither crun nor runc is installed (apt-get install -y crun runc)"
 
-TRACES=$TMP/traces
-mkdir -p "$TMP/profiles" "$TRACES"
-cat >"$TMP/profiles/base.json" <<'EOF'
-{
-  "defaultAction": "SCMP_ACT_ERRNO",
-  "defaultErrnoRet": 1,
-  "architectures": ["SCMP_ARCH_X86_64"],
-  "syscalls": [{"names": ["read", "write", "close"], "action": "SCMP_ACT_ALLOW"}]
-}
-EOF
+trace_base
 
 # The program (traced_python.py) at /prog.py, /etc/greeting beside it.
 SCRIPT='/usr/bin/python3 /prog.py'
@@ -67,8 +58,7 @@ WANT='{"greeting": "HELLO FROM THE PYTHON CONTAINER", "words": 5, "squares": [0,
 check_runtime()
 {
         local rt=$1 name=py-$1 recording
-        recording=$("$SCMP_SUPER" profile recording --listener "$SOCK" \
-                --metadata "policy=base;trace=$name" "$TMP/profiles/base.json")
+        recording=$(recording_profile "policy=base;trace=$name")
         bundle "$TMP/rec-$name" "$recording"
         run_container "$rt" "$TMP/rec-$name" "rec-$name-$$"
         local rec_out=$OUT rec_status=$STATUS

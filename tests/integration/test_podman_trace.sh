@@ -27,16 +27,7 @@ require_cmd podman unshare busybox tar timeout jq python3
 require_file /usr/bin/python3
 [ "$(id -u)" = 0 ] || skip "rootful Podman needs root (running as uid $(id -u))"
 
-TRACES=$TMP/traces
-mkdir -p "$TMP/profiles" "$TRACES"
-cat >"$TMP/profiles/base.json" <<'EOF'
-{
-  "defaultAction": "SCMP_ACT_ERRNO",
-  "defaultErrnoRet": 1,
-  "architectures": ["SCMP_ARCH_X86_64"],
-  "syscalls": [{"names": ["read", "write", "close"], "action": "SCMP_ACT_ALLOW"}]
-}
-EOF
+trace_base
 
 podman_config "$TMP/podman" /run/scmp-ptrace
 podman_image "$TMP/image" || finish
@@ -83,8 +74,7 @@ check()
         declare -n args=$1
         name=$(echo "$workload-$rt" | tr A-Z a-z)
         read -ra opts <<<"$(runtime_options "$rt")"
-        "$SCMP_SUPER" profile recording --listener "$SOCK" --metadata "policy=base;trace=$name" \
-                -o "$TMP/recording-$name.json" "$TMP/profiles/base.json"
+        recording_profile "policy=base;trace=$name" -o "$TMP/recording-$name.json"
         podman_run --rm "${opts[@]}" --security-opt seccomp="$TMP/recording-$name.json" "${args[@]}"
         rec_out=$OUT
         rec_status=$STATUS
