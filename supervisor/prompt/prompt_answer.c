@@ -86,14 +86,8 @@ static int rule_of_choice(const struct prompt *p, const char *name, enum policy_
                         goto nomem;
                 cJSON_AddItemToObject(rule, item->string, copy);
         }
-        if (!cJSON_AddStringToObject(rule, "action", policy_verdict_name(verdict)))
+        if (!prompt_rule_add_action(rule, verdict, errno_value))
                 goto nomem;
-        if (verdict == VERDICT_DENY) {
-                const char *e = errno_to_name(errno_value > 0 ? errno_value : EPERM);
-                if (e ? !cJSON_AddStringToObject(rule, "errno", e)
-                      : !cJSON_AddNumberToObject(rule, "errno", errno_value))
-                        goto nomem;
-        }
         *ret_rule = rule;
         return 0;
 nomem:

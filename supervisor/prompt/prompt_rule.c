@@ -571,14 +571,8 @@ static int build_rule(const struct policy_call *call, const char *syscall,
         }
         if (!(widen & WIDEN_NETWORK) && (r = add_arg_conditions(rule, call)) < 0)
                 goto out;
-        if (!cJSON_AddStringToObject(rule, "action", policy_verdict_name(verdict)))
+        if (!prompt_rule_add_action(rule, verdict, errno_value))
                 goto nomem;
-        if (verdict == VERDICT_DENY) {
-                const char *e = errno_to_name(errno_value > 0 ? errno_value : EPERM);
-                if (e ? !cJSON_AddStringToObject(rule, "errno", e)
-                      : !cJSON_AddNumberToObject(rule, "errno", errno_value))
-                        goto nomem;
-        }
         *ret_rule = rule;
         return 0;
 nomem:
@@ -594,6 +588,17 @@ int prompt_rule_build(const struct policy_call *call, const char *syscall,
 {
         return build_rule(call, syscall, verdict, errno_value, pattern, 0, comment, ret_rule,
                           reterr, reterr_size);
+}
+
+bool prompt_rule_add_action(cJSON *rule, enum policy_verdict verdict, int errno_value)
+{
+        if (!cJSON_AddStringToObject(rule, "action", policy_verdict_name(verdict)))
+                return false;
+        if (verdict != VERDICT_DENY)
+                return true;
+        const char *e = errno_to_name(errno_value > 0 ? errno_value : EPERM);
+        return e ? cJSON_AddStringToObject(rule, "errno", e) != NULL
+                 : cJSON_AddNumberToObject(rule, "errno", errno_value) != NULL;
 }
 
 int prompt_rule_build_scope(const struct policy_call *call, const char *syscall, const char *name,

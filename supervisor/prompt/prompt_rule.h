@@ -50,6 +50,10 @@ cJSON *prompt_rule_scopes(const struct policy_call *call);
  * answering. Returns 0, or -EINVAL with why the call has no lasting rule of
  * that scope, or -ENOMEM.
  */
+/* Adds "action" for verdict to rule, and for a deny "errno" (by name where
+ * it has one; EPERM when errno_value is not positive). False: no memory. */
+bool prompt_rule_add_action(cJSON *rule, enum policy_verdict verdict, int errno_value);
+
 int prompt_rule_build_scope(const struct policy_call *call, const char *syscall, const char *name,
                             const char *pattern, cJSON **ret_rule, char *reterr,
                             size_t reterr_size);
