@@ -353,38 +353,31 @@ int serve_respond(struct target *t, struct notif_buffers *bufs, uint64_t id,
         return r == -ENOENT ? 0 : r;
 }
 
-void serve_log(struct target *t, const struct policy_call *call, const struct policy_decision *d,
-               bool deadline)
+/* One line of --log: entry's call, decision and who decided, filled in
+ * with the target's id and the call's name. */
+static void log_entry(struct target *t, struct decision_log_entry *entry)
 {
         struct supervisor *sup = t->sup;
 
         if (!sup->opts.log)
                 return;
-        decision_log_write(
-            sup->opts.log,
-            &(struct decision_log_entry){.container = t->id,
-                                         .syscall_name = supervisor_syscall_name(sup, call->nr),
-                                         .call = call,
-                                         .decision = d,
-                                         .deadline = deadline,
-                                         .by_uid = -1});
+        entry->container = t->id;
+        entry->syscall_name = supervisor_syscall_name(sup, entry->call->nr);
+        decision_log_write(sup->opts.log, entry);
+}
+
+void serve_log(struct target *t, const struct policy_call *call, const struct policy_decision *d,
+               bool deadline)
+{
+        log_entry(t, &(struct decision_log_entry){
+                         .call = call, .decision = d, .deadline = deadline, .by_uid = -1});
 }
 
 void serve_log_by(struct target *t, const struct policy_call *call, const struct policy_decision *d,
                   const char *by, long by_uid)
 {
-        struct supervisor *sup = t->sup;
-
-        if (!sup->opts.log)
-                return;
-        decision_log_write(
-            sup->opts.log,
-            &(struct decision_log_entry){.container = t->id,
-                                         .syscall_name = supervisor_syscall_name(sup, call->nr),
-                                         .call = call,
-                                         .decision = d,
-                                         .by = by,
-                                         .by_uid = by_uid});
+        log_entry(t, &(struct decision_log_entry){
+                         .call = call, .decision = d, .by = by, .by_uid = by_uid});
 }
 
 /* Counts, logs and answers a decided call; 0 or a negative errno. */
