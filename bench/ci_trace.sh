@@ -73,7 +73,8 @@ done
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || { usage >&2; exit 2; }
 ((CHECK)) && REPS=1
 
-say() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench_lib.sh
+. "$SOURCE_DIR/bench/bench_lib.sh"
 
 for tool in cmake ctest strace python3; do
         command -v "$tool" >/dev/null || { say "bench/ci_trace.sh: $tool is not installed"; exit 2; }
@@ -187,10 +188,6 @@ for ((rep = 1; rep <= REPS; rep++)); do
         say "  repetition $rep/$REPS done ($((SECONDS - started)) s)"
 done
 
-median() {
-        sort -g "$1" | awk '{ v[NR] = $1 }
-                END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 spread() { # file median -> (max - min) / median
         sort -g "$1" | awk -v m="$2" '{ v[NR] = $1 }
                 END { if (m == 0) { print "-"; exit }; printf "%.0f%%", (v[NR] - v[1]) / m * 100 }'
@@ -235,14 +232,6 @@ else
         # shellcheck disable=SC2059
         printf "$FMT" row wall range "vs un" goal result CPU "vs un"
 fi
-line() {
-        if ((MARKDOWN)); then
-                printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$@"
-        else
-                # shellcheck disable=SC2059
-                printf "$FMT" "$@"
-        fi
-}
 for id in "${ROWS[@]}"; do
         m=${MED[$id]:-} ratio='' goal='' verdict='' cratio=''
         if [[ -z $m ]]; then

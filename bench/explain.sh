@@ -27,6 +27,8 @@
 set -u -o pipefail
 
 SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench_lib.sh
+. "$SOURCE_DIR/bench/bench_lib.sh"
 BUILD_DIR=$SOURCE_DIR/build
 REPS=7
 CALLS=200000
@@ -101,9 +103,6 @@ run_row() {
         echo $((end - start)) >>"$WORK/$row"
 }
 
-median() {
-        sort -n "$1" | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 
 for ((rep = 0; rep < REPS; rep++)); do
         for row in "${ROWS[@]}"; do

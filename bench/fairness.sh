@@ -88,7 +88,8 @@ if ((CHECK)); then
         ((FLOOD_THREADS > 8)) && FLOOD_THREADS=8
 fi
 
-say() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench_lib.sh
+. "$SOURCE_DIR/bench/bench_lib.sh"
 
 programs=(scmp-super bench/loop_target bench/ref_supervisor)
 missing=0
@@ -180,7 +181,7 @@ start_daemon() {
 run_daemon_row() {
         local id=$1 super=$2 idle=$3 flood=$4
         shift 4
-        local sock=$WORK/d.sock fsock=$WORK/d.sock fifo=$WORK/hold dpid fdpid= i pids=() failed=0
+        local sock=$WORK/d.sock fsock=$WORK/d.sock fifo=$WORK/hold dpid fdpid='' i pids=() failed=0
         rm -f "$fifo" "$WORK"/idle.*.out "$WORK/flood.out" "$WORK/quiet.out"
         start_daemon "$id" "$super" "$sock" "$@" || return
         if ((flood == 2)); then
@@ -284,10 +285,6 @@ for ((rep = 1; rep <= REPS; rep++)); do
         say "  repetition $rep/$REPS done ($((SECONDS - started)) s)"
 done
 
-median() {
-        sort -g "$1" | awk '{ v[NR] = $1 }
-                END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 declare -A P50 P99
 status=0
 for id in "${ROWS[@]}"; do
@@ -315,14 +312,6 @@ else
         # shellcheck disable=SC2059
         printf "$FMT" row p50 "vs ref" p99 "vs ref" "goal (p99)" result
 fi
-line() {
-        if ((MARKDOWN)); then
-                printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$@"
-        else
-                # shellcheck disable=SC2059
-                printf "$FMT" "$@"
-        fi
-}
 us() { awk -v n="$1" 'BEGIN { printf "%.1f us", n / 1000 }'; }
 for id in "${ROWS[@]}"; do
         if [[ -z ${P99[$id]:-} ]]; then
