@@ -148,14 +148,18 @@ assert_eq "own pty: and it is the command's controlling terminal" "${mine#/dev/}
         "$(sed -n 2p <<<"$OUT" | tr -d ' ')"
 assert_exit "own pty: exit status" 0
 
+# Each session has a pane of its own, whose pts number another test's
+# terminals may have moved: compared with this session's pane.
 TTY_STDIN=/dev/null start_tty -- "${WHICH_TTY[@]}"
 end_tty
+real=$(pane_tty)
 assert_eq "stdin not a terminal: no pty, stdin stays as it was" "not a tty" "$(head -n 1 <<<"$OUT")"
 assert_eq "stdin not a terminal: the terminal is shared, as before" "${real#/dev/}" \
         "$(sed -n 2p <<<"$OUT" | tr -d ' ')"
 
 PROMPT_MODE=socket start_tty -- "${WHICH_TTY[@]}"
 end_tty
+real=$(pane_tty)
 assert_eq "prompting by socket: no pty" "$real" "$(head -n 1 <<<"$OUT")"
 
 # --- the command's end, through its pty -----------------------------------
