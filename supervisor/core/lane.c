@@ -272,7 +272,7 @@ int lane_start(struct target *t)
         lane->refs = 1; /* the async handle's */
         pthread_mutex_init(&lane->lock, NULL);
         lane->listener = fcntl(t->listener, F_DUPFD_CLOEXEC, 3);
-        lane->scratch = malloc(sizeof(*lane->scratch));
+        lane->scratch = target_scratch_new();
         r = lane->listener < 0 ? -errno
             : !lane->scratch   ? -ENOMEM
                                : notif_buffers_init(&lane->bufs);
@@ -284,15 +284,6 @@ int lane_start(struct target *t)
                 free(lane);
                 return r;
         }
-        lane->scratch->exe_cache = NULL;
-        lane->scratch->decided_held = false;
-        lane->scratch->own_view_open = false;
-        lane->scratch->sock_held = false;
-        lane->scratch->pidfd_held = false;
-        lane->scratch->replay.held = false;
-        lane->scratch->addr_vec = NULL;
-        lane->scratch->addr_names = NULL;
-        lane->scratch->mmsg_vec = NULL;
         if (!handler_installed) {
                 /* No SA_RESTART: the wake-up must end a blocked RECV. */
                 struct sigaction sa = {.sa_handler = lane_wake_handler};

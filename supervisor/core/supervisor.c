@@ -14,6 +14,19 @@
 #include "base/macros.h"
 #include "core/decision_log.h"
 
+/* Frees what supervisor_init() made before it failed (each is NULL or
+ * zero until made). */
+static void supervisor_init_undo(struct supervisor *sup)
+{
+        supervisor_refusals_free(sup);
+        supervisor_free_names(sup);
+        free(sup->counts);
+        sup->counts = NULL;
+        free(sup->scratch);
+        sup->scratch = NULL;
+        notif_buffers_free(&sup->bufs);
+}
+
 int supervisor_init(struct supervisor *sup, const struct policy *policy,
                     const struct supervisor_options *opts)
 {
@@ -24,25 +37,16 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
         sup->opts = *opts;
         sup->sigfd = -1;
         sup->child = -1;
+        sup->counts_max_nr = policy->max_nr;
         r = notif_buffers_init(&sup->bufs);
         if (r < 0)
                 return r;
-        sup->counts_max_nr = policy->max_nr;
+        sup->scratch = target_scratch_new();
         sup->counts = calloc((size_t)policy->max_nr + 1, sizeof(*sup->counts));
-        if (!sup->counts) {
-                notif_buffers_free(&sup->bufs);
-                return -ENOMEM;
-        }
         sup->names = calloc((size_t)policy->max_nr + 1, sizeof(*sup->names));
-        if (!sup->names) {
-                free(sup->counts);
-                notif_buffers_free(&sup->bufs);
-                return -ENOMEM;
-        }
-        if (sup->opts.routing.notify_refused && supervisor_refusals_init(sup) < 0) {
-                supervisor_free_names(sup);
-                free(sup->counts);
-                notif_buffers_free(&sup->bufs);
+        if (!sup->scratch || !sup->counts || !sup->names ||
+            (sup->opts.routing.notify_refused && supervisor_refusals_init(sup) < 0)) {
+                supervisor_init_undo(sup);
                 return -ENOMEM;
         }
         sup->native_audit_arch = AUDIT_ARCH_X86_64;
@@ -53,10 +57,7 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
                 sup->opts.decision_timeout_ms = SUPERVISOR_DECISION_TIMEOUT_MS;
         r = uv_loop_init(&sup->loop);
         if (r < 0) {
-                supervisor_refusals_free(sup);
-                supervisor_free_names(sup);
-                free(sup->counts);
-                notif_buffers_free(&sup->bufs);
+                supervisor_init_undo(sup);
                 return r;
         }
         /* Started with the first lane; it never keeps the loop alive. */
@@ -121,7 +122,7 @@ static void handle_notification(struct target *t)
                 target_close(t);
                 return;
         }
-        serve_notification(t, &sup->bufs, &sup->scratch, NULL);
+        serve_notification(t, &sup->bufs, sup->scratch, NULL);
 }
 
 static void on_listener(uv_poll_t *handle, int status, int events)
@@ -240,11 +241,9 @@ void supervisor_close(struct supervisor *sup)
                 supervisor_say(sup, "internal error: event loop did not close: %s", uv_strerror(r));
         if (sup->opts.log)
                 log_file_flush(sup->opts.log);
-        notif_buffers_free(&sup->bufs);
-        supervisor_free_names(sup);
-        supervisor_refusals_free(sup);
-        free(sup->counts);
-        sup->counts = NULL;
+        if (sup->scratch)
+                target_scratch_free(sup->scratch);
+        supervisor_init_undo(sup);
 }
 
 void supervisor_set_observer(struct supervisor *sup, const struct supervisor_observer *observer)

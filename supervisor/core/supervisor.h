@@ -217,7 +217,7 @@ struct supervisor {
          * so its owner can drop what it kept for it (owner may be NULL). */
         void (*target_closed)(struct target *t);
         struct notif_buffers bufs;
-        struct target_scratch scratch;
+        struct target_scratch *scratch; /* the loop's, for targets without a lane */
         struct target *targets;
         size_t n_targets;
         bool sync_wakeup;

@@ -641,6 +641,23 @@ static void decode_open(struct policy_call *call)
         call->have_open = true;
 }
 
+struct target_scratch *target_scratch_new(void)
+{
+        struct target_scratch *scratch = malloc(sizeof(*scratch));
+        if (!scratch)
+                return NULL;
+        scratch->exe_cache = NULL;
+        scratch->decided_held = false;
+        scratch->own_view_open = false;
+        scratch->sock_held = false;
+        scratch->pidfd_held = false;
+        scratch->replay.held = false;
+        scratch->addr_vec = NULL;
+        scratch->addr_names = NULL;
+        scratch->mmsg_vec = NULL;
+        return scratch;
+}
+
 void target_scratch_free(struct target_scratch *scratch)
 {
         target_scratch_release(scratch);

@@ -223,6 +223,11 @@ struct target_scratch {
  * paths are resolved without reading /proc/PID/root. */
 #define TARGET_DECODE_ROOT_IS_OURS (1u << 16)
 
+/* A scratch, allocated with its flags set and its buffers untouched: they
+ * are written only by calls that need them, so until then it costs no
+ * pages (the supervisor's start faults in what it zeroes). NULL when out of
+ * memory. Freed with target_scratch_free() and then free(). */
+struct target_scratch *target_scratch_new(void);
 /* Closes what scratch holds of the last call (safe on a zeroed scratch). */
 void target_scratch_release(struct target_scratch *scratch);
 /* ... and everything it holds, before it is freed. */
