@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,12 @@ static int load_policy(const struct run_session_options *o, struct policy **ret_
                                   o->default_profile_name, &env, ret_policy, err);
 }
 
+/* Nothing after the buffers run_session_prepare() leaves unzeroed. */
+_Static_assert(sizeof(struct run_session) - offsetof(struct run_session, unprotected) -
+                       sizeof(((struct run_session *)0)->unprotected) <
+                   _Alignof(struct run_session),
+               "struct run_session: fields after the text buffers would not be zeroed");
+
 int run_session_prepare(struct run_session *s, const struct run_session_options *opts, char *reterr,
                         size_t reterr_size)
 {
@@ -190,7 +197,8 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
         int r;
 
         error_set(reterr, reterr_size, 0, "%s", "");
-        memset(s, 0, sizeof(*s));
+        memset(s, 0, offsetof(struct run_session, exec_path));
+        s->exec_path[0] = s->command_exe[0] = s->refused[0] = s->unprotected[0] = '\0';
         s->opts = *opts;
         s->child_pidfd = -1;
         s->status = 125;

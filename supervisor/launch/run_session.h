@@ -79,8 +79,6 @@ struct run_session {
         void (*attach)(void *ctx, struct supervisor *sup);
         void *attach_ctx;
         struct policy_bpf bpf;
-        char exec_path[PATH_MAX]; /* the command, found on PATH */
-        char command_exe[PATH_MAX];
         struct supervisor_options sopts;
         struct supervisor sup;
         bool sup_ready;
@@ -91,16 +89,23 @@ struct run_session {
         char *metadata;  /* --connect: the launcher's listenerMetadata */
         int child_pidfd; /* --connect */
         bool watching;   /* --connect: the child is watched, the loop may run */
-        /* --connect: the daemon did not take the command, and why. */
+        /* --connect: the daemon did not take the command. */
         bool daemon_refused;
-        char refused[256];
-        /* protect_files: the files the command can still rewrite, and how,
-         * or "" (a warning for the front end). */
-        char unprotected[2 * PATH_MAX + 512];
         /* After a failure, the exit status (125 ours, 126 and 127 the
          * command's), and whether the command was never started. */
         int status;
         bool not_started;
+
+        /* The text buffers come last: run_session_prepare() zeroes what
+         * comes before them and makes each an empty string, so their
+         * 12 KB of stack are not written (each page written before the
+         * launcher's fork is copied again after it). */
+        char exec_path[PATH_MAX]; /* the command, found on PATH */
+        char command_exe[PATH_MAX];
+        char refused[256]; /* --connect: why the daemon did not take it */
+        /* protect_files: the files the command can still rewrite, and how,
+         * or "" (a warning for the front end). */
+        char unprotected[2 * PATH_MAX + 512];
 };
 
 /* Loads the profile, compiles the filter, finds the command, opens the log
