@@ -48,6 +48,7 @@ int launch_init(struct launch *l, char *reterr, size_t reterr_size)
         l->sigfd = -1;
         l->sock[0] = l->sock[1] = -1;
         l->go_fd = -1;
+        l->early_unattached = false;
         l->child = -1;
         l->pty_slave = -1;
         l->mask_blocked = false;
@@ -152,6 +153,7 @@ int launch_fork_early(struct launch *l, char **argv, char *reterr, size_t reterr
         }
         close(go[1]);
         l->go_fd = go[0];
+        l->early_unattached = true;
         close(l->sock[1]);
         l->sock[1] = -1;
         return 0;
@@ -214,6 +216,8 @@ int launch_attach(struct launch *l, struct supervisor *sup, launch_before_servin
         char why[256];
         int r;
 
+        /* From here every path below kills or reaps the launcher. */
+        l->early_unattached = false;
         /* Nothing answers the launcher's exec before this returns: no
          * lane serves a listener yet. Called before the launcher's message
          * arrives, so that this work and the launcher's set-up overlap. */
@@ -252,14 +256,16 @@ int launch_attach(struct launch *l, struct supervisor *sup, launch_before_servin
 
 void launch_close(struct launch *l)
 {
-        /* An early launcher still waiting for its filter: nothing runs. */
+        /* An early launcher waiting for its filter, or for the answer
+         * to its exec: nothing runs. */
         if (l->go_fd >= 0) {
                 close(l->go_fd);
                 l->go_fd = -1;
-                if (l->child > 0) {
-                        kill(l->child, SIGKILL);
-                        waitpid(l->child, NULL, 0);
-                }
+        }
+        if (l->early_unattached && l->child > 0) {
+                kill(l->child, SIGKILL);
+                waitpid(l->child, NULL, 0);
+                l->early_unattached = false;
         }
         for (int i = 0; i < 2; i++)
                 if (l->sock[i] >= 0) {

@@ -20,9 +20,12 @@
 #include "core/supervisor.h"
 
 struct launch {
-        int sigfd;         /* SIGCHLD and the signals passed on to the command */
-        int sock[2];       /* [0] ours, [1] the launcher's end */
-        int go_fd;         /* to a launcher forked early, until launch_go(); or -1 */
+        int sigfd;   /* SIGCHLD and the signals passed on to the command */
+        int sock[2]; /* [0] ours, [1] the launcher's end */
+        int go_fd;   /* to a launcher forked early, until launch_go(); or -1 */
+        /* A launcher forked early that launch_attach() has not taken on:
+         * launch_close() kills and reaps it. */
+        bool early_unattached;
         sigset_t old_mask; /* restored in the child before it execs */
         bool mask_blocked;
         pid_t child;
@@ -62,10 +65,13 @@ int launch_fork(struct launch *l, const char *exec_path, char **argv, const stru
  * fork itself, no_new_privs, the seal) overlaps loading the profile; it
  * waits for launch_go(). Only without a pty (launch_spec.pty_slave) or a
  * daemon. After launch_init() and launch_socketpair(). launch_close()
- * kills and reaps a launcher never given its filter: nothing runs.
+ * kills and reaps it until launch_attach() takes it on, given its filter
+ * or not: its exec waits for the lane launch_attach() makes, so nothing
+ * runs.
  */
 int launch_fork_early(struct launch *l, char **argv, char *reterr, size_t reterr_size);
-/* Hands the early launcher what it loads and runs (launcher_go). */
+/* Hands the early launcher what it loads and runs (launcher_go). It loads
+ * the filter and calls execve while the caller finishes its own set-up. */
 int launch_go(struct launch *l, const char *exec_path, const struct policy_bpf *bpf,
               unsigned filter_flags, const char *metadata, char *reterr, size_t reterr_size);
 

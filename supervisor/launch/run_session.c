@@ -294,6 +294,16 @@ int run_session_prepare(struct run_session *s, const struct run_session_options 
         if (s->sopts.routing.notify_execveat && launcher_runs_as_itself(s->exec_path) &&
             realpath(s->exec_path, s->command_exe))
                 s->sopts.command_exe = s->command_exe;
+        /* The early launcher loads its filter and calls execve while we
+         * finish setting up (docs/PERFORMANCE.md): its exec waits for the
+         * lane launch_attach() makes, and until then a failure here kills
+         * it (launch_close()). */
+        if (s->early) {
+                r = launch_go(&s->launch, s->exec_path, &s->bpf, s->policy->flags,
+                              s->policy->listener_metadata, reterr, reterr_size);
+                if (r < 0)
+                        return r;
+        }
 
         if (opts->log_path) {
                 s->sopts.log = log_file_open(opts->log_path);
@@ -418,13 +428,11 @@ int run_session_start(struct run_session *s, char *reterr, size_t reterr_size)
         if (s->attach)
                 s->attach(s->attach_ctx, &s->sup);
 
-        if (s->early)
-                r = launch_go(&s->launch, s->exec_path, &s->bpf, s->policy->flags,
-                              s->policy->listener_metadata, reterr, reterr_size);
-        else
-                r = launch_fork(&s->launch, s->exec_path, o->argv, &s->bpf, s->policy->flags,
-                                s->metadata ? s->metadata : s->policy->listener_metadata,
-                                !o->connect_path, reterr, reterr_size);
+        /* An early launcher was given its filter in run_session_prepare(). */
+        r = s->early ? 0
+                     : launch_fork(&s->launch, s->exec_path, o->argv, &s->bpf, s->policy->flags,
+                                   s->metadata ? s->metadata : s->policy->listener_metadata,
+                                   !o->connect_path, reterr, reterr_size);
         if (r < 0)
                 return r;
         if (o->connect_path)

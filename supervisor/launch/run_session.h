@@ -111,7 +111,8 @@ struct run_session {
 /* Loads the profile, compiles the filter, finds the command, opens the log
  * and seals and blocks signals in this process (launch_init()). Where no
  * terminal or daemon is involved, forks the launcher first, which waits
- * for the filter (launch_fork_early()). */
+ * for the filter (launch_fork_early()), and hands it the filter as soon as
+ * the command is found (launch_go()). */
 int run_session_prepare(struct run_session *s, const struct run_session_options *opts, char *reterr,
                         size_t reterr_size);
 

@@ -4,7 +4,8 @@
 # reads the profile (docs/PERFORMANCE.md, start-up), and the launcher
 # waits for the compiled filter. The order is checked from strace; and a
 # profile that fails to load, or a command not found, must leave no
-# launcher behind and run nothing: counted in a PID namespace of the
+# launcher behind and run nothing, before or after the launcher was
+# handed its filter: counted in a PID namespace of the
 # test's own, where every process left would show.
 . "$(dirname "$0")/lib.sh"
 
@@ -59,6 +60,19 @@ cat >"$TMP/walkaround.json" <<'JSON'
 JSON
 assert_eq "a profile --strict refuses: 125, and no launcher is left" "status 125" \
         "$(in_pid_ns run --strict --policy "$TMP/walkaround.json" -- "$TRY" mkdir "$TMP/ran")"
+# A failure after the launcher was handed its filter (run opens --log
+# after that): the launcher, which may be loading the filter or waiting
+# for its exec to be answered, is killed and reaped, and nothing runs.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -o "$TMP/trace2" -e trace=sendto,openat \
+        "$SCMP_SUPER" run --log "$TMP/no-dir/log" --policy "$P" -- "$TRY" mkdir "$TMP/ran" \
+        </dev/null >/dev/null 2>&1
+assert_eq "under strace, --log in a missing directory: 125" 125 "$?"
+go_at=$(grep -n 'sendto(.*"1gcs' "$TMP/trace2" | head -n 1 | cut -d: -f1)
+log_at=$(grep -n "openat(.*no-dir/log" "$TMP/trace2" | head -n 1 | cut -d: -f1)
+assert_eq "the launcher had its filter before --log was opened" "yes" \
+        "$([ -n "$go_at" ] && [ -n "$log_at" ] && [ "$go_at" -lt "$log_at" ] && echo yes)"
+assert_eq "a failure after the launcher has its filter: 125, and no launcher is left" \
+        "status 125" "$(in_pid_ns run --log "$TMP/no-dir/log" --policy "$P" -- "$TRY" mkdir "$TMP/ran")"
 assert_eq "a command that runs: its status, and nothing is left" "status 9" \
         "$(in_pid_ns run --policy "$P" -- "$TRY" exit 9)"
 assert_eq "still nothing ran where it must not" "absent" "$(exists "$TMP/ran")"
