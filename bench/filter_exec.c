@@ -31,6 +31,11 @@
  *                   x32 on x86-64) before compiling, to see what they cost.
  * --print-pfc       print libseccomp's pseudo-filter code and exit, to see
  *                   where a syscall sits in the filter.
+ * --write-bpf OUT   write the compiled filter to OUT (raw struct
+ *                   sock_filter) and exit, for `ref_supervisor --bpf`.
+ *                   Compiled with what `run` adds for itself: execve and
+ *                   the calls that change the root routed to the
+ *                   supervisor (SCMP_ACT_NOTIFY).
  *
  * One line goes to stderr before the exec, saying what was loaded:
  *   filter_exec profile=default.json insns=1024 binary_tree=on arches=2
@@ -69,6 +74,7 @@ struct options {
         int binary_tree; /* as struct policy_compile_opts: -1 auto, 0 off, 1 on */
         bool print_pfc;
         bool native_only;
+        const char *write_bpf;
         char **command;
 };
 
@@ -76,7 +82,8 @@ static void usage(FILE *out)
 {
         fprintf(out, "usage: filter_exec --allow-one NAME [--read-arg] -- CMD [ARG...]\n"
                      "       filter_exec --profile FILE [--binary-tree on|off|auto] "
-                     "[--native-only] [--print-pfc] [-- CMD [ARG...]]\n");
+                     "[--native-only] [--print-pfc] [-- CMD [ARG...]]\n"
+                     "       filter_exec --profile FILE --write-bpf OUT\n");
 }
 
 static int parse_tree(const char *text, int *ret_tree)
@@ -112,6 +119,8 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
                                 return -EINVAL;
                 } else if (strcmp(argv[i], "--print-pfc") == 0) {
                         o.print_pfc = true;
+                } else if (strcmp(argv[i], "--write-bpf") == 0 && i + 1 < argc) {
+                        o.write_bpf = argv[++i];
                 } else if (strcmp(argv[i], "--native-only") == 0) {
                         o.native_only = true;
                 } else {
@@ -120,7 +129,7 @@ static int parse_options(int argc, char **argv, struct options *ret_options)
         }
         if ((o.allow_one == NULL) == (o.profile == NULL) || (o.read_arg && o.allow_one == NULL))
                 return -EINVAL;
-        if (o.print_pfc ? o.profile == NULL : i >= argc)
+        if (o.print_pfc || o.write_bpf ? o.profile == NULL : i >= argc)
                 return -EINVAL;
         o.command = i < argc ? &argv[i] : NULL;
         *ret_options = o;
@@ -169,6 +178,18 @@ static int install_allow_one(const char *name, bool read_arg)
         return load_filter(insns, sizeof(insns) / sizeof(insns[0]), 0);
 }
 
+static int write_bpf(const char *path, const struct policy_bpf *bpf)
+{
+        FILE *f = fopen(path, "we");
+        if (!f)
+                return -errno;
+        size_t n = fwrite(bpf->insns, sizeof(struct sock_filter), bpf->len, f);
+        int r = n == bpf->len ? 0 : -EIO;
+        if (fclose(f) != 0 && r == 0)
+                r = -errno;
+        return r;
+}
+
 static const char *tree_name(int tree)
 {
         return tree == 1 ? "on" : tree == 0 ? "off" : "auto";
@@ -179,7 +200,9 @@ static const char *tree_name(int tree)
  * with the file and place. */
 static int install_profile(const struct options *o)
 {
-        struct policy_compile_opts copts = {.binary_tree = o->binary_tree};
+        struct policy_compile_opts copts = {.binary_tree = o->binary_tree,
+                                            .notify_execve = o->write_bpf != NULL,
+                                            .notify_root_changes = o->write_bpf != NULL};
         struct policy_bpf bpf = {0};
         struct policy_env env;
         struct policy_error err;
@@ -212,6 +235,13 @@ static int install_profile(const struct options *o)
         r = policy_export_bpf(ctx, &bpf, &err);
         if (r < 0) {
                 fprintf(stderr, "filter_exec: %s\n", err.message);
+                goto out;
+        }
+        if (o->write_bpf) {
+                r = write_bpf(o->write_bpf, &bpf);
+                if (r < 0)
+                        fprintf(stderr, "filter_exec: --write-bpf %s: %s\n", o->write_bpf,
+                                strerror(-r));
                 goto out;
         }
         /* The launcher drops TSYNC (it has a helper thread) and adds
@@ -255,7 +285,7 @@ int main(int argc, char **argv)
                 r = install_profile(&o);
                 if (r < 0)
                         return 1;
-                if (o.print_pfc)
+                if (o.print_pfc || o.write_bpf)
                         return 0;
         }
         execvp(o.command[0], o.command);
