@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/macros.h"
+#include "base/zeroed.h"
 #include "core/decision_log.h"
 
 /* Frees what supervisor_init() made before it failed (each is NULL or
@@ -20,7 +21,7 @@ static void supervisor_init_undo(struct supervisor *sup)
 {
         supervisor_refusals_free(sup);
         supervisor_free_names(sup);
-        free(sup->counts);
+        zeroed_free(sup->counts, supervisor_counts_size(sup->counts_max_nr));
         sup->counts = NULL;
         free(sup->scratch);
         sup->scratch = NULL;
@@ -42,8 +43,10 @@ int supervisor_init(struct supervisor *sup, const struct policy *policy,
         if (r < 0)
                 return r;
         sup->scratch = target_scratch_new();
-        sup->counts = calloc((size_t)policy->max_nr + 1, sizeof(*sup->counts));
-        sup->names = calloc((size_t)policy->max_nr + 1, sizeof(*sup->names));
+        /* Indexed by syscall number up to max_nr (1023 for most profiles):
+         * only the pages of calls counted or named are ever touched. */
+        sup->counts = zeroed_alloc(supervisor_counts_size(policy->max_nr));
+        sup->names = zeroed_alloc(supervisor_names_size(policy->max_nr));
         if (!sup->scratch || !sup->counts || !sup->names ||
             (sup->opts.routing.notify_refused && supervisor_refusals_init(sup) < 0)) {
                 supervisor_init_undo(sup);

@@ -99,3 +99,12 @@ void supervisor_count_refusal(struct supervisor *sup, uint32_t arch, int nr, int
  * none; a cache filled by any thread. */
 int supervisor_native_nr(struct supervisor *sup, uint32_t arch, int nr);
 void supervisor_free_names(struct supervisor *sup);
+/* The sizes of sup->counts and sup->names (base/zeroed.h) for max_nr. */
+static inline size_t supervisor_counts_size(int max_nr)
+{
+        return ((size_t)max_nr + 1) * sizeof(uint64_t[POLICY_VERDICT_COUNT]);
+}
+static inline size_t supervisor_names_size(int max_nr)
+{
+        return ((size_t)max_nr + 1) * sizeof(char *);
+}

@@ -5,13 +5,15 @@
 #include <linux/audit.h>
 #include <stdlib.h>
 
+#include "base/zeroed.h"
+
 void supervisor_free_names(struct supervisor *sup)
 {
         if (!sup->names)
                 return;
         for (int nr = 0; nr <= sup->counts_max_nr; nr++)
                 free(sup->names[nr]);
-        free(sup->names);
+        zeroed_free(sup->names, supervisor_names_size(sup->counts_max_nr));
         sup->names = NULL;
 }
 
