@@ -11,7 +11,6 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <link.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -519,44 +518,40 @@ static void binary_identity(char *out, size_t size)
                 snprintf(out, size, "unknown");
 }
 
+/* What the list of rules is made from: the features, the pty, the action
+ * for the rest (add_conditional_rules() and the name lists). The cache key
+ * names these and everything else the compiled filter depends on (this
+ * binary, which holds the lists, by its build id; libseccomp, which
+ * resolves the names), so a hit needs no list. */
+struct confine_inputs {
+        unsigned features;
+        int pty_master;
+        uint32_t refuse;
+};
+
 /* The cache key: everything the compiled filter depends on, as text. */
-static char *make_key(const struct confine_rules *rules, size_t *ret_len)
+static char *make_key(const struct confine_inputs *in, size_t *ret_len)
 {
         const struct scmp_version *v = seccomp_version();
         char identity[160];
         char *key = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&key, &len);
 
-        if (!f)
-                return NULL;
         binary_identity(identity, sizeof(identity));
-        fprintf(f,
-                "scmp-super %s confine 1\nbinary %s\nlibseccomp %u.%u.%u api %u\narch %u\n"
-                "default %x tsync 1 priority %d 255\nrules %zu\n",
-                SCMP_SUPER_VERSION, identity, v->major, v->minor, v->micro, seccomp_api_get(),
-                seccomp_arch_native(), rules->default_action, SCMP_SYS(ioctl), rules->n);
-        for (size_t i = 0; i < rules->n; i++) {
-                const struct confine_rule *rule = &rules->list[i];
-                fprintf(f, "%x %d %u", rule->action, rule->nr, rule->n_args);
-                for (unsigned k = 0; k < rule->n_args; k++)
-                        fprintf(f, " %u %d %" PRIx64 " %" PRIx64, rule->args[k].arg,
-                                (int)rule->args[k].op, (uint64_t)rule->args[k].datum_a,
-                                (uint64_t)rule->args[k].datum_b);
-                fputc('\n', f);
-        }
-        if (fclose(f) != 0) {
-                free(key);
+        int n = asprintf(&key,
+                         "scmp-super %s confine 2\nbinary %s\nlibseccomp %u.%u.%u api %u\narch %u\n"
+                         "tsync 1 priority %d 255\ndefault %x features %x pty %d\n",
+                         SCMP_SUPER_VERSION, identity, v->major, v->minor, v->micro,
+                         seccomp_api_get(), seccomp_arch_native(), SCMP_SYS(ioctl), in->refuse,
+                         in->features, in->pty_master);
+        if (n < 0)
                 return NULL;
-        }
-        *ret_len = len;
+        *ret_len = (size_t)n;
         return key;
 }
 
-/* On a cache miss: libseccomp compiles the list. */
-static int compile_rules(void *build_ctx, struct policy_bpf *ret_bpf)
+/* libseccomp compiles the list. */
+static int compile_rules(const struct confine_rules *rules, struct policy_bpf *ret_bpf)
 {
-        const struct confine_rules *rules = build_ctx;
         struct policy_error err;
         int r = 0;
 
@@ -606,12 +601,44 @@ static int load_filter(const struct policy_bpf *bpf)
         return r > 0 ? -ESRCH : 0;
 }
 
+/* On a cache miss: the list of rules, compiled. */
+static int build_filter(void *build_ctx, struct policy_bpf *ret_bpf)
+{
+        const struct confine_inputs *in = build_ctx;
+        struct confine_rules *rules = calloc(1, sizeof(*rules));
+        unsigned features = in->features;
+        int r;
+
+        if (!rules)
+                return -ENOMEM;
+        rules->default_action = in->refuse;
+        r = allow_names(rules, always_allowed, sizeof(always_allowed) / sizeof(always_allowed[0]));
+        if (r == 0 && (features & SUPERVISOR_CONFINE_WRITE))
+                r = allow_names(rules, write_allowed,
+                                sizeof(write_allowed) / sizeof(write_allowed[0]));
+        if (r == 0 && (features & SUPERVISOR_CONFINE_ACT))
+                r = allow_names(rules, act_allowed, sizeof(act_allowed) / sizeof(act_allowed[0]));
+        if (r == 0 && (features & SUPERVISOR_CONFINE_SOCKETS))
+                r = allow_names(rules, socket_allowed,
+                                sizeof(socket_allowed) / sizeof(socket_allowed[0]));
+#ifdef CONFINE_SANITIZED
+        if (r == 0)
+                r = allow_names(rules, sanitizer_allowed,
+                                sizeof(sanitizer_allowed) / sizeof(sanitizer_allowed[0]));
+#endif
+        if (r == 0)
+                r = add_conditional_rules(rules, features, in->pty_master);
+        if (r == 0)
+                r = compile_rules(rules, ret_bpf);
+        free(rules);
+        return r;
+}
+
 static int confine(unsigned features, int pty_master)
 {
-        uint32_t refuse = SCMP_ACT_ERRNO(EPERM);
+        struct confine_inputs in = {
+            .features = features, .pty_master = pty_master, .refuse = SCMP_ACT_ERRNO(EPERM)};
         struct policy_bpf bpf = {0};
-        struct confine_rules *rules;
-        char *key = NULL;
         size_t key_len = 0;
         int r;
 
@@ -629,40 +656,17 @@ static int confine(unsigned features, int pty_master)
                 struct sigaction sa = {.sa_sigaction = report_refused, .sa_flags = SA_SIGINFO};
                 sigemptyset(&sa.sa_mask);
                 if (sigaction(SIGSYS, &sa, NULL) == 0)
-                        refuse = SCMP_ACT_TRAP;
+                        in.refuse = SCMP_ACT_TRAP;
         }
 
-        rules = calloc(1, sizeof(*rules));
-        if (!rules)
+        char *key = make_key(&in, &key_len);
+        if (!key)
                 return -ENOMEM;
-        rules->default_action = refuse;
-        r = allow_names(rules, always_allowed, sizeof(always_allowed) / sizeof(always_allowed[0]));
-        if (r == 0 && (features & SUPERVISOR_CONFINE_WRITE))
-                r = allow_names(rules, write_allowed,
-                                sizeof(write_allowed) / sizeof(write_allowed[0]));
-        if (r == 0 && (features & SUPERVISOR_CONFINE_ACT))
-                r = allow_names(rules, act_allowed, sizeof(act_allowed) / sizeof(act_allowed[0]));
-        if (r == 0 && (features & SUPERVISOR_CONFINE_SOCKETS))
-                r = allow_names(rules, socket_allowed,
-                                sizeof(socket_allowed) / sizeof(socket_allowed[0]));
-#ifdef CONFINE_SANITIZED
-        if (r == 0)
-                r = allow_names(rules, sanitizer_allowed,
-                                sizeof(sanitizer_allowed) / sizeof(sanitizer_allowed[0]));
-#endif
-        if (r == 0)
-                r = add_conditional_rules(rules, features, pty_master);
-        if (r == 0) {
-                key = make_key(rules, &key_len);
-                r = key ? 0 : -ENOMEM;
-        }
-        if (r == 0)
-                r = bpf_cache_get("confine", key, key_len, compile_rules, rules, &bpf, NULL);
+        r = bpf_cache_get("confine", key, key_len, build_filter, &in, &bpf, NULL);
         if (r == 0)
                 r = load_filter(&bpf);
         policy_bpf_free(&bpf);
         free(key);
-        free(rules);
         return r;
 }
 

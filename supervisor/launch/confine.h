@@ -22,10 +22,12 @@
  * It applies to every thread (TSYNC) and sets no_new_privs.
  *
  * The compiled filter is cached with the profiles' (launch/bpf_cache.h,
- * kind "confine"), keyed by the whole list of rules given to libseccomp,
- * libseccomp's version and API level, the architecture and this binary's
- * build id: libseccomp takes longer to compile it than the rest of run's
- * start-up. SCMP_SUPER_CACHE=0 compiles it every time.
+ * kind "confine"), keyed by what the list of rules is made from (the
+ * features, the pty, the action for the rest), libseccomp's version and
+ * API level, the architecture and this binary's build id, which holds the
+ * lists: libseccomp takes longer to compile it than the rest of run's
+ * start-up, and on a hit the list is not even made. SCMP_SUPER_CACHE=0
+ * compiles it every time.
  *
  * Environment, for debugging:
  *   SCMP_SUPER_NO_CONFINE=1       skip confinement entirely.

@@ -326,7 +326,7 @@ static void plant(const char *path, const char *genuine, const char *key_edit, b
         memcpy(buf, genuine, 12 + key_len);
         n = 12 + key_len;
         if (key_edit)
-                buf[12 + key_len - 2] = key_edit[0]; /* in the last rule's line */
+                buf[12 + key_len - 2] = key_edit[0]; /* in its last line */
         memcpy(buf + n, &insns, 4);
         n += 4;
         memcpy(buf + n, &allow, sizeof(allow));
