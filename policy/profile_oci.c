@@ -131,7 +131,12 @@ out:
 
 static int nr_list_add(struct nr_list *list, int nr)
 {
-        for (size_t i = 0; i < list->n; i++)
+        bool small = nr >= 0 && nr <= POLICY_MAX_NR;
+        uint64_t bit = small ? 1ull << (nr % 64) : 0;
+
+        if (small && (list->seen[nr / 64] & bit))
+                return 0;
+        for (size_t i = 0; !small && i < list->n; i++)
                 if (list->nrs[i] == nr)
                         return 0;
         if (list->n == list->cap) {
@@ -143,6 +148,8 @@ static int nr_list_add(struct nr_list *list, int nr)
                 list->cap = cap;
         }
         list->nrs[list->n++] = nr;
+        if (small)
+                list->seen[nr / 64] |= bit;
         return 0;
 }
 
