@@ -471,6 +471,16 @@ row true_scmp_cold ms true_bare addms:3 scmp - "scmp-super run, cold (SCMP_SUPER
 ENVS[true_scmp_cold]=SCMP_SUPER_CACHE=0
 row true_scmp_warm ms true_bare addms:3 scmp - "scmp-super run, warm (filter cached)" -- \
         $SCMP_SUPER run --policy "$DOCKER_PROFILE" -- "$TRUE_BIN"
+# What run's own confinement (launch/confine.h) costs at start-up: the
+# same, with SCMP_SUPER_NO_CONFINE=1 (a debugging switch, never a way to
+# run).
+row true_scmp_noconf ms true_bare - scmp - "scmp-super run, warm, not confined (measure only)" -- \
+        $SCMP_SUPER run --policy "$DOCKER_PROFILE" -- "$TRUE_BIN"
+ENVS[true_scmp_noconf]=SCMP_SUPER_NO_CONFINE=1
+# What run costs whatever the profile: a profile of one rule (tiny to
+# parse, a filter of a few instructions), warm.
+row true_scmp_small ms true_bare - scmp - "scmp-super run, warm, one-rule profile" -- \
+        $SCMP_SUPER run --policy "$GETPPID_PROFILE" -- "$TRUE_BIN"
 # Issue 16: what run adds against what the least launcher adds, from the
 # medians of the same run. The least launcher forks, loads a one-rule
 # filter notifying execve, passes the listener over a socketpair and
@@ -495,7 +505,7 @@ fi
 # which a busy machine disturbs far less than wall time: on two CPUs shared
 # with other work, wall time is mostly waiting for a CPU. Written by
 # run_ms_row for the row named before "_cpu".
-for what in bare ref_exec ref_bpf scmp_warm scmp_cold cmp_warm; do
+for what in bare ref_exec ref_bpf scmp_small scmp_warm scmp_noconf scmp_cold cmp_warm; do
         [[ -n ${LABEL[true_$what]:-} ]] || continue
         row "true_${what}_cpu" ms - - "${NEEDS[true_$what]}" - "CPU time: ${LABEL[true_$what]}" -- :
         DERIVED[true_${what}_cpu]="cpu_of true_$what"
@@ -511,6 +521,14 @@ startup_share startup_ref_bpf runbpf "launcher + run's filter: added time / leas
         - ref_bpf
 startup_share startup_ref_bpf_cpu runbpf \
         "launcher + run's filter: added CPU / least launcher's" - ref_bpf _cpu
+startup_share startup_small scmp "run warm, one-rule profile: added time / least launcher's" - \
+        scmp_small
+startup_share startup_small_cpu scmp "run warm, one-rule profile: added CPU / least launcher's" - \
+        scmp_small _cpu
+startup_share startup_noconf scmp "run warm, not confined: added time / least launcher's" - \
+        scmp_noconf
+startup_share startup_noconf_cpu scmp "run warm, not confined: added CPU / least launcher's" - \
+        scmp_noconf _cpu
 startup_share startup_warm scmp "run warm: added time / least launcher's" le:1.2 scmp_warm
 startup_share startup_cold scmp "run cold: added time / least launcher's" - scmp_cold
 startup_share startup_warm_cpu scmp "run warm: added CPU time / least launcher's" - \
