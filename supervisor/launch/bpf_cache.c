@@ -3,9 +3,11 @@
 #include "launch/bpf_cache.h"
 #include "scmp_version.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <link.h>
 #include <limits.h>
 #include <linux/filter.h>
 #include <stdio.h>
@@ -35,22 +37,102 @@ static uint64_t fnv1a(const void *data, size_t len, uint64_t h)
         return h;
 }
 
+/* The GNU build id of the object info describes, in hex, into out (at
+ * least 129 bytes); false when it has none. */
+static bool object_build_id(const struct dl_phdr_info *info, char *out)
+{
+        for (int i = 0; i < info->dlpi_phnum; i++) {
+                const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+                if (ph->p_type != PT_NOTE)
+                        continue;
+                const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+                const char *end = p + ph->p_memsz;
+                while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
+                        const ElfW(Nhdr) *nh = (const void *)p;
+                        size_t name_len = (nh->n_namesz + 3) & ~(size_t)3;
+                        size_t desc_len = (nh->n_descsz + 3) & ~(size_t)3;
+                        const unsigned char *desc =
+                            (const unsigned char *)p + sizeof(*nh) + name_len;
+                        if ((size_t)(end - p) < sizeof(*nh) + name_len + desc_len)
+                                break;
+                        if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+                            memcmp(p + sizeof(*nh), "GNU", 4) == 0 && nh->n_descsz <= 64) {
+                                for (size_t k = 0; k < nh->n_descsz; k++)
+                                        snprintf(out + 2 * k, 3, "%02x", desc[k]);
+                                return true;
+                        }
+                        p += sizeof(*nh) + name_len + desc_len;
+                }
+        }
+        return false;
+}
+
+/* What stat() says of path, into out (at least 129 bytes). */
+static void file_identity(const char *path, char *out, size_t size)
+{
+        struct stat st;
+
+        if (stat(path, &st) == 0)
+                snprintf(out, size, "stat %llu:%llu %lld %lld.%09ld", (unsigned long long)st.st_dev,
+                         (unsigned long long)st.st_ino, (long long)st.st_size,
+                         (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+        else
+                snprintf(out, size, "unknown");
+}
+
+struct identities {
+        char binary[160], libseccomp[160];
+        unsigned seen;
+};
+
+/* The first object is the executable; libseccomp is the one of its name
+ * (none when it is linked in: the executable's id covers it then). */
+static int note_identity(struct dl_phdr_info *info, size_t size, void *data)
+{
+        struct identities *id = data;
+        (void)size;
+        if (id->seen++ == 0) {
+                if (!object_build_id(info, id->binary))
+                        file_identity("/proc/self/exe", id->binary, sizeof(id->binary));
+                return 0;
+        }
+        const char *name = info->dlpi_name ? info->dlpi_name : "";
+        const char *base = strrchr(name, '/');
+        base = base ? base + 1 : name;
+        if (strncmp(base, "libseccomp.so", 13) != 0)
+                return 0;
+        if (!object_build_id(info, id->libseccomp))
+                file_identity(name, id->libseccomp, sizeof(id->libseccomp));
+        return 1;
+}
+
+void bpf_cache_identity(char *out, size_t size)
+{
+        const struct scmp_version *v = seccomp_version();
+        struct identities id = {.binary = "", .libseccomp = "linked in"};
+
+        dl_iterate_phdr(note_identity, &id);
+        snprintf(out, size, "binary %s\nlibseccomp %u.%u.%u api %u build %s\n", id.binary, v->major,
+                 v->minor, v->micro, seccomp_api_get(), id.libseccomp);
+}
+
 /* Everything the compiled filter depends on, as one byte string. */
 static char *make_key(const struct policy *p, const struct policy_compile_opts *opts,
                       size_t *ret_len)
 {
-        const struct scmp_version *v = seccomp_version();
+        char identity[BPF_CACHE_IDENTITY_MAX];
         char *head = NULL;
-        int n =
-            asprintf(&head,
-                     "scmp-super %s compile %d\nlibseccomp %u.%u.%u api %u\ncaps %" PRIx64
-                     "\nkernel %u.%u\narch %s\nexecve %d root %d unlisted %d execveat %d "
-                     "tree %d refused %d\nlen %zu\n",
-                     SCMP_SUPER_VERSION, COMPILE_FORMAT, v->major, v->minor, v->micro,
-                     seccomp_api_get(), p->env.caps_bounding, p->env.kernel_major,
-                     p->env.kernel_minor, p->env.go_arch ? p->env.go_arch : "?",
-                     opts->notify_execve, opts->notify_root_changes, opts->notify_unlisted,
-                     opts->notify_execveat, opts->binary_tree, opts->notify_refused, p->text_len);
+
+        bpf_cache_identity(identity, sizeof(identity));
+        int n = asprintf(&head,
+                         "scmp-super %s compile %d\n%scaps %" PRIx64
+                         "\nkernel %u.%u\narch %s\nexecve %d root %d unlisted %d execveat %d "
+                         "tree %d refused %d\nlen %zu\n",
+                         SCMP_SUPER_VERSION, COMPILE_FORMAT, identity, p->env.caps_bounding,
+                         p->env.kernel_major, p->env.kernel_minor,
+                         p->env.go_arch ? p->env.go_arch : "?", opts->notify_execve,
+                         opts->notify_root_changes, opts->notify_unlisted, opts->notify_execveat,
+                         opts->binary_tree, opts->notify_refused, p->text_len);
         if (n < 0)
                 return NULL;
         char *key = malloc((size_t)n + p->text_len);

@@ -19,6 +19,17 @@
 
 #include "policy.h"
 
+/*
+ * What every cached filter depends on besides its own inputs, as lines of
+ * text for a key: this executable's GNU build id (without one, what stat()
+ * says of it), and libseccomp's version, API level and build id (or the
+ * stat() of its file), whose name tables and compiler make the filters. A
+ * rebuilt scmp-super, or a libseccomp patched without a new version, never
+ * takes another's filter. Needs BPF_CACHE_IDENTITY_MAX bytes.
+ */
+#define BPF_CACHE_IDENTITY_MAX 512
+void bpf_cache_identity(char *out, size_t size);
+
 /* Fills ret_bpf from the cache or by compiling; on a miss, stores the
  * result. ret_hit (may be NULL) says which. */
 int bpf_cache_build(const struct policy *policy, const struct policy_compile_opts *opts,

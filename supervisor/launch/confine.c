@@ -8,10 +8,8 @@
 #include "launch/confine.h"
 #include "scmp_version.h"
 
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
@@ -469,60 +467,11 @@ static const char *env_value(const char *name)
         return v && *v && strcmp(v, "0") != 0 ? v : NULL;
 }
 
-/* This executable's GNU build id in hex, or, without one, what stat()
- * says of it: a rebuilt scmp-super never takes another build's filter. */
-static int build_id_note(struct dl_phdr_info *info, size_t size, void *data)
-{
-        char *out = data;
-        (void)size;
-        for (int i = 0; i < info->dlpi_phnum; i++) {
-                const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-                if (ph->p_type != PT_NOTE)
-                        continue;
-                const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
-                const char *end = p + ph->p_memsz;
-                while ((size_t)(end - p) >= sizeof(ElfW(Nhdr))) {
-                        const ElfW(Nhdr) *nh = (const void *)p;
-                        size_t name_len = (nh->n_namesz + 3) & ~(size_t)3;
-                        size_t desc_len = (nh->n_descsz + 3) & ~(size_t)3;
-                        const unsigned char *desc =
-                            (const unsigned char *)p + sizeof(*nh) + name_len;
-                        if ((size_t)(end - p) < sizeof(*nh) + name_len + desc_len)
-                                break;
-                        if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
-                            memcmp(p + sizeof(*nh), "GNU", 4) == 0 && nh->n_descsz <= 64) {
-                                for (size_t k = 0; k < nh->n_descsz; k++)
-                                        snprintf(out + 2 * k, 3, "%02x", desc[k]);
-                                return 1;
-                        }
-                        p += sizeof(*nh) + name_len + desc_len;
-                }
-        }
-        return 1; /* the first object is the executable: stop there */
-}
-
-static void binary_identity(char *out, size_t size)
-{
-        struct stat st;
-
-        out[0] = '\0';
-        if (size >= 129)
-                dl_iterate_phdr(build_id_note, out);
-        if (out[0])
-                return;
-        if (stat("/proc/self/exe", &st) == 0)
-                snprintf(out, size, "stat %llu:%llu %lld %lld.%09ld", (unsigned long long)st.st_dev,
-                         (unsigned long long)st.st_ino, (long long)st.st_size,
-                         (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-        else
-                snprintf(out, size, "unknown");
-}
-
 /* What the list of rules is made from: the features, the pty, the action
  * for the rest (add_conditional_rules() and the name lists). The cache key
  * names these and everything else the compiled filter depends on (this
- * binary, which holds the lists, by its build id; libseccomp, which
- * resolves the names), so a hit needs no list. */
+ * binary, which holds the lists, and libseccomp, which resolves the names
+ * and compiles them: bpf_cache_identity()), so a hit needs no list. */
 struct confine_inputs {
         unsigned features;
         int pty_master;
@@ -532,17 +481,15 @@ struct confine_inputs {
 /* The cache key: everything the compiled filter depends on, as text. */
 static char *make_key(const struct confine_inputs *in, size_t *ret_len)
 {
-        const struct scmp_version *v = seccomp_version();
-        char identity[160];
+        char identity[BPF_CACHE_IDENTITY_MAX];
         char *key = NULL;
 
-        binary_identity(identity, sizeof(identity));
+        bpf_cache_identity(identity, sizeof(identity));
         int n = asprintf(&key,
-                         "scmp-super %s confine 2\nbinary %s\nlibseccomp %u.%u.%u api %u\narch %u\n"
+                         "scmp-super %s confine 3\n%sarch %u\n"
                          "tsync 1 priority %d 255\ndefault %x features %x pty %d\n",
-                         SCMP_SUPER_VERSION, identity, v->major, v->minor, v->micro,
-                         seccomp_api_get(), seccomp_arch_native(), SCMP_SYS(ioctl), in->refuse,
-                         in->features, in->pty_master);
+                         SCMP_SUPER_VERSION, identity, seccomp_arch_native(), SCMP_SYS(ioctl),
+                         in->refuse, in->features, in->pty_master);
         if (n < 0)
                 return NULL;
         *ret_len = (size_t)n;

@@ -29,7 +29,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <seccomp.h>
 
+#include "launch/bpf_cache.h"
 #include "launch/confine.h"
 
 /* Fails the child with the line number of the first broken expectation. */
@@ -446,6 +448,29 @@ static int make_tmpdir(void **state)
         return setenv("XDG_CACHE_HOME", cache, 1);
 }
 
+/* Every cached filter's key names this binary and the libseccomp it runs
+ * with, by build id: a libseccomp patched without a new version must not
+ * be handed filters another one compiled. */
+static void test_cache_identity_names_the_binary_and_libseccomp(void **state)
+{
+        const struct scmp_version *v = seccomp_version();
+        char id[BPF_CACHE_IDENTITY_MAX], want[96];
+        (void)state;
+
+        bpf_cache_identity(id, sizeof(id));
+        assert_int_equal(strncmp(id, "binary ", 7), 0);
+        assert_true(id[7] != '\n' && id[7] != '\0');
+        snprintf(want, sizeof(want), "\nlibseccomp %u.%u.%u api %u build ", v->major, v->minor,
+                 v->micro, seccomp_api_get());
+        char *lib = strstr(id, want);
+        assert_non_null(lib);
+        /* This test links libseccomp as a shared library: its own id (or
+         * its file's) is named, not left to the executable's. */
+        lib += strlen(want);
+        assert_true(strncmp(lib, "linked in", 9) != 0);
+        assert_true(strlen(lib) > 8 && lib[strlen(lib) - 1] == '\n');
+}
+
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
         (void)st;
@@ -469,6 +494,7 @@ int main(void)
             cmocka_unit_test(test_no_confine_variable_skips_the_filter),
             cmocka_unit_test(test_report_variable_names_the_refused_call),
             cmocka_unit_test(test_the_filter_is_cached_under_its_whole_key),
+            cmocka_unit_test(test_cache_identity_names_the_binary_and_libseccomp),
             cmocka_unit_test(test_cache_off_compiles_every_time),
         };
         return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
