@@ -648,6 +648,7 @@ struct target_scratch *target_scratch_new(void)
                 return NULL;
         scratch->exe_cache = NULL;
         scratch->decided_held = false;
+        scratch->decided_id = 0;
         scratch->own_view_open = false;
         scratch->sock_held = false;
         scratch->pidfd_held = false;

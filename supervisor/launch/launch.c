@@ -216,7 +216,8 @@ int launch_attach(struct launch *l, struct supervisor *sup, launch_before_servin
         char why[256];
         int r;
 
-        /* From here every path below kills or reaps the launcher. */
+        /* From here every path below kills the launcher, or leaves it to
+         * the supervisor, which reaps it. */
         l->early_unattached = false;
         /* Nothing answers the launcher's exec before this returns: no
          * lane serves a listener yet. Called before the launcher's message
@@ -224,7 +225,9 @@ int launch_attach(struct launch *l, struct supervisor *sup, launch_before_servin
         if (before_serving) {
                 r = before_serving(ctx, reterr, reterr_size);
                 if (r < 0) {
+                        /* Nothing has reaped it: the pid is still ours. */
                         kill(l->child, SIGKILL);
+                        waitpid(l->child, NULL, 0);
                         *ret_status = 125;
                         return r;
                 }
