@@ -5,7 +5,8 @@
  * Compiled filters, cached. libseccomp needs about 10 ms to build Docker's
  * default profile for x86-64, x86 and x32, which is most of what `run` adds
  * to a short command's start. The cache file holds the whole key (profile
- * text, the facts includes/excludes saw, compile options, versions) next to
+ * text, the facts includes/excludes saw, compile options, versions, the
+ * build ids of scmp-super and libseccomp) next to
  * the filter, and a hit requires the key to match byte for byte, so a hash
  * collision can only cost a miss.
  *

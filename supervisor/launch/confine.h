@@ -23,9 +23,9 @@
  *
  * The compiled filter is cached with the profiles' (launch/bpf_cache.h,
  * kind "confine"), keyed by what the list of rules is made from (the
- * features, the pty, the action for the rest), libseccomp's version and
- * API level, the architecture and this binary's build id, which holds the
- * lists: libseccomp takes longer to compile it than the rest of run's
+ * features, the pty, the action for the rest), the architecture, and this
+ * binary, which holds the lists, and libseccomp by their build ids
+ * (bpf_cache_identity()): libseccomp takes longer to compile it than the rest of run's
  * start-up, and on a hit the list is not even made. SCMP_SUPER_CACHE=0
  * compiles it every time.
  *
