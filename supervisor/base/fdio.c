@@ -30,6 +30,24 @@ int fd_write_all(int fd, const void *buf, size_t len)
         return 0;
 }
 
+int fd_read_all(int fd, void *buf, size_t len)
+{
+        char *p = buf;
+
+        while (len > 0) {
+                ssize_t n = read(fd, p, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return -ENODATA;
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
 int file_replace_begin(const char *path, char *tmp, size_t tmp_size)
 {
         char dir_buf[PATH_MAX], base_buf[PATH_MAX];

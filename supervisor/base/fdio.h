@@ -7,6 +7,9 @@
 /* Writes all of buf to fd, retrying after EINTR and short writes: 0, or a
  * negative errno (-EIO if the kernel took nothing). */
 int fd_write_all(int fd, const void *buf, size_t len);
+/* Reads exactly len bytes from fd into buf, retrying after EINTR and short
+ * reads: 0, a negative errno, or -ENODATA at end of file first. */
+int fd_read_all(int fd, void *buf, size_t len);
 
 /*
  * Replacing a file whole, so that a reader sees the old one or the new one,

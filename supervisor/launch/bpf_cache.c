@@ -185,21 +185,6 @@ static int open_cache_dir(void)
         return fd;
 }
 
-static bool read_all(int fd, void *buf, size_t len)
-{
-        char *p = buf;
-        while (len) {
-                ssize_t n = read(fd, p, len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return false;
-                p += n;
-                len -= (size_t)n;
-        }
-        return true;
-}
-
 static bool cache_lookup(int dir, const char *name, const char *key, size_t key_len,
                          struct policy_bpf *ret_bpf)
 {
@@ -216,16 +201,16 @@ static bool cache_lookup(int dir, const char *name, const char *key, size_t key_
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
             (st.st_mode & 022))
                 goto out;
-        if (!read_all(fd, magic, sizeof(magic)) || memcmp(magic, CACHE_MAGIC, 8) != 0 ||
-            !read_all(fd, &stored_len, sizeof(stored_len)) || stored_len != key_len)
+        if (fd_read_all(fd, magic, sizeof(magic)) < 0 || memcmp(magic, CACHE_MAGIC, 8) != 0 ||
+            fd_read_all(fd, &stored_len, sizeof(stored_len)) < 0 || stored_len != key_len)
                 goto out;
         stored = malloc(key_len ? key_len : 1);
-        if (!stored || !read_all(fd, stored, key_len) || memcmp(stored, key, key_len) != 0)
+        if (!stored || fd_read_all(fd, stored, key_len) < 0 || memcmp(stored, key, key_len) != 0)
                 goto out;
-        if (!read_all(fd, &insns, sizeof(insns)) || insns == 0 || insns > BPF_MAXINSNS)
+        if (fd_read_all(fd, &insns, sizeof(insns)) < 0 || insns == 0 || insns > BPF_MAXINSNS)
                 goto out;
         prog = malloc(insns * sizeof(struct sock_filter));
-        if (!prog || !read_all(fd, prog, insns * sizeof(struct sock_filter)))
+        if (!prog || fd_read_all(fd, prog, insns * sizeof(struct sock_filter)) < 0)
                 goto out;
         char extra;
         if (read(fd, &extra, 1) != 0)

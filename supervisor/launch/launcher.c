@@ -44,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fdio.h"
 #include "launch/agent.h"
 #include "core/notif.h"
 #include "launch/seal.h"
@@ -407,19 +408,6 @@ int launcher_go_apply(const struct launcher_go *h, char *payload, size_t size,
         return 0;
 }
 
-static bool read_whole(int fd, void *buf, size_t size)
-{
-        for (size_t got = 0; got < size;) {
-                ssize_t n = read(fd, (char *)buf + got, size - got);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        return false;
-                got += (size_t)n;
-        }
-        return true;
-}
-
 void launcher_child_early(struct launch_spec *spec, int go_fd)
 {
         struct launcher_go h;
@@ -427,11 +415,11 @@ void launcher_child_early(struct launch_spec *spec, int go_fd)
         launcher_prepare(spec);
         /* End of file before a whole header: scmp-super did not get as far
          * as the profile (it said why) and nothing is to run. */
-        if (!read_whole(go_fd, &h, sizeof(h)))
+        if (fd_read_all(go_fd, &h, sizeof(h)) < 0)
                 _exit(125);
         size_t size = launcher_go_payload_size(&h);
         char *payload = size ? malloc(size) : NULL;
-        if (!payload || !read_whole(go_fd, payload, size) ||
+        if (!payload || fd_read_all(go_fd, payload, size) < 0 ||
             launcher_go_apply(&h, payload, size, spec) < 0)
                 die_setup("reading the filter from scmp-super", EPROTO);
         close(go_fd);
