@@ -155,11 +155,7 @@ static void lane_unref(struct lane *lane)
                 return;
         pthread_mutex_destroy(&lane->lock);
         notif_buffers_free(&lane->bufs);
-        if (lane->scratch) {
-                exe_cache_free(lane->scratch->exe_cache);
-                target_scratch_free(lane->scratch);
-        }
-        free(lane->scratch);
+        target_scratch_destroy(lane->scratch);
         close(lane->listener);
         free(lane);
 }
@@ -279,7 +275,7 @@ int lane_start(struct target *t)
         if (r < 0) {
                 if (lane->listener >= 0)
                         close(lane->listener);
-                free(lane->scratch);
+                target_scratch_destroy(lane->scratch);
                 pthread_mutex_destroy(&lane->lock);
                 free(lane);
                 return r;

@@ -15,15 +15,15 @@
 #include "base/zeroed.h"
 #include "core/decision_log.h"
 
-/* Frees what supervisor_init() made before it failed (each is NULL or
- * zero until made). */
+/* Frees what supervisor_init() made (each is NULL or zero until made):
+ * when it fails, and at supervisor_close(). */
 static void supervisor_init_undo(struct supervisor *sup)
 {
         supervisor_refusals_free(sup);
         supervisor_free_names(sup);
         zeroed_free(sup->counts, supervisor_counts_size(sup->counts_max_nr));
         sup->counts = NULL;
-        free(sup->scratch);
+        target_scratch_destroy(sup->scratch);
         sup->scratch = NULL;
         notif_buffers_free(&sup->bufs);
 }
@@ -244,8 +244,6 @@ void supervisor_close(struct supervisor *sup)
                 supervisor_say(sup, "internal error: event loop did not close: %s", uv_strerror(r));
         if (sup->opts.log)
                 log_file_flush(sup->opts.log);
-        if (sup->scratch)
-                target_scratch_free(sup->scratch);
         supervisor_init_undo(sup);
 }
 

@@ -659,6 +659,15 @@ struct target_scratch *target_scratch_new(void)
         return scratch;
 }
 
+void target_scratch_destroy(struct target_scratch *scratch)
+{
+        if (!scratch)
+                return;
+        exe_cache_free(scratch->exe_cache);
+        target_scratch_free(scratch);
+        free(scratch);
+}
+
 void target_scratch_free(struct target_scratch *scratch)
 {
         target_scratch_release(scratch);

@@ -226,8 +226,10 @@ struct target_scratch {
 /* A scratch, allocated with its flags set and its buffers untouched: they
  * are written only by calls that need them, so until then it costs no
  * pages (the supervisor's start faults in what it zeroes). NULL when out of
- * memory. Freed with target_scratch_free() and then free(). */
+ * memory. target_scratch_destroy() (NULL too) closes what it holds, its
+ * executable cache included, and frees it. */
 struct target_scratch *target_scratch_new(void);
+void target_scratch_destroy(struct target_scratch *scratch);
 /* Closes what scratch holds of the last call (safe on a zeroed scratch). */
 void target_scratch_release(struct target_scratch *scratch);
 /* ... and everything it holds, before it is freed. */
